@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+//
+// capsim — a discrete-event simulator for capacity and availability planning.
+// Modules point one way (see README "Architecture"):
+//   CGSL → SimKernel → SimRandom → InfraModel → SimStats → ScenarioLanguage → Reporting → CapSimCLI → capsim
+import PackageDescription
+
+/// Release builds let the compiler specialise generic model code across module boundaries
+/// (the run loop is generic over its record sink); without it the hot path pays for witness tables.
+let optimise: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "capsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "capsim", targets: ["capsim"]),
+        .library(name: "CapSim", targets: ["CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .target(name: "SimKernel", swiftSettings: optimise),
+        .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
+        .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
+        .target(name: "SimStats", dependencies: [
+            "CGSL", "SimKernel", "SimRandom", "InfraModel",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], swiftSettings: optimise),
+        .target(name: "ScenarioLanguage", dependencies: [
+            "SimKernel", "SimRandom", "InfraModel", "SimStats",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: optimise),
+        .target(name: "Reporting", dependencies: ["SimKernel", "InfraModel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(name: "CapSimCLI", dependencies: [
+            "SimKernel", "SimRandom", "InfraModel", "SimStats", "ScenarioLanguage", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+        .executableTarget(name: "capsim", dependencies: ["CapSimCLI"], swiftSettings: optimise),
+
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
+        .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "SimKernel", "SimRandom"]),
+        .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "CGSL", "InfraModel", "SimKernel"]),
+        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "SimRandom", "InfraModel", "SimKernel", "SimStats"]),
+        .testTarget(name: "CapSimTests", dependencies: [
+            "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel", "CGSL",
+        ]),
+    ]
+)

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Reporting
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `capsim` command line. The executable target only calls `CapSimCommand.main(arguments:)`.
+public struct CapSimCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "capsim",
+        abstract: "Discrete-event simulation for capacity and availability planning of web infrastructure.",
+        discussion: """
+            Describe a design in a YAML scenario, then simulate it request by request:
+
+              capsim run Scenarios/mm1.yaml
+              capsim run Scenarios/mm1.yaml --set horizon=10m --replications 5 --csv out.csv
+
+            Exit codes: 0 success, 1 an SLO failed, 2 an SLO is inconclusive, 64 usage error,
+            65 invalid scenario, 66 input file missing, 70 internal error, 73 output not created,
+            130/143 interrupted.
+            """,
+        version: "capsim \(CapSimInfo.version)",
+        subcommands: [RunCommand.self, ValidateCommand.self])
+
+    public init() {}
+
+    /// Parses and runs `arguments` (without the program name) and returns the exit status,
+    /// mapping every error explicitly (DESIGN "Exit codes").
+    public static func main(arguments: [String], console: Console = .standard) -> Int32 {
+        Console.$current.withValue(console) {
+            do {
+                var command = try parseAsRoot(arguments)
+                try command.run()
+                return ExitStatus.success.rawValue
+            } catch let e as CLIError {
+                console.err(e.message.hasSuffix("\n") ? e.message : e.message + "\n")
+                return e.status.rawValue
+            } catch {
+                let code = exitCode(for: error)
+                let message = fullMessage(for: error)
+                if code == .success {
+                    if !message.isEmpty { console.out(message + "\n") }
+                    return 0
+                }
+                console.err(message + "\n")
+                // argument-parser's own errors are usage errors (it reports them as 64);
+                // anything else reaching here is a bug in capsim.
+                return code == .validationFailure ? ExitStatus.usage.rawValue
+                    : (code.rawValue == 64 ? 64 : ExitStatus.internalError.rawValue)
+            }
+        }
+    }
+
+    /// Makes SIGINT and SIGTERM end the process with 130 and 143. Output files are written by
+    /// rename, so an interrupted run never leaves a half-written one.
+    public static func installSignalHandlers() {
+        signal(SIGINT) { _ in _exit(130) }
+        signal(SIGTERM) { _ in _exit(143) }
+    }
+}

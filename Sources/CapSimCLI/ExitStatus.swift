@@ -1,0 +1,22 @@
+/// capsim's exit codes: a contract (DESIGN "Exit codes"), mapped explicitly for every error so
+/// that nothing falls through to 1, which means an SLO failed.
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    case sloFailed = 1
+    case sloInconclusive = 2
+    case usage = 64
+    case invalidScenario = 65
+    case inputMissing = 66
+    case internalError = 70
+    case cannotCreateOutput = 73
+    case interrupted = 130
+    case terminated = 143
+}
+
+/// An error a command reports to the user with a given exit status.
+public struct CLIError: Error, Sendable, CustomStringConvertible {
+    public var status: ExitStatus
+    public var message: String
+    public init(_ status: ExitStatus, _ message: String) { self.status = status; self.message = message }
+    public var description: String { message }
+}

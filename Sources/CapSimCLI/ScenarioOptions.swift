@@ -1,0 +1,41 @@
+import ArgumentParser
+import ScenarioLanguage
+
+/// Options shared by every command that reads scenarios.
+struct ScenarioOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a field by its key path from the root, e.g. --set components.web.instances=12 (repeatable).", valueName: "KEY.PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "Replications to run (same as --set replications=N).")
+    var replications: Int?
+
+    @Option(help: "Master random seed (same as --set seed=N).")
+    var seed: UInt64?
+
+    /// The overrides in the order they apply: `--set` first, then the shorthand options.
+    func parsedOverrides() throws(CLIError) -> [Override] {
+        var texts = overrides
+        if let replications { texts.append("replications=\(replications)") }
+        if let seed { texts.append("seed=\(seed)") }
+        var result: [Override] = []
+        for t in texts {
+            do { result.append(try Override(parsing: t)) } catch { throw CLIError(.usage, error.description) }
+        }
+        return result
+    }
+
+    /// Loads a scenario, mapping failures to exit codes 66 (unreadable) and 65 (invalid).
+    func load(_ path: String) throws(CLIError) -> Scenario {
+        let overrides = try parsedOverrides()
+        do throws(ScenarioLoadError) {
+            return try ScenarioLoader.load(path: path, overrides: overrides)
+        } catch {
+            switch error {
+            case .unreadable: throw CLIError(.inputMissing, error.description)
+            case .invalid(let e):
+                let n = e.diagnostics.count
+                throw CLIError(.invalidScenario, e.description + "\n\(n) problem\(n == 1 ? "" : "s") in \(path)")
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import SimKernel
+
+/// Cumulative counters the model keeps as it runs, like a real server's metrics endpoint:
+/// time integrals of levels (for utilisation and mean queue lengths) and event counts.
+///
+/// Integrals are in level × nanoseconds, accumulated as Double (53-bit mantissa: relative error
+/// stays below 1e-8 over 10^8 increments). A snapshot is taken at the start and end of the
+/// measurement window; the statistics layer differences them.
+public struct ModelCounters: Sendable {
+    /// When the snapshot was taken.
+    public var time: SimTime
+    /// Per station: ∫ busy workers dt, summed over the station's instances.
+    public var busyIntegral: [Double]
+    /// Per station: ∫ waiting requests dt, summed over instances.
+    public var queueIntegral: [Double]
+    /// ∫ requests in the system dt.
+    public var inSystemIntegral: Double
+    /// Requests that have arrived so far (all, warm-up included).
+    public var arrivals: UInt64
+    /// Requests that have ended so far, by outcome: successes then one per `ErrorCause`.
+    public var successes: UInt64
+    public var errors: [UInt64]
+    /// Requests currently in the system.
+    public var inSystem: Int
+    /// Events delivered by the kernel so far.
+    public var events: UInt64
+}

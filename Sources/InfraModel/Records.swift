@@ -1,0 +1,42 @@
+import SimKernel
+
+/// What the model reports when a request ends. Models emit records; the statistics layer
+/// aggregates them (the model never computes a percentile).
+public struct RequestRecord: Sendable {
+    /// Index of the request's class in `ModelSpec.classes`.
+    public var classIndex: Int32
+    /// When the request arrived at the system.
+    public var arrival: SimTime
+    /// When it ended (success or error).
+    public var end: SimTime
+    public var outcome: Outcome
+    /// True when the request arrived inside the measurement window (at or after the warm-up).
+    public var measured: Bool
+
+    @inlinable public var latency: SimDuration { end - arrival }
+}
+
+/// What the model reports when a request leaves a station after service.
+public struct HopRecord: Sendable {
+    /// Index of the station in `ModelSpec.stations`.
+    public var station: Int32
+    public var classIndex: Int32
+    /// Time spent waiting for a worker.
+    public var wait: SimDuration
+    /// Time in service.
+    public var service: SimDuration
+    /// True when the request arrived at the system inside the measurement window.
+    public var measured: Bool
+}
+
+/// Receives the model's records as a replication runs. Implemented by the statistics layer.
+///
+/// The model calls `windowOpened` once at the warm-up instant and `windowClosed` once at the
+/// horizon, each with a snapshot of its counters; level statistics (utilisation, queue length,
+/// requests in system) are the differences of the two snapshots.
+public protocol RecordSink {
+    mutating func requestEnded(_ record: RequestRecord)
+    mutating func hopEnded(_ record: HopRecord)
+    mutating func windowOpened(_ counters: ModelCounters)
+    mutating func windowClosed(_ counters: ModelCounters)
+}

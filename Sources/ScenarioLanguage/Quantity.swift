@@ -1,0 +1,91 @@
+import SimKernel
+
+/// Parsers for capsim's quantities. Every quantity carries its unit in its text: durations
+/// `250ms`, `1.5s`, `5m`, `1h`, `30d`; rates `2000/s`, `120k/min`. Numbers are read from the
+/// text by these functions (never by YAML), so `1:30` is an error, not 90.
+public enum Quantity {
+    /// Duration units and their length in nanoseconds. `m` is minutes (as in `5m`).
+    static let durationUnits: [(String, Double)] = [
+        ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("sec", 1e9),
+        ("m", 60e9), ("min", 60e9), ("h", 3600e9), ("d", 86400e9),
+    ]
+    /// Multipliers allowed before a rate's slash: `120k/min`, `1.5M/h`.
+    static let countSuffixes: [(String, Double)] = [("k", 1e3), ("M", 1e6), ("G", 1e9)]
+
+    /// A plain decimal number (digits, optional sign, point and exponent), or nil.
+    static func number(_ text: Substring) -> Double? {
+        let t = text.trimmingWhitespace()
+        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+              t.first!.isNumber || t.first == "." || t.first == "-" || t.first == "+",
+              let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+
+    /// Splits `12.5ms` into (12.5, "ms").
+    static func split(_ text: String) -> (Double, String)? {
+        let t = Substring(text).trimmingWhitespace()
+        var end = t.startIndex
+        while end < t.endIndex, t[end].isASCII, t[end].isNumber || ".+-".contains(t[end]) ||
+            ((t[end] == "e" || t[end] == "E") && t.index(after: end) < t.endIndex &&
+             (t[t.index(after: end)].isNumber || "+-".contains(t[t.index(after: end)]))) {
+            end = t.index(after: end)
+        }
+        guard let v = number(t[..<end]) else { return nil }
+        return (v, String(t[end...].trimmingWhitespace()))
+    }
+
+    /// Parses a duration such as `250ms`; the error says what was expected.
+    public static func duration(_ text: String) -> Result<SimDuration, QuantityError> {
+        guard let (v, unit) = split(text), !unit.isEmpty else {
+            return .failure(QuantityError("expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h)", found: text))
+        }
+        guard let scale = durationUnits.first(where: { $0.0 == unit })?.1 else {
+            return .failure(QuantityError("expected a duration unit (ns, us, ms, s, m, h, d)", found: text))
+        }
+        let ns = (v * scale).rounded()
+        guard v >= 0 else { return .failure(QuantityError("expected a duration ≥ 0", found: text)) }
+        guard ns < 9.2e18 else { return .failure(QuantityError("duration too long for nanosecond time", found: text)) }
+        if v > 0 && ns == 0 { return .failure(QuantityError("duration shorter than a nanosecond", found: text)) }
+        return .success(SimDuration(nanoseconds: Int64(ns)))
+    }
+
+    /// Parses a rate such as `2000/s` or `120k/min`, in events per second.
+    public static func rate(_ text: String) -> Result<Double, QuantityError> {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            return .failure(QuantityError("expected a rate with a time unit (e.g. 2000/s, 120k/min)", found: text))
+        }
+        var countText = parts[0].trimmingWhitespace()
+        var multiplier = 1.0
+        if let (suffix, m) = countSuffixes.first(where: { countText.hasSuffix($0.0) }) {
+            countText = countText.dropLast(suffix.count)
+            multiplier = m
+        }
+        guard let count = number(countText) else {
+            return .failure(QuantityError("expected a number before '/' (e.g. 2000/s, 120k/min)", found: text))
+        }
+        let unit = String(parts[1].trimmingWhitespace())
+        guard let scale = durationUnits.first(where: { $0.0 == unit })?.1 else {
+            return .failure(QuantityError("expected a time unit after '/' (s, ms, min, h, d)", found: text))
+        }
+        guard count >= 0 else { return .failure(QuantityError("expected a rate ≥ 0", found: text)) }
+        return .success(count * multiplier / (scale * 1e-9))
+    }
+}
+
+/// Why a quantity could not be parsed: what was expected, and the text found.
+public struct QuantityError: Error, Sendable, Equatable {
+    public var expected: String
+    public var found: String
+    init(_ expected: String, found: String) { self.expected = expected; self.found = found }
+    public var message: String { "\(expected), found '\(found)'" }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> Substring {
+        var s = self
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return s
+    }
+}

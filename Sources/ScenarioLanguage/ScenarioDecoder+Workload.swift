@@ -1,0 +1,98 @@
+import InfraModel
+import SimKernel
+
+extension ScenarioDecoder {
+    static let workloadKeys = ["arrivals", "classes", "mode"]
+    static let plannedWorkloadKeys = ["profile", "client"]
+    static let arrivalKeys = ["process", "rate"]
+    static let arrivalProcesses = ["poisson", "constant"]
+    static let plannedArrivalProcesses = ["gamma", "mmpp2", "trace"]
+    static let classKeys = ["name", "weight", "path", "mode"]
+    static let plannedClassKeys = ["keys", "client", "arrivals"]
+    static let callModes = ["pipeline", "synchronous"]
+
+    /// `workload:` — the arrival process and the request classes.
+    mutating func decodeWorkload(_ node: ScenarioNode, stations: [StationSpec]) -> (ArrivalProcess?, [RequestClass]) {
+        guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys,
+                                    required: ["arrivals"]) else { return (nil, []) }
+        for key in Self.plannedWorkloadKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
+        let arrivals = f["arrivals"].flatMap { decodeArrivals($0, f.path("arrivals")) }
+        let defaultMode = f["mode"].flatMap { decodeMode($0, f.path("mode")) }
+        var classes: [RequestClass] = []
+        if let c = f["classes"] {
+            guard let items = reader.list(c, f.path("classes")) else { return (arrivals, []) }
+            if items.isEmpty { reader.fail(c, f.path("classes"), "expected at least one class") }
+            var names: [String] = []
+            for (i, item) in items.enumerated() {
+                let path = f.path("classes") + ".\(i)"
+                guard let cf = reader.fields(item, path, allowed: Self.classKeys + Self.plannedClassKeys,
+                                             required: ["name", "path"]) else { continue }
+                for key in Self.plannedClassKeys { if let n = cf[key] { notBuilt(n, cf.path(key)) } }
+                let name = cf["name"].flatMap { reader.name($0, cf.path("name")) }
+                if let name, names.contains(name) { reader.fail(cf["name"]!, cf.path("name"), "class name '\(name)' is used twice") }
+                if let name { names.append(name) }
+                let weight = cf["weight"].map { reader.number($0, cf.path("weight"), exclusiveMinimum: 0) } ?? 1
+                let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
+                let indices = cf["path"].flatMap { decodePath($0, cf.path("path"), stations: stations, mode: mode, modeNode: cf["mode"] ?? f["mode"]) }
+                if let name, let weight, let indices {
+                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: .pipeline))
+                }
+            }
+        } else if !stations.isEmpty {
+            // No classes: one class whose path is every component in file order.
+            if stations.count > 1 && defaultMode != .pipeline {
+                synchronousNotBuilt(f["mode"] ?? node, f["mode"] == nil ? "workload" : f.path("mode"))
+            }
+            classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: .pipeline)]
+        }
+        return (arrivals, classes)
+    }
+
+    mutating func decodeArrivals(_ node: ScenarioNode, _ path: String) -> ArrivalProcess? {
+        guard let f = reader.fields(node, path, allowed: Self.arrivalKeys, required: ["process", "rate"]) else { return nil }
+        let rate = f["rate"].flatMap { reader.rate($0, f.path("rate")) }
+        guard let p = f["process"], let process = reader.string(p, f.path("process")) else { return nil }
+        if Self.plannedArrivalProcesses.contains(process) {
+            reader.fail(p, f.path("process"), "arrival process '\(process)' is part of the scenario language but not built in this version of capsim yet")
+            return nil
+        }
+        guard Self.arrivalProcesses.contains(process) else {
+            reader.fail(p, f.path("process"), "expected one of \(Self.arrivalProcesses.joined(separator: ", ")), found '\(process)'",
+                        suggestion: nearest(process, in: Self.arrivalProcesses + Self.plannedArrivalProcesses))
+            return nil
+        }
+        guard let rate else { return nil }
+        return process == "poisson" ? .poisson(rate: rate) : .constant(rate: rate)
+    }
+
+    /// nil for a mode that is not built (after reporting it) or misspelt.
+    mutating func decodeMode(_ node: ScenarioNode, _ path: String) -> CallMode? {
+        guard let s = reader.string(node, path) else { return nil }
+        if s == "pipeline" { return .pipeline }
+        if s == "synchronous" { return nil }  // reported where a path needs it
+        reader.fail(node, path, "expected one of \(Self.callModes.joined(separator: ", ")), found '\(s)'",
+                    suggestion: nearest(s, in: Self.callModes))
+        return nil
+    }
+
+    mutating func synchronousNotBuilt(_ node: ScenarioNode, _ path: String) {
+        reader.fail(node, path, "a path through several components is a chain of synchronous calls by default, which is not built in this version of capsim yet; write 'mode: pipeline' (each component releases its worker before the next, a Jackson tandem)")
+    }
+
+    mutating func decodePath(_ node: ScenarioNode, _ path: String, stations: [StationSpec], mode: CallMode?, modeNode: ScenarioNode?) -> [Int]? {
+        guard let items = reader.list(node, path) else { return nil }
+        if items.isEmpty { reader.fail(node, path, "expected at least one component in the path"); return nil }
+        var indices: [Int] = []
+        for (i, item) in items.enumerated() {
+            guard let name = reader.string(item, path + ".\(i)") else { continue }
+            if let s = stations.firstIndex(where: { $0.name == name }) { indices.append(s) } else {
+                reader.fail(item, path + ".\(i)", "expected the name of a component, found '\(name)'",
+                            suggestion: nearest(name, in: stations.map(\.name)))
+            }
+        }
+        if items.count > 1 && mode != .pipeline {
+            synchronousNotBuilt(modeNode ?? node, path)
+        }
+        return indices.count == items.count ? indices : nil
+    }
+}

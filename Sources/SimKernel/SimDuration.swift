@@ -1,0 +1,46 @@
+/// A length of simulated time in whole nanoseconds.
+///
+/// Durations drawn from continuous distributions (in seconds) are rounded to the nearest
+/// nanosecond by `init(seconds:)`; rounding to nearest keeps the mean unbiased.
+public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    /// Rounds `seconds` to the nearest nanosecond; clamps to `[0, .max]` so a sampled value can
+    /// never make time run backwards or overflow. NaN becomes zero.
+    @inlinable public init(seconds: Double) {
+        let ns = (seconds * 1e9).rounded()
+        if ns >= 9.2e18 { nanoseconds = .max } else if ns > 0 { nanoseconds = Int64(ns) } else { nanoseconds = 0 }
+    }
+
+    public static let zero = SimDuration(nanoseconds: 0)
+    @inlinable public static func nanoseconds(_ n: Int64) -> SimDuration { SimDuration(nanoseconds: n) }
+    @inlinable public static func microseconds(_ n: Int64) -> SimDuration { SimDuration(nanoseconds: n * 1_000) }
+    @inlinable public static func milliseconds(_ n: Int64) -> SimDuration { SimDuration(nanoseconds: n * 1_000_000) }
+    @inlinable public static func seconds(_ n: Int64) -> SimDuration { SimDuration(nanoseconds: n * 1_000_000_000) }
+
+    /// The duration in seconds (SI base unit, for statistics and reports).
+    @inlinable public var seconds: Double { Double(nanoseconds) * 1e-9 }
+
+    @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.nanoseconds < b.nanoseconds }
+    @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration {
+        SimDuration(nanoseconds: a.nanoseconds &+ b.nanoseconds)
+    }
+    @inlinable public static func - (a: SimDuration, b: SimDuration) -> SimDuration {
+        SimDuration(nanoseconds: a.nanoseconds &- b.nanoseconds)
+    }
+    @inlinable public static func * (a: SimDuration, k: Int64) -> SimDuration {
+        SimDuration(nanoseconds: a.nanoseconds &* k)
+    }
+
+    /// Shortest exact spelling in capsim's duration units (`1500ms` prints as `1.5s` only when exact).
+    public var description: String {
+        let n = nanoseconds
+        let units: [(Int64, String)] = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "m"),
+                                        (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
+        if n == 0 { return "0s" }
+        for (size, name) in units where n % size == 0 { return "\(n / size)\(name)" }
+        return "\(n)ns"
+    }
+}

@@ -1,0 +1,59 @@
+import CGSL
+
+extension Distribution {
+    /// Draws one value, in seconds, from `stream` (GSL samplers on `stream.rng`).
+    ///
+    /// Parameter conversions: exponential → `gsl_ran_exponential(r, mean)` (GSL takes the mean);
+    /// uniform → `gsl_ran_flat`; normal → μ + `gsl_ran_gaussian_tail(r, −μ, σ)` (a draw ≥ 0 by
+    /// rejection with acceptance probability Φ(μ/σ) ≥ ½); lognormal → `gsl_ran_lognormal(r, ζ, σ)`
+    /// with σ² = ln(1 + cv²), ζ = ln(mean) − σ²/2; gamma → `gsl_ran_gamma(r, 1/cv², mean·cv²)`;
+    /// weibull → `gsl_ran_weibull(r, scale, shape)`; pareto → `gsl_ran_pareto(r, shape, scale)`;
+    /// erlang → `gsl_ran_gamma(r, k, mean/k)`; hyperexponential → a branch chosen by one
+    /// ``RandomStream/uniform()`` then `gsl_ran_exponential`; empirical →
+    /// `samples[stream.index(below: count)]`. Deterministic draws nothing.
+    ///
+    /// - Precondition: ``validate()`` returns nil (not re-checked here: this is the hot path).
+    @inlinable
+    public func sample(_ stream: RandomStream) -> Double {
+        switch self {
+        case .exponential(let mean):
+            return gsl_ran_exponential(stream.rng, mean)
+        case .deterministic(let value):
+            return value
+        case .uniform(let min, let max):
+            return gsl_ran_flat(stream.rng, min, max)
+        case .normal(let mu, let sd):
+            return Swift.max(0, mu + gsl_ran_gaussian_tail(stream.rng, -mu, sd))
+        case .lognormal(let mean, let cv):
+            let s2 = log1p(cv * cv)
+            return gsl_ran_lognormal(stream.rng, log(mean) - s2 / 2, s2.squareRoot())
+        case .gamma(let mean, let cv):
+            let c2 = cv * cv
+            return gsl_ran_gamma(stream.rng, 1 / c2, mean * c2)
+        case .weibull(let shape, let scale):
+            return gsl_ran_weibull(stream.rng, scale, shape)
+        case .pareto(let shape, let scale):
+            return gsl_ran_pareto(stream.rng, shape, scale)
+        case .erlang(let k, let mean):
+            return gsl_ran_gamma(stream.rng, Double(k), mean / Double(k))
+        case .hyperexponential(let probabilities, let means):
+            return gsl_ran_exponential(stream.rng, means[Distribution.branch(probabilities, stream.uniform())])
+        case .empirical(let samples):
+            return samples[stream.index(below: samples.count)]
+        }
+    }
+
+    /// The branch whose cumulative probability first exceeds `u`; the last branch with positive
+    /// probability if rounding leaves `u` beyond the total.
+    @inlinable
+    static func branch(_ probabilities: [Double], _ u: Double) -> Int {
+        var cumulative = 0.0
+        var last = 0
+        for i in probabilities.indices where probabilities[i] > 0 {
+            cumulative += probabilities[i]
+            if u < cumulative { return i }
+            last = i
+        }
+        return last
+    }
+}

@@ -1,0 +1,58 @@
+import Dispatch
+import InfraModel
+import SimRandom
+import Synchronization
+
+/// Runs independent replications of one model, on one or more threads.
+///
+/// Each replication is single-threaded and deterministic: its random streams are keyed by the
+/// master seed and counted by the replication index, so its result does not depend on which
+/// thread runs it or when. Results are returned in replication order.
+public struct Experiment: Sendable {
+    public var spec: ModelSpec
+    public var seed: UInt64
+    /// Replication indices to run (normally 0 ..< n).
+    public var replications: Range<Int>
+    /// Threads to use (≥ 1).
+    public var jobs: Int
+
+    public init(spec: ModelSpec, seed: UInt64, replications: Range<Int>, jobs: Int = 1) {
+        self.spec = spec; self.seed = seed; self.replications = replications; self.jobs = max(1, jobs)
+    }
+
+    /// Runs one replication.
+    public static func runReplication(_ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int) -> ReplicationResult {
+        let streams = StreamStore(seed: seed)
+        var simulation = Simulation(spec: spec, streams: streams, replication: replication)
+        var collector = ReplicationCollector(layout: layout)
+        let outcome = simulation.run(into: &collector)
+        return withExtendedLifetime(streams) {
+            ReplicationResult(replication: replication, spec: spec, collector: collector, outcome: outcome)
+        }
+    }
+
+    /// Runs every replication; `progress` is called (from any thread) with the number finished.
+    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
+        let layout = MetricLayout(spec: spec)
+        let indices = Array(replications)
+        let state = Mutex<(next: Int, done: Int, results: [ReplicationResult?])>(
+            (0, 0, Array(repeating: nil, count: indices.count)))
+        let spec = self.spec, seed = self.seed
+        let work: @Sendable (Int) -> Void = { _ in
+            while true {
+                let k: Int? = state.withLock { s in
+                    guard s.next < indices.count else { return nil }
+                    defer { s.next += 1 }
+                    return s.next
+                }
+                guard let k else { return }
+                let r = Self.runReplication(spec, layout: layout, seed: seed, replication: indices[k])
+                let done = state.withLock { s in s.results[k] = r; s.done += 1; return s.done }
+                progress?(done)
+            }
+        }
+        let threads = min(jobs, indices.count)
+        if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        return state.withLock { $0.results.map { $0! } }
+    }
+}

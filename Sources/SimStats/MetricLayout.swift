@@ -1,0 +1,99 @@
+import InfraModel
+
+/// What a metric measures, and so how its per-replication value is computed and summarised.
+public enum MetricKind: Sendable, Equatable {
+    /// Exact mean of a histogram's values (seconds).
+    case mean(histogram: Int)
+    /// The q-quantile of a histogram. Across replications: the quantile of the pooled histogram,
+    /// with a half-width by sectioning (the spread of per-replication quantiles).
+    case quantile(histogram: Int, q: Double)
+    /// The largest value of a histogram. Across replications: the overall maximum, no interval.
+    case maximum(histogram: Int)
+    /// Successful measured requests / measured requests that ended.
+    case availability
+    /// Measured requests that ended with this cause / measured requests that ended.
+    case errorRate(ErrorCause)
+    /// Successful measured requests per second of the measurement window.
+    case throughput
+    /// Measured arrivals (requests that ended, any outcome) per second of the window.
+    case arrivalRate
+    /// Time-average number of requests in the system over the window (L in Little's law).
+    case inSystemMean
+    /// Busy workers / (instances × workers), time-averaged over the window.
+    case utilization(station: Int)
+    /// Time-average busy workers over the window (for unlimited stations: mean concurrency).
+    case busyMean(station: Int)
+    /// Time-average requests waiting for a worker over the window.
+    case queueMean(station: Int)
+    /// Time-average serving instances.
+    case instancesMean(station: Int)
+
+    /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
+    public var isScalar: Bool {
+        switch self {
+        case .quantile, .maximum: false
+        default: true
+        }
+    }
+}
+
+/// One metric: its dotted id (DESIGN "metric ids", SI base units) and what it measures.
+public struct MetricDefinition: Sendable, Equatable {
+    public var id: String
+    public var kind: MetricKind
+    public init(id: String, kind: MetricKind) { self.id = id; self.kind = kind }
+}
+
+/// The metrics a model reports, in a fixed order derived from the model (stations and classes
+/// in file order), so every replication's values line up and every output has stable columns.
+public struct MetricLayout: Sendable, Equatable {
+    public private(set) var metrics: [MetricDefinition] = []
+    /// Names of the histograms kept per replication, e.g. `latency`, `hop.web.wait`.
+    public private(set) var histograms: [String] = []
+    /// Index of the first hop histogram; station s has wait at hopBase + 2s, self at hopBase + 2s + 1.
+    public private(set) var hopBase = 0
+    /// Index of the first per-class latency histogram (only when there is more than one class).
+    public private(set) var classBase: Int?
+
+    /// The percentiles reported for every latency-like histogram, with their id suffixes.
+    public static let quantiles: [(suffix: String, q: Double)] = [
+        ("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99), ("p999", 0.999),
+    ]
+
+    public init(spec: ModelSpec) {
+        addLatency("latency")
+        if spec.classes.count > 1 {
+            classBase = histograms.count
+            for c in spec.classes { addLatency("class.\(c.name).latency") }
+        }
+        hopBase = histograms.count
+        for s in spec.stations {
+            addLatency("hop.\(s.name).wait")
+            addLatency("hop.\(s.name).self")
+        }
+        add("availability.request", .availability)
+        for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
+        add("throughput", .throughput)
+        add("arrival_rate", .arrivalRate)
+        add("in_system.mean", .inSystemMean)
+        for (i, s) in spec.stations.enumerated() {
+            if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            add("busy.\(s.name).mean", .busyMean(station: i))
+            add("queue.\(s.name).mean", .queueMean(station: i))
+            add("instances.\(s.name).mean", .instancesMean(station: i))
+        }
+    }
+
+    private mutating func addLatency(_ name: String) {
+        let h = histograms.count
+        histograms.append(name)
+        add(name + ".mean", .mean(histogram: h))
+        for (suffix, q) in Self.quantiles { add("\(name).\(suffix)", .quantile(histogram: h, q: q)) }
+        add(name + ".max", .maximum(histogram: h))
+    }
+
+    private mutating func add(_ id: String, _ kind: MetricKind) { metrics.append(MetricDefinition(id: id, kind: kind)) }
+
+    /// Index of a metric by id (linear: for tests and lookups outside the hot path).
+    public func index(of id: String) -> Int? { metrics.firstIndex { $0.id == id } }
+}

@@ -1,0 +1,49 @@
+import InfraModel
+import SimKernel
+
+/// One replication's results: a value per metric of the layout (NaN where undefined, e.g. a
+/// percentile with no samples), its histograms for pooling, and how the run ended.
+public struct ReplicationResult: Sendable {
+    /// 0-based replication index (the counter of its random streams).
+    public var replication: Int
+    /// Aligned with `MetricLayout.metrics`.
+    public var values: [Double]
+    public var histograms: [LatencyHistogram]
+    /// The model's own account of the run: events, fingerprint, and how every request ended.
+    public var outcome: RunOutcome
+    /// Measured requests that ended, and their successes.
+    public var measuredEnded: UInt64
+    public var measuredSuccesses: UInt64
+
+    /// Computes every metric of the collector's layout.
+    public init(replication: Int, spec: ModelSpec, collector c: ReplicationCollector, outcome: RunOutcome) {
+        self.replication = replication
+        self.outcome = outcome
+        self.histograms = c.histograms
+        self.measuredEnded = c.ended
+        self.measuredSuccesses = c.successes
+        let windowNs = Double(spec.window.measured.nanoseconds)
+        let ended = Double(c.ended)
+        func level(_ integral: (ModelCounters) -> Double) -> Double {
+            guard let o = c.opened, let e = c.closed else { return .nan }
+            return (integral(e) - integral(o)) / windowNs
+        }
+        values = c.layout.metrics.map { m in
+            switch m.kind {
+            case .mean(let h): c.tallies[h].isEmpty ? .nan : c.tallies[h].mean
+            case .quantile(let h, let q): c.histograms[h].quantile(q)
+            case .maximum(let h): c.histograms[h].maximum
+            case .availability: ended > 0 ? Double(c.successes) / ended : .nan
+            case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
+            case .throughput: Double(c.successes) / (windowNs * 1e-9)
+            case .arrivalRate: ended / (windowNs * 1e-9)
+            case .inSystemMean: level { $0.inSystemIntegral }
+            case .utilization(let s):
+                level { $0.busyIntegral[s] } / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
+            case .busyMean(let s): level { $0.busyIntegral[s] }
+            case .queueMean(let s): level { $0.queueIntegral[s] }
+            case .instancesMean(let s): Double(spec.stations[s].instances)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import InfraModel
+
+/// A metric's estimate across replications.
+public struct MetricEstimate: Sendable, Equatable {
+    public var id: String
+    /// Point estimate (SI units). NaN when no replication had a value.
+    public var value: Double
+    /// Half-width of the 95 % confidence interval; nil where none is defined (`max`, or fewer
+    /// than two replications with a value).
+    public var halfWidth95: Double?
+    /// Replications that contributed a value.
+    public var replications: Int
+}
+
+/// The results of all replications of one model, summarised per metric.
+///
+/// Scalars: mean across replications ± t_{0.975,n−1}·s/√n. Quantiles: point estimate from the
+/// pooled histogram, half-width by sectioning (the same t formula on per-replication quantiles).
+/// Replication results are taken in replication order, so the summary does not depend on
+/// which thread finished first.
+public struct Summary: Sendable {
+    public var layout: MetricLayout
+    public var estimates: [MetricEstimate]
+    /// Pooled histograms (sum of all replications' counts), aligned with `layout.histograms`.
+    public var pooled: [LatencyHistogram]
+    public var replications: Int
+    /// Events delivered over all replications.
+    public var events: UInt64
+    /// Requests simulated over all replications (warm-up included).
+    public var arrivals: UInt64
+    /// Human-readable cautions (thin tails behind a percentile, clamped histogram values…).
+    public var warnings: [String]
+
+    public init(layout: MetricLayout, results: [ReplicationResult]) {
+        let results = results.sorted { $0.replication < $1.replication }
+        self.layout = layout
+        self.replications = results.count
+        self.events = results.reduce(0) { $0 + $1.outcome.events }
+        self.arrivals = results.reduce(0) { $0 + $1.outcome.arrivals }
+        var pooled = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
+        for r in results { for h in pooled.indices { pooled[h].merge(r.histograms[h]) } }
+        self.pooled = pooled
+        var warnings: [String] = []
+        for h in pooled.indices where pooled[h].clamped > 0 {
+            warnings.append("\(layout.histograms[h]): \(pooled[h].clamped) values above one hour were recorded as one hour")
+        }
+        estimates = layout.metrics.enumerated().map { (i, m) in
+            var t = Tally()
+            for r in results where !r.values[i].isNaN { t.add(r.values[i]) }
+            let hw = t.count >= 2
+                ? StudentT.critical95(degreesOfFreedom: Int(t.count) - 1) * t.standardDeviation / Double(t.count).squareRoot()
+                : nil
+            switch m.kind {
+            case .quantile(let h, let q):
+                let beyond = Double(pooled[h].count) * (1 - q)
+                if pooled[h].count > 0 && beyond < 100 && layout.histograms[h] == "latency" {
+                    warnings.append("\(m.id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
+                }
+                return MetricEstimate(id: m.id, value: pooled[h].quantile(q), halfWidth95: hw, replications: Int(t.count))
+            case .maximum(let h):
+                return MetricEstimate(id: m.id, value: pooled[h].maximum, halfWidth95: nil, replications: Int(t.count))
+            default:
+                return MetricEstimate(id: m.id, value: t.isEmpty ? .nan : t.mean, halfWidth95: hw, replications: Int(t.count))
+            }
+        }
+        self.warnings = warnings
+    }
+
+    /// The estimate for a metric id, if the layout has it.
+    public subscript(id: String) -> MetricEstimate? {
+        layout.index(of: id).map { estimates[$0] }
+    }
+}
