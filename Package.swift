@@ -21,7 +21,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -30,7 +29,6 @@ let package = Package(
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
         .target(name: "SimStats", dependencies: [
             "CGSL", "SimKernel", "SimRandom", "InfraModel",
-            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: optimise),
         .target(name: "ScenarioLanguage", dependencies: [
             "SimKernel", "SimRandom", "InfraModel", "SimStats",

@@ -34,7 +34,7 @@ public struct HopRecord: Sendable {
 /// The model calls `windowOpened` once at the warm-up instant and `windowClosed` once at the
 /// horizon, each with a snapshot of its counters; level statistics (utilisation, queue length,
 /// requests in system) are the differences of the two snapshots.
-public protocol RecordSink {
+public protocol RecordSink: ~Copyable {
     mutating func requestEnded(_ record: RequestRecord)
     mutating func hopEnded(_ record: HopRecord)
     mutating func windowOpened(_ counters: ModelCounters)

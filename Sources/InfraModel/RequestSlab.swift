@@ -1,59 +1,97 @@
 import SimKernel
 
 /// A request in flight. Lives in `RequestSlab` and is addressed by its index there.
-@usableFromInline
+/// A trivial (bitwise-copyable) struct: the slab moves it with memcpy when it grows.
 struct Request {
     /// Arrival at the system.
-    @usableFromInline var arrival: SimTime
+    var arrival: SimTime
     /// Arrival at the current station.
-    @usableFromInline var hopArrival: SimTime
+    var hopArrival: SimTime
     /// Start of service at the current station.
-    @usableFromInline var serviceStart: SimTime
+    var serviceStart: SimTime
     /// Serial number of the request in its replication (0, 1, 2, …): the `entity` of its random
     /// draws, so its demands do not depend on the design (common random numbers).
-    @usableFromInline var serial: UInt64
-    @usableFromInline var classIndex: Int32
+    var serial: UInt64
+    var classIndex: Int32
     /// Position in the class's path.
-    @usableFromInline var hop: Int32
+    var hop: Int32
     /// Instance (global index over all stations) currently holding the request.
-    @usableFromInline var instance: Int32
-    @usableFromInline var live: Bool
+    var instance: Int32
+    var live: Bool
 
-    @inlinable init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
+    init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
         self.serial = serial; self.classIndex = classIndex; self.hop = 0; self.instance = -1; self.live = true
     }
 }
 
-/// Requests in flight, stored by value in one array and addressed by index; freed slots are
-/// reused (LIFO free list), so memory grows with requests in flight, never with requests simulated.
-@usableFromInline
+/// Requests in flight, stored by value in one manually managed buffer and addressed by index;
+/// freed slots are reused (LIFO free list), so memory grows with requests in flight, never with
+/// requests simulated, and the hot path pays no copy-on-write checks.
+///
+/// Invariants: `liveCount + freeCount == used`; a slot is on the free list iff `!live`.
+/// Its owner (`Simulation`) calls `deallocate()` exactly once.
 struct RequestSlab {
-    @usableFromInline var slots: ContiguousArray<Request> = []
-    @usableFromInline var free: ContiguousArray<Int32> = []
-    @usableFromInline var liveCount = 0
+    private(set) var slots: UnsafeMutablePointer<Request>
+    private var free: UnsafeMutablePointer<Int32>
+    private var capacity: Int
+    private var freeCount = 0
+    /// Slots handed out so far (live or free): indices `0 ..< used` are initialised.
+    private(set) var used = 0
+    private(set) var liveCount = 0
 
-    @inlinable init() {}
+    init(capacity: Int = 1024) {
+        self.capacity = capacity
+        slots = .allocate(capacity: capacity)
+        free = .allocate(capacity: capacity)
+    }
 
-    @inlinable mutating func insert(_ r: Request) -> Int32 {
+    @inline(__always)
+    mutating func insert(_ r: Request) -> Int32 {
         liveCount &+= 1
-        if let i = free.popLast() {
+        if freeCount > 0 {
+            freeCount &-= 1
+            let i = free[freeCount]
             slots[Int(i)] = r
             return i
         }
-        slots.append(r)
-        return Int32(slots.count - 1)
+        if used == capacity { grow() }
+        (slots + used).initialize(to: r)
+        used &+= 1
+        return Int32(used &- 1)
     }
 
-    @inlinable mutating func remove(_ i: Int32) {
+    @inline(__always)
+    mutating func remove(_ i: Int32) {
         assert(slots[Int(i)].live, "request freed twice")
         slots[Int(i)].live = false
-        free.append(i)
+        free[freeCount] = i
+        freeCount &+= 1
         liveCount &-= 1
     }
 
-    @inlinable subscript(i: Int32) -> Request {
+    @inline(__always)
+    subscript(i: Int32) -> Request {
         get { slots[Int(i)] }
-        _modify { yield &slots[Int(i)] }
+        nonmutating _modify { yield &slots[Int(i)] }
+    }
+
+    private mutating func grow() {
+        let newCapacity = capacity * 2
+        let newSlots = UnsafeMutablePointer<Request>.allocate(capacity: newCapacity)
+        newSlots.moveInitialize(from: slots, count: used)
+        slots.deallocate()
+        slots = newSlots
+        let newFree = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newFree.moveInitialize(from: free, count: freeCount)
+        free.deallocate()
+        free = newFree
+        capacity = newCapacity
+    }
+
+    func deallocate() {
+        slots.deinitialize(count: used)
+        slots.deallocate()
+        free.deallocate()
     }
 }

@@ -17,7 +17,7 @@ extension Simulation {
         if at < spec.window.horizon { kernel.schedule(.arrival, at: at) }
     }
 
-    mutating func arrive<Sink: RecordSink>(into sink: inout Sink) {
+    mutating func arrive<Sink: RecordSink & ~Copyable>(into sink: inout Sink) {
         let serial = nextSerial
         nextSerial &+= 1
         note(kind: 0, index: Int32(truncatingIfNeeded: serial))
@@ -51,30 +51,32 @@ extension Simulation {
         return q.serial | UInt64(UInt32(bitPattern: q.hop)) << 40
     }
 
-    mutating func enterStation<Sink: RecordSink>(_ r: Int32, into sink: inout Sink) {
+    mutating func enterStation<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let s = station(of: r)
         let now = kernel.now
         requests[r].hopArrival = now
-        let st = stations[s]
+        let st = stations + s
         var offset: Int32 = 0
-        if st.instanceCount > 1 {
-            switch st.balance {
+        let instanceCount = st.pointee.instanceCount
+        if instanceCount > 1 {
+            switch st.pointee.balance {
             case .roundRobin:
-                offset = st.nextInstance
-                stations[s].nextInstance = offset + 1 == st.instanceCount ? 0 : offset + 1
+                offset = st.pointee.nextInstance
+                st.pointee.nextInstance = offset + 1 == instanceCount ? 0 : offset + 1
             case .random:
-                st.routingStream.seat(replication: replication, entity: entity(of: r))
-                offset = Int32(st.routingStream.index(below: Int(st.instanceCount)))
+                let stream = st.pointee.routingStream
+                stream.seat(replication: replication, entity: entity(of: r))
+                offset = Int32(stream.index(below: Int(instanceCount)))
             }
         }
-        let i = st.firstInstance + offset
-        if busy[Int(i)] < st.workers {
+        let i = st.pointee.firstInstance + offset
+        if instances[Int(i)].busy < st.pointee.workers {
             startService(r, at: i, station: s)
-        } else if waiting[Int(i)].count < st.queueCapacity {
+        } else if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
             stations[s].accumulate(to: now)
             stations[s].queueLevel += 1
             requests[r].instance = i
-            waiting[Int(i)].append(r)
+            instances[Int(i)].waiting.append(r)
         } else {
             finish(r, .error(.queueFull), into: &sink)
         }
@@ -84,7 +86,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].busyLevel += 1
-        busy[Int(i)] &+= 1
+        instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
         let stream = stations[s].serviceStream
@@ -93,23 +95,23 @@ extension Simulation {
         kernel.schedule(.serviceEnd(request: r), after: demand)
     }
 
-    mutating func endService<Sink: RecordSink>(of r: Int32, into sink: inout Sink) {
+    mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
         let i = q.instance
-        let s = Int(instanceStation[Int(i)])
+        let s = Int(instances[Int(i)].station)
         sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
                                 wait: q.serviceStart - q.hopArrival, service: now - q.serviceStart,
                                 measured: q.arrival >= spec.window.warmup))
         stations[s].accumulate(to: now)
         stations[s].busyLevel -= 1
-        busy[Int(i)] &-= 1
-        if !waiting[Int(i)].isEmpty {
-            let next = waiting[Int(i)].removeFirst()
+        instances[Int(i)].busy &-= 1
+        if !instances[Int(i)].waiting.isEmpty {
+            let next = instances[Int(i)].waiting.removeFirst()
             stations[s].queueLevel -= 1
             startService(next, at: i, station: s)
         }
-        let hops = pathStart[Int(q.classIndex) + 1] - pathStart[Int(q.classIndex)]
+        let hops = pathStart[Int(q.classIndex) &+ 1] &- pathStart[Int(q.classIndex)]
         if q.hop + 1 == hops {
             finish(r, .success, into: &sink)
         } else {
@@ -119,7 +121,7 @@ extension Simulation {
     }
 
     /// Ends a request exactly once: counts it, reports it, frees its slot.
-    mutating func finish<Sink: RecordSink>(_ r: Int32, _ outcome: Outcome, into sink: inout Sink) {
+    mutating func finish<Sink: RecordSink & ~Copyable>(_ r: Int32, _ outcome: Outcome, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
         switch outcome {
@@ -143,7 +145,7 @@ extension Simulation {
     mutating func snapshot() -> ModelCounters {
         let now = kernel.now
         changeInSystem(by: 0, at: now)
-        for s in stations.indices {
+        for s in 0..<stationCount {
             stations[s].accumulate(to: now)
             counters.busyIntegral[s] = stations[s].busyIntegral
             counters.queueIntegral[s] = stations[s].queueIntegral

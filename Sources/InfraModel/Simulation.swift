@@ -37,21 +37,22 @@ public struct RunOutcome: Sendable, Equatable {
 /// Randomness is keyed (DESIGN "Random numbers"): service demands and instance choices are
 /// drawn from streams seated at (replication, request serial + hop), so a request's demand at a
 /// hop does not depend on how many instances or workers a design has.
-public struct Simulation {
+public struct Simulation: ~Copyable {
     public let spec: ModelSpec
     let replication: UInt32
     var kernel = Kernel<ModelEvent>()
     var requests = RequestSlab()
-    var stations: ContiguousArray<StationState>
-    /// Per instance (all stations, station-major): busy workers.
-    var busy: ContiguousArray<Int32>
-    /// Per instance: requests waiting for a worker, FIFO.
-    var waiting: ContiguousArray<IndexQueue>
-    /// Per instance: the station it belongs to.
-    let instanceStation: ContiguousArray<Int32>
+    // Hot state lives in buffers allocated once here and freed in `deinit`: the hot path reads
+    // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
+    // a simulation cannot be copied, so nothing else can free or alias these buffers.
+    let stations: UnsafeMutablePointer<StationState>
+    let stationCount: Int
+    /// Per instance, over all stations (station-major).
+    let instances: UnsafeMutablePointer<InstanceState>
+    let instanceCount: Int
     /// Class paths, flattened: class c visits paths[pathStart[c] ..< pathStart[c + 1]].
-    let paths: ContiguousArray<Int32>
-    let pathStart: ContiguousArray<Int32>
+    let paths: UnsafeMutablePointer<Int32>
+    let pathStart: UnsafeMutablePointer<Int32>
     /// Cumulative class weights, normalised to end at 1 (for choosing a class per arrival).
     let classCumulative: [Double]
 
@@ -59,7 +60,7 @@ public struct Simulation {
     let classStream: RandomStream
     var nextSerial: UInt64 = 0
     var counters: ModelCounters
-    /// Requests in the system and the time of the last change (for ∫ in-system dt).
+    /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
     var inSystemSince = SimTime.zero
     var closed = false
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -67,28 +68,32 @@ public struct Simulation {
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
     /// (a store for this replication's thread; the streams it hands out are seated per draw).
+    /// `streams` must outlive the simulation.
     public init(spec: ModelSpec, streams: StreamStore, replication: Int) {
         self.spec = spec
         self.replication = UInt32(truncatingIfNeeded: replication)
-        var stations = ContiguousArray<StationState>()
-        var owner = ContiguousArray<Int32>()
+        stationCount = spec.stations.count
+        instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
+        stations = .allocate(capacity: stationCount)
+        instances = .allocate(capacity: instanceCount)
+        var next = 0
         for (s, st) in spec.stations.enumerated() {
-            stations.append(StationState(spec: st, firstInstance: Int32(owner.count),
-                                         service: streams.stream(path: "components." + st.name, purpose: .service),
-                                         routing: streams.stream(path: "components." + st.name, purpose: .routing)))
-            owner.append(contentsOf: repeatElement(Int32(s), count: st.instances))
+            (stations + s).initialize(to: StationState(
+                spec: st, firstInstance: Int32(next),
+                service: streams.stream(path: "components." + st.name, purpose: .service),
+                routing: streams.stream(path: "components." + st.name, purpose: .routing)))
+            for _ in 0..<st.instances {
+                (instances + next).initialize(to: InstanceState(station: Int32(s)))
+                next += 1
+            }
         }
-        self.stations = stations
-        self.instanceStation = owner
-        self.busy = ContiguousArray(repeating: 0, count: owner.count)
-        self.waiting = ContiguousArray(repeating: IndexQueue(), count: owner.count)
-        var flat = ContiguousArray<Int32>(), start = ContiguousArray<Int32>([0])
-        for c in spec.classes {
-            flat.append(contentsOf: c.path.map { Int32($0) })
-            start.append(Int32(flat.count))
-        }
-        self.paths = flat
-        self.pathStart = start
+        let flat = spec.classes.flatMap { $0.path.map { Int32($0) } }
+        paths = .allocate(capacity: max(flat.count, 1))
+        paths.initialize(from: flat, count: flat.count)
+        pathStart = .allocate(capacity: spec.classes.count + 1)
+        var start: Int32 = 0
+        pathStart[0] = 0
+        for (c, cls) in spec.classes.enumerated() { start += Int32(cls.path.count); pathStart[c + 1] = start }
         let total = spec.classes.reduce(0) { $0 + $1.weight }
         var acc = 0.0
         self.classCumulative = spec.classes.map { acc += $0.weight; return acc / total }
@@ -103,8 +108,19 @@ public struct Simulation {
         arrivalStream.seat(replication: self.replication, entity: 0)
     }
 
+    deinit {
+        for i in 0..<instanceCount { instances[i].waiting.deallocate() }
+        instances.deinitialize(count: instanceCount)
+        instances.deallocate()
+        stations.deinitialize(count: stationCount)
+        stations.deallocate()
+        paths.deallocate()
+        pathStart.deallocate()
+        requests.deallocate()
+    }
+
     /// Runs the replication to its end, sending every record to `sink`.
-    public mutating func run<Sink: RecordSink>(into sink: inout Sink) -> RunOutcome {
+    public mutating func run<Sink: RecordSink & ~Copyable>(into sink: inout Sink) -> RunOutcome {
         let window = spec.window
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
@@ -129,7 +145,7 @@ public struct Simulation {
         if !closed { closed = true; sink.windowClosed(snapshot()) }
         if requests.liveCount > 0 {
             if !unstable, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
-            for i in requests.slots.indices where requests.slots[i].live {
+            for i in 0..<requests.used where requests.slots[i].live {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }

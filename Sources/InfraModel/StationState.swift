@@ -44,3 +44,15 @@ struct StationState {
         levelsSince = now
     }
 }
+
+/// The run-time state of one instance of a station.
+struct InstanceState {
+    /// The station it belongs to.
+    let station: Int32
+    /// Workers serving a request now.
+    var busy: Int32 = 0
+    /// Requests waiting for a worker, FIFO.
+    var waiting = IndexQueue()
+
+    init(station: Int32) { self.station = station }
+}

@@ -2,11 +2,13 @@
 ///
 /// The sequence number is assigned at scheduling time and strictly increases, so events at the
 /// same instant come out in the order they were scheduled (FIFO tie-break, as in SimPy and
-/// OMNeT++). The heap stores events by value in one contiguous buffer: once it has grown to the
-/// run's peak size, pushing and popping allocate nothing.
+/// OMNeT++). Entries are stored by value in one manually managed buffer: once it has grown to
+/// the run's peak size, pushing and popping allocate nothing and pay no copy-on-write checks.
+/// Non-copyable, so the buffer has exactly one owner, which frees it.
 ///
-/// Invariant (checked in debug builds by `checkInvariants()`): every entry's key is ≥ its parent's.
-public struct EventQueue<Event> {
+/// Invariant (checked by `checkInvariants()` in tests and debug assertions): every entry's key
+/// is ≥ its parent's.
+public struct EventQueue<Event>: ~Copyable {
     @usableFromInline
     struct Entry {
         @usableFromInline var time: Int64
@@ -22,43 +24,62 @@ public struct EventQueue<Event> {
         }
     }
 
-    @usableFromInline var entries: ContiguousArray<Entry> = []
+    @usableFromInline var heap: UnsafeMutablePointer<Entry>
+    @usableFromInline var capacity: Int
+    @usableFromInline var _count = 0
 
-    @inlinable public init() {}
+    @inlinable public init(capacity: Int = 64) {
+        self.capacity = Swift.max(capacity, 1)
+        heap = .allocate(capacity: self.capacity)
+    }
 
-    @inlinable public var count: Int { entries.count }
-    @inlinable public var isEmpty: Bool { entries.isEmpty }
+    deinit {
+        heap.deinitialize(count: _count)
+        heap.deallocate()
+    }
+
+    @inlinable public var count: Int { _count }
+    @inlinable public var isEmpty: Bool { _count == 0 }
 
     /// Time of the earliest entry, if any.
-    @inlinable public var nextTime: Int64? { entries.first?.time }
+    @inlinable public var nextTime: Int64? { _count > 0 ? heap[0].time : nil }
 
-    @inlinable public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+    @inlinable public mutating func reserveCapacity(_ n: Int) { if n > capacity { grow(to: n) } }
+
+    @usableFromInline mutating func grow(to n: Int) {
+        let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: n)
+        bigger.moveInitialize(from: heap, count: _count)
+        heap.deallocate()
+        heap = bigger
+        capacity = n
+    }
 
     @inlinable
     public mutating func push(time: Int64, sequence: UInt64, event: Event) {
-        entries.append(Entry(time: time, sequence: sequence, event: event))
-        entries.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            let item = heap[child]
-            while child > 0 {
-                let parent = (child - 1) >> 1
-                if !item.precedes(heap[parent]) { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = item
+        if _count == capacity { grow(to: capacity * 2) }
+        let item = Entry(time: time, sequence: sequence, event: event)
+        var child = _count
+        _count &+= 1
+        // Sift up: move parents down into the hole until the item's place is found.
+        while child > 0 {
+            let parent = (child &- 1) >> 1
+            if !item.precedes(heap[parent]) { break }
+            (heap + child).moveInitialize(from: heap + parent, count: 1)
+            child = parent
         }
+        (heap + child).initialize(to: item)
     }
 
     /// Removes and returns the earliest entry. Precondition: not empty.
     @inlinable
     public mutating func pop() -> (time: Int64, sequence: UInt64, event: Event) {
-        let last = entries.removeLast()
-        if entries.isEmpty { return (last.time, last.sequence, last.event) }
-        return entries.withUnsafeMutableBufferPointer { heap in
-            let top = heap[0]
+        precondition(_count > 0, "pop from an empty event queue")
+        let top = heap.move()
+        _count &-= 1
+        if _count > 0 {
             // Sift the former last entry down from the root, moving the hole instead of swapping.
-            let n = heap.count
+            let last = (heap + _count).move()
+            let n = _count
             var hole = 0
             while true {
                 var child = 2 &* hole &+ 1
@@ -66,17 +87,17 @@ public struct EventQueue<Event> {
                 let right = child &+ 1
                 if right < n && heap[right].precedes(heap[child]) { child = right }
                 if !heap[child].precedes(last) { break }
-                heap[hole] = heap[child]
+                (heap + hole).moveInitialize(from: heap + child, count: 1)
                 hole = child
             }
-            heap[hole] = last
-            return (top.time, top.sequence, top.event)
+            (heap + hole).initialize(to: last)
         }
+        return (top.time, top.sequence, top.event)
     }
 
     /// Heap order holds everywhere. O(n): for tests and debug assertions only.
     public func checkInvariants() -> Bool {
-        for i in 1..<max(entries.count, 1) where entries[i].precedes(entries[(i - 1) / 2]) { return false }
+        for i in stride(from: 1, to: _count, by: 1) where heap[i].precedes(heap[(i - 1) / 2]) { return false }
         return true
     }
 }

@@ -20,9 +20,9 @@ public struct EventID: Hashable, Sendable {
 /// - a cancelled event is never delivered (cancellation is lazy: the entry stays in the heap and is
 ///   skipped when it reaches the top).
 ///
-/// A value type on purpose: the hot loop mutates it in place without reference counting or
-/// exclusivity checks on class properties.
-public struct Kernel<Event> {
+/// A non-copyable value type on purpose: the hot loop mutates it in place without reference
+/// counting or exclusivity checks on class properties, and its event buffer has one owner.
+public struct Kernel<Event>: ~Copyable {
     /// The current simulated time: the time of the event being handled.
     @inlinable public var now: SimTime { SimTime(nanoseconds: clock) }
     @usableFromInline var clock: Int64 = 0

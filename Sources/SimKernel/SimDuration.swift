@@ -10,8 +10,10 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     /// Rounds `seconds` to the nearest nanosecond; clamps to `[0, .max]` so a sampled value can
     /// never make time run backwards or overflow. NaN becomes zero.
     @inlinable public init(seconds: Double) {
-        let ns = (seconds * 1e9).rounded()
-        if ns >= 9.2e18 { nanoseconds = .max } else if ns > 0 { nanoseconds = Int64(ns) } else { nanoseconds = 0 }
+        // Adding 0.5 and truncating rounds half up for the non-negative values kept here, without
+        // a call into libm's round() on the hot path.
+        let ns = seconds * 1e9 + 0.5
+        if ns >= 9.2e18 { nanoseconds = .max } else if ns >= 1 { nanoseconds = Int64(ns) } else { nanoseconds = 0 }
     }
 
     public static let zero = SimDuration(nanoseconds: 0)

@@ -17,7 +17,6 @@ import CGSL
 /// `gsl_ran_*` calls on ``rng`` is consistent: ``uniform()`` ≡ `gsl_rng_uniform`,
 /// ``uniformPositive()`` ≡ `gsl_rng_uniform_pos`, ``index(below:)`` ≡ `gsl_rng_uniform_int`,
 /// ``nextUInt32()`` ≡ `gsl_rng_get`.
-@frozen
 public struct RandomStream {
     /// The generator, to pass to `gsl_ran_*` samplers.
     public let rng: UnsafeMutablePointer<gsl_rng>

@@ -1,47 +1,125 @@
-import Histogram
 import SimKernel
 
-/// A latency histogram with one fixed layout, so any two can be merged (hdrhistogram traps on
-/// mismatched layouts). Values are nanoseconds from 1 ns to one hour at three significant
-/// digits (relative bucket width ≤ 0.1 %); longer values are clamped to one hour and counted
-/// in `clamped`.
-public struct LatencyHistogram: Sendable, Codable {
-    /// The largest value tracked exactly: one hour in nanoseconds.
-    public static let highest: UInt64 = 3_600_000_000_000
-    public private(set) var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: highest,
-                                                          numberOfSignificantValueDigits: .three)
+/// A log-linear latency histogram with one fixed layout, so any two merge by adding counts.
+///
+/// Layout (the same for every histogram capsim makes): values are whole nanoseconds; below 2048 ns
+/// every value has its own bucket; above, each power of two [2^e, 2^(e+1)) is cut into 1024 equal
+/// buckets, so a bucket is at most 1/1024 ≈ 0.1 % of its values wide (HdrHistogram's three
+/// significant digits). The top is 2^42 ns ≈ 73 minutes; longer values are recorded there and
+/// counted in `clamped`.
+///
+/// Written by hand rather than taken from hdrhistogram-swift: recording is on the hot path (three
+/// records per request and hop), and this layout records in a handful of instructions, and
+/// answers every quantile of a report in one pass.
+///
+/// Invariant: `count == counts.reduce(0, +)`; `minimum ≤ maximum` when `count > 0`.
+public struct LatencyHistogram: Sendable, Equatable {
+    static let linearBits = 11
+    static let linearCount = 1 << linearBits          // 2048 exact buckets
+    static let subBuckets = 1 << (linearBits - 1)     // 1024 per octave above
+    static let topExponent = 42
+    /// Largest value tracked: 2^42 − 1 ns.
+    public static let highest: UInt64 = (1 << topExponent) - 1
+    static let bucketCount = linearCount + (topExponent - linearBits) * subBuckets
+
+    /// Count, exact sum, min and max of the recorded values: what a histogram keeps beside its
+    /// buckets. Kept apart so the collector can record into its own flat buffers.
+    struct Header: Sendable, Equatable {
+        var count: UInt64 = 0
+        var sum: Double = 0
+        var minimum: UInt64 = .max
+        var maximum: UInt64 = 0
+        var clamped: UInt64 = 0
+    }
+
+    var counts: [UInt64]
+    var header = Header()
+
+    public var count: UInt64 { header.count }
+    /// Exact smallest and largest recorded values (ns).
+    public var minimum: UInt64 { header.minimum }
+    public var maximum: UInt64 { header.maximum }
     /// Values above `highest`, recorded as `highest`.
-    public private(set) var clamped: UInt64 = 0
+    public var clamped: UInt64 { header.clamped }
+    /// Exact sum of the recorded values in ns (before clamping), for an exact mean: the buckets
+    /// would round it.
+    public var sum: Double { header.sum }
 
-    public init() {}
+    public init() { counts = Array(repeating: 0, count: Self.bucketCount) }
 
-    @inlinable public var count: UInt64 { histogram.totalCount }
+    init(header: Header, counts: UnsafeBufferPointer<UInt64>) {
+        self.header = header
+        self.counts = Array(counts)
+    }
+
+    /// Bucket of a value ≤ highest.
+    @inline(__always)
+    static func bucket(_ v: UInt64) -> Int {
+        if v < UInt64(linearCount) { return Int(v) }
+        let exponent = 63 - v.leadingZeroBitCount          // ≥ 11
+        let shift = exponent - (linearBits - 1)            // keeps the top 11 bits: 1024 ..< 2048
+        return linearCount + (exponent - linearBits) * subBuckets + Int(v >> UInt64(shift)) - subBuckets
+    }
+
+    /// The lowest value and width of bucket `b`.
+    static func range(of b: Int) -> (low: UInt64, width: UInt64) {
+        if b < linearCount { return (UInt64(b), 1) }
+        let octave = (b - linearCount) / subBuckets, offset = (b - linearCount) % subBuckets
+        let shift = UInt64(octave + 1)
+        return (UInt64(subBuckets + offset) << shift, 1 << shift)
+    }
+
+    /// Records one value into a header and its bucket counts (shared by `record(_:)` and the
+    /// collector's flat buffers, so both record identically).
+    @inline(__always)
+    static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
+        var v = UInt64(Swift.max(d.nanoseconds, 0))
+        header.sum += Double(v)
+        if v > highest { v = highest; header.clamped &+= 1 }
+        counts[bucket(v)] &+= 1
+        header.count &+= 1
+        if v < header.minimum { header.minimum = v }
+        if v > header.maximum { header.maximum = v }
+    }
 
     public mutating func record(_ d: SimDuration) {
-        var v = UInt64(Swift.max(d.nanoseconds, 0))
-        if v > Self.highest { v = Self.highest; clamped &+= 1 }
-        histogram.record(v)
+        counts.withUnsafeMutableBufferPointer { Self.record(d, into: &header, counts: $0.baseAddress!) }
     }
 
-    /// The q-quantile (0 < q < 1) in seconds: the middle of the bucket holding it (which halves
-    /// the bias of hdrhistogram's "highest equivalent value"). NaN when empty.
-    public func quantile(_ q: Double) -> Double {
-        guard count > 0 else { return .nan }
-        let v = histogram.valueAtPercentile(q * 100)
-        return Double(histogram.medianEquivalentForValue(v).clamped(histogram.min, histogram.max)) * 1e-9
+    /// The q-quantiles (each 0 < q < 1, ascending) in seconds, in one pass: for each, the middle
+    /// of the bucket holding the ⌈q·n⌉-th smallest value, clamped to the exact min and max.
+    /// NaN when empty.
+    public func quantiles(_ qs: [Double]) -> [Double] {
+        guard count > 0 else { return qs.map { _ in .nan } }
+        var result: [Double] = []
+        var cumulative: UInt64 = 0, b = 0
+        for q in qs {
+            let rank = Swift.max(1, UInt64((q * Double(count)).rounded(.up)))
+            while cumulative + counts[b] < rank { cumulative += counts[b]; b += 1 }
+            let (low, width) = Self.range(of: b)
+            let middle = low + (width - 1) / 2
+            result.append(Double(Swift.min(Swift.max(middle, minimum), maximum)) * 1e-9)
+        }
+        return result
     }
 
-    /// Largest recorded value in seconds (exact to the bucket); NaN when empty.
-    public var maximum: Double { count > 0 ? Double(histogram.max) * 1e-9 : .nan }
+    public func quantile(_ q: Double) -> Double { quantiles([q])[0] }
 
-    /// Adds another histogram's counts. Layouts are fixed, so this cannot trap; counts are
-    /// integers, so the result does not depend on merge order.
+    /// Exact mean of the recorded values in seconds; NaN when empty.
+    public var mean: Double { count > 0 ? sum / Double(count) * 1e-9 : .nan }
+
+    /// Largest recorded value in seconds (exact); NaN when empty.
+    public var maximumSeconds: Double { count > 0 ? Double(maximum) * 1e-9 : .nan }
+
+    /// Adds another histogram's counts. Counts are integers, so the result does not depend on
+    /// the order of merging.
     public mutating func merge(_ other: LatencyHistogram) {
-        histogram.add(other.histogram)
-        clamped += other.clamped
+        guard other.count > 0 else { return }
+        for i in counts.indices where other.counts[i] != 0 { counts[i] += other.counts[i] }
+        header.count += other.count
+        header.sum += other.sum
+        header.clamped += other.clamped
+        header.minimum = Swift.min(minimum, other.minimum)
+        header.maximum = Swift.max(maximum, other.maximum)
     }
-}
-
-extension UInt64 {
-    fileprivate func clamped(_ lo: UInt64, _ hi: UInt64) -> UInt64 { Swift.min(Swift.max(self, lo), hi) }
 }

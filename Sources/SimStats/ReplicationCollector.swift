@@ -1,13 +1,16 @@
 import InfraModel
 import SimKernel
 
-/// Aggregates one replication's records into histograms, exact moments and counts.
-/// The statistics side of DESIGN's "models emit records, the statistics layer aggregates".
-public struct ReplicationCollector: RecordSink {
+/// Aggregates one replication's records into histograms and counts: the statistics side of
+/// DESIGN's "models emit records, the statistics layer aggregates".
+///
+/// Records land in flat, manually managed buffers (one block of bucket counts per histogram):
+/// three records per request and hop are on the hot path, and this keeps them free of
+/// copy-on-write checks. Non-copyable, so the buffers have one owner, which frees them.
+public struct ReplicationCollector: RecordSink, ~Copyable {
     public let layout: MetricLayout
-    public private(set) var histograms: [LatencyHistogram]
-    /// Exact moments beside each histogram (seconds).
-    public private(set) var tallies: [Tally]
+    let headers: UnsafeMutablePointer<LatencyHistogram.Header>
+    let counts: UnsafeMutablePointer<UInt64>
     /// Measured requests (arrived at or after warm-up) that ended, by outcome.
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
@@ -17,14 +20,30 @@ public struct ReplicationCollector: RecordSink {
 
     public init(layout: MetricLayout) {
         self.layout = layout
-        histograms = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
-        tallies = Array(repeating: Tally(), count: layout.histograms.count)
+        let n = layout.histograms.count
+        headers = .allocate(capacity: n)
+        headers.initialize(repeating: LatencyHistogram.Header(), count: n)
+        counts = .allocate(capacity: n * LatencyHistogram.bucketCount)
+        counts.initialize(repeating: 0, count: n * LatencyHistogram.bucketCount)
+    }
+
+    deinit {
+        headers.deallocate()
+        counts.deallocate()
+    }
+
+    /// The histograms recorded so far, in layout order.
+    public var histograms: [LatencyHistogram] {
+        (0..<layout.histograms.count).map { h in
+            LatencyHistogram(header: headers[h],
+                             counts: UnsafeBufferPointer(start: counts + h * LatencyHistogram.bucketCount,
+                                                         count: LatencyHistogram.bucketCount))
+        }
     }
 
     @inline(__always)
-    mutating func record(_ h: Int, _ d: SimDuration) {
-        histograms[h].record(d)
-        tallies[h].add(d.seconds)
+    func record(_ h: Int, _ d: SimDuration) {
+        LatencyHistogram.record(d, into: &headers[h], counts: counts + h &* LatencyHistogram.bucketCount)
     }
 
     public mutating func requestEnded(_ r: RequestRecord) {

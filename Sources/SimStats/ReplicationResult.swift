@@ -16,10 +16,11 @@ public struct ReplicationResult: Sendable {
     public var measuredSuccesses: UInt64
 
     /// Computes every metric of the collector's layout.
-    public init(replication: Int, spec: ModelSpec, collector c: ReplicationCollector, outcome: RunOutcome) {
+    public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome) {
         self.replication = replication
         self.outcome = outcome
-        self.histograms = c.histograms
+        let histograms = c.histograms
+        self.histograms = histograms
         self.measuredEnded = c.ended
         self.measuredSuccesses = c.successes
         let windowNs = Double(spec.window.measured.nanoseconds)
@@ -28,11 +29,13 @@ public struct ReplicationResult: Sendable {
             guard let o = c.opened, let e = c.closed else { return .nan }
             return (integral(e) - integral(o)) / windowNs
         }
+        let qs = MetricLayout.quantiles.map(\.q)
+        let quantiles = histograms.map { $0.quantiles(qs) }
         values = c.layout.metrics.map { m in
             switch m.kind {
-            case .mean(let h): c.tallies[h].isEmpty ? .nan : c.tallies[h].mean
-            case .quantile(let h, let q): c.histograms[h].quantile(q)
-            case .maximum(let h): c.histograms[h].maximum
+            case .mean(let h): histograms[h].mean
+            case .quantile(let h, let q): quantiles[h][qs.firstIndex(of: q)!]
+            case .maximum(let h): histograms[h].maximumSeconds
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
             case .throughput: Double(c.successes) / (windowNs * 1e-9)

@@ -58,7 +58,7 @@ public struct Summary: Sendable {
                 }
                 return MetricEstimate(id: m.id, value: pooled[h].quantile(q), halfWidth95: hw, replications: Int(t.count))
             case .maximum(let h):
-                return MetricEstimate(id: m.id, value: pooled[h].maximum, halfWidth95: nil, replications: Int(t.count))
+                return MetricEstimate(id: m.id, value: pooled[h].maximumSeconds, halfWidth95: nil, replications: Int(t.count))
             default:
                 return MetricEstimate(id: m.id, value: t.isEmpty ? .nan : t.mean, halfWidth95: hw, replications: Int(t.count))
             }
