@@ -56,6 +56,8 @@ public struct Simulation: ~Copyable {
     /// Cumulative class weights, normalised to end at 1 (for choosing a class per arrival).
     let classCumulative: [Double]
 
+    /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
+    let streams: StreamStore
     let arrivalStream: RandomStream
     let classStream: RandomStream
     var nextSerial: UInt64 = 0
@@ -68,9 +70,9 @@ public struct Simulation: ~Copyable {
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
     /// (a store for this replication's thread; the streams it hands out are seated per draw).
-    /// `streams` must outlive the simulation.
     public init(spec: ModelSpec, streams: StreamStore, replication: Int) {
         self.spec = spec
+        self.streams = streams
         self.replication = UInt32(truncatingIfNeeded: replication)
         stationCount = spec.stations.count
         instanceCount = spec.stations.reduce(0) { $0 + $1.instances }

@@ -22,13 +22,10 @@ public struct Experiment: Sendable {
 
     /// Runs one replication.
     public static func runReplication(_ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int) -> ReplicationResult {
-        let streams = StreamStore(seed: seed)
-        var simulation = Simulation(spec: spec, streams: streams, replication: replication)
+        var simulation = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
         var collector = ReplicationCollector(layout: layout)
         let outcome = simulation.run(into: &collector)
-        return withExtendedLifetime(streams) {
-            ReplicationResult(replication: replication, spec: spec, collector: collector, outcome: outcome)
-        }
+        return ReplicationResult(replication: replication, spec: spec, collector: collector, outcome: outcome)
     }
 
     /// Runs every replication; `progress` is called (from any thread) with the number finished.

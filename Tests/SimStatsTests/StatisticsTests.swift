@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import SimStats
+import SimKernel
+
+@Suite("LatencyHistogram")
+struct LatencyHistogramTests {
+    @Test("every bucket's range contains exactly the values mapped to it")
+    func layout() {
+        var previousEnd: UInt64 = 0
+        for b in 0..<LatencyHistogram.bucketCount {
+            let (low, width) = LatencyHistogram.range(of: b)
+            #expect(low == previousEnd)                     // buckets tile the range without gaps
+            #expect(LatencyHistogram.bucket(low) == b)
+            #expect(LatencyHistogram.bucket(low + width - 1) == b)
+            // Relative width ≤ 1/1024 above the linear range.
+            if low >= 2048 { #expect(Double(width) / Double(low) <= 1.0 / 1024 + 1e-12) }
+            previousEnd = low + width
+        }
+        #expect(previousEnd == LatencyHistogram.highest + 1)
+    }
+
+    @Test("quantiles are within 0.05 % of the exact order statistic", arguments: [1, 2, 3])
+    func quantileAccuracy(seed: UInt64) {
+        var g = seed &* 0x2545_F491_4F6C_DD1D
+        var values: [Int64] = []
+        var h = LatencyHistogram()
+        for _ in 0..<100_000 {
+            g ^= g << 13; g ^= g >> 7; g ^= g << 17
+            let u = Double(g >> 11) * 0x1p-53
+            let v = Int64(-log(1 - u) * 10_000_000)  // exponential, mean 10 ms in ns
+            values.append(v)
+            h.record(.nanoseconds(v))
+        }
+        values.sort()
+        for q in [0.5, 0.9, 0.99, 0.999] {
+            let exact = Double(values[Int((q * Double(values.count)).rounded(.up)) - 1]) * 1e-9
+            let estimate = h.quantile(q)
+            #expect(abs(estimate - exact) <= exact * 0.0005 + 1e-9, "q=\(q): \(estimate) vs \(exact)")
+        }
+        #expect(h.maximumSeconds == Double(values.last!) * 1e-9)
+        let exactMean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count) * 1e-9
+        #expect(abs(h.mean - exactMean) <= exactMean * 1e-12)
+    }
+
+    @Test("merging is exact and does not depend on order")
+    func mergeOrder() {
+        var parts = (0..<5).map { _ in LatencyHistogram() }
+        for i in 0..<5_000 { parts[i % 5].record(.nanoseconds(Int64(i * 7919 % 100_003))) }
+        var forward = LatencyHistogram(), backward = LatencyHistogram()
+        for p in parts { forward.merge(p) }
+        for p in parts.reversed() { backward.merge(p) }
+        #expect(forward == backward)
+        #expect(forward.count == 5_000)
+    }
+
+    @Test("values beyond the top are clamped and counted")
+    func clamping() {
+        var h = LatencyHistogram()
+        h.record(.seconds(10_000))
+        #expect(h.clamped == 1)
+        #expect(h.maximum == LatencyHistogram.highest)
+    }
+}
+
+@Suite("Tally and Student t")
+struct TallyTests {
+    @Test("merge equals adding everything to one tally")
+    func merge() {
+        let xs = (0..<1000).map { Double(($0 * 37) % 101) / 7 }
+        var all = Tally(), a = Tally(), b = Tally()
+        for x in xs { all.add(x) }
+        for x in xs[..<300] { a.add(x) }
+        for x in xs[300...] { b.add(x) }
+        a.merge(b)
+        #expect(a.count == all.count)
+        #expect(abs(a.mean - all.mean) < 1e-12)
+        #expect(abs(a.variance - all.variance) < 1e-9)
+        #expect(a.min == all.min && a.max == all.max)
+    }
+
+    @Test("t quantiles match published tables")
+    func tQuantiles() {
+        #expect(abs(StudentT.critical95(degreesOfFreedom: 9) - 2.262157) < 1e-5)
+        #expect(abs(StudentT.critical95(degreesOfFreedom: 1) - 12.706205) < 1e-5)
+        #expect(abs(StudentT.critical95(degreesOfFreedom: 1000) - 1.962339) < 1e-5)
+        #expect(StudentT.critical95(degreesOfFreedom: 0).isNaN)
+        #expect(StudentT.quantile(1.5, degreesOfFreedom: 3).isNaN)
+    }
+}

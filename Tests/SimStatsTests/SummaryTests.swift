@@ -1,0 +1,55 @@
+import Testing
+@testable import SimStats
+import InfraModel
+import SimKernel
+import SimRandom
+
+@Suite("Summary")
+struct SummaryTests {
+    let spec = ModelSpec(stations: [StationSpec(name: "web", service: .exponential(mean: 0.001))],
+                         classes: [RequestClass(name: "default", path: [0])],
+                         arrivals: .poisson(rate: 500),
+                         window: RunWindow(warmup: SimTime.zero + .seconds(1), horizon: SimTime.zero + .seconds(20), drain: .seconds(1)))
+
+    @Test("scalar intervals are Student-t over replications; quantiles pool the histograms")
+    func intervals() {
+        let layout = MetricLayout(spec: spec)
+        let results = Experiment(spec: spec, seed: 9, replications: 0..<6, jobs: 2).run()
+        let summary = Summary(layout: layout, results: results)
+        let i = layout.index(of: "latency.mean")!
+        var t = Tally()
+        for r in results { t.add(r.values[i]) }
+        let e = summary["latency.mean"]!
+        #expect(e.value == t.mean)
+        let expected = 2.570582 * t.standardDeviation / 6.0.squareRoot()  // t_{0.975,5} from tables
+        #expect(abs(e.halfWidth95! - expected) <= expected * 1e-6)
+        var pooled = LatencyHistogram()
+        for r in results { pooled.merge(r.histograms[0]) }
+        #expect(summary["latency.p99"]!.value == pooled.quantile(0.99))
+        #expect(summary["latency.max"]!.halfWidth95 == nil)
+    }
+
+    @Test("results do not depend on thread count or the order replications run in")
+    func orderIndependence() {
+        let layout = MetricLayout(spec: spec)
+        let one = Experiment(spec: spec, seed: 5, replications: 0..<4, jobs: 1).run()
+        let two = Experiment(spec: spec, seed: 5, replications: 0..<4, jobs: 3).run()
+        let reversed = (0..<4).reversed().map { Experiment.runReplication(spec, layout: layout, seed: 5, replication: $0) }
+        let a = Summary(layout: layout, results: one), b = Summary(layout: layout, results: two)
+        let c = Summary(layout: layout, results: reversed)
+        #expect(a.estimates.map(\.value).map(\.bitPattern) == b.estimates.map(\.value).map(\.bitPattern))
+        #expect(a.estimates.map(\.value).map(\.bitPattern) == c.estimates.map(\.value).map(\.bitPattern))
+        #expect(one.map(\.outcome) == reversed.reversed().map(\.outcome))
+    }
+
+    @Test("metric ids follow DESIGN's names, in a stable order")
+    func ids() {
+        let ids = MetricLayout(spec: spec).metrics.map(\.id)
+        for id in ["latency.mean", "latency.p50", "latency.p99", "latency.p999", "latency.max", "hop.web.wait.p99",
+                   "hop.web.self.mean", "availability.request", "errors.queue_full.rate", "errors.in_flight_at_end.rate",
+                   "throughput", "utilization.web", "instances.web.mean"] {
+            #expect(ids.contains(id), "\(id) missing")
+        }
+        #expect(Set(ids).count == ids.count)
+    }
+}
