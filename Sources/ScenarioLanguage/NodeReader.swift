@@ -22,7 +22,7 @@ struct NodeReader {
                                           suggestion: nearest(p.key, in: allowed)))
         }
         for r in required where !pairs.contains(where: { $0.key == r }) {
-            fail(node, path.isEmpty ? r : path, path.isEmpty ? "missing required key '\(r)'" : "missing required key '\(r)'")
+            fail(node, path, "missing required key '\(r)'")
         }
         return Fields(pairs: pairs, path: path)
     }

@@ -20,7 +20,7 @@ struct ScenarioDecoder {
 
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
         guard let top = reader.fields(root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys,
-                                      required: ["version", "horizon", "components"]) else { return nil }
+                                      required: ["version", "horizon", "workload", "components"]) else { return nil }
         for key in Self.plannedTopLevelKeys { if let n = top[key] { notBuilt(n, key) } }
 
         if let v = top["version"], let n = reader.integer(v, "version", min: 0), n != Scenario.languageVersion {
@@ -47,11 +47,7 @@ struct ScenarioDecoder {
         if let c = top["components"] { stations = decodeComponents(c) }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
-        if let w = top["workload"] {
-            (arrivals, classes) = decodeWorkload(w, stations: stations)
-        } else {
-            reader.fail(root, "workload", "missing required key 'workload'")
-        }
+        if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
 
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let replications, let seed,
               let arrivals else { return nil }

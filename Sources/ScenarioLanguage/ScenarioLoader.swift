@@ -42,7 +42,13 @@ public enum ScenarioLoader {
             for o in overrides { tree = try tree.applying(o) }
             var decoder = ScenarioDecoder(file: file, baseDirectory: baseDirectory)
             if let scenario = decoder.decode(tree) { return scenario }
-            throw ScenarioError(decoder.reader.diagnostics)
+            // Report in file order (command-line overrides last), whatever order decoding found them.
+            let sorted = decoder.reader.diagnostics.enumerated().sorted { a, b in
+                let ka = (a.element.location.line ?? .max, a.element.location.column ?? .max, a.offset)
+                let kb = (b.element.location.line ?? .max, b.element.location.column ?? .max, b.offset)
+                return ka < kb
+            }.map(\.element)
+            throw ScenarioError(sorted)
         } catch let e as ScenarioError {
             throw .invalid(e)
         } catch {
