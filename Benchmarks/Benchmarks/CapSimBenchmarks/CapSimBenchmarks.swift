@@ -56,8 +56,9 @@ private let cases = [
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.cpuUser, .wallClock, .mallocCountTotal, .peakMemoryResident,
+        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident,
                   Metrics.eventsPerSecond, Metrics.events, Metrics.kernelEvents],
+        units: [Metrics.eventsPerSecond: .kilo, Metrics.events: .count, Metrics.kernelEvents: .count],
         warmupIterations: 1,
         maxDuration: .seconds(5),
         maxIterations: 15

@@ -1,0 +1,138 @@
+import CapSimCLI
+import Foundation
+import Synchronization
+import Testing
+
+/// Runs the CLI in-process and captures what it prints.
+final class Captured: Sendable {
+    let out = Mutex(""), err = Mutex("")
+    var console: Console {
+        Console(out: { s in self.out.withLock { $0 += s } }, err: { s in self.err.withLock { $0 += s } }, isTerminal: false)
+    }
+    var stdout: String { out.withLock { $0 } }
+    var stderr: String { err.withLock { $0 } }
+}
+
+func capsim(_ args: [String]) -> (status: Int32, out: String, err: String) {
+    let c = Captured()
+    let status = CapSimCommand.main(arguments: args, console: c.console)
+    return (status, c.stdout, c.stderr)
+}
+
+func temporaryDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-test-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+let short = ["--set", "horizon=20s", "--set", "warmup=2s", "--replications", "3"]
+
+@Suite("Command line")
+struct CLITests {
+    @Test("run prints a table of metrics with intervals and exits 0")
+    func run() {
+        let r = capsim(["run", scenarioPath("mm1.yaml")] + short)
+        #expect(r.status == 0)
+        #expect(r.err == "")
+        #expect(r.out.contains("capsim 0.1.0 — mm1"))
+        #expect(r.out.contains("latency.p99"))
+        #expect(r.out.contains("utilization.server"))
+    }
+
+    @Test("same scenario and seed: byte-identical CSV and JSON, whatever the thread count")
+    func determinism() throws {
+        let dir = temporaryDirectory()
+        var outputs: [String] = []
+        for jobs in ["1", "2", "3"] {
+            let csv = dir.appendingPathComponent("r\(jobs).csv").path, json = dir.appendingPathComponent("r\(jobs).json").path
+            let r = capsim(["run", scenarioPath("tandem.yaml"), "-q", "--jobs", jobs, "--csv", csv, "--json", json] + short)
+            #expect(r.status == 0)
+            outputs.append(try String(contentsOfFile: csv, encoding: .utf8) + String(contentsOfFile: json, encoding: .utf8))
+        }
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+        #expect(!outputs[0].isEmpty)
+        let csv = try String(contentsOfFile: dir.appendingPathComponent("r1.csv").path, encoding: .utf8)
+        let header = csv.split(separator: "\n")[0]
+        #expect(header.hasPrefix("scenario,file,scenario_hash,seed,replications,capsim_version,schema_version,latency.mean,latency.mean.hw95,latency.p50,"))
+        #expect(csv.split(separator: "\n").count == 2)
+    }
+
+    @Test("a different seed gives different results; the same seed the same")
+    func seeds() {
+        let a = capsim(["run", scenarioPath("mm1.yaml"), "--csv", "-", "--seed", "1"] + short).out
+        let b = capsim(["run", scenarioPath("mm1.yaml"), "--csv", "-", "--seed", "2"] + short).out
+        let c = capsim(["run", scenarioPath("mm1.yaml"), "--csv", "-", "--seed", "1"] + short).out
+        #expect(a != b)
+        #expect(a == c)
+    }
+
+    @Test("exit codes: 64 usage, 65 invalid scenario, 66 missing file, 73 output not created")
+    func exitCodes() {
+        #expect(capsim(["run"]).status == 64)
+        #expect(capsim(["frobnicate"]).status == 64)
+        #expect(capsim(["run", scenarioPath("mm1.yaml"), "--jobs", "0"]).status == 64)
+        #expect(capsim(["run", scenarioPath("mm1.yaml"), "--set", "nonsense"]).status == 64)
+        let missing = capsim(["run", "/nonexistent/x.yaml"])
+        #expect(missing.status == 66)
+        #expect(missing.err == "/nonexistent/x.yaml: error: cannot read the scenario file: no such file\n")
+        let invalid = capsim(["run", scenarioPath("mm1.yaml"), "--set", "components.server.workers=-2"])
+        #expect(invalid.status == 65)
+        #expect(invalid.err == "--set components.server.workers=-2: error: components.server.workers: expected a whole number ≥ 1, found -2\n1 problem in \(scenarioPath("mm1.yaml"))\n")
+        let unwritable = capsim(["run", scenarioPath("mm1.yaml"), "--csv", "/nonexistent/dir/out.csv"] + short)
+        #expect(unwritable.status == 73)
+        #expect(unwritable.err.hasPrefix("/nonexistent/dir/out.csv: error: cannot create the output file"))
+    }
+
+    @Test("an invalid scenario writes no output file at all")
+    func noPartialOutput() {
+        let dir = temporaryDirectory()
+        let csv = dir.appendingPathComponent("out.csv").path
+        let r = capsim(["run", scenarioPath("mm1.yaml"), "--csv", csv, "--set", "horizon=soon"])
+        #expect(r.status == 65)
+        #expect(!FileManager.default.fileExists(atPath: csv))
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.isEmpty == true)
+    }
+
+    @Test("an overloaded design is reported as unstable, not simulated forever")
+    func overloaded() {
+        let r = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--set", "workload.arrivals.rate=5000/s",
+                        "--set", "horizon=1h", "--replications", "1"])
+        #expect(r.status == 65)
+        #expect(r.err.contains("the design is overloaded"))
+    }
+
+    @Test("--version and help")
+    func versionAndHelp() {
+        let v = capsim(["--version"])
+        #expect(v.status == 0 && v.out == "capsim 0.1.0\n")
+        let h = capsim(["run", "--help"])
+        #expect(h.status == 0)
+        #expect(h.out.contains("capsim run Scenarios/mm1.yaml --set horizon=5m --replications 4 --csv -"))
+    }
+
+    @Test("validate shows offered load against capacity")
+    func validate() {
+        let r = capsim(["validate", scenarioPath("tandem.yaml")])
+        #expect(r.status == 0)
+        #expect(r.out == """
+            \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
+              edge: offered 600.00/s, utilisation 60.0 %
+              app: offered 600.00/s, utilisation 48.0 %
+              store: offered 600.00/s, utilisation 30.0 %
+
+            """)
+        let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
+        #expect(over.out.contains("server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity"))
+    }
+
+    @Test("every shipped scenario validates and runs (shortened)")
+    func shippedScenarios() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Scenarios").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 8)
+        for f in files {
+            let r = capsim(["run", scenarioPath(f), "-q", "--set", "horizon=3s", "--set", "warmup=1s", "--replications", "2"])
+            #expect(r.status == 0, "\(f): \(r.err)")
+        }
+    }
+}

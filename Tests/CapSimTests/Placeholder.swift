@@ -1,1 +1,0 @@
-// Tests are added in this folder.

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The shipped scenarios against closed-form queueing theory, within honest confidence bounds
+/// (TESTING.md). Sizes: ~20 replications of 10^5 or more customers each, in a release build.
+@Suite("Queueing theory")
+struct QueueingTheoryTests {
+    @Test("M/M/1: sojourn ~ Exp(μ − λ): mean, p50, p99; utilisation λ/μ; Little's law")
+    func mm1() throws {
+        let run = try Run("mm1.yaml", ["horizon=600s", "warmup=30s", "replications=30"])
+        let rate = 1000.0 - 900.0
+        run.expectMatches("latency.mean", 1 / rate)
+        run.expectMatches("latency.p50", log(2) / rate)
+        run.expectMatches("latency.p99", log(100) / rate)
+        run.expectMatches("hop.server.wait.mean", 0.9 / rate)
+        run.expectMatches("utilization.server", 0.9)
+        run.expectMatches("arrival_rate", 900)
+        run.expectMatches("availability.request", 1, floor: 0)
+        // Little's law per replication: L / λW = 1 (edge effects of the window are ~W/T ≈ 1e-4).
+        let l = run.values("in_system.mean"), lam = run.values("arrival_rate"), w = run.values("latency.mean")
+        expectMean(zip(l, zip(lam, w)).map { $0 / ($1.0 * $1.1) }, 1, label: "L / λW")
+        // The pooled point estimate lies inside its own sectioning interval around theory.
+        let p99 = run.summary["latency.p99"]!
+        #expect(abs(p99.value - log(100) / rate) <= 2 * p99.halfWidth95!)
+        expectConservation(run)
+    }
+
+    @Test("M/M/8: mean wait by Erlang C")
+    func mmc() throws {
+        let run = try Run("mmc.yaml", ["horizon=60s", "warmup=6s", "replications=20"])
+        let c = Queueing.erlangC(servers: 8, load: 7.2)
+        run.expectMatches("hop.pool.wait.mean", c / (8_000 - 7_200))
+        run.expectMatches("latency.mean", c / (8_000 - 7_200) + 0.001)
+        run.expectMatches("utilization.pool", 0.9)
+        expectConservation(run)
+    }
+
+    @Test("M/M/2/5: blocking from the birth–death chain")
+    func mmck() throws {
+        let run = try Run("mmck.yaml", ["horizon=60s", "warmup=5s", "replications=20"])
+        let blocking = Queueing.mmckBlocking(servers: 2, capacity: 5, load: 2.4)
+        run.expectMatches("errors.queue_full.rate", blocking)
+        run.expectMatches("availability.request", 1 - blocking)
+        run.expectMatches("utilization.pool", 2.4 * (1 - blocking) / 2)
+        expectConservation(run)
+    }
+
+    @Test("Erlang B: M/G/10/10 blocking is insensitive to the (lognormal) service distribution")
+    func erlangB() throws {
+        let run = try Run("erlang-b.yaml", ["horizon=100s", "warmup=5s", "replications=20"])
+        run.expectMatches("errors.queue_full.rate", Queueing.erlangB(servers: 10, load: 8))
+        expectConservation(run)
+    }
+
+    @Test("M/D/1: Pollaczek–Khinchine with E[S²] = E[S]²")
+    func md1() throws {
+        let run = try Run("md1.yaml", ["horizon=200s", "warmup=20s", "replications=20"])
+        run.expectMatches("hop.server.wait.mean", 0.8 * 0.001 / (2 * 0.2))
+        run.expectMatches("utilization.server", 0.8)
+    }
+
+    @Test("M/G/1 lognormal (cv 1.5): Pollaczek–Khinchine mean wait")
+    func mg1Lognormal() throws {
+        let run = try Run("mg1-lognormal.yaml", ["horizon=400s", "warmup=20s", "replications=20"])
+        let rho = 0.7, meanService = 0.001, cv = 1.5
+        run.expectMatches("hop.server.wait.mean", rho * meanService * (1 + cv * cv) / (2 * (1 - rho)))
+    }
+
+    @Test("M/G/1 gamma (cv 0.5): Pollaczek–Khinchine mean wait")
+    func mg1Gamma() throws {
+        let run = try Run("mg1-gamma.yaml", ["horizon=200s", "warmup=20s", "replications=20"])
+        run.expectMatches("hop.server.wait.mean", 0.8 * 0.001 * 1.25 / (2 * 0.2))
+    }
+
+    @Test("Jackson tandem: each station is M/M/1 at the same arrival rate")
+    func tandem() throws {
+        let run = try Run("tandem.yaml", ["horizon=200s", "warmup=20s", "replications=20"])
+        let sojourns = [1000.0, 1250, 2000].map { 1 / ($0 - 600) }
+        run.expectMatches("latency.mean", sojourns.reduce(0, +))
+        for (name, s) in zip(["edge", "app", "store"], sojourns) { run.expectMatches("hop.\(name).self.mean", s) }
+        run.expectMatches("utilization.app", 0.48)
+        expectConservation(run)
+    }
+}

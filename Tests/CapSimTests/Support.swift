@@ -1,0 +1,80 @@
+import Foundation
+import InfraModel
+import ScenarioLanguage
+import SimStats
+import Testing
+
+/// The package root, found from this file's path (tests run from any working directory).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func scenarioPath(_ name: String) -> String { packageRoot.appendingPathComponent("Scenarios/\(name)").path }
+
+/// A shipped scenario, shortened or resized with `--set` overrides, run on two threads.
+struct Run {
+    let scenario: Scenario
+    let layout: MetricLayout
+    let results: [ReplicationResult]
+    let summary: Summary
+
+    init(_ file: String, _ sets: [String]) throws {
+        scenario = try ScenarioLoader.load(path: scenarioPath(file), overrides: sets.map { try Override(parsing: $0) })
+        layout = MetricLayout(spec: scenario.model)
+        results = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run()
+        summary = Summary(layout: layout, results: results)
+    }
+
+    /// Per-replication values of a metric.
+    func values(_ id: String) -> [Double] {
+        guard let i = layout.index(of: id) else { Issue.record("no metric \(id)"); return [] }
+        return results.map { $0.values[i] }
+    }
+
+    /// Asserts that the replications' mean of `id` matches `theory` within an honest bound:
+    /// |mean − theory| ≤ t_{1−0.5e-4, n−1} · s/√n + floor·|theory| (TESTING.md: a false alarm about
+    /// once in 10,000 assertions; the floor covers what the model legitimately rounds).
+    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        expectMean(values(id), theory, label: id, floor: floor, sourceLocation: sourceLocation)
+    }
+}
+
+func expectMean(_ xs: [Double], _ theory: Double, label: String, floor: Double = 0.002,
+                sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    var t = Tally()
+    for x in xs { t.add(x) }
+    let critical = StudentT.quantile(1 - 0.5e-4, degreesOfFreedom: Int(t.count) - 1)
+    let bound = critical * t.standardDeviation / Double(t.count).squareRoot() + floor * abs(theory)
+    #expect(abs(t.mean - theory) <= bound,
+            "\(label): simulated \(t.mean) ± \(bound) (n=\(t.count)) vs theory \(theory)", sourceLocation: sourceLocation)
+}
+
+/// Every request ended exactly once in every replication.
+func expectConservation(_ run: Run, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    for r in run.results {
+        #expect(!r.outcome.unstable, sourceLocation: sourceLocation)
+        #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
+                "replication \(r.replication): arrivals \(r.outcome.arrivals) ≠ ends", sourceLocation: sourceLocation)
+    }
+}
+
+enum Queueing {
+    /// Erlang C: probability of waiting in M/M/c with offered load a = λ/μ erlangs.
+    static func erlangC(servers c: Int, load a: Double) -> Double {
+        let b = erlangB(servers: c, load: a)
+        let rho = a / Double(c)
+        return b / (1 - rho + rho * b)
+    }
+
+    /// Erlang B blocking by the stable recursion B(0) = 1, B(k) = aB/(k + aB).
+    static func erlangB(servers c: Int, load a: Double) -> Double {
+        var b = 1.0
+        for k in 1...c { b = a * b / (Double(k) + a * b) }
+        return b
+    }
+
+    /// M/M/c/K blocking: p_K of the birth–death chain (K = c + waiting slots).
+    static func mmckBlocking(servers c: Int, capacity k: Int, load a: Double) -> Double {
+        var p = [1.0]
+        for n in 1...k { p.append(p[n - 1] * a / Double(min(n, c))) }
+        return p[k] / p.reduce(0, +)
+    }
+}
