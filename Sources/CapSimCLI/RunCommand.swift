@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
             Examples:
               capsim run Scenarios/mm1.yaml
               capsim run Scenarios/mm1.yaml --set horizon=5m --replications 4 --csv -
-              capsim run Scenarios/*.yaml --csv results.csv --json results.json --jobs 2
+              capsim run Scenarios/mm1.yaml Scenarios/md1.yaml --csv results.csv --jobs 2
             """)
 
     @Argument(help: "Scenario files (YAML).")
@@ -42,8 +42,12 @@ struct RunCommand: ParsableCommand {
         // Load every scenario first: a bad file fails the command before any simulation runs.
         var scenarios: [Scenario] = []
         for f in files { scenarios.append(try scenario.load(f)) }
+        // One CSV holds one set of columns: scenarios with different components need one each.
+        if csv != nil, Set(scenarios.map { CSVReport.header(for: MetricLayout(spec: $0.model)) }).count > 1 {
+            throw CLIError(.usage, "--csv: the scenarios have different components, so their metrics do not share columns; write one CSV per scenario")
+        }
         var reports: [RunReport] = []
-        for s in scenarios {
+        for (n, s) in scenarios.enumerated() {
             let progress = ProgressBar(total: s.replications, label: s.name, console: console)
             let experiment = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: jobs)
             let results = experiment.run(progress: progress.update)
@@ -52,16 +56,9 @@ struct RunCommand: ParsableCommand {
                                    results: results)
             reports.append(report)
             let tableToStdout = !quiet && csv != "-" && json != "-"
-            if tableToStdout { console.out(TableReport.render(report) + (s.name == scenarios.last?.name ? "" : "\n")) }
+            if tableToStdout { console.out((n > 0 ? "\n" : "") + TableReport.render(report)) }
         }
-        if let csv {
-            // One CSV per layout: scenarios with different components cannot share columns.
-            let layouts = Set(reports.map { CSVReport.header(for: $0.summary.layout) })
-            if layouts.count > 1 && csv != "-" {
-                throw CLIError(.usage, "--csv: the scenarios have different components, so their metrics do not share columns; write one CSV per scenario")
-            }
-            try OutputFile.write(CSVReport.render(reports), to: csv)
-        }
+        if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
         if let json {
             if reports.count > 1 {
                 try OutputFile.write("[\n" + reports.map { JSONReport.render($0) }.joined(separator: ",\n") + "]\n", to: json)
