@@ -8,8 +8,7 @@ extension Simulation {
         let at: SimTime
         switch spec.arrivals {
         case .poisson(let rate):
-            let gap = gsl_exponential(arrivalStream, mean: 1 / rate)
-            at = kernel.now + SimDuration(seconds: gap)
+            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / rate).sample(arrivalStream))
         case .constant(let rate):
             // Computed from k, not by adding rounded gaps, so rounding never drifts.
             at = SimTime(nanoseconds: Int64((Double(k) / rate * 1e9).rounded()))
@@ -154,10 +153,4 @@ extension Simulation {
         counters.events = kernel.delivered
         return counters
     }
-}
-
-/// An exponential draw through GSL (`gsl_ran_exponential` takes the mean).
-@inline(__always)
-func gsl_exponential(_ stream: RandomStream, mean: Double) -> Double {
-    Distribution.exponential(mean: mean).sample(stream)
 }

@@ -52,7 +52,7 @@ public enum TableReport {
 
     /// Fixed-point text with `digits` decimals (no Foundation formatting, so output is the same
     /// everywhere).
-    static func fixed(_ x: Double, _ digits: Int) -> String {
+    public static func fixed(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return "\(x)" }
         var p = 1.0
         for _ in 0..<digits { p *= 10 }
