@@ -25,7 +25,7 @@ capsim="${CAPSIM:-$root/.build/release/capsim}"
 models=(
   "mm1|mm1.yaml|1|$((5556 / scale))"     # 900/s    x 5556 s = 5.0 M customers x 2 = 10.0 M events
   "mm8|mmc.yaml|1|$((695 / scale))"      # 7200/s   x  695 s = 5.0 M customers x 2 = 10.0 M events
-  "tandem|tandem.yaml|3|$((2778 / scale))" # 600/s x 2778 s = 1.67 M customers x 6 = 10.0 M events
+  "tandem|tandem.yaml|3|$((2790 / scale))" # 600/s x 2790 s = 1.67 M customers x 6 = 10.0 M events
 )
 
 [[ -x /usr/bin/time ]] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
