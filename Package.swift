@@ -34,7 +34,7 @@ let package = Package(
             "SimKernel", "SimRandom", "InfraModel", "SimStats",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimise),
-        .target(name: "Reporting", dependencies: ["SimKernel", "InfraModel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(name: "Reporting", dependencies: ["CGSL", "SimKernel", "InfraModel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
         .target(name: "CapSimCLI", dependencies: [
             "SimKernel", "SimRandom", "InfraModel", "SimStats", "ScenarioLanguage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

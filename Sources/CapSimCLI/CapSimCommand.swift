@@ -13,14 +13,16 @@ public struct CapSimCommand: ParsableCommand {
             Describe a design in a YAML scenario, then simulate it request by request:
 
               capsim run Scenarios/mm1.yaml
-              capsim run Scenarios/mm1.yaml --set horizon=10m --replications 5 --csv out.csv
+              capsim run Scenarios/mm1.yaml --set horizon=10m --csv out.csv
+              capsim check Scenarios/slo-gate.yaml --junit slo.xml
+              capsim compare Scenarios/mmc.yaml --sweep components.pool.workers=8,9,10
 
-            Exit codes: 0 success, 1 an SLO failed, 2 an SLO is inconclusive, 64 usage error,
-            65 invalid scenario, 66 input file missing, 70 internal error, 73 output not created,
-            130/143 interrupted.
+            Exit codes: 0 success, 1 an SLO failed, 2 an SLO is inconclusive, 64 usage error, \
+            65 invalid scenario, 66 input file missing, 70 internal error, 73 output not \
+            created, 130/143 interrupted.
             """,
         version: "capsim \(CapSimInfo.version)",
-        subcommands: [RunCommand.self, ValidateCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ShowCommand.self, SchemaCommand.self])
 
     public init() {}
 
@@ -33,7 +35,7 @@ public struct CapSimCommand: ParsableCommand {
                 try command.run()
                 return ExitStatus.success.rawValue
             } catch let e as CLIError {
-                console.err(e.message.hasSuffix("\n") ? e.message : e.message + "\n")
+                if !e.message.isEmpty { console.err(e.message.hasSuffix("\n") ? e.message : e.message + "\n") }
                 return e.status.rawValue
             } catch {
                 let code = exitCode(for: error)
@@ -56,5 +58,12 @@ public struct CapSimCommand: ParsableCommand {
     public static func installSignalHandlers() {
         signal(SIGINT) { _ in _exit(130) }
         signal(SIGTERM) { _ in _exit(143) }
+        // A child inherits its parent's blocked signals: started from a thread that blocks them
+        // (a Swift or Dispatch worker, some job runners), capsim would otherwise never see them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,15 +12,19 @@ public struct Console: Sendable {
     public var err: @Sendable (String) -> Void
     /// True when standard error is a terminal (progress bars only then).
     public var isTerminal: Bool
+    /// Environment variables the commands consult (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`).
+    public var environment: [String: String]
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, isTerminal: Bool) {
-        self.out = out; self.err = err; self.isTerminal = isTerminal
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+                isTerminal: Bool, environment: [String: String] = [:]) {
+        self.out = out; self.err = err; self.isTerminal = isTerminal; self.environment = environment
     }
 
     public static let standard = Console(
         out: { s in write(1, s) },
         err: { s in write(2, s) },
-        isTerminal: isatty(2) == 1)
+        isTerminal: isatty(2) == 1,
+        environment: ProcessInfo.processInfo.environment)
 
     @TaskLocal public static var current: Console = .standard
 }

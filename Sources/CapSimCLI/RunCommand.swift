@@ -3,15 +3,21 @@ import Reporting
 import ScenarioLanguage
 import SimStats
 
-/// `capsim run FILE…`: simulate each scenario and report metrics with 95 % confidence intervals.
+/// `capsim run FILE…`: simulate each scenario (every point of its sweep) and report metrics with
+/// 95 % confidence intervals and SLO verdicts.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Simulate scenarios and report latency, availability and throughput with 95% confidence intervals.",
         discussion: """
+            Each scenario runs its replications (every point of its sweep with the same ones:
+            common random numbers); SLO verdicts are reported, but the exit status is 0 unless
+            --strict.
+
             Examples:
               capsim run Scenarios/mm1.yaml
               capsim run Scenarios/mm1.yaml --set horizon=5m --replications 4 --csv -
+              capsim run Scenarios/mmc.yaml --sweep components.pool.workers=8,9,10 --csv sweep.csv
               capsim run Scenarios/mm1.yaml Scenarios/md1.yaml --csv results.csv --jobs 2
             """)
 
@@ -19,7 +25,37 @@ struct RunCommand: ParsableCommand {
     var files: [String]
 
     @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var output: OutputOptions
 
+    @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
+    var strict = false
+
+    func validate() throws { try output.check() }
+
+    func run() throws {
+        let console = Console.current
+        // Load every scenario first: a bad file fails the command before any simulation runs.
+        let scenarios = try files.map { try scenario.load($0) }
+        let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
+        var reports: [RunReport] = []
+        for design in scenarios.flatMap(\.points) {
+            let report = runner.run(design)
+            if output.tableOnStandardOutput { console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report)) }
+            reports.append(report)
+        }
+        try output.write(reports)
+        if let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) {
+            throw CLIError(.invalidScenario, "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state")
+        }
+        if strict {
+            let status = ExitStatus.of(reports)
+            if status != .success { throw CLIError(status, "") }
+        }
+    }
+}
+
+/// Output options shared by `run` and `check`.
+struct OutputOptions: ParsableArguments {
     @Option(help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
 
@@ -29,45 +65,32 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the full JSON report here ('-' for standard output).", valueName: "PATH"))
     var json: String?
 
+    @Option(name: .customLong("per-replication"), help: ArgumentHelp("Write the long-form CSV (one row per design, replication and metric) here.", valueName: "PATH"))
+    var perReplication: String?
+
+    @Option(help: "Error budget of the SLO verdicts, shared by all SLOs and looks.")
+    var alpha: Double = 0.05
+
     @Flag(name: .shortAndLong, help: "Print no table.")
     var quiet = false
 
-    func validate() throws {
+    func check() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
-        if csv == "-" && json == "-" { throw ValidationError("--csv - and --json - cannot both write to standard output") }
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
+        if [csv, json, perReplication].filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("only one of --csv, --json and --per-replication can write to standard output ('-')")
+        }
     }
 
-    func run() throws {
-        let console = Console.current
-        // Load every scenario first: a bad file fails the command before any simulation runs.
-        var scenarios: [Scenario] = []
-        for f in files { scenarios.append(try scenario.load(f)) }
-        // One CSV holds one set of columns: scenarios with different components need one each.
-        if csv != nil, Set(scenarios.map { CSVReport.header(for: MetricLayout(spec: $0.model)) }).count > 1 {
-            throw CLIError(.usage, "--csv: the scenarios have different components, so their metrics do not share columns; write one CSV per scenario")
-        }
-        var reports: [RunReport] = []
-        for (n, s) in scenarios.enumerated() {
-            let progress = ProgressBar(total: s.replications, label: s.name, console: console)
-            let experiment = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: jobs)
-            let results = experiment.run(progress: progress.update)
-            progress.finish()
-            let report = RunReport(scenario: s, summary: Summary(layout: MetricLayout(spec: s.model), results: results),
-                                   results: results)
-            reports.append(report)
-            let tableToStdout = !quiet && csv != "-" && json != "-"
-            if tableToStdout { console.out((n > 0 ? "\n" : "") + TableReport.render(report)) }
-        }
+    /// The table goes to standard output unless asked not to, or a file format goes there.
+    var tableOnStandardOutput: Bool { !quiet && ![csv, json, perReplication].contains("-") }
+
+    func write(_ reports: [RunReport]) throws(CLIError) {
         if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
+        if let perReplication { try OutputFile.write(CSVReport.renderPerReplication(reports), to: perReplication) }
         if let json {
-            if reports.count > 1 {
-                try OutputFile.write("[\n" + reports.map { JSONReport.render($0) }.joined(separator: ",\n") + "]\n", to: json)
-            } else if let r = reports.first {
-                try OutputFile.write(JSONReport.render(r), to: json)
-            }
-        }
-        if let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) {
-            throw CLIError(.invalidScenario, "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state")
+            let value = reports.count == 1 ? JSONReport.value(reports[0]) : .array(reports.map(JSONReport.value))
+            try OutputFile.write(value.text, to: json)
         }
     }
 }

@@ -6,6 +6,9 @@ struct ScenarioOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a field by its key path from the root, e.g. --set components.web.instances=12 (repeatable).", valueName: "KEY.PATH=VALUE"))
     var overrides: [String] = []
 
+    @Option(name: .customLong("sweep"), help: ArgumentHelp("Sweep a field over values, e.g. --sweep components.web.instances=4,6,8 (repeatable; adds to the scenario's sweep).", valueName: "KEY.PATH=V1,V2,…"))
+    var sweeps: [String] = []
+
     @Option(help: "Replications to run (same as --set replications=N).")
     var replications: Int?
 
@@ -15,6 +18,12 @@ struct ScenarioOptions: ParsableArguments {
     /// The overrides in the order they apply: `--set` first, then the shorthand options.
     func parsedOverrides() throws(CLIError) -> [Override] {
         var texts = overrides
+        for sweep in sweeps {
+            guard let eq = sweep.firstIndex(of: "=") else {
+                throw CLIError(.usage, "--sweep \(sweep): error: expected KEY.PATH=V1,V2,…, found no '='")
+            }
+            texts.append("sweep.\(sweep[..<eq])=[\(sweep[sweep.index(after: eq)...])]")
+        }
         if let replications { texts.append("replications=\(replications)") }
         if let seed { texts.append("seed=\(seed)") }
         var result: [Override] = []

@@ -2,27 +2,163 @@ import ArgumentParser
 import InfraModel
 import Reporting
 import ScenarioLanguage
+import SimStats
 
 /// `capsim validate FILE`: check a scenario without simulating it, and compare the offered load
-/// with the capacity of each component.
+/// with the capacity of each component — a dry run that answers "will this design hold?" in a
+/// millisecond, before anyone waits for a simulation.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a scenario and show offered load against capacity per component.")
+        abstract: "Check a scenario and show offered load against capacity per component.",
+        discussion: """
+            Reports every problem at once (file:line:column, key path, what was expected and \
+            what was found), then, for a valid scenario, each component's offered load, \
+            utilisation and an estimate of the mean wait for a worker: Erlang C (each instance \
+            an M/M/c queue; exact, shown without ≈, in a Jackson network), corrected for the \
+            service time's variability by Allen–Cunneen (exact for M/G/1). A component at \
+            or above 100 % is flagged UNSTABLE (its queue grows without bound) or, with a \
+            bounded queue, OVERLOADED (the excess is turned away): a warning, not an error.
 
-    @Argument(help: "Scenario file (YAML).")
+            Exit codes: 0 valid, 64 usage error, 65 invalid scenario, 66 file missing or \
+            unreadable. With --format json the report goes to standard output in every case.
+
+            Examples:
+              capsim validate Scenarios/tandem.yaml
+              capsim validate Scenarios/mm1.yaml --set workload.arrivals.rate=1200/s
+              capsim validate Scenarios/mmc.yaml --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Scenario file (YAML).", completion: .file(extensions: ["yaml", "yml", "json"]))
     var file: String
 
     @OptionGroup var scenario: ScenarioOptions
 
+    @Option(help: "Output format: text for people, json for tools and editors.")
+    var format: Format = .text
+
     func run() throws {
-        let s = try scenario.load(file)
-        var rows = ["\(s.file): ok — \(s.name), \(s.model.stations.count) component(s), \(s.replications) replications, seed \(s.seed)"]
-        for load in s.model.offeredLoad() {
-            let u = load.utilization.map { TableReport.fixed($0 * 100, 1) + " %" } ?? "unlimited workers"
-            rows.append("  \(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s, utilisation \(u)"
-                        + ((load.utilization ?? 0) >= 1 ? "  — UNSTABLE: offered load exceeds capacity" : ""))
+        guard format == .json else {
+            // The same messages and exit codes as every other command that reads a scenario.
+            Console.current.out(Self.text(try scenario.load(file)))
+            return
         }
-        Console.current.out(rows.joined(separator: "\n") + "\n")
+        let overrides = try scenario.parsedOverrides()
+        do throws(ScenarioLoadError) {
+            let loaded = try ScenarioLoader.load(path: file, overrides: overrides)
+            Console.current.out(Self.json(file: file, scenario: loaded, diagnostics: []).text)
+        } catch {
+            // Standard output carries the JSON either way; the exit code says what went wrong.
+            switch error {
+            case .unreadable(let f, let reason):
+                let d = Diagnostic(location: SourceLocation(file: f, line: nil, column: nil), keyPath: "",
+                                   message: "cannot read the scenario file: \(reason)")
+                Console.current.out(Self.json(file: file, scenario: nil, diagnostics: [d]).text)
+                throw CLIError(.inputMissing, "")
+            case .invalid(let e):
+                Console.current.out(Self.json(file: file, scenario: nil, diagnostics: e.diagnostics).text)
+                throw CLIError(.invalidScenario, "")
+            }
+        }
+    }
+
+    /// The text report: a summary line, then one line per component (per sweep point, if any).
+    static func text(_ s: Scenario) -> String {
+        var rows = ["\(s.file): ok — \(s.name), \(s.model.stations.count) component(s), \(s.replications) replications, seed \(s.seed)"]
+        let points = s.points.count > 1 ? s.points : [s]
+        for p in points {
+            var indent = "  "
+            if points.count > 1 {
+                rows.append("  " + p.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ":")
+                indent = "    "
+            }
+            let exact = isJacksonNetwork(p.model)
+            for (load, station) in zip(p.model.offeredLoad(), p.model.stations) {
+                rows.append(indent + line(load, station, exact: exact))
+            }
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    /// True when Erlang C is exact at every station: Poisson arrivals, exponential service,
+    /// unlimited queues and a random split over instances make the pipeline a Jackson network,
+    /// where each instance is an M/M/c queue fed Poisson traffic (Burke's theorem).
+    static func isJacksonNetwork(_ m: ModelSpec) -> Bool {
+        guard case .poisson = m.arrivals else { return false }
+        return m.stations.allSatisfy { st in
+            guard case .exponential = st.service else { return false }
+            return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
+        }
+    }
+
+    static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+        var s = "\(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s"
+        guard let u = load.utilization, let c = station.workers else {
+            return s + ", unlimited workers (no waiting)"
+        }
+        s += ", utilisation \(TableReport.fixed(u * 100, 1)) %"
+        if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
+        if load.overloaded {
+            return s + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
+        }
+        guard let erlang = load.erlangCMeanWait else { return s + ", finite queue (no Erlang C estimate)" }
+        let model = "M/M/\(c)"
+        if case .exponential = station.service {
+            return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
+        }
+        guard let estimate = load.meanWaitEstimate else {
+            return s + ", mean wait ≈ \(duration(erlang)) if service were exponential (Erlang C, \(model))"
+        }
+        return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
+    }
+
+    static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
+
+    /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
+    static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
+        func stations(_ m: ModelSpec) -> JSONValue {
+            .array(m.offeredLoad().map { l in
+                .object([
+                    ("name", .string(l.name)),
+                    ("arrival_rate", .number(l.arrivalRate)),
+                    ("utilization", .number(l.utilization)),
+                    ("unstable", .bool(l.unstable)),
+                    ("overloaded", .bool(l.overloaded)),
+                    ("erlang_c_mean_wait", .number(l.erlangCMeanWait)),
+                    ("mean_wait_estimate", .number(l.meanWaitEstimate)),
+                ])
+            })
+        }
+        var pairs: [(key: String, value: JSONValue)] = [
+            ("file", .string(file)),
+            ("ok", .bool(s != nil)),
+            ("name", .string(s?.name)),
+            ("hash", .string(s?.hash)),
+            ("diagnostics", .array(diagnostics.map { d in
+                .object([
+                    ("file", .string(d.location.override == nil ? d.location.file : nil)),
+                    ("line", .number(d.location.line.map(Double.init))),
+                    ("column", .number(d.location.column.map(Double.init))),
+                    ("override", .string(d.location.override)),
+                    ("key_path", .string(d.keyPath)),
+                    ("message", .string(d.message)),
+                    ("suggestion", .string(d.suggestion)),
+                ])
+            })),
+            ("stations", s.map { stations($0.model) } ?? .array([])),
+        ]
+        if let s, s.points.count > 1 {
+            pairs.append(("points", .array(s.points.map { p in
+                .object([
+                    ("axes", .object(p.axes.map { ($0.path, .string($0.text)) })),
+                    ("stations", stations(p.model)),
+                ])
+            })))
+        }
+        return .object(pairs)
     }
 }

@@ -1,21 +1,83 @@
 /// Offered load on a station from the model alone (no simulation): λ_s = λ · Σ_c share_c · visits_c(s),
-/// utilisation = λ_s · E[S] / (instances · workers).
+/// utilisation = λ_s · E[S] / (instances · workers), and a queueing-theory estimate of the mean
+/// wait, so `capsim validate` can say in a millisecond what a long run would show.
 public struct OfferedLoad: Sendable, Equatable {
     public var name: String
+    /// Requests per second arriving at the station (all instances together).
     public var arrivalRate: Double
+    /// Offered load over capacity; nil for unlimited workers (a pure delay has no capacity).
     public var utilization: Double?
+    /// Mean wait for a worker if each instance were an M/M/c queue (Poisson arrivals of
+    /// λ_s/instances, exponential service of the same mean, c = workers, unlimited queue):
+    /// C(c, a)/(cμ − λ_i) by Erlang C. Zero for unlimited workers; nil where it does not apply
+    /// (a finite queue, which turns requests away instead, or utilisation ≥ 1).
+    public var erlangCMeanWait: Double?
+    /// The same corrected for variability by the Allen–Cunneen approximation,
+    /// Erlang C × (c_a² + c_s²)/2, with c_s² the service time's squared coefficient of variation
+    /// and c_a² that of the arrivals (1 Poisson, 0 constant). Exact for M/M/c and, with one
+    /// worker, for M/G/1 (Pollaczek–Khinchine); an estimate otherwise — it ignores how upstream
+    /// stations and the split over instances reshape the arrivals.
+    public var meanWaitEstimate: Double?
+
+    /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
+    /// decide what an overload does.
+    public var workers: Int?
+    public var finiteQueue: Bool
+
+    /// True when the offered load reaches capacity.
+    public var overloaded: Bool { (utilization ?? 0) >= 1 }
+    /// True when the offered load reaches capacity and the queue is unlimited: it grows without
+    /// bound, so no steady state exists. (A bounded queue turns the excess away instead.)
+    public var unstable: Bool { overloaded && !finiteQueue }
+
+    public init(name: String, arrivalRate: Double, utilization: Double?, workers: Int?, finiteQueue: Bool,
+                erlangCMeanWait: Double? = nil, meanWaitEstimate: Double? = nil) {
+        self.name = name; self.arrivalRate = arrivalRate; self.utilization = utilization
+        self.workers = workers; self.finiteQueue = finiteQueue
+        self.erlangCMeanWait = erlangCMeanWait; self.meanWaitEstimate = meanWaitEstimate
+    }
 }
 
 extension ModelSpec {
     /// Offered load on each station, in station order, computed from the spec alone.
     public func offeredLoad() -> [OfferedLoad] {
         let total = classes.reduce(0) { $0 + $1.weight }
+        let arrivalSCV: Double = switch arrivals { case .poisson: 1; case .constant: 0 }
         return stations.enumerated().map { (s, st) in
             var visits = 0.0
             for c in classes { visits += c.weight / total * Double(c.path.filter { $0 == s }.count) }
             let rate = arrivals.rate * visits
-            let u = st.workers.map { rate * st.service.mean / Double(st.instances * $0) }
-            return OfferedLoad(name: st.name, arrivalRate: rate, utilization: u)
+            let meanService = st.service.mean
+            guard let workers = st.workers else {
+                return OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
+                                   finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
+            }
+            let u = rate * meanService / Double(st.instances * workers)
+            var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
+                                   finiteQueue: st.queueCapacity != nil)
+            if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
+                let perInstance = rate / Double(st.instances)
+                let a = perInstance * meanService
+                let wait = ErlangC.probabilityOfWaiting(servers: workers, load: a)
+                    / (Double(workers) / meanService - perInstance)
+                let serviceSCV = st.service.variance / (meanService * meanService)
+                load.erlangCMeanWait = wait
+                load.meanWaitEstimate = serviceSCV.isFinite ? wait * (arrivalSCV + serviceSCV) / 2 : nil
+            }
+            return load
         }
+    }
+}
+
+/// Erlang's formulas for c parallel servers offered a erlangs.
+public enum ErlangC {
+    /// Probability that an arrival must wait in M/M/c, C(c, a) = B/(1 − ρ + ρB), from Erlang B
+    /// by its stable recursion B(k) = aB(k−1)/(k + aB(k−1)) (no factorials, no overflow for
+    /// thousands of servers). Requires a < c.
+    public static func probabilityOfWaiting(servers c: Int, load a: Double) -> Double {
+        var b = 1.0
+        for k in 1...max(c, 1) { b = a * b / (Double(k) + a * b) }
+        let rho = a / Double(c)
+        return b / (1 - rho + rho * b)
     }
 }

@@ -1,36 +1,69 @@
+import ScenarioLanguage
 import SimStats
 
-/// The summary CSV: one row per scenario, stable documented columns (README "Metrics").
+/// The summary CSV: one row per scenario or sweep point, stable documented columns (README
+/// "Metrics").
 ///
-/// Columns: `scenario, file, scenario_hash, seed, replications, capsim_version, schema_version`,
-/// then every metric of the layout followed by its `.hw95` half-width (none for `.max`).
+/// Columns: `scenario, file, scenario_hash, seed, replications, capsim_version, schema_version`;
+/// then one column per sweep axis (its key path); then every metric followed by its `.hw95`
+/// half-width (none for `.max`); then one verdict column per SLO (`slo.<metric>.<max|min>`).
+/// Rows of designs with different components share the union of the columns, in order of first
+/// appearance; a cell a design does not have is empty, as is an undefined value (NaN).
 public enum CSVReport {
-    public static func header(for layout: MetricLayout) -> [String] {
-        var h = ["scenario", "file", "scenario_hash", "seed", "replications", "capsim_version", "schema_version"]
-        for m in layout.metrics {
-            h.append(m.id)
-            if case .maximum = m.kind { continue }
-            h.append(m.id + ".hw95")
-        }
-        return h
-    }
+    static let leading = ["scenario", "file", "scenario_hash", "seed", "replications", "capsim_version", "schema_version"]
 
-    public static func row(for r: RunReport) -> [String] {
-        var row = [r.scenario.name, r.scenario.file, r.scenario.hash, String(r.scenario.seed),
-                   String(r.summary.replications), CapSimInfo.version, String(CapSimInfo.schemaVersion)]
+    /// A report's cells by column.
+    static func cells(_ r: RunReport) -> [(String, String)] {
+        var c: [(String, String)] = [
+            ("scenario", r.scenario.name), ("file", r.scenario.file), ("scenario_hash", r.scenario.hash),
+            ("seed", String(r.scenario.seed)), ("replications", String(r.summary.replications)),
+            ("capsim_version", CapSimInfo.version), ("schema_version", String(CapSimInfo.schemaVersion)),
+        ]
+        for a in r.scenario.axes { c.append((a.path, a.text)) }
         for (m, e) in zip(r.summary.layout.metrics, r.summary.estimates) {
-            row.append(csvNumber(e.value))
+            c.append((m.id, csvNumber(e.value)))
             if case .maximum = m.kind { continue }
-            row.append(e.halfWidth95.map(csvNumber) ?? "")
+            c.append((m.id + ".hw95", e.halfWidth95.map(csvNumber) ?? ""))
         }
-        return row
+        for o in r.slos { c.append((o.slo.column, o.verdict.rawValue)) }
+        return c
     }
 
-    /// The whole file for reports of one layout (one header, a row each).
+    /// The whole file: one header (the union of every report's columns), a row per report.
     public static func render(_ reports: [RunReport]) -> String {
-        guard let first = reports.first else { return "" }
-        var lines = [header(for: first.summary.layout).map(field).joined(separator: ",")]
-        for r in reports { lines.append(row(for: r).map(field).joined(separator: ",")) }
+        let all = reports.map(cells)
+        var axes: [String] = [], metrics: [String] = [], verdicts: [String] = []
+        for (r, cells) in zip(reports, all) {
+            let axisNames = r.scenario.axes.map(\.path), sloNames = r.slos.map(\.slo.column)
+            for (name, _) in cells where !leading.contains(name) {
+                if axisNames.contains(name) { if !axes.contains(name) { axes.append(name) } }
+                else if sloNames.contains(name) { if !verdicts.contains(name) { verdicts.append(name) } }
+                else if !metrics.contains(name) { metrics.append(name) }
+            }
+        }
+        let header = leading + axes + metrics + verdicts
+        var lines = [header.map(field).joined(separator: ",")]
+        for cells in all {
+            // Linear lookups: a report has a few hundred cells, and order must follow the header.
+            lines.append(header.map { name in field(cells.first { $0.0 == name }?.1 ?? "") }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The long form (`--per-replication`): one row per design, replication and metric.
+    public static func renderPerReplication(_ reports: [RunReport]) -> String {
+        var axes: [String] = []
+        for r in reports { for a in r.scenario.axes where !axes.contains(a.path) { axes.append(a.path) } }
+        var lines = [(["scenario", "point"] + axes + ["replication", "metric", "value"]).map(field).joined(separator: ",")]
+        for (p, r) in reports.enumerated() {
+            let axisCells = axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
+            for rep in r.results {
+                for (m, v) in zip(r.summary.layout.metrics, rep.values) {
+                    lines.append(([r.scenario.name, String(p)] + axisCells + [String(rep.replication), m.id, csvNumber(v)])
+                        .map(field).joined(separator: ","))
+                }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,108 +1,72 @@
+import ScenarioLanguage
 import SimStats
 
-/// The JSON report: everything a run produced, keys in a fixed order (written by hand, not by
-/// `JSONEncoder`, whose key order is not the layout's), so the same run gives the same bytes.
+/// The JSON report: everything a run produced, keys in a fixed order (an ordered `JSONValue`,
+/// not `JSONEncoder`, whose key order is not the layout's), so the same run gives the same bytes.
 public enum JSONReport {
-    public static func render(_ r: RunReport) -> String {
-        let w = JSONWriter()
-        w.object {
-            w.key("capsim_version"); w.string(CapSimInfo.version)
-            w.key("schema_version"); w.number(Double(CapSimInfo.schemaVersion))
-            w.key("scenario")
-            w.object {
-                w.key("name"); w.string(r.scenario.name)
-                w.key("file"); w.string(r.scenario.file)
-                w.key("hash"); w.string(r.scenario.hash)
-                w.key("seed"); w.string(String(r.scenario.seed))
-                w.key("replications"); w.number(Double(r.summary.replications))
-            }
-            w.key("events"); w.number(Double(r.summary.events))
-            w.key("requests"); w.number(Double(r.summary.arrivals))
-            w.key("metrics")
-            w.object {
-                for e in r.summary.estimates {
-                    w.key(e.id)
-                    w.object {
-                        w.key("value"); w.number(e.value)
-                        if let hw = e.halfWidth95 { w.key("hw95"); w.number(hw) }
-                        w.key("n"); w.number(Double(e.replications))
-                    }
-                }
-            }
-            w.key("warnings")
-            w.array { for s in r.summary.warnings { w.string(s) } }
-            w.key("unstable_replications")
-            w.array { for i in r.unstableReplications { w.number(Double(i)) } }
-            w.key("per_replication")
-            w.array {
-                for rep in r.results {
-                    w.object {
-                        w.key("replication"); w.number(Double(rep.replication))
-                        w.key("events"); w.number(Double(rep.outcome.events))
-                        w.key("requests"); w.number(Double(rep.outcome.arrivals))
-                        w.key("fingerprint"); w.string(hex(rep.outcome.fingerprint))
-                        w.key("unstable"); w.bool(rep.outcome.unstable)
-                        w.key("metrics")
-                        w.object {
-                            for (m, v) in zip(r.summary.layout.metrics, rep.values) { w.key(m.id); w.number(v) }
-                        }
-                    }
-                }
-            }
+    public static func render(_ r: RunReport) -> String { value(r).text }
+
+    public static func value(_ r: RunReport) -> JSONValue {
+        let layout = r.summary.layout
+        var warmup: [(key: String, value: JSONValue)] = [
+            ("seconds", .number(r.scenario.model.window.warmup.seconds)), ("auto", .bool(r.warmup != nil)),
+        ]
+        if let c = r.warmup {
+            warmup += [("method", .string("MSER-5")), ("batch", .number(Double(c.batch))),
+                       ("batches", .number(Double(c.batches))), ("pilots", .number(Double(c.pilots)))]
         }
-        return w.text + "\n"
+        return .object([
+            ("capsim_version", .string(CapSimInfo.version)),
+            ("schema_version", .number(Double(CapSimInfo.schemaVersion))),
+            ("scenario", .object([
+                ("name", .string(r.scenario.name)),
+                ("file", .string(r.scenario.file)),
+                ("hash", .string(r.scenario.hash)),
+                ("seed", .string(String(r.scenario.seed))),
+                ("replications", .number(Double(r.summary.replications))),
+                ("axes", .object(r.scenario.axes.map { ($0.path, .string($0.text)) })),
+            ])),
+            ("warmup", .object(warmup)),
+            ("events", .number(Double(r.summary.events))),
+            ("requests", .number(Double(r.summary.arrivals))),
+            ("metrics", .object(r.summary.estimates.map { e in
+                var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
+                if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
+                fields.append(("n", .number(Double(e.replications))))
+                return (e.id, .object(fields))
+            })),
+            ("slos", .array(r.slos.map(slo))),
+            ("warnings", .array(r.summary.warnings.map { .string($0) })),
+            ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),
+            ("per_replication", .array(r.results.map { rep in
+                .object([
+                    ("replication", .number(Double(rep.replication))),
+                    ("events", .number(Double(rep.outcome.events))),
+                    ("requests", .number(Double(rep.outcome.arrivals))),
+                    ("fingerprint", .string(hex(rep.outcome.fingerprint))),
+                    ("unstable", .bool(rep.outcome.unstable)),
+                    ("metrics", .object(zip(layout.metrics, rep.values).map { ($0.id, .number($1)) })),
+                ])
+            })),
+        ])
+    }
+
+    static func slo(_ o: SLOOutcome) -> JSONValue {
+        let bound: (key: String, value: JSONValue) = switch o.slo.bound {
+        case .max(let t): ("max", .number(t))
+        case .min(let t): ("min", .number(t))
+        }
+        return .object([
+            ("name", .string(o.slo.name)), ("metric", .string(o.slo.metric)), bound,
+            ("within", .number(o.slo.within)), ("verdict", .string(o.verdict.rawValue)),
+            ("estimate", .number(o.estimate)), ("lower", .number(o.lower)), ("upper", .number(o.upper)),
+            ("level", .number(o.level)), ("replications", .number(Double(o.replications))),
+            ("p_value", .number(o.pValue)), ("reason", .string(o.reason)),
+        ])
     }
 
     static func hex(_ x: UInt64) -> String {
         let s = String(x, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
-    }
-}
-
-/// A minimal streaming JSON writer with two-space indentation. NaN and infinities become null.
-final class JSONWriter {
-    var text = ""
-    var depth = 0
-    var needsComma = false
-    var afterKey = false
-
-    func prefix() {
-        if afterKey { afterKey = false; return }
-        if needsComma { text += "," }
-        if depth > 0 { text += "\n" + String(repeating: "  ", count: depth) }
-    }
-
-    func object(_ body: () -> Void) { open("{"); body(); close("}") }
-    func array(_ body: () -> Void) { open("["); body(); close("]") }
-
-    func open(_ c: String) { prefix(); text += c; depth += 1; needsComma = false }
-    func close(_ c: String) {
-        depth -= 1
-        if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
-        text += c; needsComma = true
-    }
-
-    func key(_ k: String) { prefix(); text += quote(k) + ": "; afterKey = true; needsComma = true }
-    func string(_ s: String) { prefix(); text += quote(s); needsComma = true }
-    func bool(_ b: Bool) { prefix(); text += b ? "true" : "false"; needsComma = true }
-    func number(_ x: Double) { prefix(); text += x.isFinite ? csvNumber(x) : "null"; needsComma = true }
-
-    func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

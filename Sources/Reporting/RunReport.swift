@@ -10,13 +10,21 @@ public enum CapSimInfo {
 
 /// What one `capsim run` of one scenario produced, ready to be written in any format.
 public struct RunReport: Sendable {
+    /// The design simulated: a scenario, or one point of its sweep (see `scenario.axes`).
     public var scenario: Scenario
     public var summary: Summary
     public var results: [ReplicationResult]
+    /// Each SLO's verdict, in the scenario's order.
+    public var slos: [SLOOutcome]
+    /// The warm-up MSER-5 chose, for `warmup: auto`.
+    public var warmup: WarmupChoice?
 
-    public init(scenario: Scenario, summary: Summary, results: [ReplicationResult]) {
-        self.scenario = scenario; self.summary = summary; self.results = results
+    public init(scenario: Scenario, summary: Summary, results: [ReplicationResult], slos: [SLOOutcome] = []) {
+        self.scenario = scenario; self.summary = summary; self.results = results; self.slos = slos
     }
+
+    /// The worst verdict, nil without SLOs.
+    public var verdict: Verdict? { slos.map(\.verdict).max() }
 
     /// Replications that stopped because the design was overloaded.
     public var unstableReplications: [Int] { results.filter(\.outcome.unstable).map(\.replication) }
@@ -29,4 +37,14 @@ func csvNumber(_ x: Double) -> String {
     if x.isInfinite { return x > 0 ? "inf" : "-inf" }
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
+}
+
+extension SLOSpec {
+    /// Column name of the SLO's verdict in CSV: `slo.<metric>.<max|min>`.
+    public var column: String {
+        switch bound {
+        case .max: "slo.\(metric).max"
+        case .min: "slo.\(metric).min"
+        }
+    }
 }

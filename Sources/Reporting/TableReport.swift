@@ -8,45 +8,54 @@ public enum TableReport {
         let s = r.summary
         var out = "capsim \(CapSimInfo.version) — \(r.scenario.name)  (\(r.scenario.file), hash \(r.scenario.hash), seed \(r.scenario.seed))\n"
         let window = r.scenario.model.window
-        out += "\(s.replications) replications × \(SimDuration(nanoseconds: window.horizon.nanoseconds)) (warm-up \(SimDuration(nanoseconds: window.warmup.nanoseconds))); "
-        out += "\(s.arrivals) requests, \(s.events) events\n\n"
+        let warmupText = r.warmup.map { _ in "warm-up auto: \(fixed(window.warmup.seconds, 3))s by MSER-5" } ?? "warm-up \(SimDuration(nanoseconds: window.warmup.nanoseconds))"
+        out += "\(s.replications) replications × \(SimDuration(nanoseconds: window.horizon.nanoseconds)) (\(warmupText)); "
+        out += "\(s.arrivals) requests, \(s.events) events\n"
+        if !r.scenario.axes.isEmpty {
+            out += "sweep point: " + r.scenario.axes.map { "\($0.path) = \($0.text)" }.joined(separator: ", ") + "\n"
+        }
+        out += "\n"
 
         var rows: [[String]] = [["metric", "value", "± 95% CI"]]
-        func add(_ id: String, as style: Style) {
-            guard let e = s[id], !e.value.isNaN else { return }
-            rows.append([id, style.format(e.value), e.halfWidth95.map { "± " + style.format($0) } ?? ""])
-        }
-        for id in s.layout.metrics.map(\.id) {
-            if id.hasPrefix("errors."), let e = s[id], e.value == 0, (e.halfWidth95 ?? 0) == 0 { continue }
-            add(id, as: Style(for: id))
+        for (m, e) in zip(s.layout.metrics, s.estimates) where !e.value.isNaN {
+            if case .errorRate = m.kind, e.value == 0, (e.halfWidth95 ?? 0) == 0 { continue }
+            rows.append([m.id, format(e.value, m.unit), e.halfWidth95.map { "± " + format($0, m.unit) } ?? ""])
         }
         out += align(rows)
+        if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
         for w in s.warnings { out += "warning: \(w)\n" }
+        if let w = r.warmup, w.atSearchLimit {
+            out += "warning: MSER-5 put the warm-up at half the run (\(w.batch) of \(w.batches) batches): the horizon may be too short to reach a steady state\n"
+        }
         if !r.unstableReplications.isEmpty {
             out += "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (utilisation ≥ 1)\n"
         }
         return out
     }
 
-    enum Style {
-        case seconds, ratio, rate, count
-        init(for id: String) {
-            if id.hasPrefix("latency") || id.hasPrefix("hop.") || id.hasPrefix("class.") { self = .seconds }
-            else if id.hasPrefix("availability") || id.hasPrefix("errors.") || id.hasPrefix("utilization") { self = .ratio }
-            else if id == "throughput" || id == "arrival_rate" { self = .rate }
-            else { self = .count }
+    /// The SLO verdicts: one row each, with the interval they were decided on.
+    public static func sloTable(_ outcomes: [SLOOutcome], layout: MetricLayout) -> String {
+        var rows: [[String]] = [["SLO", "verdict", "estimate", "interval", "n"]]
+        for o in outcomes {
+            let unit = layout.metrics.first { $0.id == o.slo.metric }?.unit ?? .count
+            let interval = o.lower.isFinite
+                ? "[\(format(o.lower, unit)), \(format(o.upper, unit))] at \(fixed(o.level * 100, 2)) %" : ""
+            rows.append([o.slo.name, o.verdict.rawValue, o.estimate.isNaN ? "" : format(o.estimate, unit), interval, String(o.replications)])
         }
-        func format(_ x: Double) -> String {
-            switch self {
-            case .seconds:
-                if x == 0 { return "0 ms" }
-                if abs(x) >= 1 { return fixed(x, 3) + " s" }
-                if abs(x) >= 1e-3 { return fixed(x * 1e3, 3) + " ms" }
-                return fixed(x * 1e6, 3) + " µs"
-            case .ratio: return fixed(x * 100, 4) + " %"
-            case .rate: return fixed(x, 2) + " /s"
-            case .count: return fixed(x, 4)
-            }
+        return align(rows)
+    }
+
+    /// A value in its unit, as people read it: latencies in ms (or s / µs), shares in %.
+    public static func format(_ x: Double, _ unit: MetricUnit) -> String {
+        switch unit {
+        case .seconds:
+            if x == 0 { return "0 ms" }
+            if abs(x) >= 1 { return fixed(x, 3) + " s" }
+            if abs(x) >= 1e-3 { return fixed(x * 1e3, 3) + " ms" }
+            return fixed(x * 1e6, 3) + " µs"
+        case .fraction: return fixed(x * 100, 4) + " %"
+        case .perSecond: return fixed(x, 2) + " /s"
+        case .count: return fixed(x, 4)
         }
     }
 
@@ -65,7 +74,7 @@ public enum TableReport {
         return (x < 0 && n > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
     }
 
-    static func align(_ rows: [[String]]) -> String {
+    public static func align(_ rows: [[String]]) -> String {
         var widths = [Int](repeating: 0, count: rows.map(\.count).max() ?? 0)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         var out = ""

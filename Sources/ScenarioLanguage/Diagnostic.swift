@@ -1,5 +1,7 @@
 /// Where a value came from: a place in a scenario file, or a command-line override.
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    /// The file as the user named it (a base file of `extends:` is named relative to the
+    /// extending file's folder, so the path is one the user can open).
     public var file: String
     /// 1-based line and column; nil when the value came from the command line.
     public var line: Int?
@@ -19,6 +21,11 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One problem found in a scenario: where, at which key path, what was expected and found.
+///
+/// It has two forms: `description` (also `summary`) is the one-line
+/// `file:line:col: error: key.path: message` that logs, JSON and tests compare; `rendered`
+/// adds the offending source line with a caret under the column, as compilers do, which is
+/// what a person at a terminal reads.
 public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation
     /// Dotted key path from the root of the file, e.g. `components.web.service.lognormal.cv`.
@@ -26,18 +33,44 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The nearest valid name, for a misspelt key or policy.
     public var suggestion: String?
+    /// The text of the line `location` points into (without its line break), filled in by the
+    /// loader, which holds the files' text; nil for command-line overrides.
+    public var sourceLine: String?
 
-    public init(location: SourceLocation, keyPath: String, message: String, suggestion: String? = nil) {
-        self.location = location; self.keyPath = keyPath; self.message = message; self.suggestion = suggestion
+    public init(location: SourceLocation, keyPath: String, message: String, suggestion: String? = nil,
+                sourceLine: String? = nil) {
+        self.location = location; self.keyPath = keyPath; self.message = message
+        self.suggestion = suggestion; self.sourceLine = sourceLine
     }
 
     /// `file:line:col: error: key.path: message (did you mean 'x'?)`
-    public var description: String {
+    public var summary: String {
         var s = "\(location): error: "
         if !keyPath.isEmpty { s += "\(keyPath): " }
         s += message
         if let suggestion { s += " (did you mean '\(suggestion)'?)" }
         return s
+    }
+
+    public var description: String { summary }
+
+    /// The summary, then the source line and a caret under the column:
+    ///
+    ///     s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'
+    ///       2 | horizon: 1:30
+    ///         |          ^
+    public var rendered: String {
+        guard let line = location.line, let column = location.column, let text = sourceLine else { return summary }
+        let number = String(line)
+        let gutter = String(repeating: " ", count: number.count)
+        // Columns count Unicode scalars (as libyaml does); a tab before the caret stays a tab so
+        // the caret lines up however the terminal expands tabs.
+        var pad = ""
+        for (i, u) in text.unicodeScalars.enumerated() where i < column - 1 { pad += u == "\t" ? "\t" : " " }
+        if text.unicodeScalars.count < column - 1 {
+            pad += String(repeating: " ", count: column - 1 - text.unicodeScalars.count)
+        }
+        return summary + "\n  \(number) | \(text)\n  \(gutter) | \(pad)^"
     }
 }
 
@@ -45,7 +78,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    /// Every diagnostic in its rendered (multi-line, with source snippet) form.
+    public var description: String { diagnostics.map(\.rendered).joined(separator: "\n") }
 }
 
 /// Nearest valid name to a misspelling (Levenshtein distance at most 2, or a third of its

@@ -110,6 +110,8 @@ struct NodeReader {
         switch Quantity.rate(s) {
         case .success(let r):
             if r <= 0 { fail(node, path, "expected a rate > 0, found '\(s)'"); return nil }
+            // Time is counted in nanoseconds: a faster rate (or an infinite one) cannot be simulated.
+            if !(r <= 1e9) { fail(node, path, "expected a rate of at most 1e9/s (one per nanosecond), found '\(s)'"); return nil }
             return r
         case .failure(let e):
             fail(node, path, e.message)

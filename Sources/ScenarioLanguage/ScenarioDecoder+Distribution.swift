@@ -131,7 +131,10 @@ extension ScenarioDecoder {
             reader.fail(f["unit"]!, f.path("unit"), "expected a duration unit (ns, us, ms, s, m, h, d), found '\(unit)'")
             return nil
         }
-        let full = name.hasPrefix("/") ? name : baseDirectory + "/" + name
+        // Relative to the file that names it: a base read through `extends:` may sit elsewhere.
+        let folder = fileNode.location.override != nil || fileNode.location.file == file
+            ? baseDirectory : ExtendsResolver.directory(of: fileNode.location.file)
+        let full = name.hasPrefix("/") ? name : folder + "/" + name
         guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
             reader.fail(fileNode, f.path("file"), "cannot read the samples file '\(full)'")
             return nil

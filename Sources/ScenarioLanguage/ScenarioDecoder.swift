@@ -1,6 +1,7 @@
 import InfraModel
 import SimKernel
 import SimRandom
+import SimStats
 
 /// Turns a scenario tree into a validated `Scenario`, collecting every problem.
 ///
@@ -13,12 +14,29 @@ struct ScenarioDecoder {
     let baseDirectory: String
 
     static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components"]
+                               "replications", "seed", "workload", "components", "slos", "sweep", "extends"]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["slos", "sweep", "events", "currency", "autoscale"]
+    static let plannedTopLevelKeys = ["events", "currency", "autoscale"]
 
+    /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
+        guard case .mapping(let pairs, _) = root, let sweep = pairs.first(where: { $0.key == "sweep" })?.value else {
+            guard var scenario = decodeSingle(root) else { return nil }
+            scenario.points = [scenario]
+            return scenario
+        }
+        let base = root.removing(key: "sweep")
+        guard var scenario = decodeSingle(base), let axes = decodeSweep(sweep),
+              reader.diagnostics.isEmpty, let points = decodePoints(base: base, axes: axes) else { return nil }
+        scenario.points = points
+        scenario.tree = root
+        scenario.hash = root.fingerprint
+        return scenario
+    }
+
+    /// Decodes one design (a scenario without a sweep, or one point of a sweep).
+    mutating func decodeSingle(_ root: ScenarioNode) -> Scenario? {
         guard let top = reader.fields(root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys,
                                       required: ["version", "horizon", "workload", "components"]) else { return nil }
         for key in Self.plannedTopLevelKeys { if let n = top[key] { notBuilt(n, key) } }
@@ -29,9 +47,11 @@ struct ScenarioDecoder {
         let name = top["name"].flatMap { reader.string($0, "name") } ?? baseName(file)
         if let d = top["description"] { _ = reader.string(d, "description") }
         let horizon = top["horizon"].flatMap { reader.duration($0, "horizon", positive: true) }
-        let warmup = top["warmup"].map { reader.duration($0, "warmup") } ?? .zero
+        // `warmup: auto` chooses the warm-up by MSER-5 on pilot replications when the scenario runs.
+        let autoWarmup = top["warmup"]?.scalarText == "auto"
+        let warmup = autoWarmup ? .zero : top["warmup"].map { reader.duration($0, "warmup") } ?? .zero
         let drain = top["drain"].map { reader.duration($0, "drain") } ?? .seconds(600)
-        let replications = top["replications"].map { reader.integer($0, "replications", min: 1, max: 1_000_000) } ?? 10
+        let plan = top["replications"].map { decodeReplications($0) } ?? ReplicationPlan(fixed: 10)
         var seed: UInt64? = 1
         if let s = top["seed"] {
             if case .scalar(let text, _) = s, let v = UInt64(text.replacingUnderscores()) { seed = v } else {
@@ -42,6 +62,11 @@ struct ScenarioDecoder {
         if let h = horizon, let w = warmup, w >= h {
             reader.fail(top["warmup"]!, "warmup", "expected a warm-up shorter than the horizon (\(h)), found \(w)")
         }
+        // The run ends at horizon + drain, which must itself be a nanosecond count.
+        if let h = horizon, let d = drain, h.nanoseconds > Int64.max - d.nanoseconds {
+            reader.fail(top["drain"] ?? top["horizon"]!, top["drain"] == nil ? "horizon" : "drain",
+                        "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
+        }
 
         var stations: [StationSpec] = []
         if let c = top["components"] { stations = decodeComponents(c) }
@@ -49,12 +74,17 @@ struct ScenarioDecoder {
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
 
-        guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let replications, let seed,
+        guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed,
               let arrivals else { return nil }
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
         let model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
-        return Scenario(name: name, file: file, model: model, replications: replications, seed: seed,
-                        tree: root, hash: root.fingerprint)
+        let slos = top["slos"].map { decodeSLOs($0, layout: MetricLayout(spec: model)) } ?? []
+        if plan.untilDecided && slos.isEmpty {
+            reader.fail(top["replications"]!, "replications", "'until: slo-decided' needs at least one SLO under 'slos:'")
+        }
+        guard reader.diagnostics.isEmpty else { return nil }
+        return Scenario(name: name, file: file, model: model, plan: plan, seed: seed, slos: slos, autoWarmup: autoWarmup,
+                        axes: [], points: [], tree: root, hash: root.fingerprint)
     }
 
     mutating func notBuilt(_ node: ScenarioNode, _ path: String) {

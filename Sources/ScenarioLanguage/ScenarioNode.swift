@@ -38,42 +38,74 @@ public indirect enum ScenarioNode: Sendable, Equatable {
         }
     }
 
-    /// Parses YAML text. Syntax errors become diagnostics with line and column.
+    /// Most values a document may expand to. Aliases are shared in Yams' tree but copied into
+    /// this one, so a few lines of nested aliases ("billion laughs") could otherwise take all
+    /// memory; no real scenario comes near this.
+    static let maximumValues = 1_000_000
+
+    /// Parses YAML text; any problem (syntax, duplicate keys) is an error with line and column.
     public static func parse(yaml: String, file: String) throws(ScenarioError) -> ScenarioNode {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ScenarioError([Self.diagnostic(for: error, file: file)])
-        } catch {
-            throw ScenarioError([Diagnostic(location: SourceLocation(file: file, line: nil, column: nil),
-                                            keyPath: "", message: "cannot read YAML: \(error)")])
-        }
-        guard let root else {
-            return .null(SourceLocation(file: file, line: 1, column: 1))
-        }
-        return convert(root, file: file, override: nil)
+        let (tree, problems) = try parseCollecting(yaml: yaml, file: file)
+        guard problems.isEmpty else { throw ScenarioError(problems) }
+        return tree
     }
 
-    /// Converts a Yams node; `override` marks values that came from `--set`.
+    /// Parses YAML text into a tree and the problems that need not stop reading it — duplicate
+    /// keys — so they are reported together with everything decoding finds.
+    ///
+    /// Yams rejects a mapping with a duplicate key at the first one it meets, pointing at the
+    /// first occurrence. To report every duplicate, at its second occurrence, the first
+    /// occurrence's key is renamed in the text (one character swapped for a private-use one,
+    /// which keeps every line and column) and the text parsed again; the tree then gets the
+    /// original names back and each mapping's later duplicates are reported and dropped.
+    static func parseCollecting(yaml: String, file: String) throws(ScenarioError) -> (ScenarioNode, [Diagnostic]) {
+        let source = SourceText(yaml)
+        var scalars = source.scalars
+        var restore: [Unicode.Scalar: Unicode.Scalar] = [:]
+        var root: Node?
+        while true {
+            do {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                root = try Yams.compose(yaml: String(view))
+                break
+            } catch let error as YamlError {
+                if case .duplicatedKeysInMapping(_, let context) = error,
+                   let i = renameableKey(in: scalars, source: source, line: context.mark.line, column: context.mark.column),
+                   restore.count < 6400, let marker = Unicode.Scalar(0xE000 + UInt32(restore.count)) {
+                    restore[marker] = scalars[i]
+                    scalars[i] = marker
+                    continue
+                }
+                throw ScenarioError([Self.diagnostic(for: error, file: file)])
+            } catch {
+                throw ScenarioError([Diagnostic(location: SourceLocation(file: file, line: nil, column: nil),
+                                                keyPath: "", message: "cannot read YAML: \(error)")])
+            }
+        }
+        guard let root else { return (.null(SourceLocation(file: file, line: 1, column: 1)), []) }
+        var converter = Converter(file: file, override: nil, restore: restore)
+        let tree = converter.convert(root, path: "")
+        return (tree, converter.diagnostics)
+    }
+
+    /// Index of the key's first character at a mark, when swapping it cannot change the
+    /// document's structure (a plain or quoted scalar key, not an escape, anchor or tag).
+    private static func renameableKey(in scalars: [Unicode.Scalar], source: SourceText, line: Int, column: Int) -> Int? {
+        guard var i = source.index(line: line, column: column) else { return nil }
+        if scalars[i] == "\"" || scalars[i] == "'" { i += 1 }
+        guard i < scalars.count else { return nil }
+        let c = scalars[i]
+        if c.properties.isWhitespace || "\"'\\[]{}?&*!|>%@`#,:-".unicodeScalars.contains(c) || (0xE000...0xF8FF).contains(c.value) {
+            return nil
+        }
+        return i
+    }
+
+    /// Converts a Yams node (a `--set` value); `override` marks values that came from the command line.
     static func convert(_ node: Node, file: String, override: String?) -> ScenarioNode {
-        func loc(_ m: Mark?) -> SourceLocation {
-            SourceLocation(file: file, line: m.map { $0.line }, column: m.map { $0.column }, override: override)
-        }
-        switch node {
-        case .scalar(let s):
-            if s.style == .plain, ["", "~", "null", "Null", "NULL"].contains(s.string) { return .null(loc(s.mark)) }
-            return .scalar(s.string, loc(s.mark))
-        case .mapping(let m):
-            return .mapping(m.map { pair in
-                let key = pair.key.scalar?.string ?? "\(pair.key)"
-                return (key, loc(pair.key.mark), convert(pair.value, file: file, override: override))
-            }, loc(m.mark))
-        case .sequence(let q):
-            return .sequence(q.map { convert($0, file: file, override: override) }, loc(q.mark))
-        case .alias(let a):
-            return .null(loc(a.mark))
-        }
+        var converter = Converter(file: file, override: override, restore: [:])
+        return converter.convert(node, path: "")
     }
 
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
@@ -90,6 +122,67 @@ public indirect enum ScenarioNode: Sendable, Equatable {
         default:
             return Diagnostic(location: SourceLocation(file: file, line: nil, column: nil),
                               keyPath: "", message: "invalid YAML: \(error)")
+        }
+    }
+}
+
+/// Turns Yams' node tree into a `ScenarioNode` tree: restores renamed keys, reports and drops
+/// duplicate keys, and stops expanding aliases past `ScenarioNode.maximumValues`.
+private struct Converter {
+    let file: String
+    let override: String?
+    let restore: [Unicode.Scalar: Unicode.Scalar]
+    var diagnostics: [Diagnostic] = []
+    var values = 0
+
+    init(file: String, override: String?, restore: [Unicode.Scalar: Unicode.Scalar]) {
+        self.file = file; self.override = override; self.restore = restore
+    }
+
+    /// A value from `--set` is located by its argument, not by a line and column inside it.
+    func loc(_ m: Mark?) -> SourceLocation {
+        override != nil ? SourceLocation(file: file, line: nil, column: nil, override: override)
+            : SourceLocation(file: file, line: m.map { $0.line }, column: m.map { $0.column })
+    }
+
+    func original(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, let o = restore[first] else { return s }
+        var v = String.UnicodeScalarView([o])
+        v.append(contentsOf: s.unicodeScalars.dropFirst())
+        return String(v)
+    }
+
+    mutating func convert(_ node: Node, path: String) -> ScenarioNode {
+        values += 1
+        if values == ScenarioNode.maximumValues + 1 {
+            diagnostics.append(Diagnostic(location: loc(node.mark), keyPath: path,
+                                          message: "the document expands to more than \(ScenarioNode.maximumValues) values (aliases nested too deeply?)"))
+        }
+        if values > ScenarioNode.maximumValues { return .null(loc(node.mark)) }
+        switch node {
+        case .scalar(let s):
+            if s.style == .plain, ["", "~", "null", "Null", "NULL"].contains(s.string) { return .null(loc(s.mark)) }
+            return .scalar(s.string, loc(s.mark))
+        case .mapping(let m):
+            var pairs: [(key: String, keyLocation: SourceLocation, value: ScenarioNode)] = []
+            for pair in m {
+                let key = original(pair.key.scalar?.string ?? "\(pair.key)")
+                let keyPath = path.isEmpty ? key : path + "." + key
+                if let first = pairs.first(where: { $0.key == key }) {
+                    let at = first.keyLocation.line.map { " (first at line \($0), column \(first.keyLocation.column ?? 0))" } ?? ""
+                    diagnostics.append(Diagnostic(location: loc(pair.key.mark), keyPath: keyPath,
+                                                  message: "duplicate key '\(key)'\(at)"))
+                    continue
+                }
+                pairs.append((key, loc(pair.key.mark), convert(pair.value, path: keyPath)))
+            }
+            return .mapping(pairs, loc(m.mark))
+        case .sequence(let q):
+            var items: [ScenarioNode] = []
+            for (i, item) in q.enumerated() { items.append(convert(item, path: path.isEmpty ? "\(i)" : path + ".\(i)")) }
+            return .sequence(items, loc(q.mark))
+        case .alias(let a):
+            return .null(loc(a.mark))
         }
     }
 }

@@ -12,7 +12,12 @@ import SimKernel
 /// records per request and hop), and this layout records in a handful of instructions, and
 /// answers every quantile of a report in one pass.
 ///
-/// Invariant: `count == counts.reduce(0, +)`; `minimum ≤ maximum` when `count > 0`.
+/// Storage is a window of the layout: `counts[i]` is bucket `offset + i`, and the window spans
+/// the buckets from the smallest to the largest value recorded. A replication's histogram thus
+/// takes memory in proportion to the spread of its latencies, not to the layout's 33,792 buckets.
+///
+/// Invariants: `count == counts.reduce(0, +)`; when `count > 0`, `minimum ≤ maximum` and the
+/// window covers bucket(minimum) … bucket(maximum).
 public struct LatencyHistogram: Sendable, Equatable {
     static let linearBits = 11
     static let linearCount = 1 << linearBits          // 2048 exact buckets
@@ -32,7 +37,9 @@ public struct LatencyHistogram: Sendable, Equatable {
         var clamped: UInt64 = 0
     }
 
-    var counts: [UInt64]
+    /// Bucket index of `counts[0]`.
+    var offset = 0
+    var counts: [UInt64] = []
     var header = Header()
 
     public var count: UInt64 { header.count }
@@ -45,11 +52,23 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// would round it.
     public var sum: Double { header.sum }
 
-    public init() { counts = Array(repeating: 0, count: Self.bucketCount) }
+    public init() {}
 
-    init(header: Header, counts: UnsafeBufferPointer<UInt64>) {
+    /// The histogram held in a full-layout buffer (the collector's), keeping only the window
+    /// between its smallest and largest values: buckets outside it are zero and never read.
+    init(header: Header, buckets: UnsafePointer<UInt64>) {
         self.header = header
-        self.counts = Array(counts)
+        guard header.count > 0 else { return }
+        let lo = Self.bucket(header.minimum), hi = Self.bucket(header.maximum)
+        offset = lo
+        counts = Array(UnsafeBufferPointer(start: buckets + lo, count: hi - lo + 1))
+    }
+
+    /// Widens the window to cover buckets `lo … hi`.
+    private mutating func cover(_ lo: Int, _ hi: Int) {
+        if counts.isEmpty { offset = lo; counts = Array(repeating: 0, count: hi - lo + 1); return }
+        if lo < offset { counts.insert(contentsOf: repeatElement(0, count: offset - lo), at: 0); offset = lo }
+        if hi >= offset + counts.count { counts.append(contentsOf: repeatElement(0, count: hi - offset - counts.count + 1)) }
     }
 
     /// Bucket of a value ≤ highest.
@@ -83,7 +102,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     public mutating func record(_ d: SimDuration) {
-        counts.withUnsafeMutableBufferPointer { Self.record(d, into: &header, counts: $0.baseAddress!) }
+        let b = Self.bucket(Swift.min(UInt64(Swift.max(d.nanoseconds, 0)), Self.highest))
+        cover(b, b)
+        let base = offset
+        counts.withUnsafeMutableBufferPointer { Self.record(d, into: &header, counts: $0.baseAddress! - base) }
     }
 
     /// The q-quantiles (each 0 < q < 1, ascending) in seconds, in one pass: for each, the middle
@@ -96,9 +118,10 @@ public struct LatencyHistogram: Sendable, Equatable {
         for q in qs {
             let rank = Swift.max(1, UInt64((q * Double(count)).rounded(.up)))
             while cumulative + counts[b] < rank { cumulative += counts[b]; b += 1 }
-            let (low, width) = Self.range(of: b)
+            let (low, width) = Self.range(of: offset + b)
             let middle = low + (width - 1) / 2
-            result.append(Double(Swift.min(Swift.max(middle, minimum), maximum)) * 1e-9)
+            // Division (not × 1e-9) gives the shortest decimal text for whole nanoseconds.
+            result.append(Double(Swift.min(Swift.max(middle, minimum), maximum)) / 1e9)
         }
         return result
     }
@@ -109,13 +132,14 @@ public struct LatencyHistogram: Sendable, Equatable {
     public var mean: Double { count > 0 ? sum / Double(count) * 1e-9 : .nan }
 
     /// Largest recorded value in seconds (exact); NaN when empty.
-    public var maximumSeconds: Double { count > 0 ? Double(maximum) * 1e-9 : .nan }
+    public var maximumSeconds: Double { count > 0 ? Double(maximum) / 1e9 : .nan }
 
     /// Adds another histogram's counts. Counts are integers, so the result does not depend on
     /// the order of merging.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
-        for i in counts.indices where other.counts[i] != 0 { counts[i] += other.counts[i] }
+        cover(other.offset, other.offset + other.counts.count - 1)
+        for (i, c) in other.counts.enumerated() where c != 0 { counts[other.offset - offset + i] += c }
         header.count += other.count
         header.sum += other.sum
         header.clamped += other.clamped

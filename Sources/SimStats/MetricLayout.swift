@@ -37,11 +37,45 @@ public enum MetricKind: Sendable, Equatable {
     }
 }
 
+/// The SI unit of a metric's values, for parsing thresholds and formatting tables.
+public enum MetricUnit: Sendable, Equatable {
+    case seconds
+    /// A share in [0, 1] (availability, error rates, utilisation).
+    case fraction
+    /// Events per second.
+    case perSecond
+    /// A plain number (mean counts, levels).
+    case count
+}
+
+extension MetricKind {
+    /// The unit of this kind's values.
+    public var unit: MetricUnit {
+        switch self {
+        case .mean, .quantile, .maximum: .seconds
+        case .availability, .errorRate, .utilization: .fraction
+        case .throughput, .arrivalRate: .perSecond
+        case .inSystemMean, .busyMean, .queueMean, .instancesMean: .count
+        }
+    }
+
+    /// Whether a larger value is better (availability, throughput) or worse (latency, errors);
+    /// nil where neither holds (levels such as instance counts).
+    public var higherIsBetter: Bool? {
+        switch self {
+        case .mean, .quantile, .maximum, .errorRate: false
+        case .availability, .throughput: true
+        case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
+        }
+    }
+}
+
 /// One metric: its dotted id (DESIGN "metric ids", SI base units) and what it measures.
 public struct MetricDefinition: Sendable, Equatable {
     public var id: String
     public var kind: MetricKind
     public init(id: String, kind: MetricKind) { self.id = id; self.kind = kind }
+    public var unit: MetricUnit { kind.unit }
 }
 
 /// The metrics a model reports, in a fixed order derived from the model (stations and classes

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import InfraModel
 import SimKernel
 
@@ -23,21 +26,21 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         let n = layout.histograms.count
         headers = .allocate(capacity: n)
         headers.initialize(repeating: LatencyHistogram.Header(), count: n)
-        counts = .allocate(capacity: n * LatencyHistogram.bucketCount)
-        counts.initialize(repeating: 0, count: n * LatencyHistogram.bucketCount)
+        // calloc: the kernel hands out zero pages lazily, so only the pages of buckets actually
+        // recorded into are ever touched (a replication's latencies span a small part of the layout).
+        counts = calloc(n * LatencyHistogram.bucketCount, MemoryLayout<UInt64>.stride)!.bindMemory(
+            to: UInt64.self, capacity: n * LatencyHistogram.bucketCount)
     }
 
     deinit {
         headers.deallocate()
-        counts.deallocate()
+        free(counts)
     }
 
     /// The histograms recorded so far, in layout order.
     public var histograms: [LatencyHistogram] {
         (0..<layout.histograms.count).map { h in
-            LatencyHistogram(header: headers[h],
-                             counts: UnsafeBufferPointer(start: counts + h * LatencyHistogram.bucketCount,
-                                                         count: LatencyHistogram.bucketCount))
+            LatencyHistogram(header: headers[h], buckets: counts + h * LatencyHistogram.bucketCount)
         }
     }
 

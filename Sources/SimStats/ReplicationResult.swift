@@ -15,6 +15,13 @@ public struct ReplicationResult: Sendable {
     public var measuredEnded: UInt64
     public var measuredSuccesses: UInt64
 
+    /// A result from values already computed (merged shard files, synthetic tests).
+    public init(replication: Int, values: [Double], histograms: [LatencyHistogram], outcome: RunOutcome,
+                measuredEnded: UInt64 = 0, measuredSuccesses: UInt64 = 0) {
+        self.replication = replication; self.values = values; self.histograms = histograms; self.outcome = outcome
+        self.measuredEnded = measuredEnded; self.measuredSuccesses = measuredSuccesses
+    }
+
     /// Computes every metric of the collector's layout.
     public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome) {
         self.replication = replication

@@ -116,9 +116,9 @@ struct CLITests {
         #expect(r.status == 0)
         #expect(r.out == """
             \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
-              edge: offered 600.00/s, utilisation 60.0 %
-              app: offered 600.00/s, utilisation 48.0 %
-              store: offered 600.00/s, utilisation 30.0 %
+              edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
+              app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
+              store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
 
             """)
         let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])

@@ -1,0 +1,91 @@
+/// A JSON document with object keys in the order they were written: the schema and
+/// `validate --format json` are read by people and diffed in review, so the same input must give
+/// the same bytes, in a sensible order — which neither `JSONSerialization` nor `JSONEncoder`
+/// (alphabetical at best) promise.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case let (.bool(x), .bool(y)): x == y
+        case let (.number(x), .number(y)): x == y
+        case let (.string(x), .string(y)): x == y
+        case let (.array(x), .array(y)): x == y
+        case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    /// The value of `key` in an object; nil otherwise.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.first { $0.key == key }?.value
+    }
+
+    /// An optional number, null when absent (or not finite).
+    public static func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+    /// An optional string, null when absent.
+    public static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+
+    /// Pretty text with two-space indentation and a final newline. Arrays of plain values short
+    /// enough stay on one line (`"enum": ["a", "b"]`).
+    public var text: String { render(indent: 0) + "\n" }
+
+    func render(indent: Int) -> String {
+        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let x): return Self.format(x)
+        case .string(let s): return Self.quote(s)
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            if items.allSatisfy(\.isPlain) {
+                let inline = "[" + items.map { $0.render(indent: 0) }.joined(separator: ", ") + "]"
+                if inline.count <= 80 { return inline }
+            }
+            return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { return "{}" }
+            return "{\n" + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }
+                .joined(separator: ",\n") + "\n" + end + "}"
+        }
+    }
+
+    private var isPlain: Bool {
+        switch self { case .array, .object: false; default: true }
+    }
+
+    /// Shortest text that reads back as the same double; whole numbers without a fraction;
+    /// NaN and infinities (not JSON) as null.
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "null" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,413 @@
+import InfraModel
+
+/// The JSON Schema (draft 2020-12) of the scenario language, for editors: with it, VS Code
+/// (YAML extension), IntelliJ and others complete keys, show descriptions and flag mistakes as
+/// they are typed. `capsim schema` prints it.
+///
+/// It is built from the decoder's own lists (`ScenarioDecoder.topLevelKeys`, `serverPoolKeys`,
+/// `distributionNames`, `InstanceChoice.allCases`, …) rather than a second hand-written copy, and
+/// the tests keep the two in step: every key the decoder accepts at each place is a property
+/// there, every shipped scenario validates, every example decodes.
+///
+/// Values are typed as an editor reads YAML 1.2: `10` is an integer, `10ms` a string, so
+/// durations, rates and sizes are strings with a pattern. A file with `extends:` is a variant:
+/// its mappings merge over the base's, so nothing in it is required except what a list item
+/// (a class, an SLO) needs — the `partial-` definitions.
+public enum ScenarioSchema {
+    /// The schema as a JSON value.
+    public static var document: JSONValue { SchemaBuilder().document }
+
+    /// The schema as pretty JSON text.
+    public static var text: String { document.text }
+
+    /// Keys the decoder accepts for which the schema has no description: kept empty by a test,
+    /// so a field added to the decoder is noticed here.
+    static var undescribedKeys: [String] {
+        var builder = SchemaBuilder()
+        _ = builder.build()
+        return builder.undescribed
+    }
+}
+
+/// Assembles the schema. Each object's properties are listed in the decoder's order, looked up
+/// in a table of descriptions; a key missing from the table still gets a permissive entry (so
+/// editors do not flag valid files) and is recorded in `undescribed`.
+struct SchemaBuilder {
+    var undescribed: [String] = []
+
+    var document: JSONValue {
+        var copy = self
+        return copy.build()
+    }
+
+    mutating func build() -> JSONValue {
+        var defs: [(key: String, value: JSONValue)] = [
+            ("scenario", scenario(partial: false)),
+            ("partial-scenario", scenario(partial: true)),
+            ("duration", durationSchema),
+            ("rate", rateSchema),
+            ("name", .object([
+                ("type", .string("string")),
+                ("pattern", .string("^[A-Za-z][A-Za-z0-9_-]*$")),
+                ("description", .string("A name used in metric ids and key paths: letters, digits, '_' and '-', starting with a letter.")),
+            ])),
+            ("components", components(partial: false)),
+            ("partial-components", components(partial: true)),
+            ("component", serverPool(partial: false)),
+            ("partial-component", serverPool(partial: true)),
+            ("distribution", distribution(partial: false)),
+            ("partial-distribution", distribution(partial: true)),
+            ("workload", workload(partial: false)),
+            ("partial-workload", workload(partial: true)),
+            ("arrivals", arrivals(partial: false)),
+            ("partial-arrivals", arrivals(partial: true)),
+            ("class", requestClass()),
+            ("replication-plan", replicationPlan(partial: false)),
+            ("partial-replication-plan", replicationPlan(partial: true)),
+            ("slo", slo()),
+            ("sweep", sweep()),
+        ]
+        defs.sort { $0.key < $1.key }
+        return .object([
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("title", .string("capsim scenario (language version \(Scenario.languageVersion))")),
+            ("description", .string("A capsim scenario: traffic, components and how to run the simulation. Every quantity carries its unit (250ms, 2000/s). A file with 'extends' is a variant of another scenario: its mappings merge over the base's.")),
+            ("if", .object([("required", .array([.string("extends")]))])),
+            ("then", ref("partial-scenario")),
+            ("else", ref("scenario")),
+            ("$defs", .object(defs)),
+        ])
+    }
+
+    // MARK: the top level
+
+    mutating func scenario(partial: Bool) -> JSONValue {
+        let p = partial ? "partial-" : ""
+        let table: [String: JSONValue] = [
+            "version": .object([
+                ("description", .string("The scenario language version this file is written in. Required; this capsim reads \(Scenario.languageVersion).")),
+                ("const", .number(Double(Scenario.languageVersion))),
+            ]),
+            "name": .object([
+                ("description", .string("The scenario's name in reports. Default: the file's base name. Not inherited through 'extends'.")),
+                ("type", .string("string")),
+            ]),
+            "description": .object([("description", .string("Free text.")), ("type", .string("string"))]),
+            "horizon": described(ref("duration"), "Simulated time of one replication, warm-up included (e.g. 2h). Required."),
+            "warmup": described(ref("duration"), "Requests arriving before this are not measured (default 0s). Shorter than the horizon.", default: .string("0s")),
+            "drain": described(ref("duration"), "After the horizon arrivals stop and requests in flight may finish for at most this long; any left end as in_flight_at_end (default 10m).", default: .string("10m")),
+            "replications": .object([
+                ("description", .string("Independent replications (default 10), or {min, max, until: slo-decided} to add planned batches until every SLO is decided.")),
+                ("default", .number(10)),
+                ("anyOf", .array([count(minimum: 1, maximum: 1_000_000), ref(p + "replication-plan")])),
+            ]),
+            "seed": .object([
+                ("description", .string("Master seed of every random stream (default 1): 0 … 2^64−1.")),
+                ("default", .number(1)),
+                ("anyOf", .array([
+                    .object([("type", .string("integer")), ("minimum", .number(0)), ("maximum", .number(Double(UInt64.max)))]),
+                    .object([("type", .string("string")), ("pattern", .string("^[0-9][0-9_]*$"))]),
+                ])),
+            ]),
+            "workload": described(ref(p + "workload"), "Traffic: the arrival process and the request classes. Required."),
+            "components": described(ref(p + "components"), "The components requests visit, by name, in file order. Required."),
+            "slos": .object([
+                ("description", .string("Service-level objectives, each decided PASS, FAIL or INCONCLUSIVE from its confidence interval.")),
+                ("type", .string("array")),
+                ("items", ref("slo")),
+            ]),
+            "sweep": described(ref("sweep"), "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."),
+            "extends": .object([
+                ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),
+                ("type", .string("string")),
+                ("minLength", .number(1)),
+            ]),
+        ]
+        let keys = ScenarioDecoder.topLevelKeys.filter { partial || $0 != "extends" }
+        return object(keys, table, at: "", required: partial ? [] : ["version", "horizon", "workload", "components"])
+    }
+
+    // MARK: components
+
+    func components(partial: Bool) -> JSONValue {
+        .object([
+            ("type", .string("object")),
+            ("description", .string("Components by name (letters, digits, '_' and '-', starting with a letter), in the order requests visit them by default.")),
+            ("propertyNames", ref("name")),
+            ("additionalProperties", ref(partial ? "partial-component" : "component")),
+        ] + (partial ? [] : [("minProperties", .number(1))]))
+    }
+
+    mutating func serverPool(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "kind": .object([
+                ("description", .string("The kind of component. Required.")),
+                ("enum", .array(ScenarioDecoder.componentKinds.map { .string($0) })),
+            ]),
+            "instances": described(count(minimum: 1, maximum: 1_000_000), "Identical instances (default 1).", default: .number(1)),
+            "workers": .object([
+                ("description", .string("Parallel workers per instance (default 1), or 'unlimited' for a pure delay such as a network hop.")),
+                ("default", .number(1)),
+                ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
+            ]),
+            "queue": .object([
+                ("description", .string("Waiting slots per instance, not counting those in service (default unlimited); a request arriving at a full instance ends with queue_full.")),
+                ("default", .string("unlimited")),
+                ("anyOf", .array([count(minimum: 0), .object([("const", .string("unlimited"))])])),
+            ]),
+            "service": described(ref(partial ? "partial-distribution" : "distribution"), "Service time of one request at one worker. Required."),
+            "balance": .object([
+                ("description", .string("How an arriving request picks an instance (default round_robin).")),
+                ("default", .string(InstanceChoice.roundRobin.rawValue)),
+                ("enum", .array(InstanceChoice.allCases.map { .string($0.rawValue) })),
+            ]),
+        ]
+        return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
+    }
+
+    // MARK: workload
+
+    mutating func workload(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "arrivals": described(ref(partial ? "partial-arrivals" : "arrivals"), "The external arrival process. Required."),
+            "classes": .object([
+                ("description", .string("Kinds of requests, each a share of the arrivals and a path through the components. Default: one class 'default' visiting every component in file order.")),
+                ("type", .string("array")),
+                ("minItems", .number(1)),
+                ("items", ref("class")),
+            ]),
+            "mode": modeSchema("Default call mode of the classes."),
+        ]
+        return object(ScenarioDecoder.workloadKeys, table, at: "workload", required: partial ? [] : ["arrivals"])
+    }
+
+    mutating func arrivals(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "process": .object([
+                ("description", .string("poisson: exponential gaps; constant: exactly k/rate.")),
+                ("enum", .array(ScenarioDecoder.arrivalProcesses.map { .string($0) })),
+            ]),
+            "rate": described(ref("rate"), "Mean arrivals per unit of time (e.g. 2000/s, 120k/min)."),
+        ]
+        return object(ScenarioDecoder.arrivalKeys, table, at: "workload.arrivals", required: partial ? [] : ["process", "rate"])
+    }
+
+    mutating func requestClass() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "name": described(ref("name"), "The class's name, used in metric ids (class.<name>.latency.p99)."),
+            "weight": .object([
+                ("description", .string("Relative share of the arrivals (weights need not sum to 1; default 1).")),
+                ("type", .string("number")), ("exclusiveMinimum", .number(0)), ("default", .number(1)),
+            ]),
+            "path": .object([
+                ("description", .string("The components the request visits, in order.")),
+                ("type", .string("array")), ("minItems", .number(1)),
+                ("items", .object([("type", .string("string"))])),
+            ]),
+            "mode": modeSchema("How the request moves along its path: pipeline (each component releases its worker before the next) or synchronous (a chain of calls)."),
+        ]
+        return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
+    }
+
+    func modeSchema(_ text: String) -> JSONValue {
+        .object([("description", .string(text)), ("enum", .array(ScenarioDecoder.callModes.map { .string($0) }))])
+    }
+
+    // MARK: running
+
+    mutating func replicationPlan(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "min": described(count(minimum: 2, maximum: 1_000_000), "Replications before the first look."),
+            "max": described(count(minimum: 2, maximum: 1_000_000), "Most replications to run."),
+            "until": .object([("description", .string("Stop adding batches once every SLO is decided.")), ("const", .string("slo-decided"))]),
+        ]
+        return object(ScenarioDecoder.replicationPlanKeys, table, at: "replications", required: partial ? [] : ["min", "max", "until"])
+    }
+
+    mutating func slo() -> JSONValue {
+        let threshold: JSONValue = .object([("type", .array([.string("string"), .string("number")]))])
+        let table: [String: JSONValue] = [
+            "metric": .object([
+                ("description", .string("A metric id of this scenario, e.g. latency.p99, availability.request, class.read.latency.p99.")),
+                ("type", .string("string")),
+            ]),
+            "max": described(threshold, "The metric must not exceed this, in its unit: a duration for latencies (250ms), a share for ratios (0.1%), a rate or number for throughput."),
+            "min": described(threshold, "The metric must not fall below this (e.g. 99.95% for availability.request)."),
+            "within": described(threshold, "Indifference zone around the threshold, in the metric's unit: closer than this, either verdict is acceptable."),
+            "name": .object([("description", .string("Label in reports (default: the metric and its bound).")), ("type", .string("string"))]),
+        ]
+        var schema = object(ScenarioDecoder.sloKeys, table, at: "slos.*", required: ["metric"])
+        if case .object(var pairs) = schema {
+            pairs.append(("oneOf", .array([
+                .object([("required", .array([.string("max")]))]),
+                .object([("required", .array([.string("min")]))]),
+            ])))
+            schema = .object(pairs)
+        }
+        return schema
+    }
+
+    func sweep() -> JSONValue {
+        .object([
+            ("description", .string("A key path (components.web.instances) mapped to the list of values to try, or nested mappings ending in lists.")),
+            ("type", .string("object")),
+            ("additionalProperties", .object([
+                ("anyOf", .array([
+                    .object([("type", .string("array")), ("minItems", .number(1))]),
+                    ref("sweep"),
+                ])),
+            ])),
+        ])
+    }
+
+    // MARK: distributions
+
+    /// One object per family (`{lognormal: {mean: 20ms, cv: 1.5}}`); exactly one must match.
+    func distribution(partial: Bool) -> JSONValue {
+        let duration = ref("duration")
+        let positive: JSONValue = .object([("type", .string("number")), ("exclusiveMinimum", .number(0))])
+        func body(_ properties: [(String, JSONValue)], required: [String], extra: [(key: String, value: JSONValue)] = []) -> JSONValue {
+            var pairs: [(key: String, value: JSONValue)] = [
+                ("type", .string("object")),
+                ("additionalProperties", .bool(false)),
+                ("properties", .object(properties.map { ($0.0, $0.1) })),
+            ]
+            if !partial && !required.isEmpty { pairs.append(("required", .array(required.map { .string($0) }))) }
+            if !partial { pairs += extra }
+            return .object(pairs)
+        }
+        let spread: [(key: String, value: JSONValue)] = [("oneOf", .array([
+            .object([("required", .array([.string("cv")]))]),
+            .object([("required", .array([.string("sd")]))]),
+        ]))]
+        let meanSpread = body([("mean", duration), ("cv", positive), ("sd", duration)], required: ["mean"], extra: spread)
+        let units = Quantity.durationUnits.map { JSONValue.string($0.0) }
+        let families: [String: (String, JSONValue, JSONValue)] = [
+            "exponential": ("Exponential with the given mean.", body([("mean", duration)], required: ["mean"]),
+                            .object([("exponential", .object([("mean", .string("2ms"))]))])),
+            "deterministic": ("Always the same value.", .object([("anyOf", .array([duration, body([("value", duration)], required: ["value"])]))]),
+                              .object([("deterministic", .string("5ms"))])),
+            "uniform": ("Uniform between min and max: [min, max] or {min, max}.",
+                        .object([("anyOf", .array([
+                            .object([("type", .string("array")), ("items", duration), ("minItems", .number(2)), ("maxItems", .number(2))]),
+                            body([("min", duration), ("max", duration)], required: ["min", "max"]),
+                        ]))]),
+                        .object([("uniform", .array([.string("1ms"), .string("3ms")]))])),
+            "normal": ("Normal truncated at 0, by mean and sd (a duration) or cv (a number).", meanSpread,
+                       .object([("normal", .object([("mean", .string("10ms")), ("sd", .string("2ms"))]))])),
+            "lognormal": ("Lognormal by its mean and coefficient of variation (or sd).", meanSpread,
+                          .object([("lognormal", .object([("mean", .string("20ms")), ("cv", .number(1.5))]))])),
+            "gamma": ("Gamma by its mean and coefficient of variation (or sd).", meanSpread,
+                      .object([("gamma", .object([("mean", .string("4ms")), ("cv", .number(0.7))]))])),
+            "weibull": ("Weibull by shape (a number) and scale (a duration).", body([("shape", positive), ("scale", duration)], required: ["shape", "scale"]),
+                        .object([("weibull", .object([("shape", .number(1.5)), ("scale", .string("10ms"))]))])),
+            "pareto": ("Pareto by shape and scale (the minimum).", body([("shape", positive), ("scale", duration)], required: ["shape", "scale"]),
+                       .object([("pareto", .object([("shape", .number(2.5)), ("scale", .string("1ms"))]))])),
+            "erlang": ("Sum of k exponentials with total mean.",
+                       body([("k", .object([("type", .string("integer")), ("minimum", .number(1)), ("maximum", .number(10_000))])), ("mean", duration)], required: ["k", "mean"]),
+                       .object([("erlang", .object([("k", .number(3)), ("mean", .string("6ms"))]))])),
+            "hyperexponential": ("Mixture of exponentials: {mean, cv} (two balanced branches, cv ≥ 1) or {branches: [{p, mean}, …]}.",
+                                 body([
+                                     ("mean", duration),
+                                     ("cv", .object([("type", .string("number")), ("minimum", .number(1))])),
+                                     ("branches", .object([("type", .string("array")), ("minItems", .number(1)), ("items", .object([
+                                         ("type", .string("object")), ("additionalProperties", .bool(false)),
+                                         ("properties", .object([("p", positive), ("mean", duration)])),
+                                         ("required", .array([.string("p"), .string("mean")])),
+                                     ]))])),
+                                 ], required: [], extra: [("anyOf", .array([
+                                     .object([("required", .array([.string("mean"), .string("cv")]))]),
+                                     .object([("required", .array([.string("branches")]))]),
+                                 ]))]),
+                                 .object([("hyperexponential", .object([("mean", .string("1ms")), ("cv", .number(2))]))])),
+            "empirical": ("Resampled from a file of values, one per line (path relative to the scenario); a line may carry its own unit, otherwise 'unit' applies.",
+                          body([("file", .object([("type", .string("string"))])), ("unit", .object([("enum", .array(units))]))], required: ["file"]),
+                          .object([("empirical", .object([("file", .string("samples.csv")), ("unit", .string("ms"))]))])),
+        ]
+        let alternatives: [JSONValue] = ScenarioDecoder.distributionNames.map { name in
+            guard let (text, schema, example) = families[name] else {
+                return .object([("type", .string("object")), ("required", .array([.string(name)]))])
+            }
+            return .object([
+                ("title", .string(name)),
+                ("description", .string(text)),
+                ("type", .string("object")),
+                ("additionalProperties", .bool(false)),
+                ("required", .array([.string(name)])),
+                ("properties", .object([(name, schema)])),
+                ("examples", .array([example])),
+            ])
+        }
+        return .object([
+            ("description", .string("A distribution, written as a mapping with one key naming the family: {exponential: {mean: 10ms}}. Durations carry units; shapes and cvs are plain numbers.")),
+            ("oneOf", .array(alternatives)),
+        ])
+    }
+
+    // MARK: quantities
+
+    /// A plain decimal, as `Quantity.number` reads it (no sign: durations and rates are ≥ 0).
+    static let numberPattern = "\\+?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+    static var unitPattern: String {
+        "(?:" + Quantity.durationUnits.map(\.0).sorted { $0.count > $1.count }.joined(separator: "|") + ")"
+    }
+
+    var durationSchema: JSONValue {
+        .object([
+            ("description", .string("A duration with its unit: ns, us (µs), ms, s, m (min), h, d — e.g. 250ms, 1.5s, 5m, 2h, 30d.")),
+            ("type", .string("string")),
+            ("pattern", .string("^\\s*" + Self.numberPattern + "\\s*" + Self.unitPattern + "\\s*$")),
+            ("examples", .array([.string("250ms"), .string("1.5s"), .string("5m")])),
+        ])
+    }
+
+    var rateSchema: JSONValue {
+        .object([
+            ("description", .string("A rate: a number, optionally k, M or G, per time unit — e.g. 2000/s, 120k/min, 1.5M/h.")),
+            ("type", .string("string")),
+            ("pattern", .string("^\\s*" + Self.numberPattern + "\\s*(?:" + Quantity.countSuffixes.map(\.0).joined(separator: "|") + ")?\\s*/\\s*" + Self.unitPattern + "\\s*$")),
+            ("examples", .array([.string("2000/s"), .string("120k/min")])),
+        ])
+    }
+
+    /// A whole number (`1_000` grouping allowed, which YAML 1.2 reads as a string).
+    func count(minimum: Int, maximum: Int? = nil) -> JSONValue {
+        var integer: [(key: String, value: JSONValue)] = [("type", .string("integer")), ("minimum", .number(Double(minimum)))]
+        if let maximum { integer.append(("maximum", .number(Double(maximum)))) }
+        return .object([("anyOf", .array([
+            .object(integer),
+            .object([("type", .string("string")), ("pattern", .string("^[0-9][0-9_]*$"))]),
+        ]))])
+    }
+
+    // MARK: helpers
+
+    func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/$defs/" + name))]) }
+
+    /// `schema` with a description (and default) in front.
+    func described(_ schema: JSONValue, _ text: String, default value: JSONValue? = nil) -> JSONValue {
+        guard case .object(let pairs) = schema else { return schema }
+        var head: [(key: String, value: JSONValue)] = [("description", .string(text))]
+        if let value { head.append(("default", value)) }
+        return .object(head + pairs)
+    }
+
+    /// A closed object with the decoder's `keys` in order, each described by `table`.
+    mutating func object(_ keys: [String], _ table: [String: JSONValue], at path: String, required: [String]) -> JSONValue {
+        var properties: [(key: String, value: JSONValue)] = []
+        for k in keys {
+            if let schema = table[k] { properties.append((k, schema)) } else {
+                undescribed.append(path.isEmpty ? k : path + "." + k)
+                properties.append((k, .object([("description", .string("See the README."))])))
+            }
+        }
+        var pairs: [(key: String, value: JSONValue)] = [
+            ("type", .string("object")),
+            ("additionalProperties", .bool(false)),
+            ("properties", .object(properties)),
+        ]
+        if !required.isEmpty { pairs.append(("required", .array(required.map { .string($0) }))) }
+        return .object(pairs)
+    }
+}
