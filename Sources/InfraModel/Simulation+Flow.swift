@@ -55,20 +55,7 @@ extension Simulation {
         let now = kernel.now
         requests[r].hopArrival = now
         let st = stations + s
-        var offset: Int32 = 0
-        let instanceCount = st.pointee.instanceCount
-        if instanceCount > 1 {
-            switch st.pointee.balance {
-            case .roundRobin:
-                offset = st.pointee.nextInstance
-                st.pointee.nextInstance = offset + 1 == instanceCount ? 0 : offset + 1
-            case .random:
-                let stream = st.pointee.routingStream
-                stream.seat(replication: replication, entity: entity(of: r))
-                offset = Int32(stream.index(below: Int(instanceCount)))
-            }
-        }
-        let i = st.pointee.firstInstance + offset
+        let i = chooseInstance(for: r, at: s)
         if instances[Int(i)].busy < st.pointee.workers {
             startService(r, at: i, station: s)
         } else if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
