@@ -87,8 +87,10 @@ struct ValidateCommand: ParsableCommand {
     /// True when Erlang C is exact at every station: Poisson arrivals, exponential service,
     /// unlimited queues and a random split over instances make the pipeline a Jackson network,
     /// where each instance is an M/M/c queue fed Poisson traffic (Burke's theorem).
+    /// Synchronous call chains are not Jackson networks (a caller holds its worker through the
+    /// call), so with them every estimate is approximate.
     static func isJacksonNetwork(_ m: ModelSpec) -> Bool {
-        guard case .poisson = m.arrivals else { return false }
+        guard case .poisson = m.arrivals, !m.hasCallChains else { return false }
         return m.stations.allSatisfy { st in
             guard case .exponential = st.service else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
@@ -104,6 +106,9 @@ struct ValidateCommand: ParsableCommand {
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
         if load.overloaded {
             return s + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
+        }
+        if station.discipline == .processorSharing {
+            return s + ", processor sharing: nothing waits (mean sojourn E[S]/(1 − ρ) for one core)"
         }
         guard let erlang = load.erlangCMeanWait else { return s + ", finite queue (no Erlang C estimate)" }
         let model = "M/M/\(c)"

@@ -24,4 +24,8 @@ public struct ModelCounters: Sendable {
     public var inSystem: Int
     /// Events delivered by the kernel so far.
     public var events: UInt64
+    /// Attempts started by clients with a policy (first attempts and retries), and those that
+    /// finished service after their client had given up on them (wasted work).
+    public var attemptsStarted: UInt64 = 0
+    public var wastedAttempts: UInt64 = 0
 }

@@ -44,19 +44,36 @@ extension ModelSpec {
         let total = classes.reduce(0) { $0 + $1.weight }
         let arrivalSCV: Double = switch arrivals { case .poisson: 1; case .constant: 0 }
         return stations.enumerated().map { (s, st) in
-            var visits = 0.0
-            for c in classes { visits += c.weight / total * Double(c.path.filter { $0 == s }.count) }
+            // Visits per arrival, and the mean time a visit holds a worker: its own service, plus
+            // in a synchronous chain the service of every station it calls downstream (a lower
+            // bound: the waits down there add to it).
+            var visits = 0.0, holding = 0.0
+            for c in classes {
+                for (h, station) in c.path.enumerated() where station == s {
+                    let share = c.weight / total
+                    visits += share
+                    var hold = st.service.mean
+                    if c.mode == .synchronous { for d in c.path[(h + 1)...] { hold += stations[d].service.mean } }
+                    holding += share * hold
+                }
+            }
             let rate = arrivals.rate * visits
-            let meanService = st.service.mean
+            let meanService = visits > 0 ? holding / visits : st.service.mean
             guard let workers = st.workers else {
                 return OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
                                    finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
             }
-            let u = rate * meanService / Double(st.instances * workers)
+            // The busiest instance (weighted round robin loads them unequally) saturates first.
+            let u = rate * st.heaviestInstanceShare * meanService / Double(workers)
             var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
                                    finiteQueue: st.queueCapacity != nil)
-            if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
-                let perInstance = rate / Double(st.instances)
+            if st.discipline == .processorSharing {
+                // Under processor sharing nothing waits: every admitted request is in service
+                // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).
+                load.erlangCMeanWait = 0
+                load.meanWaitEstimate = 0
+            } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
+                let perInstance = rate * st.heaviestInstanceShare
                 let a = perInstance * meanService
                 let wait = ErlangC.probabilityOfWaiting(servers: workers, load: a)
                     / (Double(workers) / meanService - perInstance)

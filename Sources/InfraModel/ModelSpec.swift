@@ -17,6 +17,13 @@ public struct ModelSpec: Sendable {
         self.stations = stations; self.classes = classes; self.arrivals = arrivals
         self.window = window; self.maxInFlight = maxInFlight
     }
+
+    /// True when some class makes synchronous calls (a path of two or more stations): its
+    /// stations then have an inclusive time distinct from their own.
+    public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.path.count > 1 } }
+
+    /// Hops a synchronous request may hold at once, besides the current one.
+    var callDepth: Int { classes.filter { $0.mode == .synchronous }.map { $0.path.count - 1 }.max() ?? 0 }
 }
 
 /// The time frame of one replication.
@@ -49,24 +56,41 @@ public struct StationSpec: Sendable, Equatable {
     /// Service demand in seconds.
     public var service: Distribution
     /// How an arriving request picks an instance.
-    public var balance: InstanceChoice
+    public var balance: BalancePolicy
+    /// Relative weights of the instances for `.weightedRoundRobin` (one positive whole number per
+    /// instance; nil there means equal weights). Ignored by the other policies.
+    public var weights: [Int]?
+    /// The order in which an instance serves its requests (FIFO by default), or processor
+    /// sharing (then `workers` are cores shared by every request in service, and an instance
+    /// admits at most workers + queue requests).
+    public var discipline: QueueDiscipline
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
-                service: Distribution, balance: InstanceChoice = .roundRobin) {
+                service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,
+                discipline: QueueDiscipline = .fifo) {
         self.name = name; self.instances = instances; self.workers = workers
         self.queueCapacity = queueCapacity; self.service = service; self.balance = balance
+        self.weights = weights; self.discipline = discipline
     }
-}
 
-/// How a station spreads requests over its instances (load-balancer policies proper arrive with
-/// the `load_balancer` component).
-public enum InstanceChoice: String, Sendable, Equatable, CaseIterable {
-    case roundRobin = "round_robin"
-    case random = "random"
+    /// The largest share of the station's requests one instance receives in the long run:
+    /// 1/instances, or w_max/Σw under weighted round robin. The heaviest instance saturates
+    /// first: its utilisation is the pool's average × share × instances (weights [3, 1] at 60 %
+    /// average: 90 %), so an offered-load check should use this share, not 1/instances.
+    public var heaviestInstanceShare: Double {
+        if balance == .weightedRoundRobin, let w = weights, w.count == instances, let top = w.max() {
+            return Double(top) / Double(w.reduce(0, +))
+        }
+        return 1 / Double(instances)
+    }
 }
 
 /// How a request moves along its path.
 public enum CallMode: String, Sendable, Equatable, CaseIterable {
+    /// A chain of synchronous calls: each station, after its own service, calls the next one and
+    /// keeps its worker until that call returns (a web worker is busy while its database query
+    /// runs — which is how a slow database exhausts the web tier). The default.
+    case synchronous
     /// Each station releases its worker before the request moves on (a Jackson tandem).
     case pipeline
 }
@@ -79,9 +103,11 @@ public struct RequestClass: Sendable, Equatable {
     /// Indices into `ModelSpec.stations`, in visiting order. Never empty.
     public var path: [Int]
     public var mode: CallMode
+    /// Timeouts, deadline and retries of the class's client; nil = one attempt, no timeout.
+    public var client: ClientPolicy?
 
-    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .pipeline) {
-        self.name = name; self.weight = weight; self.path = path; self.mode = mode
+    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil) {
+        self.name = name; self.weight = weight; self.path = path; self.mode = mode; self.client = client
     }
 }
 

@@ -12,19 +12,25 @@ public struct RequestRecord: Sendable {
     public var outcome: Outcome
     /// True when the request arrived inside the measurement window (at or after the warm-up).
     public var measured: Bool
+    /// Attempts the client made (1 without retries).
+    public var attempts: Int32 = 1
 
     @inlinable public var latency: SimDuration { end - arrival }
 }
 
-/// What the model reports when a request leaves a station after service.
+/// What the model reports when a request releases a station's worker (after its service, and in
+/// a synchronous chain after the calls it made downstream returned). Records come in release order.
 public struct HopRecord: Sendable {
     /// Index of the station in `ModelSpec.stations`.
     public var station: Int32
     public var classIndex: Int32
     /// Time spent waiting for a worker.
     public var wait: SimDuration
-    /// Time in service.
+    /// Time in service at this station (its own demand).
     public var service: SimDuration
+    /// From arrival at the station to the release of its worker: wait + service + the
+    /// synchronous calls it made downstream (= wait + service in pipeline mode).
+    public var inclusive: SimDuration
     /// True when the request arrived at the system inside the measurement window.
     public var measured: Bool
 }

@@ -18,11 +18,30 @@ struct Request {
     /// Instance (global index over all stations) currently holding the request.
     var instance: Int32
     var live: Bool
+    /// For an attempt of a class with a client policy: its client's slab index; −1 otherwise
+    /// (the request is its own client).
+    var client: Int32 = -1
+    /// Distinguishes this attempt from later ones in the same slot (for stale timers).
+    var stamp: UInt32 = 0
+    /// Attempt number (0 = first), so retries draw their own routing and demands.
+    var attempt: Int32 = 0
+    /// The client gave up on this attempt; it still holds whatever server it is at.
+    var orphaned = false
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
         self.serial = serial; self.classIndex = classIndex; self.hop = 0; self.instance = -1; self.live = true
     }
+}
+
+/// What a request left behind at a station it called onward from, in a synchronous call
+/// chain: the worker it still holds there, and the times needed to report that hop once the
+/// downstream calls return.
+struct CallFrame {
+    var instance: Int32
+    var hopArrival: SimTime
+    var serviceStart: SimTime
+    var serviceEnd: SimTime
 }
 
 /// Requests in flight, stored by value in one manually managed buffer and addressed by index;
@@ -39,11 +58,24 @@ struct RequestSlab {
     /// Slots handed out so far (live or free): indices `0 ..< used` are initialised.
     private(set) var used = 0
     private(set) var liveCount = 0
+    /// Call frames per request (the longest synchronous path minus one; 0 without call chains):
+    /// request r's frame for hop h is `frames[r * frameDepth + h]`.
+    let frameDepth: Int
+    private var frames: UnsafeMutablePointer<CallFrame>
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, frameDepth: Int = 0) {
         self.capacity = capacity
+        self.frameDepth = frameDepth
         slots = .allocate(capacity: capacity)
         free = .allocate(capacity: capacity)
+        frames = .allocate(capacity: max(1, capacity * frameDepth))
+    }
+
+    /// The call frame of request `i` at hop `h` (h < frameDepth).
+    @inline(__always)
+    func frame(_ i: Int32, _ h: Int32) -> UnsafeMutablePointer<CallFrame> {
+        assert(Int(h) < frameDepth, "call frame beyond the deepest synchronous path")
+        return frames + (Int(i) &* frameDepth &+ Int(h))
     }
 
     @inline(__always)
@@ -86,6 +118,12 @@ struct RequestSlab {
         newFree.moveInitialize(from: free, count: freeCount)
         free.deallocate()
         free = newFree
+        if frameDepth > 0 {
+            let newFrames = UnsafeMutablePointer<CallFrame>.allocate(capacity: newCapacity * frameDepth)
+            newFrames.moveInitialize(from: frames, count: capacity * frameDepth)
+            frames.deallocate()
+            frames = newFrames
+        }
         capacity = newCapacity
     }
 
@@ -93,5 +131,6 @@ struct RequestSlab {
         slots.deinitialize(count: used)
         slots.deallocate()
         free.deallocate()
+        frames.deallocate()
     }
 }

@@ -28,6 +28,10 @@ extension Simulation {
             let u = classStream.uniform()
             while u >= classCumulative[Int(cls)] && Int(cls) < classCumulative.count - 1 { cls += 1 }
         }
+        if hasClients && spec.classes[Int(cls)].client != nil {
+            startClient(serial: serial, classIndex: cls, into: &sink)
+            return
+        }
         let now = kernel.now
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
@@ -50,6 +54,15 @@ extension Simulation {
         return q.serial | UInt64(UInt32(bitPattern: q.hop)) << 40
     }
 
+    /// Seats `stream` for request r's draws at its current hop: entity as above, and a block
+    /// range of its own per attempt, so a retry draws a fresh demand and routing rather than
+    /// repeating the attempt that failed.
+    @inline(__always)
+    func seatDraws(_ stream: RandomStream, for r: Int32) {
+        let attempt = UInt64(UInt32(bitPattern: requests[r].attempt))
+        stream.seat(replication: replication, entity: entity(of: r), block: attempt << 16)
+    }
+
     mutating func enterStation<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let s = station(of: r)
         let now = kernel.now
@@ -64,11 +77,12 @@ extension Simulation {
             requests[r].instance = i
             instances[Int(i)].waiting.append(r)
         } else {
-            finish(r, .error(.queueFull), into: &sink)
+            fail(r, .queueFull, into: &sink)
         }
     }
 
     mutating func startService(_ r: Int32, at i: Int32, station s: Int) {
+        if stations[s].sharing { admitSharing(r, at: i, station: s); return }
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].busyLevel += 1
@@ -76,29 +90,36 @@ extension Simulation {
         requests[r].instance = i
         requests[r].serviceStart = now
         let stream = stations[s].serviceStream
-        stream.seat(replication: replication, entity: entity(of: r))
+        seatDraws(stream, for: r)
         let demand = SimDuration(seconds: stations[s].service.sample(stream))
         kernel.schedule(.serviceEnd(request: r), after: demand)
     }
 
+    /// The request's own service at its current station is over. In pipeline mode, or at the
+    /// last station of its path, it releases the worker and moves on (or completes). In a
+    /// synchronous chain it keeps the worker, leaves a call frame, and calls the next station.
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
-        let i = q.instance
-        let s = Int(instances[Int(i)].station)
+        let c = Int(q.classIndex)
+        let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
+        if synchronous[c] && !last {
+            let s = Int(instances[Int(q.instance)].station)
+            if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
+            requests.frame(r, q.hop).pointee = CallFrame(instance: q.instance, hopArrival: q.hopArrival,
+                                                         serviceStart: q.serviceStart, serviceEnd: now)
+            requests[r].hop += 1
+            enterStation(r, into: &sink)
+            return
+        }
+        let s = Int(instances[Int(q.instance)].station)
+        if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
         sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
                                 wait: q.serviceStart - q.hopArrival, service: now - q.serviceStart,
-                                measured: q.arrival >= spec.window.warmup))
-        stations[s].accumulate(to: now)
-        stations[s].busyLevel -= 1
-        instances[Int(i)].busy &-= 1
-        if !instances[Int(i)].waiting.isEmpty {
-            let next = instances[Int(i)].waiting.removeFirst()
-            stations[s].queueLevel -= 1
-            startService(next, at: i, station: s)
-        }
-        let hops = pathStart[Int(q.classIndex) &+ 1] &- pathStart[Int(q.classIndex)]
-        if q.hop + 1 == hops {
+                                inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup))
+        release(q.instance, station: s)
+        if last {
+            if synchronous[c] { unwind(r, into: &sink) }
             finish(r, .success, into: &sink)
         } else {
             requests[r].hop += 1
@@ -106,10 +127,50 @@ extension Simulation {
         }
     }
 
+    /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:
+    /// the station's discipline). Under processor sharing, frees an admission place only (the
+    /// cores were given back when the request's own service ended).
+    mutating func release(_ i: Int32, station s: Int) {
+        if stations[s].sharing { instances[Int(i)].busy &-= 1; return }
+        stations[s].accumulate(to: kernel.now)
+        stations[s].busyLevel -= 1
+        instances[Int(i)].busy &-= 1
+        if !instances[Int(i)].waiting.isEmpty {
+            let next = instances[Int(i)].waiting.next(stations[s].discipline)
+            stations[s].queueLevel -= 1
+            startService(next, at: i, station: s)
+        }
+    }
+
+    /// Returns through a synchronous chain: every station the request still holds (its call
+    /// frames, innermost first) reports its hop and releases its worker.
+    mutating func unwind<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
+        let now = kernel.now
+        let q = requests[r]
+        let measured = q.arrival >= spec.window.warmup
+        var h = q.hop
+        while h > 0 {
+            h -= 1
+            let f = requests.frame(r, h).pointee
+            let s = Int(instances[Int(f.instance)].station)
+            sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: f.serviceStart - f.hopArrival,
+                                    service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,
+                                    measured: measured))
+            release(f.instance, station: s)
+        }
+    }
+
+    /// Ends a request with an error at its current hop, first releasing what it holds upstream.
+    mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+        if synchronous[Int(requests[r].classIndex)] { unwind(r, into: &sink) }
+        finish(r, .error(cause), into: &sink)
+    }
+
     /// Ends a request exactly once: counts it, reports it, frees its slot.
     mutating func finish<Sink: RecordSink & ~Copyable>(_ r: Int32, _ outcome: Outcome, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
+        if q.client >= 0 { attemptEnded(r, client: q.client, outcome, into: &sink); return }
         switch outcome {
         case .success: counters.successes &+= 1
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1

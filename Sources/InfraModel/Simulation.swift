@@ -11,6 +11,10 @@ enum ModelEvent {
     case windowOpen
     /// End of the measurement window (the horizon): arrivals stop, in-flight requests drain.
     case windowClose
+    /// The head of this timer queue expires (an attempt timeout or a deadline).
+    case timer(queue: Int32)
+    /// This client's backoff is over: it starts its next attempt (if it is still the same client).
+    case retry(client: Int32, stamp: UInt32)
 }
 
 /// How a replication ended.
@@ -46,7 +50,7 @@ public struct Simulation: ~Copyable {
     public let spec: ModelSpec
     let replication: UInt32
     var kernel = Kernel<ModelEvent>()
-    var requests = RequestSlab()
+    var requests: RequestSlab
     // Hot state lives in buffers allocated once here and freed in `deinit`: the hot path reads
     // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
     // a simulation cannot be copied, so nothing else can free or alias these buffers.
@@ -60,10 +64,25 @@ public struct Simulation: ~Copyable {
     let pathStart: UnsafeMutablePointer<Int32>
     /// Cumulative class weights, normalised to end at 1 (for choosing a class per arrival).
     let classCumulative: [Double]
+    /// Per class: true for a synchronous call chain.
+    let synchronous: [Bool]
 
     /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
     let streams: StreamStore
     let arrivalStream: RandomStream
+    /// Clients of classes with a `ClientPolicy`, their timer queues and retry budgets.
+    var clients = ClientSlab()
+    var timers: ContiguousArray<TimerQueue> = []
+    /// Per class: index into `timers` of its attempt-timeout and deadline queues (−1: none).
+    var timeoutQueue: [Int32] = []
+    var deadlineQueue: [Int32] = []
+    /// Per class: retry-budget tokens.
+    var budgetTokens: [Double] = []
+    var nextStamp: UInt32 = 0
+    /// Draws of backoff jitter, seated per client and retry.
+    let retryStream: RandomStream
+    /// Some class has a client policy (keeps the per-arrival check off the common path).
+    let hasClients: Bool
     let classStream: RandomStream
     var nextSerial: UInt64 = 0
     var counters: ModelCounters
@@ -78,6 +97,8 @@ public struct Simulation: ~Copyable {
     public init(spec: ModelSpec, streams: StreamStore, replication: Int) {
         self.spec = spec
         self.streams = streams
+        requests = RequestSlab(frameDepth: spec.callDepth)
+        synchronous = spec.classes.map { $0.mode == .synchronous && $0.path.count > 1 }
         self.replication = UInt32(truncatingIfNeeded: replication)
         stationCount = spec.stations.count
         instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
@@ -106,6 +127,15 @@ public struct Simulation: ~Copyable {
         self.classCumulative = spec.classes.map { acc += $0.weight; return acc / total }
         self.arrivalStream = streams.stream(path: "workload", purpose: .arrivals)
         self.classStream = streams.stream(path: "workload", purpose: .classes)
+        self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
+        self.hasClients = spec.classes.contains { $0.client != nil }
+        for c in spec.classes {
+            var t: Int32 = -1, d: Int32 = -1
+            if let timeout = c.client?.timeout { t = Int32(timers.count); timers.append(TimerQueue(duration: timeout)) }
+            if let deadline = c.client?.deadline { d = Int32(timers.count); timers.append(TimerQueue(duration: deadline)) }
+            timeoutQueue.append(t); deadlineQueue.append(d)
+            budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
+        }
         self.counters = ModelCounters(time: .zero,
                                       busyIntegral: Array(repeating: 0, count: spec.stations.count),
                                       queueIntegral: Array(repeating: 0, count: spec.stations.count),
@@ -119,11 +149,13 @@ public struct Simulation: ~Copyable {
         for i in 0..<instanceCount { instances[i].waiting.deallocate() }
         instances.deinitialize(count: instanceCount)
         instances.deallocate()
+        for s in 0..<stationCount { stations[s].releasePolicyState() }
         stations.deinitialize(count: stationCount)
         stations.deallocate()
         paths.deallocate()
         pathStart.deallocate()
         requests.deallocate()
+        clients.deallocate()
     }
 
     /// Runs the replication to its end, sending every record to `sink`.
@@ -147,12 +179,22 @@ public struct Simulation: ~Copyable {
                 note(kind: 3, index: 0)
                 closed = true
                 sink.windowClosed(snapshot())
+            case .timer(let q):
+                note(kind: 4, index: q)
+                timersExpired(q, into: &sink)
+            case .retry(let k, let stamp):
+                note(kind: 5, index: k)
+                if clients[k].live && clients[k].stamp == stamp { startAttempt(k, into: &sink) }
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }
-        if requests.liveCount > 0 {
+        if requests.liveCount > 0 || clients.liveCount > 0 {
             if !unstable, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
-            for i in 0..<requests.used where requests.slots[i].live {
+            // Clients first (their attempts are theirs to end), then requests that are their own client.
+            for k in 0..<clients.used where clients.slots[k].live {
+                endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
+            }
+            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }

@@ -6,16 +6,30 @@ import SimRandom
 struct StationState {
     let firstInstance: Int32
     let instanceCount: Int32
-    /// Workers per instance; `Int32.max` for unlimited.
+    /// Workers per instance; `Int32.max` for unlimited. Under processor sharing, the most
+    /// requests an instance admits (workers + queue): every admitted request holds a place.
     let workers: Int32
-    /// Waiting slots per instance; `Int.max` for unlimited.
+    /// Waiting slots per instance; `Int.max` for unlimited. 0 under processor sharing (nothing waits).
     let queueCapacity: Int
+    /// Which waiting request a free worker takes, or processor sharing.
+    let discipline: QueueDiscipline
+    /// True under processor sharing (checked on the hot path, so kept as a plain flag).
+    let sharing: Bool
+    /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
+    let cores: Int32
     let service: Distribution
-    let balance: InstanceChoice
+    let balance: BalancePolicy
     let serviceStream: RandomStream
     let routingStream: RandomStream
-    /// Next instance for round robin (offset from `firstInstance`).
+    /// Round robin: the next instance. Least outstanding: where the next scan starts (just after
+    /// the instance picked last). An offset from `firstInstance`.
     var nextInstance: Int32 = 0
+    /// Weighted round robin only (nil otherwise): `instanceCount` weights followed by
+    /// `instanceCount` current weights, allocated once here and freed by `releasePolicyState()`
+    /// (called from `Simulation`'s deinit), so the hot path never allocates.
+    let smoothWeights: UnsafeMutablePointer<Int64>?
+    /// Weighted round robin: the sum of the weights (0 otherwise).
+    let totalWeight: Int64
 
     /// Levels summed over instances, and their integrals since time 0 (level × ns).
     var busyLevel = 0
@@ -27,12 +41,41 @@ struct StationState {
     init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream) {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
-        self.workers = spec.workers.map { Int32(clamping: $0) } ?? .max
-        self.queueCapacity = spec.queueCapacity ?? .max
+        let workers = spec.workers.map { Int32(clamping: $0) } ?? .max
+        let queueCapacity = spec.queueCapacity ?? .max
+        self.discipline = spec.discipline
+        self.sharing = spec.discipline == .processorSharing
+        self.cores = workers
+        if spec.discipline == .processorSharing {
+            // Admission: at most workers + queue places; nothing waits for a worker.
+            self.workers = queueCapacity >= Int(Int32.max) ? .max : Int32(clamping: Int(workers) + queueCapacity)
+            self.queueCapacity = 0
+        } else {
+            self.workers = workers
+            self.queueCapacity = queueCapacity
+        }
         self.service = spec.service
         self.balance = spec.balance
         self.serviceStream = service
         self.routingStream = routing
+        if spec.balance == .weightedRoundRobin {
+            let n = spec.instances
+            let weights = spec.weights ?? Array(repeating: 1, count: n)
+            precondition(weights.count == n && weights.allSatisfy { $0 > 0 },
+                         "weighted_round_robin needs one positive weight per instance")
+            let buffer = UnsafeMutablePointer<Int64>.allocate(capacity: 2 * n)
+            for i in 0..<n { (buffer + i).initialize(to: Int64(weights[i])); (buffer + n + i).initialize(to: 0) }
+            smoothWeights = buffer
+            totalWeight = weights.reduce(0) { $0 + Int64($1) }
+        } else {
+            smoothWeights = nil
+            totalWeight = 0
+        }
+    }
+
+    /// Frees what `init` allocated for the balancing policy (once, when the simulation ends).
+    func releasePolicyState() {
+        smoothWeights?.deallocate()
     }
 
     /// Brings the integrals up to `now`; call before any level changes.
@@ -51,8 +94,19 @@ struct InstanceState {
     let station: Int32
     /// Workers serving a request now.
     var busy: Int32 = 0
-    /// Requests waiting for a worker, FIFO.
-    var waiting = IndexQueue()
+    /// Requests waiting for a worker, taken in the station's discipline's order; under
+    /// processor sharing, the requests in service as a heap by finish tag.
+    var waiting = WaitingLine()
+    /// Processor sharing: requests in service (sharing the cores), its virtual-time clock (work
+    /// in ns each request in service has received since the instance was last empty), when that
+    /// clock was last brought up to date, and the one scheduled completion (of the request with
+    /// the smallest finish tag): its event, time and request. The requests in service are
+    /// `waiting.heapCount`.
+    var virtualTime = 0.0
+    var clockSince = SimTime.zero
+    var completion: EventID?
+    var completionAt = SimTime.zero
+    var completionRequest: Int32 = -1
 
     init(station: Int32) { self.station = station }
 }

@@ -5,8 +5,13 @@ import SimRandom
 extension ScenarioDecoder {
     static let componentKinds = ["server_pool"]
     static let plannedComponentKinds = ["load_balancer", "cache", "database", "cdn"]
-    static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance"]
-    static let plannedServerPoolKeys = ["zones", "failures", "autoscale", "cost", "drop_expired", "discipline",
+    static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
+                                 "discipline", "lifo_above"]
+    /// `balance:` spellings of the language that need a feature not built yet, with the reason.
+    static let plannedBalancePolicies = [
+        "consistent_hash": "consistent_hash needs request keys (workload classes' `keys:`), which are not built in this version of capsim yet",
+    ]
+    static let plannedServerPoolKeys = ["zones", "failures", "autoscale", "cost", "drop_expired",
                                         "health_check", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
@@ -46,9 +51,104 @@ extension ScenarioDecoder {
         let workers: Int?? = f["workers"].map { reader.limit($0, f.path("workers"), min: 1) } ?? .some(1)
         let queue: Int?? = f["queue"].map { reader.limit($0, f.path("queue"), min: 0) } ?? .some(nil)
         let service = f["service"].flatMap { decodeDistribution($0, f.path("service")) }
-        let balance = f["balance"].map { reader.choice($0, f.path("balance"), InstanceChoice.self) } ?? .roundRobin
-        guard let instances, let workers, let queue, let service, let balance else { return nil }
+        let balance = f["balance"].map { decodeBalance($0, f.path("balance")) } ?? .roundRobin
+        var weights: [Int]?
+        if let w = f["weights"] {
+            if let balance, balance != .weightedRoundRobin {
+                reader.fail(w, f.path("weights"), "weights apply only to 'balance: weighted_round_robin'; this component's balance is \(balance.rawValue)\(f["balance"] == nil ? " (the default)" : "")")
+                return nil
+            }
+            weights = decodeWeights(w, f.path("weights"), instances: instances)
+        }
+        if balance == .weightedRoundRobin, f["weights"] == nil, let b = f["balance"] {
+            reader.fail(b, f.path("balance"), "weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]")
+            return nil
+        }
+        let discipline = decodeDiscipline(f, queue: queue)
+        guard let instances, let workers, let queue, let service, let balance, let discipline else { return nil }
+        if balance == .weightedRoundRobin && weights == nil { return nil }
         return StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
-                           service: service, balance: balance)
+                           service: service, balance: balance, weights: weights, discipline: discipline)
+    }
+
+    /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number
+    /// of waiting requests, below `queue` when the queue is finite; default half the queue
+    /// (rounded down), or 32 for an unlimited queue. `queue` is nil when it failed to decode.
+    mutating func decodeDiscipline(_ f: Fields, queue: Int??) -> QueueDiscipline? {
+        var name = "fifo"
+        if let d = f["discipline"] {
+            guard let s = reader.string(d, f.path("discipline")) else { return nil }
+            guard QueueDiscipline.names.contains(s) else {
+                reader.fail(d, f.path("discipline"), "expected one of \(QueueDiscipline.names.joined(separator: ", ")), found '\(s)'",
+                            suggestion: nearest(s, in: QueueDiscipline.names))
+                return nil
+            }
+            name = s
+        }
+        switch name {
+        case "lifo", "fifo", "processor_sharing":
+            if let n = f["lifo_above"] {
+                reader.fail(n, f.path("lifo_above"), "lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is \(name)\(f["discipline"] == nil ? " (the default)" : "")")
+                return nil
+            }
+            return name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing
+        default:
+            guard let queue else { return nil }
+            guard let n = f["lifo_above"] else { return .adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue)) }
+            if queue == 0 {
+                reader.fail(n, f.path("lifo_above"), "lifo_above has no effect with queue: 0 (no request ever waits)")
+                return nil
+            }
+            guard let above = reader.integer(n, f.path("lifo_above"), min: 0) else { return nil }
+            if let q = queue, above >= q {
+                reader.fail(n, f.path("lifo_above"), "expected a whole number from 0 to \(q - 1) (fewer than the \(q) waiting slots of queue: \(q); a larger lifo_above never switches to newest first), found \(above)")
+                return nil
+            }
+            return .adaptiveLifo(lifoAbove: above)
+        }
+    }
+
+    /// `balance:` — a policy's YAML spelling; a planned one is an error saying what it needs.
+    mutating func decodeBalance(_ node: ScenarioNode, _ path: String) -> BalancePolicy? {
+        guard let s = reader.string(node, path) else { return nil }
+        if let policy = BalancePolicy(rawValue: s) { return policy }
+        if let reason = Self.plannedBalancePolicies[s] { reader.fail(node, path, reason); return nil }
+        let names = BalancePolicy.allCases.map(\.rawValue)
+        reader.fail(node, path, "expected one of \(names.joined(separator: ", ")), found '\(s)'",
+                    suggestion: nearest(s, in: names + Self.plannedBalancePolicies.keys.sorted()))
+        return nil
+    }
+
+    /// `weights: [3, 1]` — relative weights for weighted_round_robin, one positive number per
+    /// instance, at most 6 decimal places. Scaled exactly to whole numbers and divided by their
+    /// greatest common divisor (`[0.75, 0.25]` → `[3, 1]`), so smooth weighted round robin keeps
+    /// its exact period Σw.
+    mutating func decodeWeights(_ node: ScenarioNode, _ path: String, instances: Int?) -> [Int]? {
+        guard let items = reader.list(node, path) else { return nil }
+        if items.isEmpty { reader.fail(node, path, "expected one weight per instance, found an empty list"); return nil }
+        var values: [Double] = []
+        for (i, item) in items.enumerated() {
+            guard let w = reader.number(item, path + ".\(i)", exclusiveMinimum: 0) else { continue }
+            if w > 1_000_000 { reader.fail(item, path + ".\(i)", "expected a weight ≤ 1000000, found \(format(w))"); continue }
+            values.append(w)
+        }
+        guard values.count == items.count else { return nil }
+        if let instances, items.count != instances {
+            reader.fail(node, path, "expected \(instances) weight\(instances == 1 ? "" : "s") (one per instance), found \(items.count)")
+            return nil
+        }
+        var scale = 1.0
+        for _ in 0...6 {
+            if values.allSatisfy({ let x = $0 * scale; return abs(x - x.rounded()) <= 1e-9 * x }) {
+                let whole = values.map { Int(($0 * scale).rounded()) }
+                let divisor = whole.reduce(0) { gcd($0, $1) }
+                return whole.map { $0 / divisor }
+            }
+            scale *= 10
+        }
+        reader.fail(node, path, "expected weights with at most 6 decimal places")
+        return nil
     }
 }
+
+private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

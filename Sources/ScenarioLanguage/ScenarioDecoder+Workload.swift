@@ -2,14 +2,13 @@ import InfraModel
 import SimKernel
 
 extension ScenarioDecoder {
-    static let workloadKeys = ["arrivals", "classes", "mode"]
-    static let plannedWorkloadKeys = ["profile", "client"]
+    static let workloadKeys = ["arrivals", "classes", "mode", "client"]
+    static let plannedWorkloadKeys = ["profile"]
     static let arrivalKeys = ["process", "rate"]
     static let arrivalProcesses = ["poisson", "constant"]
     static let plannedArrivalProcesses = ["gamma", "mmpp2", "trace"]
-    static let classKeys = ["name", "weight", "path", "mode"]
-    static let plannedClassKeys = ["keys", "client", "arrivals"]
-    static let callModes = ["pipeline", "synchronous"]
+    static let classKeys = ["name", "weight", "path", "mode", "client"]
+    static let plannedClassKeys = ["keys", "arrivals"]
 
     /// `workload:` — the arrival process and the request classes.
     mutating func decodeWorkload(_ node: ScenarioNode, stations: [StationSpec]) -> (ArrivalProcess?, [RequestClass]) {
@@ -17,7 +16,10 @@ extension ScenarioDecoder {
                                     required: ["arrivals"]) else { return (nil, []) }
         for key in Self.plannedWorkloadKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         let arrivals = f["arrivals"].flatMap { decodeArrivals($0, f.path("arrivals")) }
-        let defaultMode = f["mode"].flatMap { decodeMode($0, f.path("mode")) }
+        // DESIGN: a path is a chain of synchronous calls unless it says `mode: pipeline`.
+        let defaultMode = f["mode"].map { decodeMode($0, f.path("mode")) } ?? .synchronous
+        // The workload's client applies to every class that does not give its own.
+        let defaultClient = f["client"].map { decodeClient($0, f.path("client")) } ?? .some(nil)
         var classes: [RequestClass] = []
         if let c = f["classes"] {
             guard let items = reader.list(c, f.path("classes")) else { return (arrivals, []) }
@@ -33,17 +35,16 @@ extension ScenarioDecoder {
                 if let name { names.append(name) }
                 let weight = cf["weight"].map { reader.number($0, cf.path("weight"), exclusiveMinimum: 0) } ?? 1
                 let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
-                let indices = cf["path"].flatMap { decodePath($0, cf.path("path"), stations: stations, mode: mode, modeNode: cf["mode"] ?? f["mode"]) }
-                if let name, let weight, let indices {
-                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: .pipeline))
+                let indices = cf["path"].flatMap { decodePath($0, cf.path("path"), stations: stations) }
+                let client = cf["client"].map { decodeClient($0, cf.path("client")) } ?? defaultClient
+                if let name, let weight, let indices, let mode, let client {
+                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: mode, client: client))
                 }
             }
-        } else if !stations.isEmpty {
+        } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
-            if stations.count > 1 && defaultMode != .pipeline {
-                synchronousNotBuilt(f["mode"] ?? node, f["mode"] == nil ? "workload" : f.path("mode"))
-            }
-            classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: .pipeline)]
+            classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
+                                    client: defaultClient)]
         }
         return (arrivals, classes)
     }
@@ -65,21 +66,12 @@ extension ScenarioDecoder {
         return process == "poisson" ? .poisson(rate: rate) : .constant(rate: rate)
     }
 
-    /// nil for a mode that is not built (after reporting it) or misspelt.
+    /// `synchronous` (the default) or `pipeline`; nil after reporting a misspelling.
     mutating func decodeMode(_ node: ScenarioNode, _ path: String) -> CallMode? {
-        guard let s = reader.string(node, path) else { return nil }
-        if s == "pipeline" { return .pipeline }
-        if s == "synchronous" { return nil }  // reported where a path needs it
-        reader.fail(node, path, "expected one of \(Self.callModes.joined(separator: ", ")), found '\(s)'",
-                    suggestion: nearest(s, in: Self.callModes))
-        return nil
+        reader.choice(node, path, CallMode.self)
     }
 
-    mutating func synchronousNotBuilt(_ node: ScenarioNode, _ path: String) {
-        reader.fail(node, path, "a path through several components is a chain of synchronous calls by default, which is not built in this version of capsim yet; write 'mode: pipeline' (each component releases its worker before the next, a Jackson tandem)")
-    }
-
-    mutating func decodePath(_ node: ScenarioNode, _ path: String, stations: [StationSpec], mode: CallMode?, modeNode: ScenarioNode?) -> [Int]? {
+    mutating func decodePath(_ node: ScenarioNode, _ path: String, stations: [StationSpec]) -> [Int]? {
         guard let items = reader.list(node, path) else { return nil }
         if items.isEmpty { reader.fail(node, path, "expected at least one component in the path"); return nil }
         var indices: [Int] = []
@@ -89,9 +81,6 @@ extension ScenarioDecoder {
                 reader.fail(item, path + ".\(i)", "expected the name of a component, found '\(name)'",
                             suggestion: nearest(name, in: stations.map(\.name)))
             }
-        }
-        if items.count > 1 && mode != .pipeline {
-            synchronousNotBuilt(modeNode ?? node, path)
         }
         return indices.count == items.count ? indices : nil
     }

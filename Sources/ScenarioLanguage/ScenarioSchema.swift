@@ -5,7 +5,7 @@ import InfraModel
 /// they are typed. `capsim schema` prints it.
 ///
 /// It is built from the decoder's own lists (`ScenarioDecoder.topLevelKeys`, `serverPoolKeys`,
-/// `distributionNames`, `InstanceChoice.allCases`, …) rather than a second hand-written copy, and
+/// `distributionNames`, `BalancePolicy.allCases`, …) rather than a second hand-written copy, and
 /// the tests keep the two in step: every key the decoder accepts at each place is a property
 /// there, every shipped scenario validates, every example decodes.
 ///
@@ -66,6 +66,8 @@ struct SchemaBuilder {
             ("partial-replication-plan", replicationPlan(partial: true)),
             ("slo", slo()),
             ("sweep", sweep()),
+            ("client", client()),
+            ("retries", retries()),
         ]
         defs.sort { $0.key < $1.key }
         return .object([
@@ -94,7 +96,11 @@ struct SchemaBuilder {
             ]),
             "description": .object([("description", .string("Free text.")), ("type", .string("string"))]),
             "horizon": described(ref("duration"), "Simulated time of one replication, warm-up included (e.g. 2h). Required."),
-            "warmup": described(ref("duration"), "Requests arriving before this are not measured (default 0s). Shorter than the horizon.", default: .string("0s")),
+            "warmup": .object([
+                ("description", .string("Requests arriving before this are not measured (default 0s; shorter than the horizon), or auto: chosen by MSER-5 on pilot replications.")),
+                ("default", .string("0s")),
+                ("anyOf", .array([ref("duration"), .object([("const", .string("auto"))])])),
+            ]),
             "drain": described(ref("duration"), "After the horizon arrivals stop and requests in flight may finish for at most this long; any left end as in_flight_at_end (default 10m).", default: .string("10m")),
             "replications": .object([
                 ("description", .string("Independent replications (default 10), or {min, max, until: slo-decided} to add planned batches until every SLO is decided.")),
@@ -157,10 +163,23 @@ struct SchemaBuilder {
             ]),
             "service": described(ref(partial ? "partial-distribution" : "distribution"), "Service time of one request at one worker. Required."),
             "balance": .object([
-                ("description", .string("How an arriving request picks an instance (default round_robin).")),
-                ("default", .string(InstanceChoice.roundRobin.rawValue)),
-                ("enum", .array(InstanceChoice.allCases.map { .string($0.rawValue) })),
+                ("description", .string("How an arriving request picks an instance (default round_robin): round_robin in turn; random; least_outstanding, the fewest requests in flight (ties in turn); power_of_two, the fewer in flight of two random instances; weighted_round_robin, smooth (nginx) by 'weights'.")),
+                ("default", .string(BalancePolicy.roundRobin.rawValue)),
+                ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
+            "weights": .object([
+                ("description", .string("Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1].")),
+                ("type", .string("array")),
+                ("minItems", .number(1)),
+                ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
+            ]),
+            "discipline": .object([
+                ("description", .string("Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted.")),
+                ("default", .string("fifo")),
+                ("enum", .array(QueueDiscipline.names.map { .string($0) })),
+            ]),
+            "lifo_above": described(count(minimum: 0),
+                                    "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."),
         ]
         return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
     }
@@ -177,6 +196,7 @@ struct SchemaBuilder {
                 ("items", ref("class")),
             ]),
             "mode": modeSchema("Default call mode of the classes."),
+            "client": described(ref("client"), "How clients behave: per-attempt timeout, overall deadline, retries. Applies to every class without its own 'client'."),
         ]
         return object(ScenarioDecoder.workloadKeys, table, at: "workload", required: partial ? [] : ["arrivals"])
     }
@@ -205,12 +225,13 @@ struct SchemaBuilder {
                 ("items", .object([("type", .string("string"))])),
             ]),
             "mode": modeSchema("How the request moves along its path: pipeline (each component releases its worker before the next) or synchronous (a chain of calls)."),
+            "client": described(ref("client"), "This class's client behaviour (replaces the workload's 'client')."),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }
 
     func modeSchema(_ text: String) -> JSONValue {
-        .object([("description", .string(text)), ("enum", .array(ScenarioDecoder.callModes.map { .string($0) }))])
+        .object([("description", .string(text)), ("enum", .array(CallMode.allCases.map { .string($0.rawValue) }))])
     }
 
     // MARK: running
@@ -222,6 +243,32 @@ struct SchemaBuilder {
             "until": .object([("description", .string("Stop adding batches once every SLO is decided.")), ("const", .string("slo-decided"))]),
         ]
         return object(ScenarioDecoder.replicationPlanKeys, table, at: "replications", required: partial ? [] : ["min", "max", "until"])
+    }
+
+    mutating func client() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "timeout": described(ref("duration"), "The client gives up on an attempt after this long (the attempt still holds its server: wasted work). Default: none."),
+            "deadline": described(ref("duration"), "The request fails with deadline_exceeded this long after it first arrived. Default: none."),
+            "retries": described(ref("retries"), "Retries after a timeout or an error."),
+        ]
+        return object(ScenarioDecoder.clientKeys, table, at: "workload.client", required: [])
+    }
+
+    mutating func retries() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "max": .object([("description", .string("Retries after the first attempt (0 … 100).")),
+                            ("type", .string("integer")), ("minimum", .number(0)), ("maximum", .number(100))]),
+            "backoff": .object([("description", .string("constant: every retry waits base; exponential: base · 2^(n−1), at most cap (default).")),
+                                ("enum", .array(RetryPolicy.Backoff.allCases.map { .string($0.rawValue) })), ("default", .string("exponential"))]),
+            "base": described(ref("duration"), "The first backoff (default 50ms).", default: .string("50ms")),
+            "cap": described(ref("duration"), "The longest backoff (default 10s).", default: .string("10s")),
+            "jitter": .object([("description", .string("none; full: U(0, d); equal: d/2 + U(0, d/2); decorrelated: min(cap, U(base, 3 · previous)). Default full.")),
+                               ("enum", .array(RetryPolicy.Jitter.allCases.map { .string($0.rawValue) })), ("default", .string("full"))]),
+            "budget": .object([("description", .string("Retry budget as a share of first attempts (e.g. 10%): a token bucket; a retry without a token fails the request with retry_budget_exhausted.")),
+                               ("anyOf", .array([.object([("type", .string("string")), ("pattern", .string("^[0-9.]+%$"))]),
+                                                 .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1))])]))]),
+        ]
+        return object(ScenarioDecoder.retryKeys, table, at: "workload.client.retries", required: ["max"])
     }
 
     mutating func slo() -> JSONValue {

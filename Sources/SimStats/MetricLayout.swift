@@ -27,6 +27,11 @@ public enum MetricKind: Sendable, Equatable {
     case queueMean(station: Int)
     /// Time-average serving instances.
     case instancesMean(station: Int)
+    /// Attempts per measured request that ended (retry amplification; 1 without retries).
+    case attemptsMean
+    /// Attempts that finished service after their client had given up / attempts started,
+    /// over the window (work wasted on timed-out attempts).
+    case wastedAttemptRate
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -55,7 +60,8 @@ extension MetricKind {
         case .mean, .quantile, .maximum: .seconds
         case .availability, .errorRate, .utilization: .fraction
         case .throughput, .arrivalRate: .perSecond
-        case .inSystemMean, .busyMean, .queueMean, .instancesMean: .count
+        case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean: .count
+        case .wastedAttemptRate: .fraction
         }
     }
 
@@ -65,6 +71,7 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .errorRate: false
         case .availability, .throughput: true
+        case .attemptsMean, .wastedAttemptRate: false
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
         }
     }
@@ -84,8 +91,11 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var metrics: [MetricDefinition] = []
     /// Names of the histograms kept per replication, e.g. `latency`, `hop.web.wait`.
     public private(set) var histograms: [String] = []
-    /// Index of the first hop histogram; station s has wait at hopBase + 2s, self at hopBase + 2s + 1.
+    /// Index of the first hop histogram; station s has wait at hopBase + hopStride·s, self at
+    /// hopBase + hopStride·s + 1 and, with call chains, inclusive at hopBase + hopStride·s + 2.
     public private(set) var hopBase = 0
+    /// 3 when the model has synchronous call chains (inclusive time differs from self time), else 2.
+    public private(set) var hopStride = 2
     /// Index of the first per-class latency histogram (only when there is more than one class).
     public private(set) var classBase: Int?
 
@@ -101,15 +111,21 @@ public struct MetricLayout: Sendable, Equatable {
             for c in spec.classes { addLatency("class.\(c.name).latency") }
         }
         hopBase = histograms.count
+        hopStride = spec.hasCallChains ? 3 : 2
         for s in spec.stations {
             addLatency("hop.\(s.name).wait")
             addLatency("hop.\(s.name).self")
+            if hopStride == 3 { addLatency("hop.\(s.name).inclusive") }
         }
         add("availability.request", .availability)
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
         add("throughput", .throughput)
         add("arrival_rate", .arrivalRate)
         add("in_system.mean", .inSystemMean)
+        if spec.classes.contains(where: { $0.client != nil }) {
+            add("attempts.mean", .attemptsMean)
+            add("attempts.wasted.rate", .wastedAttemptRate)
+        }
         for (i, s) in spec.stations.enumerated() {
             if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
             add("busy.\(s.name).mean", .busyMean(station: i))

@@ -17,6 +17,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// Measured requests (arrived at or after warm-up) that ended, by outcome.
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
+    /// Attempts made for measured requests that ended.
+    public private(set) var attempts: UInt64 = 0
     public private(set) var errors: [UInt64] = Array(repeating: 0, count: ErrorCause.allCases.count)
     public private(set) var opened: ModelCounters?
     public private(set) var closed: ModelCounters?
@@ -52,6 +54,7 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public mutating func requestEnded(_ r: RequestRecord) {
         guard r.measured else { return }
         ended &+= 1
+        attempts &+= UInt64(r.attempts)
         switch r.outcome {
         case .success:
             successes &+= 1
@@ -65,9 +68,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
 
     public mutating func hopEnded(_ h: HopRecord) {
         guard h.measured else { return }
-        let base = layout.hopBase + 2 * Int(h.station)
+        let base = layout.hopBase + layout.hopStride * Int(h.station)
         record(base, h.wait)
         record(base + 1, h.wait + h.service)
+        if layout.hopStride == 3 { record(base + 2, h.inclusive) }
     }
 
     public mutating func windowOpened(_ c: ModelCounters) { opened = c }

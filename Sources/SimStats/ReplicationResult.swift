@@ -53,6 +53,11 @@ public struct ReplicationResult: Sendable {
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s): Double(spec.stations[s].instances)
+            case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
+            case .wastedAttemptRate:
+                if let o = c.opened, let e = c.closed, e.attemptsStarted > o.attemptsStarted {
+                    Double(e.wastedAttempts - o.wastedAttempts) / Double(e.attemptsStarted - o.attemptsStarted)
+                } else { Double.nan }
             }
         }
     }

@@ -35,7 +35,7 @@ struct DiagnosticTests {
         #expect(s.model.window.warmup == .zero)
         #expect(s.model.stations == [StationSpec(name: "web", instances: 1, workers: 4, queueCapacity: nil,
                                                  service: .exponential(mean: 0.01), balance: .roundRobin)])
-        #expect(s.model.classes == [RequestClass(name: "default", weight: 1, path: [0], mode: .pipeline)])
+        #expect(s.model.classes == [RequestClass(name: "default", weight: 1, path: [0], mode: .synchronous)])
         #expect(s.model.arrivals == .poisson(rate: 100))
     }
 
@@ -61,7 +61,7 @@ struct DiagnosticTests {
             "s.yaml:5:37: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'",
             "s.yaml:9:14: error: components.web.workers: expected a whole number or 'unlimited', found 'no'",
             "s.yaml:10:43: error: components.web.service.lognormal.cv: expected a number > 0, found -1",
-            "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, found 'round-robin' (did you mean 'round_robin'?)",
+            "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, found 'round-robin' (did you mean 'round_robin'?)",
         ])
     }
 
@@ -84,11 +84,15 @@ struct DiagnosticTests {
         ])
     }
 
-    @Test("a multi-component path needs mode: pipeline until synchronous calls are built")
-    func synchronousNotBuilt() {
+    @Test("a multi-component path is a synchronous call chain unless it says pipeline")
+    func callModes() throws {
         let yaml = Self.valid + "\n  db: {kind: server_pool, service: {exponential: {mean: 1ms}}}\n"
-        #expect(problems(yaml) == [
-            "s.yaml:4:3: error: workload: a path through several components is a chain of synchronous calls by default, which is not built in this version of capsim yet; write 'mode: pipeline' (each component releases its worker before the next, a Jackson tandem)",
+        let s = try ScenarioLoader.parse(yaml: yaml)
+        #expect(s.model.classes == [RequestClass(name: "default", path: [0, 1], mode: .synchronous)])
+        let p = try ScenarioLoader.parse(yaml: yaml, overrides: [try Override(parsing: "workload.mode=pipeline")])
+        #expect(p.model.classes[0].mode == .pipeline)
+        #expect(problems(yaml, overrides: ["workload.mode=pipelined"]) == [
+            "--set workload.mode=pipelined: error: workload.mode: expected one of synchronous, pipeline, found 'pipelined' (did you mean 'pipeline'?)",
         ])
     }
 

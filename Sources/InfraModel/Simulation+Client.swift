@@ -1,0 +1,128 @@
+import SimKernel
+import SimRandom
+
+/// The retry budget's token bucket: `ratio` tokens per first attempt, one per retry.
+enum RetryBudget {
+    /// Largest balance (and the starting one): enough for a short burst of retries.
+    static func capacity(ratio: Double) -> Double { 10 + 100 * ratio }
+}
+
+/// Clients with a policy: attempts, timeouts, deadlines, retries with backoff and budget.
+///
+/// A client's request is one logical request; each attempt is a request in the slab that walks
+/// the path like any other. When the client gives up on an attempt (its timeout) the attempt is
+/// orphaned, not removed: it keeps the worker or queue place it has until its service ends —
+/// wasted work, which is how retry storms feed themselves.
+extension Simulation {
+    /// A new logical request of a class with a client policy.
+    mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink) {
+        let now = kernel.now
+        changeInSystem(by: 1, at: now)
+        counters.arrivals &+= 1
+        nextStamp &+= 1
+        let k = clients.insert(Client(arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
+                                      stamp: nextStamp, previousWait: 0, live: true))
+        if let ratio = spec.classes[Int(c)].client?.retries?.budget {
+            budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), budgetTokens[Int(c)] + ratio)
+        }
+        startTimer(deadlineQueue[Int(c)], index: k, stamp: nextStamp)
+        startAttempt(k, into: &sink)
+    }
+
+    /// Starts client k's next attempt at the first station of its path.
+    mutating func startAttempt<Sink: RecordSink & ~Copyable>(_ k: Int32, into sink: inout Sink) {
+        let c = clients[k].classIndex
+        var attempt = Request(arrival: kernel.now, serial: clients[k].serial, classIndex: c)
+        attempt.client = k
+        nextStamp &+= 1
+        attempt.stamp = nextStamp
+        attempt.attempt = clients[k].attempts
+        clients[k].attempts += 1
+        counters.attemptsStarted &+= 1
+        let r = requests.insert(attempt)
+        clients[k].current = r
+        startTimer(timeoutQueue[Int(c)], index: r, stamp: nextStamp)
+        enterStation(r, into: &sink)
+    }
+
+    mutating func startTimer(_ q: Int32, index: Int32, stamp: UInt32) {
+        guard q >= 0 else { return }
+        if timers[Int(q)].start(now: kernel.now, index: index, stamp: stamp) {
+            kernel.schedule(.timer(queue: q), after: timers[Int(q)].duration)
+        }
+    }
+
+    /// An attempt of client k ended (its path completed, or failed at a station).
+    mutating func attemptEnded<Sink: RecordSink & ~Copyable>(_ r: Int32, client k: Int32, _ outcome: Outcome, into sink: inout Sink) {
+        let orphan = requests[r].orphaned
+        requests.remove(r)
+        if orphan {
+            if outcome == .success { counters.wastedAttempts &+= 1 }
+            return
+        }
+        assert(clients[k].live && clients[k].current == r, "an attempt ended that its client is not waiting for")
+        clients[k].current = -1
+        switch outcome {
+        case .success: endClient(k, .success, into: &sink)
+        case .error(let cause): retryOrFail(k, cause, into: &sink)
+        }
+    }
+
+    /// After a failed attempt: back off and retry if the policy, the budget and the deadline
+    /// allow; otherwise the request fails with `cause` (or `retry_budget_exhausted`).
+    mutating func retryOrFail<Sink: RecordSink & ~Copyable>(_ k: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+        let c = Int(clients[k].classIndex)
+        let attempts = Int(clients[k].attempts)
+        guard let policy = spec.classes[c].client?.retries, attempts <= policy.maxRetries else {
+            endClient(k, .error(cause), into: &sink)
+            return
+        }
+        if policy.budget != nil {
+            guard budgetTokens[c] >= 1 else { endClient(k, .error(.retryBudgetExhausted), into: &sink); return }
+            budgetTokens[c] -= 1
+        }
+        // Jitter is the client's own randomness: seated at its serial, one block per retry.
+        retryStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(attempts) << 8)
+        let wait = policy.wait(retry: attempts, u: retryStream.uniform(), previous: clients[k].previousWait)
+        clients[k].previousWait = wait
+        kernel.schedule(.retry(client: k, stamp: clients[k].stamp), after: SimDuration(nanoseconds: wait))
+    }
+
+    /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
+    mutating func timersExpired<Sink: RecordSink & ~Copyable>(_ q: Int32, into sink: inout Sink) {
+        let now = kernel.now
+        let isDeadline = deadlineQueue.contains(q)
+        while let e = timers[Int(q)].popExpired(now: now) {
+            if isDeadline {
+                let k = e.index
+                guard clients[k].live, clients[k].stamp == e.stamp else { continue }
+                let r = clients[k].current
+                if r >= 0 { requests[r].orphaned = true; clients[k].current = -1 }
+                endClient(k, .error(.deadlineExceeded), into: &sink)
+            } else {
+                let r = e.index
+                guard requests[r].live, requests[r].stamp == e.stamp, !requests[r].orphaned else { continue }
+                let k = requests[r].client
+                requests[r].orphaned = true
+                clients[k].current = -1
+                retryOrFail(k, .timeout, into: &sink)
+            }
+        }
+        if let t = timers[Int(q)].rearm() { kernel.schedule(.timer(queue: q), at: SimTime(nanoseconds: t)) }
+    }
+
+    /// Ends client k's request exactly once: counts it, reports it, frees its slot.
+    mutating func endClient<Sink: RecordSink & ~Copyable>(_ k: Int32, _ outcome: Outcome, into sink: inout Sink) {
+        let now = kernel.now
+        let client = clients[k]
+        switch outcome {
+        case .success: counters.successes &+= 1
+        case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
+        }
+        sink.requestEnded(RequestRecord(classIndex: client.classIndex, arrival: client.arrival, end: now, outcome: outcome,
+                                        measured: client.arrival >= spec.window.warmup, attempts: client.attempts))
+        changeInSystem(by: -1, at: now)
+        if client.current >= 0 { requests[client.current].orphaned = true }
+        clients.remove(k)
+    }
+}

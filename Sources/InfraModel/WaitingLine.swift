@@ -1,0 +1,162 @@
+/// The line of one instance, in manually managed memory so the hot path pays no copy-on-write
+/// uniqueness checks; once grown to its peak length it never allocates again. Its owner
+/// (`Simulation`) calls `deallocate()` exactly once. (Formerly `IndexQueue`.)
+///
+/// Used in one of two ways, fixed by the station's discipline:
+/// - FIFO, LIFO, adaptive LIFO: a growable ring buffer (a deque) of waiting request indices,
+///   appended at the tail; `next(_:)` takes the head (oldest) or the tail (newest).
+/// - Processor sharing: a binary min-heap of the requests in service, keyed by their finish tag
+///   on the instance's virtual-time clock (ties by request index, so the order is
+///   deterministic); see `Simulation+ProcessorSharing.swift`.
+///
+/// Invariant: `0 ≤ count ≤ capacity`, capacity is 0 or a power of two; in heap mode `count == 0`,
+/// `head == 0`, `0 ≤ heapCount ≤ capacity` and `tags[k]` is the key of `storage[k]`.
+struct WaitingLine {
+    private var storage: UnsafeMutablePointer<Int32>?
+    /// Heap mode only: finish tags, parallel to `storage`.
+    private var tags: UnsafeMutablePointer<Double>?
+    private var capacity = 0
+    private var head = 0
+    private(set) var count = 0
+
+    init() {}
+
+    var isEmpty: Bool { count == 0 }
+
+    // MARK: waiting line (ring buffer)
+
+    @inline(__always)
+    mutating func append(_ x: Int32) {
+        if count == capacity { grow() }
+        storage![(head &+ count) & (capacity &- 1)] = x
+        count &+= 1
+    }
+
+    /// The oldest waiting request.
+    @inline(__always)
+    mutating func removeFirst() -> Int32 {
+        assert(count > 0, "removeFirst on an empty line")
+        let x = storage![head]
+        head = (head &+ 1) & (capacity &- 1)
+        count &-= 1
+        return x
+    }
+
+    /// The newest waiting request.
+    @inline(__always)
+    mutating func removeLast() -> Int32 {
+        assert(count > 0, "removeLast on an empty line")
+        count &-= 1
+        return storage![(head &+ count) & (capacity &- 1)]
+    }
+
+    /// The waiting request that takes a worker coming free, by the station's discipline
+    /// (never `.processorSharing`, which has no waiting line).
+    @inline(__always)
+    mutating func next(_ discipline: QueueDiscipline) -> Int32 {
+        switch discipline {
+        case .fifo: return removeFirst()
+        case .lifo: return removeLast()
+        case .adaptiveLifo(let above): return count > above ? removeLast() : removeFirst()
+        case .processorSharing: preconditionFailure("processor sharing has no waiting line")
+        }
+    }
+
+    // MARK: processor sharing (min-heap by finish tag)
+
+    /// Processor sharing: requests in the heap (in service). Not part of `count`, which counts
+    /// waiting requests only (none under processor sharing).
+    private(set) var heapCount = 0
+
+    /// The request in service with the smallest finish tag, and that tag.
+    var heapMin: (tag: Double, request: Int32) {
+        assert(heapCount > 0, "heapMin on an empty heap")
+        return (tags![0], storage![0])
+    }
+
+    @inline(__always)
+    private func precedes(_ a: Int, _ b: Int) -> Bool {
+        tags![a] < tags![b] || (tags![a] == tags![b] && storage![a] < storage![b])
+    }
+
+    @inline(__always)
+    private func swapAt(_ a: Int, _ b: Int) {
+        let t = tags![a]; tags![a] = tags![b]; tags![b] = t
+        let x = storage![a]; storage![a] = storage![b]; storage![b] = x
+    }
+
+    mutating func heapPush(tag: Double, request: Int32) {
+        if tags == nil { useAsHeap() }
+        if heapCount == capacity { grow() }
+        var k = heapCount
+        tags![k] = tag
+        storage![k] = request
+        heapCount &+= 1
+        while k > 0 {
+            let parent = (k &- 1) >> 1
+            guard precedes(k, parent) else { break }
+            swapAt(k, parent)
+            k = parent
+        }
+    }
+
+    mutating func heapPopMin() -> (tag: Double, request: Int32) {
+        assert(heapCount > 0, "heapPopMin on an empty heap")
+        let top = (tags![0], storage![0])
+        heapCount &-= 1
+        if heapCount > 0 {
+            tags![0] = tags![heapCount]
+            storage![0] = storage![heapCount]
+            var k = 0
+            while true {
+                let l = 2 &* k &+ 1, r = l &+ 1
+                var m = k
+                if l < heapCount && precedes(l, m) { m = l }
+                if r < heapCount && precedes(r, m) { m = r }
+                if m == k { break }
+                swapAt(k, m)
+                k = m
+            }
+        }
+        return top
+    }
+
+    // MARK: storage
+
+    private mutating func grow() {
+        let newCapacity = Swift.max(16, capacity * 2)
+        let newStorage = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        if let old = tags {
+            // Heap mode: entries 0 ..< heapCount, head 0.
+            newStorage.update(from: storage!, count: heapCount)
+            let newTags = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+            newTags.update(from: old, count: heapCount)
+            old.deallocate()
+            tags = newTags
+        } else {
+            for i in 0..<count { newStorage[i] = storage![(head + i) & (capacity - 1)] }
+        }
+        storage?.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+        head = 0
+    }
+
+    /// Switches an empty line to heap mode (processor sharing), on first use.
+    private mutating func useAsHeap() {
+        precondition(count == 0 && heapCount == 0 && tags == nil)
+        let initial = 16
+        storage?.deallocate()
+        storage = .allocate(capacity: initial)
+        tags = .allocate(capacity: initial)
+        capacity = initial
+        head = 0
+    }
+
+    mutating func deallocate() {
+        storage?.deallocate()
+        tags?.deallocate()
+        storage = nil; tags = nil
+        capacity = 0; head = 0; count = 0; heapCount = 0
+    }
+}

@@ -1,0 +1,36 @@
+import InfraModel
+import SimKernel
+
+extension ScenarioDecoder {
+    static let clientKeys = ["timeout", "deadline", "retries"]
+    static let retryKeys = ["max", "backoff", "base", "cap", "jitter", "budget"]
+
+    /// `client: {timeout, deadline, retries: {max, backoff, base, cap, jitter, budget}}`:
+    /// `.some(policy)`, or nil after reporting problems.
+    mutating func decodeClient(_ node: ScenarioNode, _ path: String) -> ClientPolicy?? {
+        guard let f = reader.fields(node, path, allowed: Self.clientKeys) else { return nil }
+        var ok = true
+        let timeout = f["timeout"].map { reader.duration($0, f.path("timeout"), positive: true) }
+        let deadline = f["deadline"].map { reader.duration($0, f.path("deadline"), positive: true) }
+        if timeout == .some(nil) || deadline == .some(nil) { ok = false }
+        var retries: RetryPolicy?
+        if let r = f["retries"] {
+            guard let rf = reader.fields(r, f.path("retries"), allowed: Self.retryKeys, required: ["max"]) else { return nil }
+            let max = rf["max"].flatMap { reader.integer($0, rf.path("max"), min: 0, max: 100) }
+            let backoff = rf["backoff"].map { reader.choice($0, rf.path("backoff"), RetryPolicy.Backoff.self) } ?? .exponential
+            let jitter = rf["jitter"].map { reader.choice($0, rf.path("jitter"), RetryPolicy.Jitter.self) } ?? .full
+            let base = rf["base"].map { reader.duration($0, rf.path("base")) } ?? .milliseconds(50)
+            let cap = rf["cap"].map { reader.duration($0, rf.path("cap"), positive: true) } ?? .seconds(10)
+            var budget: Double?? = .some(nil)
+            if let b = rf["budget"] {
+                budget = threshold(b, rf.path("budget"), unit: .fraction).map { .some($0) }
+                if budget == .some(.some(0)) { reader.fail(b, rf.path("budget"), "expected a budget > 0 (leave 'budget' out for none)"); budget = nil }
+            }
+            guard let max, let backoff, let jitter, let base, let cap, let budget else { return nil }
+            retries = RetryPolicy(maxRetries: max, backoff: backoff, base: base, cap: cap, jitter: jitter, budget: budget)
+        }
+        if f.pairs.isEmpty { reader.fail(node, path, "expected at least one of \(Self.clientKeys.joined(separator: ", "))"); ok = false }
+        guard ok else { return nil }
+        return .some(ClientPolicy(timeout: timeout ?? nil, deadline: deadline ?? nil, retries: retries))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+@testable import InfraModel
+import ScenarioLanguage
+import SimStats
+import Testing
+
+/// Client behaviour: timeouts (with the abandoned attempt still served), deadlines, retries with
+/// backoff and jitter, and retry budgets.
+@Suite("Client timeouts and retries")
+struct ClientTests {
+    func run(_ file: String, _ sets: [String]) throws -> Run { try Run(file, sets) }
+
+    @Test("a timeout bounds every successful latency; the timed-out attempt is still served (wasted)")
+    func timeouts() throws {
+        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "workload.client.retries.max=0",
+                                             "horizon=40s", "warmup=5s", "replications=4"])
+        for rep in r.results { #expect(rep.outcome.arrivals == rep.outcome.successes + rep.outcome.errors.reduce(0, +)) }
+        #expect(r.summary["latency.max"]!.value <= 0.060)
+        let timeouts = r.values("errors.timeout.rate"), wasted = r.values("attempts.wasted.rate")
+        // Lognormal(16 ms, cv 1) exceeds 60 ms with probability ≈ 2.3 %; queueing adds a little.
+        #expect(timeouts.allSatisfy { $0 > 0.015 && $0 < 0.04 })
+        // Without retries each timed-out attempt is one wasted attempt (up to attempts cut at the end).
+        for (t, w) in zip(timeouts, wasted) { #expect(abs(t - w) < 0.005) }
+        r.expectMatches("attempts.mean", 1, floor: 0)
+    }
+
+    @Test("a deadline ends the request whatever attempt is running")
+    func deadline() throws {
+        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "workload.client={deadline: 30ms}",
+                                             "horizon=30s", "warmup=3s", "replications=3"])
+        #expect(r.summary["latency.max"]!.value <= 0.030)
+        #expect(r.values("errors.deadline_exceeded.rate").allSatisfy { $0 > 0.05 })
+        expectConservation(r)
+    }
+
+    @Test("retries amplify attempts; a retried request succeeds with a fresh draw")
+    func retries() throws {
+        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "horizon=40s", "warmup=5s", "replications=4"])
+        // ≈ 2.4 % of attempts time out and are retried, with a fresh service demand: nearly all succeed.
+        #expect(r.values("attempts.mean").allSatisfy { $0 > 1.01 && $0 < 1.05 })
+        #expect(r.values("availability.request").allSatisfy { $0 > 0.999 })
+        expectConservation(r)
+    }
+
+    @Test("without a budget retries collapse a busy tier; a retry budget keeps it serving")
+    func retryStorm() throws {
+        let storm = try run("retry-storm.yaml", ["horizon=60s", "warmup=10s", "replications=4"])
+        let budget = try run("retry-storm.yaml", ["horizon=60s", "warmup=10s", "replications=4",
+                                                  "workload.client.retries.budget=10%"])
+        #expect(storm.values("availability.request").allSatisfy { $0 < 0.05 })
+        #expect(storm.values("attempts.mean").allSatisfy { $0 > 3.5 })
+        #expect(budget.values("availability.request").allSatisfy { $0 > 0.6 })
+        #expect(budget.values("attempts.mean").allSatisfy { $0 < 1.15 })
+        #expect(budget.values("errors.retry_budget_exhausted.rate").allSatisfy { $0 > 0 })
+        expectConservation(storm)
+        expectConservation(budget)
+    }
+
+    @Test("backoff waits follow the policy", arguments: [
+        (RetryPolicy.Backoff.constant, RetryPolicy.Jitter.none, 3, 0.5, Int64(10_000_000)),
+        (.exponential, .none, 3, 0.5, 40_000_000),
+        (.exponential, .full, 3, 0.5, 20_000_000),
+        (.exponential, .equal, 3, 0.5, 30_000_000),
+        (.exponential, .none, 40, 0.5, 1_000_000_000),
+    ])
+    func backoff(kind: RetryPolicy.Backoff, jitter: RetryPolicy.Jitter, retry: Int, u: Double, expected: Int64) {
+        let p = RetryPolicy(maxRetries: 5, backoff: kind, base: .milliseconds(10), cap: .seconds(1), jitter: jitter)
+        #expect(p.wait(retry: retry, u: u, previous: 0) == expected)
+        let d = RetryPolicy(maxRetries: 5, base: .milliseconds(10), cap: .seconds(1), jitter: .decorrelated)
+        // decorrelated: U(base, 3·previous) capped.
+        #expect(d.wait(retry: 2, u: 0.5, previous: 20_000_000) == 35_000_000)
+    }
+
+    @Test("client settings decode with defaults and errors")
+    func decoding() throws {
+        let s = try ScenarioLoader.load(path: scenarioPath("retry-storm.yaml"))
+        #expect(s.model.classes[0].client == ClientPolicy(timeout: .milliseconds(60), deadline: nil,
+                                                          retries: RetryPolicy(maxRetries: 3, backoff: .exponential, base: .milliseconds(10), cap: .seconds(10), jitter: .full)))
+        let bad = capsim(["validate", scenarioPath("retry-storm.yaml"), "--set", "workload.client.retries.jitter=fuzzy"])
+        #expect(bad.status == 65)
+        #expect(bad.err.contains("workload.client.retries.jitter: expected one of none, full, equal, decorrelated, found 'fuzzy'"))
+    }
+}
