@@ -28,4 +28,6 @@ public struct ModelCounters: Sendable {
     /// finished service after their client had given up on them (wasted work).
     public var attemptsStarted: UInt64 = 0
     public var wastedAttempts: UInt64 = 0
+    /// Waiting attempts dropped unserved because their client had given up (`drop_expired`).
+    public var droppedAttempts: UInt64 = 0
 }

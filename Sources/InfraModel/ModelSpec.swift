@@ -64,13 +64,16 @@ public struct StationSpec: Sendable, Equatable {
     /// sharing (then `workers` are cores shared by every request in service, and an instance
     /// admits at most workers + queue requests).
     public var discipline: QueueDiscipline
+    /// A waiting attempt whose client has already given up is dropped when a worker would take
+    /// it, instead of being served for nobody (`drop_expired: true`).
+    public var dropExpired: Bool
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,
-                discipline: QueueDiscipline = .fifo) {
+                discipline: QueueDiscipline = .fifo, dropExpired: Bool = false) {
         self.name = name; self.instances = instances; self.workers = workers
         self.queueCapacity = queueCapacity; self.service = service; self.balance = balance
-        self.weights = weights; self.discipline = discipline
+        self.weights = weights; self.discipline = discipline; self.dropExpired = dropExpired
     }
 
     /// The largest share of the station's requests one instance receives in the long run:

@@ -117,7 +117,7 @@ extension Simulation {
         sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
                                 wait: q.serviceStart - q.hopArrival, service: now - q.serviceStart,
                                 inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup))
-        release(q.instance, station: s)
+        release(q.instance, station: s, into: &sink)
         if last {
             if synchronous[c] { unwind(r, into: &sink) }
             finish(r, .success, into: &sink)
@@ -130,15 +130,22 @@ extension Simulation {
     /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:
     /// the station's discipline). Under processor sharing, frees an admission place only (the
     /// cores were given back when the request's own service ended).
-    mutating func release(_ i: Int32, station s: Int) {
+    mutating func release<Sink: RecordSink & ~Copyable>(_ i: Int32, station s: Int, into sink: inout Sink) {
         if stations[s].sharing { instances[Int(i)].busy &-= 1; return }
         stations[s].accumulate(to: kernel.now)
         stations[s].busyLevel -= 1
         instances[Int(i)].busy &-= 1
-        if !instances[Int(i)].waiting.isEmpty {
+        while !instances[Int(i)].waiting.isEmpty {
             let next = instances[Int(i)].waiting.next(stations[s].discipline)
             stations[s].queueLevel -= 1
+            if stations[s].dropExpired && requests[next].orphaned {
+                // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
+                counters.droppedAttempts &+= 1
+                fail(next, .timeout, into: &sink)
+                continue
+            }
             startService(next, at: i, station: s)
+            break
         }
     }
 
@@ -156,7 +163,7 @@ extension Simulation {
             sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: f.serviceStart - f.hopArrival,
                                     service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,
                                     measured: measured))
-            release(f.instance, station: s)
+            release(f.instance, station: s, into: &sink)
         }
     }
 

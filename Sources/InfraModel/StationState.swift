@@ -15,6 +15,8 @@ struct StationState {
     let discipline: QueueDiscipline
     /// True under processor sharing (checked on the hot path, so kept as a plain flag).
     let sharing: Bool
+    /// Drop waiting attempts whose client has given up instead of serving them.
+    let dropExpired: Bool
     /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
     let cores: Int32
     let service: Distribution
@@ -45,6 +47,7 @@ struct StationState {
         let queueCapacity = spec.queueCapacity ?? .max
         self.discipline = spec.discipline
         self.sharing = spec.discipline == .processorSharing
+        self.dropExpired = spec.dropExpired
         self.cores = workers
         if spec.discipline == .processorSharing {
             // Admission: at most workers + queue places; nothing waits for a worker.

@@ -6,12 +6,12 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool"]
     static let plannedComponentKinds = ["load_balancer", "cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "discipline", "lifo_above"]
+                                 "discipline", "lifo_above", "drop_expired"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies = [
         "consistent_hash": "consistent_hash needs request keys (workload classes' `keys:`), which are not built in this version of capsim yet",
     ]
-    static let plannedServerPoolKeys = ["zones", "failures", "autoscale", "cost", "drop_expired",
+    static let plannedServerPoolKeys = ["zones", "failures", "autoscale", "cost",
                                         "health_check", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
@@ -67,8 +67,21 @@ extension ScenarioDecoder {
         let discipline = decodeDiscipline(f, queue: queue)
         guard let instances, let workers, let queue, let service, let balance, let discipline else { return nil }
         if balance == .weightedRoundRobin && weights == nil { return nil }
+        var dropExpired = false
+        if let d = f["drop_expired"] {
+            switch d.scalarText {
+            case "true": dropExpired = true
+            case "false": dropExpired = false
+            default: reader.fail(d, f.path("drop_expired"), "expected true or false, found \(d.kindDescription)"); return nil
+            }
+            if dropExpired && discipline == .processorSharing {
+                reader.fail(d, f.path("drop_expired"), "processor sharing has no waiting line to drop from; remove drop_expired")
+                return nil
+            }
+        }
         return StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
-                           service: service, balance: balance, weights: weights, discipline: discipline)
+                           service: service, balance: balance, weights: weights, discipline: discipline,
+                           dropExpired: dropExpired)
     }
 
     /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number

@@ -178,6 +178,10 @@ struct SchemaBuilder {
                 ("default", .string("fifo")),
                 ("enum", .array(QueueDiscipline.names.map { .string($0) })),
             ]),
+            "drop_expired": .object([
+                ("description", .string("Drop a waiting attempt whose client has already given up (timed out) instead of serving it for nobody (default false; not with processor_sharing).")),
+                ("type", .string("boolean")), ("default", .bool(false)),
+            ]),
             "lifo_above": described(count(minimum: 0),
                                     "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."),
         ]

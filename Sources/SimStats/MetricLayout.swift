@@ -32,6 +32,9 @@ public enum MetricKind: Sendable, Equatable {
     /// Attempts that finished service after their client had given up / attempts started,
     /// over the window (work wasted on timed-out attempts).
     case wastedAttemptRate
+    /// Waiting attempts dropped unserved because their client had given up (`drop_expired`) /
+    /// attempts started, over the window.
+    case droppedAttemptRate
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -61,7 +64,7 @@ extension MetricKind {
         case .availability, .errorRate, .utilization: .fraction
         case .throughput, .arrivalRate: .perSecond
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean: .count
-        case .wastedAttemptRate: .fraction
+        case .wastedAttemptRate, .droppedAttemptRate: .fraction
         }
     }
 
@@ -72,6 +75,7 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .errorRate: false
         case .availability, .throughput: true
         case .attemptsMean, .wastedAttemptRate: false
+        case .droppedAttemptRate: nil
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
         }
     }
@@ -125,6 +129,7 @@ public struct MetricLayout: Sendable, Equatable {
         if spec.classes.contains(where: { $0.client != nil }) {
             add("attempts.mean", .attemptsMean)
             add("attempts.wasted.rate", .wastedAttemptRate)
+            add("attempts.dropped.rate", .droppedAttemptRate)
         }
         for (i, s) in spec.stations.enumerated() {
             if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }

@@ -22,6 +22,12 @@ public struct ReplicationResult: Sendable {
         self.measuredEnded = measuredEnded; self.measuredSuccesses = measuredSuccesses
     }
 
+    /// A count over the window per attempt started over the window; NaN without attempts.
+    static func perAttempt(_ c: borrowing ReplicationCollector, _ count: (ModelCounters) -> UInt64) -> Double {
+        guard let o = c.opened, let e = c.closed, e.attemptsStarted > o.attemptsStarted else { return .nan }
+        return Double(count(e) - count(o)) / Double(e.attemptsStarted - o.attemptsStarted)
+    }
+
     /// Computes every metric of the collector's layout.
     public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome) {
         self.replication = replication
@@ -54,10 +60,8 @@ public struct ReplicationResult: Sendable {
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s): Double(spec.stations[s].instances)
             case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
-            case .wastedAttemptRate:
-                if let o = c.opened, let e = c.closed, e.attemptsStarted > o.attemptsStarted {
-                    Double(e.wastedAttempts - o.wastedAttempts) / Double(e.attemptsStarted - o.attemptsStarted)
-                } else { Double.nan }
+            case .wastedAttemptRate: Self.perAttempt(c) { $0.wastedAttempts }
+            case .droppedAttemptRate: Self.perAttempt(c) { $0.droppedAttempts }
             }
         }
     }

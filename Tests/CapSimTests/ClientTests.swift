@@ -56,6 +56,23 @@ struct ClientTests {
         expectConservation(budget)
     }
 
+    @Test("in overload, drop_expired stops serving dead requests and restores goodput")
+    func dropExpired() throws {
+        // 105 % offered load, a 60 ms timeout, no retries: without drop_expired the queue is full
+        // of attempts whose clients left, and nearly every served request is already dead.
+        let sets = ["workload.client.retries.max=0", "workload.arrivals.rate=2100/s", "horizon=40s", "warmup=10s", "replications=4"]
+        let served = try run("retry-storm.yaml", sets)
+        let dropping = try run("retry-storm.yaml", sets + ["components.web.drop_expired=true"])
+        #expect(served.values("availability.request").allSatisfy { $0 < 0.05 })
+        #expect(served.values("attempts.dropped.rate").allSatisfy { $0 == 0 })
+        #expect(dropping.values("availability.request").allSatisfy { $0 > 0.4 })
+        #expect(dropping.values("attempts.dropped.rate").allSatisfy { $0 > 0 })
+        expectConservation(served)
+        expectConservation(dropping)
+        let bad = capsim(["validate", scenarioPath("retry-storm.yaml"), "--set", "components.web.drop_expired=yes"])
+        #expect(bad.err.contains("components.web.drop_expired: expected true or false, found 'yes'"))
+    }
+
     @Test("backoff waits follow the policy", arguments: [
         (RetryPolicy.Backoff.constant, RetryPolicy.Jitter.none, 3, 0.5, Int64(10_000_000)),
         (.exponential, .none, 3, 0.5, 40_000_000),
