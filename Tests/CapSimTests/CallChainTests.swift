@@ -63,3 +63,22 @@ struct CallChainTests {
         #expect(values("utilization.web", r).allSatisfy { $0 <= 1 })
     }
 }
+
+@Suite("Three-tier web application")
+struct ThreeTierTests {
+    @Test("the shipped three-tier scenario: inclusive times nest, tiers count held workers, SLOs decided")
+    func threeTier() throws {
+        let run = try Run("three-tier.yaml", ["horizon=40s", "warmup=5s", "replications=4"])
+        expectConservation(run)
+        // Each tier's inclusive time is its own time plus the next tier's inclusive time.
+        for (outer, inner) in [("edge", "web"), ("web", "app"), ("app", "db")] {
+            let total = run.values("hop.\(outer).inclusive.mean"), own = run.values("hop.\(outer).self.mean")
+            let below = run.values("hop.\(inner).inclusive.mean")
+            for k in total.indices { #expect(abs(total[k] - (own[k] + below[k])) <= total[k] * 1e-6, "\(outer) replication \(k)") }
+        }
+        // Held workers: web's utilisation reflects ~19 ms per request, not its own 5 ms.
+        #expect(run.values("utilization.web").allSatisfy { $0 > 0.8 })
+        let r = capsim(["check", scenarioPath("three-tier.yaml"), "-q", "--set", "horizon=40s", "--set", "warmup=5s", "--replications", "4"])
+        #expect(r.status == 0)
+    }
+}

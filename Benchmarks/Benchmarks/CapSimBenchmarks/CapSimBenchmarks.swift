@@ -53,6 +53,9 @@ private let cases = [
     Case(label: "M/M/8", file: "mmc.yaml", horizons: [7, 70]),
     // λ = 600/s: 16.7 k and 167 k customers; 6 station events each.
     Case(label: "Tandem-3", file: "tandem.yaml", horizons: [28, 278]),
+    // λ = 2000/s through 4 tiers in synchronous calls, with clients and timers: 20 k and 200 k
+    // requests; 8 station events each.
+    Case(label: "Three-tier", file: "three-tier.yaml", horizons: [10, 100]),
 ]
 
 let benchmarks: @Sendable () -> Void = {
