@@ -22,6 +22,10 @@ public struct ModelSpec: Sendable {
     /// stations then have an inclusive time distinct from their own.
     public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.path.count > 1 } }
 
+    /// True when requests visit more than one station, so a per-hop breakdown of slow
+    /// requests is worth keeping.
+    public var tracksHops: Bool { stations.count > 1 }
+
     /// Hops a synchronous request may hold at once, besides the current one.
     var callDepth: Int { classes.filter { $0.mode == .synchronous }.map { $0.path.count - 1 }.max() ?? 0 }
 }

@@ -2,7 +2,7 @@ import SimKernel
 
 /// What the model reports when a request ends. Models emit records; the statistics layer
 /// aggregates them (the model never computes a percentile).
-public struct RequestRecord: Sendable {
+public struct RequestRecord {
     /// Index of the request's class in `ModelSpec.classes`.
     public var classIndex: Int32
     /// When the request arrived at the system.
@@ -14,6 +14,10 @@ public struct RequestRecord: Sendable {
     public var measured: Bool
     /// Attempts the client made (1 without retries).
     public var attempts: Int32 = 1
+    /// For a success, when the model tracks hops: the time (ns) the request (its successful
+    /// attempt) spent at each position of its class's path, wait + own service. Valid only
+    /// during the `requestEnded` call.
+    public var hopTimes: UnsafePointer<Int64>? = nil
 
     @inlinable public var latency: SimDuration { end - arrival }
 }

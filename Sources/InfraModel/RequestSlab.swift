@@ -62,14 +62,24 @@ struct RequestSlab {
     /// request r's frame for hop h is `frames[r * frameDepth + h]`.
     let frameDepth: Int
     private var frames: UnsafeMutablePointer<CallFrame>
+    /// Time (ns) each request spent at each position of its path (wait + own service), for the
+    /// breakdown of slow requests by hop; `pathLength` entries per request (0: not tracked).
+    let pathLength: Int
+    private var hopTimes: UnsafeMutablePointer<Int64>
 
-    init(capacity: Int = 1024, frameDepth: Int = 0) {
+    init(capacity: Int = 1024, frameDepth: Int = 0, pathLength: Int = 0) {
         self.capacity = capacity
         self.frameDepth = frameDepth
+        self.pathLength = pathLength
         slots = .allocate(capacity: capacity)
         free = .allocate(capacity: capacity)
         frames = .allocate(capacity: max(1, capacity * frameDepth))
+        hopTimes = .allocate(capacity: max(1, capacity * pathLength))
     }
+
+    /// Request `i`'s time at each position of its path (`pathLength` entries).
+    @inline(__always)
+    func hopTimes(_ i: Int32) -> UnsafeMutablePointer<Int64> { hopTimes + Int(i) &* pathLength }
 
     /// The call frame of request `i` at hop `h` (h < frameDepth).
     @inline(__always)
@@ -124,6 +134,12 @@ struct RequestSlab {
             frames.deallocate()
             frames = newFrames
         }
+        if pathLength > 0 {
+            let newTimes = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity * pathLength)
+            newTimes.moveInitialize(from: hopTimes, count: capacity * pathLength)
+            hopTimes.deallocate()
+            hopTimes = newTimes
+        }
         capacity = newCapacity
     }
 
@@ -132,5 +148,6 @@ struct RequestSlab {
         slots.deallocate()
         free.deallocate()
         frames.deallocate()
+        hopTimes.deallocate()
     }
 }

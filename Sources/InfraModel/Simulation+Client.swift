@@ -55,6 +55,9 @@ extension Simulation {
     /// An attempt of client k ended (its path completed, or failed at a station).
     mutating func attemptEnded<Sink: RecordSink & ~Copyable>(_ r: Int32, client k: Int32, _ outcome: Outcome, into sink: inout Sink) {
         let orphan = requests[r].orphaned
+        // The slot's hop times stay readable until the slab hands the slot out again, which
+        // cannot happen before the record below is sent.
+        let hops = requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         requests.remove(r)
         if orphan {
             if outcome == .success { counters.wastedAttempts &+= 1 }
@@ -63,7 +66,7 @@ extension Simulation {
         assert(clients[k].live && clients[k].current == r, "an attempt ended that its client is not waiting for")
         clients[k].current = -1
         switch outcome {
-        case .success: endClient(k, .success, into: &sink)
+        case .success: endClient(k, .success, hopTimes: hops, into: &sink)
         case .error(let cause): retryOrFail(k, cause, into: &sink)
         }
     }
@@ -112,7 +115,8 @@ extension Simulation {
     }
 
     /// Ends client k's request exactly once: counts it, reports it, frees its slot.
-    mutating func endClient<Sink: RecordSink & ~Copyable>(_ k: Int32, _ outcome: Outcome, into sink: inout Sink) {
+    mutating func endClient<Sink: RecordSink & ~Copyable>(_ k: Int32, _ outcome: Outcome, hopTimes: UnsafePointer<Int64>? = nil,
+                                                         into sink: inout Sink) {
         let now = kernel.now
         let client = clients[k]
         switch outcome {
@@ -120,7 +124,8 @@ extension Simulation {
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
         sink.requestEnded(RequestRecord(classIndex: client.classIndex, arrival: client.arrival, end: now, outcome: outcome,
-                                        measured: client.arrival >= spec.window.warmup, attempts: client.attempts))
+                                        measured: client.arrival >= spec.window.warmup, attempts: client.attempts,
+                                        hopTimes: hopTimes))
         changeInSystem(by: -1, at: now)
         if client.current >= 0 { requests[client.current].orphaned = true }
         clients.remove(k)

@@ -103,6 +103,7 @@ extension Simulation {
         let q = requests[r]
         let c = Int(q.classIndex)
         let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
+        if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
         if synchronous[c] && !last {
             let s = Int(instances[Int(q.instance)].station)
             if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
@@ -182,8 +183,9 @@ extension Simulation {
         case .success: counters.successes &+= 1
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
+        let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         sink.requestEnded(RequestRecord(classIndex: q.classIndex, arrival: q.arrival, end: now,
-                                        outcome: outcome, measured: q.arrival >= spec.window.warmup))
+                                        outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops))
         changeInSystem(by: -1, at: now)
         requests.remove(r)
     }

@@ -97,7 +97,7 @@ public struct Simulation: ~Copyable {
     public init(spec: ModelSpec, streams: StreamStore, replication: Int) {
         self.spec = spec
         self.streams = streams
-        requests = RequestSlab(frameDepth: spec.callDepth)
+        requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
         synchronous = spec.classes.map { $0.mode == .synchronous && $0.path.count > 1 }
         self.replication = UInt32(truncatingIfNeeded: replication)
         stationCount = spec.stations.count

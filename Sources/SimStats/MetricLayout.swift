@@ -32,6 +32,10 @@ public enum MetricKind: Sendable, Equatable {
     /// Attempts that finished service after their client had given up / attempts started,
     /// over the window (work wasted on timed-out attempts).
     case wastedAttemptRate
+    /// Mean time (wait + own service) the requests slower than the latency p99 spent at this
+    /// station: where p99 comes from. These add up over the stations of a path (per-hop p99s
+    /// do not).
+    case beyondP99(station: Int)
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`) /
     /// attempts started, over the window.
     case droppedAttemptRate
@@ -60,7 +64,7 @@ extension MetricKind {
     /// The unit of this kind's values.
     public var unit: MetricUnit {
         switch self {
-        case .mean, .quantile, .maximum: .seconds
+        case .mean, .quantile, .maximum, .beyondP99: .seconds
         case .availability, .errorRate, .utilization: .fraction
         case .throughput, .arrivalRate: .perSecond
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean: .count
@@ -72,7 +76,7 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate: false
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99: false
         case .availability, .throughput: true
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
@@ -102,6 +106,11 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var hopStride = 2
     /// Index of the first per-class latency histogram (only when there is more than one class).
     public private(set) var classBase: Int?
+    /// Stations visited by each class, in path order (for the breakdown of slow requests).
+    public private(set) var classPaths: [[Int]] = []
+    /// Number of stations; the slow-request breakdown is kept only when requests visit several.
+    public private(set) var stationCount = 0
+    public private(set) var tracksHops = false
 
     /// The percentiles reported for every latency-like histogram, with their id suffixes.
     public static let quantiles: [(suffix: String, q: Double)] = [
@@ -120,6 +129,12 @@ public struct MetricLayout: Sendable, Equatable {
             addLatency("hop.\(s.name).wait")
             addLatency("hop.\(s.name).self")
             if hopStride == 3 { addLatency("hop.\(s.name).inclusive") }
+        }
+        classPaths = spec.classes.map(\.path)
+        stationCount = spec.stations.count
+        tracksHops = spec.tracksHops
+        if tracksHops {
+            for (i, s) in spec.stations.enumerated() { add("hop.\(s.name).self.beyond_p99", .beyondP99(station: i)) }
         }
         add("availability.request", .availability)
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }

@@ -14,6 +14,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public let layout: MetricLayout
     let headers: UnsafeMutablePointer<LatencyHistogram.Header>
     let counts: UnsafeMutablePointer<UInt64>
+    /// Slow-request breakdown: for each bucket of the end-to-end latency histogram and each
+    /// station, the total time (ns) successful requests of that latency spent at the station.
+    /// calloc'd like `counts`: only the rows of latencies that occur are ever touched.
+    let tail: UnsafeMutablePointer<UInt64>?
     /// Measured requests (arrived at or after warm-up) that ended, by outcome.
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
@@ -32,11 +36,14 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         // recorded into are ever touched (a replication's latencies span a small part of the layout).
         counts = calloc(n * LatencyHistogram.bucketCount, MemoryLayout<UInt64>.stride)!.bindMemory(
             to: UInt64.self, capacity: n * LatencyHistogram.bucketCount)
+        let cells = LatencyHistogram.bucketCount * layout.stationCount
+        tail = layout.tracksHops ? calloc(cells, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: cells) : nil
     }
 
     deinit {
         headers.deallocate()
         free(counts)
+        free(tail)
     }
 
     /// The histograms recorded so far, in layout order.
@@ -60,6 +67,12 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             successes &+= 1
             let latency = r.latency
             record(0, latency)
+            if let tail, let hops = r.hopTimes {
+                let row = tail + LatencyHistogram.bucket(min(UInt64(max(latency.nanoseconds, 0)), LatencyHistogram.highest)) &* layout.stationCount
+                for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {
+                    row[station] &+= UInt64(max(hops[position], 0))
+                }
+            }
             if let base = layout.classBase { record(base + Int(r.classIndex), latency) }
         case .error(let cause):
             errors[Int(cause.rawValue)] &+= 1
@@ -72,6 +85,23 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         record(base, h.wait)
         record(base + 1, h.wait + h.service)
         if layout.hopStride == 3 { record(base + 2, h.inclusive) }
+    }
+
+    /// Mean seconds per station spent by the successful requests at or beyond the latency's
+    /// q-quantile (those in its bucket and above); NaN when nothing was recorded.
+    public func beyondQuantile(_ q: Double) -> [Double] {
+        let h = headers[0]
+        guard let tail, h.count > 0 else { return Array(repeating: .nan, count: layout.stationCount) }
+        let lo = LatencyHistogram.bucket(h.minimum), hi = LatencyHistogram.bucket(h.maximum)
+        let rank = max(1, UInt64((q * Double(h.count)).rounded(.up)))
+        var cumulative: UInt64 = 0, threshold = lo
+        while threshold < hi, cumulative + counts[threshold] < rank { cumulative += counts[threshold]; threshold += 1 }
+        var sums = Array(repeating: 0.0, count: layout.stationCount), n: UInt64 = 0
+        for b in threshold...hi where counts[b] > 0 {
+            n += counts[b]
+            for s in 0..<layout.stationCount { sums[s] += Double(tail[b * layout.stationCount + s]) }
+        }
+        return sums.map { $0 / Double(n) / 1e9 }
     }
 
     public mutating func windowOpened(_ c: ModelCounters) { opened = c }

@@ -42,6 +42,7 @@ public struct ReplicationResult: Sendable {
             guard let o = c.opened, let e = c.closed else { return .nan }
             return (integral(e) - integral(o)) / windowNs
         }
+        let beyond = c.layout.tracksHops ? c.beyondQuantile(0.99) : []
         let qs = MetricLayout.quantiles.map(\.q)
         let quantiles = histograms.map { $0.quantiles(qs) }
         values = c.layout.metrics.map { m in
@@ -59,6 +60,7 @@ public struct ReplicationResult: Sendable {
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s): Double(spec.stations[s].instances)
+            case .beyondP99(let s): beyond[s]
             case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
             case .wastedAttemptRate: Self.perAttempt(c) { $0.wastedAttempts }
             case .droppedAttemptRate: Self.perAttempt(c) { $0.droppedAttempts }

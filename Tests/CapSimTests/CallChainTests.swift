@@ -82,3 +82,22 @@ struct ThreeTierTests {
         #expect(r.status == 0)
     }
 }
+
+@Suite("Where p99 comes from")
+struct TailBreakdownTests {
+    @Test("the hop breakdown of requests slower than p99 adds up to their latency", arguments: ["tandem.yaml", "three-tier.yaml", "call-chain.yaml"])
+    func addsUp(file: String) throws {
+        let run = try Run(file, ["horizon=30s", "warmup=3s", "replications=3"])
+        let names = run.scenario.model.stations.map(\.name)
+        for k in run.results.indices {
+            let parts = names.map { run.values("hop.\($0).self.beyond_p99")[k] }
+            let total = parts.reduce(0, +)
+            let p99 = run.values("latency.p99")[k], max = run.values("latency.max")[k]
+            // Latency is the sum of the time at each hop, request by request; the requests beyond
+            // p99 have latencies from the p99 bucket (≤ 0.1 % wide) up to the maximum.
+            #expect(total >= p99 * 0.999 && total <= max, "\(file) replication \(k): \(parts) vs p99 \(p99)")
+            #expect(parts.allSatisfy { $0 >= 0 })
+        }
+        #expect(try Run("mm1.yaml", ["horizon=5s", "replications=2", "warmup=1s"]).layout.index(of: "hop.server.self.beyond_p99") == nil)
+    }
+}
