@@ -89,10 +89,16 @@ extension Simulation {
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
+        kernel.schedule(.serviceEnd(request: r), after: demand(of: r, at: s))
+    }
+
+    /// Request r's service demand at station s: its own draw (seated at the request, hop and
+    /// attempt), so it does not depend on the design (common random numbers).
+    @inline(__always)
+    func demand(of r: Int32, at s: Int) -> SimDuration {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
-        let demand = SimDuration(seconds: stations[s].service.sample(stream))
-        kernel.schedule(.serviceEnd(request: r), after: demand)
+        return SimDuration(seconds: stations[s].service.sample(stream))
     }
 
     /// The request's own service at its current station is over. In pipeline mode, or at the

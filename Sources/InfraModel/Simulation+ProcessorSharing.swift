@@ -46,9 +46,7 @@ extension Simulation {
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
-        let stream = stations[s].serviceStream
-        seatDraws(stream, for: r)
-        let demand = SimDuration(seconds: stations[s].service.sample(stream))
+        let demand = demand(of: r, at: s)
         instances[Int(i)].waiting.heapPush(tag: instances[Int(i)].virtualTime + Double(demand.nanoseconds), request: r)
         scheduleSharingCompletion(i, cores: cores, now: now)
     }

@@ -150,18 +150,7 @@ struct DisciplineInvariantTests {
     func conservation(d: QueueDiscipline, seed: UInt64) {
         let spec = network(seed, d)
         let (sink, outcome) = run(spec, seed: seed)
-        #expect(!outcome.unstable)
-        #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))
-        #expect(UInt64(sink.requests.count) == outcome.arrivals)
-        let o = sink.opened!, c = sink.closed!
-        let window = Double((spec.window.horizon - spec.window.warmup).nanoseconds)
-        for (s, st) in spec.stations.enumerated() {
-            let busy = (c.busyIntegral[s] - o.busyIntegral[s]) / window
-            let queue = (c.queueIntegral[s] - o.queueIntegral[s]) / window
-            #expect(busy >= 0 && busy <= Double(st.instances * st.workers!) + 1e-9)
-            #expect(queue >= 0)
-            if let q = st.queueCapacity { #expect(queue <= Double(st.instances * q) + 1e-9) }
-        }
+        expectInvariants(spec, sink, outcome, queues: true)
         // Deterministic: the same run again gives the same trajectory.
         #expect(run(spec, seed: seed).1 == outcome)
     }

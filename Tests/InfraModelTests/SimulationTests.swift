@@ -15,6 +15,25 @@ struct RecordingSink: RecordSink {
     mutating func windowClosed(_ c: ModelCounters) { closed = c }
 }
 
+/// The invariants every run keeps: it ended normally, every request ended exactly once and was
+/// reported once, and each station's busy workers stayed within its capacity (and, when
+/// `queues` is true, its waiting line within its queue capacity).
+func expectInvariants(_ spec: ModelSpec, _ sink: RecordingSink, _ outcome: RunOutcome, queues: Bool = false,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(!outcome.unstable, sourceLocation: sourceLocation)
+    #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +), sourceLocation: sourceLocation)
+    #expect(UInt64(sink.requests.count) == outcome.arrivals, sourceLocation: sourceLocation)
+    let o = sink.opened!, c = sink.closed!
+    let window = Double((spec.window.horizon - spec.window.warmup).nanoseconds)
+    for (s, st) in spec.stations.enumerated() {
+        let busy = (c.busyIntegral[s] - o.busyIntegral[s]) / window
+        let queue = (c.queueIntegral[s] - o.queueIntegral[s]) / window
+        #expect(busy >= 0 && busy <= Double(st.instances * st.workers!) + 1e-9, sourceLocation: sourceLocation)
+        #expect(queue >= 0, sourceLocation: sourceLocation)
+        if queues, let q = st.queueCapacity { #expect(queue <= Double(st.instances * q) + 1e-9, sourceLocation: sourceLocation) }
+    }
+}
+
 func ms(_ x: Double) -> SimTime { SimTime(nanoseconds: Int64((x * 1e6).rounded())) }
 
 /// One station, constant arrivals every 1 ms over a 10 ms horizon, deterministic 1.5 ms service.
@@ -111,15 +130,7 @@ struct InvariantTests {
     func conservation(seed: UInt64) {
         let spec = randomSpec(seed)
         let (sink, outcome) = run(spec, seed: seed)
-        #expect(!outcome.unstable)
-        #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))
-        #expect(UInt64(sink.requests.count) == outcome.arrivals)
-        let o = sink.opened!, c = sink.closed!
-        let window = Double((spec.window.horizon - spec.window.warmup).nanoseconds)
-        for (s, st) in spec.stations.enumerated() {
-            let busy = (c.busyIntegral[s] - o.busyIntegral[s]) / window
-            #expect(busy >= 0 && busy <= Double(st.instances * st.workers!) + 1e-9)
-        }
+        expectInvariants(spec, sink, outcome)
         // Every successful request visited each station of its path once.
         let successes = sink.requests.filter { $0.outcome == .success }.count
         #expect(successes == Int(outcome.successes))
