@@ -90,7 +90,8 @@ struct ValidateCommand: ParsableCommand {
     /// Synchronous call chains are not Jackson networks (a caller holds its worker through the
     /// call), so with them every estimate is approximate.
     static func isJacksonNetwork(_ m: ModelSpec) -> Bool {
-        guard case .poisson = m.arrivals, !m.hasCallChains else { return false }
+        let processes = m.classes.compactMap(\.arrivals) + (m.arrivals.map { [$0] } ?? [])
+        guard !m.hasCallChains, processes.allSatisfy({ if case .poisson = $0 { true } else { false } }) else { return false }
         return m.stations.allSatisfy { st in
             guard case .exponential = st.service else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)

@@ -41,24 +41,25 @@ public struct OfferedLoad: Sendable, Equatable {
 extension ModelSpec {
     /// Offered load on each station, in station order, computed from the spec alone.
     public func offeredLoad() -> [OfferedLoad] {
-        let total = classes.reduce(0) { $0 + $1.weight }
-        let arrivalSCV: Double = switch arrivals { case .poisson: 1; case .constant: 0 }
+        let rates = classRates
+        // Squared coefficient of variation of the arrivals: 1 when every process is Poisson,
+        // 0 when every one is constant (a mix is taken as Poisson).
+        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
+        let arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
         return stations.enumerated().map { (s, st) in
-            // Visits per arrival, and the mean time a visit holds a worker: its own service, plus
+            // Visits per second, and the mean time a visit holds a worker: its own service, plus
             // in a synchronous chain the service of every station it calls downstream (a lower
             // bound: the waits down there add to it).
-            var visits = 0.0, holding = 0.0
-            for c in classes {
+            var rate = 0.0, holding = 0.0
+            for (k, c) in classes.enumerated() {
                 for (h, station) in c.path.enumerated() where station == s {
-                    let share = c.weight / total
-                    visits += share
+                    rate += rates[k]
                     var hold = st.service.mean
                     if c.mode == .synchronous { for d in c.path[(h + 1)...] { hold += stations[d].service.mean } }
-                    holding += share * hold
+                    holding += rates[k] * hold
                 }
             }
-            let rate = arrivals.rate * visits
-            let meanService = visits > 0 ? holding / visits : st.service.mean
+            let meanService = rate > 0 ? holding / rate : st.service.mean
             guard let workers = st.workers else {
                 return OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
                                    finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)

@@ -6,13 +6,15 @@ import SimRandom
 public struct ModelSpec: Sendable {
     public var stations: [StationSpec]
     public var classes: [RequestClass]
-    public var arrivals: ArrivalProcess
+    /// The arrival process shared by the classes without their own (split by weight); nil when
+    /// every class has its own.
+    public var arrivals: ArrivalProcess?
     public var window: RunWindow
     /// A replication stops as unstable when more requests than this are in flight at once, so an
     /// overloaded design is reported rather than eating memory.
     public var maxInFlight: Int
 
-    public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess,
+    public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
                 window: RunWindow, maxInFlight: Int = 2_000_000) {
         self.stations = stations; self.classes = classes; self.arrivals = arrivals
         self.window = window; self.maxInFlight = maxInFlight
@@ -21,6 +23,13 @@ public struct ModelSpec: Sendable {
     /// True when some class makes synchronous calls (a path of two or more stations): its
     /// stations then have an inclusive time distinct from their own.
     public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.path.count > 1 } }
+
+    /// Mean arrivals per second of each class: its own process's rate, or its weighted share
+    /// of the workload's.
+    public var classRates: [Double] {
+        let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
+        return classes.map { c in c.arrivals?.rate ?? (arrivals?.rate ?? 0) * c.weight / shared }
+    }
 
     /// True when requests visit more than one station, so a per-hop breakdown of slow
     /// requests is worth keeping.
@@ -112,9 +121,13 @@ public struct RequestClass: Sendable, Equatable {
     public var mode: CallMode
     /// Timeouts, deadline and retries of the class's client; nil = one attempt, no timeout.
     public var client: ClientPolicy?
+    /// The class's own arrival process; nil = a weighted share of the workload's.
+    public var arrivals: ArrivalProcess?
 
-    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil) {
+    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
+                arrivals: ArrivalProcess? = nil) {
         self.name = name; self.weight = weight; self.path = path; self.mode = mode; self.client = client
+        self.arrivals = arrivals
     }
 }
 

@@ -3,30 +3,37 @@ import SimRandom
 
 /// How requests arrive, queue, get served and leave.
 extension Simulation {
-    /// Schedules arrival number `k` (1-based) if it falls before the horizon.
-    mutating func scheduleArrival(number k: UInt64) {
+    /// Schedules the next arrival of source `s` if it falls before the horizon.
+    mutating func scheduleArrival(from s: Int32) {
+        sources[Int(s)].count &+= 1
+        let source = sources[Int(s)]
         let at: SimTime
-        switch spec.arrivals {
+        switch source.process {
         case .poisson(let rate):
-            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / rate).sample(arrivalStream))
+            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / rate).sample(source.stream))
         case .constant(let rate):
-            // Computed from k, not by adding rounded gaps, so rounding never drifts.
-            at = SimTime(nanoseconds: Int64((Double(k) / rate * 1e9).rounded()))
+            // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
+            at = SimTime(nanoseconds: Int64((Double(source.count) / rate * 1e9).rounded()))
         }
-        if at < spec.window.horizon { kernel.schedule(.arrival, at: at) }
+        if at < spec.window.horizon { kernel.schedule(.arrival(source: s), at: at) }
     }
 
-    mutating func arrive<Sink: RecordSink & ~Copyable>(into sink: inout Sink) {
+    mutating func arrive<Sink: RecordSink & ~Copyable>(from s: Int32, into sink: inout Sink) {
         let serial = nextSerial
         nextSerial &+= 1
         note(kind: 0, index: Int32(truncatingIfNeeded: serial))
-        scheduleArrival(number: nextSerial + 1)
+        scheduleArrival(from: s)
         if requests.liveCount >= spec.maxInFlight { unstable = true; return }
-        var cls: Int32 = 0
-        if classCumulative.count > 1 {
-            classStream.seat(replication: replication, entity: serial)
-            let u = classStream.uniform()
-            while u >= classCumulative[Int(cls)] && Int(cls) < classCumulative.count - 1 { cls += 1 }
+        var cls = sources[Int(s)].classIndex
+        if cls < 0 {
+            // A shared arrival: its class by weight, from the request's own draw.
+            var k = 0
+            if classCumulative.count > 1 {
+                classStream.seat(replication: replication, entity: serial)
+                let u = classStream.uniform()
+                while u >= classCumulative[k] && k < classCumulative.count - 1 { k += 1 }
+            }
+            cls = sharedClasses[k]
         }
         if hasClients && spec.classes[Int(cls)].client != nil {
             startClient(serial: serial, classIndex: cls, into: &sink)

@@ -3,8 +3,8 @@ import SimRandom
 
 /// The model's events. Dispatched by `switch`, never by dynamic dispatch.
 enum ModelEvent {
-    /// The next external arrival.
-    case arrival
+    /// The next arrival from this source (0 = the workload's shared process, if any).
+    case arrival(source: Int32)
     /// The request at this slab index finishes service at its current station.
     case serviceEnd(request: Int32)
     /// Start of the measurement window (the end of warm-up).
@@ -62,14 +62,17 @@ public struct Simulation: ~Copyable {
     /// Class paths, flattened: class c visits paths[pathStart[c] ..< pathStart[c + 1]].
     let paths: UnsafeMutablePointer<Int32>
     let pathStart: UnsafeMutablePointer<Int32>
-    /// Cumulative class weights, normalised to end at 1 (for choosing a class per arrival).
+    /// Cumulative weights of the classes that share the workload's arrivals, normalised to end
+    /// at 1 (for choosing a class per shared arrival), and those classes' indices.
     let classCumulative: [Double]
+    let sharedClasses: [Int32]
+    /// Arrival processes: the workload's shared one (if any) first, then each class's own.
     /// Per class: true for a synchronous call chain.
     let synchronous: [Bool]
 
     /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
     let streams: StreamStore
-    let arrivalStream: RandomStream
+    var sources: ContiguousArray<ArrivalSource>
     /// Clients of classes with a `ClientPolicy`, their timer queues and retry budgets.
     var clients = ClientSlab()
     var timers: ContiguousArray<TimerQueue> = []
@@ -122,10 +125,21 @@ public struct Simulation: ~Copyable {
         var start: Int32 = 0
         pathStart[0] = 0
         for (c, cls) in spec.classes.enumerated() { start += Int32(cls.path.count); pathStart[c + 1] = start }
-        let total = spec.classes.reduce(0) { $0 + $1.weight }
+        let shared = spec.classes.indices.filter { spec.classes[$0].arrivals == nil }
+        let total = shared.reduce(0) { $0 + spec.classes[$1].weight }
         var acc = 0.0
-        self.classCumulative = spec.classes.map { acc += $0.weight; return acc / total }
-        self.arrivalStream = streams.stream(path: "workload", purpose: .arrivals)
+        self.classCumulative = shared.map { acc += spec.classes[$0].weight; return acc / total }
+        self.sharedClasses = shared.map { Int32($0) }
+        var sources = ContiguousArray<ArrivalSource>()
+        if let process = spec.arrivals {
+            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload", purpose: .arrivals), classIndex: -1))
+        }
+        for (c, cls) in spec.classes.enumerated() {
+            guard let process = cls.arrivals else { continue }
+            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
+                                         classIndex: Int32(c)))
+        }
+        self.sources = sources
         self.classStream = streams.stream(path: "workload", purpose: .classes)
         self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
         self.hasClients = spec.classes.contains { $0.client != nil }
@@ -142,7 +156,7 @@ public struct Simulation: ~Copyable {
                                       inSystemIntegral: 0, arrivals: 0, successes: 0,
                                       errors: Array(repeating: 0, count: ErrorCause.allCases.count),
                                       inSystem: 0, events: 0)
-        arrivalStream.seat(replication: self.replication, entity: 0)
+        for source in sources { source.stream.seat(replication: self.replication, entity: 0) }
     }
 
     deinit {
@@ -163,12 +177,12 @@ public struct Simulation: ~Copyable {
         let window = spec.window
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
-        scheduleArrival(number: 1)
+        for source in sources.indices { scheduleArrival(from: Int32(source)) }
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             switch event {
-            case .arrival:
-                arrive(into: &sink)
+            case .arrival(let source):
+                arrive(from: source, into: &sink)
             case .serviceEnd(let r):
                 note(kind: 1, index: r)
                 endService(of: r, into: &sink)

@@ -7,13 +7,12 @@ extension ScenarioDecoder {
     static let arrivalKeys = ["process", "rate"]
     static let arrivalProcesses = ["poisson", "constant"]
     static let plannedArrivalProcesses = ["gamma", "mmpp2", "trace"]
-    static let classKeys = ["name", "weight", "path", "mode", "client"]
-    static let plannedClassKeys = ["keys", "arrivals"]
+    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals"]
+    static let plannedClassKeys = ["keys"]
 
     /// `workload:` — the arrival process and the request classes.
     mutating func decodeWorkload(_ node: ScenarioNode, stations: [StationSpec]) -> (ArrivalProcess?, [RequestClass]) {
-        guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys,
-                                    required: ["arrivals"]) else { return (nil, []) }
+        guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys) else { return (nil, []) }
         for key in Self.plannedWorkloadKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         let arrivals = f["arrivals"].flatMap { decodeArrivals($0, f.path("arrivals")) }
         // DESIGN: a path is a chain of synchronous calls unless it says `mode: pipeline`.
@@ -37,10 +36,19 @@ extension ScenarioDecoder {
                 let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
                 let indices = cf["path"].flatMap { decodePath($0, cf.path("path"), stations: stations) }
                 let client = cf["client"].map { decodeClient($0, cf.path("client")) } ?? defaultClient
-                if let name, let weight, let indices, let mode, let client {
-                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: mode, client: client))
+                let own = cf["arrivals"].map { decodeArrivals($0, cf.path("arrivals")) }
+                if cf["arrivals"] == nil && f["arrivals"] == nil {
+                    reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
+                }
+                if cf["arrivals"] != nil && cf["weight"] != nil {
+                    reader.fail(cf["weight"]!, cf.path("weight"), "a class with its own arrivals takes no share of the workload's: remove 'weight'")
+                }
+                if let name, let weight, let indices, let mode, let client, own != .some(nil) {
+                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: mode, client: client, arrivals: own ?? nil))
                 }
             }
+        } else if f["arrivals"] == nil {
+            reader.fail(node, "workload", "missing required key 'arrivals' (or classes with their own arrivals)")
         } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
             classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,

@@ -74,8 +74,8 @@ struct ScenarioDecoder {
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
 
-        guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed,
-              let arrivals else { return nil }
+        // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
+        guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
         let model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
         let slos = top["slos"].map { decodeSLOs($0, layout: MetricLayout(spec: model)) } ?? []

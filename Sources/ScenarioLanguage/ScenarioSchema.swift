@@ -192,7 +192,7 @@ struct SchemaBuilder {
 
     mutating func workload(partial: Bool) -> JSONValue {
         let table: [String: JSONValue] = [
-            "arrivals": described(ref(partial ? "partial-arrivals" : "arrivals"), "The external arrival process. Required."),
+            "arrivals": described(ref(partial ? "partial-arrivals" : "arrivals"), "The external arrival process, shared by weight among the classes without their own. Required unless every class has its own."),
             "classes": .object([
                 ("description", .string("Kinds of requests, each a share of the arrivals and a path through the components. Default: one class 'default' visiting every component in file order.")),
                 ("type", .string("array")),
@@ -202,7 +202,8 @@ struct SchemaBuilder {
             "mode": modeSchema("Default call mode of the classes."),
             "client": described(ref("client"), "How clients behave: per-attempt timeout, overall deadline, retries. Applies to every class without its own 'client'."),
         ]
-        return object(ScenarioDecoder.workloadKeys, table, at: "workload", required: partial ? [] : ["arrivals"])
+        // `arrivals` is required unless every class has its own, which a schema cannot say simply.
+        return object(ScenarioDecoder.workloadKeys, table, at: "workload", required: [])
     }
 
     mutating func arrivals(partial: Bool) -> JSONValue {
@@ -230,6 +231,7 @@ struct SchemaBuilder {
             ]),
             "mode": modeSchema("How the request moves along its path: pipeline (each component releases its worker before the next) or synchronous (a chain of calls)."),
             "client": described(ref("client"), "This class's client behaviour (replaces the workload's 'client')."),
+            "arrivals": described(ref("arrivals"), "The class's own arrival process (instead of a weighted share of workload.arrivals; then no 'weight')."),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }

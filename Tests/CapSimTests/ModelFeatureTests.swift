@@ -60,3 +60,49 @@ struct ModelFeatureTests {
         #expect(run.layout.index(of: "utilization.server") == nil)
     }
 }
+
+@Suite("Per-class arrival processes")
+struct ClassArrivalTests {
+    static let yaml = """
+        version: 1
+        horizon: 200s
+        warmup: 20s
+        replications: 10
+        seed: 8
+        workload:
+          classes:
+            - {name: api,   path: [server], arrivals: {process: poisson, rate: 600/s}}
+            - {name: batch, path: [server], arrivals: {process: poisson, rate: 200/s}}
+        components:
+          server: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+        """
+
+    @Test("independent Poisson sources superpose: M/M/1 at their total rate, each class sees the same sojourn")
+    func superposition() throws {
+        let s = try ScenarioLoader.parse(yaml: Self.yaml)
+        #expect(s.model.arrivals == nil && s.model.classRates == [600, 200])
+        let layout = MetricLayout(spec: s.model)
+        let results = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: 2).run()
+        func values(_ id: String) -> [Double] { let i = layout.index(of: id)!; return results.map { $0.values[i] } }
+        expectMean(values("arrival_rate"), 800, label: "total arrival rate")
+        expectMean(values("latency.mean"), 1 / (1000.0 - 800), label: "M/M/1 sojourn at λ = 800/s")
+        expectMean(values("class.api.latency.mean"), 1 / (1000.0 - 800), label: "api sojourn (PASTA: same as all)")
+        expectMean(values("class.batch.latency.mean"), 1 / (1000.0 - 800), label: "batch sojourn")
+        for r in results { #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +)) }
+    }
+
+    @Test("a class with its own arrivals beside classes sharing the workload's; mistakes are diagnosed")
+    func mixed() throws {
+        let s = try ScenarioLoader.parse(yaml: Self.yaml, overrides: [
+            try Override(parsing: "workload.arrivals={process: poisson, rate: 100/s}"),
+            try Override(parsing: "workload.classes=[{name: a, weight: 3, path: [server]}, {name: b, path: [server]}, {name: c, path: [server], arrivals: {process: constant, rate: 10/s}}]"),
+        ])
+        #expect(s.model.classRates == [75, 25, 10])
+        let missing = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload={classes: [{name: x, path: [server]}]}"])
+        #expect(missing.status == 65)
+        #expect(missing.err.contains("class 'x' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'"))
+        let both = capsim(["validate", scenarioPath("mm1.yaml"), "--set",
+                           "workload.classes=[{name: x, weight: 2, path: [server], arrivals: {process: poisson, rate: 5/s}}]"])
+        #expect(both.err.contains("a class with its own arrivals takes no share of the workload's: remove 'weight'"))
+    }
+}
