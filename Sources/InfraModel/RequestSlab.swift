@@ -2,7 +2,7 @@ import SimKernel
 
 /// A request in flight. Lives in `RequestSlab` and is addressed by its index there.
 /// A trivial (bitwise-copyable) struct: the slab moves it with memcpy when it grows.
-struct Request {
+struct Request: SlabElement {
     /// Arrival at the system.
     var arrival: SimTime
     /// Arrival at the current station.
@@ -44,20 +44,11 @@ struct CallFrame {
     var serviceEnd: SimTime
 }
 
-/// Requests in flight, stored by value in one manually managed buffer and addressed by index;
-/// freed slots are reused (LIFO free list), so memory grows with requests in flight, never with
-/// requests simulated, and the hot path pays no copy-on-write checks.
-///
-/// Invariants: `liveCount + freeCount == used`; a slot is on the free list iff `!live`.
+/// Requests in flight, in a `Slab` addressed by index, with side buffers per slot that grow
+/// with it: call frames (synchronous chains) and the time spent at each path position.
 /// Its owner (`Simulation`) calls `deallocate()` exactly once.
 struct RequestSlab {
-    private(set) var slots: UnsafeMutablePointer<Request>
-    private var free: UnsafeMutablePointer<Int32>
-    private var capacity: Int
-    private var freeCount = 0
-    /// Slots handed out so far (live or free): indices `0 ..< used` are initialised.
-    private(set) var used = 0
-    private(set) var liveCount = 0
+    private var slab: Slab<Request>
     /// Call frames per request (the longest synchronous path minus one; 0 without call chains):
     /// request r's frame for hop h is `frames[r * frameDepth + h]`.
     let frameDepth: Int
@@ -68,14 +59,16 @@ struct RequestSlab {
     private var hopTimes: UnsafeMutablePointer<Int64>
 
     init(capacity: Int = 1024, frameDepth: Int = 0, pathLength: Int = 0) {
-        self.capacity = capacity
+        slab = Slab(capacity: capacity)
         self.frameDepth = frameDepth
         self.pathLength = pathLength
-        slots = .allocate(capacity: capacity)
-        free = .allocate(capacity: capacity)
         frames = .allocate(capacity: max(1, capacity * frameDepth))
         hopTimes = .allocate(capacity: max(1, capacity * pathLength))
     }
+
+    var slots: UnsafeMutablePointer<Request> { slab.slots }
+    var used: Int { slab.used }
+    @inline(__always) var liveCount: Int { slab.liveCount }
 
     /// Request `i`'s time at each position of its path (`pathLength` entries).
     @inline(__always)
@@ -90,63 +83,37 @@ struct RequestSlab {
 
     @inline(__always)
     mutating func insert(_ r: Request) -> Int32 {
-        liveCount &+= 1
-        if freeCount > 0 {
-            freeCount &-= 1
-            let i = free[freeCount]
-            slots[Int(i)] = r
-            return i
-        }
-        if used == capacity { grow() }
-        (slots + used).initialize(to: r)
-        used &+= 1
-        return Int32(used &- 1)
+        let before = slab.capacity
+        let i = slab.insert(r)
+        if slab.capacity != before { growSideBuffers(from: before, to: slab.capacity) }
+        return i
     }
 
-    @inline(__always)
-    mutating func remove(_ i: Int32) {
-        assert(slots[Int(i)].live, "request freed twice")
-        slots[Int(i)].live = false
-        free[freeCount] = i
-        freeCount &+= 1
-        liveCount &-= 1
-    }
+    @inline(__always) mutating func remove(_ i: Int32) { slab.remove(i) }
 
     @inline(__always)
     subscript(i: Int32) -> Request {
-        get { slots[Int(i)] }
-        nonmutating _modify { yield &slots[Int(i)] }
+        get { slab[i] }
+        nonmutating _modify { yield &slab.slots[Int(i)] }
     }
 
-    private mutating func grow() {
-        let newCapacity = capacity * 2
-        let newSlots = UnsafeMutablePointer<Request>.allocate(capacity: newCapacity)
-        newSlots.moveInitialize(from: slots, count: used)
-        slots.deallocate()
-        slots = newSlots
-        let newFree = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        newFree.moveInitialize(from: free, count: freeCount)
-        free.deallocate()
-        free = newFree
+    private mutating func growSideBuffers(from old: Int, to new: Int) {
         if frameDepth > 0 {
-            let newFrames = UnsafeMutablePointer<CallFrame>.allocate(capacity: newCapacity * frameDepth)
-            newFrames.moveInitialize(from: frames, count: capacity * frameDepth)
+            let bigger = UnsafeMutablePointer<CallFrame>.allocate(capacity: new * frameDepth)
+            bigger.moveInitialize(from: frames, count: old * frameDepth)
             frames.deallocate()
-            frames = newFrames
+            frames = bigger
         }
         if pathLength > 0 {
-            let newTimes = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity * pathLength)
-            newTimes.moveInitialize(from: hopTimes, count: capacity * pathLength)
+            let bigger = UnsafeMutablePointer<Int64>.allocate(capacity: new * pathLength)
+            bigger.moveInitialize(from: hopTimes, count: old * pathLength)
             hopTimes.deallocate()
-            hopTimes = newTimes
+            hopTimes = bigger
         }
-        capacity = newCapacity
     }
 
     func deallocate() {
-        slots.deinitialize(count: used)
-        slots.deallocate()
-        free.deallocate()
+        slab.deallocate()
         frames.deallocate()
         hopTimes.deallocate()
     }

@@ -72,9 +72,10 @@ public struct Simulation: ~Copyable {
 
     /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
     let streams: StreamStore
-    var sources: ContiguousArray<ArrivalSource>
+    let sources: UnsafeMutablePointer<ArrivalSource>
+    let sourceCount: Int
     /// Clients of classes with a `ClientPolicy`, their timer queues and retry budgets.
-    var clients = ClientSlab()
+    var clients = ClientSlab(capacity: 256)
     var timers: ContiguousArray<TimerQueue> = []
     /// Per class: index into `timers` of its attempt-timeout and deadline queues (−1: none).
     var timeoutQueue: [Int32] = []
@@ -139,7 +140,9 @@ public struct Simulation: ~Copyable {
             sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
                                          classIndex: Int32(c)))
         }
-        self.sources = sources
+        self.sourceCount = sources.count
+        self.sources = .allocate(capacity: max(1, sources.count))
+        self.sources.initialize(from: Array(sources), count: sources.count)
         self.classStream = streams.stream(path: "workload", purpose: .classes)
         self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
         self.hasClients = spec.classes.contains { $0.client != nil }
@@ -156,7 +159,7 @@ public struct Simulation: ~Copyable {
                                       inSystemIntegral: 0, arrivals: 0, successes: 0,
                                       errors: Array(repeating: 0, count: ErrorCause.allCases.count),
                                       inSystem: 0, events: 0)
-        for source in sources { source.stream.seat(replication: self.replication, entity: 0) }
+        for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
     }
 
     deinit {
@@ -170,6 +173,8 @@ public struct Simulation: ~Copyable {
         pathStart.deallocate()
         requests.deallocate()
         clients.deallocate()
+        sources.deinitialize(count: sourceCount)
+        sources.deallocate()
     }
 
     /// Runs the replication to its end, sending every record to `sink`.
@@ -177,7 +182,7 @@ public struct Simulation: ~Copyable {
         let window = spec.window
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
-        for source in sources.indices { scheduleArrival(from: Int32(source)) }
+        for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             switch event {
