@@ -3,8 +3,8 @@ import SimKernel
 import SimRandom
 
 extension ScenarioDecoder {
-    static let componentKinds = ["server_pool"]
-    static let plannedComponentKinds = ["load_balancer", "cache", "database", "cdn"]
+    static let componentKinds = ["server_pool", "load_balancer"]
+    static let plannedComponentKinds = ["cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
                                  "discipline", "lifo_above", "drop_expired"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
@@ -16,18 +16,34 @@ extension ScenarioDecoder {
 
     /// `components:` — a mapping of names to components, in file order.
     mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {
+        decodeComponentsAndBalancers(node).stations
+    }
+
+    /// The components in file order, and what their load balancers say about their targets.
+    mutating func decodeComponentsAndBalancers(_ node: ScenarioNode) -> (stations: [StationSpec], balancers: [BalancerTarget]) {
         guard case .mapping(let pairs, _) = node else {
             reader.fail(node, "components", "expected a mapping of component names to components, found \(node.kindDescription)")
-            return []
+            return ([], [])
         }
         if pairs.isEmpty { reader.fail(node, "components", "expected at least one component") }
-        var stations: [StationSpec] = []
+        var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
+        var explicitBalance: Set<String> = [], kinds: [String: String] = [:]
         for p in pairs {
             let path = "components." + p.key
             guard reader.checkName(p.key, .scalar(p.key, p.keyLocation), path) else { continue }
+            if case .mapping(let fields, _) = p.value, fields.first(where: { $0.key == "kind" })?.value.scalarText == "load_balancer" {
+                kinds[p.key] = "load_balancer"
+                if let (s, b) = decodeLoadBalancer(p.value, path, name: p.key) { stations.append(s); balancers.append(b) }
+                continue
+            }
+            kinds[p.key] = "server_pool"
+            if case .mapping(let fields, _) = p.value, fields.contains(where: { $0.key == "balance" || $0.key == "weights" }) {
+                explicitBalance.insert(p.key)
+            }
             if let s = decodeServerPool(p.value, path, name: p.key) { stations.append(s) }
         }
-        return stations
+        resolveBalancers(balancers, stations: &stations, explicitBalance: explicitBalance, kinds: kinds)
+        return (stations, balancers)
     }
 
     mutating func decodeServerPool(_ node: ScenarioNode, _ path: String, name: String) -> StationSpec? {

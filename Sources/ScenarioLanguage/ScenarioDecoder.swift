@@ -68,11 +68,16 @@ struct ScenarioDecoder {
                         "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
         }
 
-        var stations: [StationSpec] = []
-        if let c = top["components"] { stations = decodeComponents(c) }
+        var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
+        if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
+        if !balancers.isEmpty, let w = top["workload"] {
+            let explicit = w.scalarText == nil && { if case .mapping(let p, _) = w { p.contains { $0.key == "classes" } } else { false } }()
+            checkBalancerPaths(classes, stations: stations, balancers: balancers, at: explicit ? w : top["components"]!,
+                               classesPath: explicit ? "workload.classes" : nil)
+        }
 
         // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }

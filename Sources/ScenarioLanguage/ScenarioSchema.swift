@@ -53,8 +53,14 @@ struct SchemaBuilder {
             ])),
             ("components", components(partial: false)),
             ("partial-components", components(partial: true)),
-            ("component", serverPool(partial: false)),
-            ("partial-component", serverPool(partial: true)),
+            // The kind decides the keys: a load balancer, else a server pool (so a server pool's
+            // mistakes are reported against the server pool's own rules).
+            ("component", byKind(balancer: ref("load-balancer"), pool: ref("server-pool"))),
+            ("partial-component", byKind(balancer: ref("partial-load-balancer"), pool: ref("partial-server-pool"))),
+            ("server-pool", serverPool(partial: false)),
+            ("partial-server-pool", serverPool(partial: true)),
+            ("load-balancer", loadBalancer(partial: false)),
+            ("partial-load-balancer", loadBalancer(partial: true)),
             ("distribution", distribution(partial: false)),
             ("partial-distribution", distribution(partial: true)),
             ("workload", workload(partial: false)),
@@ -144,11 +150,45 @@ struct SchemaBuilder {
         ] + (partial ? [] : [("minProperties", .number(1))]))
     }
 
+    func byKind(balancer: JSONValue, pool: JSONValue) -> JSONValue {
+        .object([
+            ("if", .object([("properties", .object([("kind", .object([("const", .string("load_balancer"))]))])),
+                            ("required", .array([.string("kind")]))])),
+            ("then", balancer),
+            ("else", pool),
+        ])
+    }
+
+    mutating func loadBalancer(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "kind": .object([("description", .string("The kind of component. Required.")), ("const", .string("load_balancer"))]),
+            "targets": described(ref("name"), "The server_pool this balancer spreads requests over; a request through the balancer goes to it next. Required."),
+            "policy": .object([
+                ("description", .string("How requests spread over the target's instances (default round_robin): the same spellings as a server pool's balance.")),
+                ("default", .string(BalancePolicy.roundRobin.rawValue)),
+                ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
+            ]),
+            "weights": .object([
+                ("description", .string("For policy: weighted_round_robin: one positive number per instance of the target.")),
+                ("type", .string("array")), ("minItems", .number(1)),
+                ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
+            ]),
+            "latency": described(ref(partial ? "partial-distribution" : "distribution"), "The balancer's own time per request (default none)."),
+            "instances": described(count(minimum: 1, maximum: 1_000), "Balancer instances, requests spread over them in turn (default 1).", default: .number(1)),
+            "capacity": .object([
+                ("description", .string("Requests in flight per balancer instance (default unlimited); one more is turned away with queue_full. In a synchronous chain a request holds its place until the target answers.")),
+                ("default", .string("unlimited")),
+                ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
+            ]),
+        ]
+        return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])
+    }
+
     mutating func serverPool(partial: Bool) -> JSONValue {
         let table: [String: JSONValue] = [
             "kind": .object([
                 ("description", .string("The kind of component. Required.")),
-                ("enum", .array(ScenarioDecoder.componentKinds.map { .string($0) })),
+                ("const", .string("server_pool")),
             ]),
             "instances": described(count(minimum: 1, maximum: 1_000_000), "Identical instances (default 1).", default: .number(1)),
             "workers": .object([

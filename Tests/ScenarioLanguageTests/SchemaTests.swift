@@ -55,7 +55,7 @@ struct SchemaTests {
 
     @Test("every key the decoder accepts is in the schema, and no other", arguments: [
         ("", "scenario", ScenarioDecoder.plannedTopLevelKeys),
-        ("components.web", "component", ScenarioDecoder.plannedServerPoolKeys),
+        ("components.web", "server-pool", ScenarioDecoder.plannedServerPoolKeys),
         ("workload", "workload", ScenarioDecoder.plannedWorkloadKeys),
         ("workload.arrivals", "arrivals", []),
         ("workload.classes.0", "class", ScenarioDecoder.plannedClassKeys),
@@ -68,6 +68,21 @@ struct SchemaTests {
         if definition == "scenario" { schemaKeys.formUnion(propertyNames(def("partial-scenario"))) }
         #expect(decoder == schemaKeys, "at '\(path)': decoder only \(decoder.subtracting(schemaKeys)), schema only \(schemaKeys.subtracting(decoder))")
         #expect(!decoder.isEmpty)
+    }
+
+    @Test("a load balancer's keys are in the schema, and no other")
+    func loadBalancerKeysInStep() throws {
+        var decoder: [String] = []
+        do {
+            _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml",
+                                         overrides: [try Override(parsing: "components.lb={kind: load_balancer, targets: web, zzz_probe: 1}")])
+        } catch let ScenarioLoadError.invalid(e) {
+            let prefix = "unknown key 'zzz_probe'; expected one of "
+            decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+        }
+        let expected = Set(decoder).subtracting(ScenarioDecoder.plannedLoadBalancerKeys)
+        #expect(!expected.isEmpty)
+        #expect(expected == propertyNames(def("load-balancer")))
     }
 
     @Test("every distribution family and its fields are in the schema")
@@ -216,7 +231,7 @@ struct SchemaTests {
     @Test("the schema's defaults are the decoder's")
     func defaults() throws {
         let s = try ScenarioLoader.parse(yaml: DiagnosticTests.valid.replacingOccurrences(of: "workers: 4, ", with: ""))
-        let top = def("scenario")?["properties"], pool = def("component")?["properties"]
+        let top = def("scenario")?["properties"], pool = def("server-pool")?["properties"]
         #expect(top?["replications"]?["default"] == .number(Double(s.replications)))
         #expect(top?["seed"]?["default"] == .number(Double(s.seed)))
         #expect(top?["warmup"]?["default"] == .string("0s") && s.model.window.warmup == .zero)

@@ -1,0 +1,90 @@
+import InfraModel
+import SimRandom
+
+/// `kind: load_balancer`: a component in front of a server pool. It is a station of its own
+/// (its `latency` per request, at most `capacity` requests in flight per balancer instance) whose
+/// `policy` decides how requests spread over its target's instances. Health checks and
+/// active/passive failover need instance failures and are not built yet.
+extension ScenarioDecoder {
+    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "latency", "instances", "capacity"]
+    static let plannedLoadBalancerKeys = ["health_check", "failover"]
+
+    /// What a balancer says about its target, resolved once every component is known.
+    struct BalancerTarget {
+        var balancer: String
+        var target: String
+        var targetNode: ScenarioNode
+        var policy: BalancePolicy
+        var policyNode: ScenarioNode?
+        var weightsNode: ScenarioNode?
+        var path: String
+    }
+
+    mutating func decodeLoadBalancer(_ node: ScenarioNode, _ path: String, name: String) -> (StationSpec, BalancerTarget)? {
+        guard let f = reader.fields(node, path, allowed: Self.loadBalancerKeys + Self.plannedLoadBalancerKeys,
+                                    required: ["kind", "targets"]) else { return nil }
+        for key in Self.plannedLoadBalancerKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
+        let target = f["targets"].flatMap { reader.name($0, f.path("targets")) }
+        let policy = f["policy"].map { decodeBalance($0, f.path("policy")) } ?? .roundRobin
+        if let w = f["weights"], let policy, policy != .weightedRoundRobin {
+            reader.fail(w, f.path("weights"), "weights apply only to 'policy: weighted_round_robin'; this balancer's policy is \(policy.rawValue)")
+        }
+        if policy == .weightedRoundRobin, f["weights"] == nil, let p = f["policy"] {
+            reader.fail(p, f.path("policy"), "weighted_round_robin needs 'weights': one positive number per instance of the target")
+        }
+        let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000) } ?? 1
+        let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
+        let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
+        guard let target, let policy, let instances, let capacity, let latency else { return nil }
+        // A balancer instance holds at most `capacity` requests; one more is turned away.
+        let station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
+                                  service: latency, balance: .roundRobin)
+        return (station, BalancerTarget(balancer: name, target: target, targetNode: f["targets"]!, policy: policy,
+                                        policyNode: f["policy"], weightsNode: f["weights"], path: path))
+    }
+
+    /// Gives each balancer's policy to its target pool, after checking the target.
+    mutating func resolveBalancers(_ balancers: [BalancerTarget], stations: inout [StationSpec],
+                                   explicitBalance: Set<String>, kinds: [String: String]) {
+        var targeted: [String: String] = [:]
+        for b in balancers {
+            guard let t = stations.firstIndex(where: { $0.name == b.target }) else {
+                reader.fail(b.targetNode, b.path + ".targets", "expected the name of a server_pool component, found '\(b.target)'",
+                            suggestion: nearest(b.target, in: stations.map(\.name).filter { kinds[$0] == "server_pool" }))
+                continue
+            }
+            guard kinds[b.target] == "server_pool" else {
+                reader.fail(b.targetNode, b.path + ".targets", "a load balancer's target must be a server_pool; '\(b.target)' is a \(kinds[b.target] ?? "component")")
+                continue
+            }
+            if let other = targeted[b.target] {
+                reader.fail(b.targetNode, b.path + ".targets", "'\(b.target)' already has load balancer '\(other)' in front of it")
+                continue
+            }
+            targeted[b.target] = b.balancer
+            if explicitBalance.contains(b.target) {
+                reader.fail(b.targetNode, b.path + ".targets", "'\(b.target)' sets its own balance or weights, but its load balancer '\(b.balancer)' decides them: remove components.\(b.target).balance/weights")
+                continue
+            }
+            stations[t].balance = b.policy
+            if let w = b.weightsNode {
+                stations[t].weights = decodeWeights(w, b.path + ".weights", instances: stations[t].instances)
+            }
+        }
+    }
+
+    /// A request through a balancer goes next to its target.
+    mutating func checkBalancerPaths(_ classes: [RequestClass], stations: [StationSpec], balancers: [BalancerTarget],
+                                     at node: ScenarioNode, classesPath: String?) {
+        for (k, c) in classes.enumerated() {
+            for (h, s) in c.path.enumerated() {
+                guard let b = balancers.first(where: { $0.balancer == stations[s].name }) else { continue }
+                let next = h + 1 < c.path.count ? stations[c.path[h + 1]].name : nil
+                if next != b.target {
+                    let place = classesPath.map { "\($0).\(k).path" } ?? "components"
+                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found \(next.map { "'\($0)'" } ?? "the end of the path")")
+                }
+            }
+        }
+    }
+}
