@@ -13,6 +13,9 @@ public struct ModelSpec: Sendable {
     /// A replication stops as unstable when more requests than this are in flight at once, so an
     /// overloaded design is reported rather than eating memory.
     public var maxInFlight: Int
+    /// The latency a request must answer within to count as good (`latency_objective`): not
+    /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
+    public var latencyObjective: SimDuration?
 
     public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
                 window: RunWindow, maxInFlight: Int = 2_000_000) {

@@ -14,7 +14,7 @@ struct ScenarioDecoder {
     let baseDirectory: String
 
     static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components", "slos", "sweep", "extends"]
+                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "extends"]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
     static let plannedTopLevelKeys = ["events", "currency", "autoscale"]
@@ -82,7 +82,11 @@ struct ScenarioDecoder {
         // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
-        let model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
+        var model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
+        if let o = top["latency_objective"] {
+            guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }
+            model.latencyObjective = objective
+        }
         let slos = top["slos"].map { decodeSLOs($0, layout: MetricLayout(spec: model)) } ?? []
         if plan.untilDecided && slos.isEmpty {
             reader.fail(top["replications"]!, "replications", "'until: slo-decided' needs at least one SLO under 'slos:'")

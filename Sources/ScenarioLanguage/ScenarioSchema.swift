@@ -128,6 +128,7 @@ struct SchemaBuilder {
                 ("type", .string("array")),
                 ("items", ref("slo")),
             ]),
+            "latency_objective": described(ref("duration"), "The latency a request must succeed within to count as good: reported as latency.good_ratio (share of all requests that succeed within it), which does not reward failing fast."),
             "sweep": described(ref("sweep"), "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."),
             "extends": .object([
                 ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),

@@ -11,6 +11,9 @@ public enum MetricKind: Sendable, Equatable {
     case maximum(histogram: Int)
     /// Successful measured requests / measured requests that ended.
     case availability
+    /// Measured requests that succeeded within the latency objective / measured requests that
+    /// ended: a latency figure that does not reward failing fast.
+    case goodRatio
     /// Measured requests that ended with this cause / measured requests that ended.
     case errorRate(ErrorCause)
     /// Successful measured requests per second of the measurement window.
@@ -65,7 +68,7 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99: .seconds
-        case .availability, .errorRate, .utilization: .fraction
+        case .availability, .goodRatio, .errorRate, .utilization: .fraction
         case .throughput, .arrivalRate: .perSecond
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
@@ -77,7 +80,7 @@ extension MetricKind {
     public var higherIsBetter: Bool? {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99: false
-        case .availability, .throughput: true
+        case .availability, .goodRatio, .throughput: true
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
@@ -111,6 +114,8 @@ public struct MetricLayout: Sendable, Equatable {
     /// Number of stations; the slow-request breakdown is kept only when requests visit several.
     public private(set) var stationCount = 0
     public private(set) var tracksHops = false
+    /// The latency objective in ns, when the scenario sets one.
+    public private(set) var latencyObjective: Int64?
 
     /// The percentiles reported for every latency-like histogram, with their id suffixes.
     public static let quantiles: [(suffix: String, q: Double)] = [
@@ -137,6 +142,8 @@ public struct MetricLayout: Sendable, Equatable {
             for (i, s) in spec.stations.enumerated() { add("hop.\(s.name).self.beyond_p99", .beyondP99(station: i)) }
         }
         add("availability.request", .availability)
+        latencyObjective = spec.latencyObjective?.nanoseconds
+        if latencyObjective != nil { add("latency.good_ratio", .goodRatio) }
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
         add("throughput", .throughput)
         add("arrival_rate", .arrivalRate)

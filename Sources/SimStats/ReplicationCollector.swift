@@ -21,6 +21,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// Measured requests (arrived at or after warm-up) that ended, by outcome.
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
+    /// Measured requests that succeeded within the latency objective.
+    public private(set) var good: UInt64 = 0
     /// Attempts made for measured requests that ended.
     public private(set) var attempts: UInt64 = 0
     public private(set) var errors: [UInt64] = Array(repeating: 0, count: ErrorCause.allCases.count)
@@ -67,6 +69,7 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             successes &+= 1
             let latency = r.latency
             record(0, latency)
+            if let objective = layout.latencyObjective, latency.nanoseconds <= objective { good &+= 1 }
             if let tail, let hops = r.hopTimes {
                 let row = tail + LatencyHistogram.bucket(min(UInt64(max(latency.nanoseconds, 0)), LatencyHistogram.highest)) &* layout.stationCount
                 for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {

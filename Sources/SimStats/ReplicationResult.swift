@@ -51,6 +51,7 @@ public struct ReplicationResult: Sendable {
             case .quantile(let h, let q): quantiles[h][qs.firstIndex(of: q)!]
             case .maximum(let h): histograms[h].maximumSeconds
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
+            case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
             case .throughput: Double(c.successes) / (windowNs * 1e-9)
             case .arrivalRate: ended / (windowNs * 1e-9)

@@ -82,3 +82,17 @@ struct QueueingTheoryTests {
         expectConservation(run)
     }
 }
+
+@Suite("Good ratio")
+struct GoodRatioTests {
+    @Test("latency.good_ratio = P(success within the objective): M/M/1 gives 1 − e^{−(μ−λ)t}")
+    func mm1() throws {
+        let run = try Run("mm1.yaml", ["horizon=200s", "warmup=20s", "replications=20", "latency_objective=10ms"])
+        run.expectMatches("latency.good_ratio", 1 - exp(-1.0))
+        // Failing fast does not help it: with a tiny queue, rejected requests count as not good.
+        let rejecting = try Run("mm1.yaml", ["horizon=20s", "warmup=2s", "replications=4", "latency_objective=10ms",
+                                             "components.server.queue=2"])
+        for (good, ok) in zip(rejecting.values("latency.good_ratio"), rejecting.values("availability.request")) { #expect(good <= ok) }
+        #expect(try Run("mm1.yaml", ["horizon=5s", "warmup=1s", "replications=2"]).layout.index(of: "latency.good_ratio") == nil)
+    }
+}
