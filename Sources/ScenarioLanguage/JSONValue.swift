@@ -70,6 +70,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         return "\(x)"
     }
 
+    /// A double-quoted string with JSON's escapes. Controls (C0, DEL, C1), line and paragraph
+    /// separators and the BOM are written as \\uXXXX, so the same text is also a valid YAML
+    /// double-quoted scalar (`show` uses it) that no reader can misread.
     static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -80,7 +83,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
+                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0xFEFF {
                     let h = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
                 } else { out.unicodeScalars.append(u) }

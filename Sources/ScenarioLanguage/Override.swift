@@ -38,39 +38,52 @@ public struct Override: Sendable, Equatable {
     }
 }
 
+/// Why a value could not be set at a key path: the number of path segments that were
+/// reached before it failed, and what was wrong there.
+struct SettingError: Error {
+    var depth: Int
+    var message: String
+}
+
 extension ScenarioNode {
     /// Returns the tree with `override` applied: the value at its key path replaced, or added
     /// (with any missing mappings on the way) when absent. Sequence elements are addressed by index.
     public func applying(_ override: Override) throws(ScenarioError) -> ScenarioNode {
-        try replacing(at: override.path[...], with: override.node(), override: override)
+        let loc = SourceLocation(file: "<command line>", line: nil, column: nil, override: override.text)
+        do {
+            return try setting(override.path[...], to: override.node(), keyLocation: loc)
+        } catch let e as SettingError {
+            throw ScenarioError([Diagnostic(location: loc, keyPath: override.path[..<e.depth].joined(separator: "."), message: e.message)])
+        } catch let e as ScenarioError {
+            throw e
+        } catch {
+            throw ScenarioError([Diagnostic(location: loc, keyPath: override.text, message: "\(error)")])
+        }
     }
 
-    private func replacing(at path: ArraySlice<String>, with new: ScenarioNode, override: Override) throws(ScenarioError) -> ScenarioNode {
+    /// The tree with the value at `path` replaced, or added when absent (creating mappings on
+    /// the way, their keys located at `keyLocation`). Shared by `--set` overrides and sweep points.
+    func setting(_ path: ArraySlice<String>, to new: ScenarioNode, keyLocation: SourceLocation, depth: Int = 0) throws(SettingError) -> ScenarioNode {
         guard let head = path.first else { return new }
         let rest = path.dropFirst()
-        let loc = SourceLocation(file: "<command line>", line: nil, column: nil, override: override.text)
         switch self {
         case .mapping(var pairs, let l):
             if let i = pairs.firstIndex(where: { $0.key == head }) {
-                pairs[i].value = try pairs[i].value.replacing(at: rest, with: new, override: override)
+                pairs[i].value = try pairs[i].value.setting(rest, to: new, keyLocation: keyLocation, depth: depth + 1)
             } else {
-                pairs.append((head, loc, try ScenarioNode.null(loc).replacing(at: rest, with: new, override: override)))
+                pairs.append((head, keyLocation, try ScenarioNode.null(keyLocation).setting(rest, to: new, keyLocation: keyLocation, depth: depth + 1)))
             }
             return .mapping(pairs, l)
         case .null(let l):
-            return .mapping([(head, loc, try ScenarioNode.null(loc).replacing(at: rest, with: new, override: override))], l)
+            return .mapping([(head, keyLocation, try ScenarioNode.null(keyLocation).setting(rest, to: new, keyLocation: keyLocation, depth: depth + 1))], l)
         case .sequence(var items, let l):
             guard let i = Int(head), items.indices.contains(i) else {
-                let done = override.path.count - path.count
-                throw ScenarioError([Diagnostic(location: loc, keyPath: override.path[..<(done + 1)].joined(separator: "."),
-                                                message: "expected an index below \(items.count) into the list, found '\(head)'")])
+                throw SettingError(depth: depth + 1, message: "expected an index below \(items.count) into the list, found '\(head)'")
             }
-            items[i] = try items[i].replacing(at: rest, with: new, override: override)
+            items[i] = try items[i].setting(rest, to: new, keyLocation: keyLocation, depth: depth + 1)
             return .sequence(items, l)
         case .scalar:
-            let done = override.path.count - path.count
-            throw ScenarioError([Diagnostic(location: loc, keyPath: override.path[..<done].joined(separator: "."),
-                                            message: "cannot set '\(head)' inside \(kindDescription): it is not a mapping")])
+            throw SettingError(depth: depth, message: "cannot set '\(head)' inside \(kindDescription): it is not a mapping")
         }
     }
 }

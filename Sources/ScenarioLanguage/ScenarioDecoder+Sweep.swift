@@ -54,11 +54,12 @@ extension ScenarioDecoder {
             var values: [SweepValue] = []
             for (a, axis) in axes.enumerated() {
                 let value = axis.values[index[a]]
-                guard let t = tree.setting(axis.path[...], to: value) else {
-                    reader.fail(value, "sweep." + axis.joined, "cannot set \(axis.joined): a part of it is not a mapping")
+                do {
+                    tree = try tree.setting(axis.path[...], to: value, keyLocation: value.location)
+                } catch {
+                    reader.fail(value, "sweep." + axis.joined, "cannot set \(axis.joined): \(error.message)")
                     return nil
                 }
-                tree = t
                 values.append(SweepValue(path: axis.joined, text: value.flowText))
             }
             var pointDecoder = ScenarioDecoder(file: file, baseDirectory: baseDirectory)
@@ -82,31 +83,6 @@ extension ScenarioDecoder {
 }
 
 extension ScenarioNode {
-    /// The tree with the value at `path` replaced (or added, creating mappings on the way);
-    /// nil when the path runs into a scalar or a list.
-    func setting(_ path: ArraySlice<String>, to value: ScenarioNode) -> ScenarioNode? {
-        guard let head = path.first else { return value }
-        switch self {
-        case .mapping(var pairs, let l):
-            if let i = pairs.firstIndex(where: { $0.key == head }) {
-                guard let v = pairs[i].value.setting(path.dropFirst(), to: value) else { return nil }
-                pairs[i].value = v
-            } else {
-                guard let v = ScenarioNode.null(value.location).setting(path.dropFirst(), to: value) else { return nil }
-                pairs.append((head, value.location, v))
-            }
-            return .mapping(pairs, l)
-        case .null(let l):
-            return ScenarioNode.mapping([], l).setting(path, to: value)
-        case .sequence(var items, let l):
-            guard let i = Int(head), items.indices.contains(i), let v = items[i].setting(path.dropFirst(), to: value) else { return nil }
-            items[i] = v
-            return .sequence(items, l)
-        case .scalar:
-            return nil
-        }
-    }
-
     /// Removes a top-level key.
     func removing(key: String) -> ScenarioNode {
         guard case .mapping(let pairs, let l) = self else { return self }

@@ -151,6 +151,16 @@ struct SchemaBuilder {
         ] + (partial ? [] : [("minProperties", .number(1))]))
     }
 
+    /// Relative instance weights for weighted round robin (a pool's own, or its balancer's).
+    func weightsSchema(_ text: String) -> JSONValue {
+        .object([
+            ("description", .string(text)),
+            ("type", .string("array")),
+            ("minItems", .number(1)),
+            ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
+        ])
+    }
+
     func byKind(balancer: JSONValue, pool: JSONValue) -> JSONValue {
         .object([
             ("if", .object([("properties", .object([("kind", .object([("const", .string("load_balancer"))]))])),
@@ -169,11 +179,7 @@ struct SchemaBuilder {
                 ("default", .string(BalancePolicy.roundRobin.rawValue)),
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
-            "weights": .object([
-                ("description", .string("For policy: weighted_round_robin: one positive number per instance of the target.")),
-                ("type", .string("array")), ("minItems", .number(1)),
-                ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
-            ]),
+            "weights": weightsSchema("For policy: weighted_round_robin: one positive number per instance of the target."),
             "latency": described(ref(partial ? "partial-distribution" : "distribution"), "The balancer's own time per request (default none)."),
             "instances": described(count(minimum: 1, maximum: 1_000), "Balancer instances, requests spread over them in turn (default 1).", default: .number(1)),
             "capacity": .object([
@@ -208,12 +214,7 @@ struct SchemaBuilder {
                 ("default", .string(BalancePolicy.roundRobin.rawValue)),
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
-            "weights": .object([
-                ("description", .string("Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1].")),
-                ("type", .string("array")),
-                ("minItems", .number(1)),
-                ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
-            ]),
+            "weights": weightsSchema("Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1]."),
             "discipline": .object([
                 ("description", .string("Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted.")),
                 ("default", .string("fifo")),
