@@ -3,21 +3,6 @@ import SimRandom
 
 /// How requests arrive, queue, get served and leave.
 extension Simulation {
-    /// Schedules the next arrival of source `s` if it falls before the horizon.
-    mutating func scheduleArrival(from s: Int32) {
-        sources[Int(s)].count &+= 1
-        let source = sources[Int(s)]
-        let at: SimTime
-        switch source.process {
-        case .poisson(let rate):
-            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / rate).sample(source.stream))
-        case .constant(let rate):
-            // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
-            at = SimTime(nanoseconds: Int64((Double(source.count) / rate * 1e9).rounded()))
-        }
-        if at < spec.window.horizon { kernel.schedule(.arrival(source: s), at: at) }
-    }
-
     mutating func arrive<Sink: RecordSink & ~Copyable>(from s: Int32, into sink: inout Sink) {
         let serial = nextSerial
         nextSerial &+= 1
