@@ -46,17 +46,31 @@ extension ModelSpec {
         // 0 when every one is constant (a mix is taken as Poisson).
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
         let arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
+        // Per class and call-tree node: mean visits per request, and the mean time a visit
+        // holds its worker — its own service, plus in synchronous mode the calls it makes (a
+        // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
+        // whose mean exceeds the largest branch mean).
+        let trees = classes.map { c -> (visits: [Double], hold: [Double]) in
+            var hold = c.calls.map { stations[$0.station].service.mean }
+            if c.mode == .synchronous {
+                for n in c.calls.indices.reversed() {
+                    for step in c.calls[n].steps {
+                        let branch = { (m: Int) in c.calls[m].probability * c.calls[m].meanCalls * hold[m] }
+                        switch step {
+                        case .call(let m): hold[n] += branch(m)
+                        case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
+                        }
+                    }
+                }
+            }
+            return (c.meanVisits, hold)
+        }
         return stations.enumerated().map { (s, st) in
-            // Visits per second, and the mean time a visit holds a worker: its own service, plus
-            // in a synchronous chain the service of every station it calls downstream (a lower
-            // bound: the waits down there add to it).
             var rate = 0.0, holding = 0.0
             for (k, c) in classes.enumerated() {
-                for (h, station) in c.path.enumerated() where station == s {
-                    rate += rates[k]
-                    var hold = st.service.mean
-                    if c.mode == .synchronous { for d in c.path[(h + 1)...] { hold += stations[d].service.mean } }
-                    holding += rates[k] * hold
+                for (n, node) in c.calls.enumerated() where node.station == s {
+                    rate += rates[k] * trees[k].visits[n]
+                    holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
                 }
             }
             let meanService = rate > 0 ? holding / rate : st.service.mean

@@ -25,7 +25,7 @@ public struct ModelSpec: Sendable {
 
     /// True when some class makes synchronous calls (a path of two or more stations): its
     /// stations then have an inclusive time distinct from their own.
-    public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.path.count > 1 } }
+    public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.calls.count > 1 } }
 
     /// Mean arrivals per second of each class: its own process's rate, or its weighted share
     /// of the workload's.
@@ -38,8 +38,9 @@ public struct ModelSpec: Sendable {
     /// requests is worth keeping.
     public var tracksHops: Bool { stations.count > 1 }
 
-    /// Hops a synchronous request may hold at once, besides the current one.
-    var callDepth: Int { classes.filter { $0.mode == .synchronous }.map { $0.path.count - 1 }.max() ?? 0 }
+    /// Stations one strand of a synchronous request may hold at once besides the one it is at:
+    /// the depth of the deepest call tree (a chain of n stations: n − 1).
+    var callDepth: Int { classes.filter { $0.mode == .synchronous }.map(\.treeDepth).max() ?? 0 }
 }
 
 /// The time frame of one replication.
@@ -101,35 +102,5 @@ public struct StationSpec: Sendable, Equatable {
             return Double(top) / Double(w.reduce(0, +))
         }
         return 1 / Double(instances)
-    }
-}
-
-/// How a request moves along its path.
-public enum CallMode: String, Sendable, Equatable, CaseIterable {
-    /// A chain of synchronous calls: each station, after its own service, calls the next one and
-    /// keeps its worker until that call returns (a web worker is busy while its database query
-    /// runs — which is how a slow database exhausts the web tier). The default.
-    case synchronous
-    /// Each station releases its worker before the request moves on (a Jackson tandem).
-    case pipeline
-}
-
-/// A kind of request: a share of the arrivals and the stations it visits, in order.
-public struct RequestClass: Sendable, Equatable {
-    public var name: String
-    /// Relative share of arrivals (weights need not sum to 1).
-    public var weight: Double
-    /// Indices into `ModelSpec.stations`, in visiting order. Never empty.
-    public var path: [Int]
-    public var mode: CallMode
-    /// Timeouts, deadline and retries of the class's client; nil = one attempt, no timeout.
-    public var client: ClientPolicy?
-    /// The class's own arrival process; nil = a weighted share of the workload's.
-    public var arrivals: ArrivalProcess?
-
-    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
-                arrivals: ArrivalProcess? = nil) {
-        self.name = name; self.weight = weight; self.path = path; self.mode = mode; self.client = client
-        self.arrivals = arrivals
     }
 }

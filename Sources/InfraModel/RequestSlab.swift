@@ -1,7 +1,12 @@
 import SimKernel
 
-/// A request in flight. Lives in `RequestSlab` and is addressed by its index there.
-/// A trivial (bitwise-copyable) struct: the slab moves it with memcpy when it grows.
+/// A request in flight — or one strand of it. Lives in `RequestSlab` and is addressed by its
+/// index there. A trivial (bitwise-copyable) struct: the slab moves it with memcpy when it grows.
+///
+/// A request is one strand of control walking its class's call tree: at one station at a time,
+/// with a stack of call frames for the stations it holds above. A parallel fan-out gives each
+/// branch a strand of its own (a child: `parent` ≥ 0) while the caller's strand waits for
+/// `pending` children. Only a root strand (`parent` < 0) is a request of the statistics.
 struct Request: SlabElement {
     /// Arrival at the system.
     var arrival: SimTime
@@ -13,7 +18,7 @@ struct Request: SlabElement {
     /// draws, so its demands do not depend on the design (common random numbers).
     var serial: UInt64
     var classIndex: Int32
-    /// Position in the class's path.
+    /// The call-tree node the strand is at (for a chain: the position in the path).
     var hop: Int32
     /// Instance (global index over all stations) currently holding the request.
     var instance: Int32
@@ -27,6 +32,24 @@ struct Request: SlabElement {
     var attempt: Int32 = 0
     /// The client gave up on this attempt; it still holds whatever server it is at.
     var orphaned = false
+    /// Repetition of the current visit (0 = the first call of a repeated call).
+    var rep: Int32 = 0
+    /// Identity of the current visit among the request's visits to the same node (see
+    /// `Simulation.visitKey`); 0 for every first visit below first visits, so a chain's draws
+    /// are seated as they always were.
+    var key: UInt32 = 0
+    /// Call frames held (stations above the current one, in this strand).
+    var depth: Int32 = 0
+    /// For a child strand: the strand that fanned out to it, that strand's stamp when it did
+    /// (a changed stamp means the parent has ended: this strand is detached), and the visit key
+    /// of the caller (for the key of a repeated branch). −1 for a root.
+    var parent: Int32 = -1
+    var parentStamp: UInt32 = 0
+    var baseKey: UInt32 = 0
+    /// The root strand of the request (itself for a root): where hop times are added up.
+    var root: Int32 = -1
+    /// Child strands this strand waits for (a parallel step in progress).
+    var pending: Int32 = 0
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
@@ -42,6 +65,12 @@ struct CallFrame {
     var hopArrival: SimTime
     var serviceStart: SimTime
     var serviceEnd: SimTime
+    /// The caller's own visit: its node, repetition and visit key.
+    var node: Int32 = 0
+    var rep: Int32 = 0
+    var key: UInt32 = 0
+    /// The step of the caller's node in progress.
+    var step: Int32 = 0
 }
 
 /// Requests in flight, in a `Slab` addressed by index, with side buffers per slot that grow

@@ -40,6 +40,7 @@ extension Simulation {
         clients[k].attempts += 1
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)
+        if synchronous[Int(c)] { beginTree(r) }
         clients[k].current = r
         startTimer(timeoutQueue[Int(c)], index: r, stamp: nextStamp)
         enterStation(r, into: &sink)

@@ -28,6 +28,7 @@ extension Simulation {
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
+        if synchronous[Int(cls)] { beginTree(r) }
         enterStation(r, into: &sink)
     }
 
@@ -39,7 +40,8 @@ extension Simulation {
     }
 
     /// Random streams are seated per request and hop: the entity is the request serial with the
-    /// hop position in bits 40–47, so each (request, hop) has its own draws.
+    /// call-tree node (the hop position of a chain) in bits 40–47, so each (request, node) has
+    /// its own draws.
     @inline(__always)
     func entity(of r: Int32) -> UInt64 {
         let q = requests[r]
@@ -47,12 +49,24 @@ extension Simulation {
     }
 
     /// Seats `stream` for request r's draws at its current hop: entity as above, and a block
-    /// range of its own per attempt, so a retry draws a fresh demand and routing rather than
-    /// repeating the attempt that failed.
+    /// range of its own per attempt (bits 16–31) and visit key (bits 32–47, repeated visits of a
+    /// call tree), so a retry draws a fresh demand and routing rather than repeating the
+    /// attempt that failed.
     @inline(__always)
     func seatDraws(_ stream: RandomStream, for r: Int32) {
-        let attempt = UInt64(UInt32(bitPattern: requests[r].attempt))
-        stream.seat(replication: replication, entity: entity(of: r), block: attempt << 16)
+        let q = requests[r]
+        let attempt = UInt64(UInt32(bitPattern: q.attempt) & 0xFFFF)
+        stream.seat(replication: replication, entity: entity(of: r), block: UInt64(q.key) << 32 | attempt << 16)
+    }
+
+    /// A new root request of a call-tree class: its own root, hop times from zero.
+    @inline(__always)
+    mutating func beginTree(_ r: Int32) {
+        requests[r].root = r
+        if requests.pathLength > 0 {
+            let times = requests.hopTimes(r)
+            for h in 0..<requests.pathLength { times[h] = 0 }
+        }
     }
 
     mutating func enterStation<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
@@ -93,24 +107,16 @@ extension Simulation {
         return SimDuration(seconds: stations[s].service.sample(stream))
     }
 
-    /// The request's own service at its current station is over. In pipeline mode, or at the
-    /// last station of its path, it releases the worker and moves on (or completes). In a
-    /// synchronous chain it keeps the worker, leaves a call frame, and calls the next station.
+    /// The request's own service at its current station is over. A call-tree request calls
+    /// onward or returns (`Simulation+Calls`). Otherwise it releases the worker and moves on
+    /// along its pipeline, or completes.
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
         let c = Int(q.classIndex)
+        if synchronous[c] { endVisitService(r, into: &sink); return }
         let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
-        if synchronous[c] && !last {
-            let s = Int(instances[Int(q.instance)].station)
-            if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
-            requests.frame(r, q.hop).pointee = CallFrame(instance: q.instance, hopArrival: q.hopArrival,
-                                                         serviceStart: q.serviceStart, serviceEnd: now)
-            requests[r].hop += 1
-            enterStation(r, into: &sink)
-            return
-        }
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
         sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
@@ -118,7 +124,6 @@ extension Simulation {
                                 inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup))
         release(q.instance, station: s, into: &sink)
         if last {
-            if synchronous[c] { unwind(r, into: &sink) }
             finish(r, .success, into: &sink)
         } else {
             requests[r].hop += 1
@@ -137,9 +142,9 @@ extension Simulation {
         while !instances[Int(i)].waiting.isEmpty {
             let next = instances[Int(i)].waiting.next(stations[s].discipline)
             stations[s].queueLevel -= 1
-            if stations[s].dropExpired && requests[next].orphaned {
+            if stations[s].dropExpired && abandoned(next) {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
-                counters.droppedAttempts &+= 1
+                if requests[next].parent < 0 { counters.droppedAttempts &+= 1 }
                 fail(next, .timeout, into: &sink)
                 continue
             }
@@ -148,13 +153,14 @@ extension Simulation {
         }
     }
 
-    /// Returns through a synchronous chain: every station the request still holds (its call
-    /// frames, innermost first) reports its hop and releases its worker.
+    /// Gives up a strand of a call tree: every station it still holds (its call frames,
+    /// innermost first) reports its hop and releases its worker.
     mutating func unwind<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
         let measured = q.arrival >= spec.window.warmup
-        var h = q.hop
+        var h = q.depth
+        requests[r].depth = 0
         while h > 0 {
             h -= 1
             let f = requests.frame(r, h).pointee
@@ -166,9 +172,10 @@ extension Simulation {
         }
     }
 
-    /// Ends a request with an error at its current hop, first releasing what it holds upstream.
+    /// Ends a request with an error at its current hop, first releasing what it holds upstream
+    /// (for a strand of a call tree: what the whole request holds).
     mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
-        if synchronous[Int(requests[r].classIndex)] { unwind(r, into: &sink) }
+        if synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
         finish(r, .error(cause), into: &sink)
     }
 

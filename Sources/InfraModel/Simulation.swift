@@ -66,9 +66,14 @@ public struct Simulation: ~Copyable {
     /// at 1 (for choosing a class per shared arrival), and those classes' indices.
     let classCumulative: [Double]
     let sharedClasses: [Int32]
-    /// Arrival processes: the workload's shared one (if any) first, then each class's own.
-    /// Per class: true for a synchronous call chain.
+    /// Per class: true for synchronous calls through more than one station (a call tree run by
+    /// `Simulation+Calls`); false for one station or a pipeline.
     let synchronous: [Bool]
+    /// The classes' call trees, flattened; draws deciding optional and repeated calls.
+    let calls: CallTable
+    let callStream: RandomStream
+    /// Branch strands of the fan-out being started (kept to reuse its storage).
+    var branchScratch: ContiguousArray<Int32> = []
 
     /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
     let streams: StreamStore
@@ -102,7 +107,9 @@ public struct Simulation: ~Copyable {
         self.spec = spec
         self.streams = streams
         requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
-        synchronous = spec.classes.map { $0.mode == .synchronous && $0.path.count > 1 }
+        synchronous = spec.classes.map { $0.mode == .synchronous && $0.calls.count > 1 }
+        calls = CallTable(spec.classes)
+        callStream = streams.stream(path: "workload", purpose: .routing)
         self.replication = UInt32(truncatingIfNeeded: replication)
         stationCount = spec.stations.count
         instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
@@ -172,6 +179,7 @@ public struct Simulation: ~Copyable {
         paths.deallocate()
         pathStart.deallocate()
         requests.deallocate()
+        calls.deallocate()
         clients.deallocate()
         sources.deinitialize(count: sourceCount)
         sources.deallocate()
@@ -213,7 +221,7 @@ public struct Simulation: ~Copyable {
             for k in 0..<clients.used where clients.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
             }
-            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 {
+            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 && requests.slots[i].parent < 0 {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }

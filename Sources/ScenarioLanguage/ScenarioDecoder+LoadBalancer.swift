@@ -73,16 +73,24 @@ extension ScenarioDecoder {
         }
     }
 
-    /// A request through a balancer goes next to its target.
+    /// A request through a balancer goes next to its target, once, for sure: a balancer
+    /// forwards; it makes no other calls.
     mutating func checkBalancerPaths(_ classes: [RequestClass], stations: [StationSpec], balancers: [BalancerTarget],
                                      at node: ScenarioNode, classesPath: String?) {
         for (k, c) in classes.enumerated() {
-            for (h, s) in c.path.enumerated() {
-                guard let b = balancers.first(where: { $0.balancer == stations[s].name }) else { continue }
-                let next = h + 1 < c.path.count ? stations[c.path[h + 1]].name : nil
+            for n in c.calls {
+                guard let b = balancers.first(where: { $0.balancer == stations[n.station].name }) else { continue }
+                let place = classesPath.map { "\($0).\(k).path" } ?? "components"
+                guard n.steps.count == 1, case .call(let m) = n.steps[0] else {
+                    let found = n.steps.isEmpty ? "the end of the path" : "\(n.children.count) calls"
+                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found \(found)")
+                    continue
+                }
+                let next = stations[c.calls[m].station].name
                 if next != b.target {
-                    let place = classesPath.map { "\($0).\(k).path" } ?? "components"
-                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found \(next.map { "'\($0)'" } ?? "the end of the path")")
+                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found '\(next)'")
+                } else if c.calls[m].probability != 1 || c.calls[m].meanCalls != 1 {
+                    reader.fail(node, place, "load balancer '\(b.balancer)' forwards every request to '\(b.target)' once: remove its probability/repeat")
                 }
             }
         }

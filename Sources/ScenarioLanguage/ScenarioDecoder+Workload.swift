@@ -31,7 +31,7 @@ extension ScenarioDecoder {
                 if let name { names.append(name) }
                 let weight = cf["weight"].map { reader.number($0, cf.path("weight"), exclusiveMinimum: 0) } ?? 1
                 let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
-                let indices = cf["path"].flatMap { decodePath($0, cf.path("path"), stations: stations) }
+                let calls = cf["path"].flatMap { decodeCallPath($0, cf.path("path"), stations: stations) }
                 let client = cf["client"].map { decodeClient($0, cf.path("client")) } ?? defaultClient
                 let own = cf["arrivals"].map { decodeArrivals($0, cf.path("arrivals")) }
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
@@ -40,8 +40,12 @@ extension ScenarioDecoder {
                 if cf["arrivals"] != nil && cf["weight"] != nil {
                     reader.fail(cf["weight"]!, cf.path("weight"), "a class with its own arrivals takes no share of the workload's: remove 'weight'")
                 }
-                if let name, let weight, let indices, let mode, let client, own != .some(nil) {
-                    classes.append(RequestClass(name: name, weight: weight, path: indices, mode: mode, client: client, arrivals: own ?? nil))
+                if let calls, mode == .pipeline, !RequestClass(name: "", calls: calls).isChain {
+                    reader.fail(cf["path"]!, cf.path("path"), "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls")
+                    continue
+                }
+                if let name, let weight, let calls, let mode, let client, own != .some(nil) {
+                    classes.append(RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil))
                 }
             }
         } else if f["arrivals"] == nil {
@@ -57,19 +61,5 @@ extension ScenarioDecoder {
     /// `synchronous` (the default) or `pipeline`; nil after reporting a misspelling.
     mutating func decodeMode(_ node: ScenarioNode, _ path: String) -> CallMode? {
         reader.choice(node, path, CallMode.self)
-    }
-
-    mutating func decodePath(_ node: ScenarioNode, _ path: String, stations: [StationSpec]) -> [Int]? {
-        guard let items = reader.list(node, path) else { return nil }
-        if items.isEmpty { reader.fail(node, path, "expected at least one component in the path"); return nil }
-        var indices: [Int] = []
-        for (i, item) in items.enumerated() {
-            guard let name = reader.string(item, path + ".\(i)") else { continue }
-            if let s = stations.firstIndex(where: { $0.name == name }) { indices.append(s) } else {
-                reader.fail(item, path + ".\(i)", "expected the name of a component, found '\(name)'",
-                            suggestion: nearest(name, in: stations.map(\.name)))
-            }
-        }
-        return indices.count == items.count ? indices : nil
     }
 }

@@ -68,6 +68,8 @@ struct SchemaBuilder {
             ("arrivals", arrivals(partial: false)),
             ("partial-arrivals", arrivals(partial: true)),
             ("class", requestClass()),
+            ("call", call()),
+            ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
             ("partial-replication-plan", replicationPlan(partial: true)),
             ("slo", slo()),
@@ -267,15 +269,56 @@ struct SchemaBuilder {
                 ("type", .string("number")), ("exclusiveMinimum", .number(0)), ("default", .number(1)),
             ]),
             "path": .object([
-                ("description", .string("The components the request visits, in order.")),
+                ("description", .string("The components the request visits, in order: each calls the next (synchronous mode) after its own 'calls'. An element is a component name or {to, calls, probability, repeat}.")),
                 ("type", .string("array")), ("minItems", .number(1)),
-                ("items", .object([("type", .string("string"))])),
+                ("items", ref("call")),
             ]),
             "mode": modeSchema("How the request moves along its path: pipeline (each component releases its worker before the next) or synchronous (a chain of calls)."),
             "client": described(ref("client"), "This class's client behaviour (replaces the workload's 'client')."),
             "arrivals": described(ref("arrivals"), "The class's own arrival process (instead of a weighted share of workload.arrivals; then no 'weight')."),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
+    }
+
+    /// A visit of a call tree: a component name, or {to, calls, probability, repeat}.
+    mutating func call() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "to": described(ref("name"), "The component called."),
+            "calls": .object([
+                ("description", .string("What this component calls after its own service, in order, holding its worker until they return.")),
+                ("type", .string("array")), ("minItems", .number(1)), ("items", ref("call-step")),
+            ]),
+            "probability": .object([
+                ("description", .string("Chance that the caller makes this call (0.3 or 30%; default 1).")),
+                ("type", .array([.string("number"), .string("string")])),
+            ]),
+            "repeat": .object([
+                ("description", .string("The call is repeated a geometric number of times: {mean: m} calls on average (m ≥ 1), or {again: q}, the chance of another call after each.")),
+                ("type", .string("object")), ("additionalProperties", .bool(false)), ("minProperties", .number(1)),
+                ("properties", .object([
+                    ("mean", .object([("type", .string("number")), ("minimum", .number(1))])),
+                    ("again", .object([("type", .array([.string("number"), .string("string")]))])),
+                ])),
+            ]),
+        ]
+        return .object([("anyOf", .array([
+            .object([("type", .string("string"))]),
+            object(ScenarioDecoder.callKeys, table, at: "workload.classes.*.path.*", required: ["to"]),
+        ]))])
+    }
+
+    /// A step of a component's calls: one call, or {parallel: [calls…]} (all at once).
+    func callStep() -> JSONValue {
+        .object([("anyOf", .array([
+            ref("call"),
+            .object([
+                ("type", .string("object")), ("additionalProperties", .bool(false)), ("required", .array([.string("parallel")])),
+                ("properties", .object([("parallel", .object([
+                    ("description", .string("Calls made at once; the next step starts when all have returned.")),
+                    ("type", .string("array")), ("minItems", .number(2)), ("items", ref("call")),
+                ]))])),
+            ]),
+        ]))])
     }
 
     func modeSchema(_ text: String) -> JSONValue {

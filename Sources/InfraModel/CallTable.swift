@@ -1,0 +1,70 @@
+/// The classes' call trees, flattened into buffers the hot path reads without reference
+/// counting: class c's node n is entry `start[c] + n`; node entries list their steps, steps
+/// list their target nodes (class-local indices).
+///
+/// Built once per replication; its owner (`Simulation`) calls `deallocate()` exactly once.
+struct CallTable {
+    struct Node {
+        var station: Int32
+        /// Chance the caller makes the call to this node, and the chance a call is repeated.
+        var probability: Double
+        var again: Double
+        var firstStep: Int32
+        var stepCount: Int32
+    }
+
+    struct Step {
+        var firstTarget: Int32
+        var targetCount: Int32
+        /// A fan-out: every target is called at once (a single call when false).
+        var parallel: Bool
+    }
+
+    let start: UnsafeMutablePointer<Int32>
+    let nodes: UnsafeMutablePointer<Node>
+    let steps: UnsafeMutablePointer<Step>
+    let targets: UnsafeMutablePointer<Int32>
+
+    init(_ classes: [RequestClass]) {
+        var nodes: [Node] = [], steps: [Step] = [], targets: [Int32] = [], start: [Int32] = [0]
+        for c in classes {
+            for n in c.calls {
+                nodes.append(Node(station: Int32(n.station), probability: n.probability, again: n.again,
+                                  firstStep: Int32(steps.count), stepCount: Int32(n.steps.count)))
+                for step in n.steps {
+                    switch step {
+                    case .call(let m):
+                        steps.append(Step(firstTarget: Int32(targets.count), targetCount: 1, parallel: false))
+                        targets.append(Int32(m))
+                    case .parallel(let ms):
+                        steps.append(Step(firstTarget: Int32(targets.count), targetCount: Int32(ms.count), parallel: true))
+                        targets.append(contentsOf: ms.map { Int32($0) })
+                    }
+                }
+            }
+            start.append(Int32(nodes.count))
+        }
+        self.start = Self.buffer(start)
+        self.nodes = Self.buffer(nodes)
+        self.steps = Self.buffer(steps)
+        self.targets = Self.buffer(targets)
+    }
+
+    private static func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
+        p.initialize(from: values, count: values.count)
+        return p
+    }
+
+    /// Class c's node n.
+    @inline(__always)
+    func node(_ c: Int32, _ n: Int32) -> UnsafeMutablePointer<Node> { nodes + Int(start[Int(c)] &+ n) }
+
+    /// Number of nodes of class c.
+    @inline(__always)
+    func nodeCount(_ c: Int32) -> Int32 { start[Int(c) + 1] &- start[Int(c)] }
+
+    func deallocate() {
+        start.deallocate(); nodes.deallocate(); steps.deallocate(); targets.deallocate()
+    }
+}
