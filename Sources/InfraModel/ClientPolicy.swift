@@ -1,4 +1,5 @@
 import SimKernel
+import SimRandom
 
 /// How the client of a request class behaves: per-attempt timeout, overall deadline, retries.
 /// A class without one sends each request once and waits for it as long as it takes.
@@ -6,13 +7,18 @@ public struct ClientPolicy: Sendable, Equatable {
     /// The client gives up on an attempt after this long (the attempt keeps whatever server
     /// holds it: wasted work); nil = waits forever.
     public var timeout: SimDuration?
+    /// A per-attempt timeout drawn afresh for every attempt (the patience of the person or
+    /// program waiting: exponential patience makes a pool with `drop_expired` an Erlang-A
+    /// queue); excludes `timeout`. Seconds.
+    public var patience: Distribution?
     /// The request fails with `deadline_exceeded` this long after it first arrived, whatever
     /// attempt is running; nil = no deadline.
     public var deadline: SimDuration?
     public var retries: RetryPolicy?
 
-    public init(timeout: SimDuration? = nil, deadline: SimDuration? = nil, retries: RetryPolicy? = nil) {
-        self.timeout = timeout; self.deadline = deadline; self.retries = retries
+    public init(timeout: SimDuration? = nil, patience: Distribution? = nil, deadline: SimDuration? = nil, retries: RetryPolicy? = nil) {
+        precondition(timeout == nil || patience == nil, "a client has a fixed timeout or a random patience, not both")
+        self.timeout = timeout; self.patience = patience; self.deadline = deadline; self.retries = retries
     }
 }
 

@@ -43,6 +43,11 @@ extension Simulation {
         if synchronous[Int(c)] { beginTree(r) }
         clients[k].current = r
         startTimer(timeoutQueue[Int(c)], index: r, stamp: nextStamp)
+        if let patience = spec.classes[Int(c)].client?.patience {
+            // The attempt's own patience: seated at its client's serial, one block per attempt.
+            patienceStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
+            kernel.schedule(.patience(request: r, stamp: nextStamp), after: SimDuration(seconds: patience.sample(patienceStream)))
+        }
         enterStation(r, into: &sink)
     }
 
@@ -104,15 +109,20 @@ extension Simulation {
                 if r >= 0 { requests[r].orphaned = true; clients[k].current = -1 }
                 endClient(k, .error(.deadlineExceeded), into: &sink)
             } else {
-                let r = e.index
-                guard requests[r].live, requests[r].stamp == e.stamp, !requests[r].orphaned else { continue }
-                let k = requests[r].client
-                requests[r].orphaned = true
-                clients[k].current = -1
-                retryOrFail(k, .timeout, into: &sink)
+                attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
             }
         }
         if let t = timers[Int(q)].rearm() { kernel.schedule(.timer(queue: q), at: SimTime(nanoseconds: t)) }
+    }
+
+    /// The client of attempt r gives up on it (if r is still that attempt and still waited
+    /// for): the attempt is orphaned — it keeps whatever it holds — and the client retries or fails.
+    mutating func attemptTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
+        guard requests[r].live, requests[r].stamp == stamp, !requests[r].orphaned, requests[r].parent < 0 else { return }
+        let k = requests[r].client
+        requests[r].orphaned = true
+        clients[k].current = -1
+        retryOrFail(k, .timeout, into: &sink)
     }
 
     /// Ends client k's request exactly once: counts it, reports it, frees its slot.

@@ -15,6 +15,10 @@ enum ModelEvent {
     case timer(queue: Int32)
     /// This client's backoff is over: it starts its next attempt (if it is still the same client).
     case retry(client: Int32, stamp: UInt32)
+    /// The random patience of the attempt at this slab index ran out (if it is still the same
+    /// attempt and still waited for). Random durations do not expire in start order, so these
+    /// timers live in the kernel's heap, one per attempt, cancelled lazily by the stamp.
+    case patience(request: Int32, stamp: UInt32)
 }
 
 /// How a replication ended.
@@ -90,6 +94,8 @@ public struct Simulation: ~Copyable {
     var nextStamp: UInt32 = 0
     /// Draws of backoff jitter, seated per client and retry.
     let retryStream: RandomStream
+    /// Draws of random patience, seated per client and attempt.
+    let patienceStream: RandomStream
     /// Some class has a client policy (keeps the per-arrival check off the common path).
     let hasClients: Bool
     let classStream: RandomStream
@@ -152,6 +158,7 @@ public struct Simulation: ~Copyable {
         self.sources.initialize(from: Array(sources), count: sources.count)
         self.classStream = streams.stream(path: "workload", purpose: .classes)
         self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
+        self.patienceStream = streams.stream(path: "workload.client.patience", purpose: .workload)
         self.hasClients = spec.classes.contains { $0.client != nil }
         for c in spec.classes {
             var t: Int32 = -1, d: Int32 = -1
@@ -212,6 +219,9 @@ public struct Simulation: ~Copyable {
             case .retry(let k, let stamp):
                 note(kind: 5, index: k)
                 if clients[k].live && clients[k].stamp == stamp { startAttempt(k, into: &sink) }
+            case .patience(let r, let stamp):
+                note(kind: 6, index: r)
+                attemptTimedOut(r, stamp: stamp, into: &sink)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }

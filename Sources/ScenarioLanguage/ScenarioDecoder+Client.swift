@@ -1,5 +1,6 @@
 import InfraModel
 import SimKernel
+import SimRandom
 
 extension ScenarioDecoder {
     static let clientKeys = ["timeout", "deadline", "retries"]
@@ -10,7 +11,17 @@ extension ScenarioDecoder {
     mutating func decodeClient(_ node: ScenarioNode, _ path: String) -> ClientPolicy?? {
         guard let f = reader.fields(node, path, allowed: Self.clientKeys) else { return nil }
         var ok = true
-        let timeout = f["timeout"].map { reader.duration($0, f.path("timeout"), positive: true) }
+        // `timeout: 2s`, or a distribution (`timeout: {exponential: {mean: 2s}}`): a patience
+        // drawn for every attempt.
+        var timeout: SimDuration?? = nil, patience: Distribution? = nil
+        if let t = f["timeout"] {
+            if case .mapping = t {
+                patience = decodeDistribution(t, f.path("timeout"))
+                if patience == nil { ok = false }
+            } else {
+                timeout = reader.duration(t, f.path("timeout"), positive: true)
+            }
+        }
         let deadline = f["deadline"].map { reader.duration($0, f.path("deadline"), positive: true) }
         if timeout == .some(nil) || deadline == .some(nil) { ok = false }
         var retries: RetryPolicy?
@@ -31,6 +42,6 @@ extension ScenarioDecoder {
         }
         if f.pairs.isEmpty { reader.fail(node, path, "expected at least one of \(Self.clientKeys.joined(separator: ", "))"); ok = false }
         guard ok else { return nil }
-        return .some(ClientPolicy(timeout: timeout ?? nil, deadline: deadline ?? nil, retries: retries))
+        return .some(ClientPolicy(timeout: timeout ?? nil, patience: patience, deadline: deadline ?? nil, retries: retries))
     }
 }

@@ -338,7 +338,10 @@ struct SchemaBuilder {
 
     mutating func client() -> JSONValue {
         let table: [String: JSONValue] = [
-            "timeout": described(ref("duration"), "The client gives up on an attempt after this long (the attempt still holds its server: wasted work). Default: none."),
+            "timeout": .object([
+                ("description", .string("The client gives up on an attempt after this long (the attempt still holds its server: wasted work), or after a patience drawn per attempt from a distribution ({exponential: {mean: 2s}}). Default: none.")),
+                ("anyOf", .array([ref("duration"), ref("distribution")])),
+            ]),
             "deadline": described(ref("duration"), "The request fails with deadline_exceeded this long after it first arrived. Default: none."),
             "retries": described(ref("retries"), "Retries after a timeout or an error."),
         ]
