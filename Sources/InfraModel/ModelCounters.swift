@@ -13,6 +13,9 @@ public struct ModelCounters: Sendable {
     public var busyIntegral: [Double]
     /// Per station: ∫ waiting requests dt, summed over instances.
     public var queueIntegral: [Double]
+    /// Per station: ∫ instances up dt, and failures so far.
+    public var upIntegral: [Double] = []
+    public var failures: [UInt64] = []
     /// ∫ requests in the system dt.
     public var inSystemIntegral: Double
     /// Requests that have arrived so far (all, warm-up included).

@@ -84,13 +84,20 @@ public struct StationSpec: Sendable, Equatable {
     /// A waiting attempt whose client has already given up is dropped when a worker would take
     /// it, instead of being served for nobody (`drop_expired: true`).
     public var dropExpired: Bool
+    /// How its instances fail and are repaired; nil = they never fail.
+    public var failures: FailureSpec?
+    /// How its balancer notices dead instances; nil = it never does (requests keep going to a
+    /// dead instance: refused at once after a crash, stuck after a hang).
+    public var healthCheck: HealthCheck?
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,
-                discipline: QueueDiscipline = .fifo, dropExpired: Bool = false) {
+                discipline: QueueDiscipline = .fifo, dropExpired: Bool = false,
+                failures: FailureSpec? = nil, healthCheck: HealthCheck? = nil) {
         self.name = name; self.instances = instances; self.workers = workers
         self.queueCapacity = queueCapacity; self.service = service; self.balance = balance
         self.weights = weights; self.discipline = discipline; self.dropExpired = dropExpired
+        self.failures = failures; self.healthCheck = healthCheck
     }
 
     /// The largest share of the station's requests one instance receives in the long run:

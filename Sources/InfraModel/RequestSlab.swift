@@ -50,6 +50,13 @@ struct Request: SlabElement {
     var root: Int32 = -1
     /// Child strands this strand waits for (a parallel step in progress).
     var pending: Int32 = 0
+    /// The request has already ended (its caller's instance crashed): this strand only finishes
+    /// the service or queue place it has, for nobody, and then vanishes (its slot is kept until
+    /// then, because an event or a waiting line still refers to it).
+    var zombie = false
+    /// Stuck at a hung instance (its service ended, or its callee returned, while the instance
+    /// was hung): it waits for the restart, which fails it.
+    var stalled = false
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival

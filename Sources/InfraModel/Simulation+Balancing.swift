@@ -8,6 +8,7 @@ extension Simulation {
     mutating func chooseInstance(for r: Int32, at s: Int) -> Int32 {
         let st = stations + s
         let n = st.pointee.instanceCount
+        if st.pointee.healthyCount < n { return chooseHealthyInstance(for: r, at: s) }
         guard n > 1 else { return st.pointee.firstInstance }
         let offset: Int32
         switch st.pointee.balance {

@@ -148,6 +148,8 @@ extension Simulation {
         let now = kernel.now
         let d = requests[r].depth &- 1
         let f = requests.frame(r, d).pointee
+        // The caller's instance hangs: it cannot go on, and the strand waits for its restart.
+        if !instances[Int(f.instance)].up { requests[r].stalled = true; requests[r].instance = f.instance; return }
         let q = requests[r]
         requests[r].depth = d
         let s = Int(instances[Int(f.instance)].station)
@@ -178,11 +180,12 @@ extension Simulation {
 
     /// Strand r failed: it releases what it holds, and the failure goes up to its parent and so
     /// on to the root, which ends the request with `cause`.
-    mutating func failStrand<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+    /// A zombie (see `Simulation.kill`) keeps its slot: an event or a waiting line still refers to it.
+    mutating func failStrand<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink, busy: Bool = false) {
         unwind(r, into: &sink)
         let q = requests[r]
         if q.parent < 0 { finish(r, .error(cause), into: &sink); return }
-        requests.remove(r)
+        if !q.zombie { requests.remove(r) }
         let p = q.parent
         if requests[p].live && requests[p].stamp == q.parentStamp { failStrand(p, cause, into: &sink) }
     }
@@ -193,6 +196,7 @@ extension Simulation {
         var i = r
         while true {
             let q = requests[i]
+            if q.zombie { return true }
             if q.parent < 0 { return q.orphaned }
             let p = q.parent
             if !requests[p].live || requests[p].stamp != q.parentStamp { return true }

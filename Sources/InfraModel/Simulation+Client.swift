@@ -64,7 +64,7 @@ extension Simulation {
         // The slot's hop times stay readable until the slab hands the slot out again, which
         // cannot happen before the record below is sent.
         let hops = requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
-        requests.remove(r)
+        if !requests[r].zombie { requests.remove(r) }
         if orphan {
             if outcome == .success { counters.wastedAttempts &+= 1 }
             return
@@ -118,7 +118,7 @@ extension Simulation {
     /// The client of attempt r gives up on it (if r is still that attempt and still waited
     /// for): the attempt is orphaned — it keeps whatever it holds — and the client retries or fails.
     mutating func attemptTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
-        guard requests[r].live, requests[r].stamp == stamp, !requests[r].orphaned, requests[r].parent < 0 else { return }
+        guard requests[r].live, requests[r].stamp == stamp, !requests[r].orphaned, requests[r].parent < 0, !requests[r].zombie else { return }
         let k = requests[r].client
         requests[r].orphaned = true
         clients[k].current = -1

@@ -75,6 +75,21 @@ extension Simulation {
         requests[r].hopArrival = now
         let st = stations + s
         let i = chooseInstance(for: r, at: s)
+        guard i >= 0 else { fail(r, .noHealthyInstance, into: &sink); return }
+        if !instances[Int(i)].up {
+            // A dead instance the balancer has not noticed: a crashed one refuses the request; a
+            // hung one takes it into its queue, where it stays until the restart fails it.
+            if st.pointee.failures?.mode == .crash { fail(r, .instanceFailed, into: &sink); return }
+            if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
+                stations[s].accumulate(to: now)
+                stations[s].queueLevel += 1
+                requests[r].instance = i
+                instances[Int(i)].waiting.append(r)
+            } else {
+                fail(r, .queueFull, into: &sink)
+            }
+            return
+        }
         if instances[Int(i)].busy < st.pointee.workers {
             startService(r, at: i, station: s)
         } else if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
@@ -113,6 +128,9 @@ extension Simulation {
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
+        if q.zombie { zombieDone(r, into: &sink); return }
+        // A hung instance does not answer: the request stays stuck until the restart.
+        if !instances[Int(q.instance)].up { requests[r].stalled = true; return }
         let c = Int(q.classIndex)
         if synchronous[c] { endVisitService(r, into: &sink); return }
         let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
@@ -135,6 +153,8 @@ extension Simulation {
     /// the station's discipline). Under processor sharing, frees an admission place only (the
     /// cores were given back when the request's own service ended).
     mutating func release<Sink: RecordSink & ~Copyable>(_ i: Int32, station s: Int, into sink: inout Sink) {
+        // A down instance's workers are all freed when it is evicted (crash) or restarts (hang).
+        guard instances[Int(i)].up else { return }
         if stations[s].sharing { instances[Int(i)].busy &-= 1; return }
         stations[s].accumulate(to: kernel.now)
         stations[s].busyLevel -= 1
@@ -144,7 +164,7 @@ extension Simulation {
             stations[s].queueLevel -= 1
             if stations[s].dropExpired && abandoned(next) {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
-                if requests[next].parent < 0 { counters.droppedAttempts &+= 1 }
+                if requests[next].parent < 0 && !requests[next].zombie { counters.droppedAttempts &+= 1 }
                 fail(next, .timeout, into: &sink)
                 continue
             }
@@ -175,6 +195,8 @@ extension Simulation {
     /// Ends a request with an error at its current hop, first releasing what it holds upstream
     /// (for a strand of a call tree: what the whole request holds).
     mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+        // A zombie's request has already ended: turned away or dropped, it just vanishes.
+        if requests[r].zombie { requests.remove(r); return }
         if synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
         finish(r, .error(cause), into: &sink)
     }
@@ -192,7 +214,7 @@ extension Simulation {
         sink.requestEnded(RequestRecord(classIndex: q.classIndex, arrival: q.arrival, end: now,
                                         outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops))
         changeInSystem(by: -1, at: now)
-        requests.remove(r)
+        if !q.zombie { requests.remove(r) }
     }
 
     @inline(__always)
@@ -210,6 +232,8 @@ extension Simulation {
             stations[s].accumulate(to: now)
             counters.busyIntegral[s] = stations[s].busyIntegral
             counters.queueIntegral[s] = stations[s].queueIntegral
+            counters.upIntegral[s] = stations[s].upIntegral
+            counters.failures[s] = stations[s].failureCount
         }
         counters.time = now
         counters.events = kernel.delivered

@@ -19,6 +19,13 @@ enum ModelEvent {
     /// attempt and still waited for). Random durations do not expire in start order, so these
     /// timers live in the kernel's heap, one per attempt, cancelled lazily by the stamp.
     case patience(request: Int32, stamp: UInt32)
+    /// This instance fails (crash or hang, by its station's failure mode).
+    case failure(instance: Int32)
+    /// This instance is repaired (restarted) and serves again.
+    case repair(instance: Int32)
+    /// The balancer's health checks reach a verdict on this instance, decided when it was in
+    /// the state numbered `epoch` (stale if it has changed since).
+    case healthVerdict(instance: Int32, epoch: UInt32)
 }
 
 /// How a replication ended.
@@ -126,7 +133,8 @@ public struct Simulation: ~Copyable {
             (stations + s).initialize(to: StationState(
                 spec: st, firstInstance: Int32(next),
                 service: streams.stream(path: "components." + st.name, purpose: .service),
-                routing: streams.stream(path: "components." + st.name, purpose: .routing)))
+                routing: streams.stream(path: "components." + st.name, purpose: .routing),
+                failures: streams.stream(path: "components." + st.name, purpose: .failures)))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1
@@ -170,6 +178,8 @@ public struct Simulation: ~Copyable {
         self.counters = ModelCounters(time: .zero,
                                       busyIntegral: Array(repeating: 0, count: spec.stations.count),
                                       queueIntegral: Array(repeating: 0, count: spec.stations.count),
+                                      upIntegral: Array(repeating: 0, count: spec.stations.count),
+                                      failures: Array(repeating: 0, count: spec.stations.count),
                                       inSystemIntegral: 0, arrivals: 0, successes: 0,
                                       errors: Array(repeating: 0, count: ErrorCause.allCases.count),
                                       inSystem: 0, events: 0)
@@ -198,6 +208,7 @@ public struct Simulation: ~Copyable {
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
         for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
+        startFailureProcesses()
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             switch event {
@@ -222,6 +233,15 @@ public struct Simulation: ~Copyable {
             case .patience(let r, let stamp):
                 note(kind: 6, index: r)
                 attemptTimedOut(r, stamp: stamp, into: &sink)
+            case .failure(let i):
+                note(kind: 7, index: i)
+                instanceFails(i, into: &sink)
+            case .repair(let i):
+                note(kind: 8, index: i)
+                instanceRepaired(i, into: &sink)
+            case .healthVerdict(let i, let epoch):
+                note(kind: 9, index: i)
+                healthVerdict(i, epoch: epoch)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }
@@ -231,7 +251,8 @@ public struct Simulation: ~Copyable {
             for k in 0..<clients.used where clients.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
             }
-            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 && requests.slots[i].parent < 0 {
+            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 && requests.slots[i].parent < 0
+                && !requests.slots[i].zombie {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }

@@ -36,13 +36,32 @@ struct StationState {
     /// Levels summed over instances, and their integrals since time 0 (level × ns).
     var busyLevel = 0
     var queueLevel = 0
+    var upLevel: Int
     var busyIntegral = 0.0
     var queueIntegral = 0.0
+    var upIntegral = 0.0
     var levelsSince = SimTime.zero
 
-    init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream) {
+    /// Failures and health checks (nil: the instances never fail / are never checked).
+    let failures: FailureSpec?
+    let healthCheck: HealthCheck?
+    let failureStream: RandomStream
+    /// Instances the balancer believes healthy (all of them while nothing failed).
+    var healthyCount: Int32
+    /// Failures so far (all instances).
+    var failureCount: UInt64 = 0
+    /// Repair crews at work, and failed instances waiting for one (in failure order).
+    var crewsBusy = 0
+    var repairQueue: ContiguousArray<Int32> = []
+
+    init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream, failures: RandomStream) {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
+        self.upLevel = spec.instances
+        self.healthyCount = Int32(spec.instances)
+        self.failures = spec.failures
+        self.healthCheck = spec.healthCheck
+        self.failureStream = failures
         let workers = spec.workers.map { Int32(clamping: $0) } ?? .max
         let queueCapacity = spec.queueCapacity ?? .max
         self.discipline = spec.discipline
@@ -87,6 +106,7 @@ struct StationState {
         let dt = Double(now.nanoseconds &- levelsSince.nanoseconds)
         busyIntegral += Double(busyLevel) * dt
         queueIntegral += Double(queueLevel) * dt
+        upIntegral += Double(upLevel) * dt
         levelsSince = now
     }
 }
@@ -110,6 +130,17 @@ struct InstanceState {
     var completion: EventID?
     var completionAt = SimTime.zero
     var completionRequest: Int32 = -1
+    /// Up (serving) or down (crashed or hung, until repaired).
+    var up = true
+    /// Whether the balancer believes it healthy (it learns of changes only through health checks).
+    var healthy = true
+    /// Changes at every failure and repair, so a health-check verdict decided for an earlier
+    /// state is recognised as stale.
+    var epoch: UInt32 = 0
+    /// Up/down periods drawn so far (the seat of the next draws), and the phase of its health
+    /// checks (ns, in [0, interval)).
+    var cycle: UInt64 = 0
+    var checkPhase: Int64 = 0
 
     init(station: Int32) { self.station = station }
 }

@@ -6,13 +6,12 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer"]
     static let plannedComponentKinds = ["cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "discipline", "lifo_above", "drop_expired"]
+                                 "discipline", "lifo_above", "drop_expired", "failures", "health_check"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies = [
         "consistent_hash": "consistent_hash needs request keys (workload classes' `keys:`), which are not built in this version of capsim yet",
     ]
-    static let plannedServerPoolKeys = ["zones", "failures", "autoscale", "cost",
-                                        "health_check", "timeout", "capacity"]
+    static let plannedServerPoolKeys = ["zones", "autoscale", "cost", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
     mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {
@@ -95,9 +94,16 @@ extension ScenarioDecoder {
                 return nil
             }
         }
+        let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
+        let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        guard let failures, let healthCheck else { return nil }
+        if failures != nil && discipline == .processorSharing {
+            reader.fail(f["failures"]!, f.path("failures"), "failures of a processor_sharing pool are not built in this version of capsim yet")
+            return nil
+        }
         return StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
                            service: service, balance: balance, weights: weights, discipline: discipline,
-                           dropExpired: dropExpired)
+                           dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
     }
 
     /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number

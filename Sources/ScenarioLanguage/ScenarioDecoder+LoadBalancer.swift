@@ -3,11 +3,11 @@ import SimRandom
 
 /// `kind: load_balancer`: a component in front of a server pool. It is a station of its own
 /// (its `latency` per request, at most `capacity` requests in flight per balancer instance) whose
-/// `policy` decides how requests spread over its target's instances. Health checks and
-/// active/passive failover need instance failures and are not built yet.
+/// `policy` decides how requests spread over its target's instances, among those its
+/// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
 extension ScenarioDecoder {
-    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "latency", "instances", "capacity"]
-    static let plannedLoadBalancerKeys = ["health_check", "failover"]
+    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "latency", "instances", "capacity", "health_check"]
+    static let plannedLoadBalancerKeys = ["failover"]
 
     /// What a balancer says about its target, resolved once every component is known.
     struct BalancerTarget {
@@ -17,6 +17,8 @@ extension ScenarioDecoder {
         var policy: BalancePolicy
         var policyNode: ScenarioNode?
         var weightsNode: ScenarioNode?
+        var healthCheck: HealthCheck?
+        var healthCheckNode: ScenarioNode?
         var path: String
     }
 
@@ -35,12 +37,14 @@ extension ScenarioDecoder {
         let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000) } ?? 1
         let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
         let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
-        guard let target, let policy, let instances, let capacity, let latency else { return nil }
+        let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        guard let target, let policy, let instances, let capacity, let latency, let healthCheck else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
         let station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
                                   service: latency, balance: .roundRobin)
         return (station, BalancerTarget(balancer: name, target: target, targetNode: f["targets"]!, policy: policy,
-                                        policyNode: f["policy"], weightsNode: f["weights"], path: path))
+                                        policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
+                                        healthCheckNode: f["health_check"], path: path))
     }
 
     /// Gives each balancer's policy to its target pool, after checking the target.
@@ -65,6 +69,13 @@ extension ScenarioDecoder {
             if explicitBalance.contains(b.target) {
                 reader.fail(b.targetNode, b.path + ".targets", "'\(b.target)' sets its own balance or weights, but its load balancer '\(b.balancer)' decides them: remove components.\(b.target).balance/weights")
                 continue
+            }
+            if let check = b.healthCheck {
+                if stations[t].healthCheck != nil {
+                    reader.fail(b.healthCheckNode!, b.path + ".health_check", "'\(b.target)' has its own health_check, but its load balancer '\(b.balancer)' does the checking: give it in one place")
+                    continue
+                }
+                stations[t].healthCheck = check
             }
             stations[t].balance = b.policy
             if let w = b.weightsNode {

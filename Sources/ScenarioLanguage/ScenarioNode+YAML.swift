@@ -6,8 +6,10 @@
 /// (`{mean: 1ms}`) when it fits in `lineWidth` columns, lists of mappings as one `- ` item per
 /// element. Scalars are plain when
 /// YAML reads them back as the same text and double-quoted otherwise — including `yes`, `no`,
-/// `on`, `off`, `true`, `false` and `null`, so that other YAML tools do not turn them into
-/// booleans or nothing either.
+/// `on`, `off`, `True`, `FALSE` and `null`, so that other YAML tools do not turn them into
+/// booleans or nothing either. Lowercase `true` and `false` stay plain: they are the booleans of
+/// every YAML version and the spelling of the language's own flags (`drop_expired: true`); capsim
+/// reads them back as the same text wherever a string is expected.
 extension ScenarioNode {
     static let lineWidth = 100
 
@@ -89,7 +91,7 @@ extension ScenarioNode {
 
     /// Words YAML 1.1 or 1.2 would read as something other than a string.
     private static let reserved: Set<String> = [
-        "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
+        "~", "null", "Null", "NULL", "True", "TRUE", "False", "FALSE",
         "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
         "y", "Y", "n", "N", "<<", "=",
     ]

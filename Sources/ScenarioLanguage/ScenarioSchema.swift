@@ -69,6 +69,8 @@ struct SchemaBuilder {
             ("partial-arrivals", arrivals(partial: true)),
             ("class", requestClass()),
             ("call", call()),
+            ("failures", failures()),
+            ("health-check", healthCheck()),
             ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
             ("partial-replication-plan", replicationPlan(partial: true)),
@@ -189,6 +191,7 @@ struct SchemaBuilder {
                 ("default", .string("unlimited")),
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ]),
+            "health_check": described(ref("health-check"), "How this balancer notices dead instances of its target (default: it never does)."),
         ]
         return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])
     }
@@ -228,6 +231,8 @@ struct SchemaBuilder {
             ]),
             "lifo_above": described(count(minimum: 0),
                                     "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."),
+            "failures": described(ref("failures"), "How each instance fails and is repaired (default: never fails)."),
+            "health_check": described(ref("health-check"), "How the pool's balancer notices dead instances (default: it never does); or give it on the load balancer in front of the pool."),
         ]
         return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
     }
@@ -319,6 +324,30 @@ struct SchemaBuilder {
                 ]))])),
             ]),
         ]))])
+    }
+
+    mutating func failures() -> JSONValue {
+        let choices = JSONValue.array([ref("duration"), ref("distribution")])
+        let period = { (text: String) -> JSONValue in .object([("description", .string(text)), ("anyOf", choices)]) }
+        let table: [String: JSONValue] = [
+            "mtbf": period("Time to failure of an instance: a duration (the mean of an exponential time) or a distribution (exponential, deterministic, uniform, gamma, erlang, lognormal, weibull). Required."),
+            "mttr": period("Repair time: a duration (exponential mean) or a distribution of the same families. Required."),
+            "mode": .object([
+                ("description", .string("crash (default): its requests fail at once with instance_failed; hang: they wait (callers until their timeouts) and fail at the restart.")),
+                ("default", .string("crash")), ("enum", .array(FailureSpec.Mode.allCases.map { .string($0.rawValue) })),
+            ]),
+            "repair_crews": described(count(minimum: 1), "Repairs in progress at once in the pool (default: each instance its own); needs exponential times."),
+        ]
+        return object(ScenarioDecoder.failureKeys, table, at: "components.*.failures", required: ["mtbf", "mttr"])
+    }
+
+    mutating func healthCheck() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "interval": described(ref("duration"), "Time between two checks of an instance. Required."),
+            "unhealthy_after": described(count(minimum: 1, maximum: 1000), "Failed checks in a row before the instance leaves the rotation (default 3).", default: .number(3)),
+            "healthy_after": described(count(minimum: 1, maximum: 1000), "Good checks in a row before it comes back (default 2).", default: .number(2)),
+        ]
+        return object(ScenarioDecoder.healthCheckKeys, table, at: "components.*.health_check", required: ["interval"])
     }
 
     func modeSchema(_ text: String) -> JSONValue {

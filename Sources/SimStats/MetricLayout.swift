@@ -42,6 +42,10 @@ public enum MetricKind: Sendable, Equatable {
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`) /
     /// attempts started, over the window.
     case droppedAttemptRate
+    /// Time-average number of the station's instances up (not failed), over the window.
+    case instancesUp(station: Int)
+    /// Failures of the station's instances that began inside the window (one replication's count).
+    case failureCount(station: Int)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -70,7 +74,7 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .beyondP99: .seconds
         case .availability, .goodRatio, .errorRate, .utilization: .fraction
         case .throughput, .arrivalRate: .perSecond
-        case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean: .count
+        case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         }
     }
@@ -83,6 +87,8 @@ extension MetricKind {
         case .availability, .goodRatio, .throughput: true
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
+        case .instancesUp: true
+        case .failureCount: false
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
         }
     }
@@ -158,6 +164,10 @@ public struct MetricLayout: Sendable, Equatable {
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
             add("instances.\(s.name).mean", .instancesMean(station: i))
+            if s.failures != nil {
+                add("instances.\(s.name).up.mean", .instancesUp(station: i))
+                add("failures.\(s.name).count", .failureCount(station: i))
+            }
         }
     }
 

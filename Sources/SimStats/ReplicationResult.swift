@@ -65,6 +65,9 @@ public struct ReplicationResult: Sendable {
             case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
             case .wastedAttemptRate: Self.perAttempt(c) { $0.wastedAttempts }
             case .droppedAttemptRate: Self.perAttempt(c) { $0.droppedAttempts }
+            case .instancesUp(let s): level { $0.upIntegral[s] }
+            case .failureCount(let s):
+                if let o = c.opened, let e = c.closed { Double(e.failures[s] - o.failures[s]) } else { .nan }
             }
         }
     }

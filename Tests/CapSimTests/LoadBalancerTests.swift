@@ -58,7 +58,11 @@ struct LoadBalancerTests {
     func mistakes() {
         #expect(problems(["components.lb.targets=wbe"]).contains { $0.contains("components.lb.targets: expected the name of a server_pool component, found 'wbe' (did you mean 'web'?)") })
         #expect(problems(["components.web.balance=random"]).contains { $0.contains("'web' sets its own balance or weights, but its load balancer 'lb' decides them") })
-        #expect(problems(["components.lb.health_check={interval: 5s}"]).contains { $0.contains("components.lb.health_check: 'health_check' is part of the scenario language but not built") })
+        #expect(problems(["components.lb.failover=5s"]).contains { $0.contains("components.lb.failover: 'failover' is part of the scenario language but not built") })
+        #expect(problems(["components.lb.health_check={interval: 5s}"]).isEmpty)
+        #expect(problems(["components.lb.health_check={interval: 5s}", "components.web.health_check={interval: 1s}"]).contains {
+            $0.contains("'web' has its own health_check, but its load balancer 'lb' does the checking: give it in one place") })
+        #expect(problems(["components.lb.health_check={interval: 0s}"]).contains { $0.contains("components.lb.health_check.interval: expected a duration > 0") })
         #expect(problems(["workload.classes=[{name: a, path: [lb]}]"]).contains { $0.contains("a request through load balancer 'lb' goes next to its target 'web', found the end of the path") })
         #expect(problems(["components.lb.policy=weighted_round_robin"]).contains { $0.contains("weighted_round_robin needs 'weights'") })
         #expect(problems(["components.lb.policy=weighted_round_robin", "components.lb.weights=[3, 1, 1, 1]"]).isEmpty)

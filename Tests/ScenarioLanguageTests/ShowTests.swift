@@ -18,7 +18,7 @@ struct ShowTests {
 
     @Test("scalars that YAML would misread are quoted; the rest stay plain", arguments: [
         ("10ms", "10ms"), ("1:30", "1:30"), ("-1", "-1"), ("a b", "a b"), ("µs", "µs"), ("99.9%", "99.9%"),
-        ("yes", "\"yes\""), ("no", "\"no\""), ("on", "\"on\""), ("Off", "\"Off\""), ("true", "\"true\""),
+        ("yes", "\"yes\""), ("no", "\"no\""), ("on", "\"on\""), ("Off", "\"Off\""), ("true", "true"), ("True", "\"True\""),
         ("null", "\"null\""), ("~", "\"~\""), ("", "\"\""), (" x", "\" x\""), ("x ", "\"x \""),
         ("a: b", "\"a: b\""), ("a #b", "\"a #b\""), ("x:", "\"x:\""), ("[x]", "\"[x]\""), ("a,b", "\"a,b\""),
         ("- x", "\"- x\""), ("#x", "\"#x\""), ("*x", "\"*x\""), ("&x", "\"&x\""), ("!x", "\"!x\""), ("'x'", "\"'x'\""),

@@ -1,0 +1,222 @@
+import SimKernel
+import SimRandom
+
+/// Instances failing and coming back, and the balancer learning of it through health checks.
+///
+/// Each instance of a station with `failures` alternates up and down periods, drawn from its own
+/// seats of the station's `failures` stream (entity: the instance; block: the period), so a
+/// design change elsewhere does not move its failures (common random numbers). Failures are
+/// rare events: handling one scans the request slab (O(requests in flight)), which keeps the
+/// per-request hot path free of per-instance bookkeeping.
+extension Simulation {
+    /// Puts every failing instance in its stationary state at time 0 and schedules its next change.
+    mutating func startFailureProcesses() {
+        for s in 0..<stationCount {
+            guard let f = stations[s].failures else { continue }
+            let first = Int(stations[s].firstInstance), n = Int(stations[s].instanceCount)
+            let stream = stations[s].failureStream
+            if let interval = stations[s].healthCheck?.interval.nanoseconds {
+                for j in 0..<n {
+                    stream.seat(replication: replication, entity: UInt64(j), block: 1)
+                    instances[first + j].checkPhase = Int64(stream.uniform() * Double(interval))
+                }
+            }
+            var down = Array(repeating: false, count: n)
+            var residual = Array(repeating: 0.0, count: n)
+            var age = Array(repeating: 0.0, count: n)
+            if let crews = f.repairCrews {
+                // Exponential times: the number down is the birth–death chain's stationary law
+                // (failures (n − k)/MTBF, repairs min(k, crews)/MTTR); which ones, uniformly;
+                // residual times are exponential again. A down instance counts as detected.
+                var p = [1.0]
+                for k in 1...n {
+                    p.append(p[k - 1] * Double(n - k + 1) / f.timeToFailure.mean / (Double(min(k, crews)) / f.timeToRepair.mean))
+                }
+                let total = p.reduce(0, +)
+                stream.seat(replication: replication, entity: 1 << 40, block: 0)
+                var u = stream.uniform() * total, k = 0
+                while k < n && u >= p[k] { u -= p[k]; k += 1 }
+                var order = Array(0..<n)
+                for a in 0..<k {
+                    let b = a + stream.index(below: n - a)
+                    order.swapAt(a, b)
+                    down[order[a]] = true
+                }
+                for j in 0..<n {
+                    stream.seat(replication: replication, entity: UInt64(j), block: 0)
+                    residual[j] = (down[j] ? f.timeToRepair : f.timeToFailure).sample(stream)
+                    age[j] = .infinity
+                }
+                // Repairs in progress: the first `crews` down instances in that order; the rest wait.
+                for a in 0..<k {
+                    if a < crews { stations[s].crewsBusy += 1 } else {
+                        stations[s].repairQueue.append(Int32(first + order[a]))
+                        residual[order[a]] = -1
+                    }
+                }
+            } else {
+                let pDown = f.timeToRepair.mean / (f.timeToFailure.mean + f.timeToRepair.mean)
+                for j in 0..<n {
+                    stream.seat(replication: replication, entity: UInt64(j), block: 0)
+                    down[j] = stream.uniform() < pDown
+                    let length = (down[j] ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream)
+                    residual[j] = length * stream.uniform()
+                    age[j] = length - residual[j]
+                }
+            }
+            for j in 0..<n {
+                let i = first + j
+                instances[i].cycle = 1
+                if down[j] {
+                    instances[i].up = false
+                    stations[s].upLevel -= 1
+                    if residual[j] >= 0 { kernel.schedule(.repair(instance: Int32(i)), after: SimDuration(seconds: residual[j])) }
+                    if let check = stations[s].healthCheck {
+                        // Failed `age` ago: the verdict may already be in.
+                        let failedAt = age[j].isFinite ? -Int64((age[j] * 1e9).rounded()) : Int64.min / 4
+                        let verdict = check.decided(after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
+                        if verdict <= 0 { markHealthy(i, false) } else {
+                            kernel.schedule(.healthVerdict(instance: Int32(i), epoch: 0), at: SimTime(nanoseconds: verdict))
+                        }
+                    }
+                } else {
+                    // An instance up at time 0 counts as believed healthy (a readmission still
+                    // pending from a repair just before 0 is ignored: a start-up approximation
+                    // the warm-up absorbs).
+                    kernel.schedule(.failure(instance: Int32(i)), after: SimDuration(seconds: residual[j]))
+                }
+            }
+        }
+    }
+
+    /// The balancer's belief about instance i (global index) changes.
+    mutating func markHealthy(_ i: Int, _ healthy: Bool) {
+        guard instances[i].healthy != healthy else { return }
+        instances[i].healthy = healthy
+        stations[Int(instances[i].station)].healthyCount += healthy ? 1 : -1
+    }
+
+    mutating func healthVerdict(_ i: Int32, epoch: UInt32) {
+        guard instances[Int(i)].epoch == epoch else { return }
+        markHealthy(Int(i), instances[Int(i)].up)
+    }
+
+    /// Draws the length (seconds) of instance i's next period: up (`failure`) or down.
+    mutating func nextPeriod(_ i: Int, failure: Bool) -> SimDuration {
+        let s = Int(instances[i].station)
+        let f = stations[s].failures!
+        let j = i - Int(stations[s].firstInstance)
+        let stream = stations[s].failureStream
+        stream.seat(replication: replication, entity: UInt64(j), block: instances[i].cycle << 8 | (failure ? 0 : 0x80))
+        if !failure { instances[i].cycle += 1 }
+        return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
+    }
+
+    mutating func instanceFails<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
+        let s = Int(instances[Int(i)].station)
+        let now = kernel.now
+        stations[s].accumulate(to: now)
+        instances[Int(i)].up = false
+        instances[Int(i)].epoch &+= 1
+        stations[s].upLevel -= 1
+        stations[s].failureCount &+= 1
+        let f = stations[s].failures!
+        if f.mode == .crash { evict(i, into: &sink) }
+        if let crews = f.repairCrews, stations[s].crewsBusy >= crews {
+            stations[s].repairQueue.append(i)
+        } else {
+            stations[s].crewsBusy += 1
+            kernel.schedule(.repair(instance: i), after: nextPeriod(Int(i), failure: false))
+        }
+        if let check = stations[s].healthCheck {
+            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
+            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+        }
+    }
+
+    mutating func instanceRepaired<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
+        let s = Int(instances[Int(i)].station)
+        let now = kernel.now
+        // A hung instance restarts: what was stuck in it fails now.
+        if stations[s].failures!.mode == .hang { evict(i, into: &sink) }
+        stations[s].accumulate(to: now)
+        instances[Int(i)].up = true
+        instances[Int(i)].epoch &+= 1
+        stations[s].upLevel += 1
+        kernel.schedule(.failure(instance: i), after: nextPeriod(Int(i), failure: true))
+        stations[s].crewsBusy -= 1
+        if !stations[s].repairQueue.isEmpty {
+            let next = stations[s].repairQueue.removeFirst()
+            stations[s].crewsBusy += 1
+            kernel.schedule(.repair(instance: next), after: nextPeriod(Int(next), failure: false))
+        }
+        if let check = stations[s].healthCheck, !instances[Int(i)].healthy {
+            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
+            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+        }
+    }
+
+    /// Fails everything instance i (down) has: its waiting requests, the requests in service
+    /// on it (their service events still pending: they become zombies with nothing to release),
+    /// requests stuck on it, and requests whose callers hold a worker on it. Then its workers
+    /// are all free (it restarts empty).
+    mutating func evict<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
+        let s = Int(instances[Int(i)].station)
+        let now = kernel.now
+        while !instances[Int(i)].waiting.isEmpty {
+            let r = instances[Int(i)].waiting.removeFirst()
+            stations[s].accumulate(to: now)
+            stations[s].queueLevel -= 1
+            fail(r, .instanceFailed, into: &sink)
+        }
+        for k in 0..<requests.used {
+            let r = Int32(k)
+            let q = requests.slots[k]
+            guard q.live else { continue }
+            if q.zombie {
+                // In service here for nobody (its queued peers were drained above): its end
+                // event will find nothing of i to release.
+                if q.instance == i { requests[r].instance = -1 }
+                continue
+            }
+            var holds = false
+            for h in 0..<q.depth where requests.frame(r, h).pointee.instance == i { holds = true }
+            if q.pending == 0 && q.instance == i {
+                if q.stalled {
+                    fail(r, .instanceFailed, into: &sink)
+                } else {
+                    // In service here: its end event is pending; nothing of i to release then.
+                    requests[r].instance = -1
+                    kill(r, .instanceFailed, into: &sink)
+                }
+            } else if holds {
+                kill(r, .instanceFailed, into: &sink)
+            }
+        }
+        stations[s].accumulate(to: now)
+        stations[s].busyLevel -= Int(instances[Int(i)].busy)
+        instances[Int(i)].busy = 0
+    }
+
+    /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued
+    /// somewhere, or waiting for its branches): r finishes what it is doing for nobody.
+    mutating func kill<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+        if requests[r].pending == 0 { requests[r].zombie = true }
+        if synchronous[Int(requests[r].classIndex)] {
+            failStrand(r, cause, into: &sink, busy: true)
+        } else {
+            finish(r, .error(cause), into: &sink)
+        }
+    }
+
+    /// A zombie's service is over: it frees its worker (if its instance still stands) and vanishes.
+    mutating func zombieDone<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
+        let i = requests[r].instance
+        if i >= 0 {
+            let s = Int(instances[Int(i)].station)
+            if stations[s].sharing { completeSharing(r, at: i, station: s) }
+            release(i, station: s, into: &sink)
+        }
+        requests.remove(r)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import InfraModel
+import ScenarioLanguage
+import SimStats
+import Testing
+
+/// Instance failures and health checks against the theory of repairable systems.
+@Suite("Failures and health checks against theory")
+struct FailureTheoryTests {
+    /// One pool `web` of pure delays (1 ms, unlimited workers: no queueing) behind nothing,
+    /// with the given failures / health check lines.
+    func run(instances: Int = 1, failures: String, healthCheck: String? = nil, rate: String = "100/s",
+             horizon: String = "2000s", warmup: String = "0s", replications: Int = 20, balance: String = "round_robin") throws -> Run2 {
+        let yaml = """
+        version: 1
+        name: failures
+        horizon: \(horizon)
+        warmup: \(warmup)
+        replications: \(replications)
+        seed: 99
+        workload:
+          arrivals: {process: poisson, rate: \(rate)}
+        components:
+          web:
+            kind: server_pool
+            instances: \(instances)
+            workers: unlimited
+            balance: \(balance)
+            service: {deterministic: 1ms}
+            failures: \(failures)
+        \(healthCheck.map { "    health_check: \($0)" } ?? "")
+        """
+        return try Run2(yaml)
+    }
+
+    @Test("one repairable instance is up MTBF/(MTBF + MTTR) of the time; without health checks every request meanwhile fails")
+    func oneInstance() throws {
+        let r = try run(failures: "{mtbf: 100s, mttr: 20s}")
+        r.expectMatches("instances.web.up.mean", 100.0 / 120)
+        r.expectMatches("errors.instance_failed.rate", 20.0 / 120)
+        r.expectMatches("availability.request", 100.0 / 120)
+        expectConservation(r)
+    }
+
+    @Test("the failure process starts stationary: even the first seconds see the long-run availability", arguments: [
+        "{mtbf: {weibull: {shape: 3, scale: 10s}}, mttr: {lognormal: {mean: 4s, cv: 0.5}}}",
+        "{mtbf: {uniform: [5s, 15s]}, mttr: {gamma: {mean: 3s, cv: 2}}}",
+        "{mtbf: {deterministic: 12s}, mttr: {erlang: {k: 2, mean: 5s}}}",
+    ])
+    func stationaryStart(failures: String) throws {
+        // Replications of 2 s from time 0: a process started brand new (all up, fresh lives)
+        // would be up far more than the long-run share.
+        let r = try run(failures: failures, rate: "10/s", horizon: "2s", replications: 400)
+        let spec = r.scenario.model.stations[0].failures!
+        r.expectMatches("instances.web.up.mean", spec.availability, floor: 0)
+    }
+
+    /// P(both of two instances down) by the birth–death chain of the number down: failures
+    /// (2 − k)λ, repairs min(k, crews)μ.
+    static func bothDown(mtbf: Double, mttr: Double, crews: Int) -> Double {
+        let p1 = 2 * mttr / mtbf / 1, p2 = p1 * mttr / mtbf / Double(min(2, crews))
+        return p2 / (1 + p1 + p2)
+    }
+
+    @Test("1-out-of-2 behind fast health checks: unavailable only while both are down (one crew vs two)", arguments: [1, 2])
+    func oneOutOfTwo(crews: Int) throws {
+        // Checks every 1 ms, one failed check takes an instance out and one good one brings it
+        // back: detection costs ≈ 0.5 ms per failure, negligible beside the exact share.
+        let crewLine = crews == 1 ? ", repair_crews: 1" : ""
+        let r = try run(instances: 2, failures: "{mtbf: 10s, mttr: 5s\(crewLine)}",
+                        healthCheck: "{interval: 1ms, unhealthy_after: 1, healthy_after: 1}", horizon: "600s")
+        let down = Self.bothDown(mtbf: 10, mttr: 5, crews: crews)
+        r.expectMatches("errors.no_healthy_instance.rate", down, floor: 0.01)
+        r.expectMatches("availability.request", 1 - down)
+        expectConservation(r)
+    }
+
+    @Test("health checks: requests are lost to a dead instance only until it is noticed, then turned away until readmitted")
+    func detection() throws {
+        // Up ~ Exp(100 s), down exactly 20 s; a check every 2 s, 3 failures to remove, 2 successes
+        // to readmit. Detection takes D = φ + 4 s, readmission R = φ' + 2 s (φ, φ' ~ U(0, 2 s)).
+        // An instance that fails again before its readmission is already out (P = E[e^(−R/m)]).
+        let m = 100.0, t = 20.0
+        let readmitted = exp(-2 / m) * (m / 2) * (1 - exp(-2 / m))
+        let r = try run(failures: "{mtbf: 100s, mttr: {deterministic: 20s}}",
+                        healthCheck: "{interval: 2s, unhealthy_after: 3, healthy_after: 2}", horizon: "4000s")
+        r.expectMatches("errors.instance_failed.rate", readmitted * 5 / (m + t))
+        r.expectMatches("availability.request", m * readmitted / (m + t))
+        r.expectMatches("errors.no_healthy_instance.rate", 1 - m * readmitted / (m + t) - readmitted * 5 / (m + t))
+    }
+
+    @Test("a hang holds requests until the restart fails them; a crash fails them at once")
+    func hang() throws {
+        let r = try run(failures: "{mtbf: 100s, mttr: 20s, mode: hang}")
+        // Requests that arrive while it hangs wait for the restart and then fail.
+        r.expectMatches("errors.instance_failed.rate", 20.0 / 120)
+        // They waited: a failed request's mean time is half a repair (the successes are quick).
+        expectConservation(r)
+        let crash = try run(failures: "{mtbf: 100s, mttr: 20s, mode: crash}")
+        for (h, c) in zip(r.values("in_system.mean"), crash.values("in_system.mean")) { #expect(h > 100 * c) }
+    }
+}
+
+/// A scenario parsed from text and run on two threads (like `Run`, for inline YAML).
+struct Run2 {
+    let scenario: Scenario
+    let layout: MetricLayout
+    let results: [ReplicationResult]
+
+    init(_ yaml: String) throws {
+        scenario = try ScenarioLoader.parse(yaml: yaml)
+        layout = MetricLayout(spec: scenario.model)
+        results = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run()
+    }
+
+    func values(_ id: String) -> [Double] {
+        guard let i = layout.index(of: id) else { Issue.record("no metric \(id)"); return [] }
+        return results.map { $0.values[i] }
+    }
+
+    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        expectMean(values(id), theory, label: id, floor: floor, sourceLocation: sourceLocation)
+    }
+}
+
+func expectConservation(_ run: Run2, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    for r in run.results {
+        #expect(!r.outcome.unstable, sourceLocation: sourceLocation)
+        #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
+                "replication \(r.replication): arrivals \(r.outcome.arrivals) ≠ ends", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import InfraModel
+import SimKernel
+import SimRandom
+
+/// Crashes and hangs in the middle of call trees, retries and timeouts: every request still
+/// ends exactly once and no worker is lost or freed twice.
+@Suite("Failures: invariants")
+struct FailureInvariantTests {
+    @Test("requests end once and workers balance under crashes and hangs in call trees", arguments: 0..<16)
+    func invariants(seed: UInt64) {
+        let mode: FailureSpec.Mode = seed % 2 == 0 ? .crash : .hang
+        let failures = FailureSpec(timeToFailure: .exponential(mean: 0.3), timeToRepair: .exponential(mean: 0.1), mode: mode,
+                                   repairCrews: seed % 4 < 2 ? nil : 1)
+        let check = seed % 3 == 0 ? nil : HealthCheck(interval: .milliseconds(20), unhealthyAfter: 2, healthyAfter: 1)
+        let stations = [
+            StationSpec(name: "web", instances: 3, workers: 4, queueCapacity: 8, service: .exponential(mean: 0.001),
+                        balance: seed % 5 == 0 ? .powerOfTwo : .leastOutstanding, failures: failures, healthCheck: check),
+            StationSpec(name: "a", instances: 2, workers: 2, queueCapacity: 4, service: .exponential(mean: 0.002),
+                        balance: .random, dropExpired: seed % 2 == 1, failures: failures, healthCheck: check),
+            StationSpec(name: "b", workers: 16, service: .exponential(mean: 0.001)),
+        ]
+        let calls = [
+            CallNode(station: 0, steps: [.parallel([1, 2]), .call(3)]),
+            CallNode(station: 1),
+            CallNode(station: 2, steps: [.call(4)]),
+            CallNode(station: 1, probability: 0.5, meanCalls: 2),
+            CallNode(station: 1, probability: 0.3),
+        ]
+        let client = seed % 3 == 2 ? nil : ClientPolicy(timeout: .milliseconds(40), retries: RetryPolicy(maxRetries: 2, base: .milliseconds(1)))
+        let spec = ModelSpec(stations: stations, classes: [RequestClass(name: "t", calls: calls, client: client),
+                                                          RequestClass(name: "p", weight: 0.3, path: [0, 1], mode: .pipeline)],
+                             arrivals: .poisson(rate: 600), window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 3_000_000_000), drain: .seconds(5)))
+        var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+        var sink = RecordingSink()
+        let outcome = sim.run(into: &sink)
+        expectInvariants(spec, sink, outcome, queues: true)
+        #expect(outcome.errors[Int(ErrorCause.instanceFailed.rawValue)] > 0, "failures happened and cost requests")
+        #expect(outcome.successes > outcome.arrivals / 3, "\(outcome.successes) of \(outcome.arrivals)")
+        for i in 0..<sim.instanceCount {
+            #expect(sim.instances[i].busy >= 0)
+            if sim.instances[i].up { #expect(sim.instances[i].busy == 0 || mode == .hang, "instance \(i) still busy after the drain") }
+        }
+        var healthy: [Int32] = Array(repeating: 0, count: sim.stationCount)
+        for i in 0..<sim.instanceCount where sim.instances[i].healthy { healthy[Int(sim.instances[i].station)] += 1 }
+        for s in 0..<sim.stationCount { #expect(healthy[s] == sim.stations[s].healthyCount) }
+    }
+}
