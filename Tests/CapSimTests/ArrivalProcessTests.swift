@@ -4,6 +4,7 @@ import InfraModel
 import ScenarioLanguage
 import SimKernel
 import SimRandom
+import SimStats
 import Testing
 
 /// Counts arrivals per window of a fixed width (and optionally keeps every arrival time).
@@ -308,6 +309,21 @@ struct TraceReplayTests {
         #expect(try ScenarioLoader.load(path: scenario.path).hash == a)
         try "1\n3\n".write(to: trace, atomically: true, encoding: .utf8)
         #expect(try ScenarioLoader.load(path: scenario.path).hash != a)
+    }
+
+    @Test("same seed, same results whatever the number of threads, for every new process and a profile")
+    func determinism() throws {
+        for workload in [
+            "arrivals: {process: gamma, rate: 200/s, cv: 3}",
+            "arrivals: {process: mmpp2, states: [{rate: 50/s, mean_time: 1s}, {rate: 400/s, mean_time: 500ms}]}",
+            "arrivals: {process: poisson, rate: 200/s}\nprofile: {diurnal: {peak: 1.5x, period: 10s}, spikes: [{at: 3s, for: 2s, factor: 3x}]}",
+        ] {
+            let s = try arrivalScenario(workload, horizon: "20s", replications: 6)
+            let one = Experiment(spec: s.model, seed: s.seed, replications: 0..<6, jobs: 1).run()
+            let two = Experiment(spec: s.model, seed: s.seed, replications: 0..<6, jobs: 2).run()
+            #expect(one.map(\.values) == two.map(\.values) && one.map(\.outcome) == two.map(\.outcome), "\(workload)")
+            #expect(Set(one.map(\.outcome.arrivals)).count > 1, "replications differ: \(workload)")
+        }
     }
 
     @Test("every shipped scenario is listed in the gallery")
