@@ -43,7 +43,7 @@ struct ScenarioOptions: ParsableArguments {
             case .unreadable: throw CLIError(.inputMissing, error.description)
             case .invalid(let e):
                 let n = e.diagnostics.count
-                throw CLIError(.invalidScenario, e.description + "\n\(n) problem\(n == 1 ? "" : "s") in \(path)")
+                throw CLIError(e.missingInput ? .inputMissing : .invalidScenario, e.description + "\n\(n) problem\(n == 1 ? "" : "s") in \(path)")
             }
         }
     }

@@ -61,7 +61,7 @@ struct ValidateCommand: ParsableCommand {
                 throw CLIError(.inputMissing, "")
             case .invalid(let e):
                 Console.current.out(Self.json(file: file, scenario: nil, diagnostics: e.diagnostics).text)
-                throw CLIError(.invalidScenario, "")
+                throw CLIError(e.missingInput ? .inputMissing : .invalidScenario, "")
             }
         }
     }
@@ -91,14 +91,30 @@ struct ValidateCommand: ParsableCommand {
     /// call), so with them every estimate is approximate.
     static func isJacksonNetwork(_ m: ModelSpec) -> Bool {
         let processes = m.classes.compactMap(\.arrivals) + (m.arrivals.map { [$0] } ?? [])
-        guard !m.hasCallChains, processes.allSatisfy({ if case .poisson = $0 { true } else { false } }) else { return false }
+        guard !m.hasCallChains, m.profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } }) else { return false }
         return m.stations.allSatisfy { st in
             guard case .exponential = st.service else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
     }
 
+    /// The line of one component; under time-varying load its offered load is the mean over the
+    /// horizon, and its peak follows (flagged when the peak alone reaches capacity).
     static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+        let s = stationaryLine(load, station, exact: exact)
+        guard let peak = load.peakArrivalRate else { return s }
+        let head = "\(load.name): offered "
+        var t = head + "mean " + s.dropFirst(head.count)
+        t += "; peak \(TableReport.fixed(peak, 2))/s"
+        if let u = load.peakUtilization { t += ", utilisation \(TableReport.fixed(u * 100, 1)) %" }
+        if load.peakOverloaded {
+            t += load.finiteQueue ? "  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high"
+                                  : "  — PEAK OVERLOAD: the queue grows while the rate stays this high"
+        }
+        return t
+    }
+
+    static func stationaryLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
         var s = "\(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s"
         guard let u = load.utilization, let c = station.workers else {
             return s + ", unlimited workers (no waiting)"
@@ -128,7 +144,7 @@ struct ValidateCommand: ParsableCommand {
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
         func stations(_ m: ModelSpec) -> JSONValue {
             .array(m.offeredLoad().map { l in
-                .object([
+                var pairs: [(key: String, value: JSONValue)] = [
                     ("name", .string(l.name)),
                     ("arrival_rate", .number(l.arrivalRate)),
                     ("utilization", .number(l.utilization)),
@@ -136,7 +152,13 @@ struct ValidateCommand: ParsableCommand {
                     ("overloaded", .bool(l.overloaded)),
                     ("erlang_c_mean_wait", .number(l.erlangCMeanWait)),
                     ("mean_wait_estimate", .number(l.meanWaitEstimate)),
-                ])
+                ]
+                // Only under time-varying load (so the report of a stationary scenario is unchanged).
+                if let peak = l.peakArrivalRate {
+                    pairs += [("peak_arrival_rate", .number(peak)), ("peak_utilization", .number(l.peakUtilization)),
+                              ("peak_overloaded", .bool(l.peakOverloaded))]
+                }
+                return .object(pairs)
             })
         }
         var pairs: [(key: String, value: JSONValue)] = [

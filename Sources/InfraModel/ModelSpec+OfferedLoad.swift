@@ -19,6 +19,16 @@ public struct OfferedLoad: Sendable, Equatable {
     /// stations and the split over instances reshape the arrivals.
     public var meanWaitEstimate: Double?
 
+    /// Under time-varying load (a rate profile, mmpp2, a trace): the highest arrival rate at the
+    /// station over the horizon (classes taken at their peaks together: an upper bound) and
+    /// the utilisation it would bring; nil when the load does not vary. `arrivalRate` and
+    /// `utilization` are then means over the horizon.
+    public var peakArrivalRate: Double?
+    public var peakUtilization: Double?
+    /// True when the peak offered load reaches capacity while the mean does not: the queue
+    /// grows (or turns requests away) while the rate stays that high.
+    public var peakOverloaded: Bool { !overloaded && (peakUtilization ?? 0) >= 1 }
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?
@@ -42,10 +52,14 @@ extension ModelSpec {
     /// Offered load on each station, in station order, computed from the spec alone.
     public func offeredLoad() -> [OfferedLoad] {
         let rates = classRates
+        let peaks = peakClassRates
         // Squared coefficient of variation of the arrivals: 1 when every process is Poisson,
-        // 0 when every one is constant (a mix is taken as Poisson).
+        // 0 when every one is constant, cv² when every one is gamma with that cv (a mix, and
+        // mmpp2 or a trace, are taken as Poisson).
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
-        let arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
+        var arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
+        if case .gamma(_, let cv)? = processes.first,
+           processes.allSatisfy({ if case .gamma(_, cv) = $0 { true } else { false } }) { arrivalSCV = cv * cv }
         // Per class and call-tree node: mean visits per request, and the mean time a visit
         // holds its worker — its own service, plus in synchronous mode the calls it makes (a
         // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
@@ -66,22 +80,29 @@ extension ModelSpec {
             return (c.meanVisits, hold)
         }
         return stations.enumerated().map { (s, st) in
-            var rate = 0.0, holding = 0.0
+            var rate = 0.0, holding = 0.0, peak = 0.0
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
+                    peak += (peaks?[k] ?? 0) * trees[k].visits[n]
                     holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
                 }
             }
             let meanService = rate > 0 ? holding / rate : st.service.mean
             guard let workers = st.workers else {
-                return OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
-                                   finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
+                var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
+                                       finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
+                if peaks != nil { load.peakArrivalRate = peak }
+                return load
             }
             // The busiest instance (weighted round robin loads them unequally) saturates first.
             let u = rate * st.heaviestInstanceShare * meanService / Double(workers)
             var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
                                    finiteQueue: st.queueCapacity != nil)
+            if peaks != nil {
+                load.peakArrivalRate = peak
+                load.peakUtilization = peak * st.heaviestInstanceShare * meanService / Double(workers)
+            }
             if st.discipline == .processorSharing {
                 // Under processor sharing nothing waits: every admitted request is in service
                 // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).

@@ -16,6 +16,9 @@ public struct ModelSpec: Sendable {
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?
+    /// A time-varying multiplier of the rate of every Poisson arrival process
+    /// (`workload.profile`); nil = constant rates.
+    public var profile: RateProfile?
 
     public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
                 window: RunWindow, maxInFlight: Int = 2_000_000) {
@@ -27,11 +30,13 @@ public struct ModelSpec: Sendable {
     /// stations then have an inclusive time distinct from their own.
     public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.calls.count > 1 } }
 
-    /// Mean arrivals per second of each class: its own process's rate, or its weighted share
-    /// of the workload's.
+    /// Mean arrivals per second of each class over the horizon: its own process's rate, or its
+    /// weighted share of the workload's (a trace counts its arrivals before the horizon; a rate
+    /// profile multiplies Poisson rates by its mean over the horizon).
     public var classRates: [Double] {
         let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
-        return classes.map { c in c.arrivals?.rate ?? (arrivals?.rate ?? 0) * c.weight / shared }
+        let h = window.horizon.seconds
+        return classes.map { c in meanRate(c.arrivals, over: h) ?? (meanRate(arrivals, over: h) ?? 0) * c.weight / shared }
     }
 
     /// True when requests visit more than one station, so a per-hop breakdown of slow

@@ -154,12 +154,12 @@ public struct Simulation: ~Copyable {
         self.sharedClasses = shared.map { Int32($0) }
         var sources = ContiguousArray<ArrivalSource>()
         if let process = spec.arrivals {
-            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload", purpose: .arrivals), classIndex: -1))
+            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload", purpose: .arrivals), classIndex: -1, profiled: spec.profile != nil))
         }
         for (c, cls) in spec.classes.enumerated() {
             guard let process = cls.arrivals else { continue }
             sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
-                                         classIndex: Int32(c)))
+                                         classIndex: Int32(c), profiled: spec.profile != nil))
         }
         self.sourceCount = sources.count
         self.sources = .allocate(capacity: max(1, sources.count))

@@ -36,6 +36,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// The text of the line `location` points into (without its line break), filled in by the
     /// loader, which holds the files' text; nil for command-line overrides.
     public var sourceLine: String?
+    /// True when the problem is an input file the scenario names (a trace) that is missing or
+    /// unreadable: the CLI exits 66 for it rather than 65.
+    public var missingInput = false
 
     public init(location: SourceLocation, keyPath: String, message: String, suggestion: String? = nil,
                 sourceLine: String? = nil) {
@@ -78,6 +81,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    /// True when some problem is a missing or unreadable input file (exit 66 rather than 65).
+    public var missingInput: Bool { diagnostics.contains { $0.missingInput } }
     /// Every diagnostic in its rendered (multi-line, with source snippet) form.
     public var description: String { diagnostics.map(\.rendered).joined(separator: "\n") }
 }

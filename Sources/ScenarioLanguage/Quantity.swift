@@ -71,6 +71,17 @@ public enum Quantity {
         guard count >= 0 else { return .failure(QuantityError("expected a rate ≥ 0", found: text)) }
         return .success(count * multiplier / (scale * 1e-9))
     }
+
+    /// Parses a multiplier such as `1.8x` (or `1.8×`, or a plain `1.8`): a number ≥ 0.
+    public static func multiplier(_ text: String) -> Result<Double, QuantityError> {
+        var t = Substring(text).trimmingWhitespace()
+        if t.hasSuffix("x") || t.hasSuffix("×") { t = t.dropLast().trimmingWhitespace() }
+        guard let v = number(t) else {
+            return .failure(QuantityError("expected a multiplier such as 1.8x or 1.8", found: text))
+        }
+        guard v >= 0 else { return .failure(QuantityError("expected a multiplier ≥ 0", found: text)) }
+        return .success(v)
+    }
 }
 
 /// Why a quantity could not be parsed: what was expected, and the text found.

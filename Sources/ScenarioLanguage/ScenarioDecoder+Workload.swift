@@ -2,8 +2,8 @@ import InfraModel
 import SimKernel
 
 extension ScenarioDecoder {
-    static let workloadKeys = ["arrivals", "classes", "mode", "client"]
-    static let plannedWorkloadKeys = ["profile"]
+    static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile"]
+    static let plannedWorkloadKeys: [String] = []
     static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals"]
     static let plannedClassKeys = ["keys"]
 

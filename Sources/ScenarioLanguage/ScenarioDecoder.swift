@@ -31,7 +31,7 @@ struct ScenarioDecoder {
               reader.diagnostics.isEmpty, let points = decodePoints(base: base, axes: axes) else { return nil }
         scenario.points = points
         scenario.tree = root
-        scenario.hash = root.fingerprint
+        scenario.hash = root.fingerprint(inputsOf: points.map(\.model))
         return scenario
     }
 
@@ -73,6 +73,7 @@ struct ScenarioDecoder {
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
+        let profile = decodeProfile(top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil)
         if !balancers.isEmpty, let w = top["workload"] {
             let explicit = w.scalarText == nil && { if case .mapping(let p, _) = w { p.contains { $0.key == "classes" } } else { false } }()
             checkBalancerPaths(classes, stations: stations, balancers: balancers, at: explicit ? w : top["components"]!,
@@ -83,6 +84,7 @@ struct ScenarioDecoder {
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
         var model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
+        model.profile = profile
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }
             model.latencyObjective = objective
@@ -93,7 +95,7 @@ struct ScenarioDecoder {
         }
         guard reader.diagnostics.isEmpty else { return nil }
         return Scenario(name: name, file: file, model: model, plan: plan, seed: seed, slos: slos, autoWarmup: autoWarmup,
-                        axes: [], points: [], tree: root, hash: root.fingerprint)
+                        axes: [], points: [], tree: root, hash: root.fingerprint(inputsOf: [model]))
     }
 
     mutating func notBuilt(_ node: ScenarioNode, _ path: String) {

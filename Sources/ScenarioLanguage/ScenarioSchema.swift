@@ -67,6 +67,7 @@ struct SchemaBuilder {
             ("partial-workload", workload(partial: true)),
             ("arrivals", arrivals(partial: false)),
             ("partial-arrivals", arrivals(partial: true)),
+            ("profile", profile()),
             ("class", requestClass()),
             ("call", call()),
             ("failures", failures()),
@@ -250,6 +251,7 @@ struct SchemaBuilder {
             ]),
             "mode": modeSchema("Default call mode of the classes."),
             "client": described(ref("client"), "How clients behave: per-attempt timeout, overall deadline, retries. Applies to every class without its own 'client'."),
+            "profile": described(ref("profile"), "A time-varying multiplier of the rate of every Poisson arrival process (workload's and classes' own): the product of its parts. Only with process: poisson; not with warmup: auto."),
         ]
         // `arrivals` is required unless every class has its own, which a schema cannot say simply.
         return object(ScenarioDecoder.workloadKeys, table, at: "workload", required: [])
@@ -258,12 +260,126 @@ struct SchemaBuilder {
     mutating func arrivals(partial: Bool) -> JSONValue {
         let table: [String: JSONValue] = [
             "process": .object([
-                ("description", .string("poisson: exponential gaps; constant: exactly k/rate.")),
+                ("description", .string("poisson: exponential gaps (multiplied by workload.profile); constant: exactly k/rate; gamma: renewal with gamma gaps of coefficient of variation 'cv'; mmpp2: two-state Markov-modulated Poisson ('states'); trace: replay of a CSV file ('file').")),
                 ("enum", .array(ScenarioDecoder.arrivalProcesses.map { .string($0) })),
             ]),
-            "rate": described(ref("rate"), "Mean arrivals per unit of time (e.g. 2000/s, 120k/min)."),
+            "rate": described(ref("rate"), "poisson, constant, gamma: mean arrivals per unit of time (e.g. 2000/s, 120k/min)."),
+            "cv": .object([
+                ("description", .string("gamma only: coefficient of variation of the gaps (1 = Poisson, > 1 burstier, < 1 more regular), 0.01 to 100.")),
+                ("type", .string("number")), ("minimum", .number(0.01)), ("maximum", .number(100)),
+            ]),
+            "states": .object([
+                ("description", .string("mmpp2 only: exactly two states, each {rate, mean_time}: Poisson at 'rate' while in the state, which lasts an exponential time of mean 'mean_time'. One rate may be 0/s.")),
+                ("type", .string("array")), ("minItems", .number(2)), ("maxItems", .number(2)),
+                ("items", .object([
+                    ("type", .string("object")), ("additionalProperties", .bool(false)),
+                    ("properties", .object([
+                        ("rate", described(ref("rate"), "Arrivals per unit of time in this state.")),
+                        ("mean_time", described(ref("duration"), "Mean time spent in this state per visit.")),
+                    ])),
+                    ("required", .array(ScenarioDecoder.mmppStateKeys.map { .string($0) })),
+                ])),
+            ]),
+            "file": .object([
+                ("description", .string("trace only: a CSV file, relative to the scenario file; the first column of each row is read, a header row is allowed, '#' starts a comment.")),
+                ("type", .string("string")),
+            ]),
+            "format": .object([
+                ("description", .string("trace only: timestamps (default; one arrival per row, in seconds or a duration with a unit, non-decreasing) or counts (arrivals per bin, spread uniformly at random within it).")),
+                ("default", .string("timestamps")),
+                ("enum", .array(ScenarioDecoder.traceFormats.map { .string($0) })),
+            ]),
+            "bin": described(ref("duration"), "trace with format: counts only: the time each row covers (default 1s).", default: .string("1s")),
         ]
-        return object(ScenarioDecoder.arrivalKeys, table, at: "workload.arrivals", required: partial ? [] : ["process", "rate"])
+        var schema = object(ScenarioDecoder.arrivalKeys, table, at: "workload.arrivals", required: partial ? [] : ["process"])
+        if !partial, case .object(var pairs) = schema {
+            // The keys each process needs: one alternative per process (they exclude each other).
+            pairs.append(("oneOf", .array(ScenarioDecoder.arrivalProcesses.compactMap { p in
+                ScenarioDecoder.arrivalKeysByProcess[p].map { keys in
+                    .object([
+                        ("properties", .object([("process", .object([("const", .string(p))]))])),
+                        ("required", .array((["process"] + keys.required).map { .string($0) })),
+                    ])
+                }
+            })))
+            schema = .object(pairs)
+        }
+        return schema
+    }
+
+    mutating func profile() -> JSONValue {
+        let multiplier: JSONValue = .object([
+            ("description", .string("A multiplier of the base rate: 1.8x or a plain number ≥ 0.")),
+            ("anyOf", .array([
+                .object([("type", .string("number")), ("minimum", .number(0))]),
+                .object([("type", .string("string")), ("pattern", .string("^\\s*" + Self.numberPattern + "\\s*[x×]?\\s*$"))]),
+            ])),
+        ])
+        let clock: JSONValue = .object([
+            ("type", .string("string")),
+            ("pattern", .string("^\\s*(?:[0-9]{1,2}:[0-5][0-9](?::[0-5][0-9])?|" + Self.numberPattern + "\\s*" + Self.unitPattern + ")\\s*$")),
+        ])
+        let days = ScenarioDecoder.weekdays.flatMap { [$0, String($0.prefix(3))] }.joined(separator: "|")
+        let table: [String: JSONValue] = [
+            "start_at": .object([
+                ("description", .string("The wall-clock time at simulated time 0, for diurnal and weekly: a time of day (08:00), a day and time ('saturday 08:00', 'sat 08:00') or a duration since Monday 00:00. Default Monday 00:00.")),
+                ("default", .string("monday 00:00")),
+                ("type", .string("string")),
+                ("pattern", .string("^\\s*(?i:(?:" + days + ")(?:\\s+|$))?(?:[0-9]{1,2}:[0-5][0-9](?::[0-5][0-9])?|" + Self.numberPattern + "\\s*" + Self.unitPattern + ")?\\s*$")),
+            ]),
+            "piecewise": .object([
+                ("description", .string("A table of [time, multiplier] points in increasing time (from the start of the simulation), linear (default) or step between points; the first value holds before the first point, the last after the last.")),
+                ("type", .string("object")), ("additionalProperties", .bool(false)),
+                ("properties", .object([
+                    ("points", .object([
+                        ("description", .string("[[0s, 1x], [30m, 3x], …]")),
+                        ("type", .string("array")), ("minItems", .number(1)),
+                        ("items", .object([("type", .string("array")), ("minItems", .number(2)), ("maxItems", .number(2))])),
+                    ])),
+                    ("interpolation", .object([
+                        ("description", .string("linear (default): straight lines between points; step: each value holds until the next point.")),
+                        ("default", .string("linear")),
+                        ("enum", .array(RateProfile.Interpolation.allCases.map { .string($0.rawValue) })),
+                    ])),
+                ])),
+                ("required", .array([.string("points")])),
+            ]),
+            "diurnal": .object([
+                ("description", .string("A cosine daily cycle between trough and peak.")),
+                ("type", .string("object")), ("additionalProperties", .bool(false)),
+                ("properties", .object([
+                    ("peak", described(multiplier, "The multiplier at the peak. Required.")),
+                    ("trough", described(multiplier, "The multiplier half a period after the peak (default 2 − peak, so the base rate is the day's mean).")),
+                    ("peak_at", described(clock, "When the peak falls within the period, wall clock: a time of day (14:00) or a duration (14h). Default half the period (12:00).")),
+                    ("period", described(ref("duration"), "Length of the cycle (default 24h; shorter compresses a day), at least 1s.", default: .string("24h"))),
+                ])),
+                ("required", .array([.string("peak")])),
+            ]),
+            "weekly": .object([
+                ("description", .string("Seven multipliers, Monday to Sunday, each applying for its whole wall-clock day.")),
+                ("type", .string("array")), ("minItems", .number(7)), ("maxItems", .number(7)),
+                ("items", multiplier),
+            ]),
+            "spikes": .object([
+                ("description", .string("Bursts: the rate × factor during [at, at + for) (overlapping spikes multiply).")),
+                ("type", .string("array")),
+                ("items", .object([
+                    ("type", .string("object")), ("additionalProperties", .bool(false)),
+                    ("properties", .object([
+                        ("at", described(ref("duration"), "Start, from the start of the simulation.")),
+                        ("for", described(ref("duration"), "Length.")),
+                        ("factor", described(multiplier, "Multiplier during the spike (e.g. 5x).")),
+                    ])),
+                    ("required", .array(ScenarioDecoder.spikeKeys.map { .string($0) })),
+                ])),
+            ]),
+        ]
+        var schema = object(ScenarioDecoder.profileKeys, table, at: "workload.profile", required: [])
+        if case .object(var pairs) = schema {
+            pairs.append(("anyOf", .array(ScenarioDecoder.profileParts.map { .object([("required", .array([.string($0)]))]) })))
+            schema = .object(pairs)
+        }
+        return schema
     }
 
     mutating func requestClass() -> JSONValue {
