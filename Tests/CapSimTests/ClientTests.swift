@@ -98,3 +98,21 @@ struct ClientTests {
         #expect(bad.err.contains("workload.client.retries.jitter: expected one of none, full, equal, decorrelated, found 'fuzzy'"))
     }
 }
+
+@Suite("Metastable failure")
+struct MetastableTests {
+    @Test("a short spike tips retries without a budget into lasting collapse; a budget recovers; no spike, no collapse")
+    func spike() throws {
+        // Measured from 20 s after the spike ends (warm-up 100 s) to the horizon.
+        let sets = ["horizon=150s", "replications=4"]
+        let storm = try Run("metastable-spike.yaml", sets)
+        let budget = try Run("metastable-spike.yaml", sets + ["workload.client.retries.budget=10%"])
+        let calm = try Run("metastable-spike.yaml", sets + ["workload.profile.spikes.0.factor=1x"])
+        for a in storm.values("availability.request") { #expect(a < 0.01, "collapsed after the spike: \(a)") }
+        for a in storm.values("attempts.mean") { #expect(a > 3.9, "every request exhausts its retries") }
+        for a in budget.values("availability.request") { #expect(a > 0.999, "recovered with a budget: \(a)") }
+        for a in calm.values("availability.request") { #expect(a > 0.999, "healthy without the spike: \(a)") }
+        expectConservation(storm)
+        expectConservation(budget)
+    }
+}
