@@ -11,6 +11,11 @@ struct CallTable {
         var again: Double
         var firstStep: Int32
         var stepCount: Int32
+        /// A watched call (timeout or retries): run as a strand of its own. Its timeout queue
+        /// in `Simulation.timers` (−1: none) and its retry policy in `policies` (−1: none).
+        var guarded: Bool
+        var timerQueue: Int32 = -1
+        var policy: Int32 = -1
     }
 
     struct Step {
@@ -24,13 +29,18 @@ struct CallTable {
     let nodes: UnsafeMutablePointer<Node>
     let steps: UnsafeMutablePointer<Step>
     let targets: UnsafeMutablePointer<Int32>
+    /// Retry policies of watched calls (read only when a call fails).
+    let policies: [RetryPolicy]
 
     init(_ classes: [RequestClass]) {
         var nodes: [Node] = [], steps: [Step] = [], targets: [Int32] = [], start: [Int32] = [0]
+        var policies: [RetryPolicy] = []
         for c in classes {
             for n in c.calls {
-                nodes.append(Node(station: Int32(n.station), probability: n.probability, again: n.again,
-                                  firstStep: Int32(steps.count), stepCount: Int32(n.steps.count)))
+                var node = Node(station: Int32(n.station), probability: n.probability, again: n.again,
+                                firstStep: Int32(steps.count), stepCount: Int32(n.steps.count), guarded: n.isGuarded)
+                if let r = n.retries { node.policy = Int32(policies.count); policies.append(r) }
+                nodes.append(node)
                 for step in n.steps {
                     switch step {
                     case .call(let m):
@@ -48,6 +58,7 @@ struct CallTable {
         self.nodes = Self.buffer(nodes)
         self.steps = Self.buffer(steps)
         self.targets = Self.buffer(targets)
+        self.policies = policies
     }
 
     private static func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
@@ -55,6 +66,10 @@ struct CallTable {
         p.initialize(from: values, count: values.count)
         return p
     }
+
+    /// The flat index of class c's node n (for per-node state such as retry budgets).
+    @inline(__always)
+    func flat(_ c: Int32, _ n: Int32) -> Int { Int(start[Int(c)] &+ n) }
 
     /// Class c's node n.
     @inline(__always)

@@ -1,3 +1,5 @@
+import SimKernel
+
 /// How a request moves along its path.
 public enum CallMode: String, Sendable, Equatable, CaseIterable {
     /// Synchronous calls: each station, after its own service, makes its downstream calls and
@@ -46,7 +48,7 @@ public struct RequestClass: Sendable, Equatable {
     public var isChain: Bool {
         calls.indices.allSatisfy { i in
             let n = calls[i]
-            return n.probability == 1 && n.meanCalls == 1 && n.steps == (i + 1 < calls.count ? [.call(i + 1)] : [])
+            return n.probability == 1 && n.meanCalls == 1 && !n.isGuarded && n.steps == (i + 1 < calls.count ? [.call(i + 1)] : [])
         }
     }
 
@@ -84,10 +86,21 @@ public struct CallNode: Sendable, Equatable {
     /// Mean number of calls when the call is made (geometric on 1, 2, …), ≥ 1. 1 for the root.
     public var meanCalls: Double
     public var steps: [CallStep]
+    /// The caller gives up on this call after `timeout` (the callee's work goes on for nobody),
+    /// and retries a failed or timed-out call by `retries` (backoff, jitter, budget as a
+    /// client's); when it stops retrying, the whole request fails with the call's error. nil:
+    /// the caller waits as long as it takes, and a failure fails the request at once.
+    public var timeout: SimDuration?
+    public var retries: RetryPolicy?
 
-    public init(station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = []) {
+    public init(station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = [],
+                timeout: SimDuration? = nil, retries: RetryPolicy? = nil) {
         self.station = station; self.probability = probability; self.meanCalls = meanCalls; self.steps = steps
+        self.timeout = timeout; self.retries = retries
     }
+
+    /// A call the caller watches (a timeout or retries): it runs as a strand of its own.
+    public var isGuarded: Bool { timeout != nil || retries != nil }
 
     /// The probability that a call is followed by another one: 1 − 1/meanCalls.
     public var again: Double { 1 - 1 / meanCalls }

@@ -57,6 +57,14 @@ struct Request: SlabElement {
     /// Stuck at a hung instance (its service ended, or its callee returned, while the instance
     /// was hung): it waits for the restart, which fails it.
     var stalled = false
+    /// A watched call (its node has a timeout or retries): its caller gave up on it (timed out),
+    /// so it finishes for nobody and tells no one; and which try of the call it is (0 = first).
+    var detached = false
+    /// This strand is a watched call (see `CallNode.isGuarded`).
+    var guarded = false
+    var callAttempt: Int32 = 0
+    /// For a child strand: the node it was sent to (where a retry of a watched call goes).
+    var baseNode: Int32 = 0
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival

@@ -84,8 +84,8 @@ extension Simulation {
         while s < node.stepCount {
             let step = calls.steps[Int(node.firstStep &+ s)]
             requests.frame(r, top).pointee.step = s
-            if !step.parallel {
-                let m = calls.targets[Int(step.firstTarget)]
+            let m = calls.targets[Int(step.firstTarget)]
+            if !step.parallel && !calls.node(c, m).pointee.guarded {
                 if makesCall(r, to: m, rep: 0, parentKey: caller.key) {
                     visit(r, node: m, rep: 0, parentKey: caller.key, into: &sink)
                     return
@@ -119,12 +119,21 @@ extension Simulation {
             nextStamp &+= 1
             child.stamp = nextStamp
             child.hop = m
+            child.baseNode = m
             child.key = Self.visitKey(parent: parentKey, rep: 0)
+            let node = calls.node(q.classIndex, m).pointee
+            if node.guarded {
+                child.guarded = true
+                if node.policy >= 0, let ratio = calls.policies[Int(node.policy)].budget {
+                    let f = calls.flat(q.classIndex, m)
+                    callBudget[f] = min(RetryBudget.capacity(ratio: ratio), callBudget[f] + ratio)
+                }
+            }
             branchScratch.append(requests.insert(child))
         }
         guard !branchScratch.isEmpty else { return false }
         requests[r].pending = Int32(branchScratch.count)
-        for k in branchScratch.indices { enterStation(branchScratch[k], into: &sink) }
+        for k in branchScratch.indices { sendBranch(branchScratch[k], into: &sink) }
         branchScratch.removeAll(keepingCapacity: true)
         return true
     }
@@ -170,6 +179,7 @@ extension Simulation {
         let q = requests[r]
         if q.parent < 0 { finish(r, .success, into: &sink); return }
         requests.remove(r)
+        if q.detached { return }
         let p = q.parent
         guard requests[p].live && requests[p].stamp == q.parentStamp else { return }
         requests[p].pending &-= 1
@@ -186,8 +196,14 @@ extension Simulation {
         let q = requests[r]
         if q.parent < 0 { finish(r, .error(cause), into: &sink); return }
         if !q.zombie { requests.remove(r) }
+        if q.detached { return }
         let p = q.parent
-        if requests[p].live && requests[p].stamp == q.parentStamp { failStrand(p, cause, into: &sink) }
+        guard requests[p].live && requests[p].stamp == q.parentStamp else { return }
+        if q.guarded {
+            callFailed(q, cause, into: &sink)
+        } else {
+            failStrand(p, cause, into: &sink)
+        }
     }
 
     /// True when nobody waits for strand r any more: its attempt's client gave up, or an
@@ -196,7 +212,7 @@ extension Simulation {
         var i = r
         while true {
             let q = requests[i]
-            if q.zombie { return true }
+            if q.zombie || q.detached { return true }
             if q.parent < 0 { return q.orphaned }
             let p = q.parent
             if !requests[p].live || requests[p].stamp != q.parentStamp { return true }

@@ -100,9 +100,11 @@ extension Simulation {
     /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
     mutating func timersExpired<Sink: RecordSink & ~Copyable>(_ q: Int32, into sink: inout Sink) {
         let now = kernel.now
-        let isDeadline = deadlineQueue.contains(q)
+        let kind = timerKinds[Int(q)]
         while let e = timers[Int(q)].popExpired(now: now) {
-            if isDeadline {
+            if kind == .call {
+                callTimedOut(e.index, stamp: e.stamp, into: &sink)
+            } else if kind == .deadline {
                 let k = e.index
                 guard clients[k].live, clients[k].stamp == e.stamp else { continue }
                 let r = clients[k].current

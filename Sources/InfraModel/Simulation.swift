@@ -26,6 +26,9 @@ enum ModelEvent {
     /// The balancer's health checks reach a verdict on this instance, decided when it was in
     /// the state numbered `epoch` (stale if it has changed since).
     case healthVerdict(instance: Int32, epoch: UInt32)
+    /// The backoff before another try of a watched call is over: this parked strand (stamped
+    /// `stamp`) goes out, if its caller still waits for it.
+    case callRetry(strand: Int32, stamp: UInt32)
 }
 
 /// How a replication ended.
@@ -96,6 +99,10 @@ public struct Simulation: ~Copyable {
     /// Per class: index into `timers` of its attempt-timeout and deadline queues (−1: none).
     var timeoutQueue: [Int32] = []
     var deadlineQueue: [Int32] = []
+    /// Per timer queue: what expires there (attempt timeouts, deadlines, or watched calls).
+    var timerKinds: [TimerKind] = []
+    /// Per call-tree node (flat index): retry-budget tokens of its watched call.
+    var callBudget: [Double] = []
     /// Per class: retry-budget tokens.
     var budgetTokens: [Double] = []
     var nextStamp: UInt32 = 0
@@ -170,8 +177,8 @@ public struct Simulation: ~Copyable {
         self.hasClients = spec.classes.contains { $0.client != nil }
         for c in spec.classes {
             var t: Int32 = -1, d: Int32 = -1
-            if let timeout = c.client?.timeout { t = Int32(timers.count); timers.append(TimerQueue(duration: timeout)) }
-            if let deadline = c.client?.deadline { d = Int32(timers.count); timers.append(TimerQueue(duration: deadline)) }
+            if let timeout = c.client?.timeout { t = Int32(timers.count); timers.append(TimerQueue(duration: timeout)); timerKinds.append(.attempt) }
+            if let deadline = c.client?.deadline { d = Int32(timers.count); timers.append(TimerQueue(duration: deadline)); timerKinds.append(.deadline) }
             timeoutQueue.append(t); deadlineQueue.append(d)
             budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
         }
@@ -183,6 +190,16 @@ public struct Simulation: ~Copyable {
                                       inSystemIntegral: 0, arrivals: 0, successes: 0,
                                       errors: Array(repeating: 0, count: ErrorCause.allCases.count),
                                       inSystem: 0, events: 0)
+        // Watched calls: a timer queue per call timeout, budget tokens per node.
+        for (k, c) in spec.classes.enumerated() {
+            for (n, node) in c.calls.enumerated() {
+                callBudget.append(node.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
+                guard let timeout = node.timeout else { continue }
+                calls.node(Int32(k), Int32(n)).pointee.timerQueue = Int32(timers.count)
+                timers.append(TimerQueue(duration: timeout))
+                timerKinds.append(.call)
+            }
+        }
         for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
     }
 
@@ -242,6 +259,9 @@ public struct Simulation: ~Copyable {
             case .healthVerdict(let i, let epoch):
                 note(kind: 9, index: i)
                 healthVerdict(i, epoch: epoch)
+            case .callRetry(let r, let stamp):
+                note(kind: 10, index: r)
+                retryCall(r, stamp: stamp, into: &sink)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }

@@ -56,3 +56,13 @@ struct TimerQueue {
         return t
     }
 }
+
+/// What the timers of one queue are for.
+enum TimerKind {
+    /// A client's per-attempt timeout (index: the attempt).
+    case attempt
+    /// A client's deadline (index: the client).
+    case deadline
+    /// A caller's timeout on a watched call (index: the call's strand).
+    case call
+}

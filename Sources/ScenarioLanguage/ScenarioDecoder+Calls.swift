@@ -1,4 +1,5 @@
 import InfraModel
+import SimKernel
 
 /// A class's `path`: a chain of components, any of which may make further calls — one after
 /// another, in parallel, with a probability, or repeated — forming the class's call tree.
@@ -17,7 +18,7 @@ import InfraModel
 /// Each element of `path` calls the next after its own `calls` (so a plain list is the chain
 /// it always was). Nodes are numbered depth first, which is the order hop times are kept in.
 extension ScenarioDecoder {
-    static let callKeys = ["to", "calls", "probability", "repeat"]
+    static let callKeys = ["to", "calls", "probability", "repeat", "timeout", "retries"]
     static let repeatKeys = ["mean", "again"]
     /// Nodes per class: a request's draws are seated per node in 8 bits of the stream entity.
     static let maxCallNodes = 256
@@ -60,8 +61,9 @@ extension ScenarioDecoder {
         guard depth < 32 else { reader.fail(item, path, "expected calls nested at most 32 deep"); return nil }
         let station = f["to"].flatMap { componentIndex(named: $0, f.path("to"), stations) }
         var probability: Double? = 1, meanCalls: Double? = 1
+        var timeout: SimDuration?? = .some(nil), retries: RetryPolicy?? = .some(nil)
         if root {
-            for key in ["probability", "repeat"] {
+            for key in ["probability", "repeat", "timeout", "retries"] {
                 if let n = f[key] { reader.fail(n, f.path(key), "the first component of a path receives every request: '\(key)' applies to the calls after it") }
             }
         } else {
@@ -70,6 +72,18 @@ extension ScenarioDecoder {
                 if probability == 0 { reader.fail(p, f.path("probability"), "expected a probability > 0 (a call never made should be removed), found 0"); probability = nil }
             }
             if let r = f["repeat"] { meanCalls = decodeRepeat(r, f.path("repeat")) }
+            if let t = f["timeout"] { timeout = reader.duration(t, f.path("timeout"), positive: true).map { .some($0) } }
+            if let r = f["retries"] {
+                retries = decodeRetries(r, f.path("retries")).map { .some($0) }
+                if case .some(.some(let policy)) = retries, policy.jitter == .decorrelated {
+                    reader.fail(r, f.path("retries") + ".jitter", "decorrelated jitter is built for a client's retries only; use none, full or equal on a call")
+                    retries = nil
+                }
+            }
+            if f["repeat"] != nil && (f["timeout"] != nil || f["retries"] != nil) {
+                reader.fail(item, path, "a repeated call with its own timeout or retries is not built in this version of capsim yet: give the timeout to a single call")
+                meanCalls = nil
+            }
         }
         let index = nodes.count
         nodes.append(CallNode(station: station ?? 0))
@@ -84,9 +98,11 @@ extension ScenarioDecoder {
                 }
             } else { complete = false }
         }
-        guard complete, let probability, let meanCalls else { return nil }
+        guard complete, let probability, let meanCalls, let timeout, let retries else { return nil }
         nodes[index].probability = probability
         nodes[index].meanCalls = meanCalls
+        nodes[index].timeout = timeout
+        nodes[index].retries = retries
         return index
     }
 

@@ -421,6 +421,8 @@ struct SchemaBuilder {
                     ("again", .object([("type", .array([.string("number"), .string("string")]))])),
                 ])),
             ]),
+            "timeout": described(ref("duration"), "The caller gives up on this call after this long (the callee's work goes on for nobody) and retries it or fails the request with timeout."),
+            "retries": described(ref("retries"), "How the caller retries this call when it fails or times out (as a client's retries; not decorrelated jitter)."),
         ]
         return .object([("anyOf", .array([
             .object([("type", .string("string"))]),

@@ -139,3 +139,79 @@ struct CallTreeLanguageTests {
         #expect(tree.meanVisits.map { ($0 * 1000).rounded() / 1000 } == [1, 1, 1, 3, 1, 1, 0.1])
     }
 }
+
+@Suite("Timeouts and retries on calls")
+struct WatchedCallTests {
+    func run(_ call: String, db: String = "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}",
+             rate: String = "1000/s", horizon: String = "200s") throws -> Run2 {
+        try Run2("""
+        version: 1
+        name: watched
+        horizon: \(horizon)
+        warmup: 10s
+        replications: 10
+        seed: 4
+        workload:
+          arrivals: {process: poisson, rate: \(rate)}
+          classes:
+            - name: q
+              path:
+                - to: front
+                  calls: [\(call)]
+        components:
+          front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
+          db: \(db)
+        """)
+    }
+
+    @Test("a retried call draws afresh: with exponential service, P(every try times out) = e^(−μT·tries)")
+    func freshDraws() throws {
+        // Pure delay db, Exp(1 ms): a try outlasts a 3 ms timeout with probability e^(−3).
+        let none = try run("{to: db, timeout: 3ms}")
+        none.expectMatches("errors.timeout.rate", exp(-3))
+        let once = try run("{to: db, timeout: 3ms, retries: {max: 1, base: 1ms, jitter: none}}")
+        once.expectMatches("errors.timeout.rate", exp(-6), floor: 0)
+        // Each timed-out try still ran to its end at db: visits = 1 + P(first times out).
+        once.expectMatches("busy.db.mean", 1000 * 0.001 * (1 + exp(-3)))
+        expectConservation(once)
+    }
+
+    @Test("a call refused downstream is retried; the request fails only when the retries run out")
+    func refusedThenRetried() throws {
+        // db: 1 worker, no queue, 2 ms per request at 200/s (ρ = 0.4): a refused try (Erlang B:
+        // 0.4/1.4 ≈ 28.6 %) is retried after 5 ms.
+        let db = "{kind: server_pool, workers: 1, queue: 0, service: {deterministic: 2ms}}"
+        let plain = try run("{to: db}", db: db, rate: "200/s", horizon: "100s")
+        let retried = try run("{to: db, retries: {max: 2, base: 5ms, jitter: full}}", db: db, rate: "200/s", horizon: "100s")
+        let p = plain.values("errors.queue_full.rate"), q = retried.values("errors.queue_full.rate")
+        for (a, b) in zip(p, q) { #expect(b < a / 3, "retries recover most refusals: \(a) → \(b)") }
+        expectConservation(retried)
+        let budget = try run("{to: db, retries: {max: 2, base: 5ms, jitter: full, budget: 1%}}", db: db, rate: "200/s", horizon: "100s")
+        #expect(budget.values("errors.retry_budget_exhausted.rate").allSatisfy { $0 > 0 })
+    }
+
+    @Test("a timed-out call fails the request at the caller's timeout; the callee finishes for nobody (exact)")
+    func exact() throws {
+        let r = try Run2("""
+        version: 1
+        name: exact
+        horizon: 1500ms
+        replications: 1
+        workload:
+          arrivals: {process: constant, rate: 1/s}
+          classes:
+            - name: q
+              path: [{to: front, calls: [{to: db, timeout: 5ms, retries: {max: 1, base: 1ms, jitter: none}}]}]
+        components:
+          front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
+          db: {kind: server_pool, workers: 1, service: {deterministic: 10ms}}
+        """)
+        // One request at 1 s: try 1 times out at +5 ms, try 2 goes at +6 ms (queued behind try 1
+        // until +10 ms), times out at +11 ms: the request fails then. db serves both tries.
+        #expect(r.values("errors.timeout.rate") == [1])
+        #expect(r.values("latency.max").allSatisfy { $0.isNaN })
+        expectConservation(r)
+        #expect(abs(r.values("busy.db.mean")[0] - 0.020 / 1.5) < 1e-9, "db busy 20 ms of the 1.5 s")
+        #expect(abs(r.values("in_system.mean")[0] - 0.011 / 1.5) < 1e-9, "the request is in the system from 1 s to 1.011 s")
+    }
+}

@@ -7,7 +7,7 @@ import SimRandom
 /// ends exactly once and no worker is lost or freed twice.
 @Suite("Failures: invariants")
 struct FailureInvariantTests {
-    @Test("requests end once and workers balance under crashes and hangs in call trees", arguments: 0..<16)
+    @Test("requests end once and workers balance under crashes and hangs in call trees with watched calls", arguments: 0..<16)
     func invariants(seed: UInt64) {
         let mode: FailureSpec.Mode = seed % 2 == 0 ? .crash : .hang
         let failures = FailureSpec(timeToFailure: .exponential(mean: 0.3), timeToRepair: .exponential(mean: 0.1), mode: mode,
@@ -22,10 +22,10 @@ struct FailureInvariantTests {
         ]
         let calls = [
             CallNode(station: 0, steps: [.parallel([1, 2]), .call(3)]),
-            CallNode(station: 1),
+            CallNode(station: 1, timeout: .milliseconds(15), retries: RetryPolicy(maxRetries: 1, base: .milliseconds(1), budget: seed % 2 == 0 ? 0.2 : nil)),
             CallNode(station: 2, steps: [.call(4)]),
             CallNode(station: 1, probability: 0.5, meanCalls: 2),
-            CallNode(station: 1, probability: 0.3),
+            CallNode(station: 1, probability: 0.3, retries: RetryPolicy(maxRetries: 2, base: .milliseconds(2), jitter: .equal)),
         ]
         let client = seed % 3 == 2 ? nil : ClientPolicy(timeout: .milliseconds(40), retries: RetryPolicy(maxRetries: 2, base: .milliseconds(1)))
         let spec = ModelSpec(stations: stations, classes: [RequestClass(name: "t", calls: calls, client: client),
