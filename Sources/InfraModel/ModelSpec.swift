@@ -16,6 +16,21 @@ public struct ModelSpec: Sendable {
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?
+    /// Time-based availability (`availability:`): not simulated, judged by the statistics per
+    /// window. nil = not reported.
+    public var availability: AvailabilityObjective?
+    /// Length of the windows of a per-window time series (`capsim run --timeseries`); nil = none.
+    public var timeSeriesWindow: SimDuration?
+
+    /// The window lengths the statistics need, each a clock of boundary ticks (its index is the
+    /// tick's `clock`): the availability window first, then the time series' if it differs.
+    /// Empty — the default — schedules no tick, so the run is event for event what it was.
+    public var windowLengths: [SimDuration] {
+        var lengths: [SimDuration] = []
+        if let a = availability { lengths.append(a.window) }
+        if let t = timeSeriesWindow, !lengths.contains(t) { lengths.append(t) }
+        return lengths
+    }
 
     public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
                 window: RunWindow, maxInFlight: Int = 2_000_000) {

@@ -19,6 +19,9 @@ enum ModelEvent {
     /// attempt and still waited for). Random durations do not expire in start order, so these
     /// timers live in the kernel's heap, one per attempt, cancelled lazily by the stamp.
     case patience(request: Int32, stamp: UInt32)
+    /// A boundary between statistics windows of clock `clock` (an index into
+    /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
+    case tick(clock: Int32)
 }
 
 /// How a replication ended.
@@ -197,6 +200,7 @@ public struct Simulation: ~Copyable {
         let window = spec.window
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
+        scheduleFirstTicks()
         for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
@@ -222,6 +226,8 @@ public struct Simulation: ~Copyable {
             case .patience(let r, let stamp):
                 note(kind: 6, index: r)
                 attemptTimedOut(r, stamp: stamp, into: &sink)
+            case .tick(let clock):
+                windowTick(clock, into: &sink)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }
