@@ -1,6 +1,8 @@
 import Reporting
 import ScenarioLanguage
+import SimKernel
 import SimStats
+import Synchronization
 
 /// Simulates one design (a scenario or a sweep point): a fixed number of replications, or planned
 /// batches until its SLOs are decided. Shared by `run`, `check` and `compare`.
@@ -9,9 +11,12 @@ struct DesignRunner {
     var alpha: Double
     var console: Console
 
-    func run(_ design: Scenario, plan: ReplicationPlan? = nil) -> RunReport {
+    /// `timeSeries`: the window length of a per-window time series to keep, and whether to keep
+    /// each replication's rows (for the per-replication form) besides the summary.
+    func run(_ design: Scenario, plan: ReplicationPlan? = nil, timeSeries: (window: SimDuration, perReplication: Bool)? = nil) -> RunReport {
         let plan = plan ?? design.plan
         var design = design
+        design.model.timeSeriesWindow = timeSeries?.window
         var warmup: WarmupChoice?
         if design.autoWarmup {
             let choice = WarmupDetection.choose(spec: design.model, seed: design.seed, pilots: min(plan.minimum, 5))
@@ -22,10 +27,24 @@ struct DesignRunner {
         let label = design.axes.isEmpty ? design.name : design.name + " (" + design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ")"
         let progress = ProgressBar(total: plan.maximum, label: label, console: console)
         defer { progress.finish() }
+        // The time series is folded in replication order as replications finish (batches come
+        // in order too), and each replication's rows dropped unless the long form wants them.
+        var series: SeriesAccumulator?
+        var fold: (@Sendable (inout ReplicationResult) -> Void)?
+        if let t = timeSeries {
+            let accumulator = SeriesAccumulator(TimeSeriesSummary(layout: TimeSeriesLayout(spec: design.model, length: t.window)))
+            let keepRows = t.perReplication
+            series = accumulator
+            fold = { (r: inout ReplicationResult) in
+                guard let rows = r.windows?.series else { return }
+                accumulator.summary.withLock { $0.add(rows) }
+                if !keepRows { r.windows?.series = [] }
+            }
+        }
         let batch: (Range<Int>) -> [ReplicationResult] = { range in
             let offset = range.lowerBound
             return Experiment(spec: design.model, seed: design.seed, replications: range, jobs: jobs)
-                .run { done in progress.update(offset + done) }
+                .run(progress: { done in progress.update(offset + done) }, inOrder: fold)
         }
         let (results, outcomes): ([ReplicationResult], [SLOOutcome])
         if design.slos.isEmpty {
@@ -35,8 +54,15 @@ struct DesignRunner {
         }
         var report = RunReport(scenario: design, summary: Summary(layout: layout, results: results), results: results, slos: outcomes)
         report.warmup = warmup
+        report.timeSeries = series?.summary.withLock { $0 }
         return report
     }
+}
+
+/// A time series summary shared with the threads that fold replications into it.
+final class SeriesAccumulator: Sendable {
+    let summary: Mutex<TimeSeriesSummary>
+    init(_ s: TimeSeriesSummary) { summary = Mutex(s) }
 }
 
 extension ExitStatus {

@@ -19,6 +19,7 @@ struct RunCommand: ParsableCommand {
               capsim run Scenarios/mm1.yaml --set horizon=5m --replications 4 --csv -
               capsim run Scenarios/mmc.yaml --sweep components.pool.workers=8,9,10 --csv sweep.csv
               capsim run Scenarios/mm1.yaml Scenarios/md1.yaml --csv results.csv --jobs 2
+              capsim run Scenarios/mm1.yaml --timeseries series.csv --timeseries-window 30s
             """)
 
     @Argument(help: "Scenario files (YAML).")
@@ -26,11 +27,15 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var timeSeries: TimeSeriesOptions
 
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
 
-    func validate() throws { try output.check() }
+    func validate() throws {
+        try output.check()
+        try timeSeries.check(output)
+    }
 
     func run() throws {
         let console = Console.current
@@ -39,11 +44,12 @@ struct RunCommand: ParsableCommand {
         let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {
-            let report = runner.run(design)
-            if output.tableOnStandardOutput { console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report)) }
+            let report = runner.run(design, timeSeries: timeSeries.window(for: design))
+            if output.tableOnStandardOutput && !timeSeries.onStandardOutput { console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report)) }
             reports.append(report)
         }
         try output.write(reports)
+        try timeSeries.write(reports)
         if let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) {
             throw CLIError(.invalidScenario, "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state")
         }

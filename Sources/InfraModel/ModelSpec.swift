@@ -19,6 +19,21 @@ public struct ModelSpec: Sendable {
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
     public var profile: RateProfile?
+    /// Time-based availability (`availability:`): not simulated, judged by the statistics per
+    /// window. nil = not reported.
+    public var availability: AvailabilityObjective?
+    /// Length of the windows of a per-window time series (`capsim run --timeseries`); nil = none.
+    public var timeSeriesWindow: SimDuration?
+
+    /// The window lengths the statistics need, each a clock of boundary ticks (its index is the
+    /// tick's `clock`): the availability window first, then the time series' if it differs.
+    /// Empty — the default — schedules no tick, so the run is event for event what it was.
+    public var windowLengths: [SimDuration] {
+        var lengths: [SimDuration] = []
+        if let a = availability { lengths.append(a.window) }
+        if let t = timeSeriesWindow, !lengths.contains(t) { lengths.append(t) }
+        return lengths
+    }
 
     public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
                 window: RunWindow, maxInFlight: Int = 2_000_000) {

@@ -44,9 +44,22 @@ public struct HopRecord: Sendable {
 /// The model calls `windowOpened` once at the warm-up instant and `windowClosed` once at the
 /// horizon, each with a snapshot of its counters; level statistics (utilisation, queue length,
 /// requests in system) are the differences of the two snapshots.
+///
+/// When the spec asks for statistics windows (`ModelSpec.windowLengths`), the model also calls
+/// `windowTicked` at every boundary strictly inside the measurement window (see
+/// `Simulation+Windows`).
 public protocol RecordSink: ~Copyable {
     mutating func requestEnded(_ record: RequestRecord)
     mutating func hopEnded(_ record: HopRecord)
     mutating func windowOpened(_ counters: ModelCounters)
     mutating func windowClosed(_ counters: ModelCounters)
+    /// A boundary of clock `clock`'s windows, at `counters.time` = warm-up + k × its length
+    /// (k ≥ 1, before the horizon). `settled`: every request that arrived before this instant
+    /// has ended (its record was delivered), so windows ending at or before it are complete.
+    mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime)
+}
+
+extension RecordSink where Self: ~Copyable {
+    /// Sinks without windowed statistics ignore ticks (which are scheduled only on request).
+    public mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
 }

@@ -29,6 +29,9 @@ enum ModelEvent {
     /// The backoff before another try of a watched call is over: this parked strand (stamped
     /// `stamp`) goes out, if its caller still waits for it.
     case callRetry(strand: Int32, stamp: UInt32)
+    /// A boundary between statistics windows of clock `clock` (an index into
+    /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
+    case tick(clock: Int32)
 }
 
 /// How a replication ended.
@@ -224,6 +227,7 @@ public struct Simulation: ~Copyable {
         let window = spec.window
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
+        scheduleFirstTicks()
         for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         let drainEnd = window.horizon + window.drain
@@ -262,6 +266,8 @@ public struct Simulation: ~Copyable {
             case .callRetry(let r, let stamp):
                 note(kind: 10, index: r)
                 retryCall(r, stamp: stamp, into: &sink)
+            case .tick(let clock):
+                windowTick(clock, into: &sink)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }

@@ -18,6 +18,8 @@ public struct RunReport: Sendable {
     public var slos: [SLOOutcome]
     /// The warm-up MSER-5 chose, for `warmup: auto`.
     public var warmup: WarmupChoice?
+    /// The per-window time series across replications, when asked for (`--timeseries`).
+    public var timeSeries: TimeSeriesSummary?
 
     public init(scenario: Scenario, summary: Summary, results: [ReplicationResult], slos: [SLOOutcome] = []) {
         self.scenario = scenario; self.summary = summary; self.results = results; self.slos = slos

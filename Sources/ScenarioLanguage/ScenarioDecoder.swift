@@ -14,7 +14,7 @@ struct ScenarioDecoder {
     let baseDirectory: String
 
     static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "extends"]
+                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "extends"]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
     static let plannedTopLevelKeys = ["events", "currency", "autoscale"]
@@ -88,6 +88,10 @@ struct ScenarioDecoder {
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }
             model.latencyObjective = objective
+        }
+        if let a = top["availability"] {
+            guard let availability = decodeAvailability(a, measured: horizon - warmup) else { return nil }
+            model.availability = availability
         }
         let slos = top["slos"].map { decodeSLOs($0, layout: MetricLayout(spec: model)) } ?? []
         if plan.untilDecided && slos.isEmpty {

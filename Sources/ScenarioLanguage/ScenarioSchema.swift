@@ -76,6 +76,8 @@ struct SchemaBuilder {
             ("replication-plan", replicationPlan(partial: false)),
             ("partial-replication-plan", replicationPlan(partial: true)),
             ("slo", slo()),
+            ("availability", availability(partial: false)),
+            ("partial-availability", availability(partial: true)),
             ("sweep", sweep()),
             ("client", client()),
             ("retries", retries()),
@@ -134,6 +136,7 @@ struct SchemaBuilder {
                 ("items", ref("slo")),
             ]),
             "latency_objective": described(ref("duration"), "The latency a request must succeed within to count as good: reported as latency.good_ratio (share of all requests that succeed within it), which does not reward failing fast."),
+            "availability": described(ref(p + "availability"), "Time-based availability: the measured time cut into windows, each judged by its success ratio; reported as availability.time (share of judged time whose windows met the objective), downtime.monthly and availability.windows.judged."),
             "sweep": described(ref("sweep"), "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."),
             "extends": .object([
                 ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),
@@ -481,6 +484,19 @@ struct SchemaBuilder {
             "until": .object([("description", .string("Stop adding batches once every SLO is decided.")), ("const", .string("slo-decided"))]),
         ]
         return object(ScenarioDecoder.replicationPlanKeys, table, at: "replications", required: partial ? [] : ["min", "max", "until"])
+    }
+
+    mutating func availability(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "objective": .object([
+                ("description", .string("Success ratio a window must reach to count as up, as a share (99.9% or 0.999). Required.")),
+                ("anyOf", .array([.object([("type", .string("string")), ("pattern", .string("^\\s*[0-9.]+\\s*%\\s*$"))]),
+                                  .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1))])])),
+            ]),
+            "window": described(ref("duration"), "Length of the windows, from the warm-up on (default 1m).", default: .string("1m")),
+            "min_requests": described(count(minimum: 1, maximum: 1_000_000_000), "Requests a window needs to be judged (default 1); windows with fewer are reported in availability.windows.judged, not judged.", default: .number(1)),
+        ]
+        return object(ScenarioDecoder.availabilityKeys, table, at: "availability", required: partial ? [] : ["objective"])
     }
 
     mutating func client() -> JSONValue {

@@ -23,17 +23,28 @@ public struct Experiment: Sendable {
     /// Runs one replication.
     public static func runReplication(_ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int) -> ReplicationResult {
         var simulation = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
-        var collector = ReplicationCollector(layout: layout)
+        if spec.windowLengths.isEmpty {
+            var collector = ReplicationCollector(layout: layout)
+            let outcome = simulation.run(into: &collector)
+            return ReplicationResult(replication: replication, spec: spec, collector: collector, outcome: outcome)
+        }
+        var collector = WindowedCollector(layout: layout, spec: spec)
         let outcome = simulation.run(into: &collector)
-        return ReplicationResult(replication: replication, spec: spec, collector: collector, outcome: outcome)
+        let windows = collector.finish()
+        return ReplicationResult(replication: replication, spec: spec, collector: collector.base, outcome: outcome, windows: windows)
     }
 
     /// Runs every replication; `progress` is called (from any thread) with the number finished.
-    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
+    /// `inOrder`, if given, sees each result in replication order (whatever thread finished it
+    /// first, so what it accumulates does not depend on `jobs`) and may trim it, e.g. fold its
+    /// time series into a running summary and drop the rows: results waiting for an earlier
+    /// one are the only ones held whole.
+    public func run(progress: (@Sendable (Int) -> Void)? = nil,
+                    inOrder: (@Sendable (inout ReplicationResult) -> Void)? = nil) -> [ReplicationResult] {
         let layout = MetricLayout(spec: spec)
         let indices = Array(replications)
-        let state = Mutex<(next: Int, done: Int, results: [ReplicationResult?])>(
-            (0, 0, Array(repeating: nil, count: indices.count)))
+        let state = Mutex<(next: Int, done: Int, delivered: Int, results: [ReplicationResult?])>(
+            (0, 0, 0, Array(repeating: nil, count: indices.count)))
         let spec = self.spec, seed = self.seed
         let work: @Sendable (Int) -> Void = { _ in
             while true {
@@ -44,7 +55,17 @@ public struct Experiment: Sendable {
                 }
                 guard let k else { return }
                 let r = Self.runReplication(spec, layout: layout, seed: seed, replication: indices[k])
-                let done = state.withLock { s in s.results[k] = r; s.done += 1; return s.done }
+                let done = state.withLock { s in
+                    s.results[k] = r
+                    s.done += 1
+                    if let inOrder {
+                        while s.delivered < indices.count, s.results[s.delivered] != nil {
+                            inOrder(&s.results[s.delivered]!)
+                            s.delivered += 1
+                        }
+                    }
+                    return s.done
+                }
                 progress?(done)
             }
         }

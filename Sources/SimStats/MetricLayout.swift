@@ -46,6 +46,15 @@ public enum MetricKind: Sendable, Equatable {
     case instancesUp(station: Int)
     /// Failures of the station's instances that began inside the window (one replication's count).
     case failureCount(station: Int)
+    /// (With `availability:`) the share of the judged windows' time whose success ratio met the
+    /// objective (= the share of judged windows when all have the same length).
+    case availabilityTime
+    /// (With `availability:`) the failed share of the judged windows' time, in seconds per
+    /// 730-hour month: (1 − availability.time) × 2,628,000 s.
+    case downtimeMonthly
+    /// (With `availability:`) the share of windows with at least `min_requests` requests: the
+    /// windows availability.time judges.
+    case windowsJudged
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -71,8 +80,8 @@ extension MetricKind {
     /// The unit of this kind's values.
     public var unit: MetricUnit {
         switch self {
-        case .mean, .quantile, .maximum, .beyondP99: .seconds
-        case .availability, .goodRatio, .errorRate, .utilization: .fraction
+        case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
+        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged: .fraction
         case .throughput, .arrivalRate: .perSecond
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
@@ -83,8 +92,9 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate, .beyondP99: false
-        case .availability, .goodRatio, .throughput: true
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly: false
+        case .availability, .goodRatio, .throughput, .availabilityTime: true
+        case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
         case .instancesUp: true
@@ -148,6 +158,11 @@ public struct MetricLayout: Sendable, Equatable {
             for (i, s) in spec.stations.enumerated() { add("hop.\(s.name).self.beyond_p99", .beyondP99(station: i)) }
         }
         add("availability.request", .availability)
+        if spec.availability != nil {
+            add("availability.time", .availabilityTime)
+            add("downtime.monthly", .downtimeMonthly)
+            add("availability.windows.judged", .windowsJudged)
+        }
         latencyObjective = spec.latencyObjective?.nanoseconds
         if latencyObjective != nil { add("latency.good_ratio", .goodRatio) }
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }

@@ -14,6 +14,8 @@ public struct ReplicationResult: Sendable {
     /// Measured requests that ended, and their successes.
     public var measuredEnded: UInt64
     public var measuredSuccesses: UInt64
+    /// Per-window results (time series rows), when the spec asks for windows.
+    public var windows: WindowOutcome?
 
     /// A result from values already computed (merged shard files, synthetic tests).
     public init(replication: Int, values: [Double], histograms: [LatencyHistogram], outcome: RunOutcome,
@@ -28,10 +30,13 @@ public struct ReplicationResult: Sendable {
         return Double(count(e) - count(o)) / Double(e.attemptsStarted - o.attemptsStarted)
     }
 
-    /// Computes every metric of the collector's layout.
-    public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome) {
+    /// Computes every metric of the collector's layout (`windows`: what the replication's windows
+    /// gave, when the spec asks for windows).
+    public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome,
+                windows: WindowOutcome? = nil) {
         self.replication = replication
         self.outcome = outcome
+        self.windows = windows
         let histograms = c.histograms
         self.histograms = histograms
         self.measuredEnded = c.ended
@@ -68,6 +73,9 @@ public struct ReplicationResult: Sendable {
             case .instancesUp(let s): level { $0.upIntegral[s] }
             case .failureCount(let s):
                 if let o = c.opened, let e = c.closed { Double(e.failures[s] - o.failures[s]) } else { .nan }
+            case .availabilityTime: windows?.availabilityTime ?? .nan
+            case .downtimeMonthly: windows?.downtimeMonthly ?? .nan
+            case .windowsJudged: windows?.judgedShare ?? .nan
             }
         }
     }

@@ -63,11 +63,23 @@ public struct Summary: Sendable {
                 return MetricEstimate(id: m.id, value: t.isEmpty ? .nan : t.mean, halfWidth95: hw, replications: Int(t.count))
             }
         }
+        if let j = layout.index(of: "availability.windows.judged"), estimates[j].value < 1 {
+            warnings.append("availability.time: \(((1 - estimates[j].value) * 100).formatted2) % of the windows had fewer than min_requests requests and were not judged")
+        }
         self.warnings = warnings
     }
 
     /// The estimate for a metric id, if the layout has it.
     public subscript(id: String) -> MetricEstimate? {
         layout.index(of: id).map { estimates[$0] }
+    }
+}
+
+extension Double {
+    /// Two decimals, for warnings (deterministic: the same value always prints the same).
+    var formatted2: String {
+        let hundredths = (self * 100).rounded()
+        let whole = Int64(hundredths / 100), fraction = Int64(abs(hundredths).truncatingRemainder(dividingBy: 100))
+        return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -61,6 +61,7 @@ struct SchemaTests {
         ("workload.classes.0", "class", ScenarioDecoder.plannedClassKeys),
         ("replications", "replication-plan", []),
         ("slos.0", "slo", []),
+        ("availability", "availability", []),
     ])
     func keysInStep(path: String, definition: String, planned: [String]) throws {
         let decoder = Set(try decoderKeys(at: path)).subtracting(planned)

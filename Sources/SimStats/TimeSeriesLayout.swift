@@ -1,0 +1,76 @@
+import InfraModel
+import SimKernel
+
+/// The columns of a per-window time series and the windows themselves: the measurement window
+/// [warm-up, horizon] cut into windows of `length` from the warm-up on (the last one shorter when
+/// the length does not divide the measured span).
+///
+/// Column ids follow the run's metric ids (DESIGN "metric ids"), measured per window; requests
+/// count in the window of their arrival, as a request counts in the run's statistics by its arrival.
+public struct TimeSeriesLayout: Sendable, Equatable {
+    /// What a column measures in one window of one replication.
+    public enum Column: Sendable, Equatable {
+        /// Measured requests that arrived in the window (any outcome; they may end after it).
+        case requests
+        /// Those requests per second of the window.
+        case arrivalRate
+        /// Their successes per second of the window.
+        case throughput
+        /// Successes / requests (empty for a window without requests).
+        case availability
+        /// Requests ending with this cause / requests.
+        case errorRate(ErrorCause)
+        /// The q-quantile of the latency of the window's successful requests (seconds).
+        case latency(q: Double)
+        /// Busy workers / (instances × workers), time-averaged over the window.
+        case utilization(station: Int)
+        /// Time-average busy workers over the window.
+        case busyMean(station: Int)
+        /// Serving instances (constant until autoscaling exists).
+        case instances(station: Int)
+    }
+
+    public private(set) var ids: [String] = []
+    public private(set) var columns: [Column] = []
+    /// Window length, first start (the warm-up) and the horizon.
+    public let length: SimDuration
+    public let start: SimTime
+    public let horizon: SimTime
+    /// Per station: instances and workers per instance (nil: unlimited).
+    let instances: [Int]
+    let workers: [Int?]
+
+    public init(spec: ModelSpec, length: SimDuration) {
+        self.length = length
+        start = spec.window.warmup
+        horizon = spec.window.horizon
+        instances = spec.stations.map(\.instances)
+        workers = spec.stations.map(\.workers)
+        add("requests", .requests)
+        add("arrival_rate", .arrivalRate)
+        add("throughput", .throughput)
+        add("availability.request", .availability)
+        for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
+        add("latency.p50", .latency(q: 0.5))
+        add("latency.p99", .latency(q: 0.99))
+        for (i, s) in spec.stations.enumerated() {
+            if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            add("busy.\(s.name).mean", .busyMean(station: i))
+            add("instances.\(s.name).mean", .instances(station: i))
+        }
+    }
+
+    private mutating func add(_ id: String, _ column: Column) { ids.append(id); columns.append(column) }
+
+    /// Number of windows: ⌈(horizon − warm-up) / length⌉.
+    public var windowCount: Int {
+        let span = horizon.nanoseconds - start.nanoseconds, l = length.nanoseconds
+        return Int(span / l + (span % l == 0 ? 0 : 1))
+    }
+
+    /// Start and end of window k (simulated time from 0).
+    public func bounds(of k: Int) -> (start: SimTime, end: SimTime) {
+        let s = start.nanoseconds + Int64(k) * length.nanoseconds
+        return (SimTime(nanoseconds: s), SimTime(nanoseconds: min(s + length.nanoseconds, horizon.nanoseconds)))
+    }
+}
