@@ -16,6 +16,9 @@ public struct ModelSpec: Sendable {
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?
+    /// Zones that fail as a whole, and the events scheduled on the timeline.
+    public var zones: [ZoneSpec] = []
+    public var events: [ScheduledEvent] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
     public var profile: RateProfile?
@@ -57,6 +60,19 @@ public struct ModelSpec: Sendable {
     /// True when requests visit more than one station, so a per-hop breakdown of slow
     /// requests is worth keeping.
     public var tracksHops: Bool { stations.count > 1 }
+
+    /// True when station s's instances can go down: it fails on its own, sits in a zone, or
+    /// a scheduled event takes some of its instances.
+    public func canGoDown(_ s: Int) -> Bool {
+        if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
+        return events.contains { e in
+            switch e.action {
+            case .outage(let refs, _, _), .maintenance(let refs, _, _): refs.contains { $0.station == s }
+            case .rolling(let station, _, _, _, _, _): station == s
+            case .degrade: false
+            }
+        }
+    }
 
     /// Stations one strand of a synchronous request may hold at once besides the one it is at:
     /// the depth of the deepest call tree (a chain of n stations: n − 1).
@@ -109,6 +125,9 @@ public struct StationSpec: Sendable, Equatable {
     /// How its balancer notices dead instances; nil = it never does (requests keep going to a
     /// dead instance: refused at once after a crash, stuck after a hang).
     public var healthCheck: HealthCheck?
+    /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
+    /// names of `ModelSpec.zones`. Empty: in no zone.
+    public var zones: [Int] = []
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

@@ -69,6 +69,8 @@ extension Simulation {
                 instances[i].cycle = 1
                 if down[j] {
                     instances[i].up = false
+                    instances[i].downReasons = DownReason.failure
+                    instances[i].hung = f.mode == .hang
                     stations[s].upLevel -= 1
                     if residual[j] >= 0 { kernel.schedule(.repair(instance: Int32(i)), after: SimDuration(seconds: residual[j])) }
                     if let check = stations[s].healthCheck {
@@ -91,14 +93,64 @@ extension Simulation {
 
     /// The balancer's belief about instance i (global index) changes.
     mutating func markHealthy(_ i: Int, _ healthy: Bool) {
-        guard instances[i].healthy != healthy else { return }
-        instances[i].healthy = healthy
-        stations[Int(instances[i].station)].healthyCount += healthy ? 1 : -1
+        instances[i].believed = healthy
+        refreshEligibility(i)
+    }
+
+    /// Keeps `healthy` (in the rotation) = believed healthy and not taken out on purpose, and
+    /// the station's count of such instances.
+    mutating func refreshEligibility(_ i: Int) {
+        let eligible = instances[i].believed && !instances[i].adminOut
+        guard instances[i].healthy != eligible else { return }
+        instances[i].healthy = eligible
+        stations[Int(instances[i].station)].healthyCount += eligible ? 1 : -1
     }
 
     mutating func healthVerdict(_ i: Int32, epoch: UInt32) {
         guard instances[Int(i)].epoch == epoch else { return }
         markHealthy(Int(i), instances[Int(i)].up)
+    }
+
+    /// Instance i goes down for `reason` (it may already be down for another). Going down
+    /// counts as a failure unless it is planned (maintenance); a crash evicts its requests.
+    mutating func setDown<Sink: RecordSink & ~Copyable>(_ i: Int32, _ reason: UInt8, mode: FailureSpec.Mode, into sink: inout Sink) {
+        let s = Int(instances[Int(i)].station)
+        let wasUp = instances[Int(i)].up
+        instances[Int(i)].downReasons |= reason
+        if !wasUp {
+            // Already down: a crash now fails what a hang had left stuck.
+            if mode == .crash && instances[Int(i)].hung { instances[Int(i)].hung = false; evict(i, into: &sink) }
+            return
+        }
+        let now = kernel.now
+        stations[s].accumulate(to: now)
+        instances[Int(i)].up = false
+        instances[Int(i)].epoch &+= 1
+        stations[s].upLevel -= 1
+        if reason != DownReason.maintenance { stations[s].failureCount &+= 1 }
+        if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
+        if let check = stations[s].healthCheck, instances[Int(i)].believed {
+            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
+            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+        }
+    }
+
+    /// `reason` for instance i being down is over; when no reason is left it restarts (a hung
+    /// instance's stuck requests fail) and serves again — readmitted by its health checks.
+    mutating func setUp<Sink: RecordSink & ~Copyable>(_ i: Int32, _ reason: UInt8, into sink: inout Sink) {
+        instances[Int(i)].downReasons &= ~reason
+        guard instances[Int(i)].downReasons == 0, !instances[Int(i)].up else { return }
+        let s = Int(instances[Int(i)].station)
+        if instances[Int(i)].hung { instances[Int(i)].hung = false; evict(i, into: &sink) }
+        let now = kernel.now
+        stations[s].accumulate(to: now)
+        instances[Int(i)].up = true
+        instances[Int(i)].epoch &+= 1
+        stations[s].upLevel += 1
+        if let check = stations[s].healthCheck, !instances[Int(i)].believed {
+            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
+            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+        }
     }
 
     /// Draws the length (seconds) of instance i's next period: up (`failure`) or down.
@@ -114,45 +166,25 @@ extension Simulation {
 
     mutating func instanceFails<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
-        let now = kernel.now
-        stations[s].accumulate(to: now)
-        instances[Int(i)].up = false
-        instances[Int(i)].epoch &+= 1
-        stations[s].upLevel -= 1
-        stations[s].failureCount &+= 1
         let f = stations[s].failures!
-        if f.mode == .crash { evict(i, into: &sink) }
+        setDown(i, DownReason.failure, mode: f.mode, into: &sink)
         if let crews = f.repairCrews, stations[s].crewsBusy >= crews {
             stations[s].repairQueue.append(i)
         } else {
             stations[s].crewsBusy += 1
             kernel.schedule(.repair(instance: i), after: nextPeriod(Int(i), failure: false))
         }
-        if let check = stations[s].healthCheck {
-            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
-            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
-        }
     }
 
     mutating func instanceRepaired<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
-        let now = kernel.now
-        // A hung instance restarts: what was stuck in it fails now.
-        if stations[s].failures!.mode == .hang { evict(i, into: &sink) }
-        stations[s].accumulate(to: now)
-        instances[Int(i)].up = true
-        instances[Int(i)].epoch &+= 1
-        stations[s].upLevel += 1
+        setUp(i, DownReason.failure, into: &sink)
         kernel.schedule(.failure(instance: i), after: nextPeriod(Int(i), failure: true))
         stations[s].crewsBusy -= 1
         if !stations[s].repairQueue.isEmpty {
             let next = stations[s].repairQueue.removeFirst()
             stations[s].crewsBusy += 1
             kernel.schedule(.repair(instance: next), after: nextPeriod(Int(next), failure: false))
-        }
-        if let check = stations[s].healthCheck, !instances[Int(i)].healthy {
-            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
-            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
         }
     }
 

@@ -79,7 +79,7 @@ extension Simulation {
         if !instances[Int(i)].up {
             // A dead instance the balancer has not noticed: a crashed one refuses the request; a
             // hung one takes it into its queue, where it stays until the restart fails it.
-            if st.pointee.failures?.mode == .crash { fail(r, .instanceFailed, into: &sink); return }
+            if !instances[Int(i)].hung { fail(r, .instanceFailed, into: &sink); return }
             if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
                 stations[s].accumulate(to: now)
                 stations[s].queueLevel += 1
@@ -110,7 +110,10 @@ extension Simulation {
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
-        kernel.schedule(.serviceEnd(request: r), after: demand(of: r, at: s))
+        var d = demand(of: r, at: s)
+        // A degraded instance (gray failure, or a slower version) stretches every demand.
+        if instances[Int(i)].slowdown != 1 { d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded())) }
+        kernel.schedule(.serviceEnd(request: r), after: d)
     }
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and

@@ -29,6 +29,11 @@ enum ModelEvent {
     /// The backoff before another try of a watched call is over: this parked strand (stamped
     /// `stamp`) goes out, if its caller still waits for it.
     case callRetry(strand: Int32, stamp: UInt32)
+    /// A step of a scheduled event (an index into `Simulation.actions`).
+    case scheduled(action: Int32)
+    /// A zone fails as a whole, or comes back.
+    case zoneFailure(zone: Int32)
+    case zoneRepair(zone: Int32)
     /// A boundary between statistics windows of clock `clock` (an index into
     /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
     case tick(clock: Int32)
@@ -106,6 +111,13 @@ public struct Simulation: ~Copyable {
     var timerKinds: [TimerKind] = []
     /// Per call-tree node (flat index): retry-budget tokens of its watched call.
     var callBudget: [Double] = []
+    /// The steps of the scheduled events; per zone its instances (global indices), state,
+    /// periods drawn and stream.
+    let actions: [TimedAction]
+    let zoneMembers: [[Int32]]
+    var zoneUp: [Bool]
+    var zoneCycle: [UInt64]
+    let zoneStreams: [RandomStream]
     /// Per class: retry-budget tokens.
     var budgetTokens: [Double] = []
     var nextStamp: UInt32 = 0
@@ -150,6 +162,18 @@ public struct Simulation: ~Copyable {
                 next += 1
             }
         }
+        var firstInstance: [Int] = [], members = Array(repeating: [Int32](), count: spec.zones.count)
+        var placed = 0
+        for st in spec.stations {
+            firstInstance.append(placed)
+            if !st.zones.isEmpty { for j in 0..<st.instances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) } }
+            placed += st.instances
+        }
+        actions = Self.timedActions(spec, firstInstance: firstInstance)
+        zoneMembers = members
+        zoneUp = Array(repeating: true, count: spec.zones.count)
+        zoneCycle = Array(repeating: 0, count: spec.zones.count)
+        zoneStreams = spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) }
         let flat = spec.classes.flatMap { $0.path.map { Int32($0) } }
         paths = .allocate(capacity: max(flat.count, 1))
         paths.initialize(from: flat, count: flat.count)
@@ -230,6 +254,7 @@ public struct Simulation: ~Copyable {
         scheduleFirstTicks()
         for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
+        startEvents()
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             switch event {
@@ -266,6 +291,15 @@ public struct Simulation: ~Copyable {
             case .callRetry(let r, let stamp):
                 note(kind: 10, index: r)
                 retryCall(r, stamp: stamp, into: &sink)
+            case .scheduled(let k):
+                note(kind: 11, index: k)
+                scheduledAction(k, into: &sink)
+            case .zoneFailure(let z):
+                note(kind: 12, index: z)
+                zoneFails(z, into: &sink)
+            case .zoneRepair(let z):
+                note(kind: 13, index: z)
+                zoneRepaired(z, into: &sink)
             case .tick(let clock):
                 windowTick(clock, into: &sink)
             }

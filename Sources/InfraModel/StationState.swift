@@ -130,10 +130,21 @@ struct InstanceState {
     var completion: EventID?
     var completionAt = SimTime.zero
     var completionRequest: Int32 = -1
-    /// Up (serving) or down (crashed or hung, until repaired).
+    /// Up (serving) or down (crashed or hung, until repaired): up exactly when `downReasons` is
+    /// empty. Reasons (bits of `DownReason`) are independent: an instance whose zone is out and
+    /// that has also failed on its own serves again only when both are over.
     var up = true
-    /// Whether the balancer believes it healthy (it learns of changes only through health checks).
+    var downReasons: UInt8 = 0
+    /// The current down period is a hang (what is stuck fails at the restart), not a crash.
+    var hung = false
+    /// Whether the balancer sends it requests: it believes it healthy (through health checks)
+    /// and it is not taken out of the rotation on purpose (drained for maintenance or a
+    /// deploy). `healthy` = `believed && !adminOut`, kept in step by `refreshEligibility`.
     var healthy = true
+    var believed = true
+    var adminOut = false
+    /// Service-time multiplier (a `degrade` event, or a deployed version): 1 normally.
+    var slowdown = 1.0
     /// Changes at every failure and repair, so a health-check verdict decided for an earlier
     /// state is recognised as stale.
     var epoch: UInt32 = 0
@@ -143,4 +154,12 @@ struct InstanceState {
     var checkPhase: Int64 = 0
 
     init(station: Int32) { self.station = station }
+}
+
+/// Why an instance is down (bits of `InstanceState.downReasons`).
+enum DownReason {
+    static let failure: UInt8 = 1
+    static let zone: UInt8 = 2
+    static let outage: UInt8 = 4
+    static let maintenance: UInt8 = 8
 }

@@ -6,12 +6,12 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer"]
     static let plannedComponentKinds = ["cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "discipline", "lifo_above", "drop_expired", "failures", "health_check"]
+                                 "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies = [
         "consistent_hash": "consistent_hash needs request keys (workload classes' `keys:`), which are not built in this version of capsim yet",
     ]
-    static let plannedServerPoolKeys = ["zones", "autoscale", "cost", "timeout", "capacity"]
+    static let plannedServerPoolKeys = ["autoscale", "cost", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
     mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {

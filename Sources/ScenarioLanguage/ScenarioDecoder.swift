@@ -14,10 +14,10 @@ struct ScenarioDecoder {
     let baseDirectory: String
 
     static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "extends"]
+                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones", "events", "extends"]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["events", "currency", "autoscale"]
+    static let plannedTopLevelKeys = ["currency", "autoscale"]
 
     /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
@@ -70,6 +70,11 @@ struct ScenarioDecoder {
 
         var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
+        let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
+        let events = top["events"].map { decodeEvents($0, stations: stations, zones: zones, horizon: horizon) } ?? []
+        if autoWarmup, top["events"] != nil, !events.isEmpty {
+            reader.fail(top["warmup"]!, "warmup", "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration")
+        }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
@@ -85,6 +90,8 @@ struct ScenarioDecoder {
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
         var model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
         model.profile = profile
+        model.zones = zones
+        model.events = events
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }
             model.latencyObjective = objective

@@ -71,6 +71,7 @@ struct SchemaBuilder {
             ("class", requestClass()),
             ("call", call()),
             ("failures", failures()),
+            ("event", event()),
             ("health-check", healthCheck()),
             ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
@@ -138,6 +139,23 @@ struct SchemaBuilder {
             "latency_objective": described(ref("duration"), "The latency a request must succeed within to count as good: reported as latency.good_ratio (share of all requests that succeed within it), which does not reward failing fast."),
             "availability": described(ref(p + "availability"), "Time-based availability: the measured time cut into windows, each judged by its success ratio; reported as availability.time (share of judged time whose windows met the objective), downtime.monthly and availability.windows.judged."),
             "sweep": described(ref("sweep"), "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."),
+            "zones": .object([
+                ("description", .string("Zones that fail as a whole, by name: {} or {failures: {mtbf, mttr, mode}}. Pools place their instances in them with their own 'zones' list.")),
+                ("type", .string("object")),
+                ("propertyNames", ref("name")),
+                ("additionalProperties", .object([
+                    ("anyOf", .array([
+                        .object([("type", .string("null"))]),
+                        .object([("type", .string("object")), ("additionalProperties", .bool(false)),
+                                 ("properties", .object([("failures", ref("failures"))]))]),
+                    ])),
+                ])),
+            ]),
+            "events": .object([
+                ("description", .string("Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy: {…}}; see the README.")),
+                ("type", .string("array")),
+                ("items", ref("event")),
+            ]),
             "extends": .object([
                 ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),
                 ("type", .string("string")),
@@ -237,6 +255,10 @@ struct SchemaBuilder {
                                     "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."),
             "failures": described(ref("failures"), "How each instance fails and is repaired (default: never fails)."),
             "health_check": described(ref("health-check"), "How the pool's balancer notices dead instances (default: it never does); or give it on the load balancer in front of the pool."),
+            "zones": .object([
+                ("description", .string("Zones the instances are spread over in turn (instance j in the (j mod n)-th); names declared under the top-level 'zones:' when there is one.")),
+                ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
+            ]),
         ]
         return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
     }
@@ -469,6 +491,37 @@ struct SchemaBuilder {
             "healthy_after": described(count(minimum: 1, maximum: 1000), "Good checks in a row before it comes back (default 2).", default: .number(2)),
         ]
         return object(ScenarioDecoder.healthCheckKeys, table, at: "components.*.health_check", required: ["interval"])
+    }
+
+    /// One scheduled event: `at` and exactly one action.
+    mutating func event() -> JSONValue {
+        let target: [(key: String, value: JSONValue)] = [
+            ("component", ref("name")),
+            ("zone", ref("name")),
+            ("instances", .object([("description", .string("The first n instances, or a list of instance indices (default: all).")),
+                                   ("anyOf", .array([count(minimum: 1), .object([("type", .string("array")), ("items", count(minimum: 0))])]))])),
+        ]
+        func action(_ extra: [(key: String, value: JSONValue)], required: [String], targets: [String] = ["component", "zone", "instances"]) -> JSONValue {
+            .object([("type", .string("object")), ("additionalProperties", .bool(false)),
+                     ("properties", .object(target.filter { targets.contains($0.key) } + extra)),
+                     ("required", .array(required.map { .string($0) }))])
+        }
+        let multiplier = JSONValue.object([("type", .array([.string("number"), .string("string")]))])
+        let actions: [(key: String, value: JSONValue)] = [
+            ("outage", action([("for", ref("duration")), ("mode", .object([("enum", .array(FailureSpec.Mode.allCases.map { .string($0.rawValue) }))]))], required: ["for"])),
+            ("degrade", action([("factor", multiplier), ("for", ref("duration"))], required: ["factor", "for"])),
+            ("maintenance", action([("for", ref("duration")), ("drain", ref("duration"))], required: ["component", "for"], targets: ["component", "instances"])),
+            ("rolling_restart", action([("batch", count(minimum: 1)), ("each", ref("duration")), ("drain", ref("duration"))], required: ["component", "each"], targets: ["component"])),
+            ("rolling_deploy", action([("batch", count(minimum: 1)), ("each", ref("duration")), ("drain", ref("duration")), ("service_factor", multiplier)],
+                                      required: ["component", "each"], targets: ["component"])),
+        ]
+        return .object([
+            ("type", .string("object")),
+            ("additionalProperties", .bool(false)),
+            ("required", .array([.string("at")])),
+            ("minProperties", .number(2)),
+            ("properties", .object([("at", described(ref("duration"), "When, from time 0 (warm-up included)."))] + actions)),
+        ])
     }
 
     func modeSchema(_ text: String) -> JSONValue {

@@ -179,7 +179,7 @@ public struct MetricLayout: Sendable, Equatable {
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
             add("instances.\(s.name).mean", .instancesMean(station: i))
-            if s.failures != nil {
+            if spec.canGoDown(i) {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
                 add("failures.\(s.name).count", .failureCount(station: i))
             }

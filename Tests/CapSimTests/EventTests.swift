@@ -1,0 +1,109 @@
+import Foundation
+import InfraModel
+import ScenarioLanguage
+import SimStats
+import Testing
+
+/// Zones and scheduled events: exact where the timeline makes the answer exact.
+@Suite("Zones and scheduled events")
+struct EventTests {
+    /// Six pure-delay instances (1 ms, unlimited workers) over zones a, b, c, one hour from 0.
+    func run(_ extra: String, pool: String = "", rate: String = "200/s", arrivals: String = "poisson", replications: Int = 4) throws -> Run2 {
+        try Run2("""
+        version: 1
+        name: events
+        horizon: 1h
+        replications: \(replications)
+        seed: 12
+        workload:
+          arrivals: {process: \(arrivals), rate: \(rate)}
+        components:
+          web:
+            kind: server_pool
+            instances: 6
+            workers: unlimited
+            zones: [a, b, c]
+            service: {deterministic: 1ms}
+            health_check: {interval: 1s, unhealthy_after: 2, healthy_after: 1}
+        \(pool)
+        \(extra)
+        """)
+    }
+
+    @Test("a scheduled zone outage takes every instance in the zone for its duration")
+    func zoneOutage() throws {
+        let r = try run("events: [{at: 20m, outage: {zone: b, for: 10m}}]")
+        // Zone b holds instances 1 and 4: 2 of 6 down for 10 of 60 minutes.
+        for v in r.values("instances.web.up.mean") { #expect(abs(v - (6.0 * 60 - 2 * 10) / 60) < 1e-9) }
+        for v in r.values("failures.web.count") { #expect(v == 2) }
+        // Lost: the requests routed to b before the checks notice (1–2 s of a third of the traffic).
+        for v in r.values("errors.instance_failed.rate") { #expect(v > 0 && v < 2.0 / 3600) }
+        expectConservation(r)
+    }
+
+    @Test("a zone that fails at random is up MTBF/(MTBF + MTTR) of the time, with all its instances")
+    func randomZone() throws {
+        let r = try run("zones: {a: {failures: {mtbf: 100s, mttr: 25s}}, b: {}, c: {}}", replications: 10)
+        // Zone a holds 2 of the 6 instances.
+        r.expectMatches("instances.web.up.mean", 4 + 2 * 100.0 / 125)
+    }
+
+    @Test("a degrade stretches service for its duration, and only then")
+    func degrade() throws {
+        let r = try run("events: [{at: 30m, degrade: {component: web, factor: 3x, for: 15m}}]", arrivals: "constant", replications: 1)
+        // Constant arrivals: a quarter of them meet 3 ms instead of 1 ms.
+        for v in r.values("latency.mean") { #expect(abs(v - (0.75 * 0.001 + 0.25 * 0.003)) < 1e-6) }
+        #expect(r.values("availability.request") == [1])
+    }
+
+    @Test("maintenance drains an instance first: no request is lost")
+    func maintenance() throws {
+        let r = try run("events: [{at: 10m, maintenance: {component: web, instances: [2], for: 20m, drain: 5s}}]")
+        for v in r.values("availability.request") { #expect(v == 1) }
+        for v in r.values("instances.web.up.mean") { #expect(abs(v - (6.0 * 3600 - 1200) / 3600) < 1e-9) }
+        for v in r.values("failures.web.count") { #expect(v == 0, "planned downtime is not a failure") }
+    }
+
+    @Test("a rolling restart takes batches out in turn, drained, without losing requests; a deploy can change speed")
+    func rolling() throws {
+        let restart = try run("events: [{at: 10m, rolling_restart: {component: web, batch: 2, each: 2m, drain: 10s}}]")
+        for v in restart.values("availability.request") { #expect(v == 1) }
+        // Three batches of two, each down 2 minutes.
+        for v in restart.values("instances.web.up.mean") { #expect(abs(v - (6.0 * 60 - 3 * 2 * 2) / 60) < 1e-9) }
+        let deploy = try run("events: [{at: 0s, rolling_deploy: {component: web, batch: 3, each: 1m, drain: 1s, service_factor: 2x}}]",
+                             arrivals: "constant", replications: 1)
+        // After 2 minutes every instance runs the new version, twice as slow; before, half of
+        // the rotation is new during the second minute. Check the end state through the max.
+        #expect(abs(deploy.values("latency.max")[0] - 0.002) < 1e-6)
+        #expect(deploy.values("availability.request") == [1])
+        // Without a drain the requests in service at the moment of the restart are lost: with
+        // 100 ms of service at 600/s, about 10 per instance.
+        let abrupt = try Run2("""
+        version: 1
+        name: abrupt
+        horizon: 10m
+        replications: 1
+        workload:
+          arrivals: {process: poisson, rate: 600/s}
+        components:
+          web: {kind: server_pool, instances: 6, workers: unlimited, service: {deterministic: 100ms}}
+        events: [{at: 1m, rolling_restart: {component: web, batch: 3, each: 1m, drain: 0s}}]
+        """)
+        #expect(abrupt.values("errors.instance_failed.rate")[0] > 10.0 / 360_000)
+    }
+
+    @Test("mistakes in zones and events are located and explained")
+    func diagnostics() {
+        func problems(_ extra: String) -> String {
+            do { _ = try run(extra); return "" } catch { return "\(error)" }
+        }
+        #expect(problems("events: [{at: 2h, outage: {zone: b, for: 1m}}]").contains("events.0.at: expected a time before the horizon (1h), found 2h"))
+        #expect(problems("events: [{at: 1m, outage: {zone: d, for: 1m}}]").contains("events.0.outage.zone: expected a zone some component is placed in, found 'd'"))
+        #expect(problems("events: [{at: 1m, outage: {component: web, zone: b, for: 1m}}]").contains("give 'component' or 'zone', not both"))
+        #expect(problems("events: [{at: 1m, outage: {component: web, instances: 7, for: 1m}}]").contains("events.0.outage.instances: expected a whole number from 1 to 6"))
+        #expect(problems("events: [{at: 1m, cache_flush: {component: web}}]").contains("'cache_flush' is part of the scenario language but not built"))
+        #expect(problems("events: [{at: 1m}]").contains("expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy beside 'at', found 0"))
+        #expect(problems("zones: {a: {}, b: {}}").contains("components.web.zones.2: expected a zone declared under 'zones:', found 'c'"))
+        #expect(problems("events: [{at: 1m, rolling_restart: {component: web, batch: 9, each: 1m}}]").contains("events.0.rolling_restart.batch: expected a whole number from 1 to 6"))
+    }
+}
