@@ -12,15 +12,19 @@ extension Simulation {
     /// Puts every failing instance in its stationary state at time 0 and schedules its next change.
     mutating func startFailureProcesses() {
         for s in 0..<stationCount {
+            // Every checked instance has a phase of its own, whatever takes it down (its own
+            // failures, its zone, a scheduled event).
+            guard let interval = stations[s].healthCheck?.interval.nanoseconds else { continue }
+            let first = Int(stations[s].firstInstance)
+            for j in 0..<Int(stations[s].instanceCount) {
+                stations[s].failureStream.seat(replication: replication, entity: UInt64(j), block: 1)
+                instances[first + j].checkPhase = Int64(stations[s].failureStream.uniform() * Double(interval))
+            }
+        }
+        for s in 0..<stationCount {
             guard let f = stations[s].failures else { continue }
             let first = Int(stations[s].firstInstance), n = Int(stations[s].instanceCount)
             let stream = stations[s].failureStream
-            if let interval = stations[s].healthCheck?.interval.nanoseconds {
-                for j in 0..<n {
-                    stream.seat(replication: replication, entity: UInt64(j), block: 1)
-                    instances[first + j].checkPhase = Int64(stream.uniform() * Double(interval))
-                }
-            }
             var down = Array(repeating: false, count: n)
             var residual = Array(repeating: 0.0, count: n)
             var age = Array(repeating: 0.0, count: n)

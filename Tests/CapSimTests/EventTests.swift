@@ -107,3 +107,41 @@ struct EventTests {
         #expect(problems("events: [{at: 1m, rolling_restart: {component: web, batch: 9, each: 1m}}]").contains("events.0.rolling_restart.batch: expected a whole number from 1 to 6"))
     }
 }
+
+@Suite("Zone and deploy scenarios")
+struct ZoneScenarioTests {
+    @Test("zone-outage.yaml: the outage costs about a third of the traffic for the detection time")
+    func zoneOutage() throws {
+        let r = try Run("zone-outage.yaml", ["horizon=40m", "warmup=5m", "replications=4", "components.lb.policy=round_robin"])
+        expectConservation(r)
+        // Round robin: each of zone b's 3 instances is refused its share until its own checks
+        // notice, 10–15 s after the outage (phase + 2 intervals). Its share is 1/9 until another
+        // instance leaves the rotation, at most 1/7: between 3 × 1/9 × 10 s and 3 × 1/7 × 15 s of
+        // the traffic, over 35 measured minutes.
+        for v in r.values("errors.instance_failed.rate") { #expect(v > 3.0 / 9 * 10 / 2100 && v < 3.0 / 7 * 15 / 2100, "\(v)") }
+        let mean = r.values("errors.instance_failed.rate").reduce(0, +) / 4
+        #expect(mean > 3.0 / 9 * 11 / 2100, "the detection delay averages (3 − ½) × 5 s, not its minimum: \(mean)")
+        for v in r.values("instances.web.up.mean") { #expect(abs(v - (9 - 3 * 15.0 / 35)) < 1e-9) }
+    }
+
+    @Test("multi-zone.yaml: three zones beat one on availability, replication by replication")
+    func multiZone() throws {
+        // Zones failing every 5 h (for 30 min) so every replication sees several outages.
+        let sets = ["replications=4", "workload.arrivals.rate=5/s", "zones.a.failures.mtbf=5h", "zones.b.failures.mtbf=5h", "zones.c.failures.mtbf=5h"]
+        let one = try Run("multi-zone.yaml", sets)
+        let three = try Run("multi-zone.yaml", sets + ["components.web.zones=[a, b, c]"])
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        // One zone: down ≈ 0.5/5.5 ≈ 9 % of the time; three: only while all three are out.
+        #expect(mean(one.values("availability.request")) < 0.96)
+        #expect(mean(three.values("availability.request")) > 0.99)
+        expectConservation(one)
+        expectConservation(three)
+    }
+
+    @Test("rolling-deploy.yaml: a batch of 4 at peak overloads the rest; a batch of 1 does not")
+    func rollingDeploy() throws {
+        let small = try Run("rolling-deploy.yaml", ["replications=2"])
+        let big = try Run("rolling-deploy.yaml", ["replications=2", "events.0.rolling_deploy.batch=4"])
+        for (a, b) in zip(small.values("latency.p99"), big.values("latency.p99")) { #expect(a < 0.5 && b > 1, "\(a) vs \(b)") }
+    }
+}
