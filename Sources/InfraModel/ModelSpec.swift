@@ -94,6 +94,9 @@ public struct StationSpec: Sendable, Equatable {
     /// How its balancer notices dead instances; nil = it never does (requests keep going to a
     /// dead instance: refused at once after a crash, stuck after a hang).
     public var healthCheck: HealthCheck?
+    /// `vnodes:` and `load_factor:` of `.consistentHash` (defaults 100 and 1.25). Ignored by
+    /// the other policies.
+    public var consistentHash = ConsistentHashOptions()
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

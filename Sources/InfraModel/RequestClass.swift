@@ -1,3 +1,4 @@
+import SimRandom
 /// How a request moves along its path.
 public enum CallMode: String, Sendable, Equatable, CaseIterable {
     /// Synchronous calls: each station, after its own service, makes its downstream calls and
@@ -22,6 +23,10 @@ public struct RequestClass: Sendable, Equatable {
     public var client: ClientPolicy?
     /// The class's own arrival process; nil = a weighted share of the workload's.
     public var arrivals: ArrivalProcess?
+    /// Which key each request touches (`keys:`): uniform or Zipf over ranks 1…N, drawn once per
+    /// request at arrival; nil = its requests carry no key (and may not visit a
+    /// `consistent_hash` station).
+    public var keys: KeyDistribution?
 
     /// A class whose requests visit `path` in order: a chain of calls (each station calls the
     /// next), or in pipeline mode a tandem.

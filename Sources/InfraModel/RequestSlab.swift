@@ -57,6 +57,9 @@ struct Request: SlabElement {
     /// Stuck at a hung instance (its service ended, or its callee returned, while the instance
     /// was hung): it waits for the restart, which fails it.
     var stalled = false
+    /// The data key the request touches (a rank ≥ 1 from its class's `keys:`; 0 = none), drawn
+    /// once at arrival and shared by its retries and branch strands.
+    var dataKey: UInt64 = 0
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
