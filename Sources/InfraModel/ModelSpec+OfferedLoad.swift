@@ -29,6 +29,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// grows (or turns requests away) while the rate stays that high.
     public var peakOverloaded: Bool { !overloaded && (peakUtilization ?? 0) >= 1 }
 
+    /// The share of the station's requests its busiest instance receives, when the instances
+    /// are loaded unequally (weighted round robin, consistent hashing); nil when each gets
+    /// 1/instances. `utilization` is that instance's.
+    public var unequalShare: Double?
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?
@@ -100,6 +105,7 @@ extension ModelSpec {
             let u = rate * share * meanService / Double(workers)
             var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
                                    finiteQueue: st.queueCapacity != nil)
+            if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
             if peaks != nil {
                 load.peakArrivalRate = peak
                 load.peakUtilization = peak * share * meanService / Double(workers)

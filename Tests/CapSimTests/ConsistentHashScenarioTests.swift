@@ -16,6 +16,8 @@ struct ConsistentHashScenarioTests {
         // with c = 1.25 it is capped near 1.25 × the 65 % average.
         let offered = s.points.map { $0.model.offeredLoad()[0].utilization! }
         #expect(offered[0] > 1 && abs(offered[2] - 1.25 * 0.65) < 1e-9, "\(offered)")
+        let share = s.points[0].model.offeredLoad()[0].unequalShare
+        #expect(share != nil && share! > 0.19 && share! < 0.21, "the busiest instance's share: \(String(describing: share))")
         var queueFull: [Double] = [], p99: [Double] = []
         for point in s.points {
             let layout = MetricLayout(spec: point.model)
