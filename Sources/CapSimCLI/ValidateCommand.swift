@@ -119,8 +119,12 @@ struct ValidateCommand: ParsableCommand {
         guard let u = load.utilization, let c = station.workers else {
             return s + ", unlimited workers (no waiting)"
         }
-        s += ", utilisation \(TableReport.fixed(u * 100, 1)) %"
+        s += ", utilisation \(TableReport.fixed(u * 100, 1)) %" + (load.unequalShare != nil ? " at the busiest instance" : "")
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
+        if load.overloaded, let share = load.unequalShare {
+            // Only the busiest instance is known to be over capacity: it loses at least 1 − 1/u of its share.
+            return s + "  — OVERLOADED: it turns away at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests (queue_full), at least \(TableReport.fixed(share * (1 - 1 / u) * 100, 2)) % of the component's"
+        }
         if load.overloaded {
             return s + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
         }
@@ -153,6 +157,8 @@ struct ValidateCommand: ParsableCommand {
                     ("erlang_c_mean_wait", .number(l.erlangCMeanWait)),
                     ("mean_wait_estimate", .number(l.meanWaitEstimate)),
                 ]
+                // Only when instances are loaded unequally (weighted round robin, consistent hashing).
+                if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                 // Only under time-varying load (so the report of a stationary scenario is unchanged).
                 if let peak = l.peakArrivalRate {
                     pairs += [("peak_arrival_rate", .number(peak)), ("peak_utilization", .number(l.peakUtilization)),

@@ -27,4 +27,15 @@ public enum BalancePolicy: String, Sendable, Equatable, CaseIterable {
     /// …, never three 0s in a row). Weights from `StationSpec.weights` (nil: equal weights, which
     /// is plain round robin); O(instances) per request, as in nginx.
     case weightedRoundRobin = "weighted_round_robin"
+    /// Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018): the pool's
+    /// instances sit on a ring of `vnodes` virtual nodes each, placed by a fixed, seed-independent
+    /// hash of (component name, instance, virtual node) — see `HashRing` — and a request goes to
+    /// the first instance clockwise from its key's hash (`Request.dataKey`, drawn from its
+    /// class's `keys:`), so the same key reaches the same instance while nothing changes, and
+    /// adding an instance moves only the keys its points take (≈ 1/(n + 1) of them). With a load
+    /// factor c (default 1.25) an instance may hold at most ceil(c · (T + 1) / n) requests in
+    /// flight (T: in flight at the n instances believed healthy); a full one passes the request
+    /// clockwise to the next instance with room. Instances believed unhealthy are skipped.
+    /// O(log(n · vnodes)) per request, plus O(n) to total the load when the first choice is busy.
+    case consistentHash = "consistent_hash"
 }

@@ -29,6 +29,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// grows (or turns requests away) while the rate stays that high.
     public var peakOverloaded: Bool { !overloaded && (peakUtilization ?? 0) >= 1 }
 
+    /// The share of the station's requests its busiest instance receives, when the instances
+    /// are loaded unequally (weighted round robin, consistent hashing); nil when each gets
+    /// 1/instances. `utilization` is that instance's.
+    public var unequalShare: Double?
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?
@@ -95,13 +100,15 @@ extension ModelSpec {
                 if peaks != nil { load.peakArrivalRate = peak }
                 return load
             }
-            // The busiest instance (weighted round robin loads them unequally) saturates first.
-            let u = rate * st.heaviestInstanceShare * meanService / Double(workers)
+            // The busiest instance (weighted round robin and hashed keys load them unequally) saturates first.
+            let share = heaviestInstanceShare(station: s)
+            let u = rate * share * meanService / Double(workers)
             var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
                                    finiteQueue: st.queueCapacity != nil)
+            if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
             if peaks != nil {
                 load.peakArrivalRate = peak
-                load.peakUtilization = peak * st.heaviestInstanceShare * meanService / Double(workers)
+                load.peakUtilization = peak * share * meanService / Double(workers)
             }
             if st.discipline == .processorSharing {
                 // Under processor sharing nothing waits: every admitted request is in service
@@ -109,7 +116,7 @@ extension ModelSpec {
                 load.erlangCMeanWait = 0
                 load.meanWaitEstimate = 0
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
-                let perInstance = rate * st.heaviestInstanceShare
+                let perInstance = rate * share
                 let a = perInstance * meanService
                 let wait = ErlangC.probabilityOfWaiting(servers: workers, load: a)
                     / (Double(workers) / meanService - perInstance)

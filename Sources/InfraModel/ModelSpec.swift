@@ -128,6 +128,9 @@ public struct StationSpec: Sendable, Equatable {
     /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
     /// names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []
+    /// `vnodes:` and `load_factor:` of `.consistentHash` (defaults 100 and 1.25). Ignored by
+    /// the other policies.
+    public var consistentHash = ConsistentHashOptions()
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

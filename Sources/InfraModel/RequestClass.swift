@@ -1,4 +1,5 @@
 import SimKernel
+import SimRandom
 
 /// How a request moves along its path.
 public enum CallMode: String, Sendable, Equatable, CaseIterable {
@@ -24,6 +25,10 @@ public struct RequestClass: Sendable, Equatable {
     public var client: ClientPolicy?
     /// The class's own arrival process; nil = a weighted share of the workload's.
     public var arrivals: ArrivalProcess?
+    /// Which key each request touches (`keys:`): uniform or Zipf over ranks 1…N, drawn once per
+    /// request at arrival; nil = its requests carry no key (and may not visit a
+    /// `consistent_hash` station).
+    public var keys: KeyDistribution?
 
     /// A class whose requests visit `path` in order: a chain of calls (each station calls the
     /// next), or in pipeline mode a tandem.

@@ -65,6 +65,9 @@ struct Request: SlabElement {
     var callAttempt: Int32 = 0
     /// For a child strand: the node it was sent to (where a retry of a watched call goes).
     var baseNode: Int32 = 0
+    /// The data key the request touches (a rank ≥ 1 from its class's `keys:`; 0 = none), drawn
+    /// once at arrival and shared by its retries and branch strands.
+    var dataKey: UInt64 = 0
 
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival

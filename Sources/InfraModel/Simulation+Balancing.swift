@@ -32,6 +32,8 @@ extension Simulation {
             offset = inFlight(first + b) < inFlight(first + a) ? b : a
         case .weightedRoundRobin:
             offset = smoothWeightedRoundRobin(st)
+        case .consistentHash:
+            offset = consistentHashInstance(for: r, st)
         }
         return st.pointee.firstInstance + offset
     }

@@ -112,6 +112,7 @@ extension Simulation {
             guard makesCall(r, to: m, rep: 0, parentKey: parentKey) else { continue }
             var child = Request(arrival: q.arrival, serial: q.serial, classIndex: q.classIndex)
             child.attempt = q.attempt
+            child.dataKey = q.dataKey
             child.parent = r
             child.parentStamp = q.stamp
             child.baseKey = parentKey

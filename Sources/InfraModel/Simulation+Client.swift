@@ -37,6 +37,7 @@ extension Simulation {
         nextStamp &+= 1
         attempt.stamp = nextStamp
         attempt.attempt = clients[k].attempts
+        if requestKeys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }  // the client's key: same serial, same draw
         clients[k].attempts += 1
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)

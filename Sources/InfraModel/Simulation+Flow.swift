@@ -28,6 +28,7 @@ extension Simulation {
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
+        if requestKeys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
         if synchronous[Int(cls)] { beginTree(r) }
         enterStation(r, into: &sink)
     }

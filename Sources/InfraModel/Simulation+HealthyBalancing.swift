@@ -4,7 +4,8 @@ import SimRandom
 /// Balancing while the balancer believes some instances unhealthy: each policy chooses only
 /// among the others, the same way it chooses among all of them otherwise (random and power of
 /// two draw among the healthy ones; round robin and least outstanding skip the others; smooth
-/// weighted round robin runs over the healthy instances' weights). Off the hot path: taken only
+/// weighted round robin runs over the healthy instances' weights; consistent hashing walks the
+/// ring past them, with its load bound over the healthy ones). Off the hot path: taken only
 /// while some instance is out of the rotation.
 extension Simulation {
     /// The global index of the instance request r goes to, or −1 when none is believed healthy.
@@ -56,6 +57,8 @@ extension Simulation {
             }
             current[best] &-= total
             offset = Int32(truncatingIfNeeded: best)
+        case .consistentHash:
+            offset = consistentHashInstance(for: r, st)
         }
         return first + offset
     }

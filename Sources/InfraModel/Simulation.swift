@@ -128,6 +128,8 @@ public struct Simulation: ~Copyable {
     /// Some class has a client policy (keeps the per-arrival check off the common path).
     let hasClients: Bool
     let classStream: RandomStream
+    /// Request keys of the classes with `keys:` (Simulation+ConsistentHash).
+    let requestKeys: RequestKeys
     var nextSerial: UInt64 = 0
     var counters: ModelCounters
     /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
@@ -199,6 +201,7 @@ public struct Simulation: ~Copyable {
         self.sources = .allocate(capacity: max(1, sources.count))
         self.sources.initialize(from: Array(sources), count: sources.count)
         self.classStream = streams.stream(path: "workload", purpose: .classes)
+        self.requestKeys = RequestKeys(spec: spec, streams: streams)
         self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
         self.patienceStream = streams.stream(path: "workload.client.patience", purpose: .workload)
         self.hasClients = spec.classes.contains { $0.client != nil }

@@ -32,6 +32,9 @@ struct StationState {
     let smoothWeights: UnsafeMutablePointer<Int64>?
     /// Weighted round robin: the sum of the weights (0 otherwise).
     let totalWeight: Int64
+    /// Consistent hashing only (nil otherwise): the ring, its buffers allocated here and freed
+    /// by `releasePolicyState()`.
+    let ring: RingState?
 
     /// Levels summed over instances, and their integrals since time 0 (level × ns).
     var busyLevel = 0
@@ -93,11 +96,14 @@ struct StationState {
             smoothWeights = nil
             totalWeight = 0
         }
+        ring = spec.balance == .consistentHash
+            ? RingState(name: spec.name, instances: spec.instances, options: spec.consistentHash) : nil
     }
 
     /// Frees what `init` allocated for the balancing policy (once, when the simulation ends).
     func releasePolicyState() {
         smoothWeights?.deallocate()
+        ring?.deallocate()
     }
 
     /// Brings the integrals up to `now`; call before any level changes.

@@ -6,11 +6,9 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer"]
     static let plannedComponentKinds = ["cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones"]
+                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
-    static let plannedBalancePolicies = [
-        "consistent_hash": "consistent_hash needs request keys (workload classes' `keys:`), which are not built in this version of capsim yet",
-    ]
+    static let plannedBalancePolicies: [String: String] = [:]
     static let plannedServerPoolKeys = ["autoscale", "cost", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
@@ -36,7 +34,7 @@ extension ScenarioDecoder {
                 continue
             }
             kinds[p.key] = "server_pool"
-            if case .mapping(let fields, _) = p.value, fields.contains(where: { $0.key == "balance" || $0.key == "weights" }) {
+            if case .mapping(let fields, _) = p.value, fields.contains(where: { ["balance", "weights"].contains($0.key) || Self.consistentHashKeys.contains($0.key) }) {
                 explicitBalance.insert(p.key)
             }
             if let s = decodeServerPool(p.value, path, name: p.key) { stations.append(s) }
@@ -79,8 +77,9 @@ extension ScenarioDecoder {
             reader.fail(b, f.path("balance"), "weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]")
             return nil
         }
+        let hashOptions = decodeHashOptions(f, policy: balance, policyKey: "balance", owner: "component", instances: instances)
         let discipline = decodeDiscipline(f, queue: queue)
-        guard let instances, let workers, let queue, let service, let balance, let discipline else { return nil }
+        guard let instances, let workers, let queue, let service, let balance, let discipline, let hashOptions else { return nil }
         if balance == .weightedRoundRobin && weights == nil { return nil }
         var dropExpired = false
         if let d = f["drop_expired"] {
@@ -101,9 +100,11 @@ extension ScenarioDecoder {
             reader.fail(f["failures"]!, f.path("failures"), "failures of a processor_sharing pool are not built in this version of capsim yet")
             return nil
         }
-        return StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
-                           service: service, balance: balance, weights: weights, discipline: discipline,
-                           dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
+        var station = StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
+                                  service: service, balance: balance, weights: weights, discipline: discipline,
+                                  dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
+        station.consistentHash = hashOptions
+        return station
     }
 
     /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number

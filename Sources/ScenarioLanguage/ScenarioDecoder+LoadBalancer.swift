@@ -6,7 +6,7 @@ import SimRandom
 /// `policy` decides how requests spread over its target's instances, among those its
 /// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
 extension ScenarioDecoder {
-    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "latency", "instances", "capacity", "health_check"]
+    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check"]
     static let plannedLoadBalancerKeys = ["failover"]
 
     /// What a balancer says about its target, resolved once every component is known.
@@ -20,6 +20,9 @@ extension ScenarioDecoder {
         var healthCheck: HealthCheck?
         var healthCheckNode: ScenarioNode?
         var path: String
+        var hashOptions = ConsistentHashOptions()
+        /// The balancer's `vnodes:` node, if given (where a ring that is too large is reported).
+        var hashNode: ScenarioNode?
     }
 
     mutating func decodeLoadBalancer(_ node: ScenarioNode, _ path: String, name: String) -> (StationSpec, BalancerTarget)? {
@@ -34,17 +37,18 @@ extension ScenarioDecoder {
         if policy == .weightedRoundRobin, f["weights"] == nil, let p = f["policy"] {
             reader.fail(p, f.path("policy"), "weighted_round_robin needs 'weights': one positive number per instance of the target")
         }
+        let hashOptions = decodeHashOptions(f, policy: policy, policyKey: "policy", owner: "balancer", instances: nil)
         let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000) } ?? 1
         let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
         let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
         let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
-        guard let target, let policy, let instances, let capacity, let latency, let healthCheck else { return nil }
+        guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
         let station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
                                   service: latency, balance: .roundRobin)
         return (station, BalancerTarget(balancer: name, target: target, targetNode: f["targets"]!, policy: policy,
                                         policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
-                                        healthCheckNode: f["health_check"], path: path))
+                                        healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"]))
     }
 
     /// Gives each balancer's policy to its target pool, after checking the target.
@@ -78,6 +82,12 @@ extension ScenarioDecoder {
                 stations[t].healthCheck = check
             }
             stations[t].balance = b.policy
+            if b.policy == .consistentHash {
+                let node = b.hashNode ?? b.policyNode ?? b.targetNode
+                let key = b.hashNode != nil ? "vnodes" : b.policyNode != nil ? "policy" : "targets"
+                guard let options = checkRingSize(b.hashOptions, instances: stations[t].instances, at: node, b.path + "." + key) else { continue }
+                stations[t].consistentHash = options
+            }
             if let w = b.weightsNode {
                 stations[t].weights = decodeWeights(w, b.path + ".weights", instances: stations[t].instances)
             }

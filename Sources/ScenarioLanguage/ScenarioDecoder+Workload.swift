@@ -4,8 +4,8 @@ import SimKernel
 extension ScenarioDecoder {
     static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile"]
     static let plannedWorkloadKeys: [String] = []
-    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals"]
-    static let plannedClassKeys = ["keys"]
+    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys"]
+    static let plannedClassKeys: [String] = []
 
     /// `workload:` — the arrival process and the request classes.
     mutating func decodeWorkload(_ node: ScenarioNode, stations: [StationSpec]) -> (ArrivalProcess?, [RequestClass]) {
@@ -34,6 +34,11 @@ extension ScenarioDecoder {
                 let calls = cf["path"].flatMap { decodeCallPath($0, cf.path("path"), stations: stations) }
                 let client = cf["client"].map { decodeClient($0, cf.path("client")) } ?? defaultClient
                 let own = cf["arrivals"].map { decodeArrivals($0, cf.path("arrivals")) }
+                let keys = cf["keys"].map { decodeKeys($0, cf.path("keys")) }
+                if let calls {
+                    checkHashKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
+                                  hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+                }
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
                 }
@@ -44,14 +49,18 @@ extension ScenarioDecoder {
                     reader.fail(cf["path"]!, cf.path("path"), "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls")
                     continue
                 }
-                if let name, let weight, let calls, let mode, let client, own != .some(nil) {
-                    classes.append(RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil))
+                if let name, let weight, let calls, let mode, let client, own != .some(nil), keys != .some(nil) {
+                    var cls = RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil)
+                    cls.keys = keys ?? nil
+                    classes.append(cls)
                 }
             }
         } else if f["arrivals"] == nil {
             reader.fail(node, "workload", "missing required key 'arrivals' (or classes with their own arrivals)")
         } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
+            checkHashKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
+                          at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
             classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
                                     client: defaultClient)]
         }

@@ -73,6 +73,7 @@ struct SchemaBuilder {
             ("failures", failures()),
             ("event", event()),
             ("health-check", healthCheck()),
+            ("keys", keys()),
             ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
             ("partial-replication-plan", replicationPlan(partial: true)),
@@ -206,6 +207,8 @@ struct SchemaBuilder {
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
             "weights": weightsSchema("For policy: weighted_round_robin: one positive number per instance of the target."),
+            "vnodes": vnodesSchema,
+            "load_factor": loadFactorSchema,
             "latency": described(ref(partial ? "partial-distribution" : "distribution"), "The balancer's own time per request (default none)."),
             "instances": described(count(minimum: 1, maximum: 1_000), "Balancer instances, requests spread over them in turn (default 1).", default: .number(1)),
             "capacity": .object([
@@ -237,11 +240,13 @@ struct SchemaBuilder {
             ]),
             "service": described(ref(partial ? "partial-distribution" : "distribution"), "Service time of one request at one worker. Required."),
             "balance": .object([
-                ("description", .string("How an arriving request picks an instance (default round_robin): round_robin in turn; random; least_outstanding, the fewest requests in flight (ties in turn); power_of_two, the fewer in flight of two random instances; weighted_round_robin, smooth (nginx) by 'weights'.")),
+                ("description", .string("How an arriving request picks an instance (default round_robin): round_robin in turn; random; least_outstanding, the fewest requests in flight (ties in turn); power_of_two, the fewer in flight of two random instances; weighted_round_robin, smooth (nginx) by 'weights'; consistent_hash, by the request's key on a ring of 'vnodes' virtual nodes per instance, with bounded load ('load_factor'); every class visiting it needs 'keys'.")),
                 ("default", .string(BalancePolicy.roundRobin.rawValue)),
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
             "weights": weightsSchema("Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1]."),
+            "vnodes": vnodesSchema,
+            "load_factor": loadFactorSchema,
             "discipline": .object([
                 ("description", .string("Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted.")),
                 ("default", .string("fifo")),
@@ -422,6 +427,7 @@ struct SchemaBuilder {
             "mode": modeSchema("How the request moves along its path: pipeline (each component releases its worker before the next) or synchronous (a chain of calls)."),
             "client": described(ref("client"), "This class's client behaviour (replaces the workload's 'client')."),
             "arrivals": described(ref("arrivals"), "The class's own arrival process (instead of a weighted share of workload.arrivals; then no 'weight')."),
+            "keys": described(ref("keys"), "The key each request touches, drawn once per request (its retries and branches keep it): {count: 5M} uniform, {count: 5M, zipf: 0.99} Zipf. Needed to visit a consistent_hash component."),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }
@@ -521,6 +527,41 @@ struct SchemaBuilder {
             ("required", .array([.string("at")])),
             ("minProperties", .number(2)),
             ("properties", .object([("at", described(ref("duration"), "When, from time 0 (warm-up included)."))] + actions)),
+        ])
+    }
+
+    /// `keys:` of a class: a key space of `count` ranks, uniform or Zipf.
+    mutating func keys() -> JSONValue {
+        let table: [String: JSONValue] = [
+            "count": .object([
+                ("description", .string("Number of keys (ranks 1 … count, at most 2^53), e.g. 5M, 200k, 1000. Required.")),
+                ("anyOf", .array([
+                    .object([("type", .string("integer")), ("minimum", .number(1))]),
+                    .object([("type", .string("string")), ("pattern", .string("^\\s*[0-9][0-9_]*(?:\\.[0-9]+)?\\s*(?:k|M|G)?\\s*$"))]),
+                ])),
+            ]),
+            "zipf": .object([
+                ("description", .string("Zipf exponent s ≥ 0: P(rank k) ∝ k^(−s), rank 1 the most popular (web objects: 0.6–1.2). Without it every key is equally likely.")),
+                ("type", .string("number")), ("minimum", .number(0)),
+            ]),
+        ]
+        return object(ScenarioDecoder.keysKeys, table, at: "workload.classes.*.keys", required: ["count"])
+    }
+
+    var vnodesSchema: JSONValue {
+        described(count(minimum: 1, maximum: 10_000),
+                  "balance/policy: consistent_hash only (an error elsewhere): virtual nodes per instance on the hash ring (default 100; instances × vnodes ≤ 1,000,000).",
+                  default: .number(Double(ConsistentHashOptions.defaultVnodes)))
+    }
+
+    var loadFactorSchema: JSONValue {
+        .object([
+            ("description", .string("balance/policy: consistent_hash only (an error elsewhere): bounded load — an instance holds at most ceil(load_factor × (in flight + 1) / instances) requests, the rest walk clockwise to the next instance with room (default 1.25); 'unlimited' for plain consistent hashing.")),
+            ("default", .number(ConsistentHashOptions.defaultLoadFactor)),
+            ("anyOf", .array([
+                .object([("type", .string("number")), ("minimum", .number(1)), ("maximum", .number(1000))]),
+                .object([("const", .string("unlimited"))]),
+            ])),
         ])
     }
 

@@ -125,7 +125,7 @@ struct LanguageCLITests {
                   "column": 37,
                   "override": null,
                   "key_path": "components.web.balance",
-                  "message": "expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, found 'round-robin'",
+                  "message": "expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin'",
                   "suggestion": "round_robin"
                 },
                 {

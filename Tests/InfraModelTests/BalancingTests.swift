@@ -145,9 +145,12 @@ struct BalancingInvariantTests {
                                service: [Distribution.exponential(mean: 0.003), .lognormal(mean: 0.003, cv: 2), .deterministic(value: 0.002)][next(3)],
                                balance: policy, weights: policy == .weightedRoundRobin ? (0..<n).map { _ in 1 + next(4) } : nil)
         }
+        // Keys for consistent_hash (drawn, and unused, under the other policies).
+        var a = RequestClass(name: "a", weight: 2, path: [0, 1], mode: .pipeline), b = RequestClass(name: "b", path: [2, 0, 2], mode: .pipeline)
+        a.keys = .zipf(exponent: 0.9, count: 1_000)
+        b.keys = .uniform(count: 50)
         return ModelSpec(stations: stations,
-                         classes: [RequestClass(name: "a", weight: 2, path: [0, 1], mode: .pipeline),
-                                   RequestClass(name: "b", path: [2, 0, 2], mode: .pipeline)],
+                         classes: [a, b],
                          arrivals: .poisson(rate: 800 + Double(next(1200))),
                          window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
     }

@@ -61,7 +61,7 @@ struct DiagnosticTests {
             "s.yaml:5:37: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'",
             "s.yaml:9:14: error: components.web.workers: expected a whole number or 'unlimited', found 'no'",
             "s.yaml:10:43: error: components.web.service.lognormal.cv: expected a number > 0, found -1",
-            "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, found 'round-robin' (did you mean 'round_robin'?)",
+            "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin' (did you mean 'round_robin'?)",
         ])
     }
 
