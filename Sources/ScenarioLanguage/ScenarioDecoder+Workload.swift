@@ -2,9 +2,9 @@ import InfraModel
 import SimKernel
 
 extension ScenarioDecoder {
-    static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile"]
+    static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile", "response_size"]
     static let plannedWorkloadKeys: [String] = []
-    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals"]
+    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "response_size"]
     static let plannedClassKeys = ["keys"]
 
     /// `workload:` — the arrival process and the request classes.
@@ -16,6 +16,9 @@ extension ScenarioDecoder {
         let defaultMode = f["mode"].map { decodeMode($0, f.path("mode")) } ?? .synchronous
         // The workload's client applies to every class that does not give its own.
         let defaultClient = f["client"].map { decodeClient($0, f.path("client")) } ?? .some(nil)
+        // The workload's response size applies to every class that does not give its own.
+        let defaultSize = f["response_size"].flatMap { responseSize($0, f.path("response_size")) } ?? 0
+        responseBytes = []
         var classes: [RequestClass] = []
         if let c = f["classes"] {
             guard let items = reader.list(c, f.path("classes")) else { return (arrivals, []) }
@@ -34,6 +37,7 @@ extension ScenarioDecoder {
                 let calls = cf["path"].flatMap { decodeCallPath($0, cf.path("path"), stations: stations) }
                 let client = cf["client"].map { decodeClient($0, cf.path("client")) } ?? defaultClient
                 let own = cf["arrivals"].map { decodeArrivals($0, cf.path("arrivals")) }
+                let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
                 }
@@ -46,6 +50,7 @@ extension ScenarioDecoder {
                 }
                 if let name, let weight, let calls, let mode, let client, own != .some(nil) {
                     classes.append(RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil))
+                    responseBytes.append(size)
                 }
             }
         } else if f["arrivals"] == nil {
@@ -54,6 +59,7 @@ extension ScenarioDecoder {
             // No classes: one class whose path is every component in file order.
             classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
                                     client: defaultClient)]
+            responseBytes = [defaultSize]
         }
         return (arrivals, classes)
     }
