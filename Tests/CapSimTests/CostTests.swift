@@ -143,6 +143,8 @@ struct CostTests {
         let lines = run.out.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(lines.contains("cost.monthly 788.40 EUR ± 0.00 EUR"), "\(run.out)")
         #expect(lines.contains("cost.horizon 0.0270 EUR ± 0.00 EUR"), "\(run.out)")
+        let json = capsim(["run", path, "-q", "--json", "-"])
+        #expect(json.out.contains("\"currency\": \"EUR\""), "\(json.out.prefix(400))")
         let csv = try String(contentsOfFile: dir.appendingPathComponent("c.csv").path, encoding: .utf8)
         let header = csv.split(separator: "\n")[0].split(separator: ",").map(String.init)
         for id in ["cost.horizon", "cost.horizon.hw95", "cost.monthly", "cost.monthly.hw95", "cost.per_million_successful",
