@@ -16,6 +16,10 @@ public struct ModelCounters: Sendable {
     /// Per station: ∫ instances up dt, and failures so far.
     public var upIntegral: [Double] = []
     public var failures: [UInt64] = []
+    /// Per station: ∫ instances held dt (provisioned and billed, whether up, failed or
+    /// provisioning). A fixed fleet holds its instances from time 0; autoscaling adds and
+    /// releases held instances. Cost bills this integral.
+    public var heldIntegral: [Double] = []
     /// ∫ requests in the system dt.
     public var inSystemIntegral: Double
     /// Requests that have arrived so far (all, warm-up included).

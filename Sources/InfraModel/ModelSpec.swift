@@ -27,6 +27,9 @@ public struct ModelSpec: Sendable {
     public var availability: AvailabilityObjective?
     /// Length of the windows of a per-window time series (`capsim run --timeseries`); nil = none.
     public var timeSeriesWindow: SimDuration?
+    /// Prices (`cost:`): not simulated, turned into money by the statistics. nil = nothing is
+    /// priced, and no cost is reported.
+    public var cost: CostModel?
 
     /// The window lengths the statistics need, each a clock of boundary ticks (its index is the
     /// tick's `clock`): the availability window first, then the time series' if it differs.

@@ -232,7 +232,10 @@ extension Simulation {
     mutating func snapshot() -> ModelCounters {
         let now = kernel.now
         changeInSystem(by: 0, at: now)
+        if counters.heldIntegral.isEmpty { counters.heldIntegral = Array(repeating: 0, count: stationCount) }
         for s in 0..<stationCount {
+            // A fixed fleet: every instance held (billed) since time 0.
+            counters.heldIntegral[s] = Double(stations[s].instanceCount) * Double(now.nanoseconds)
             stations[s].accumulate(to: now)
             counters.busyIntegral[s] = stations[s].busyIntegral
             counters.queueIntegral[s] = stations[s].queueIntegral

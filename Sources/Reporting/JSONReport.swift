@@ -25,7 +25,7 @@ public enum JSONReport {
                 ("seed", .string(String(r.scenario.seed))),
                 ("replications", .number(Double(r.summary.replications))),
                 ("axes", .object(r.scenario.axes.map { ($0.path, .string($0.text)) })),
-            ])),
+            ] + (r.scenario.model.cost.map { [("currency", .string($0.currency))] } ?? []))),
             ("warmup", .object(warmup)),
             ("events", .number(Double(r.summary.events))),
             ("requests", .number(Double(r.summary.arrivals))),

@@ -56,7 +56,26 @@ public enum TableReport {
         case .fraction: return fixed(x * 100, 4) + " %"
         case .perSecond: return fixed(x, 2) + " /s"
         case .count: return fixed(x, 4)
+        case .money(let currency): return money(x) + " " + currency
         }
+    }
+
+    /// An amount of money with thousands grouped: `12,345.67` (2 decimals from 1 up, 4 below,
+    /// 6 below a cent, so small amounts keep their digits).
+    public static func money(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        let a = abs(x)
+        let text = fixed(x, a >= 1 || a == 0 ? 2 : a >= 0.01 ? 4 : 6)
+        let negative = text.hasPrefix("-")
+        let body = negative ? text.dropFirst() : Substring(text)
+        let dot = body.firstIndex(of: ".") ?? body.endIndex
+        var whole = String(body[..<dot])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        return (negative ? "-" : "") + whole + grouped + body[dot...]
     }
 
     /// Fixed-point text with `digits` decimals (no Foundation formatting, so output is the same

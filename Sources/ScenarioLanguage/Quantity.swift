@@ -72,6 +72,51 @@ public enum Quantity {
         return .success(count * multiplier / (scale * 1e-9))
     }
 
+    /// Time units a price may be per, in hours: `0.096/h` per instance-hour, `70/month` (a
+    /// 730-hour month, the month capsim reports). `/m` is refused: minute or month?
+    static let priceUnits: [(String, Double)] = [
+        ("s", 1 / 3600), ("sec", 1 / 3600), ("min", 1 / 60), ("h", 1), ("d", 24), ("month", 730),
+    ]
+
+    /// Parses a price per instance-time such as `0.096/h` (or `/s`, `/min`, `/d`, `/month`), in
+    /// money per instance-hour.
+    public static func price(_ text: String) -> Result<Double, QuantityError> {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            return .failure(QuantityError("expected a price per instance-hour with its time unit, such as 0.096/h", found: text))
+        }
+        guard let amount = number(parts[0]) else {
+            return .failure(QuantityError("expected a number before '/' (e.g. 0.096/h)", found: text))
+        }
+        let unit = String(parts[1].trimmingWhitespace())
+        if unit == "m" {
+            return .failure(QuantityError("expected /min or /month ('/m' could be either)", found: text))
+        }
+        guard let hours = priceUnits.first(where: { $0.0 == unit })?.1 else {
+            return .failure(QuantityError("expected a time unit after '/' (s, min, h, d, month)", found: text))
+        }
+        guard amount >= 0 else { return .failure(QuantityError("expected a price ≥ 0", found: text)) }
+        return .success(amount / hours)
+    }
+
+    /// Size units and their bytes: decimal (KB = 1000 B) and binary (KiB = 1024 B), as written.
+    static let sizeUnits: [(String, Double)] = [
+        ("B", 1), ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12),
+        ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+    ]
+
+    /// Parses a size such as `20KB` or `1.5MiB`, in bytes.
+    public static func size(_ text: String) -> Result<Double, QuantityError> {
+        guard let (v, unit) = split(text), !unit.isEmpty else {
+            return .failure(QuantityError("expected a size with a unit (e.g. 20KB, 1.5MiB)", found: text))
+        }
+        guard let bytes = sizeUnits.first(where: { $0.0 == unit })?.1 else {
+            return .failure(QuantityError("expected a size unit (\(sizeUnits.map(\.0).joined(separator: ", ")))", found: text))
+        }
+        guard v >= 0 else { return .failure(QuantityError("expected a size ≥ 0", found: text)) }
+        return .success(v * bytes)
+    }
+
     /// Parses a multiplier such as `1.8x` (or `1.8×`, or a plain `1.8`): a number ≥ 0.
     public static func multiplier(_ text: String) -> Result<Double, QuantityError> {
         var t = Substring(text).trimmingWhitespace()

@@ -6,10 +6,10 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer"]
     static let plannedComponentKinds = ["cache", "database", "cdn"]
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones"]
+                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones", "cost"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
-    static let plannedServerPoolKeys = ["autoscale", "cost", "timeout", "capacity"]
+    static let plannedServerPoolKeys = ["autoscale", "timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
     mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {
@@ -56,6 +56,7 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: Self.serverPoolKeys + Self.plannedServerPoolKeys,
                                     required: ["kind", "service"]) else { return nil }
         for key in Self.plannedServerPoolKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
+        if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         if let k = f["kind"], let kind = reader.string(k, f.path("kind")), !Self.componentKinds.contains(kind) {
             reader.fail(k, f.path("kind"), "expected a component kind (\((Self.componentKinds + Self.plannedComponentKinds).joined(separator: ", "))), found '\(kind)'",
                         suggestion: nearest(kind, in: Self.componentKinds + Self.plannedComponentKinds))

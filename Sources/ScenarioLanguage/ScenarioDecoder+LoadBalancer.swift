@@ -6,7 +6,7 @@ import SimRandom
 /// `policy` decides how requests spread over its target's instances, among those its
 /// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
 extension ScenarioDecoder {
-    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check"]
+    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check", "cost"]
     static let plannedLoadBalancerKeys = ["failover"]
 
     /// What a balancer says about its target, resolved once every component is known.
@@ -42,6 +42,7 @@ extension ScenarioDecoder {
         let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
         let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
         let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
         let station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,

@@ -74,6 +74,13 @@ extension ScenarioDecoder {
             return reader.number(node, path, minimum: 0)
         case .count:
             return reader.number(node, path, minimum: 0)
+        case .money(let currency):
+            // A plain amount, or one followed by the scenario's currency code: 12000 or 12000 USD.
+            var t = Substring(text).trimmingWhitespace()
+            if t.hasSuffix(currency) { t = t.dropLast(currency.count).trimmingWhitespace() }
+            if let v = Quantity.number(Substring(String(t).replacingUnderscores())), v >= 0 { return v }
+            reader.fail(node, path, "expected an amount of money in \(currency) such as 12000 or 12000 \(currency), found '\(text)'")
+            return nil
         }
     }
 }

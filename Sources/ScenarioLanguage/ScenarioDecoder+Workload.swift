@@ -2,9 +2,9 @@ import InfraModel
 import SimKernel
 
 extension ScenarioDecoder {
-    static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile"]
+    static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile", "response_size"]
     static let plannedWorkloadKeys: [String] = []
-    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys"]
+    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys", "response_size"]
     static let plannedClassKeys: [String] = []
 
     /// `workload:` — the arrival process and the request classes.
@@ -16,6 +16,9 @@ extension ScenarioDecoder {
         let defaultMode = f["mode"].map { decodeMode($0, f.path("mode")) } ?? .synchronous
         // The workload's client applies to every class that does not give its own.
         let defaultClient = f["client"].map { decodeClient($0, f.path("client")) } ?? .some(nil)
+        // The workload's response size applies to every class that does not give its own.
+        let defaultSize = f["response_size"].flatMap { responseSize($0, f.path("response_size")) } ?? 0
+        responseBytes = []
         var classes: [RequestClass] = []
         if let c = f["classes"] {
             guard let items = reader.list(c, f.path("classes")) else { return (arrivals, []) }
@@ -39,6 +42,7 @@ extension ScenarioDecoder {
                     checkHashKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
                                   hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
+                let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
                 }
@@ -53,6 +57,7 @@ extension ScenarioDecoder {
                     var cls = RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil)
                     cls.keys = keys ?? nil
                     classes.append(cls)
+                    responseBytes.append(size)
                 }
             }
         } else if f["arrivals"] == nil {
@@ -63,6 +68,7 @@ extension ScenarioDecoder {
                           at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
             classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
                                     client: defaultClient)]
+            responseBytes = [defaultSize]
         }
         return (arrivals, classes)
     }

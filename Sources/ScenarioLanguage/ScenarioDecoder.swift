@@ -12,12 +12,16 @@ struct ScenarioDecoder {
     let file: String
     /// Folder of the scenario file, for files it names (empirical samples).
     let baseDirectory: String
+    /// Components' `cost:` and classes' response sizes (aligned with the classes) of the design
+    /// being decoded, turned into a `CostModel` once everything is known.
+    var componentCosts: [ComponentCost] = []
+    var responseBytes: [Double] = []
 
     static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones", "events", "extends"]
+                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones", "events", "extends", "currency"]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["currency", "autoscale"]
+    static let plannedTopLevelKeys = ["autoscale"]
 
     /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
@@ -68,6 +72,9 @@ struct ScenarioDecoder {
                         "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
         }
 
+        let currency = top["currency"].map { decodeCurrency($0) } ?? "USD"
+        componentCosts = []
+        responseBytes = []
         var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
@@ -85,6 +92,9 @@ struct ScenarioDecoder {
                                classesPath: explicit ? "workload.classes" : nil)
         }
 
+        let cost = costModel(currency: currency ?? "USD", stations: stations, classes: classes,
+                             responseBytes: responseBytes.count == classes.count ? responseBytes : Array(repeating: 0, count: classes.count))
+
         // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
         let window = RunWindow(warmup: SimTime.zero + warmup, horizon: SimTime.zero + horizon, drain: drain)
@@ -92,6 +102,7 @@ struct ScenarioDecoder {
         model.profile = profile
         model.zones = zones
         model.events = events
+        model.cost = cost
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }
             model.latencyObjective = objective

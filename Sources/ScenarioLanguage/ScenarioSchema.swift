@@ -83,6 +83,9 @@ struct SchemaBuilder {
             ("sweep", sweep()),
             ("client", client()),
             ("retries", retries()),
+            ("cost", cost()),
+            ("price", priceSchema),
+            ("size", sizeSchema),
         ]
         defs.sort { $0.key < $1.key }
         return .object([
@@ -157,6 +160,10 @@ struct SchemaBuilder {
                 ("type", .string("array")),
                 ("items", ref("event")),
             ]),
+            "currency": .object([
+                ("description", .string("The currency of every price and cost figure: three capital letters (ISO 4217, e.g. USD, EUR). A label only; default USD.")),
+                ("type", .string("string")), ("pattern", .string("^[A-Z]{3}$")), ("default", .string("USD")),
+            ]),
             "extends": .object([
                 ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),
                 ("type", .string("string")),
@@ -217,6 +224,7 @@ struct SchemaBuilder {
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ]),
             "health_check": described(ref("health-check"), "How this balancer notices dead instances of its target (default: it never does)."),
+            "cost": costProperty,
         ]
         return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])
     }
@@ -264,6 +272,7 @@ struct SchemaBuilder {
                 ("description", .string("Zones the instances are spread over in turn (instance j in the (j mod n)-th); names declared under the top-level 'zones:' when there is one.")),
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
+            "cost": costProperty,
         ]
         return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
     }
@@ -281,6 +290,7 @@ struct SchemaBuilder {
             ]),
             "mode": modeSchema("Default call mode of the classes."),
             "client": described(ref("client"), "How clients behave: per-attempt timeout, overall deadline, retries. Applies to every class without its own 'client'."),
+            "response_size": described(ref("size"), "Size of a successful response (20KB; KB = 1000 B, KiB = 1024 B), for every class without its own: billed as egress at the class's entry component when it has egress_per_gb. Default 0."),
             "profile": described(ref("profile"), "A time-varying multiplier of the rate of every Poisson arrival process (workload's and classes' own): the product of its parts. Only with process: poisson; not with warmup: auto."),
         ]
         // `arrivals` is required unless every class has its own, which a schema cannot say simply.
@@ -428,6 +438,7 @@ struct SchemaBuilder {
             "client": described(ref("client"), "This class's client behaviour (replaces the workload's 'client')."),
             "arrivals": described(ref("arrivals"), "The class's own arrival process (instead of a weighted share of workload.arrivals; then no 'weight')."),
             "keys": described(ref("keys"), "The key each request touches, drawn once per request (its retries and branches keep it): {count: 5M} uniform, {count: 5M, zipf: 0.99} Zipf. Needed to visit a consistent_hash component."),
+            "response_size": described(ref("size"), "Size of this class's successful responses (replaces workload.response_size), billed as egress at its entry component (the first of its path)."),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }
@@ -655,6 +666,53 @@ struct SchemaBuilder {
                     ref("sweep"),
                 ])),
             ])),
+        ])
+    }
+
+    // MARK: cost
+
+    /// A component's `cost:`: a price per instance-hour, or a mapping of prices.
+    var costProperty: JSONValue {
+        .object([
+            ("description", .string("What the component costs: a price per instance-hour (0.096/h), or {instance, billing, per_million_requests, egress_per_gb}. Money is in the scenario's currency. Default: free.")),
+            ("anyOf", .array([ref("price"), ref("cost")])),
+        ])
+    }
+
+    mutating func cost() -> JSONValue {
+        let amount: JSONValue = .object([("type", .string("number")), ("minimum", .number(0))])
+        let table: [String: JSONValue] = [
+            "instance": described(ref("price"), "Price per instance-hour held (0.096/h; also /s, /min, /d, /month = 730 h)."),
+            "billing": .object([
+                ("description", .string("How held instance-time is billed: per_second (default) or per_hour, each instance's holding period rounded up to whole hours.")),
+                ("enum", .array(CostModel.Billing.allCases.map { .string($0.rawValue) })), ("default", .string("per_second")),
+            ]),
+            "per_million_requests": described(amount, "Price per million requests the component handles (each visit that gets a worker; retries count)."),
+            "egress_per_gb": described(amount, "Price per GB (10^9 bytes) of responses the component sends to clients: it must be the first component of some class's path, and the classes need a response_size."),
+        ]
+        var schema = object(ScenarioDecoder.costKeys, table, at: "components.*.cost", required: [])
+        if case .object(var pairs) = schema {
+            pairs.append(("minProperties", .number(1)))
+            schema = .object(pairs)
+        }
+        return schema
+    }
+
+    var priceSchema: JSONValue {
+        .object([
+            ("description", .string("A price per instance-time: a number per time unit — 0.096/h per instance-hour; also /s, /min, /d and /month (730 h).")),
+            ("type", .string("string")),
+            ("pattern", .string("^\\s*" + Self.numberPattern + "\\s*/\\s*(?:" + Quantity.priceUnits.map(\.0).joined(separator: "|") + ")\\s*$")),
+            ("examples", .array([.string("0.096/h")])),
+        ])
+    }
+
+    var sizeSchema: JSONValue {
+        .object([
+            ("description", .string("A size with its unit: B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024) — e.g. 20KB, 1.5MiB.")),
+            ("type", .string("string")),
+            ("pattern", .string("^\\s*" + Self.numberPattern + "\\s*(?:" + Quantity.sizeUnits.map(\.0).joined(separator: "|") + ")\\s*$")),
+            ("examples", .array([.string("20KB"), .string("1.5MiB")])),
         ])
     }
 

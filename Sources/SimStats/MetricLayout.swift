@@ -1,4 +1,5 @@
 import InfraModel
+import SimKernel
 
 /// What a metric measures, and so how its per-replication value is computed and summarised.
 public enum MetricKind: Sendable, Equatable {
@@ -55,6 +56,8 @@ public enum MetricKind: Sendable, Equatable {
     /// (With `availability:`) the share of windows with at least `min_requests` requests: the
     /// windows availability.time judges.
     case windowsJudged
+    /// (With prices) money in the scenario's currency: see `CostFigure`.
+    case cost(CostFigure, currency: String)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -74,6 +77,24 @@ public enum MetricUnit: Sendable, Equatable {
     case perSecond
     /// A plain number (mean counts, levels).
     case count
+    /// Money in the scenario's currency (an ISO 4217 style code such as USD).
+    case money(currency: String)
+}
+
+/// The cost figures (`cost.*`). Spending is measured over the measurement window [warm-up,
+/// horizon] and scaled: to the horizon (the whole simulated time) and to a 730-hour month.
+public enum CostFigure: Sendable, Equatable {
+    /// The horizon's cost: the window's spending rate × the horizon, each instance's holding
+    /// period over the horizon rounded up to its billing granularity.
+    case horizon
+    /// The window's spending rate × 730 hours.
+    case monthly
+    /// The window's spending per million measured successful requests.
+    case perMillionSuccessful
+    /// The monthly cost of held instances, of requests handled, of responses sent.
+    case monthlyInstances, monthlyRequests, monthlyEgress
+    /// One component's monthly cost (all its prices).
+    case componentMonthly(station: Int)
 }
 
 extension MetricKind {
@@ -85,6 +106,7 @@ extension MetricKind {
         case .throughput, .arrivalRate: .perSecond
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
+        case .cost(_, let currency): .money(currency: currency)
         }
     }
 
@@ -92,7 +114,7 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly: false
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost: false
         case .availability, .goodRatio, .throughput, .availabilityTime: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
@@ -132,6 +154,12 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var tracksHops = false
     /// The latency objective in ns, when the scenario sets one.
     public private(set) var latencyObjective: Int64?
+    /// A caution about the cost figures (a month extrapolated from a short slice), if any.
+    public private(set) var costWarning: String?
+
+    /// Below this much measured time, a monthly cost that depends on the load is extrapolated
+    /// from a slice shorter than a day (such as a peak hour), and a warning says so.
+    public static let representativeCostWindow = SimDuration.seconds(24 * 3600)
 
     /// The percentiles reported for every latency-like histogram, with their id suffixes.
     public static let quantiles: [(suffix: String, q: Double)] = [
@@ -183,6 +211,26 @@ public struct MetricLayout: Sendable, Equatable {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
+        }
+        if let cost = spec.cost { addCost(cost, spec: spec) }
+    }
+
+    /// `cost.horizon`, `cost.monthly`, `cost.per_million_successful`, the monthly split by kind of
+    /// price (for each kind the scenario gives), then each priced component's monthly cost.
+    private mutating func addCost(_ cost: CostModel, spec: ModelSpec) {
+        let currency = cost.currency
+        add("cost.horizon", .cost(.horizon, currency: currency))
+        add("cost.monthly", .cost(.monthly, currency: currency))
+        add("cost.per_million_successful", .cost(.perMillionSuccessful, currency: currency))
+        if cost.hasInstancePrice { add("cost.monthly.instances", .cost(.monthlyInstances, currency: currency)) }
+        if cost.hasRequestPrice { add("cost.monthly.requests", .cost(.monthlyRequests, currency: currency)) }
+        if cost.hasEgressPrice { add("cost.monthly.egress", .cost(.monthlyEgress, currency: currency)) }
+        for (i, s) in spec.stations.enumerated() where cost.stations[i] != nil {
+            add("cost.\(s.name).monthly", .cost(.componentMonthly(station: i), currency: currency))
+        }
+        let measured = spec.window.measured
+        if cost.dependsOnLoad && measured < Self.representativeCostWindow {
+            costWarning = "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its request and egress costs assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }
     }
 

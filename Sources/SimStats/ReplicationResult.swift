@@ -48,6 +48,10 @@ public struct ReplicationResult: Sendable {
             return (integral(e) - integral(o)) / windowNs
         }
         let beyond = c.layout.tracksHops ? c.beyondQuantile(0.99) : []
+        let account = spec.cost.flatMap {
+            CostAccount(spec: spec, cost: $0, layout: c.layout, histograms: histograms, opened: c.opened, closed: c.closed,
+                        successes: c.successes)
+        }
         let qs = MetricLayout.quantiles.map(\.q)
         let quantiles = histograms.map { $0.quantiles(qs) }
         values = c.layout.metrics.map { m in
@@ -76,6 +80,7 @@ public struct ReplicationResult: Sendable {
             case .availabilityTime: windows?.availabilityTime ?? .nan
             case .downtimeMonthly: windows?.downtimeMonthly ?? .nan
             case .windowsJudged: windows?.judgedShare ?? .nan
+            case .cost(let figure, _): account.map { $0.value(figure, spec: spec, cost: spec.cost!) } ?? .nan
             }
         }
     }

@@ -66,6 +66,7 @@ public struct Summary: Sendable {
         if let j = layout.index(of: "availability.windows.judged"), estimates[j].value < 1 {
             warnings.append("availability.time: \(((1 - estimates[j].value) * 100).formatted2) % of the windows had fewer than min_requests requests and were not judged")
         }
+        if let w = layout.costWarning { warnings.append(w) }
         self.warnings = warnings
     }
 
