@@ -97,7 +97,7 @@ public struct SLOGate: Sendable {
             }
             if outcomes.allSatisfy({ $0 != nil }) { break }
         }
-        let final = slos.indices.map { i in
+        var final = slos.indices.map { i in
             outcomes[i] ?? {
                 var o = latest[i]
                 o.verdict = .inconclusive
@@ -105,7 +105,28 @@ public struct SLOGate: Sendable {
                 return o
             }()
         }
+        // Availability needs failures to observe: a PASS on too few failure events proves
+        // nothing (most replications of a rare-failure design see none, and [100 %, 100 %] is
+        // the interval of a run that never saw an outage).
+        if !layout.failureEvidence.isEmpty {
+            for i in final.indices where final[i].verdict == .pass && Self.needsFailureEvidence(slos[i].metric) {
+                let n = final[i].replications
+                let events = results.prefix(n).reduce(0.0) { sum, r in sum + layout.failureEvidence.reduce(0) { $0 + r.values[$1] } }
+                if events < Double(Self.minimumFailureEvents) {
+                    final[i].verdict = .inconclusive
+                    final[i].reason = "only \(Int(events)) failure events in \(n) replications: too few to vouch for availability (at least \(Self.minimumFailureEvents); run a longer horizon or more replications)"
+                }
+            }
+        }
         return (results, final)
+    }
+
+    /// Failure events (summed over the deciding replications) an availability PASS needs.
+    public static let minimumFailureEvents = 10
+
+    /// Metrics whose PASS says "failures do not hurt enough": availability and downtime.
+    static func needsFailureEvidence(_ metric: String) -> Bool {
+        metric.hasPrefix("availability.") || metric.hasPrefix("downtime.")
     }
 
     /// The test of one SLO on the replications so far, at confidence level 1 − `level`.

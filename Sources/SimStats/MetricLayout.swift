@@ -154,6 +154,10 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var tracksHops = false
     /// The latency objective in ns, when the scenario sets one.
     public private(set) var latencyObjective: Int64?
+    /// Metrics counting the failure events a replication saw (`failures.<c>.count`), when the
+    /// design has random failure processes (instances' or zones' `failures:`); empty otherwise.
+    /// An availability verdict needs enough of these events behind it (see `SLOGate`).
+    public private(set) var failureEvidence: [Int] = []
     /// A caution about the cost figures (a month extrapolated from a short slice), if any.
     public private(set) var costWarning: String?
 
@@ -213,6 +217,7 @@ public struct MetricLayout: Sendable, Equatable {
             }
         }
         if let cost = spec.cost { addCost(cost, spec: spec) }
+        noteFailureEvidence(spec)
     }
 
     /// `cost.horizon`, `cost.monthly`, `cost.per_million_successful`, the monthly split by kind of
@@ -232,6 +237,12 @@ public struct MetricLayout: Sendable, Equatable {
         if cost.dependsOnLoad && measured < Self.representativeCostWindow {
             costWarning = "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its request and egress costs assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }
+    }
+
+    /// Called at the end of `init`: the failure-count metrics that back availability verdicts.
+    private mutating func noteFailureEvidence(_ spec: ModelSpec) {
+        guard spec.stations.contains(where: { $0.failures != nil }) || spec.zones.contains(where: { $0.failures != nil }) else { return }
+        failureEvidence = metrics.indices.filter { if case .failureCount = metrics[$0].kind { true } else { false } }
     }
 
     private mutating func addLatency(_ name: String) {

@@ -2,6 +2,7 @@ import Foundation
 import InfraModel
 import ScenarioLanguage
 import SimStats
+import Reporting
 import Testing
 
 /// Instance failures and health checks against the theory of repairable systems.
@@ -147,5 +148,46 @@ struct HealthCheckScenarioTests {
         // Round robin at 30 s: ≈ 6/22 min × 1/6 × 75 s of its share, within the slack of the
         // share (instances already out raise it) — a sanity band, the exact check is above.
         #expect(mean(slow) > 0.04 && mean(slow) < 0.08)
+    }
+}
+
+@Suite("Availability verdicts need failures to observe")
+struct RareFailureVerdictTests {
+    func verdict(mtbf: String, mttr: String, horizon: String) throws -> SLOOutcome {
+        let r = try Run2("""
+        version: 1
+        name: rare
+        horizon: \(horizon)
+        replications: 10
+        seed: 8
+        workload:
+          arrivals: {process: poisson, rate: 20/s}
+        components:
+          web:
+            kind: server_pool
+            instances: 2
+            workers: unlimited
+            service: {deterministic: 1ms}
+            failures: {mtbf: \(mtbf), mttr: \(mttr)}
+            health_check: {interval: 1s, unhealthy_after: 1, healthy_after: 1}
+        slos:
+          - {metric: availability.request, min: 99%}
+        """)
+        return SLOGate(slos: r.scenario.slos).evaluate(plan: r.scenario.plan, layout: r.layout) { _ in r.results }.outcomes[0]
+    }
+
+    @Test("MTBF of months and a horizon of an hour: no failure seen, so no PASS — INCONCLUSIVE, with the reason")
+    func rare() throws {
+        let o = try verdict(mtbf: "2000h", mttr: "30m", horizon: "1h")
+        #expect(o.verdict == .inconclusive)
+        #expect(o.reason.contains("failure events in 10 replications: too few to vouch for availability (at least 10"), "\(o.reason)")
+        // On its own the interval would have passed it: [100 %, 100 %].
+        #expect(o.lower == 1 && o.upper == 1)
+    }
+
+    @Test("with failures observed often enough the same SLO passes")
+    func frequent() throws {
+        let o = try verdict(mtbf: "2h", mttr: "1m", horizon: "6h")
+        #expect(o.verdict == .pass, "\(o.reason)")
     }
 }
