@@ -69,6 +69,7 @@ struct Request: SlabElement {
     /// once at arrival and shared by its retries and branch strands.
     var dataKey: UInt64 = 0
 
+    @inline(__always)
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
         self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
         self.serial = serial; self.classIndex = classIndex; self.hop = 0; self.instance = -1; self.live = true
