@@ -128,6 +128,10 @@ public struct StationSpec: Sendable, Equatable {
     /// How its balancer notices dead instances; nil = it never does (requests keep going to a
     /// dead instance: refused at once after a crash, stuck after a hang).
     public var healthCheck: HealthCheck?
+    /// Active/passive pairs (a load balancer's high availability): each instance is two units,
+    /// each failing by `failures`; when the active one fails and the passive is up, the instance
+    /// refuses requests (`failover`) for this long, then serves on the passive. nil: one unit.
+    public var failover: SimDuration?
     /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
     /// names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []

@@ -23,6 +23,7 @@ extension Simulation {
         }
         for s in 0..<stationCount {
             guard let f = stations[s].failures else { continue }
+            if spec.stations[s].failover != nil { startPairs(s, f); continue }
             let first = Int(stations[s].firstInstance), n = Int(stations[s].instanceCount)
             let stream = stations[s].failureStream
             var down = Array(repeating: false, count: n)

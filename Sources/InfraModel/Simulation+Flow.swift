@@ -80,7 +80,10 @@ extension Simulation {
         if !instances[Int(i)].up {
             // A dead instance the balancer has not noticed: a crashed one refuses the request; a
             // hung one takes it into its queue, where it stays until the restart fails it.
-            if !instances[Int(i)].hung { fail(r, .instanceFailed, into: &sink); return }
+            if !instances[Int(i)].hung {
+                fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
+                return
+            }
             if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
                 stations[s].accumulate(to: now)
                 stations[s].queueLevel += 1

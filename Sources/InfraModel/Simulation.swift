@@ -34,6 +34,11 @@ enum ModelEvent {
     /// A zone fails as a whole, or comes back.
     case zoneFailure(zone: Int32)
     case zoneRepair(zone: Int32)
+    /// A unit of an active/passive pair fails or is repaired (unit = 2 × instance + 0 or 1);
+    /// a pair's switch to its passive unit completes (stale if `switchStamp` has moved on).
+    case unitFailure(unit: Int32)
+    case unitRepair(unit: Int32)
+    case failoverDone(instance: Int32, stamp: UInt32)
     /// A boundary between statistics windows of clock `clock` (an index into
     /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
     case tick(clock: Int32)
@@ -118,6 +123,12 @@ public struct Simulation: ~Copyable {
     var zoneUp: [Bool]
     var zoneCycle: [UInt64]
     let zoneStreams: [RandomStream]
+    /// Active/passive pairs: per unit (2 × global instance + 0/1) up or down and periods
+    /// drawn; per instance its active unit (−1: none) and a stamp for pending switches.
+    var unitUp: [Bool]
+    var unitCycle: [UInt64]
+    var activeUnit: [Int8]
+    var switchStamp: [UInt32]
     /// Per class: retry-budget tokens.
     var budgetTokens: [Double] = []
     var nextStamp: UInt32 = 0
@@ -172,6 +183,11 @@ public struct Simulation: ~Copyable {
             placed += st.instances
         }
         actions = Self.timedActions(spec, firstInstance: firstInstance)
+        let anyPairs = spec.stations.contains { $0.failover != nil }
+        unitUp = Array(repeating: true, count: anyPairs ? 2 * placed : 0)
+        unitCycle = Array(repeating: 1, count: anyPairs ? 2 * placed : 0)
+        activeUnit = Array(repeating: 0, count: anyPairs ? placed : 0)
+        switchStamp = Array(repeating: 0, count: anyPairs ? placed : 0)
         zoneMembers = members
         zoneUp = Array(repeating: true, count: spec.zones.count)
         zoneCycle = Array(repeating: 0, count: spec.zones.count)
@@ -303,6 +319,15 @@ public struct Simulation: ~Copyable {
             case .zoneRepair(let z):
                 note(kind: 13, index: z)
                 zoneRepaired(z, into: &sink)
+            case .unitFailure(let u):
+                note(kind: 14, index: u)
+                unitFails(u, into: &sink)
+            case .unitRepair(let u):
+                note(kind: 15, index: u)
+                unitRepaired(u, into: &sink)
+            case .failoverDone(let i, let stamp):
+                note(kind: 16, index: i)
+                failoverDone(i, stamp: stamp, into: &sink)
             case .tick(let clock):
                 windowTick(clock, into: &sink)
             }

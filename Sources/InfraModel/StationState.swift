@@ -168,4 +168,6 @@ enum DownReason {
     static let zone: UInt8 = 2
     static let outage: UInt8 = 4
     static let maintenance: UInt8 = 8
+    /// An active/passive pair is switching to its passive unit.
+    static let failover: UInt8 = 16
 }

@@ -1,4 +1,5 @@
 import InfraModel
+import SimKernel
 import SimRandom
 
 /// `kind: load_balancer`: a component in front of a server pool. It is a station of its own
@@ -6,8 +7,8 @@ import SimRandom
 /// `policy` decides how requests spread over its target's instances, among those its
 /// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
 extension ScenarioDecoder {
-    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check", "cost"]
-    static let plannedLoadBalancerKeys = ["failover"]
+    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check", "cost", "failures", "failover"]
+    static let plannedLoadBalancerKeys: [String] = []
 
     /// What a balancer says about its target, resolved once every component is known.
     struct BalancerTarget {
@@ -42,11 +43,25 @@ extension ScenarioDecoder {
         let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
         let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
         let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
+        var failover: SimDuration?? = .some(nil)
+        if let n = f["failover"] {
+            failover = reader.duration(n, f.path("failover")).map { .some($0) }
+            if f["failures"] == nil {
+                reader.fail(n, f.path("failover"), "failover switches to the passive unit when the active one fails: give the balancer 'failures:' too")
+                failover = nil
+            }
+        }
+        if case .some(.some(let spec)) = failures, spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil {
+            reader.fail(f["failures"]!, f.path("failures"), "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them")
+            failover = nil
+        }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
-        guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions else { return nil }
+        guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions, let failures, let failover else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
-        let station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
-                                  service: latency, balance: .roundRobin)
+        var station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
+                                  service: latency, balance: .roundRobin, failures: failures)
+        station.failover = failover
         return (station, BalancerTarget(balancer: name, target: target, targetNode: f["targets"]!, policy: policy,
                                         policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
                                         healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"]))

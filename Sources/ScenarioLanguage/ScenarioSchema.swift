@@ -224,6 +224,8 @@ struct SchemaBuilder {
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ]),
             "health_check": described(ref("health-check"), "How this balancer notices dead instances of its target (default: it never does)."),
+            "failures": described(ref("failures"), "How the balancer's own instances (or, with failover, each unit of an active/passive pair) fail and are repaired (default: never)."),
+            "failover": described(ref("duration"), "Each instance is an active/passive pair: when the active unit fails and the passive is up, requests are refused (failover) for this long, then the passive serves. Needs failures."),
             "cost": costProperty,
         ]
         return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])

@@ -58,7 +58,7 @@ struct LoadBalancerTests {
     func mistakes() {
         #expect(problems(["components.lb.targets=wbe"]).contains { $0.contains("components.lb.targets: expected the name of a server_pool component, found 'wbe' (did you mean 'web'?)") })
         #expect(problems(["components.web.balance=random"]).contains { $0.contains("'web' sets its own balance or weights, but its load balancer 'lb' decides them") })
-        #expect(problems(["components.lb.failover=5s"]).contains { $0.contains("components.lb.failover: 'failover' is part of the scenario language but not built") })
+        #expect(problems(["components.lb.failover=5s"]).contains { $0.contains("components.lb.failover: failover switches to the passive unit when the active one fails: give the balancer 'failures:' too") })
         #expect(problems(["components.lb.health_check={interval: 5s}"]).isEmpty)
         #expect(problems(["components.lb.health_check={interval: 5s}", "components.web.health_check={interval: 1s}"]).contains {
             $0.contains("'web' has its own health_check, but its load balancer 'lb' does the checking: give it in one place") })
