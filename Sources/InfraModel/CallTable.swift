@@ -16,6 +16,8 @@ struct CallTable {
         var guarded: Bool
         var timerQueue: Int32 = -1
         var policy: Int32 = -1
+        /// A read or a write of a database (`DataAccess`).
+        var access: DataAccess = .none
     }
 
     struct Step {
@@ -39,6 +41,7 @@ struct CallTable {
             for n in c.calls {
                 var node = Node(station: Int32(n.station), probability: n.probability, again: n.again,
                                 firstStep: Int32(steps.count), stepCount: Int32(n.steps.count), guarded: n.isGuarded)
+                node.access = n.access
                 if let r = n.retries { node.policy = Int32(policies.count); policies.append(r) }
                 nodes.append(node)
                 for step in n.steps {

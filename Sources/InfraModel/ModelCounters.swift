@@ -37,4 +37,6 @@ public struct ModelCounters: Sendable {
     public var wastedAttempts: UInt64 = 0
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`).
     public var droppedAttempts: UInt64 = 0
+    /// Per database (in station order): reads and writes served, stale reads.
+    public var databases: [DatabaseCounters] = []
 }

@@ -85,6 +85,7 @@ extension ModelSpec {
             return (c.meanVisits, hold)
         }
         return stations.enumerated().map { (s, st) in
+            if st.database != nil { return databaseLoad(station: s, rates: rates, peaks: peaks, trees: trees) }
             var rate = 0.0, holding = 0.0, peak = 0.0
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {

@@ -138,6 +138,9 @@ public struct StationSpec: Sendable, Equatable {
     /// `vnodes:` and `load_factor:` of `.consistentHash` (defaults 100 and 1.25). Ignored by
     /// the other policies.
     public var consistentHash = ConsistentHashOptions()
+    /// A `kind: database`: instance 0 is the primary (`workers`, `queueCapacity` and `service`
+    /// are its own), instances 1…n the replicas. nil for a server pool.
+    public var database: DatabaseSpec?
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

@@ -57,9 +57,15 @@ public protocol RecordSink: ~Copyable {
     /// (k ≥ 1, before the horizon). `settled`: every request that arrived before this instant
     /// has ended (its record was delivered), so windows ending at or before it are complete.
     mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime)
+    /// A write committed at database `database` (index among the databases, in station order)
+    /// will be applied by one of its replicas `lag` after its commit (apply − commit).
+    /// `measured`: committed inside the measurement window.
+    mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool)
 }
 
 extension RecordSink where Self: ~Copyable {
     /// Sinks without windowed statistics ignore ticks (which are scheduled only on request).
     public mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
+    /// Sinks without database statistics ignore replication lags.
+    public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {}
 }

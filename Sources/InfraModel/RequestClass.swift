@@ -97,6 +97,8 @@ public struct CallNode: Sendable, Equatable {
     /// the caller waits as long as it takes, and a failure fails the request at once.
     public var timeout: SimDuration?
     public var retries: RetryPolicy?
+    /// A read or a write of a database (`db.read` / `db.write`); `.none` for other components.
+    public var access: DataAccess = .none
 
     public init(station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = [],
                 timeout: SimDuration? = nil, retries: RetryPolicy? = nil) {

@@ -68,6 +68,9 @@ struct Request: SlabElement {
     /// The data key the request touches (a rank ≥ 1 from its class's `keys:`; 0 = none), drawn
     /// once at arrival and shared by its retries and branch strands.
     var dataKey: UInt64 = 0
+    /// A write under sync replication has committed and holds its primary worker until its
+    /// acknowledgements: its next service end lets it go on (`Simulation+Database`).
+    var dbCommitted = false
 
     @inline(__always)
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {

@@ -75,6 +75,7 @@ extension Simulation {
         let now = kernel.now
         requests[r].hopArrival = now
         let st = stations + s
+        if hasDatabases && st.pointee.database >= 0 { enterDatabase(r, station: s, into: &sink); return }
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else { fail(r, .noHealthyInstance, into: &sink); return }
         if !instances[Int(i)].up {
@@ -114,7 +115,7 @@ extension Simulation {
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
-        var d = demand(of: r, at: s)
+        var d = hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
         if instances[Int(i)].slowdown != 1 { d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded())) }
         kernel.schedule(.serviceEnd(request: r), after: d)
@@ -138,6 +139,8 @@ extension Simulation {
         if q.zombie { zombieDone(r, into: &sink); return }
         // A hung instance does not answer: the request stays stuck until the restart.
         if !instances[Int(q.instance)].up { requests[r].stalled = true; return }
+        if hasDatabases && stations[Int(instances[Int(q.instance)].station)].database >= 0
+            && databaseServiceEnded(r, into: &sink) { return }
         let c = Int(q.classIndex)
         if synchronous[c] { endVisitService(r, into: &sink); return }
         let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
@@ -247,6 +250,7 @@ extension Simulation {
         }
         counters.time = now
         counters.events = kernel.delivered
+        if hasDatabases { counters.databases = databaseCounters }
         return counters
     }
 }

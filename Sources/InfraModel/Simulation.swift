@@ -148,12 +148,17 @@ public struct Simulation: ~Copyable {
     var closed = false
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
     var unstable = false
+    /// Databases (`Simulation+Database`), in station order; some station is one.
+    var databases: ContiguousArray<DatabaseState>
+    let hasDatabases: Bool
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
     /// (a store for this replication's thread; the streams it hands out are seated per draw).
     public init(spec: ModelSpec, streams: StreamStore, replication: Int) {
         self.spec = spec
         self.streams = streams
+        databases = Self.databaseStates(spec, streams: streams)
+        hasDatabases = !databases.isEmpty
         requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
         synchronous = spec.classes.map { $0.mode == .synchronous && $0.calls.count > 1 }
         calls = CallTable(spec.classes)
@@ -247,6 +252,7 @@ public struct Simulation: ~Copyable {
             }
         }
         for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
+        for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
     }
 
     deinit {
@@ -263,6 +269,7 @@ public struct Simulation: ~Copyable {
         clients.deallocate()
         sources.deinitialize(count: sourceCount)
         sources.deallocate()
+        for d in databases { d.log.deallocate() }
     }
 
     /// Runs the replication to its end, sending every record to `sink`.

@@ -35,6 +35,8 @@ struct StationState {
     /// Consistent hashing only (nil otherwise): the ring, its buffers allocated here and freed
     /// by `releasePolicyState()`.
     let ring: RingState?
+    /// A database: its index in `Simulation.databases`; −1 for a server pool.
+    var database: Int32 = -1
 
     /// Levels summed over instances, and their integrals since time 0 (level × ns).
     var busyLevel = 0

@@ -49,8 +49,9 @@ extension ScenarioDecoder {
     mutating func decodeCallNode(_ item: ScenarioNode, _ path: String, stations: [StationSpec],
                                  into nodes: inout [CallNode], root: Bool, depth: Int = 0) -> Int? {
         if case .scalar = item {
-            guard let s = componentIndex(named: item, path, stations) else { return nil }
+            guard let (s, access) = callTarget(named: item, path, stations) else { return nil }
             nodes.append(CallNode(station: s))
+            nodes[nodes.count - 1].access = access
             return nodes.count - 1
         }
         if case .mapping(let pairs, _) = item, pairs.contains(where: { $0.key == "parallel" }) {
@@ -59,7 +60,8 @@ extension ScenarioDecoder {
         }
         guard let f = reader.fields(item, path, allowed: Self.callKeys, required: ["to"]) else { return nil }
         guard depth < 32 else { reader.fail(item, path, "expected calls nested at most 32 deep"); return nil }
-        let station = f["to"].flatMap { componentIndex(named: $0, f.path("to"), stations) }
+        let target = f["to"].flatMap { callTarget(named: $0, f.path("to"), stations) }
+        let station = target?.station
         var probability: Double? = 1, meanCalls: Double? = 1
         var timeout: SimDuration?? = .some(nil), retries: RetryPolicy?? = .some(nil)
         if root {
@@ -87,6 +89,7 @@ extension ScenarioDecoder {
         }
         let index = nodes.count
         nodes.append(CallNode(station: station ?? 0))
+        nodes[index].access = target?.access ?? .none
         var complete = station != nil && probability != nil && meanCalls != nil
         if let c = f["calls"] {
             if let items = reader.list(c, f.path("calls")) {
@@ -147,10 +150,4 @@ extension ScenarioDecoder {
         }
     }
 
-    private mutating func componentIndex(named node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
-        guard let name = reader.string(node, path) else { return nil }
-        if let s = stations.firstIndex(where: { $0.name == name }) { return s }
-        reader.fail(node, path, "expected the name of a component, found '\(name)'", suggestion: nearest(name, in: stations.map(\.name)))
-        return nil
-    }
 }

@@ -62,6 +62,8 @@ extension ScenarioDecoder {
             }
         } else if f["arrivals"] == nil {
             reader.fail(node, "workload", "missing required key 'arrivals' (or classes with their own arrivals)")
+        } else if let db = stations.first(where: { $0.database != nil }) {
+            reader.fail(node, "workload", "a database is called as '\(db.name).read' or '\(db.name).write' from a class's path: name classes under workload.classes, e.g. {name: read, path: [web, \(db.name).read]}")
         } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
             checkHashKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,

@@ -55,11 +55,13 @@ struct SchemaBuilder {
             ("partial-components", components(partial: true)),
             // The kind decides the keys: a load balancer, else a server pool (so a server pool's
             // mistakes are reported against the server pool's own rules).
-            ("component", byKind(balancer: ref("load-balancer"), pool: ref("server-pool"))),
-            ("partial-component", byKind(balancer: ref("partial-load-balancer"), pool: ref("partial-server-pool"))),
+            ("component", byKind(balancer: ref("load-balancer"), database: ref("database"), pool: ref("server-pool"))),
+            ("partial-component", byKind(balancer: ref("partial-load-balancer"), database: ref("partial-database"), pool: ref("partial-server-pool"))),
             ("server-pool", serverPool(partial: false)),
             ("partial-server-pool", serverPool(partial: true)),
             ("load-balancer", loadBalancer(partial: false)),
+            ("database", database(partial: false)),
+            ("partial-database", database(partial: true)),
             ("partial-load-balancer", loadBalancer(partial: true)),
             ("distribution", distribution(partial: false)),
             ("partial-distribution", distribution(partial: true)),
@@ -195,13 +197,16 @@ struct SchemaBuilder {
         ])
     }
 
-    func byKind(balancer: JSONValue, pool: JSONValue) -> JSONValue {
-        .object([
-            ("if", .object([("properties", .object([("kind", .object([("const", .string("load_balancer"))]))])),
-                            ("required", .array([.string("kind")]))])),
-            ("then", balancer),
-            ("else", pool),
-        ])
+    func byKind(balancer: JSONValue, database: JSONValue, pool: JSONValue) -> JSONValue {
+        func kind(_ k: String, then: JSONValue, else other: JSONValue) -> JSONValue {
+            .object([
+                ("if", .object([("properties", .object([("kind", .object([("const", .string(k))]))])),
+                                ("required", .array([.string("kind")]))])),
+                ("then", then),
+                ("else", other),
+            ])
+        }
+        return kind("load_balancer", then: balancer, else: kind("database", then: database, else: pool))
     }
 
     mutating func loadBalancer(partial: Bool) -> JSONValue {
@@ -448,7 +453,10 @@ struct SchemaBuilder {
     /// A visit of a call tree: a component name, or {to, calls, probability, repeat}.
     mutating func call() -> JSONValue {
         let table: [String: JSONValue] = [
-            "to": described(ref("name"), "The component called."),
+            "to": .object([
+                ("description", .string("The component called; a database as '<name>.read' or '<name>.write'.")),
+                ("type", .string("string")), ("pattern", .string("^[A-Za-z][A-Za-z0-9_-]*(\\.(read|write))?$")),
+            ]),
             "calls": .object([
                 ("description", .string("What this component calls after its own service, in order, holding its worker until they return.")),
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("call-step")),

@@ -58,6 +58,13 @@ public enum MetricKind: Sendable, Equatable {
     case windowsJudged
     /// (With prices) money in the scenario's currency: see `CostFigure`.
     case cost(CostFigure, currency: String)
+    /// Stale reads / reads judged (reads with a key), over all databases, over the window.
+    case staleReadRate
+    /// Reads served per second of the window by database `database` (index among the
+    /// databases), at one node (0 primary, j replica j) or all (nil).
+    case databaseReads(database: Int, node: Int?)
+    /// Writes committed per second of the window by database `database`.
+    case databaseWrites(database: Int)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -103,7 +110,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged: .fraction
-        case .throughput, .arrivalRate: .perSecond
+        case .throughput, .arrivalRate, .databaseReads, .databaseWrites: .perSecond
+        case .staleReadRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
@@ -122,6 +130,8 @@ extension MetricKind {
         case .instancesUp: true
         case .failureCount: false
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
+        case .staleReadRate: false
+        case .databaseReads, .databaseWrites: nil
         }
     }
 }
@@ -160,6 +170,8 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var failureEvidence: [Int] = []
     /// A caution about the cost figures (a month extrapolated from a short slice), if any.
     public private(set) var costWarning: String?
+    /// Index of the first replication-lag histogram (database d's is lagBase + d); nil without databases.
+    public internal(set) var lagBase: Int?
 
     /// Below this much measured time, a monthly cost that depends on the load is extrapolated
     /// from a slice shorter than a day (such as a peak hour), and a warning says so.
@@ -216,6 +228,7 @@ public struct MetricLayout: Sendable, Equatable {
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
         }
+        addDatabases(spec)
         if let cost = spec.cost { addCost(cost, spec: spec) }
         noteFailureEvidence(spec)
     }
@@ -245,7 +258,7 @@ public struct MetricLayout: Sendable, Equatable {
         failureEvidence = metrics.indices.filter { if case .failureCount = metrics[$0].kind { true } else { false } }
     }
 
-    private mutating func addLatency(_ name: String) {
+    mutating func addLatency(_ name: String) {
         let h = histograms.count
         histograms.append(name)
         add(name + ".mean", .mean(histogram: h))
@@ -253,7 +266,7 @@ public struct MetricLayout: Sendable, Equatable {
         add(name + ".max", .maximum(histogram: h))
     }
 
-    private mutating func add(_ id: String, _ kind: MetricKind) { metrics.append(MetricDefinition(id: id, kind: kind)) }
+    mutating func add(_ id: String, _ kind: MetricKind) { metrics.append(MetricDefinition(id: id, kind: kind)) }
 
     /// Index of a metric by id (linear: for tests and lookups outside the hot path).
     public func index(of id: String) -> Int? { metrics.firstIndex { $0.id == id } }

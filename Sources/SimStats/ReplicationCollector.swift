@@ -107,6 +107,11 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         return sums.map { $0 / Double(n) / 1e9 }
     }
 
+    public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {
+        guard measured, let base = layout.lagBase else { return }
+        record(base + Int(database), lag)
+    }
+
     public mutating func windowOpened(_ c: ModelCounters) { opened = c }
     public mutating func windowClosed(_ c: ModelCounters) { closed = c }
 }

@@ -30,6 +30,9 @@ public struct ReplicationResult: Sendable {
         return Double(count(e) - count(o)) / Double(e.attemptsStarted - o.attemptsStarted)
     }
 
+    /// part / whole, NaN when whole is 0.
+    static func ratio(_ part: UInt64, _ whole: UInt64) -> Double { whole > 0 ? Double(part) / Double(whole) : .nan }
+
     /// Computes every metric of the collector's layout (`windows`: what the replication's windows
     /// gave, when the spec asks for windows).
     public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome,
@@ -80,6 +83,18 @@ public struct ReplicationResult: Sendable {
             case .availabilityTime: windows?.availabilityTime ?? .nan
             case .downtimeMonthly: windows?.downtimeMonthly ?? .nan
             case .windowsJudged: windows?.judgedShare ?? .nan
+            case .staleReadRate:
+                if let o = c.opened, let e = c.closed {
+                    Self.ratio(e.databases.reduce(0) { $0 + $1.staleReads } - o.databases.reduce(0) { $0 + $1.staleReads },
+                               e.databases.reduce(0) { $0 + $1.judgedReads } - o.databases.reduce(0) { $0 + $1.judgedReads })
+                } else { .nan }
+            case .databaseReads(let d, let node):
+                if let o = c.opened, let e = c.closed {
+                    Double(node.map { e.databases[d].reads[$0] - o.databases[d].reads[$0] }
+                        ?? (e.databases[d].reads.reduce(0, +) - o.databases[d].reads.reduce(0, +))) / (windowNs * 1e-9)
+                } else { .nan }
+            case .databaseWrites(let d):
+                if let o = c.opened, let e = c.closed { Double(e.databases[d].writes - o.databases[d].writes) / (windowNs * 1e-9) } else { .nan }
             case .cost(let figure, _): account.map { $0.value(figure, spec: spec, cost: spec.cost!) } ?? .nan
             }
         }

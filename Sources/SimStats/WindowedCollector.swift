@@ -31,6 +31,9 @@ public struct WindowedCollector: RecordSink, ~Copyable {
     }
 
     public mutating func hopEnded(_ h: HopRecord) { base.hopEnded(h) }
+    public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {
+        base.replicationLagged(database: database, lag: lag, measured: measured)
+    }
 
     public mutating func windowOpened(_ c: ModelCounters) {
         base.windowOpened(c)

@@ -1,0 +1,74 @@
+import SimKernel
+import SimRandom
+
+/// Whether a call-tree node reads or writes a database (`db.read` / `db.write` in a path);
+/// `none` for every other component.
+public enum DataAccess: UInt8, Sendable, Equatable {
+    case none = 0, read, write
+}
+
+/// Which nodes of a database serve reads (`read_policy:`).
+public enum ReadPolicy: String, Sendable, Equatable, CaseIterable {
+    /// The replicas only (the default); with none believed healthy a read ends with
+    /// `no_healthy_instance`.
+    case replicas
+    /// The primary only: never stale.
+    case primary
+    /// Every node, the primary among the replicas.
+    case any
+}
+
+/// How writes reach the replicas (`replication:`).
+public enum ReplicationMode: Sendable, Equatable {
+    /// The write returns at its commit; each replica applies it later.
+    case async
+    /// The write returns when `acks` replicas have applied it (its primary worker is held until
+    /// then): the write's time at the primary includes the wait for the acks-th apply.
+    case sync(acks: Int)
+}
+
+/// A `kind: database` component: one station whose instance 0 is the primary and instances
+/// 1…n the replicas. Writes go to the primary; reads by `readPolicy`. Each replica applies the
+/// primary's commits in commit order, commit j at a(j) = max(c(j) + lag, a(j − 1)), the lag
+/// drawn per write and replica from `lag`. A read at a replica is stale when the replica has
+/// not yet applied the latest commit of the read's key.
+///
+/// The station's own `workers`, `queueCapacity` and `service` are the primary's; the replicas'
+/// are here.
+public struct DatabaseSpec: Sendable, Equatable {
+    public var replicas: Int
+    public var replicaWorkers: Int?
+    public var replicaQueue: Int?
+    public var replicaService: Distribution
+    /// How reads pick a replica (round_robin, random or least_outstanding).
+    public var replicaBalance: BalancePolicy
+    /// Replication lag of one commit at one replica (seconds).
+    public var lag: Distribution
+    public var replication: ReplicationMode
+    public var readPolicy: ReadPolicy
+
+    public init(replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
+                replicaBalance: BalancePolicy = .roundRobin, lag: Distribution, replication: ReplicationMode = .async,
+                readPolicy: ReadPolicy = .replicas) {
+        self.replicas = replicas; self.replicaWorkers = replicaWorkers; self.replicaQueue = replicaQueue
+        self.replicaService = replicaService; self.replicaBalance = replicaBalance; self.lag = lag
+        self.replication = replication; self.readPolicy = readPolicy
+    }
+
+    /// The name of node j in metric ids: `primary`, then `replica1`, `replica2`, …
+    public static func nodeName(_ j: Int) -> String { j == 0 ? "primary" : "replica\(j)" }
+}
+
+/// A database's counters (cumulative, like `ModelCounters`' others): requests served per node
+/// (their service ended), and the reads judged for staleness (those with a key) and found stale.
+public struct DatabaseCounters: Sendable, Equatable {
+    /// Reads whose service ended, per node (primary first).
+    public var reads: [UInt64]
+    /// Writes committed (at the primary).
+    public var writes: UInt64 = 0
+    /// Reads with a key (judged), and those that found their replica behind the primary.
+    public var judgedReads: UInt64 = 0
+    public var staleReads: UInt64 = 0
+
+    public init(nodes: Int) { reads = Array(repeating: 0, count: nodes) }
+}

@@ -1,0 +1,203 @@
+/// The replication state of one database: which commits each replica has applied, and for each
+/// key with a commit not yet applied everywhere, its latest commit.
+///
+/// Commits are numbered 1, 2, … in commit order. Replica r applies them in that order, commit j
+/// at a_r(j) = max(c(j) + lag_r(j), a_r(j − 1)), so at time t it has applied exactly the commits
+/// with a_r(j) ≤ t, a prefix 1…A_r(t). A read of key k at replica r at time t is stale iff the
+/// key's latest commit is beyond that prefix: last(k) > A_r(t).
+///
+/// Storage is bounded by the commits in flight (write rate × lag), not by the key space or
+/// the horizon: per replica a FIFO of the apply times of its unapplied commits (its head is
+/// commit A_r + 1), a FIFO of the keys of the commits some replica has not applied (its head is
+/// commit min_r A_r + 1), and an open-addressing map key → latest commit holding only those
+/// keys (an entry leaves when its commit is applied everywhere). Time advances lazily: the
+/// FIFOs are drained up to `now` whenever the database is touched, so no event is needed.
+/// Buffers grow by doubling (rarely, while the backlog grows) and are reused after that.
+/// The map is placed by SplitMix64's finaliser, never Swift's `Hasher`; linear probing with
+/// deletion by backward shift, as `LRUCache`'s index.
+struct ReplicationLog {
+    let replicas: Int
+    /// The next commit's number.
+    private(set) var nextCommit: UInt64 = 1
+    /// Per replica: commits applied (a prefix), and the apply time of its latest commit.
+    private(set) var applied: [UInt64]
+    private var lastApply: [Int64]
+    private var pending: [Ring<Int64>]
+    private var keys = Ring<UInt64>()
+    /// Commits every replica has applied.
+    private var appliedEverywhere: UInt64 = 0
+    private var map = KeyCommitMap()
+
+    init(replicas: Int) {
+        self.replicas = replicas
+        applied = Array(repeating: 0, count: replicas)
+        lastApply = Array(repeating: .min, count: replicas)
+        lags = Array(repeating: 0, count: replicas)
+        pending = (0..<replicas).map { _ in Ring<Int64>() }
+    }
+
+    func deallocate() {
+        for p in pending { p.deallocate() }
+        keys.deallocate()
+        map.deallocate()
+    }
+
+    /// The lags (ns ≥ 0) of the next commit, one per replica: filled by the caller before `commit`.
+    var lags: [Int64]
+
+    /// Commits key `key` at `now`, with lag `lags[r]` at replica r. The apply times are then
+    /// `latestApply(r)`.
+    mutating func commit(key: UInt64, now: Int64) {
+        let j = nextCommit
+        nextCommit &+= 1
+        if replicas == 0 { return }
+        map.set(key, j)
+        keys.push(key)
+        for r in 0..<replicas {
+            let a = max(now &+ lags[r], lastApply[r])
+            lastApply[r] = a
+            pending[r].push(a)
+        }
+    }
+
+    /// The apply time at replica r of the latest commit.
+    func latestApply(_ r: Int) -> Int64 { lastApply[r] }
+
+    /// Applies at every replica the commits due by `now`, and forgets keys applied everywhere.
+    mutating func advance(to now: Int64) {
+        guard replicas > 0 else { return }
+        var least = UInt64.max
+        for r in 0..<replicas {
+            while let head = pending[r].first, head <= now {
+                pending[r].removeFirst()
+                applied[r] &+= 1
+            }
+            least = min(least, applied[r])
+        }
+        while appliedEverywhere < least {
+            appliedEverywhere &+= 1
+            let key = keys.removeFirst()
+            if map.get(key) == appliedEverywhere { map.remove(key) }
+        }
+    }
+
+    /// True when replica r (after `advance`) lacks the latest commit of `key`.
+    func isStale(key: UInt64, replica r: Int) -> Bool {
+        guard let last = map.get(key) else { return false }
+        return last > applied[r]
+    }
+
+    /// Keys with a commit some replica has not applied (for tests).
+    var trackedKeys: Int { map.count }
+}
+
+/// A FIFO over a growable ring buffer. Copies share the buffer: one owner deallocates it.
+struct Ring<T> {
+    private var buffer = UnsafeMutablePointer<T>.allocate(capacity: 16)
+    private var capacity = 16
+    private var head = 0
+    private(set) var count = 0
+
+    var first: T? { count > 0 ? buffer[head] : nil }
+
+    mutating func push(_ x: T) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+            for i in 0..<count { (bigger + i).initialize(to: (buffer + (head + i) % capacity).move()) }
+            buffer.deallocate()
+            buffer = bigger; head = 0; capacity *= 2
+        }
+        (buffer + (head + count) % capacity).initialize(to: x)
+        count += 1
+    }
+
+    @discardableResult
+    mutating func removeFirst() -> T {
+        precondition(count > 0, "removeFirst from an empty ring")
+        let x = (buffer + head).move()
+        head = head + 1 == capacity ? 0 : head + 1
+        count -= 1
+        return x
+    }
+
+    func deallocate() {
+        var h = head
+        for _ in 0..<count { _ = (buffer + h).move(); h = h + 1 == capacity ? 0 : h + 1 }
+        buffer.deallocate()
+    }
+}
+
+/// An open-addressing map UInt64 key → UInt64 value (value 0 = empty bucket; commits start at
+/// 1), linear probing, at most half full, deletion by backward shift, fixed hash.
+struct KeyCommitMap {
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var values: UnsafeMutablePointer<UInt64>
+    private var mask: Int
+    private(set) var count = 0
+
+    init(size: Int = 64) {
+        keys = .allocate(capacity: size); values = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size); values.initialize(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    func deallocate() { keys.deallocate(); values.deallocate() }
+
+    @inline(__always)
+    private static func home(_ key: UInt64, _ mask: Int) -> Int {
+        var z = key
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    }
+
+    func get(_ key: UInt64) -> UInt64? {
+        var b = Self.home(key, mask)
+        while values[b] != 0 {
+            if keys[b] == key { return values[b] }
+            b = (b + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func set(_ key: UInt64, _ value: UInt64) {
+        precondition(value != 0)
+        if 2 * (count + 1) > mask + 1 { grow() }
+        var b = Self.home(key, mask)
+        while values[b] != 0 {
+            if keys[b] == key { values[b] = value; return }
+            b = (b + 1) & mask
+        }
+        keys[b] = key; values[b] = value; count += 1
+    }
+
+    mutating func remove(_ key: UInt64) {
+        var b = Self.home(key, mask)
+        while values[b] != 0 && keys[b] != key { b = (b + 1) & mask }
+        guard values[b] != 0 else { return }
+        // Backward shift: pull later entries of the probe run into the hole when their home
+        // allows it, so no tombstones accumulate.
+        var hole = b
+        var j = (b + 1) & mask
+        while values[j] != 0 {
+            let h = Self.home(keys[j], mask)
+            // j's entry may move to `hole` iff its home is not cyclically in (hole, j].
+            let between = hole <= j ? (h > hole && h <= j) : (h > hole || h <= j)
+            if !between { keys[hole] = keys[j]; values[hole] = values[j]; hole = j }
+            j = (j + 1) & mask
+        }
+        values[hole] = 0
+        count -= 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values, oldSize = mask + 1
+        let size = oldSize * 2
+        keys = .allocate(capacity: size); values = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size); values.initialize(repeating: 0, count: size)
+        mask = size - 1
+        count = 0
+        for b in 0..<oldSize where oldValues[b] != 0 { set(oldKeys[b], oldValues[b]) }
+        oldKeys.deallocate(); oldValues.deallocate()
+    }
+}

@@ -1,0 +1,22 @@
+import InfraModel
+
+extension MetricLayout {
+    /// Database metrics: `stale_reads.rate` (all databases), then per database `db.<c>.reads.rate`,
+    /// `db.<c>.writes.rate`, reads per node (`db.<c>.primary.reads.rate`,
+    /// `db.<c>.replica1.reads.rate`, …) and, with replicas, the lag histogram
+    /// `replication.<c>.lag.*` (apply − commit of every commit at every replica).
+    mutating func addDatabases(_ spec: ModelSpec) {
+        let dbs = spec.stations.filter { $0.database != nil }
+        guard !dbs.isEmpty else { return }
+        add("stale_reads.rate", .staleReadRate)
+        for (d, st) in dbs.enumerated() {
+            add("db.\(st.name).reads.rate", .databaseReads(database: d, node: nil))
+            add("db.\(st.name).writes.rate", .databaseWrites(database: d))
+            for j in 0...st.database!.replicas {
+                add("db.\(st.name).\(DatabaseSpec.nodeName(j)).reads.rate", .databaseReads(database: d, node: j))
+            }
+        }
+        lagBase = histograms.count
+        for st in dbs { addLatency("replication.\(st.name).lag") }
+    }
+}
