@@ -37,4 +37,9 @@ public struct ModelCounters: Sendable {
     public var wastedAttempts: UInt64 = 0
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`).
     public var droppedAttempts: UInt64 = 0
+    /// Per station (empty when there is no cache): cache lookups, hits, and requests that
+    /// bypassed the cache because no instance of it could take them.
+    public var cacheLookups: [UInt64] = []
+    public var cacheHits: [UInt64] = []
+    public var cacheBypassed: [UInt64] = []
 }

@@ -58,6 +58,13 @@ public enum MetricKind: Sendable, Equatable {
     case windowsJudged
     /// (With prices) money in the scenario's currency: see `CostFigure`.
     case cost(CostFigure, currency: String)
+    /// A cache's hits / lookups over the window.
+    case cacheHitRatio(station: Int)
+    /// A cache's lookups per second of the window.
+    case cacheLookupRate(station: Int)
+    /// Requests that bypassed a cache none of whose instances could take them / requests that
+    /// reached it (lookups + bypasses), over the window.
+    case cacheBypassRate(station: Int)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -103,7 +110,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged: .fraction
-        case .throughput, .arrivalRate: .perSecond
+        case .throughput, .arrivalRate, .cacheLookupRate: .perSecond
+        case .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
@@ -121,6 +129,9 @@ extension MetricKind {
         case .droppedAttemptRate: nil
         case .instancesUp: true
         case .failureCount: false
+        case .cacheHitRatio: true
+        case .cacheBypassRate: false
+        case .cacheLookupRate: nil
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
         }
     }
@@ -211,6 +222,11 @@ public struct MetricLayout: Sendable, Equatable {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
+        }
+        for (i, s) in spec.stations.enumerated() where s.cache != nil {
+            add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))
+            add("cache.\(s.name).lookups.rate", .cacheLookupRate(station: i))
+            add("cache.\(s.name).bypass.rate", .cacheBypassRate(station: i))
         }
         if let cost = spec.cost { addCost(cost, spec: spec) }
     }
