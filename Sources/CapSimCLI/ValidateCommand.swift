@@ -116,6 +116,7 @@ struct ValidateCommand: ParsableCommand {
 
     static func stationaryLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
         var s = "\(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s"
+        if let h = load.expectedHitRatio { s += ", expected hit ratio \(TableReport.fixed(h * 100, 1)) %" }
         guard let u = load.utilization, let c = station.workers else {
             return s + ", unlimited workers (no waiting)"
         }
@@ -159,6 +160,7 @@ struct ValidateCommand: ParsableCommand {
                 ]
                 // Only when instances are loaded unequally (weighted round robin, consistent hashing).
                 if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
+                if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
                 // Only under time-varying load (so the report of a stationary scenario is unchanged).
                 if let peak = l.peakArrivalRate {
                     pairs += [("peak_arrival_rate", .number(peak)), ("peak_utilization", .number(l.peakUtilization)),

@@ -140,6 +140,53 @@ public struct LRUCache {
         return hit
     }
 
+    /// A lookup without a fill (a cache that fills when the backend answers): true on a hit,
+    /// which becomes the most recently used; a miss (absent or expired) changes nothing.
+    /// `lookup` then, on a miss, `fill` at the same instant is exactly `access`.
+    public mutating func lookup(_ key: UInt64, now: SimTime) -> Bool {
+        let position = find(key)
+        guard position >= 0 else { return false }
+        let slot = tableSlots[position]
+        guard now.nanoseconds &- filled[Int(slot)] < ttlNanoseconds else { return false }
+        moveToFront(slot)
+        return true
+    }
+
+    /// Fills `key` at time `now` (the backend's answer arrives): it becomes the most recently
+    /// used with a fresh fill time, evicting the least recently used entry if the cache is full
+    /// and the key is not held. O(1) expected; allocates nothing.
+    public mutating func fill(_ key: UInt64, now: SimTime) {
+        let position = find(key)
+        if position >= 0 {
+            let slot = tableSlots[position]
+            filled[Int(slot)] = now.nanoseconds
+            moveToFront(slot)
+            return
+        }
+        _ = access(key, now: now)
+    }
+
+    /// Fills `key` as the least recently used entry with fill time `now`, if there is room and
+    /// it is not held (a warm start, most popular key first). Returns false when full.
+    public mutating func preload(_ key: UInt64, now: SimTime) -> Bool {
+        guard count < capacity else { return false }
+        let position = find(key)
+        guard position < 0 else { return true }
+        let slot = Int32(truncatingIfNeeded: count)
+        count &+= 1
+        keys[Int(slot)] = key
+        filled[Int(slot)] = now.nanoseconds
+        // Append at the tail.
+        prev[Int(slot)] = tail
+        next[Int(slot)] = -1
+        if tail >= 0 { next[Int(tail)] = slot } else { head = slot }
+        tail = slot
+        let bucket = -1 &- position
+        tableKeys[bucket] = key
+        tableSlots[bucket] = slot
+        return true
+    }
+
     /// Whether `key` is held (expired or not), without touching the recency order.
     public func contains(_ key: UInt64) -> Bool { find(key) >= 0 }
 

@@ -39,4 +39,9 @@ public struct ModelCounters: Sendable {
     public var droppedAttempts: UInt64 = 0
     /// Per database (in station order): reads and writes served, stale reads.
     public var databases: [DatabaseCounters] = []
+    /// Per station (empty when there is no cache): cache lookups, hits, and requests that
+    /// bypassed the cache because no instance of it could take them.
+    public var cacheLookups: [UInt64] = []
+    public var cacheHits: [UInt64] = []
+    public var cacheBypassed: [UInt64] = []
 }

@@ -34,6 +34,10 @@ public struct OfferedLoad: Sendable, Equatable {
     /// 1/instances. `utilization` is that instance's.
     public var unequalShare: Double?
 
+    /// A cache's expected hit ratio in the steady state (`ModelSpec.expectedHitRatios`); nil
+    /// for a station that is not a cache.
+    public var expectedHitRatio: Double?
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?
@@ -69,12 +73,15 @@ extension ModelSpec {
         // holds its worker — its own service, plus in synchronous mode the calls it makes (a
         // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
         // whose mean exceeds the largest branch mean).
+        // Below a cache, visits and held time count only its misses (`expectedHitRatios`).
+        let hits = expectedHitRatios()
         let trees = classes.map { c -> (visits: [Double], hold: [Double]) in
             var hold = c.calls.map { stations[$0.station].service.mean }
             if c.mode == .synchronous {
                 for n in c.calls.indices.reversed() {
+                    let miss = 1 - (hits[c.calls[n].station] ?? 0)
                     for step in c.calls[n].steps {
-                        let branch = { (m: Int) in c.calls[m].probability * c.calls[m].meanCalls * hold[m] }
+                        let branch = { (m: Int) in miss * c.calls[m].probability * c.calls[m].meanCalls * hold[m] }
                         switch step {
                         case .call(let m): hold[n] += branch(m)
                         case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
@@ -82,7 +89,7 @@ extension ModelSpec {
                     }
                 }
             }
-            return (c.meanVisits, hold)
+            return (cacheVisits(c, hits: hits), hold)
         }
         return stations.enumerated().map { (s, st) in
             if st.database != nil { return databaseLoad(station: s, rates: rates, peaks: peaks, trees: trees) }
@@ -99,6 +106,7 @@ extension ModelSpec {
                 var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
                                        finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
                 if peaks != nil { load.peakArrivalRate = peak }
+                load.expectedHitRatio = hits[s]
                 return load
             }
             // The busiest instance (weighted round robin and hashed keys load them unequally) saturates first.
@@ -107,6 +115,7 @@ extension ModelSpec {
             var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
                                    finiteQueue: st.queueCapacity != nil)
             if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
+            load.expectedHitRatio = hits[s]
             if peaks != nil {
                 load.peakArrivalRate = peak
                 load.peakUtilization = peak * share * meanService / Double(workers)

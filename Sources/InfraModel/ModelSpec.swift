@@ -72,7 +72,7 @@ public struct ModelSpec: Sendable {
             switch e.action {
             case .outage(let refs, _, _), .maintenance(let refs, _, _): refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
-            case .degrade: false
+            case .degrade, .cacheFlush: false
             }
         }
     }
@@ -141,6 +141,8 @@ public struct StationSpec: Sendable, Equatable {
     /// A `kind: database`: instance 0 is the primary (`workers`, `queueCapacity` and `service`
     /// are its own), instances 1…n the replicas. nil for a server pool.
     public var database: DatabaseSpec?
+    /// What makes it a cache (`kind: cache` or `cdn`); nil for a plain pool. See `CacheSpec`.
+    public var cache: CacheSpec?
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

@@ -23,6 +23,8 @@ public struct ScheduledEvent: Sendable, Equatable {
         /// A deploy (`serviceFactor` ≠ 1) leaves each restarted instance serving that many times
         /// slower (or faster) than before.
         case rolling(station: Int, instances: Int, batch: Int, each: SimDuration, drain: SimDuration, serviceFactor: Double)
+        /// Every instance of the cache station is emptied (`cache_flush`).
+        case cacheFlush(station: Int)
     }
 }
 

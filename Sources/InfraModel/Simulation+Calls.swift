@@ -59,7 +59,10 @@ extension Simulation {
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
         if requests.pathLength > 0 { requests.hopTimes(q.root)[Int(q.hop)] &+= now.nanoseconds &- q.hopArrival.nanoseconds }
-        if calls.node(q.classIndex, q.hop).pointee.stepCount > 0 {
+        let leaf = calls.node(q.classIndex, q.hop).pointee.stepCount == 0
+        // A cache hit returns at once: its calls (the backend) are made only on a miss.
+        let hit = caches.any && cacheLookup(r, station: s, fillNow: leaf)
+        if !leaf && !hit {
             requests.frame(r, q.depth).pointee = CallFrame(instance: q.instance, hopArrival: q.hopArrival, serviceStart: q.serviceStart,
                                                            serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
             requests[r].depth = q.depth &+ 1
@@ -158,6 +161,7 @@ extension Simulation {
         let now = kernel.now
         let d = requests[r].depth &- 1
         let f = requests.frame(r, d).pointee
+        if f.instance < 0 { bypassReturns(r, f, into: &sink); return }
         // The caller's instance hangs: it cannot go on, and the strand waits for its restart.
         if !instances[Int(f.instance)].up { requests[r].stalled = true; requests[r].instance = f.instance; return }
         let q = requests[r]
@@ -167,6 +171,7 @@ extension Simulation {
                                 service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,
                                 measured: q.arrival >= spec.window.warmup))
         release(f.instance, station: s, into: &sink)
+        if caches.any { cacheFill(r, instance: f.instance, station: s) }
         requests[r].hop = f.node
         requests[r].rep = f.rep
         requests[r].key = f.key

@@ -13,6 +13,8 @@ struct TimedAction {
         case restore(Double)
         /// Out of the rotation on purpose (drain) or back in.
         case admin(out: Bool)
+        /// A cache instance is emptied (`cache_flush`).
+        case flush
     }
     var time: SimTime
     var kind: Kind
@@ -52,6 +54,9 @@ extension Simulation {
                     out.append(TimedAction(time: back, kind: .admin(out: false), targets: t))
                     start = back
                 }
+            case .cacheFlush(let s):
+                let t = (0..<spec.stations[s].instances).map { Int32(firstInstance[s] + $0) }
+                out.append(TimedAction(time: e.at, kind: .flush, targets: t))
             }
         }
         return out
@@ -108,6 +113,7 @@ extension Simulation {
             case .admin(let out):
                 instances[Int(i)].adminOut = out
                 refreshEligibility(Int(i))
+            case .flush: cacheRestarted(i)
             }
         }
     }

@@ -147,6 +147,7 @@ extension Simulation {
         guard instances[Int(i)].downReasons == 0, !instances[Int(i)].up else { return }
         let s = Int(instances[Int(i)].station)
         if instances[Int(i)].hung { instances[Int(i)].hung = false; evict(i, into: &sink) }
+        if caches.any { cacheRestarted(i) }  // a cache restarts cold
         let now = kernel.now
         stations[s].accumulate(to: now)
         instances[Int(i)].up = true

@@ -77,11 +77,15 @@ extension Simulation {
         let st = stations + s
         if hasDatabases && st.pointee.database >= 0 { enterDatabase(r, station: s, into: &sink); return }
         let i = chooseInstance(for: r, at: s)
-        guard i >= 0 else { fail(r, .noHealthyInstance, into: &sink); return }
+        guard i >= 0 else {
+            if caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            fail(r, .noHealthyInstance, into: &sink); return
+        }
         if !instances[Int(i)].up {
             // A dead instance the balancer has not noticed: a crashed one refuses the request; a
             // hung one takes it into its queue, where it stays until the restart fails it.
             if !instances[Int(i)].hung {
+                if caches.any && cacheBypass(r, station: s, into: &sink) { return }
                 fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
                 return
             }
@@ -150,8 +154,10 @@ extension Simulation {
         sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
                                 wait: q.serviceStart - q.hopArrival, service: now - q.serviceStart,
                                 inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup))
+        // A cache hit ends the request at the cache (a pipeline fills a miss at once).
+        let hit = caches.any && pipelineCacheHit(r, station: s)
         release(q.instance, station: s, into: &sink)
-        if last {
+        if last || hit {
             finish(r, .success, into: &sink)
         } else {
             requests[r].hop += 1
@@ -194,6 +200,7 @@ extension Simulation {
         while h > 0 {
             h -= 1
             let f = requests.frame(r, h).pointee
+            if f.instance < 0 { continue }  // a bypassed cache holds nothing
             let s = Int(instances[Int(f.instance)].station)
             sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: f.serviceStart - f.hopArrival,
                                     service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,

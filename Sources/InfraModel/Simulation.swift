@@ -141,6 +141,8 @@ public struct Simulation: ~Copyable {
     let classStream: RandomStream
     /// Request keys of the classes with `keys:` (Simulation+ConsistentHash).
     let requestKeys: RequestKeys
+    /// Caches' rules and contents (Simulation+Caches).
+    var caches: CacheState
     var nextSerial: UInt64 = 0
     var counters: ModelCounters
     /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
@@ -223,6 +225,7 @@ public struct Simulation: ~Copyable {
         self.sources.initialize(from: Array(sources), count: sources.count)
         self.classStream = streams.stream(path: "workload", purpose: .classes)
         self.requestKeys = RequestKeys(spec: spec, streams: streams)
+        self.caches = CacheState(spec: spec, streams: streams)
         self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
         self.patienceStream = streams.stream(path: "workload.client.patience", purpose: .workload)
         self.hasClients = spec.classes.contains { $0.client != nil }
@@ -253,6 +256,7 @@ public struct Simulation: ~Copyable {
         }
         for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
         for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
+        setUpCaches()
     }
 
     deinit {
@@ -266,6 +270,7 @@ public struct Simulation: ~Copyable {
         pathStart.deallocate()
         requests.deallocate()
         calls.deallocate()
+        caches.deallocate()
         clients.deallocate()
         sources.deinitialize(count: sourceCount)
         sources.deallocate()

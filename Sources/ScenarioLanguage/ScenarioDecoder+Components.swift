@@ -3,8 +3,8 @@ import SimKernel
 import SimRandom
 
 extension ScenarioDecoder {
-    static let componentKinds = ["server_pool", "load_balancer", "database"]
-    static let plannedComponentKinds = ["cache", "cdn"]
+    static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn"]
+    static let plannedComponentKinds: [String] = []
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
                                  "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones", "cost"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
@@ -36,6 +36,12 @@ extension ScenarioDecoder {
             if case .mapping(let fields, _) = p.value, fields.first(where: { $0.key == "kind" })?.value.scalarText == "database" {
                 kinds[p.key] = "database"
                 if let s = decodeDatabase(p.value, path, name: p.key) { stations.append(s) }
+                continue
+            }
+            if case .mapping(let fields, _) = p.value, let kind = fields.first(where: { $0.key == "kind" })?.value.scalarText,
+               kind == "cache" || kind == "cdn" {
+                kinds[p.key] = kind
+                if let s = decodeCache(p.value, path, name: p.key, cdn: kind == "cdn") { stations.append(s) }
                 continue
             }
             kinds[p.key] = "server_pool"

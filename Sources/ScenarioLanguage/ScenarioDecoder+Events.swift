@@ -13,8 +13,8 @@ import SimKernel
 /// ```
 extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
-    static let eventKinds = ["outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy"]
-    static let plannedEventKinds = ["cache_flush"]
+    static let eventKinds = ["outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "cache_flush"]
+    static let plannedEventKinds: [String] = []
     static let targetKeys = ["component", "zone", "instances"]
     static let eventKeys: [String: [String]] = [
         "outage": targetKeys + ["for", "mode"],
@@ -22,6 +22,7 @@ extension ScenarioDecoder {
         "maintenance": ["component", "instances", "for", "drain"],
         "rolling_restart": ["component", "batch", "each", "drain"],
         "rolling_deploy": ["component", "batch", "each", "drain", "service_factor"],
+        "cache_flush": ["component"],
     ]
 
     /// The zones: those declared at the top level (in file order), then any a pool names that
@@ -108,6 +109,7 @@ extension ScenarioDecoder {
         let required: [String] = switch kind {
         case "outage", "maintenance": ["for"]
         case "degrade": ["factor", "for"]
+        case "cache_flush": ["component"]
         default: ["component", "each"]
         }
         guard let f = reader.fields(node, path, allowed: Self.eventKeys[kind]!, required: required) else { return nil }
@@ -127,6 +129,14 @@ extension ScenarioDecoder {
             guard f["component"] != nil else { reader.fail(node, path, "missing required key 'component'"); return nil }
             guard let refs = decodeTarget(f, node, path, stations: stations, zones: zones), let duration, let drain else { return nil }
             return .maintenance(refs, duration: duration, drain: drain)
+        case "cache_flush":
+            guard let s = station(f["component"]!, f.path("component"), stations) else { return nil }
+            guard case .lru? = stations[s].cache?.policy else {
+                let what = stations[s].cache == nil ? "not a cache" : "a cache with a fixed hit_ratio (it has no contents to flush)"
+                reader.fail(f["component"]!, f.path("component"), "cache_flush needs an lru cache; '\(stations[s].name)' is \(what)")
+                return nil
+            }
+            return .cacheFlush(station: s)
         default:
             guard let s = station(f["component"]!, f.path("component"), stations) else { return nil }
             let n = stations[s].instances

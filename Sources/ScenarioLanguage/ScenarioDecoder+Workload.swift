@@ -41,6 +41,8 @@ extension ScenarioDecoder {
                 if let calls {
                     checkHashKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
                                   hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+                    checkCacheKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
+                                   hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
                 let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
@@ -68,6 +70,8 @@ extension ScenarioDecoder {
             // No classes: one class whose path is every component in file order.
             checkHashKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
                           at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+            checkCacheKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
+                           at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
             classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
                                     client: defaultClient)]
             responseBytes = [defaultSize]

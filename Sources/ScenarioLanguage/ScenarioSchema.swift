@@ -55,8 +55,13 @@ struct SchemaBuilder {
             ("partial-components", components(partial: true)),
             // The kind decides the keys: a load balancer, else a server pool (so a server pool's
             // mistakes are reported against the server pool's own rules).
-            ("component", byKind(balancer: ref("load-balancer"), database: ref("database"), pool: ref("server-pool"))),
-            ("partial-component", byKind(balancer: ref("partial-load-balancer"), database: ref("partial-database"), pool: ref("partial-server-pool"))),
+            ("component", byKind(balancer: ref("load-balancer"), database: ref("database"), cache: ref("cache"), cdn: ref("cdn"), pool: ref("server-pool"))),
+            ("partial-component", byKind(balancer: ref("partial-load-balancer"), database: ref("partial-database"), cache: ref("partial-cache"),
+                                         cdn: ref("partial-cdn"), pool: ref("partial-server-pool"))),
+            ("cache", cache(partial: false, cdn: false)),
+            ("partial-cache", cache(partial: true, cdn: false)),
+            ("cdn", cache(partial: false, cdn: true)),
+            ("partial-cdn", cache(partial: true, cdn: true)),
             ("server-pool", serverPool(partial: false)),
             ("partial-server-pool", serverPool(partial: true)),
             ("load-balancer", loadBalancer(partial: false)),
@@ -158,7 +163,7 @@ struct SchemaBuilder {
                 ])),
             ]),
             "events": .object([
-                ("description", .string("Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy: {…}}; see the README.")),
+                ("description", .string("Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|cache_flush: {…}}; see the README.")),
                 ("type", .string("array")),
                 ("items", ref("event")),
             ]),
@@ -197,16 +202,16 @@ struct SchemaBuilder {
         ])
     }
 
-    func byKind(balancer: JSONValue, database: JSONValue, pool: JSONValue) -> JSONValue {
-        func kind(_ k: String, then: JSONValue, else other: JSONValue) -> JSONValue {
+    func byKind(balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, pool: JSONValue) -> JSONValue {
+        func kind(_ k: String, _ then: JSONValue, _ otherwise: JSONValue) -> JSONValue {
             .object([
                 ("if", .object([("properties", .object([("kind", .object([("const", .string(k))]))])),
                                 ("required", .array([.string("kind")]))])),
                 ("then", then),
-                ("else", other),
+                ("else", otherwise),
             ])
         }
-        return kind("load_balancer", then: balancer, else: kind("database", then: database, else: pool))
+        return kind("load_balancer", balancer, kind("database", database, kind("cache", cache, kind("cdn", cdn, pool))))
     }
 
     mutating func loadBalancer(partial: Bool) -> JSONValue {
@@ -236,8 +241,8 @@ struct SchemaBuilder {
         return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])
     }
 
-    mutating func serverPool(partial: Bool) -> JSONValue {
-        let table: [String: JSONValue] = [
+    mutating func serverPoolTable(partial: Bool) -> [String: JSONValue] {
+        [
             "kind": .object([
                 ("description", .string("The kind of component. Required.")),
                 ("const", .string("server_pool")),
@@ -281,7 +286,58 @@ struct SchemaBuilder {
             ]),
             "cost": costProperty,
         ]
-        return object(ScenarioDecoder.serverPoolKeys, table, at: "components.*", required: partial ? [] : ["kind", "service"])
+    }
+
+    mutating func serverPool(partial: Bool) -> JSONValue {
+        object(ScenarioDecoder.serverPoolKeys, serverPoolTable(partial: partial), at: "components.*", required: partial ? [] : ["kind", "service"])
+    }
+
+    /// `kind: cache` (`cdn: false`) or `kind: cdn`: a server pool's keys and the cache's own.
+    mutating func cache(partial: Bool, cdn: Bool) -> JSONValue {
+        var table = serverPoolTable(partial: partial)
+        let kind = cdn ? "cdn" : "cache"
+        table["kind"] = .object([("description", .string("The kind of component. Required.")), ("const", .string(kind))])
+        if cdn {
+            table["service"] = nil
+            table["latency"] = described(ref(partial ? "partial-distribution" : "distribution"), "The network latency between the user and the edge: the time every request spends at the CDN, hit or miss (a pure delay unless 'workers' is given). Required.")
+            table["workers"] = .object([
+                ("description", .string("Parallel requests per edge instance (default unlimited: a pure delay).")),
+                ("default", .string("unlimited")),
+                ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
+            ])
+        } else {
+            table["service"] = described(ref(partial ? "partial-distribution" : "distribution"), "Time of one lookup at one worker (hit or miss). Required.")
+        }
+        table["hit_ratio"] = .object([
+            ("description", .string("A fixed hit ratio: each lookup hits with this probability (0.85 or 85%), the request's own draw. Give this or 'policy'.")),
+            ("type", .array([.string("number"), .string("string")])),
+        ])
+        table["policy"] = .object([
+            ("description", .string("An emergent hit ratio: lru, a least-recently-used cache over the request keys (every class visiting it needs 'keys'), of 'capacity' keys. Give this or 'hit_ratio'.")),
+            ("enum", .array(ScenarioDecoder.cachePolicies.map { .string($0) })),
+        ])
+        table["capacity"] = .object([
+            ("description", .string("policy: lru only (required there): keys held, per instance or in total ('per'), e.g. 200k.")),
+            ("anyOf", .array([
+                .object([("type", .string("integer")), ("minimum", .number(1))]),
+                .object([("type", .string("string")), ("pattern", .string("^\\s*[0-9][0-9_]*(?:\\.[0-9]+)?\\s*(?:k|M|G)?\\s*$"))]),
+            ])),
+        ])
+        table["per"] = .object([
+            ("description", .string("policy: lru only: 'instance' (default), capacity is each instance's; 'total', capacity is split evenly over the instances (a sharded cache; use balance: consistent_hash).")),
+            ("default", .string("instance")), ("enum", .array([.string("instance"), .string("total")])),
+        ])
+        table["ttl"] = described(ref("duration"), "policy: lru only: an entry expires this long after its fill (hits do not extend it). Default: never.")
+        table["start"] = .object([
+            ("description", .string("policy: lru only: warm (default), each instance starts holding the most popular keys it would be sent, up to its capacity; cold, empty. A restarted instance always comes back cold.")),
+            ("default", .string("warm")), ("enum", .array(CacheSpec.Start.allCases.map { .string($0.rawValue) })),
+        ])
+        table["on_failure"] = .object([
+            ("description", .string("What a request does when no instance can take it (all believed unhealthy, or the one picked has crashed): bypass (default), straight to the backend below; fail, as a server pool.")),
+            ("default", .string("bypass")), ("enum", .array(CacheSpec.OnFailure.allCases.map { .string($0.rawValue) })),
+        ])
+        return object(cdn ? ScenarioDecoder.cdnKeys : ScenarioDecoder.cacheKeys, table, at: "components.*(\(kind))",
+                      required: partial ? [] : ["kind", cdn ? "latency" : "service"])
     }
 
     // MARK: workload
@@ -541,6 +597,7 @@ struct SchemaBuilder {
             ("rolling_restart", action([("batch", count(minimum: 1)), ("each", ref("duration")), ("drain", ref("duration"))], required: ["component", "each"], targets: ["component"])),
             ("rolling_deploy", action([("batch", count(minimum: 1)), ("each", ref("duration")), ("drain", ref("duration")), ("service_factor", multiplier)],
                                       required: ["component", "each"], targets: ["component"])),
+            ("cache_flush", action([], required: ["component"], targets: ["component"])),
         ]
         return .object([
             ("type", .string("object")),

@@ -65,6 +65,13 @@ public enum MetricKind: Sendable, Equatable {
     case databaseReads(database: Int, node: Int?)
     /// Writes committed per second of the window by database `database`.
     case databaseWrites(database: Int)
+    /// A cache's hits / lookups over the window.
+    case cacheHitRatio(station: Int)
+    /// A cache's lookups per second of the window.
+    case cacheLookupRate(station: Int)
+    /// Requests that bypassed a cache none of whose instances could take them / requests that
+    /// reached it (lookups + bypasses), over the window.
+    case cacheBypassRate(station: Int)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -110,8 +117,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged: .fraction
-        case .throughput, .arrivalRate, .databaseReads, .databaseWrites: .perSecond
-        case .staleReadRate: .fraction
+        case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
+        case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
@@ -129,6 +136,9 @@ extension MetricKind {
         case .droppedAttemptRate: nil
         case .instancesUp: true
         case .failureCount: false
+        case .cacheHitRatio: true
+        case .cacheBypassRate: false
+        case .cacheLookupRate: nil
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
         case .staleReadRate: false
         case .databaseReads, .databaseWrites: nil
@@ -229,6 +239,11 @@ public struct MetricLayout: Sendable, Equatable {
             }
         }
         addDatabases(spec)
+        for (i, s) in spec.stations.enumerated() where s.cache != nil {
+            add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))
+            add("cache.\(s.name).lookups.rate", .cacheLookupRate(station: i))
+            add("cache.\(s.name).bypass.rate", .cacheBypassRate(station: i))
+        }
         if let cost = spec.cost { addCost(cost, spec: spec) }
         noteFailureEvidence(spec)
     }

@@ -95,6 +95,17 @@ public struct ReplicationResult: Sendable {
                 } else { .nan }
             case .databaseWrites(let d):
                 if let o = c.opened, let e = c.closed { Double(e.databases[d].writes - o.databases[d].writes) / (windowNs * 1e-9) } else { .nan }
+            case .cacheHitRatio(let s):
+                if let o = c.opened, let e = c.closed, e.cacheLookups[s] > o.cacheLookups[s] {
+                    Double(e.cacheHits[s] - o.cacheHits[s]) / Double(e.cacheLookups[s] - o.cacheLookups[s])
+                } else { .nan }
+            case .cacheLookupRate(let s):
+                if let o = c.opened, let e = c.closed { Double(e.cacheLookups[s] - o.cacheLookups[s]) / (windowNs * 1e-9) } else { .nan }
+            case .cacheBypassRate(let s):
+                if let o = c.opened, let e = c.closed, e.cacheLookups[s] + e.cacheBypassed[s] > o.cacheLookups[s] + o.cacheBypassed[s] {
+                    Double(e.cacheBypassed[s] - o.cacheBypassed[s])
+                        / Double(e.cacheLookups[s] + e.cacheBypassed[s] - o.cacheLookups[s] - o.cacheBypassed[s])
+                } else { .nan }
             case .cost(let figure, _): account.map { $0.value(figure, spec: spec, cost: spec.cost!) } ?? .nan
             }
         }

@@ -28,6 +28,8 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         case busyMean(station: Int)
         /// Serving instances (constant until autoscaling exists).
         case instances(station: Int)
+        /// A cache's hits / lookups made in the window (empty without lookups).
+        case cacheHitRatio(station: Int)
     }
 
     public private(set) var ids: [String] = []
@@ -57,6 +59,7 @@ public struct TimeSeriesLayout: Sendable, Equatable {
             if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("instances.\(s.name).mean", .instances(station: i))
+            if s.cache != nil { add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i)) }
         }
     }
 

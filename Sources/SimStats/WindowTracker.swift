@@ -19,6 +19,9 @@ struct WindowTracker {
         var latency = LatencyHistogram()
         /// Per station ∫ busy workers dt over the window (level × ns); nil until its end boundary.
         var busy: [Double]?
+        /// Per station cache lookups and hits over the window (empty without caches).
+        var cacheLookups: [UInt64] = []
+        var cacheHits: [UInt64] = []
     }
 
     let layout: TimeSeriesLayout
@@ -72,6 +75,10 @@ struct WindowTracker {
         if let p = previous, current < layout.windowCount {
             let i = cellIndex(current)
             open[i].busy = zip(c.busyIntegral, p.busyIntegral).map { $0 - $1 }
+            if !c.cacheLookups.isEmpty {
+                open[i].cacheLookups = zip(c.cacheLookups, p.cacheLookups).map { $0 - $1 }
+                open[i].cacheHits = zip(c.cacheHits, p.cacheHits).map { $0 - $1 }
+            }
         }
         previous = c
         current += 1
@@ -119,6 +126,9 @@ struct WindowTracker {
                     v = cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) } ?? .nan
                 case .busyMean(let s): v = cell.busy.map { $0[s] / ns } ?? .nan
                 case .instances(let s): v = Double(layout.instances[s])
+                case .cacheHitRatio(let s):
+                    v = s < cell.cacheLookups.count && cell.cacheLookups[s] > 0
+                        ? Double(cell.cacheHits[s]) / Double(cell.cacheLookups[s]) : .nan
                 }
                 rows.append(v)
             }

@@ -101,8 +101,8 @@ struct EventTests {
         #expect(problems("events: [{at: 1m, outage: {zone: d, for: 1m}}]").contains("events.0.outage.zone: expected a zone some component is placed in, found 'd'"))
         #expect(problems("events: [{at: 1m, outage: {component: web, zone: b, for: 1m}}]").contains("give 'component' or 'zone', not both"))
         #expect(problems("events: [{at: 1m, outage: {component: web, instances: 7, for: 1m}}]").contains("events.0.outage.instances: expected a whole number from 1 to 6"))
-        #expect(problems("events: [{at: 1m, cache_flush: {component: web}}]").contains("'cache_flush' is part of the scenario language but not built"))
-        #expect(problems("events: [{at: 1m}]").contains("expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy beside 'at', found 0"))
+        #expect(problems("events: [{at: 1m, cache_flush: {component: web}}]").contains("events.0.cache_flush.component: cache_flush needs an lru cache; 'web' is not a cache"))
+        #expect(problems("events: [{at: 1m}]").contains("expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, cache_flush beside 'at', found 0"))
         #expect(problems("zones: {a: {}, b: {}}").contains("components.web.zones.2: expected a zone declared under 'zones:', found 'c'"))
         #expect(problems("events: [{at: 1m, rolling_restart: {component: web, batch: 9, each: 1m}}]").contains("events.0.rolling_restart.batch: expected a whole number from 1 to 6"))
     }

@@ -77,10 +77,9 @@ struct DiagnosticTests {
 
     @Test("parts of the language not built yet are errors, never silently ignored")
     func notBuilt() {
-        let yaml = Self.valid + "\n  db: {kind: cdn}\nevents: [{at: 30s, cache_flush: {component: web}}]\n"
+        let yaml = Self.valid + "\nautoscale: {}\n"
         #expect(problems(yaml) == [
-            "s.yaml:7:14: error: components.db.kind: component kind 'cdn' is part of the scenario language but not built in this version of capsim yet",
-            "s.yaml:8:33: error: events.0.cache_flush: 'cache_flush' is part of the scenario language but not built in this version of capsim yet",
+            "s.yaml:8:12: error: autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
         ])
     }
 

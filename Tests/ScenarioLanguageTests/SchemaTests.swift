@@ -86,6 +86,25 @@ struct SchemaTests {
         #expect(expected == propertyNames(def("load-balancer")))
     }
 
+    @Test("a cache's and a cdn's keys are in the schema, and no other")
+    func cacheKeysInStep() throws {
+        for (kind, definition) in [("cache", "cache"), ("cdn", "cdn")] {
+            var decoder: [String] = []
+            do {
+                _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml",
+                                             overrides: [try Override(parsing: "components.c={kind: \(kind), hit_ratio: 0.5, zzz_probe: 1}")])
+            } catch let ScenarioLoadError.invalid(e) {
+                let prefix = "unknown key 'zzz_probe'; expected one of "
+                decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+            }
+            // A pool's planned `capacity` is a cache's built one (keys held).
+            let expected = Set(decoder).subtracting(ScenarioDecoder.plannedServerPoolKeys).union(["capacity"])
+            #expect(!expected.isEmpty)
+            #expect(expected == propertyNames(def(definition)), "\(kind): decoder \(expected.sorted()), schema \(propertyNames(def(definition)).sorted())")
+            #expect(propertyNames(def(definition)) == propertyNames(def("partial-" + definition)))
+        }
+    }
+
     @Test("every distribution family and its fields are in the schema")
     func distributionsInStep() throws {
         guard case .array(let alternatives) = def("distribution")?["oneOf"] ?? .null else { Issue.record("no oneOf"); return }
