@@ -79,7 +79,7 @@ struct DiagnosticTests {
     func notBuilt() {
         let yaml = Self.valid + "\nautoscale: {}\n"
         #expect(problems(yaml) == [
-            "s.yaml:8:12: error: autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
+            "s.yaml:7:12: error: autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
         ])
     }
 
