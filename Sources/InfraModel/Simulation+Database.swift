@@ -61,7 +61,6 @@ extension Simulation {
     /// Request r arrives at database station s (its `hopArrival` already set).
     mutating func enterDatabase<Sink: RecordSink & ~Copyable>(_ r: Int32, station s: Int, into sink: inout Sink) {
         let d = Int(stations[s].database)
-        let now = kernel.now
         let access = calls.node(requests[r].classIndex, requests[r].hop).pointee.access
         let i = chooseDatabaseNode(for: r, database: d, write: access == .write)
         guard i >= 0 else { fail(r, .noHealthyInstance, into: &sink); return }
@@ -69,16 +68,7 @@ extension Simulation {
         let workers = primary ? stations[s].workers : databases[d].replicaWorkers
         let queue = primary ? stations[s].queueCapacity : databases[d].replicaQueue
         if !instances[Int(i)].up && !instances[Int(i)].hung { fail(r, .instanceFailed, into: &sink); return }
-        if instances[Int(i)].up && instances[Int(i)].busy < workers {
-            startService(r, at: i, station: s)
-        } else if instances[Int(i)].waiting.count < queue {
-            stations[s].accumulate(to: now)
-            stations[s].queueLevel += 1
-            requests[r].instance = i
-            instances[Int(i)].waiting.append(r)
-        } else {
-            fail(r, .queueFull, into: &sink)
-        }
+        admit(r, at: i, station: s, workers: workers, queueCapacity: queue, into: &sink)
     }
 
     /// The node a request goes to: the primary for a write; for a read, by the read policy

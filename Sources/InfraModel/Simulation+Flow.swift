@@ -81,28 +81,26 @@ extension Simulation {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
             fail(r, .noHealthyInstance, into: &sink); return
         }
-        if !instances[Int(i)].up {
-            // A dead instance the balancer has not noticed: a crashed one refuses the request; a
-            // hung one takes it into its queue, where it stays until the restart fails it.
-            if !instances[Int(i)].hung {
-                if caches.any && cacheBypass(r, station: s, into: &sink) { return }
-                fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
-                return
-            }
-            if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
-                stations[s].accumulate(to: now)
-                stations[s].queueLevel += 1
-                requests[r].instance = i
-                instances[Int(i)].waiting.append(r)
-            } else {
-                fail(r, .queueFull, into: &sink)
-            }
+        // A dead instance the balancer has not noticed: a crashed one refuses the request; a
+        // hung one takes it into its queue, where it stays until the restart fails it.
+        if !instances[Int(i)].up && !instances[Int(i)].hung {
+            if caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
             return
         }
-        if instances[Int(i)].busy < st.pointee.workers {
+        admit(r, at: i, station: s, workers: st.pointee.workers, queueCapacity: st.pointee.queueCapacity, into: &sink)
+    }
+
+    /// Request r at instance i (chosen, and not refused): a free worker of an up instance
+    /// serves it at once; otherwise it waits if the line has room (a hung instance's line fills
+    /// but is not served until the restart), else it ends with `queue_full`.
+    @inline(__always)
+    mutating func admit<Sink: RecordSink & ~Copyable>(_ r: Int32, at i: Int32, station s: Int, workers: Int32, queueCapacity: Int,
+                                                     into sink: inout Sink) {
+        if instances[Int(i)].up && instances[Int(i)].busy < workers {
             startService(r, at: i, station: s)
-        } else if instances[Int(i)].waiting.count < st.pointee.queueCapacity {
-            stations[s].accumulate(to: now)
+        } else if instances[Int(i)].waiting.count < queueCapacity {
+            stations[s].accumulate(to: kernel.now)
             stations[s].queueLevel += 1
             requests[r].instance = i
             instances[Int(i)].waiting.append(r)
