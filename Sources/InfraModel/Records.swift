@@ -18,6 +18,12 @@ public struct RequestRecord {
     /// attempt) spent at each position of its class's path, wait + own service. Valid only
     /// during the `requestEnded` call.
     public var hopTimes: UnsafePointer<Int64>? = nil
+    /// For an error raised by a component (`queue_full`, `instance_failed`,
+    /// `no_healthy_instance`, `failover`, or `retry_budget_exhausted` after such errors): the
+    /// station whose failure or refusal caused it — the dead instance's station when a caller
+    /// held a worker on it. −1 for a success or an error of the client's own (timeout, deadline,
+    /// in flight at the end).
+    public var blame: Int32 = -1
 
     @inlinable public var latency: SimDuration { end - arrival }
 }

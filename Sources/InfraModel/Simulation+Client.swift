@@ -74,7 +74,9 @@ extension Simulation {
         clients[k].current = -1
         switch outcome {
         case .success: endClient(k, .success, hopTimes: hops, into: &sink)
-        case .error(let cause): retryOrFail(k, cause, into: &sink)
+        case .error(let cause):
+            clients[k].blame = blame
+            retryOrFail(k, cause, into: &sink)
         }
     }
 
@@ -125,6 +127,7 @@ extension Simulation {
         let k = requests[r].client
         requests[r].orphaned = true
         clients[k].current = -1
+        clients[k].blame = -1
         retryOrFail(k, .timeout, into: &sink)
     }
 
@@ -137,9 +140,12 @@ extension Simulation {
         case .success: counters.successes &+= 1
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
+        // Blame the component behind its last attempt's error, unless the client itself gave up.
+        var blamed: Int32 = -1
+        if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd { blamed = client.blame }
         sink.requestEnded(RequestRecord(classIndex: client.classIndex, arrival: client.arrival, end: now, outcome: outcome,
                                         measured: client.arrival >= spec.window.warmup, attempts: client.attempts,
-                                        hopTimes: hopTimes))
+                                        hopTimes: hopTimes, blame: blamed))
         changeInSystem(by: -1, at: now)
         if client.current >= 0 { requests[client.current].orphaned = true }
         clients.remove(k)

@@ -225,9 +225,11 @@ extension Simulation {
                 } else {
                     // In service here: its end event is pending; nothing of i to release then.
                     requests[r].instance = -1
+                    blame = Int32(s)
                     kill(r, .instanceFailed, into: &sink)
                 }
             } else if holds {
+                blame = Int32(s)
                 kill(r, .instanceFailed, into: &sink)
             }
         }

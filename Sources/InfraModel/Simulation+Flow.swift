@@ -212,6 +212,8 @@ extension Simulation {
     mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         // A zombie's request has already ended: turned away or dropped, it just vanishes.
         if requests[r].zombie { requests.remove(r); return }
+        // A component turned it away; a dropped attempt (timeout) is its client's doing.
+        blame = cause == .timeout ? -1 : Int32(station(of: r))
         if synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
         finish(r, .error(cause), into: &sink)
     }
@@ -227,7 +229,8 @@ extension Simulation {
         }
         let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         sink.requestEnded(RequestRecord(classIndex: q.classIndex, arrival: q.arrival, end: now,
-                                        outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops))
+                                        outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops,
+                                        blame: outcome == .success ? -1 : blame))
         changeInSystem(by: -1, at: now)
         if !q.zombie { requests.remove(r) }
     }

@@ -148,6 +148,9 @@ public struct Simulation: ~Copyable {
     /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
     var inSystemSince = SimTime.zero
     var closed = false
+    /// The station to blame for the error being handled (see `RequestRecord.blame`): set where
+    /// an error arises, read where the request ends, within one event.
+    var blame: Int32 = -1
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
     var unstable = false
     /// Databases (`Simulation+Database`), in station order; some station is one.
@@ -288,6 +291,7 @@ public struct Simulation: ~Copyable {
         startEvents()
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
+            blame = -1
             switch event {
             case .arrival(let source):
                 arrive(from: source, into: &sink)
@@ -345,6 +349,7 @@ public struct Simulation: ~Copyable {
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }
+        blame = -1
         if requests.liveCount > 0 || clients.liveCount > 0 {
             if !unstable, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
             // Clients first (their attempts are theirs to end), then requests that are their own client.

@@ -43,6 +43,9 @@ public enum MetricKind: Sendable, Equatable {
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`) /
     /// attempts started, over the window.
     case droppedAttemptRate
+    /// Measured requests that ended in an error the station raised (refused, dead, failing
+    /// over: see `RequestRecord.blame`) / measured requests ended: where availability is lost.
+    case errorsAt(station: Int)
     /// Time-average number of the station's instances up (not failed), over the window.
     case instancesUp(station: Int)
     /// Failures of the station's instances that began inside the window (one replication's count).
@@ -116,7 +119,7 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
-        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged: .fraction
+        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt: .fraction
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
@@ -129,7 +132,7 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost: false
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt: false
         case .availability, .goodRatio, .throughput, .availabilityTime: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
@@ -220,6 +223,9 @@ public struct MetricLayout: Sendable, Equatable {
         latencyObjective = spec.latencyObjective?.nanoseconds
         if latencyObjective != nil { add("latency.good_ratio", .goodRatio) }
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
+        if spec.stations.count > 1 {
+            for (i, s) in spec.stations.enumerated() { add("errors.at.\(s.name).rate", .errorsAt(station: i)) }
+        }
         add("throughput", .throughput)
         add("arrival_rate", .arrivalRate)
         add("in_system.mean", .inSystemMean)

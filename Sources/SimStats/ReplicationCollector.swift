@@ -26,6 +26,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// Attempts made for measured requests that ended.
     public private(set) var attempts: UInt64 = 0
     public private(set) var errors: [UInt64] = Array(repeating: 0, count: ErrorCause.allCases.count)
+    /// Measured errors by the station blamed for them (`RequestRecord.blame`).
+    public private(set) var blamed: [UInt64] = []
     public private(set) var opened: ModelCounters?
     public private(set) var closed: ModelCounters?
 
@@ -79,6 +81,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             if let base = layout.classBase { record(base + Int(r.classIndex), latency) }
         case .error(let cause):
             errors[Int(cause.rawValue)] &+= 1
+            if r.blame >= 0 {
+                if blamed.isEmpty { blamed = Array(repeating: 0, count: layout.stationCount) }
+                blamed[Int(r.blame)] &+= 1
+            }
         }
     }
 

@@ -65,6 +65,7 @@ public struct ReplicationResult: Sendable {
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
+            case .errorsAt(let s): ended > 0 ? Double(c.blamed.isEmpty ? 0 : c.blamed[s]) / ended : .nan
             case .throughput: Double(c.successes) / (windowNs * 1e-9)
             case .arrivalRate: ended / (windowNs * 1e-9)
             case .inSystemMean: level { $0.inSystemIntegral }

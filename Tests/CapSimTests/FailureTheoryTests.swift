@@ -230,3 +230,38 @@ struct FailoverTests {
         #expect(single.values("errors.failover.rate").allSatisfy { $0 == 0 })
     }
 }
+
+@Suite("Where availability is lost")
+struct BlameTests {
+    @Test("errors are attributed to the component that raised them, a dead caller included; the parts add up")
+    func attribution() throws {
+        let r = try Run2("""
+        version: 1
+        name: blame
+        horizon: 300s
+        replications: 4
+        seed: 3
+        workload:
+          arrivals: {process: poisson, rate: 400/s}
+        components:
+          web:
+            kind: server_pool
+            instances: 3
+            workers: 8
+            service: {exponential: {mean: 2ms}}
+            failures: {mtbf: 30s, mttr: 3s}
+          db: {kind: server_pool, workers: 2, queue: 0, service: {exponential: {mean: 4ms}}}
+        """)
+        expectConservation(r)
+        let web = r.values("errors.at.web.rate"), db = r.values("errors.at.db.rate")
+        let dead = r.values("errors.instance_failed.rate"), full = r.values("errors.queue_full.rate")
+        let availability = r.values("availability.request")
+        for k in web.indices {
+            // Only web's instances die (requests refused there, or lost while web held a worker
+            // on their behalf and db served them); only db turns requests away.
+            #expect(web[k] == dead[k] && db[k] == full[k], "replication \(k)")
+            #expect(web[k] > 0 && db[k] > 0)
+            #expect(abs(web[k] + db[k] - (1 - availability[k])) < 1e-12, "the parts add up to the unavailability")
+        }
+    }
+}
