@@ -29,9 +29,14 @@ public struct FailureSpec: Sendable, Equatable {
     /// order. nil = every instance repaired on its own. Needs exponential times (then the
     /// stationary start, the number down in a birth–death chain, is exact).
     public var repairCrews: Int?
+    /// Instances that must be up for the pool to count as available (k of a k-out-of-n
+    /// system): reported as `availability.<pool>.instances`, the share of time with at least
+    /// this many up. Default 1.
+    public var required: Int
 
-    public init(timeToFailure: Distribution, timeToRepair: Distribution, mode: Mode = .crash, repairCrews: Int? = nil) {
+    public init(timeToFailure: Distribution, timeToRepair: Distribution, mode: Mode = .crash, repairCrews: Int? = nil, required: Int = 1) {
         self.timeToFailure = timeToFailure; self.timeToRepair = timeToRepair; self.mode = mode; self.repairCrews = repairCrews
+        self.required = required
     }
 
     /// Long-run share of time an instance is up with its own repair crew: MTBF / (MTBF + MTTR).

@@ -15,6 +15,8 @@ public struct ModelCounters: Sendable {
     public var queueIntegral: [Double]
     /// Per station: ∫ instances up dt, and failures so far.
     public var upIntegral: [Double] = []
+    /// Per station: ∫ [at least `failures.required` instances up] dt.
+    public var availableIntegral: [Double] = []
     public var failures: [UInt64] = []
     /// Per station: ∫ instances held dt (provisioned and billed, whether up, failed or
     /// provisioning). A fixed fleet holds its instances from time 0; autoscaling adds and

@@ -129,6 +129,7 @@ extension Simulation {
         }
         let now = kernel.now
         stations[s].accumulate(to: now)
+        stations[s].accumulateAvailability(to: now)
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
@@ -150,6 +151,7 @@ extension Simulation {
         if caches.any { cacheRestarted(i) }  // a cache restarts cold
         let now = kernel.now
         stations[s].accumulate(to: now)
+        stations[s].accumulateAvailability(to: now)
         instances[Int(i)].up = true
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1

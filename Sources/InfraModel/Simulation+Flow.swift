@@ -254,6 +254,8 @@ extension Simulation {
             counters.busyIntegral[s] = stations[s].busyIntegral
             counters.queueIntegral[s] = stations[s].queueIntegral
             counters.upIntegral[s] = stations[s].upIntegral
+            stations[s].accumulateAvailability(to: now)
+            counters.availableIntegral[s] = stations[s].availableIntegral
             counters.failures[s] = stations[s].failureCount
         }
         counters.time = now

@@ -243,6 +243,7 @@ public struct Simulation: ~Copyable {
                                       busyIntegral: Array(repeating: 0, count: spec.stations.count),
                                       queueIntegral: Array(repeating: 0, count: spec.stations.count),
                                       upIntegral: Array(repeating: 0, count: spec.stations.count),
+                                      availableIntegral: Array(repeating: 0, count: spec.stations.count),
                                       failures: Array(repeating: 0, count: spec.stations.count),
                                       inSystemIntegral: 0, arrivals: 0, successes: 0,
                                       errors: Array(repeating: 0, count: ErrorCause.allCases.count),

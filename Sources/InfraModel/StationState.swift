@@ -55,6 +55,15 @@ struct StationState {
     var healthyCount: Int32
     /// Failures so far (all instances).
     var failureCount: UInt64 = 0
+    /// Time (ns) with at least `failures.required` instances up, up to `availableSince`.
+    var availableIntegral = 0.0
+    var availableSince = SimTime.zero
+
+    /// Brings `availableIntegral` up to `now`; call before `upLevel` changes.
+    mutating func accumulateAvailability(to now: SimTime) {
+        if upLevel >= (failures?.required ?? 1) { availableIntegral += Double(now.nanoseconds &- availableSince.nanoseconds) }
+        availableSince = now
+    }
     /// Repair crews at work, and failed instances waiting for one (in failure order).
     var crewsBusy = 0
     var repairQueue: ContiguousArray<Int32> = []

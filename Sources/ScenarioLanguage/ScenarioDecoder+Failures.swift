@@ -9,7 +9,7 @@ import SimRandom
 /// health_check: {interval: 5s, unhealthy_after: 3, healthy_after: 2}
 /// ```
 extension ScenarioDecoder {
-    static let failureKeys = ["mtbf", "mttr", "mode", "repair_crews"]
+    static let failureKeys = ["mtbf", "mttr", "mode", "repair_crews", "required"]
     static let healthCheckKeys = ["interval", "unhealthy_after", "healthy_after"]
 
     mutating func decodeFailures(_ node: ScenarioNode, _ path: String) -> FailureSpec? {
@@ -18,7 +18,8 @@ extension ScenarioDecoder {
         let mttr = f["mttr"].flatMap { decodePeriod($0, f.path("mttr")) }
         let mode = f["mode"].map { reader.choice($0, f.path("mode"), FailureSpec.Mode.self) } ?? .crash
         let crews: Int?? = f["repair_crews"].map { reader.integer($0, f.path("repair_crews"), min: 1, max: 1_000_000) } ?? .some(nil)
-        guard let mtbf, let mttr, let mode, let crews else { return nil }
+        let required = f["required"].map { reader.integer($0, f.path("required"), min: 1, max: 1_000_000) } ?? 1
+        guard let mtbf, let mttr, let mode, let crews, let required else { return nil }
         if crews != nil {
             for (key, d) in [("mtbf", mtbf), ("mttr", mttr)] {
                 guard case .exponential = d else {
@@ -27,7 +28,7 @@ extension ScenarioDecoder {
                 }
             }
         }
-        return FailureSpec(timeToFailure: mtbf, timeToRepair: mttr, mode: mode, repairCrews: crews)
+        return FailureSpec(timeToFailure: mtbf, timeToRepair: mttr, mode: mode, repairCrews: crews, required: required)
     }
 
     /// A duration (the mean of an exponential time) or a distribution whose residual life can be

@@ -563,6 +563,7 @@ struct SchemaBuilder {
                 ("default", .string("crash")), ("enum", .array(FailureSpec.Mode.allCases.map { .string($0.rawValue) })),
             ]),
             "repair_crews": described(count(minimum: 1), "Repairs in progress at once in the pool (default: each instance its own); needs exponential times."),
+            "required": described(count(minimum: 1), "Instances that must be up for the pool to count as available (k of k-out-of-n), reported as availability.<pool>.instances (default 1).", default: .number(1)),
         ]
         return object(ScenarioDecoder.failureKeys, table, at: "components.*.failures", required: ["mtbf", "mttr"])
     }

@@ -46,6 +46,8 @@ public enum MetricKind: Sendable, Equatable {
     /// Measured requests that ended in an error the station raised (refused, dead, failing
     /// over: see `RequestRecord.blame`) / measured requests ended: where availability is lost.
     case errorsAt(station: Int)
+    /// Share of the window with at least `failures.required` of the station's instances up.
+    case instancesAvailable(station: Int)
     /// Time-average number of the station's instances up (not failed), over the window.
     case instancesUp(station: Int)
     /// Failures of the station's instances that began inside the window (one replication's count).
@@ -119,7 +121,7 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
-        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt: .fraction
+        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt, .instancesAvailable: .fraction
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
@@ -133,7 +135,7 @@ extension MetricKind {
     public var higherIsBetter: Bool? {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt: false
-        case .availability, .goodRatio, .throughput, .availabilityTime: true
+        case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
@@ -241,6 +243,7 @@ public struct MetricLayout: Sendable, Equatable {
             add("instances.\(s.name).mean", .instancesMean(station: i))
             if spec.canGoDown(i) {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
+                add("availability.\(s.name).instances", .instancesAvailable(station: i))
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
         }

@@ -79,6 +79,7 @@ public struct ReplicationResult: Sendable {
             case .wastedAttemptRate: Self.perAttempt(c) { $0.wastedAttempts }
             case .droppedAttemptRate: Self.perAttempt(c) { $0.droppedAttempts }
             case .instancesUp(let s): level { $0.upIntegral[s] }
+            case .instancesAvailable(let s): level { $0.availableIntegral[s] }
             case .failureCount(let s):
                 if let o = c.opened, let e = c.closed { Double(e.failures[s] - o.failures[s]) } else { .nan }
             case .availabilityTime: windows?.availabilityTime ?? .nan

@@ -265,3 +265,37 @@ struct BlameTests {
         }
     }
 }
+
+@Suite("k-out-of-n pools against their Markov chains")
+struct KOutOfNTests {
+    /// Long-run share of time with at least `required` of `n` instances up: the number down is
+    /// a birth–death chain with failures (n − j + 1)/MTBF and repairs min(j, crews)/MTTR.
+    static func available(n: Int, required: Int, crews: Int, mtbf: Double, mttr: Double) -> Double {
+        var p = [1.0]
+        for j in 1...n { p.append(p[j - 1] * Double(n - j + 1) / mtbf / (Double(min(j, crews)) / mttr)) }
+        let total = p.reduce(0, +)
+        return p[0...(n - required)].reduce(0, +) / total
+    }
+
+    @Test("1-out-of-2 and 2-out-of-3, one repair crew or one per instance", arguments: [(2, 1, 1), (2, 1, 2), (3, 2, 1), (3, 2, 3)])
+    func kOutOfN(n: Int, required: Int, crews: Int) throws {
+        let crewLine = crews < n ? ", repair_crews: \(crews)" : ""
+        let r = try Run2("""
+        version: 1
+        name: k-of-n
+        horizon: 2000s
+        replications: 10
+        seed: 17
+        workload:
+          arrivals: {process: poisson, rate: 5/s}
+        components:
+          web:
+            kind: server_pool
+            instances: \(n)
+            workers: unlimited
+            service: {deterministic: 1ms}
+            failures: {mtbf: 10s, mttr: 5s, required: \(required)\(crewLine)}
+        """)
+        r.expectMatches("availability.web.instances", Self.available(n: n, required: required, crews: crews, mtbf: 10, mttr: 5))
+    }
+}
