@@ -17,6 +17,7 @@ struct Client: SlabElement {
     var live: Bool
     /// The station behind its last failed attempt's error (−1: none, or its own timeout).
     var blame: Int32 = -1
+    var blameZone: Int32 = -1
 }
 
 /// Clients in flight, addressed by index like requests. Its owner (`Simulation`) calls

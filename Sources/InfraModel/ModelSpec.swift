@@ -70,7 +70,7 @@ public struct ModelSpec: Sendable {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
         return events.contains { e in
             switch e.action {
-            case .outage(let refs, _, _), .maintenance(let refs, _, _): refs.contains { $0.station == s }
+            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _): refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
             case .degrade, .cacheFlush: false
             }

@@ -24,6 +24,9 @@ public struct RequestRecord {
     /// held a worker on it. −1 for a success or an error of the client's own (timeout, deadline,
     /// in flight at the end).
     public var blame: Int32 = -1
+    /// The zone (index into `ModelSpec.zones`) whose outage caused the error, when the dead
+    /// instance behind it was down because its zone was; −1 otherwise.
+    public var blameZone: Int32 = -1
 
     @inlinable public var latency: SimDuration { end - arrival }
 }

@@ -12,6 +12,9 @@ public struct ScheduledEvent: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         /// The instances go down for `duration`, as a failure of the given mode would take them.
         case outage([InstanceRef], duration: SimDuration, mode: FailureSpec.Mode)
+        /// A whole zone (index into `ModelSpec.zones`) goes down for `duration`: every instance
+        /// placed in it (listed), with the losses blamed on the zone.
+        case zoneOutage(zone: Int, [InstanceRef], duration: SimDuration, mode: FailureSpec.Mode)
         /// The instances serve `factor` times slower for `duration` (a gray failure: up, in
         /// the rotation, passing health checks).
         case degrade([InstanceRef], factor: Double, duration: SimDuration)

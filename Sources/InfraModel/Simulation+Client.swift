@@ -76,6 +76,7 @@ extension Simulation {
         case .success: endClient(k, .success, hopTimes: hops, into: &sink)
         case .error(let cause):
             clients[k].blame = blame
+            clients[k].blameZone = blameZone
             retryOrFail(k, cause, into: &sink)
         }
     }
@@ -128,6 +129,7 @@ extension Simulation {
         requests[r].orphaned = true
         clients[k].current = -1
         clients[k].blame = -1
+        clients[k].blameZone = -1
         retryOrFail(k, .timeout, into: &sink)
     }
 
@@ -141,11 +143,14 @@ extension Simulation {
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
         // Blame the component behind its last attempt's error, unless the client itself gave up.
-        var blamed: Int32 = -1
-        if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd { blamed = client.blame }
+        var blamed: Int32 = -1, zone: Int32 = -1
+        if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd {
+            blamed = client.blame
+            zone = client.blameZone
+        }
         sink.requestEnded(RequestRecord(classIndex: client.classIndex, arrival: client.arrival, end: now, outcome: outcome,
                                         measured: client.arrival >= spec.window.warmup, attempts: client.attempts,
-                                        hopTimes: hopTimes, blame: blamed))
+                                        hopTimes: hopTimes, blame: blamed, blameZone: zone))
         changeInSystem(by: -1, at: now)
         if client.current >= 0 { requests[client.current].orphaned = true }
         clients.remove(k)

@@ -30,6 +30,9 @@ extension Simulation {
         func global(_ refs: [InstanceRef]) -> [Int32] { refs.map { Int32(firstInstance[$0.station] + $0.instance) } }
         for e in spec.events {
             switch e.action {
+            case .zoneOutage(_, let refs, let d, let mode):
+                out.append(TimedAction(time: e.at, kind: .down(DownReason.zoneOutage, mode), targets: global(refs)))
+                out.append(TimedAction(time: e.at + d, kind: .up(DownReason.zoneOutage), targets: global(refs)))
             case .outage(let refs, let d, let mode):
                 out.append(TimedAction(time: e.at, kind: .down(DownReason.outage, mode), targets: global(refs)))
                 out.append(TimedAction(time: e.at + d, kind: .up(DownReason.outage), targets: global(refs)))

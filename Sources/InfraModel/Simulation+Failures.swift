@@ -203,6 +203,7 @@ extension Simulation {
     mutating func evict<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
         let now = kernel.now
+        blameZone = zoneBlame(i)
         while !instances[Int(i)].waiting.isEmpty {
             let r = instances[Int(i)].waiting.removeFirst()
             stations[s].accumulate(to: now)
@@ -238,6 +239,12 @@ extension Simulation {
         stations[s].accumulate(to: now)
         stations[s].busyLevel -= Int(instances[Int(i)].busy)
         instances[Int(i)].busy = 0
+    }
+
+    /// The zone to blame for instance i being down: its zone, when the zone's outage is (one of)
+    /// the reasons.
+    func zoneBlame(_ i: Int32) -> Int32 {
+        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? instanceZone[Int(i)] : -1
     }
 
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued

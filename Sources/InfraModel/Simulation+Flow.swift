@@ -85,6 +85,7 @@ extension Simulation {
         // hung one takes it into its queue, where it stays until the restart fails it.
         if !instances[Int(i)].up && !instances[Int(i)].hung {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            blameZone = zoneBlame(i)
             fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
             return
         }
@@ -230,7 +231,7 @@ extension Simulation {
         let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         sink.requestEnded(RequestRecord(classIndex: q.classIndex, arrival: q.arrival, end: now,
                                         outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops,
-                                        blame: outcome == .success ? -1 : blame))
+                                        blame: outcome == .success ? -1 : blame, blameZone: outcome == .success ? -1 : blameZone))
         changeInSystem(by: -1, at: now)
         if !q.zombie { requests.remove(r) }
     }

@@ -151,6 +151,9 @@ public struct Simulation: ~Copyable {
     /// The station to blame for the error being handled (see `RequestRecord.blame`): set where
     /// an error arises, read where the request ends, within one event.
     var blame: Int32 = -1
+    var blameZone: Int32 = -1
+    /// Per instance (global index): its zone's index in `spec.zones`, −1 for none.
+    let instanceZone: [Int32]
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
     var unstable = false
     /// Databases (`Simulation+Database`), in station order; some station is one.
@@ -199,6 +202,9 @@ public struct Simulation: ~Copyable {
         activeUnit = Array(repeating: 0, count: anyPairs ? placed : 0)
         switchStamp = Array(repeating: 0, count: anyPairs ? placed : 0)
         zoneMembers = members
+        var zoneOf = Array(repeating: Int32(-1), count: placed)
+        for (z, m) in members.enumerated() { for i in m { zoneOf[Int(i)] = Int32(z) } }
+        instanceZone = zoneOf
         zoneUp = Array(repeating: true, count: spec.zones.count)
         zoneCycle = Array(repeating: 0, count: spec.zones.count)
         zoneStreams = spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) }
@@ -293,6 +299,7 @@ public struct Simulation: ~Copyable {
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             blame = -1
+            blameZone = -1
             switch event {
             case .arrival(let source):
                 arrive(from: source, into: &sink)

@@ -181,4 +181,6 @@ enum DownReason {
     static let maintenance: UInt8 = 8
     /// An active/passive pair is switching to its passive unit.
     static let failover: UInt8 = 16
+    /// A scheduled outage of its zone (the zone's random outages are `zone`).
+    static let zoneOutage: UInt8 = 32
 }

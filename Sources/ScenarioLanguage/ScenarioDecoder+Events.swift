@@ -118,6 +118,9 @@ extension ScenarioDecoder {
         case "outage":
             let mode = f["mode"].map { reader.choice($0, f.path("mode"), FailureSpec.Mode.self) } ?? .crash
             guard let refs = decodeTarget(f, node, path, stations: stations, zones: zones), let duration, let mode else { return nil }
+            if let z = f["zone"]?.scalarText, let zone = zones.firstIndex(where: { $0.name == z }) {
+                return .zoneOutage(zone: zone, refs, duration: duration, mode: mode)
+            }
             return .outage(refs, duration: duration, mode: mode)
         case "degrade":
             let factor = f["factor"].flatMap { multiplier($0, f.path("factor")) }

@@ -46,6 +46,8 @@ public enum MetricKind: Sendable, Equatable {
     /// Measured requests that ended in an error the station raised (refused, dead, failing
     /// over: see `RequestRecord.blame`) / measured requests ended: where availability is lost.
     case errorsAt(station: Int)
+    /// Measured requests that ended in an error caused by the zone's outage / ended.
+    case errorsInZone(zone: Int)
     /// Share of the window with at least `failures.required` of the station's instances up.
     case instancesAvailable(station: Int)
     /// Time-average number of the station's instances up (not failed), over the window.
@@ -121,7 +123,7 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
-        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt, .instancesAvailable: .fraction
+        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt, .errorsInZone, .instancesAvailable: .fraction
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
@@ -134,7 +136,7 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt: false
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone: false
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
@@ -176,6 +178,7 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var classPaths: [[Int]] = []
     /// Number of stations; the slow-request breakdown is kept only when requests visit several.
     public private(set) var stationCount = 0
+    public private(set) var zoneCount = 0
     public private(set) var tracksHops = false
     /// The latency objective in ns, when the scenario sets one.
     public private(set) var latencyObjective: Int64?
@@ -228,6 +231,8 @@ public struct MetricLayout: Sendable, Equatable {
         if spec.stations.count > 1 {
             for (i, s) in spec.stations.enumerated() { add("errors.at.\(s.name).rate", .errorsAt(station: i)) }
         }
+        zoneCount = spec.zones.count
+        for (z, zone) in spec.zones.enumerated() { add("errors.zone.\(zone.name).rate", .errorsInZone(zone: z)) }
         add("throughput", .throughput)
         add("arrival_rate", .arrivalRate)
         add("in_system.mean", .inSystemMean)

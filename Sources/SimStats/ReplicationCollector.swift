@@ -28,6 +28,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public private(set) var errors: [UInt64] = Array(repeating: 0, count: ErrorCause.allCases.count)
     /// Measured errors by the station blamed for them (`RequestRecord.blame`).
     public private(set) var blamed: [UInt64] = []
+    /// Measured errors by the zone whose outage caused them.
+    public private(set) var blamedZones: [UInt64] = []
     public private(set) var opened: ModelCounters?
     public private(set) var closed: ModelCounters?
 
@@ -84,6 +86,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             if r.blame >= 0 {
                 if blamed.isEmpty { blamed = Array(repeating: 0, count: layout.stationCount) }
                 blamed[Int(r.blame)] &+= 1
+            }
+            if r.blameZone >= 0 {
+                if blamedZones.isEmpty { blamedZones = Array(repeating: 0, count: layout.zoneCount) }
+                blamedZones[Int(r.blameZone)] &+= 1
             }
         }
     }

@@ -66,6 +66,7 @@ public struct ReplicationResult: Sendable {
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
             case .errorsAt(let s): ended > 0 ? Double(c.blamed.isEmpty ? 0 : c.blamed[s]) / ended : .nan
+            case .errorsInZone(let z): ended > 0 ? Double(c.blamedZones.isEmpty ? 0 : c.blamedZones[z]) / ended : .nan
             case .throughput: Double(c.successes) / (windowNs * 1e-9)
             case .arrivalRate: ended / (windowNs * 1e-9)
             case .inSystemMean: level { $0.inSystemIntegral }

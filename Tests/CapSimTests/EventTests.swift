@@ -36,6 +36,9 @@ struct EventTests {
         // Zone b holds instances 1 and 4: 2 of 6 down for 10 of 60 minutes.
         for v in r.values("instances.web.up.mean") { #expect(abs(v - (6.0 * 60 - 2 * 10) / 60) < 1e-9) }
         for v in r.values("failures.web.count") { #expect(v == 2) }
+        // Every request lost is blamed on web, and on zone b whose outage killed it.
+        for (zone, lost) in zip(r.values("errors.zone.b.rate"), r.values("errors.instance_failed.rate")) { #expect(zone == lost && zone > 0) }
+        for v in r.values("errors.zone.a.rate") { #expect(v == 0) }
         // Lost: the requests routed to b before the checks notice (1–2 s of a third of the traffic).
         for v in r.values("errors.instance_failed.rate") { #expect(v > 0 && v < 2.0 / 3600) }
         expectConservation(r)
