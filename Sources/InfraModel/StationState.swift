@@ -46,6 +46,8 @@ struct StationState {
     var queueIntegral = 0.0
     var upIntegral = 0.0
     var levelsSince = SimTime.zero
+    /// Requests that entered the station (autoscaling's request_rate reads it).
+    var entered: UInt64 = 0
 
     /// Failures and health checks (nil: the instances never fail / are never checked).
     let failures: FailureSpec?
@@ -172,4 +174,6 @@ enum DownReason {
     static let maintenance: UInt8 = 8
     /// An active/passive pair is switching to its passive unit.
     static let failover: UInt8 = 16
+    /// An autoscaled pool's instance not provisioned (not held) now.
+    static let unprovisioned: UInt8 = 32
 }
