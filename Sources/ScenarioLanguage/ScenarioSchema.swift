@@ -80,7 +80,8 @@ struct SchemaBuilder {
             ("failures", failures()),
             ("event", event()),
             ("health-check", healthCheck()),
-            ("autoscale", autoscale()),
+            ("autoscale", autoscale(partial: false)),
+            ("partial-autoscale", autoscale(partial: true)),
             ("keys", keys()),
             ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
@@ -286,11 +287,11 @@ struct SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
-            "autoscale": described(ref("autoscale"), "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."),
+            "autoscale": described(ref(partial ? "partial-autoscale" : "autoscale"), "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."),
         ]
     }
 
-    mutating func autoscale() -> JSONValue {
+    mutating func autoscale(partial: Bool) -> JSONValue {
         let me = self
         let d = { (text: String) -> JSONValue in me.described(me.ref("duration"), text) }
         let table: [String: JSONValue] = [
@@ -326,7 +327,7 @@ struct SchemaBuilder {
                 ], at: "components.*.autoscale.schedule.*", required: ["at", "min"])),
             ]),
         ]
-        return object(ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale", required: ["metric", "target", "max"])
+        return object(ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale", required: partial ? [] : ["metric", "target", "max"])
     }
 
     mutating func serverPool(partial: Bool) -> JSONValue {
