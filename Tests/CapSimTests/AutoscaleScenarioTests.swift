@@ -1,6 +1,7 @@
 import Foundation
 import InfraModel
 import ScenarioLanguage
+import SimKernel
 import SimStats
 import Testing
 
@@ -25,6 +26,24 @@ struct AutoscaleScenarioTests {
         #expect(zip(run.values("instances.web.serving.mean"), mean).allSatisfy { $0 <= $1 })
         let u = run.values("utilization.web"), busy = run.values("busy.web.mean"), serving = run.values("instances.web.serving.mean")
         for k in u.indices { #expect(abs(u[k] - busy[k] / (serving[k] * 4)) <= 1e-9, "utilisation over serving capacity") }
+    }
+
+    @Test("the time series' instance count follows the held instances: its windows average to instances.<c>.mean")
+    func timeSeries() throws {
+        let s = try ScenarioLoader.load(path: scenarioPath("autoscale-diurnal.yaml"), overrides: ["horizon=20m", "warmup=0s", "replications=2"].map { try Override(parsing: $0) })
+        var spec = s.model
+        spec.timeSeriesWindow = .seconds(300)
+        let results = Experiment(spec: spec, seed: s.seed, replications: 0..<2, jobs: 2).run()
+        let ts = TimeSeriesLayout(spec: spec, length: .seconds(300)), layout = MetricLayout(spec: spec)
+        let width = ts.columns.count, column = try #require(ts.ids.firstIndex(of: "instances.web.mean"))
+        let mean = try #require(layout.index(of: "instances.web.mean"))
+        for r in results {
+            let rows = try #require(r.windows?.series)
+            let counts = (0..<ts.windowCount).map { rows[$0 * width + column] }
+            #expect(Set(counts).count > 1, "\(counts)")
+            let average = counts.reduce(0, +) / Double(counts.count)
+            #expect(abs(average - r.values[mean]) <= 1e-9 * average, "\(average) vs \(r.values[mean])")
+        }
     }
 
     @Test("same seed, same results on one thread or two")
