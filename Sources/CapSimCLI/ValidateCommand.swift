@@ -101,6 +101,13 @@ struct ValidateCommand: ParsableCommand {
     /// The line of one component; under time-varying load its offered load is the mean over the
     /// horizon, and its peak follows (flagged when the peak alone reaches capacity).
     static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+        let text = loadLine(load, station, exact: exact)
+        // An autoscaled pool: every instance up to max is in the model, and the figures use them all.
+        guard let a = station.autoscale else { return text }
+        return text + "  (autoscaled \(a.min)–\(a.max): figures at max \(a.max) instances)"
+    }
+
+    static func loadLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
         let s = stationaryLine(load, station, exact: exact)
         guard let peak = load.peakArrivalRate else { return s }
         let head = "\(load.name): offered "

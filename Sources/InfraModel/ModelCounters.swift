@@ -22,6 +22,14 @@ public struct ModelCounters: Sendable {
     /// provisioning). A fixed fleet holds its instances from time 0; autoscaling adds and
     /// releases held instances. Cost bills this integral.
     public var heldIntegral: [Double] = []
+    /// Per station, filled only when some pool autoscales (empty otherwise): ∫ serving
+    /// instances dt (provisioned and not draining), ∫ dt while fewer served than the
+    /// autoscaler's latest desired count, the most instances held since the warm-up, and
+    /// scaling actions so far. A fixed pool's entries stay 0.
+    public var servingIntegral: [Double] = []
+    public var underTargetIntegral: [Double] = []
+    public var heldPeak: [Int] = []
+    public var scalingActions: [UInt64] = []
     /// ∫ requests in the system dt.
     public var inSystemIntegral: Double
     /// Requests that have arrived so far (all, warm-up included).

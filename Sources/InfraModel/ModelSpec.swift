@@ -143,6 +143,9 @@ public struct StationSpec: Sendable, Equatable {
     public var database: DatabaseSpec?
     /// What makes it a cache (`kind: cache` or `cdn`); nil for a plain pool. See `CacheSpec`.
     public var cache: CacheSpec?
+    /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
+    /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
+    public var autoscale: AutoscalePolicy?
 
     public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
                 service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,

@@ -133,7 +133,7 @@ extension Simulation {
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
-        if reason != DownReason.maintenance { stations[s].failureCount &+= 1 }
+        if reason != DownReason.maintenance && reason != DownReason.unprovisioned { stations[s].failureCount &+= 1 }
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
             let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)

@@ -75,6 +75,7 @@ extension Simulation {
         let now = kernel.now
         requests[r].hopArrival = now
         let st = stations + s
+        st.pointee.entered &+= 1
         if hasDatabases && st.pointee.database >= 0 { enterDatabase(r, station: s, into: &sink); return }
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else {
@@ -249,7 +250,8 @@ extension Simulation {
         changeInSystem(by: 0, at: now)
         if counters.heldIntegral.isEmpty { counters.heldIntegral = Array(repeating: 0, count: stationCount) }
         for s in 0..<stationCount {
-            // A fixed fleet: every instance held (billed) since time 0.
+            // A fixed fleet: every instance held (billed) since time 0. (An autoscaled pool's
+            // is filled in by `autoscaleSnapshot` below.)
             counters.heldIntegral[s] = Double(stations[s].instanceCount) * Double(now.nanoseconds)
             stations[s].accumulate(to: now)
             counters.busyIntegral[s] = stations[s].busyIntegral
@@ -262,6 +264,7 @@ extension Simulation {
         counters.time = now
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
+        if !autoscalers.isEmpty { autoscaleSnapshot(now) }
         return counters
     }
 }

@@ -48,6 +48,7 @@ extension Simulation {
             c.busyIntegral[s] = st.busyIntegral + Double(st.busyLevel) * dt
             c.queueIntegral[s] = st.queueIntegral + Double(st.queueLevel) * dt
         }
+        autoscaleCountersNow(&c, now)
         c.time = now
         c.events = kernel.delivered
         return c

@@ -42,6 +42,9 @@ enum ModelEvent {
     /// A boundary between statistics windows of clock `clock` (an index into
     /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
     case tick(clock: Int32)
+    /// Autoscaling (`Simulation+Autoscale`): pool `index` evaluates (`step` 0), or instance
+    /// `index` finishes provisioning (1) or draining (2).
+    case autoscale(step: UInt8, index: Int32)
 }
 
 /// How a replication ended.
@@ -159,6 +162,11 @@ public struct Simulation: ~Copyable {
     /// Databases (`Simulation+Database`), in station order; some station is one.
     var databases: ContiguousArray<DatabaseState>
     let hasDatabases: Bool
+    /// Autoscaled pools (`Simulation+Autoscale`), per instance its phase (empty without
+    /// autoscaling), and the log of scaling changes.
+    var autoscalers: ContiguousArray<AutoscaleState> = []
+    var autoscalePhase: [UInt8] = []
+    public internal(set) var scalingLog: [ScalingLogEntry] = []
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
     /// (a store for this replication's thread; the streams it hands out are seated per draw).
@@ -267,6 +275,7 @@ public struct Simulation: ~Copyable {
         for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
         for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
         setUpCaches()
+        setUpAutoscale()
     }
 
     deinit {
@@ -296,6 +305,7 @@ public struct Simulation: ~Copyable {
         for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         startEvents()
+        startAutoscale()
         let drainEnd = window.horizon + window.drain
         while !unstable, let event = kernel.next(until: drainEnd) {
             blame = -1
@@ -354,6 +364,9 @@ public struct Simulation: ~Copyable {
                 failoverDone(i, stamp: stamp, into: &sink)
             case .tick(let clock):
                 windowTick(clock, into: &sink)
+            case .autoscale(let step, let index):
+                note(kind: 17 + UInt64(step), index: index)
+                autoscaleEvent(step, index, into: &sink)
             }
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }

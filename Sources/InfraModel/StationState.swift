@@ -46,6 +46,8 @@ struct StationState {
     var queueIntegral = 0.0
     var upIntegral = 0.0
     var levelsSince = SimTime.zero
+    /// Requests that entered the station (autoscaling's request_rate reads it).
+    var entered: UInt64 = 0
 
     /// Failures and health checks (nil: the instances never fail / are never checked).
     let failures: FailureSpec?
@@ -183,4 +185,6 @@ enum DownReason {
     static let failover: UInt8 = 16
     /// A scheduled outage of its zone (the zone's random outages are `zone`).
     static let zoneOutage: UInt8 = 32
+    /// An autoscaled pool's instance not provisioned (not held) now.
+    static let unprovisioned: UInt8 = 64
 }

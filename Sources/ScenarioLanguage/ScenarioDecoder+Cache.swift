@@ -17,8 +17,8 @@ import SimRandom
 extension ScenarioDecoder {
     /// Keys only a cache has (beside the server pool's).
     static let cacheOnlyKeys = ["hit_ratio", "policy", "capacity", "per", "ttl", "start", "on_failure"]
-    static let cacheKeys = serverPoolKeys + cacheOnlyKeys
-    static let cdnKeys = serverPoolKeys.filter { $0 != "service" } + ["latency"] + cacheOnlyKeys
+    static let cacheKeys = serverPoolKeys.filter { $0 != "autoscale" } + cacheOnlyKeys
+    static let cdnKeys = serverPoolKeys.filter { $0 != "service" && $0 != "autoscale" } + ["latency"] + cacheOnlyKeys
     static let cachePolicies = ["lru"]
 
     mutating func decodeCache(_ node: ScenarioNode, _ path: String, name: String, cdn: Bool) -> StationSpec? {
@@ -26,8 +26,9 @@ extension ScenarioDecoder {
             reader.fail(node, path, "expected a component (a mapping with 'kind'), found \(node.kindDescription)")
             return nil
         }
-        guard let f = reader.fields(node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedServerPoolKeys,
+        guard let f = reader.fields(node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedCacheKeys,
                                     required: ["kind", cdn ? "latency" : "service"]) else { return nil }
+        if let a = f["autoscale"] { notBuilt(a, f.path("autoscale")); return nil }
         let latency: Distribution? = cdn ? f["latency"].flatMap { decodeDistribution($0, f.path("latency")) } : nil
         // The pool's own keys, read by the server pool's decoder (a cdn's latency stands in for its service).
         var poolPairs = pairs.filter { !Self.cacheOnlyKeys.contains($0.key) && $0.key != "latency" && $0.key != "kind" }

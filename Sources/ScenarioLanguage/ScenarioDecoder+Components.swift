@@ -6,10 +6,11 @@ extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn"]
     static let plannedComponentKinds: [String] = []
     static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones", "cost"]
+                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones", "cost",
+                                 "autoscale"]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
-    static let plannedServerPoolKeys = ["autoscale", "timeout", "capacity"]
+    static let plannedServerPoolKeys = ["timeout", "capacity"]
 
     /// `components:` — a mapping of names to components, in file order.
     mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {
@@ -120,6 +121,13 @@ extension ScenarioDecoder {
                                   service: service, balance: balance, weights: weights, discipline: discipline,
                                   dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
         station.consistentHash = hashOptions
+        if let a = f["autoscale"] {
+            // Every instance the pool may hold is allocated; `initial` of them serve at time 0.
+            guard let policy = decodeAutoscale(a, f.path("autoscale"), pool: f, instances: instances, workers: workers,
+                                               balance: balance, discipline: discipline) else { return nil }
+            station.instances = policy.max
+            station.autoscale = policy
+        }
         return station
     }
 

@@ -80,6 +80,8 @@ struct SchemaBuilder {
             ("failures", failures()),
             ("event", event()),
             ("health-check", healthCheck()),
+            ("autoscale", autoscale(partial: false)),
+            ("partial-autoscale", autoscale(partial: true)),
             ("keys", keys()),
             ("call-step", callStep()),
             ("replication-plan", replicationPlan(partial: false)),
@@ -285,7 +287,47 @@ struct SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
+            "autoscale": described(ref(partial ? "partial-autoscale" : "autoscale"), "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."),
         ]
+    }
+
+    mutating func autoscale(partial: Bool) -> JSONValue {
+        let me = self
+        let d = { (text: String) -> JSONValue in me.described(me.ref("duration"), text) }
+        let table: [String: JSONValue] = [
+            "metric": .object([
+                ("description", .string("What the autoscaler tracks per serving instance: utilization (busy workers over the serving instances' workers), in_flight (requests at the pool, in service or waiting), request_rate (requests arriving per second). Required.")),
+                ("enum", .array(AutoscalePolicy.Metric.allCases.map { .string($0.rawValue) })),
+            ]),
+            "target": .object([
+                ("description", .string("The metric's target per instance: a share for utilization (60% or 0.6), a number for in_flight, a rate for request_rate (e.g. 100/s). Required.")),
+                ("type", .array([.string("number"), .string("string")])),
+            ]),
+            "min": described(count(minimum: 1, maximum: 1_000_000), "Fewest instances held (default 1).", default: .number(1)),
+            "max": described(count(minimum: 1, maximum: 1_000_000), "Most instances held. Required."),
+            "interval": d("Time between evaluations (default 15s)."),
+            "metric_lag": d("Age of the sample an evaluation acts on: the newest sample at least this old (default 0s)."),
+            "cooldown": d("Both cooldowns at once (scale_out_cooldown and scale_in_cooldown override it)."),
+            "scale_out_cooldown": d("No scale-out sooner than this after the last scale-out (default 0s)."),
+            "scale_in_cooldown": d("No scale-in sooner than this after the last scaling action of either kind (default 5m)."),
+            "scale_out_window": d("Scale-out stabilisation: the lowest desired count of this window is used (default 0s: the latest)."),
+            "scale_in_window": d("Scale-in stabilisation: the highest desired count of this window is used (default 5m)."),
+            "max_step": described(count(minimum: 1, maximum: 1_000_000), "Most instances one action adds or removes (default: no limit)."),
+            "provisioning": .object([
+                ("description", .string("Time from a scale-out to serving: a duration (fixed) or a distribution (default 60s). Billed from the scale-out.")),
+                ("anyOf", .array([ref("duration"), ref("distribution")])),
+            ]),
+            "drain": d("Time a removed instance drains (out of the rotation, finishing its work) before it stops; what is left fails with instance_failed (default 30s)."),
+            "schedule": .object([
+                ("description", .string("Scheduled scaling: from each 'at' (in time order) the minimum is 'min'; a raise scales out at once.")),
+                ("type", .string("array")),
+                ("items", object(ScenarioDecoder.autoscaleScheduleKeys, [
+                    "at": described(ref("duration"), "Time from the start of the replication. Required."),
+                    "min": described(count(minimum: 1, maximum: 1_000_000), "The minimum from then on (≤ max). Required."),
+                ], at: "components.*.autoscale.schedule.*", required: ["at", "min"])),
+            ]),
+        ]
+        return object(ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale", required: partial ? [] : ["metric", "target", "max"])
     }
 
     mutating func serverPool(partial: Bool) -> JSONValue {

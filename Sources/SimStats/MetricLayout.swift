@@ -29,8 +29,18 @@ public enum MetricKind: Sendable, Equatable {
     case busyMean(station: Int)
     /// Time-average requests waiting for a worker over the window.
     case queueMean(station: Int)
-    /// Time-average serving instances.
+    /// Time-average instances held (billed): the fixed count, or for an autoscaled pool its
+    /// provisioning, serving and draining instances.
     case instancesMean(station: Int)
+    /// (Autoscaled pools) the most instances held at once over the window (one replication's).
+    case instancesPeak(station: Int)
+    /// (Autoscaled pools) time-average serving instances (provisioned, in the rotation, not draining).
+    case instancesServing(station: Int)
+    /// (Autoscaled pools) scaling actions (scale-outs and scale-ins) over the window.
+    case scalingActions(station: Int)
+    /// (Autoscaled pools) share of the window's time with fewer instances serving than the
+    /// autoscaler's latest desired count.
+    case underTargetShare(station: Int)
     /// Attempts per measured request that ended (retry amplification; 1 without retries).
     case attemptsMean
     /// Attempts that finished service after their client had given up / attempts started,
@@ -127,6 +137,8 @@ extension MetricKind {
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
+        case .instancesPeak, .instancesServing, .scalingActions: .count
+        case .underTargetShare: .fraction
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
         }
@@ -147,6 +159,8 @@ extension MetricKind {
         case .cacheBypassRate: false
         case .cacheLookupRate: nil
         case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
+        case .instancesPeak, .instancesServing, .scalingActions: nil
+        case .underTargetShare: false
         case .staleReadRate: false
         case .databaseReads, .databaseWrites: nil
         }
@@ -246,6 +260,12 @@ public struct MetricLayout: Sendable, Equatable {
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
             add("instances.\(s.name).mean", .instancesMean(station: i))
+            if s.autoscale != nil {
+                add("instances.\(s.name).peak", .instancesPeak(station: i))
+                add("instances.\(s.name).serving.mean", .instancesServing(station: i))
+                add("autoscale.\(s.name).actions", .scalingActions(station: i))
+                add("autoscale.\(s.name).under_target.share", .underTargetShare(station: i))
+            }
             if spec.canGoDown(i) {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
                 add("availability.\(s.name).instances", .instancesAvailable(station: i))

@@ -71,10 +71,19 @@ public struct ReplicationResult: Sendable {
             case .arrivalRate: ended / (windowNs * 1e-9)
             case .inSystemMean: level { $0.inSystemIntegral }
             case .utilization(let s):
-                level { $0.busyIntegral[s] } / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
+                // An autoscaled pool: busy time over the capacity of its serving instances.
+                spec.stations[s].autoscale != nil
+                    ? level { $0.busyIntegral[s] } / level { $0.servingIntegral[s] } / Double(spec.stations[s].workers ?? 1)
+                    : level { $0.busyIntegral[s] } / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
-            case .instancesMean(let s): Double(spec.stations[s].instances)
+            case .instancesMean(let s):
+                spec.stations[s].autoscale != nil ? level { $0.heldIntegral[s] } : Double(spec.stations[s].instances)
+            case .instancesPeak(let s): c.closed.map { Double($0.heldPeak[s]) } ?? .nan
+            case .instancesServing(let s): level { $0.servingIntegral[s] }
+            case .scalingActions(let s):
+                if let o = c.opened, let e = c.closed { Double(e.scalingActions[s] - o.scalingActions[s]) } else { .nan }
+            case .underTargetShare(let s): level { $0.underTargetIntegral[s] }
             case .beyondP99(let s): beyond[s]
             case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
             case .wastedAttemptRate: Self.perAttempt(c) { $0.wastedAttempts }

@@ -26,7 +26,8 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         case utilization(station: Int)
         /// Time-average busy workers over the window.
         case busyMean(station: Int)
-        /// Serving instances (constant until autoscaling exists).
+        /// Instances held, time-averaged over the window (constant for a fixed pool; an
+        /// autoscaled pool's follow its scaling).
         case instances(station: Int)
         /// A cache's hits / lookups made in the window (empty without lookups).
         case cacheHitRatio(station: Int)
@@ -41,6 +42,8 @@ public struct TimeSeriesLayout: Sendable, Equatable {
     /// Per station: instances and workers per instance (nil: unlimited).
     let instances: [Int]
     let workers: [Int?]
+    /// Per station: autoscaled (its instance count and utilisation come from the counters).
+    let autoscaled: [Bool]
 
     public init(spec: ModelSpec, length: SimDuration) {
         self.length = length
@@ -48,6 +51,7 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         horizon = spec.window.horizon
         instances = spec.stations.map(\.instances)
         workers = spec.stations.map(\.workers)
+        autoscaled = spec.stations.map { $0.autoscale != nil }
         add("requests", .requests)
         add("arrival_rate", .arrivalRate)
         add("throughput", .throughput)

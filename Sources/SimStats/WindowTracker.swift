@@ -19,6 +19,9 @@ struct WindowTracker {
         var latency = LatencyHistogram()
         /// Per station ∫ busy workers dt over the window (level × ns); nil until its end boundary.
         var busy: [Double]?
+        /// Per station ∫ held and ∫ serving instances dt over the window (autoscaling only).
+        var held: [Double]?
+        var serving: [Double]?
         /// Per station cache lookups and hits over the window (empty without caches).
         var cacheLookups: [UInt64] = []
         var cacheHits: [UInt64] = []
@@ -75,6 +78,10 @@ struct WindowTracker {
         if let p = previous, current < layout.windowCount {
             let i = cellIndex(current)
             open[i].busy = zip(c.busyIntegral, p.busyIntegral).map { $0 - $1 }
+            if !c.servingIntegral.isEmpty && !p.servingIntegral.isEmpty {
+                open[i].held = zip(c.heldIntegral, p.heldIntegral).map { $0 - $1 }
+                open[i].serving = zip(c.servingIntegral, p.servingIntegral).map { $0 - $1 }
+            }
             if !c.cacheLookups.isEmpty {
                 open[i].cacheLookups = zip(c.cacheLookups, p.cacheLookups).map { $0 - $1 }
                 open[i].cacheHits = zip(c.cacheHits, p.cacheHits).map { $0 - $1 }
@@ -123,9 +130,14 @@ struct WindowTracker {
                 case .errorRate(let cause): v = n > 0 ? Double(cell.errors[Int(cause.rawValue)]) / n : .nan
                 case .latency(let q): v = quantiles[q == 0.5 ? 0 : 1]
                 case .utilization(let s):
-                    v = cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) } ?? .nan
+                    if layout.autoscaled[s] {
+                        v = cell.busy.flatMap { b in cell.serving.map { b[s] / $0[s] / Double(layout.workers[s] ?? 1) } } ?? .nan
+                    } else {
+                        v = cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) } ?? .nan
+                    }
                 case .busyMean(let s): v = cell.busy.map { $0[s] / ns } ?? .nan
-                case .instances(let s): v = Double(layout.instances[s])
+                case .instances(let s):
+                    v = layout.autoscaled[s] ? cell.held.map { $0[s] / ns } ?? .nan : Double(layout.instances[s])
                 case .cacheHitRatio(let s):
                     v = s < cell.cacheLookups.count && cell.cacheLookups[s] > 0
                         ? Double(cell.cacheHits[s]) / Double(cell.cacheLookups[s]) : .nan

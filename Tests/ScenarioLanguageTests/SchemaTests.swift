@@ -62,6 +62,7 @@ struct SchemaTests {
         ("replications", "replication-plan", []),
         ("slos.0", "slo", []),
         ("availability", "availability", []),
+        ("components.web.autoscale", "autoscale", []),
     ])
     func keysInStep(path: String, definition: String, planned: [String]) throws {
         let decoder = Set(try decoderKeys(at: path)).subtracting(planned)
@@ -98,7 +99,7 @@ struct SchemaTests {
                 decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
             }
             // A pool's planned `capacity` is a cache's built one (keys held).
-            let expected = Set(decoder).subtracting(ScenarioDecoder.plannedServerPoolKeys).union(["capacity"])
+            let expected = Set(decoder).subtracting(ScenarioDecoder.plannedCacheKeys).union(["capacity"])
             #expect(!expected.isEmpty)
             #expect(expected == propertyNames(def(definition)), "\(kind): decoder \(expected.sorted()), schema \(propertyNames(def(definition)).sorted())")
             #expect(propertyNames(def(definition)) == propertyNames(def("partial-" + definition)))
