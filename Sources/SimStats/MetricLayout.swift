@@ -296,8 +296,11 @@ public struct MetricLayout: Sendable, Equatable {
             add("cost.\(s.name).monthly", .cost(.componentMonthly(station: i), currency: currency))
         }
         let measured = spec.window.measured
-        if cost.dependsOnLoad && measured < Self.representativeCostWindow {
-            costWarning = "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its request and egress costs assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
+        // An autoscaled fleet's instance-hours follow the load too.
+        let scaled = spec.stations.indices.contains { spec.stations[$0].autoscale != nil && cost.stations[$0]?.instanceHour != nil }
+        if (cost.dependsOnLoad || scaled) && measured < Self.representativeCostWindow {
+            let parts = cost.dependsOnLoad && scaled ? "request, egress and autoscaled instance costs" : scaled ? "autoscaled instance costs" : "request and egress costs"
+            costWarning = "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }
     }
 

@@ -299,3 +299,27 @@ struct KOutOfNTests {
         r.expectMatches("availability.web.instances", Self.available(n: n, required: required, crews: crews, mtbf: 10, mttr: 5))
     }
 }
+
+@Suite("Cost warnings for autoscaled fleets")
+struct AutoscaleCostWarningTests {
+    @Test("an autoscaled fleet's monthly cost extrapolated from a short slice carries the warning")
+    func warning() throws {
+        let r = try Run2("""
+        version: 1
+        name: scaled
+        horizon: 10m
+        replications: 2
+        workload:
+          arrivals: {process: poisson, rate: 100/s}
+        components:
+          web:
+            kind: server_pool
+            instances: 2
+            workers: 4
+            service: {exponential: {mean: 10ms}}
+            cost: 0.1/h
+            autoscale: {metric: utilization, target: 60%, min: 1, max: 4}
+        """)
+        #expect(r.layout.costWarning?.contains("its autoscaled instance costs assume that slice's load all month") == true, "\\(String(describing: r.layout.costWarning))")
+    }
+}
