@@ -32,6 +32,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
 
+    @Option(name: .customLong("rare-failures"),
+            help: ArgumentHelp("Also estimate availability.request by stratification over failure states: the failure processes alone run this long (e.g. 100y as 36500d, at most about 250 years), then requests run in each state visited.", valueName: "DURATION"))
+    var rareFailures: String?
+
     func validate() throws {
         try output.check()
         try timeSeries.check(output)
@@ -47,6 +51,22 @@ struct RunCommand: ParsableCommand {
             let report = runner.run(design, timeSeries: timeSeries.window(for: design))
             if output.tableOnStandardOutput && !timeSeries.onStandardOutput { console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report)) }
             reports.append(report)
+        }
+        if let text = rareFailures {
+            guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
+                throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
+            }
+            for design in scenarios.flatMap(\.points) {
+                guard design.model.stations.contains(where: { $0.failures != nil }) || design.model.zones.contains(where: { $0.failures != nil }) else {
+                    throw CLIError(.usage, "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool or zone)")
+                }
+                if design.model.stations.contains(where: { $0.autoscale != nil || $0.failover != nil }) {
+                    throw CLIError(.usage, "--rare-failures: autoscaled pools and active/passive pairs are not built for the stratified estimate yet")
+                }
+                let strat = StratifiedAvailability.estimate(spec: design.model, seed: design.seed, failureHorizon: horizon,
+                                                            replications: design.replications, jobs: output.jobs)
+                console.out(Self.render(strat, design: design))
+            }
         }
         try output.write(reports)
         try timeSeries.write(reports)
@@ -98,5 +118,20 @@ struct OutputOptions: ParsableArguments {
             let value = reports.count == 1 ? JSONReport.value(reports[0]) : .array(reports.map(JSONReport.value))
             try OutputFile.write(value.text, to: json)
         }
+    }
+}
+
+extension RunCommand {
+    /// The stratified estimate as text: the estimate, then each failure state's share and availability.
+    static func render(_ strat: StratifiedAvailability, design: Scenario) -> String {
+        func pct(_ x: Double) -> String { TableReport.fixed(100 * x, 6) + " %" }
+        var lines = ["", "\(design.name): availability.request stratified over failure states (\(strat.failureHorizon) of failures, \(strat.failureEvents) failure events, \(strat.strata.count) states)",
+                     "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (95 %; transients such as detection delays left out)"]
+        for s in strat.strata {
+            let up = zip(design.model.stations, s.up).filter { $0.0.failures != nil || $0.1 < $0.0.instances }
+                .map { "\($0.0.name) \($0.1)/\($0.0.instances) up" }.joined(separator: ", ")
+            lines.append("  \(up.isEmpty ? "all up" : up): \(pct(s.share)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

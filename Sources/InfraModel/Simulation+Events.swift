@@ -68,6 +68,12 @@ extension Simulation {
     /// Schedules every step of the scheduled events and puts the zones in their stationary state.
     mutating func startEvents() {
         for (k, a) in actions.enumerated() where a.time <= spec.window.horizon + spec.window.drain {
+            // Down from time 0: down before anything arrives, and its balancer already knows
+            // (as for a zone found down at 0) — the state a degraded design settles in.
+            if a.time == .zero, case .down(let reason, let mode) = a.kind {
+                for i in a.targets { startDown(i, reason, hang: mode == .hang) }
+                continue
+            }
             kernel.schedule(.scheduled(action: Int32(k)), at: a.time)
         }
         for (z, zone) in spec.zones.enumerated() {

@@ -130,6 +130,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
+        if tracksOccupancy { noteOccupancy() }
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
@@ -152,6 +153,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
+        if tracksOccupancy { noteOccupancy() }
         instances[Int(i)].up = true
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
@@ -267,5 +269,21 @@ extension Simulation {
             release(i, station: s, into: &sink)
         }
         requests.remove(r)
+    }
+
+    /// Adds the time since the last change to the current combination of instances up.
+    mutating func noteOccupancy() {
+        let now = kernel.now
+        let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
+        occupancyTime[state, default: 0] += Double(now.nanoseconds &- occupancySince.nanoseconds) * 1e-9
+        occupancySince = now
+    }
+
+    /// Seconds spent with each combination of instances up per station (in station order),
+    /// sorted by combination so the order never depends on hashing. Empty unless
+    /// `tracksOccupancy` was set before `run`.
+    public var occupancy: [(up: [Int], seconds: Double)] {
+        occupancyTime.map { (up: $0.key.map(Int.init), seconds: $0.value) }
+            .sorted { $0.up.lexicographicallyPrecedes($1.up) }
     }
 }

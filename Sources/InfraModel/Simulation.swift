@@ -154,6 +154,11 @@ public struct Simulation: ~Copyable {
     /// The station to blame for the error being handled (see `RequestRecord.blame`): set where
     /// an error arises, read where the request ends, within one event.
     var blame: Int32 = -1
+    /// When set (before `run`), the time spent with each combination of instances up per
+    /// station is kept (`occupancy`), for the stratified availability estimator.
+    public var tracksOccupancy = false
+    var occupancyTime: [[Int32]: Double] = [:]
+    var occupancySince = SimTime.zero
     var blameZone: Int32 = -1
     /// Per instance (global index): its zone's index in `spec.zones`, −1 for none.
     let instanceZone: [Int32]
@@ -371,6 +376,7 @@ public struct Simulation: ~Copyable {
         }
         if !closed { closed = true; sink.windowClosed(snapshot()) }
         blame = -1
+        if tracksOccupancy { noteOccupancy() }
         if requests.liveCount > 0 || clients.liveCount > 0 {
             if !unstable, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
             // Clients first (their attempts are theirs to end), then requests that are their own client.

@@ -323,3 +323,88 @@ struct AutoscaleCostWarningTests {
         #expect(r.layout.costWarning?.contains("its autoscaled instance costs assume that slice's load all month") == true, "\\(String(describing: r.layout.costWarning))")
     }
 }
+
+@Suite("Stratified availability for rare failures")
+struct StratifiedAvailabilityTests {
+    func spec(mtbf: String) throws -> Scenario {
+        try ScenarioLoader.parse(yaml: """
+        version: 1
+        name: strata
+        horizon: 600s
+        warmup: 5s
+        replications: 10
+        seed: 5
+        workload:
+          arrivals: {process: poisson, rate: 200/s}
+        components:
+          web:
+            kind: server_pool
+            instances: 2
+            workers: unlimited
+            service: {deterministic: 1ms}
+            failures: {mtbf: \(mtbf), mttr: 20s}
+            health_check: {interval: 1ms, unhealthy_after: 1, healthy_after: 1}
+        """)
+    }
+
+    @Test("it agrees with brute force where brute force is affordable, and with the birth–death shares")
+    func agreesWithBruteForce() throws {
+        let s = try spec(mtbf: "60s")
+        let strat = StratifiedAvailability.estimate(spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400),
+                                                    replications: 4, jobs: 2)
+        // Independent repairs: both down (1/4)² of the time; one down 2·(1/4)(3/4).
+        let both = strat.strata.first { $0.up == [0] }!, one = strat.strata.first { $0.up == [1] }!
+        #expect(abs(both.share - 1.0 / 16) < 0.002 && abs(one.share - 6.0 / 16) < 0.004, "\(both.share) \(one.share)")
+        #expect(both.availability == 0 && one.availability == 1)
+        #expect(strat.failureEvents > 1_000_000)
+        let brute = Run2Scenario(s)
+        // Brute force also pays the ~1 ms detection per failure; the stratified estimate does not.
+        brute.expectMatches("availability.request", strat.estimate, floor: 0.002)
+        #expect(abs(strat.estimate - 15.0 / 16) < 0.003)
+    }
+
+    @Test("with failures every few months it still gives an answer where brute force sees none")
+    func rare() throws {
+        // One instance, MTBF 2000 h, MTTR 20 s: a 600 s replication fails with probability
+        // ≈ 8e-5, so brute force reports [100 %, 100 %]. Unavailable 20/(7.2e6 + 20) ≈ 2.8e-6.
+        var s = try spec(mtbf: "2000h")
+        s.model.stations[0].instances = 1
+        let strat = StratifiedAvailability.estimate(spec: s.model, seed: s.seed, failureHorizon: .seconds(250 * 365 * 86_400),
+                                                    replications: 2, jobs: 2)
+        let theory = 20 / (2000 * 3600 + 20.0)
+        // ≈ 1,100 failures in 250 years (the longest nanosecond time allows): the down share has
+        // a relative sd of about √(2/1100) ≈ 4.3 % (up and down periods both random); 20 % is
+        // 4.7 of those.
+        #expect(strat.failureEvents > 1000)
+        #expect(abs((1 - strat.estimate) - theory) < 0.20 * theory, "\(1 - strat.estimate) vs \(theory)")
+    }
+}
+
+/// Runs a parsed scenario's replications (as `Run2` does for text).
+struct Run2Scenario {
+    let layout: MetricLayout
+    let results: [ReplicationResult]
+    init(_ s: Scenario) {
+        layout = MetricLayout(spec: s.model)
+        results = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: 2).run()
+    }
+    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let i = layout.index(of: id)!
+        expectMean(results.map { $0.values[i] }, theory, label: id, floor: floor, sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("capsim run --rare-failures")
+struct RareFailuresCLITests {
+    @Test("prints the stratified estimate and its states; refuses a design without random failures")
+    func cli() throws {
+        let r = capsim(["run", scenarioPath("health-checks.yaml"), "-q", "--set", "horizon=10m", "--set", "warmup=1m", "--replications", "2", "--rare-failures", "3650d"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("health-checks: availability.request stratified over failure states (3650d of failures, "))
+        #expect(r.out.contains("web 6/6 up: "))
+        let none = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "3650d"])
+        #expect(none.status == 64 && none.err.contains("--rare-failures: ") && none.err.contains("has no random failures"))
+        let bad = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "long"])
+        #expect(bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
+    }
+}
