@@ -16,7 +16,7 @@ struct CacheTests {
 
     @Test("hit ratio h in front of M/M/4: latency = hit time + (1 − h) × backend sojourn at rate (1 − h)λ (Erlang C)")
     func hitRatioClosedForm() throws {
-        let run = try Run2(Self.yaml("""
+        let run = try Run(yaml: Self.yaml("""
         workload: {arrivals: {process: poisson, rate: 1000/s}}
         components:
           cache: {kind: cache, workers: unlimited, service: {deterministic: 1ms}, hit_ratio: 70%}
@@ -37,9 +37,9 @@ struct CacheTests {
     /// Robert & Roberts (2012) measure its error for Zipf popularity and caches of 10²–10³ keys
     /// at well under one percentage point, so the bound adds 0.005 (half a point) to the
     /// statistical one, and the measured difference (printed on failure) sits far inside it.
-    static func cheRun(ttl: String?) throws -> (Run2, Double) {
+    static func cheRun(ttl: String?) throws -> (Run, Double) {
         let ttlLine = ttl.map { ", ttl: \($0)" } ?? ""
-        let run = try Run2(yaml("""
+        let run = try Run(yaml: yaml("""
         workload:
           arrivals: {process: poisson, rate: 10000/s}
           classes: [{name: get, path: [cache], keys: {count: 10000, zipf: 0.8}}]
@@ -84,8 +84,8 @@ struct CacheTests {
 
     @Test("cold start: a short run from empty hits less than a warm one, in every replication")
     func warmVersusCold() throws {
-        let warm = try Run2(Self.yaml(Self.tiers, horizon: "1s", warmup: "0s", replications: 6))
-        let cold = try Run2(Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: cold"),
+        let warm = try Run(yaml: Self.yaml(Self.tiers, horizon: "1s", warmup: "0s", replications: 6))
+        let cold = try Run(yaml: Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: cold"),
                                       horizon: "1s", warmup: "0s", replications: 6))
         for (w, c) in zip(warm.values("cache.cache.hit_ratio"), cold.values("cache.cache.hit_ratio")) {
             #expect(c < w - 0.05, "cold \(c) vs warm \(w)")
@@ -96,14 +96,14 @@ struct CacheTests {
     func restartIsCold() throws {
         // Measure [2.02 s, 2.5 s]: the outage of 2.0 s … 2.01 s is just over.
         let events = "events: [{at: 2s, outage: {component: cache, for: 10ms}}]\n"
-        let base = try Run2(Self.yaml(Self.tiers, horizon: "2500ms", warmup: "2020ms", replications: 6))
-        let restarted = try Run2(Self.yaml(Self.tiers + "\n" + events, horizon: "2500ms", warmup: "2020ms", replications: 6))
+        let base = try Run(yaml: Self.yaml(Self.tiers, horizon: "2500ms", warmup: "2020ms", replications: 6))
+        let restarted = try Run(yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2500ms", warmup: "2020ms", replications: 6))
         expectConservation(restarted)
         for (b, r) in zip(base.values("cache.cache.hit_ratio"), restarted.values("cache.cache.hit_ratio")) {
             #expect(r < b - 0.05, "restarted \(r) vs untouched \(b)")
         }
         // Measured across the outage: the requests arriving while it is down bypass it, and none fails.
-        let across = try Run2(Self.yaml(Self.tiers + "\n" + events, horizon: "2100ms", warmup: "1990ms", replications: 4))
+        let across = try Run(yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2100ms", warmup: "1990ms", replications: 4))
         // Requests in flight at the crash fail (instance_failed); those arriving while it is down do not.
         for (x, a) in zip(across.values("cache.cache.bypass.rate"), across.values("availability.request")) {
             #expect(x > 0.05 && x < 0.15, "bypass share \(x) (10 ms of 110 ms)")
@@ -115,13 +115,13 @@ struct CacheTests {
     @Test("the stampede: with the cache dead, bypass sends all traffic to the backend; fail fails it")
     func deadCache() throws {
         let down = "events: [{at: 0s, outage: {component: cache, for: 1h}}]\n"
-        let bypass = try Run2(Self.yaml(Self.tiers + "\n" + down, horizon: "6s", warmup: "1s", replications: 6))
+        let bypass = try Run(yaml: Self.yaml(Self.tiers + "\n" + down, horizon: "6s", warmup: "1s", replications: 6))
         expectConservation(bypass)
         bypass.expectMatches("cache.cache.bypass.rate", 1)
         bypass.expectMatches("availability.request", 1)
         // All 4,000/s at the database: 4000 × 2 ms / 16 workers.
         bypass.expectMatches("utilization.db", 0.5)
-        let fail = try Run2(Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: warm, on_failure: fail") + "\n" + down,
+        let fail = try Run(yaml: Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: warm, on_failure: fail") + "\n" + down,
                                       horizon: "3s", warmup: "1s", replications: 3))
         fail.expectMatches("errors.instance_failed.rate", 1)
     }

@@ -143,8 +143,8 @@ struct CallTreeLanguageTests {
 @Suite("Timeouts and retries on calls")
 struct WatchedCallTests {
     func run(_ call: String, db: String = "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}",
-             rate: String = "1000/s", horizon: String = "200s") throws -> Run2 {
-        try Run2("""
+             rate: String = "1000/s", horizon: String = "200s") throws -> Run {
+        try Run(yaml: """
         version: 1
         name: watched
         horizon: \(horizon)
@@ -192,7 +192,7 @@ struct WatchedCallTests {
 
     @Test("a timed-out call fails the request at the caller's timeout; the callee finishes for nobody (exact)")
     func exact() throws {
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: exact
         horizon: 1500ms

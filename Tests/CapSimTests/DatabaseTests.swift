@@ -11,8 +11,8 @@ struct DatabaseTests {
     /// A database alone: writes of `writeRate` and reads of 2000/s over `keys` uniform keys,
     /// Poisson and independent, deterministic 1 ms service on unlimited workers, so commits and
     /// reads stay Poisson.
-    func staleRun(writeRate: Double, keys: Int, lag: String) throws -> Run2 {
-        try Run2("""
+    func staleRun(writeRate: Double, keys: Int, lag: String) throws -> Run {
+        try Run(yaml: """
         version: 1
         name: stale
         horizon: 12s
@@ -45,8 +45,8 @@ struct DatabaseTests {
 
     /// One request at a time (constant arrivals 100 ms apart, everything done within 60 ms):
     /// `app` writes a key, then reads it back.
-    func readYourWrite(_ replication: String) throws -> Run2 {
-        try Run2("""
+    func readYourWrite(_ replication: String) throws -> Run {
+        try Run(yaml: """
         version: 1
         name: ryw
         horizon: 60s
@@ -86,7 +86,7 @@ struct DatabaseTests {
     /// one, so a sync write returns after its 1 ms service + the acks-th smallest of two lags.
     @Test("sync replication: a write's latency includes the acks-th apply (E[min] and E[max] of two uniform lags)", arguments: [(1, 0.1 + 0.2 / 3), (2, 0.1 + 0.4 / 3)])
     func syncLatency(acks: Int, wait: Double) throws {
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: sync
         horizon: 200s

@@ -8,8 +8,8 @@ import Testing
 @Suite("Zones and scheduled events")
 struct EventTests {
     /// Six pure-delay instances (1 ms, unlimited workers) over zones a, b, c, one hour from 0.
-    func run(_ extra: String, pool: String = "", rate: String = "200/s", arrivals: String = "poisson", replications: Int = 4) throws -> Run2 {
-        try Run2("""
+    func run(_ extra: String, pool: String = "", rate: String = "200/s", arrivals: String = "poisson", replications: Int = 4) throws -> Run {
+        try Run(yaml: """
         version: 1
         name: events
         horizon: 1h
@@ -81,7 +81,7 @@ struct EventTests {
         #expect(deploy.values("availability.request") == [1])
         // Without a drain the requests in service at the moment of the restart are lost: with
         // 100 ms of service at 600/s, about 10 per instance.
-        let abrupt = try Run2("""
+        let abrupt = try Run(yaml: """
         version: 1
         name: abrupt
         horizon: 10m

@@ -11,7 +11,7 @@ struct FailureTheoryTests {
     /// One pool `web` of pure delays (1 ms, unlimited workers: no queueing) behind nothing,
     /// with the given failures / health check lines.
     func run(instances: Int = 1, failures: String, healthCheck: String? = nil, rate: String = "100/s",
-             horizon: String = "2000s", warmup: String = "0s", replications: Int = 20, balance: String = "round_robin") throws -> Run2 {
+             horizon: String = "2000s", warmup: String = "0s", replications: Int = 20, balance: String = "round_robin") throws -> Run {
         let yaml = """
         version: 1
         name: failures
@@ -31,7 +31,7 @@ struct FailureTheoryTests {
             failures: \(failures)
         \(healthCheck.map { "    health_check: \($0)" } ?? "")
         """
-        return try Run2(yaml)
+        return try Run(yaml: yaml)
     }
 
     @Test("one repairable instance is up MTBF/(MTBF + MTTR) of the time; without health checks every request meanwhile fails")
@@ -102,35 +102,6 @@ struct FailureTheoryTests {
     }
 }
 
-/// A scenario parsed from text and run on two threads (like `Run`, for inline YAML).
-struct Run2 {
-    let scenario: Scenario
-    let layout: MetricLayout
-    let results: [ReplicationResult]
-
-    init(_ yaml: String) throws {
-        scenario = try ScenarioLoader.parse(yaml: yaml)
-        layout = MetricLayout(spec: scenario.model)
-        results = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run()
-    }
-
-    func values(_ id: String) -> [Double] {
-        guard let i = layout.index(of: id) else { Issue.record("no metric \(id)"); return [] }
-        return results.map { $0.values[i] }
-    }
-
-    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        expectMean(values(id), theory, label: id, floor: floor, sourceLocation: sourceLocation)
-    }
-}
-
-func expectConservation(_ run: Run2, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-    for r in run.results {
-        #expect(!r.outcome.unstable, sourceLocation: sourceLocation)
-        #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
-                "replication \(r.replication): arrivals \(r.outcome.arrivals) ≠ ends", sourceLocation: sourceLocation)
-    }
-}
 
 @Suite("Health checks in the shipped scenario")
 struct HealthCheckScenarioTests {
@@ -154,7 +125,7 @@ struct HealthCheckScenarioTests {
 @Suite("Availability verdicts need failures to observe")
 struct RareFailureVerdictTests {
     func verdict(mtbf: String, mttr: String, horizon: String) throws -> SLOOutcome {
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: rare
         horizon: \(horizon)
@@ -194,8 +165,8 @@ struct RareFailureVerdictTests {
 
 @Suite("Load-balancer active/passive failover")
 struct FailoverTests {
-    func run(failover: String) throws -> Run2 {
-        try Run2("""
+    func run(failover: String) throws -> Run {
+        try Run(yaml: """
         version: 1
         name: failover
         horizon: 3000s
@@ -235,7 +206,7 @@ struct FailoverTests {
 struct BlameTests {
     @Test("errors are attributed to the component that raised them, a dead caller included; the parts add up")
     func attribution() throws {
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: blame
         horizon: 300s
@@ -280,7 +251,7 @@ struct KOutOfNTests {
     @Test("1-out-of-2 and 2-out-of-3, one repair crew or one per instance", arguments: [(2, 1, 1), (2, 1, 2), (3, 2, 1), (3, 2, 3)])
     func kOutOfN(n: Int, required: Int, crews: Int) throws {
         let crewLine = crews < n ? ", repair_crews: \(crews)" : ""
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: k-of-n
         horizon: 2000s
@@ -304,7 +275,7 @@ struct KOutOfNTests {
 struct AutoscaleCostWarningTests {
     @Test("an autoscaled fleet's monthly cost extrapolated from a short slice carries the warning")
     func warning() throws {
-        let r = try Run2("""
+        let r = try Run(yaml: """
         version: 1
         name: scaled
         horizon: 10m
@@ -357,7 +328,7 @@ struct StratifiedAvailabilityTests {
         #expect(abs(both.share - 1.0 / 16) < 0.002 && abs(one.share - 6.0 / 16) < 0.004, "\(both.share) \(one.share)")
         #expect(both.availability == 0 && one.availability == 1)
         #expect(strat.failureEvents > 1_000_000)
-        let brute = Run2Scenario(s)
+        let brute = Run(s)
         // Brute force also pays the ~1 ms detection per failure; the stratified estimate does not.
         brute.expectMatches("availability.request", strat.estimate, floor: 0.002)
         #expect(abs(strat.estimate - 15.0 / 16) < 0.003)
@@ -380,19 +351,6 @@ struct StratifiedAvailabilityTests {
     }
 }
 
-/// Runs a parsed scenario's replications (as `Run2` does for text).
-struct Run2Scenario {
-    let layout: MetricLayout
-    let results: [ReplicationResult]
-    init(_ s: Scenario) {
-        layout = MetricLayout(spec: s.model)
-        results = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: 2).run()
-    }
-    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let i = layout.index(of: id)!
-        expectMean(results.map { $0.values[i] }, theory, label: id, floor: floor, sourceLocation: sourceLocation)
-    }
-}
 
 @Suite("capsim run --rare-failures")
 struct RareFailuresCLITests {

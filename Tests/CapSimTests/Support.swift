@@ -17,7 +17,16 @@ struct Run {
     let summary: Summary
 
     init(_ file: String, _ sets: [String]) throws {
-        scenario = try ScenarioLoader.load(path: scenarioPath(file), overrides: sets.map { try Override(parsing: $0) })
+        self.init(try ScenarioLoader.load(path: scenarioPath(file), overrides: sets.map { try Override(parsing: $0) }))
+    }
+
+    /// A scenario written inline in a test.
+    init(yaml: String) throws {
+        self.init(try ScenarioLoader.parse(yaml: yaml))
+    }
+
+    init(_ scenario: Scenario) {
+        self.scenario = scenario
         layout = MetricLayout(spec: scenario.model)
         results = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run()
         summary = Summary(layout: layout, results: results)
