@@ -321,7 +321,7 @@ struct RequestKeyTests {
         sim.startClient(serial: 41, classIndex: 0, into: &sink)
         let first = sim.clients[0].current
         #expect(sim.requests[first].dataKey == sim.dataKey(serial: 41, classIndex: 0))
-        sim.requests[first].orphaned = true
+        sim.requests[first].abandon()
         sim.clients[0].current = -1
         sim.startAttempt(0, into: &sink)
         let second = sim.clients[0].current
@@ -333,7 +333,7 @@ struct RequestKeyTests {
         sim.beginTree(r)
         sim.enterStation(r, into: &sink)
         sim.endService(of: r, into: &sink)
-        let branches = (0..<Int32(sim.requests.used)).filter { sim.requests.slots[Int($0)].live && sim.requests[$0].parent == r }
+        let branches = (0..<Int32(sim.requests.used)).filter { sim.requests.slots[Int($0)].isLive && sim.requests[$0].parent == r }
         #expect(branches.count == 2)
         for s in branches { #expect(sim.requests[s].dataKey == sim.requests[r].dataKey) }
     }

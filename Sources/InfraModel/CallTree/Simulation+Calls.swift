@@ -126,8 +126,8 @@ extension Simulation {
             child.baseNode = m
             child.key = Self.visitKey(parent: parentKey, rep: 0)
             let node = calls.node(q.classIndex, m).pointee
+            child.role = node.guarded ? .watchedCall : .branch
             if node.guarded {
-                child.guarded = true
                 if node.policy >= 0, let ratio = calls.policies[Int(node.policy)].budget {
                     let f = calls.flat(q.classIndex, m)
                     callBudget[f] = min(RetryBudget.capacity(ratio: ratio), callBudget[f] + ratio)
@@ -163,7 +163,7 @@ extension Simulation {
         let f = requests.frame(r, d).pointee
         if f.instance < 0 { bypassReturns(r, f, into: &sink); return }
         // The caller's instance hangs: it cannot go on, and the strand waits for its restart.
-        if !instances[Int(f.instance)].up { requests[r].stalled = true; requests[r].instance = f.instance; return }
+        if !instances[Int(f.instance)].up { requests[r].stall(); requests[r].instance = f.instance; return }
         let q = requests[r]
         requests[r].depth = d
         let s = Int(instances[Int(f.instance)].station)
@@ -185,9 +185,9 @@ extension Simulation {
         let q = requests[r]
         if q.parent < 0 { finish(r, .success, into: &sink); return }
         requests.remove(r)
-        if q.detached { return }
+        if q.audience == .nobody { return }
         let p = q.parent
-        guard requests[p].live && requests[p].stamp == q.parentStamp else { return }
+        guard requests[p].isLive && requests[p].stamp == q.parentStamp else { return }
         requests[p].pending &-= 1
         if requests[p].pending == 0 {
             runSteps(p, from: requests.frame(p, requests[p].depth &- 1).pointee.step &+ 1, into: &sink)
@@ -201,11 +201,11 @@ extension Simulation {
         unwind(r, into: &sink)
         let q = requests[r]
         if q.parent < 0 { finish(r, .error(cause), into: &sink); return }
-        if !q.zombie { requests.remove(r) }
-        if q.detached { return }
+        if q.phase != .ended { requests.remove(r) }
+        if q.audience == .nobody { return }
         let p = q.parent
-        guard requests[p].live && requests[p].stamp == q.parentStamp else { return }
-        if q.guarded {
+        guard requests[p].isLive && requests[p].stamp == q.parentStamp else { return }
+        if q.role == .watchedCall {
             callFailed(q, cause, into: &sink)
         } else {
             failStrand(p, cause, into: &sink)
@@ -218,10 +218,10 @@ extension Simulation {
         var i = r
         while true {
             let q = requests[i]
-            if q.zombie || q.detached { return true }
-            if q.parent < 0 { return q.orphaned }
+            if q.phase == .ended || q.audience == .nobody { return true }
+            if q.parent < 0 { return false }
             let p = q.parent
-            if !requests[p].live || requests[p].stamp != q.parentStamp { return true }
+            if !requests[p].isLive || requests[p].stamp != q.parentStamp { return true }
             i = p
         }
     }

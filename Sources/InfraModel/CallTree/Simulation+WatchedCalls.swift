@@ -13,7 +13,7 @@ extension Simulation {
     /// Sends branch strand r (just created or parked) to its node, watching it if it has a timeout.
     mutating func sendBranch<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let q = requests[r]
-        if q.guarded {
+        if q.role == .watchedCall {
             let node = calls.node(q.classIndex, q.baseNode).pointee
             if node.timerQueue >= 0 { startTimer(node.timerQueue, index: r, stamp: q.stamp) }
         }
@@ -23,10 +23,10 @@ extension Simulation {
     /// The timeout of watched call r expired: its caller gives up on it and retries or fails.
     mutating func callTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
         let q = requests[r]
-        guard q.live, q.stamp == stamp, !q.detached, !q.zombie else { return }
+        guard q.isLive, q.stamp == stamp, q.audience == .caller, q.phase != .ended else { return }
         let p = q.parent
-        guard p >= 0, requests[p].live, requests[p].stamp == q.parentStamp else { return }
-        requests[r].detached = true
+        guard p >= 0, requests[p].isLive, requests[p].stamp == q.parentStamp else { return }
+        requests[r].abandon()
         callFailed(q, .timeout, into: &sink)
     }
 
@@ -53,7 +53,7 @@ extension Simulation {
         retry.baseKey = q.baseKey
         retry.baseNode = q.baseNode
         retry.root = q.root
-        retry.guarded = true
+        retry.role = .watchedCall
         retry.callAttempt = tries
         retry.hop = q.baseNode
         retry.key = Self.visitKey(parent: q.baseKey, rep: tries << 20)
@@ -69,9 +69,9 @@ extension Simulation {
 
     /// A parked retry's backoff is over: it goes out if its caller still waits.
     mutating func retryCall<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
-        guard requests[r].live, requests[r].stamp == stamp else { return }
+        guard requests[r].isLive, requests[r].stamp == stamp else { return }
         let p = requests[r].parent
-        guard requests[p].live, requests[p].stamp == requests[r].parentStamp else { requests.remove(r); return }
+        guard requests[p].isLive, requests[p].stamp == requests[r].parentStamp else { requests.remove(r); return }
         sendBranch(r, into: &sink)
     }
 }

@@ -15,6 +15,8 @@ struct Client: SlabElement {
     /// The previous backoff wait in ns (for decorrelated jitter).
     var previousWait: Int64
     var live: Bool
+    var isLive: Bool { live }
+    mutating func markFree() { live = false }
     /// The station behind its last failed attempt's error (−1: none, or its own timeout).
     var blame: Int32 = -1
     var blameZone: Int32 = -1

@@ -61,11 +61,11 @@ extension Simulation {
 
     /// An attempt of client k ended (its path completed, or failed at a station).
     mutating func attemptEnded<Sink: RecordSink & ~Copyable>(_ r: Int32, client k: Int32, _ outcome: Outcome, into sink: inout Sink) {
-        let orphan = requests[r].orphaned
+        let orphan = requests[r].audience == .nobody
         // The slot's hop times stay readable until the slab hands the slot out again, which
         // cannot happen before the record below is sent.
         let hops = requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
-        if !requests[r].zombie { requests.remove(r) }
+        if requests[r].phase != .ended { requests.remove(r) }
         if orphan {
             if outcome == .success { counters.wastedAttempts &+= 1 }
             return
@@ -112,7 +112,7 @@ extension Simulation {
                 let k = e.index
                 guard clients[k].live, clients[k].stamp == e.stamp else { continue }
                 let r = clients[k].current
-                if r >= 0 { requests[r].orphaned = true; clients[k].current = -1 }
+                if r >= 0 { requests[r].abandon(); clients[k].current = -1 }
                 endClient(k, .error(.deadlineExceeded), into: &sink)
             } else {
                 attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
@@ -124,9 +124,10 @@ extension Simulation {
     /// The client of attempt r gives up on it (if r is still that attempt and still waited
     /// for): the attempt is orphaned — it keeps whatever it holds — and the client retries or fails.
     mutating func attemptTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
-        guard requests[r].live, requests[r].stamp == stamp, !requests[r].orphaned, requests[r].parent < 0, !requests[r].zombie else { return }
+        guard requests[r].isLive, requests[r].stamp == stamp, requests[r].audience == .caller, requests[r].parent < 0,
+              requests[r].phase != .ended else { return }
         let k = requests[r].client
-        requests[r].orphaned = true
+        requests[r].abandon()
         clients[k].current = -1
         clients[k].blame = -1
         clients[k].blameZone = -1
@@ -152,7 +153,7 @@ extension Simulation {
                                         measured: client.arrival >= spec.window.warmup, attempts: client.attempts,
                                         hopTimes: hopTimes, blame: blamed, blameZone: zone))
         changeInSystem(by: -1, at: now)
-        if client.current >= 0 { requests[client.current].orphaned = true }
+        if client.current >= 0 { requests[client.current].abandon() }
         clients.remove(k)
     }
 }

@@ -42,7 +42,7 @@ struct DatabaseState {
 /// the primary, by `read_policy`); each write commits at the end of its service at the primary
 /// and is applied by every replica after its lag, in commit order (`ReplicationLog`). With
 /// `replication: sync` the write keeps its primary worker until `acks` replicas have applied it
-/// (its service-end event is scheduled again at that instant). Reads are judged at the end of
+/// (a `writeAcknowledged` event at that instant ends its service there). Reads are judged at the end of
 /// their service: stale when their replica lacks the latest commit of their key.
 extension Simulation {
     static func databaseStates(_ spec: ModelSpec, streams: StreamStore) -> ContiguousArray<DatabaseState> {
@@ -131,13 +131,12 @@ extension Simulation {
     }
 
     /// Request r's service at a database node is over. A write commits (and under sync
-    /// replication keeps its worker until its acks: returns true, the service end comes again
+    /// replication keeps its worker until its acks: returns true, and `writeAcknowledged` comes
     /// then); a read is counted and judged. Returns false when the request goes on as usual.
     mutating func databaseServiceEnded<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) -> Bool {
         let q = requests[r]
         let s = Int(instances[Int(q.instance)].station)
         let d = Int(stations[s].database)
-        if q.dbCommitted { requests[r].dbCommitted = false; return false }
         let now = kernel.now.nanoseconds
         databases[d].log.advance(to: now)
         let node = Int(q.instance &- stations[s].firstInstance)
@@ -163,8 +162,7 @@ extension Simulation {
             databases[d].applyScratch.sort()
             let ack = databases[d].applyScratch[k - 1]
             guard ack > now else { return false }
-            requests[r].dbCommitted = true
-            kernel.schedule(.serviceEnd(request: r), at: SimTime(nanoseconds: ack))
+            kernel.schedule(.writeAcknowledged(request: r), at: SimTime(nanoseconds: ack))
             return true
         }
         databases[d].counters.reads[node] &+= 1

@@ -215,8 +215,8 @@ extension Simulation {
         for k in 0..<requests.used {
             let r = Int32(k)
             let q = requests.slots[k]
-            guard q.live else { continue }
-            if q.zombie {
+            guard q.isLive else { continue }
+            if q.phase == .ended {
                 // In service here for nobody (its queued peers were drained above): its end
                 // event will find nothing of i to release.
                 if q.instance == i { requests[r].instance = -1 }
@@ -225,7 +225,7 @@ extension Simulation {
             var holds = false
             for h in 0..<q.depth where requests.frame(r, h).pointee.instance == i { holds = true }
             if q.pending == 0 && q.instance == i {
-                if q.stalled {
+                if q.phase == .stalled {
                     fail(r, .instanceFailed, into: &sink)
                 } else {
                     // In service here: its end event is pending; nothing of i to release then.
@@ -252,7 +252,7 @@ extension Simulation {
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued
     /// somewhere, or waiting for its branches): r finishes what it is doing for nobody.
     mutating func kill<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
-        if requests[r].pending == 0 { requests[r].zombie = true }
+        if requests[r].pending == 0 { requests[r].endRequest() }
         if synchronous[Int(requests[r].classIndex)] {
             failStrand(r, cause, into: &sink, busy: true)
         } else {

@@ -1,13 +1,16 @@
 /// An element of a `Slab`: it knows whether its slot is in use.
 protocol SlabElement {
-    var live: Bool { get set }
+    /// The slot is in use.
+    var isLive: Bool { get }
+    /// Called once when the slot is freed.
+    mutating func markFree()
 }
 
 /// Values stored in one manually managed buffer and addressed by index; freed slots are reused
 /// (LIFO free list), so memory grows with the values alive at once, never with the values ever
 /// stored, and the hot path pays no copy-on-write checks. Grows by doubling.
 ///
-/// Invariants: `liveCount + freeCount == used`; a slot is on the free list iff `!live`.
+/// Invariants: `liveCount + freeCount == used`; a slot is on the free list iff `!isLive`.
 /// Its owner calls `deallocate()` exactly once.
 struct Slab<Element: SlabElement> {
     private(set) var slots: UnsafeMutablePointer<Element>
@@ -43,8 +46,8 @@ struct Slab<Element: SlabElement> {
 
     @inline(__always)
     mutating func remove(_ i: Int32) {
-        assert(slots[Int(i)].live, "slab slot freed twice")
-        slots[Int(i)].live = false
+        assert(slots[Int(i)].isLive, "slab slot freed twice")
+        slots[Int(i)].markFree()
         free[freeCount] = i
         freeCount &+= 1
     }

@@ -134,17 +134,38 @@ extension Simulation {
         return SimDuration(seconds: stations[s].service.sample(stream))
     }
 
-    /// The request's own service at its current station is over. A call-tree request calls
-    /// onward or returns (`Simulation+Calls`). Otherwise it releases the worker and moves on
-    /// along its pipeline, or completes.
+    /// The request's own service at its current station is over: a database node first records
+    /// the read or commits the write (which under sync replication holds its worker until
+    /// `writeAcknowledged`); then the request goes on (`serviceDone`).
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
+        guard answers(r, into: &sink) else { return }
+        if hasDatabases && stations[Int(instances[Int(requests[r].instance)].station)].database >= 0
+            && databaseServiceEnded(r, into: &sink) { return }
+        serviceDone(r, into: &sink)
+    }
+
+    /// A sync write's acknowledgements are in: its service at the primary is over.
+    mutating func writeAcknowledged<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
+        guard answers(r, into: &sink) else { return }
+        serviceDone(r, into: &sink)
+    }
+
+    /// Whether request r, whose service has just ended, goes on: a strand whose request has
+    /// ended vanishes, and one at a hung instance gets no answer — it stays stuck until the restart.
+    @inline(__always)
+    mutating func answers<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) -> Bool {
+        let q = requests[r]
+        if q.phase == .ended { zombieDone(r, into: &sink); return false }
+        if !instances[Int(q.instance)].up { requests[r].stall(); return false }
+        return true
+    }
+
+    /// The request's own service at its current station is over and answered. A call-tree
+    /// request calls onward or returns (`Simulation+Calls`). Otherwise it releases the worker and
+    /// moves on along its pipeline, or completes.
+    mutating func serviceDone<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
-        if q.zombie { zombieDone(r, into: &sink); return }
-        // A hung instance does not answer: the request stays stuck until the restart.
-        if !instances[Int(q.instance)].up { requests[r].stalled = true; return }
-        if hasDatabases && stations[Int(instances[Int(q.instance)].station)].database >= 0
-            && databaseServiceEnded(r, into: &sink) { return }
         let c = Int(q.classIndex)
         if synchronous[c] { endVisitService(r, into: &sink); return }
         let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
@@ -180,7 +201,7 @@ extension Simulation {
             stations[s].queueLevel -= 1
             if stations[s].dropExpired && abandoned(next) {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
-                if requests[next].parent < 0 && !requests[next].zombie { counters.droppedAttempts &+= 1 }
+                if requests[next].parent < 0 && requests[next].phase != .ended { counters.droppedAttempts &+= 1 }
                 fail(next, .timeout, into: &sink)
                 continue
             }
@@ -213,7 +234,7 @@ extension Simulation {
     /// (for a strand of a call tree: what the whole request holds).
     mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         // A zombie's request has already ended: turned away or dropped, it just vanishes.
-        if requests[r].zombie { requests.remove(r); return }
+        if requests[r].phase == .ended { requests.remove(r); return }
         // A component turned it away; a dropped attempt (timeout) is its client's doing.
         blame = cause == .timeout ? -1 : Int32(station(of: r))
         if synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
@@ -234,7 +255,7 @@ extension Simulation {
                                         outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops,
                                         blame: outcome == .success ? -1 : blame, blameZone: outcome == .success ? -1 : blameZone))
         changeInSystem(by: -1, at: now)
-        if !q.zombie { requests.remove(r) }
+        if q.phase != .ended { requests.remove(r) }
     }
 
     @inline(__always)

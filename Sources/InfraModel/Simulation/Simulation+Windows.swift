@@ -63,7 +63,7 @@ extension Simulation {
             let a = clients.slots[k].arrival
             if oldest == nil || a < oldest! { oldest = a }
         }
-        for i in 0..<requests.used where requests.slots[i].live {
+        for i in 0..<requests.used where requests.slots[i].isLive {
             let a = requests.slots[i].arrival
             if oldest == nil || a < oldest! { oldest = a }
         }

@@ -7,6 +7,9 @@ enum ModelEvent {
     case arrival(source: Int32)
     /// The request at this slab index finishes service at its current station.
     case serviceEnd(request: Int32)
+    /// The sync write at this slab index has its acknowledgements: its service at the primary,
+    /// held since its commit, is over.
+    case writeAcknowledged(request: Int32)
     /// Start of the measurement window (the end of warm-up).
     case windowOpen
     /// End of the measurement window (the horizon): arrivals stop, in-flight requests drain.
@@ -321,6 +324,9 @@ public struct Simulation: ~Copyable {
             case .serviceEnd(let r):
                 note(kind: 1, index: r)
                 endService(of: r, into: &sink)
+            case .writeAcknowledged(let r):
+                note(kind: 1, index: r)
+                writeAcknowledged(r, into: &sink)
             case .windowOpen:
                 note(kind: 2, index: 0)
                 sink.windowOpened(snapshot())
@@ -383,8 +389,8 @@ public struct Simulation: ~Copyable {
             for k in 0..<clients.used where clients.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
             }
-            for i in 0..<requests.used where requests.slots[i].live && requests.slots[i].client < 0 && requests.slots[i].parent < 0
-                && !requests.slots[i].zombie {
+            for i in 0..<requests.used where requests.slots[i].isLive && requests.slots[i].client < 0 && requests.slots[i].parent < 0
+                && requests.slots[i].phase != .ended {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }
