@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "SimRandom", "InfraModel", "SimKernel", "SimStats"]),
         .testTarget(name: "CapSimTests", dependencies: [
             "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel", "CGSL",
-        ]),
+        ], exclude: ["Golden"]),
     ]
 )

@@ -1,9 +1,9 @@
 import SimKernel
 import SimRandom
 
-/// Request keys (DESIGN: "Keys come from the class's key distribution (uniform or Zipf), shared
-/// by caches, consistent hashing and the database"): the key distribution and random stream of
-/// each class with `keys:`.
+/// Request keys: the key distribution and random stream of each class with `keys:`. One key per
+/// request, shared by everything that looks at keys — caches, consistent hashing and the
+/// database — so a hot key is hot everywhere at once, as in a real system.
 ///
 /// A request's key is its own draw: the class's stream (path `workload.classes.<name>`, purpose
 /// keys) seated at (replication, request serial), so the key does not depend on the design
@@ -41,15 +41,5 @@ extension Simulation {
     @inline(__always)
     func dataKey(serial: UInt64, classIndex c: Int32) -> UInt64 {
         requestKeys.key(serial: serial, classIndex: c, replication: replication)
-    }
-
-    /// `consistent_hash`: the offset of the instance request r goes to (see `RingState.choose`).
-    /// Used both while every instance is believed healthy and while some are not.
-    @inline(__always)
-    func consistentHashInstance(for r: Int32, _ st: UnsafeMutablePointer<StationState>) -> Int32 {
-        let n = st.pointee.instanceCount, m = st.pointee.healthyCount
-        return st.pointee.ring!.choose(keyHash: HashRing.keyHash(requests[r].dataKey),
-                                       pool: instances + Int(st.pointee.firstInstance),
-                                       instances: n, healthy: m, allHealthy: m == n)
     }
 }

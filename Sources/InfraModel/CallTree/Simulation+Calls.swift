@@ -68,9 +68,7 @@ extension Simulation {
             requests[r].depth = q.depth &+ 1
             runSteps(r, from: 0, into: &sink)
         } else {
-            sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: q.serviceStart - q.hopArrival,
-                                    service: now - q.serviceStart, inclusive: now - q.hopArrival,
-                                    measured: q.arrival >= spec.window.warmup))
+            reportHop(at: s, of: q, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
             release(q.instance, station: s, into: &sink)
             visitReturned(r, into: &sink)
         }
@@ -158,7 +156,6 @@ extension Simulation {
     /// The caller on top of strand r's frames has made all its calls: it reports its hop,
     /// releases its worker, and its own visit returns.
     mutating func callerReturns<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
-        let now = kernel.now
         let d = requests[r].depth &- 1
         let f = requests.frame(r, d).pointee
         if f.instance < 0 { bypassReturns(r, f, into: &sink); return }
@@ -167,9 +164,7 @@ extension Simulation {
         let q = requests[r]
         requests[r].depth = d
         let s = Int(instances[Int(f.instance)].station)
-        sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: f.serviceStart - f.hopArrival,
-                                service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,
-                                measured: q.arrival >= spec.window.warmup))
+        reportHop(at: s, of: q, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd, into: &sink)
         release(f.instance, station: s, into: &sink)
         if caches.any { cacheFill(r, instance: f.instance, station: s) }
         requests[r].hop = f.node

@@ -137,22 +137,15 @@ extension Simulation {
     /// Ends client k's request exactly once: counts it, reports it, frees its slot.
     mutating func endClient<Sink: RecordSink & ~Copyable>(_ k: Int32, _ outcome: Outcome, hopTimes: UnsafePointer<Int64>? = nil,
                                                          into sink: inout Sink) {
-        let now = kernel.now
         let client = clients[k]
-        switch outcome {
-        case .success: counters.successes &+= 1
-        case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
-        }
         // Blame the component behind its last attempt's error, unless the client itself gave up.
         var blamed: Int32 = -1, zone: Int32 = -1
         if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd {
             blamed = client.blame
             zone = client.blameZone
         }
-        sink.requestEnded(RequestRecord(classIndex: client.classIndex, arrival: client.arrival, end: now, outcome: outcome,
-                                        measured: client.arrival >= spec.window.warmup, attempts: client.attempts,
-                                        hopTimes: hopTimes, blame: blamed, blameZone: zone))
-        changeInSystem(by: -1, at: now)
+        reportEnd(classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
+                  hopTimes: hopTimes, blame: blamed, blameZone: zone, into: &sink)
         if client.current >= 0 { requests[client.current].abandon() }
         clients.remove(k)
     }

@@ -8,7 +8,6 @@ struct DatabaseState {
     let replicaWorkers: Int32
     let replicaQueue: Int
     let replicaService: Distribution
-    let replicaBalance: BalancePolicy
     let lag: Distribution
     /// Acknowledgements a write waits for (0: async).
     let acks: Int
@@ -16,21 +15,36 @@ struct DatabaseState {
     let lagStream: RandomStream
     var log: ReplicationLog
     var counters: DatabaseCounters
-    /// Round robin over the read nodes: the next offset among them.
-    var nextRead: Int32 = 0
+    /// Reads go to nodes `readFrom ..< readFrom + readCount` (offsets from the primary, node 0),
+    /// by `read_policy`: the primary alone, the replicas, or all nodes; spread by `reads`.
+    let readFrom: Int32
+    let readCount: Int32
+    var reads: Balancer
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
 
-    init(station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream) {
+    init(station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream) {
         self.station = Int32(station)
         replicas = Int32(db.replicas)
         replicaWorkers = db.replicaWorkers.map { Int32(clamping: $0) } ?? .max
         replicaQueue = db.replicaQueue ?? .max
         replicaService = db.replicaService
-        replicaBalance = db.replicaBalance
         lag = db.lag
         if case .sync(let k) = db.replication { acks = k } else { acks = 0 }
         readPolicy = db.readPolicy
+        var from = 0, count = 1
+        if db.replicas > 0 {
+            switch db.readPolicy {
+            case .primary: break
+            case .replicas: from = 1; count = db.replicas
+            case .any: count = db.replicas + 1
+            }
+        }
+        readFrom = Int32(from)
+        readCount = Int32(count)
+        precondition([.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
+                     "a database's reads are balanced by round_robin, random or least_outstanding")
+        reads = Balancer(policy: db.replicaBalance, routing: routing, count: count)
         self.lagStream = lagStream
         log = ReplicationLog(replicas: db.replicas)
         counters = DatabaseCounters(nodes: db.replicas + 1)
@@ -50,7 +64,8 @@ extension Simulation {
         for (s, st) in spec.stations.enumerated() {
             guard let db = st.database else { continue }
             out.append(DatabaseState(station: s, spec: st, db: db,
-                                     lagStream: streams.stream(path: "components." + st.name, purpose: .replication)))
+                                     lagStream: streams.stream(path: "components." + st.name, purpose: .replication),
+                                     routing: streams.stream(path: "components." + st.name, purpose: .routing)))
         }
         return out
     }
@@ -71,53 +86,17 @@ extension Simulation {
         admit(r, at: i, station: s, workers: workers, queueCapacity: queue, into: &sink)
     }
 
-    /// The node a request goes to: the primary for a write; for a read, by the read policy
-    /// among the nodes believed healthy. −1 when none is.
+    /// The node a request goes to: the primary for a write; for a read, the database's read
+    /// balancer among its read nodes in the rotation. −1 when none is.
     mutating func chooseDatabaseNode(for r: Int32, database d: Int, write: Bool) -> Int32 {
-        let s = Int(databases[d].station)
-        let first = stations[s].firstInstance
-        let n = databases[d].replicas
-        var lo: Int32 = 0, hi: Int32 = 1
-        if !write && n > 0 {
-            switch databases[d].readPolicy {
-            case .primary: break
-            case .replicas: lo = 1; hi = n + 1
-            case .any: hi = n + 1
-            }
-        }
-        let count = hi - lo
-        if count == 1 { return instances[Int(first + lo)].healthy ? first + lo : -1 }
-        var healthyCount: Int32 = 0
-        for k in lo..<hi where instances[Int(first + k)].healthy { healthyCount += 1 }
-        guard healthyCount > 0 else { return -1 }
-        switch databases[d].replicaBalance {
-        case .random:
-            let stream = stations[s].routingStream
-            seatDraws(stream, for: r)
-            var m = Int32(truncatingIfNeeded: stream.index(below: Int(healthyCount)))
-            for k in lo..<hi where instances[Int(first + k)].healthy {
-                if m == 0 { return first + k }
-                m -= 1
-            }
-            return -1
-        case .leastOutstanding:
-            var k = databases[d].nextRead % count, best: Int32 = -1, fewest = Int.max
-            for _ in 0..<count {
-                let i = first + lo + k
-                if instances[Int(i)].healthy {
-                    let load = inFlight(i)
-                    if load < fewest { fewest = load; best = k; if load == 0 { break } }
-                }
-                k = k + 1 == count ? 0 : k + 1
-            }
-            databases[d].nextRead = best + 1 == count ? 0 : best + 1
-            return first + lo + best
-        default:
-            var k = databases[d].nextRead % count
-            while !instances[Int(first + lo + k)].healthy { k = k + 1 == count ? 0 : k + 1 }
-            databases[d].nextRead = k + 1 == count ? 0 : k + 1
-            return first + lo + k
-        }
+        let first = stations[Int(databases[d].station)].firstInstance
+        if write { return instances[Int(first)].healthy ? first : -1 }
+        let from = first + databases[d].readFrom, count = databases[d].readCount
+        var eligible: Int32 = 0
+        for k in 0..<count where instances[Int(from + k)].healthy { eligible += 1 }
+        let candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
+        let k = databases[d].reads.choose(among: candidates, for: requests[r], replication: replication)
+        return k < 0 ? -1 : from + k
     }
 
     /// Request r's service demand at database node i: the primary's or the replicas' service,

@@ -1,4 +1,5 @@
 import SimKernel
+import SimRandom
 
 /// A request in flight — or one strand of it. Lives in `RequestSlab` and is addressed by its
 /// index there. A trivial (bitwise-copyable) struct: the slab moves it with memcpy when it grows.
@@ -105,6 +106,18 @@ struct Request: SlabElement {
     }
 
     var isLive: Bool { phase != .free }
+
+    /// Seats `stream` for this strand's draws at its current visit: the entity is the request
+    /// serial with the call-tree node (the hop position of a chain) in bits 40–47, and each
+    /// attempt (bits 16–31) and visit key (bits 32–47: repeated visits of a call tree) has a block
+    /// range of its own, so a retry draws a fresh demand and routing rather than repeating the
+    /// attempt that failed, and no draw depends on the design (common random numbers).
+    @inline(__always)
+    func seat(_ stream: RandomStream, replication: UInt32) {
+        let attempt = UInt64(UInt32(bitPattern: attempt) & 0xFFFF)
+        stream.seat(replication: replication, entity: serial | UInt64(UInt32(bitPattern: hop)) << 40,
+                    block: UInt64(key) << 32 | attempt << 16)
+    }
 
     /// The strand stops at a hung instance.
     @inline(__always)

@@ -20,21 +20,10 @@ struct StationState {
     /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
     let cores: Int32
     let service: Distribution
-    let balance: BalancePolicy
     let serviceStream: RandomStream
-    let routingStream: RandomStream
-    /// Round robin: the next instance. Least outstanding: where the next scan starts (just after
-    /// the instance picked last). An offset from `firstInstance`.
-    var nextInstance: Int32 = 0
-    /// Weighted round robin only (nil otherwise): `instanceCount` weights followed by
-    /// `instanceCount` current weights, allocated once here and freed by `releasePolicyState()`
-    /// (called from `Simulation`'s deinit), so the hot path never allocates.
-    let smoothWeights: UnsafeMutablePointer<Int64>?
-    /// Weighted round robin: the sum of the weights (0 otherwise).
-    let totalWeight: Int64
-    /// Consistent hashing only (nil otherwise): the ring, its buffers allocated here and freed
-    /// by `releasePolicyState()`.
-    let ring: RingState?
+    /// How requests are spread over the instances (its buffers freed by `releasePolicyState()`,
+    /// called from `Simulation`'s deinit).
+    var balancer: Balancer
     /// A database: its index in `Simulation.databases`; −1 for a server pool.
     var database: Int32 = -1
 
@@ -93,31 +82,13 @@ struct StationState {
             self.queueCapacity = queueCapacity
         }
         self.service = spec.service
-        self.balance = spec.balance
         self.serviceStream = service
-        self.routingStream = routing
-        if spec.balance == .weightedRoundRobin {
-            let n = spec.instances
-            let weights = spec.weights ?? Array(repeating: 1, count: n)
-            precondition(weights.count == n && weights.allSatisfy { $0 > 0 },
-                         "weighted_round_robin needs one positive weight per instance")
-            let buffer = UnsafeMutablePointer<Int64>.allocate(capacity: 2 * n)
-            for i in 0..<n { (buffer + i).initialize(to: Int64(weights[i])); (buffer + n + i).initialize(to: 0) }
-            smoothWeights = buffer
-            totalWeight = weights.reduce(0) { $0 + Int64($1) }
-        } else {
-            smoothWeights = nil
-            totalWeight = 0
-        }
-        ring = spec.balance == .consistentHash
-            ? RingState(name: spec.name, instances: spec.instances, options: spec.consistentHash) : nil
+        balancer = Balancer(policy: spec.balance, routing: routing, count: spec.instances, weights: spec.weights,
+                            name: spec.name, hashing: spec.consistentHash)
     }
 
     /// Frees what `init` allocated for the balancing policy (once, when the simulation ends).
-    func releasePolicyState() {
-        smoothWeights?.deallocate()
-        ring?.deallocate()
-    }
+    func releasePolicyState() { balancer.deallocate() }
 
     /// Brings the integrals up to `now`; call before any level changes.
     @inline(__always)

@@ -40,24 +40,10 @@ extension Simulation {
         return Int(paths[Int(pathStart[Int(q.classIndex)] &+ q.hop)])
     }
 
-    /// Random streams are seated per request and hop: the entity is the request serial with the
-    /// call-tree node (the hop position of a chain) in bits 40–47, so each (request, node) has
-    /// its own draws.
-    @inline(__always)
-    func entity(of r: Int32) -> UInt64 {
-        let q = requests[r]
-        return q.serial | UInt64(UInt32(bitPattern: q.hop)) << 40
-    }
-
-    /// Seats `stream` for request r's draws at its current hop: entity as above, and a block
-    /// range of its own per attempt (bits 16–31) and visit key (bits 32–47, repeated visits of a
-    /// call tree), so a retry draws a fresh demand and routing rather than repeating the
-    /// attempt that failed.
+    /// Seats `stream` for request r's draws at its current visit (see `Request.seat`).
     @inline(__always)
     func seatDraws(_ stream: RandomStream, for r: Int32) {
-        let q = requests[r]
-        let attempt = UInt64(UInt32(bitPattern: q.attempt) & 0xFFFF)
-        stream.seat(replication: replication, entity: entity(of: r), block: UInt64(q.key) << 32 | attempt << 16)
+        requests[r].seat(stream, replication: replication)
     }
 
     /// A new root request of a call-tree class: its own root, hop times from zero.
@@ -172,9 +158,7 @@ extension Simulation {
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
-        sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex,
-                                wait: q.serviceStart - q.hopArrival, service: now - q.serviceStart,
-                                inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup))
+        reportHop(at: s, of: q, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
         // A cache hit ends the request at the cache (a pipeline fills a miss at once).
         let hit = caches.any && pipelineCacheHit(r, station: s)
         release(q.instance, station: s, into: &sink)
@@ -213,9 +197,7 @@ extension Simulation {
     /// Gives up a strand of a call tree: every station it still holds (its call frames,
     /// innermost first) reports its hop and releases its worker.
     mutating func unwind<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
-        let now = kernel.now
         let q = requests[r]
-        let measured = q.arrival >= spec.window.warmup
         var h = q.depth
         requests[r].depth = 0
         while h > 0 {
@@ -223,11 +205,20 @@ extension Simulation {
             let f = requests.frame(r, h).pointee
             if f.instance < 0 { continue }  // a bypassed cache holds nothing
             let s = Int(instances[Int(f.instance)].station)
-            sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: f.serviceStart - f.hopArrival,
-                                    service: f.serviceEnd - f.serviceStart, inclusive: now - f.hopArrival,
-                                    measured: measured))
+            reportHop(at: s, of: q, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd, into: &sink)
             release(f.instance, station: s, into: &sink)
         }
+    }
+
+    /// Reports the end of request q's visit to station s, which it reached at `arrived`, where
+    /// it got a worker at `started` and ended its own service at `served`: it releases the
+    /// worker now (after its downstream calls, in a call tree).
+    @inline(__always)
+    func reportHop<Sink: RecordSink & ~Copyable>(at s: Int, of q: Request, arrived: SimTime, started: SimTime, served: SimTime,
+                                                into sink: inout Sink) {
+        let now = kernel.now
+        sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: started - arrived, service: served - started,
+                                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup))
     }
 
     /// Ends a request with an error at its current hop, first releasing what it holds upstream
@@ -243,19 +234,29 @@ extension Simulation {
 
     /// Ends a request exactly once: counts it, reports it, frees its slot.
     mutating func finish<Sink: RecordSink & ~Copyable>(_ r: Int32, _ outcome: Outcome, into sink: inout Sink) {
-        let now = kernel.now
         let q = requests[r]
         if q.client >= 0 { attemptEnded(r, client: q.client, outcome, into: &sink); return }
+        let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
+        reportEnd(classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
+                  blame: blame, blameZone: blameZone, into: &sink)
+        if q.phase != .ended { requests.remove(r) }
+    }
+
+    /// The one place a request (of the statistics: a root strand, or a client's logical request)
+    /// ends: it is counted once, reported, and leaves the system. A success blames nobody.
+    mutating func reportEnd<Sink: RecordSink & ~Copyable>(classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
+                                                         hopTimes: UnsafePointer<Int64>?, blame: Int32, blameZone: Int32,
+                                                         into sink: inout Sink) {
+        let now = kernel.now
         switch outcome {
         case .success: counters.successes &+= 1
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
-        let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
-        sink.requestEnded(RequestRecord(classIndex: q.classIndex, arrival: q.arrival, end: now,
-                                        outcome: outcome, measured: q.arrival >= spec.window.warmup, hopTimes: hops,
-                                        blame: outcome == .success ? -1 : blame, blameZone: outcome == .success ? -1 : blameZone))
+        let success = outcome == .success
+        sink.requestEnded(RequestRecord(classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
+                                        measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
+                                        blame: success ? -1 : blame, blameZone: success ? -1 : blameZone))
         changeInSystem(by: -1, at: now)
-        if q.phase != .ended { requests.remove(r) }
     }
 
     @inline(__always)

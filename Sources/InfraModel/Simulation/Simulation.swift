@@ -301,7 +301,7 @@ public struct Simulation: ~Copyable {
         clients.deallocate()
         sources.deinitialize(count: sourceCount)
         sources.deallocate()
-        for d in databases { d.log.deallocate() }
+        for d in databases { d.log.deallocate(); d.reads.deallocate() }
     }
 
     /// Runs the replication to its end, sending every record to `sink`.
