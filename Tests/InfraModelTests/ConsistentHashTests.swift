@@ -306,7 +306,7 @@ struct RequestKeyTests {
         other.stations[0].instances = 5
         other.stations[0].balance = .consistentHash
         let sim2 = Simulation(spec: other, streams: StreamStore(seed: 8), replication: 2)
-        #expect(sim.requestKeys.classes[2] == nil)
+        #expect(sim.arrivals.keys.classes[2] == nil)
         for serial in UInt64(0)..<200 {
             #expect(sim.dataKey(serial: serial, classIndex: 2) == 0)
             for c: Int32 in [0, 1] {

@@ -40,6 +40,6 @@ extension Simulation {
     /// The data key of request serial `serial` of class `c` (see `RequestKeys`).
     @inline(__always)
     func dataKey(serial: UInt64, classIndex c: Int32) -> UInt64 {
-        requestKeys.key(serial: serial, classIndex: c, replication: replication)
+        arrivals.keys.key(serial: serial, classIndex: c, replication: replication)
     }
 }

@@ -11,14 +11,14 @@ extension Simulation {
     /// Schedules the next arrival of source `s` if it falls before the horizon.
     mutating func scheduleArrival(from s: Int32) {
         let i = Int(s)
-        sources[i].count &+= 1
+        arrivals.sources[i].count &+= 1
         let at: SimTime
-        switch sources[i].kind {
+        switch arrivals.sources[i].kind {
         case .poisson:
-            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / sources[i].rate).sample(sources[i].stream))
+            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / arrivals.sources[i].rate).sample(arrivals.sources[i].stream))
         case .constant:
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
-            at = SimTime(nanoseconds: Int64((Double(sources[i].count) / sources[i].rate * 1e9).rounded()))
+            at = SimTime(nanoseconds: Int64((Double(arrivals.sources[i].count) / arrivals.sources[i].rate * 1e9).rounded()))
         default:
             guard let t = nextVaryingArrival(i) else { return }
             at = t
@@ -32,22 +32,22 @@ extension Simulation {
     @inline(never)
     mutating func nextVaryingArrival(_ i: Int) -> SimTime? {
         let horizon = spec.window.horizon.seconds
-        let stream = sources[i].stream
-        let first = sources[i].count == 1
-        switch sources[i].kind {
+        let stream = arrivals.sources[i].stream
+        let first = arrivals.sources[i].count == 1
+        switch arrivals.sources[i].kind {
         case .gamma:
-            let shape = sources[i].a, scale = sources[i].b
+            let shape = arrivals.sources[i].a, scale = arrivals.sources[i].b
             // Equilibrium start: the first arrival comes after the forward recurrence time,
             // U · G with G ~ Gamma(shape + 1, scale) (a length-biased gap, cut uniformly).
             let gap = first
                 ? stream.uniform() * Distribution.gamma(mean: (shape + 1) * scale, cv: (1 / (shape + 1)).squareRoot()).sample(stream)
                 : Distribution.gamma(mean: shape * scale, cv: (1 / shape).squareRoot()).sample(stream)
-            sources[i].clock += gap
-            return time(sources[i].clock, horizon)
+            arrivals.sources[i].clock += gap
+            return time(arrivals.sources[i].clock, horizon)
         case .mmpp2:
-            var t = sources[i].clock
-            var state = sources[i].state, until = sources[i].until
-            let rates = sources[i].rates, means = sources[i].meanTimes
+            var t = arrivals.sources[i].clock
+            var state = arrivals.sources[i].state, until = arrivals.sources[i].until
+            let rates = arrivals.sources[i].rates, means = arrivals.sources[i].meanTimes
             if first {
                 // Stationary start: state by its long-run share, remaining sojourn exponential.
                 state = stream.uniform() * (means[0] + means[1]) < means[0] ? 0 : 1
@@ -64,28 +64,28 @@ extension Simulation {
                 state ^= 1
                 until = t + Distribution.exponential(mean: means[state]).sample(stream)
             }
-            sources[i].clock = t; sources[i].state = state; sources[i].until = until
+            arrivals.sources[i].clock = t; arrivals.sources[i].state = state; arrivals.sources[i].until = until
             return time(t, horizon)
         case .profiled:
             return nextProfiled(i, horizon, first)
         case .timestamps:
-            let k = Int(sources[i].count) - 1
-            guard k < sources[i].traceCount, let trace = sources[i].trace else { return nil }
+            let k = Int(arrivals.sources[i].count) - 1
+            guard k < arrivals.sources[i].traceCount, let trace = arrivals.sources[i].trace else { return nil }
             return SimTime(nanoseconds: trace[k])
         case .counts:
-            guard let trace = sources[i].trace else { return nil }
-            var left = sources[i].left, bin = sources[i].binIndex, u = sources[i].position
+            guard let trace = arrivals.sources[i].trace else { return nil }
+            var left = arrivals.sources[i].left, bin = arrivals.sources[i].binIndex, u = arrivals.sources[i].position
             while left == 0 {
                 bin += 1
-                guard bin < sources[i].traceCount else { sources[i].binIndex = bin; return nil }
+                guard bin < arrivals.sources[i].traceCount else { arrivals.sources[i].binIndex = bin; return nil }
                 left = trace[bin]; u = 0
             }
             // The smallest of `left` uniforms on [u, 1): the bin's arrivals come in order as
             // the order statistics of independent uniforms (a Poisson bin given its count).
             u += (1 - u) * (1 - pow(stream.uniformPositive(), 1 / Double(left)))
             left -= 1
-            sources[i].left = left; sources[i].binIndex = bin; sources[i].position = u
-            let width = sources[i].bin
+            arrivals.sources[i].left = left; arrivals.sources[i].binIndex = bin; arrivals.sources[i].position = u
+            let width = arrivals.sources[i].bin
             let offset = min(Int64((u * Double(width)).rounded(.down)), width - 1)
             return SimTime(nanoseconds: Int64(bin) * width + offset)
         case .poisson, .constant:
@@ -99,8 +99,8 @@ extension Simulation {
     /// Where the bound equals m(t) (steps, spikes, weekly days) no acceptance draw is needed.
     mutating func nextProfiled(_ i: Int, _ horizon: Double, _ first: Bool) -> SimTime? {
         guard let profile = spec.profile else { return nil }
-        let stream = sources[i].stream, rate = sources[i].rate
-        var t = sources[i].clock, end = sources[i].until, bound = sources[i].bound
+        let stream = arrivals.sources[i].stream, rate = arrivals.sources[i].rate
+        var t = arrivals.sources[i].clock, end = arrivals.sources[i].until, bound = arrivals.sources[i].bound
         if first {
             end = profile.nextBreak(after: t); bound = profile.bound(from: t, to: end)
         }
@@ -118,7 +118,7 @@ extension Simulation {
             t = end
             end = profile.nextBreak(after: t); bound = profile.bound(from: t, to: end)
         }
-        sources[i].clock = t; sources[i].until = end; sources[i].bound = bound
+        arrivals.sources[i].clock = t; arrivals.sources[i].until = end; arrivals.sources[i].bound = bound
         return time(t, horizon)
     }
 

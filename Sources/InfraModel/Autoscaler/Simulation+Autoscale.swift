@@ -66,21 +66,29 @@ struct AutoscaleState {
     mutating func notePeak() { if peakStarted { peak = max(peak, held) } }
 }
 
+/// The autoscaled pools: their state, per instance its phase (`AutoscalePhase`; empty without
+/// autoscaling), and the log of scaling changes.
+struct Autoscaling {
+    var scalers: ContiguousArray<AutoscaleState> = []
+    var phase: [UInt8] = []
+    var log: [ScalingLogEntry] = []
+}
+
 /// Target-tracking autoscaling (see `AutoscalePolicy` for the rule). An autoscaled pool has
 /// `max` instances allocated; those not held are down for `DownReason.unprovisioned` and out of
 /// the rotation (not believed healthy, and taken out on purpose), so balancing, failures, zones
 /// and scheduled events treat them as dead instances nobody sends work to. Nothing here runs
 /// per request: evaluations, provisioning and draining are kernel events of their own.
 extension Simulation {
-    /// Builds the autoscalers (from `init`).
+    /// Builds the autoscaling.scalers (from `init`).
     mutating func setUpAutoscale() {
         guard spec.stations.contains(where: { $0.autoscale != nil }) else { return }
-        autoscalePhase = Array(repeating: AutoscalePhase.serving, count: instanceCount)
+        autoscaling.phase = Array(repeating: AutoscalePhase.serving, count: instanceCount)
         for (s, st) in spec.stations.enumerated() {
             guard let p = st.autoscale else { continue }
             let first = Int(stations[s].firstInstance)
-            for j in p.initial..<st.instances { autoscalePhase[first + j] = AutoscalePhase.unprovisioned }
-            autoscalers.append(AutoscaleState(station: Int32(s), policy: p,
+            for j in p.initial..<st.instances { autoscaling.phase[first + j] = AutoscalePhase.unprovisioned }
+            autoscaling.scalers.append(AutoscaleState(station: Int32(s), policy: p,
                                               stream: streams.stream(path: "components." + st.name + ".autoscale", purpose: .failures),
                                               held: p.initial, serving: p.initial, desired: p.initial))
         }
@@ -90,10 +98,10 @@ extension Simulation {
     /// of the rotation; the first evaluations and the scheduled minimums are scheduled.
     mutating func startAutoscale() {
         let horizon = spec.window.horizon
-        for (p, a) in autoscalers.enumerated() {
+        for (p, a) in autoscaling.scalers.enumerated() {
             let s = Int(a.station)
             let first = Int(stations[s].firstInstance)
-            for j in 0..<Int(stations[s].instanceCount) where autoscalePhase[first + j] == AutoscalePhase.unprovisioned {
+            for j in 0..<Int(stations[s].instanceCount) where autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
                 let i = first + j
                 if instances[i].up {
                     instances[i].up = false
@@ -125,16 +133,16 @@ extension Simulation {
     /// The autoscaler of the pool instance i belongs to.
     func autoscaler(of i: Int) -> Int {
         let s = instances[i].station
-        return autoscalers.firstIndex { $0.station == s }!
+        return autoscaling.scalers.firstIndex { $0.station == s }!
     }
 
     /// One evaluation: sample the interval just ended, then act on the sample `metric_lag` old.
     mutating func evaluate(_ p: Int) {
         let now = kernel.now
-        let s = Int(autoscalers[p].station)
+        let s = Int(autoscaling.scalers[p].station)
         stations[s].accumulate(to: now)
-        autoscalers[p].accumulate(to: now, warmup: spec.window.warmup)
-        let a = autoscalers[p]
+        autoscaling.scalers[p].accumulate(to: now, warmup: spec.window.warmup)
+        let a = autoscaling.scalers[p]
         let busy = stations[s].busyIntegral - a.lastBusy
         let queue = stations[s].queueIntegral - a.lastQueue
         let serving = a.servingIntegral - a.lastServing
@@ -148,19 +156,19 @@ extension Simulation {
             case .requestRate: value = Double(entered) / (serving * 1e-9)
             }
         }
-        autoscalers[p].samples.append((time: now, value: value, basis: dt > 0 ? serving / dt : 0))
-        autoscalers[p].lastBusy = stations[s].busyIntegral
-        autoscalers[p].lastQueue = stations[s].queueIntegral
-        autoscalers[p].lastServing = a.servingIntegral
-        autoscalers[p].lastEntered = stations[s].entered
-        autoscalers[p].lastTime = now
+        autoscaling.scalers[p].samples.append((time: now, value: value, basis: dt > 0 ? serving / dt : 0))
+        autoscaling.scalers[p].lastBusy = stations[s].busyIntegral
+        autoscaling.scalers[p].lastQueue = stations[s].queueIntegral
+        autoscaling.scalers[p].lastServing = a.servingIntegral
+        autoscaling.scalers[p].lastEntered = stations[s].entered
+        autoscaling.scalers[p].lastTime = now
         let next = now + a.policy.interval
         if next < spec.window.horizon { kernel.schedule(.autoscale(step: 0, index: Int32(p)), at: next) }
         // The newest sample at least `metric_lag` old; older ones are never needed again.
         let cutoff = now.nanoseconds - a.policy.metricLag.nanoseconds
-        guard let k = autoscalers[p].samples.lastIndex(where: { $0.time.nanoseconds <= cutoff }) else { return }
-        let sample = autoscalers[p].samples[k]
-        autoscalers[p].samples.removeFirst(k)
+        guard let k = autoscaling.scalers[p].samples.lastIndex(where: { $0.time.nanoseconds <= cutoff }) else { return }
+        let sample = autoscaling.scalers[p].samples[k]
+        autoscaling.scalers[p].samples.removeFirst(k)
         guard sample.value.isFinite else { return }
         decide(p, metric: sample.value, basis: sample.basis)
     }
@@ -168,17 +176,17 @@ extension Simulation {
     /// Applies the rule, the stabilisation windows, the bounds, the cooldowns and the step limit.
     mutating func decide(_ p: Int, metric: Double, basis: Double) {
         let now = kernel.now
-        let policy = autoscalers[p].policy
-        let current = autoscalers[p].current
+        let policy = autoscaling.scalers[p].policy
+        let current = autoscaling.scalers[p].current
         let raw = policy.desired(metric: metric, basis: basis, current: current)
         let longest = max(policy.scaleOutWindow, policy.scaleInWindow).nanoseconds
-        autoscalers[p].recommendations.append((time: now, desired: raw))
-        while let r = autoscalers[p].recommendations.first, r.time.nanoseconds <= now.nanoseconds - longest,
-              autoscalers[p].recommendations.count > 1 {
-            autoscalers[p].recommendations.removeFirst()
+        autoscaling.scalers[p].recommendations.append((time: now, desired: raw))
+        while let r = autoscaling.scalers[p].recommendations.first, r.time.nanoseconds <= now.nanoseconds - longest,
+              autoscaling.scalers[p].recommendations.count > 1 {
+            autoscaling.scalers[p].recommendations.removeFirst()
         }
         var up = Int.max, down = Int.min
-        for r in autoscalers[p].recommendations {
+        for r in autoscaling.scalers[p].recommendations {
             let age = now.nanoseconds - r.time.nanoseconds
             if age == 0 || age < policy.scaleOutWindow.nanoseconds { up = min(up, r.desired) }
             if age == 0 || age < policy.scaleInWindow.nanoseconds { down = max(down, r.desired) }
@@ -187,16 +195,16 @@ extension Simulation {
         var target = current
         if up > current { target = up } else if down < current { target = down }
         target = min(max(target, minimum), policy.max)
-        autoscalers[p].desired = target
+        autoscaling.scalers[p].desired = target
         if target > current {
             let forced = current < minimum
-            if !forced, let last = autoscalers[p].lastScaleOut, now - last < policy.scaleOutCooldown { return }
+            if !forced, let last = autoscaling.scalers[p].lastScaleOut, now - last < policy.scaleOutCooldown { return }
             var k = target - current
             if let step = policy.maxStep { k = max(min(k, step), forced ? minimum - current : 0) }
             scaleOut(p, k, desired: target)
         } else if target < current {
-            if let last = autoscalers[p].lastAction, now - last < policy.scaleInCooldown { return }
-            var k = min(current - target, autoscalers[p].serving - 1)
+            if let last = autoscaling.scalers[p].lastAction, now - last < policy.scaleInCooldown { return }
+            var k = min(current - target, autoscaling.scalers[p].serving - 1)
             if let step = policy.maxStep { k = min(k, step) }
             if k > 0 { scaleIn(p, k, desired: target) }
         }
@@ -205,34 +213,34 @@ extension Simulation {
     /// A scheduled minimum takes effect: scale out to it at once (no cooldown, no step limit).
     mutating func enforceMinimum(_ p: Int) {
         let now = kernel.now
-        autoscalers[p].accumulate(to: now, warmup: spec.window.warmup)
-        let minimum = autoscalers[p].policy.minimum(at: now)
-        autoscalers[p].desired = max(autoscalers[p].desired, minimum)
-        let current = autoscalers[p].current
+        autoscaling.scalers[p].accumulate(to: now, warmup: spec.window.warmup)
+        let minimum = autoscaling.scalers[p].policy.minimum(at: now)
+        autoscaling.scalers[p].desired = max(autoscaling.scalers[p].desired, minimum)
+        let current = autoscaling.scalers[p].current
         if current < minimum { scaleOut(p, minimum - current, desired: minimum) }
     }
 
     /// Provisions up to k instances not held (lowest index first); each serves after its delay.
     mutating func scaleOut(_ p: Int, _ k: Int, desired: Int) {
         let now = kernel.now
-        let s = Int(autoscalers[p].station)
+        let s = Int(autoscaling.scalers[p].station)
         let first = Int(stations[s].firstInstance)
-        let stream = autoscalers[p].stream
+        let stream = autoscaling.scalers[p].stream
         var added = 0
-        for j in 0..<Int(stations[s].instanceCount) where added < k && autoscalePhase[first + j] == AutoscalePhase.unprovisioned {
-            autoscalePhase[first + j] = AutoscalePhase.provisioning
-            stream.seat(replication: replication, entity: autoscalers[p].scaleOuts, block: UInt64(added))
-            let delay = SimDuration(seconds: max(0, autoscalers[p].policy.provisioning.sample(stream)))
+        for j in 0..<Int(stations[s].instanceCount) where added < k && autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
+            autoscaling.phase[first + j] = AutoscalePhase.provisioning
+            stream.seat(replication: replication, entity: autoscaling.scalers[p].scaleOuts, block: UInt64(added))
+            let delay = SimDuration(seconds: max(0, autoscaling.scalers[p].policy.provisioning.sample(stream)))
             kernel.schedule(.autoscale(step: 1, index: Int32(first + j)), after: delay)
             added += 1
         }
         guard added > 0 else { return }
-        autoscalers[p].held += added
-        autoscalers[p].notePeak()
-        autoscalers[p].scaleOuts += 1
-        autoscalers[p].actions += 1
-        autoscalers[p].lastScaleOut = now
-        autoscalers[p].lastAction = now
+        autoscaling.scalers[p].held += added
+        autoscaling.scalers[p].notePeak()
+        autoscaling.scalers[p].scaleOuts += 1
+        autoscaling.scalers[p].actions += 1
+        autoscaling.scalers[p].lastScaleOut = now
+        autoscaling.scalers[p].lastAction = now
         log(p, .scaleOut(count: added), desired: desired)
     }
 
@@ -240,23 +248,23 @@ extension Simulation {
     /// after the drain.
     mutating func scaleIn(_ p: Int, _ k: Int, desired: Int) {
         let now = kernel.now
-        let s = Int(autoscalers[p].station)
+        let s = Int(autoscaling.scalers[p].station)
         let first = Int(stations[s].firstInstance)
         var removed = 0
         for j in stride(from: Int(stations[s].instanceCount) - 1, through: 0, by: -1)
-        where removed < k && autoscalePhase[first + j] == AutoscalePhase.serving {
+        where removed < k && autoscaling.phase[first + j] == AutoscalePhase.serving {
             let i = first + j
-            autoscalePhase[i] = AutoscalePhase.draining
+            autoscaling.phase[i] = AutoscalePhase.draining
             instances[i].adminOut = true
             refreshEligibility(i)
-            kernel.schedule(.autoscale(step: 2, index: Int32(i)), after: autoscalers[p].policy.drain)
+            kernel.schedule(.autoscale(step: 2, index: Int32(i)), after: autoscaling.scalers[p].policy.drain)
             removed += 1
         }
         guard removed > 0 else { return }
-        autoscalers[p].serving -= removed
-        autoscalers[p].draining += removed
-        autoscalers[p].actions += 1
-        autoscalers[p].lastAction = now
+        autoscaling.scalers[p].serving -= removed
+        autoscaling.scalers[p].draining += removed
+        autoscaling.scalers[p].actions += 1
+        autoscaling.scalers[p].lastAction = now
         log(p, .scaleIn(count: removed), desired: desired)
     }
 
@@ -264,9 +272,9 @@ extension Simulation {
     /// back), unless its balancer checks health and it is down for another reason meanwhile.
     mutating func instanceProvisioned<Sink: RecordSink & ~Copyable>(_ i: Int, into sink: inout Sink) {
         let p = autoscaler(of: i)
-        autoscalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
-        autoscalePhase[i] = AutoscalePhase.serving
-        autoscalers[p].serving += 1
+        autoscaling.scalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
+        autoscaling.phase[i] = AutoscalePhase.serving
+        autoscaling.scalers[p].serving += 1
         setUp(Int32(i), DownReason.unprovisioned, into: &sink)
         let s = Int(instances[i].station)
         if stations[s].healthCheck == nil || instances[i].up { markHealthy(i, true) }
@@ -279,10 +287,10 @@ extension Simulation {
     /// and is no longer held.
     mutating func instanceDrained<Sink: RecordSink & ~Copyable>(_ i: Int, into sink: inout Sink) {
         let p = autoscaler(of: i)
-        autoscalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
-        autoscalePhase[i] = AutoscalePhase.unprovisioned
-        autoscalers[p].draining -= 1
-        autoscalers[p].held -= 1
+        autoscaling.scalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
+        autoscaling.phase[i] = AutoscalePhase.unprovisioned
+        autoscaling.scalers[p].draining -= 1
+        autoscaling.scalers[p].held -= 1
         setDown(Int32(i), DownReason.unprovisioned, mode: .crash, into: &sink)
         markHealthy(i, false)
         let s = Int(instances[i].station)
@@ -290,8 +298,8 @@ extension Simulation {
     }
 
     mutating func log(_ p: Int, _ kind: ScalingLogEntry.Kind, desired: Int) {
-        let a = autoscalers[p]
-        scalingLog.append(ScalingLogEntry(time: kernel.now, station: Int(a.station), kind: kind,
+        let a = autoscaling.scalers[p]
+        autoscaling.log.append(ScalingLogEntry(time: kernel.now, station: Int(a.station), kind: kind,
                                           held: a.held, serving: a.serving, desired: desired))
     }
 
@@ -303,9 +311,9 @@ extension Simulation {
             counters.heldPeak = Array(repeating: 0, count: stationCount)
             counters.scalingActions = Array(repeating: 0, count: stationCount)
         }
-        for p in autoscalers.indices {
-            autoscalers[p].accumulate(to: now, warmup: spec.window.warmup)
-            let a = autoscalers[p], s = Int(a.station)
+        for p in autoscaling.scalers.indices {
+            autoscaling.scalers[p].accumulate(to: now, warmup: spec.window.warmup)
+            let a = autoscaling.scalers[p], s = Int(a.station)
             counters.heldIntegral[s] = a.heldIntegral
             counters.servingIntegral[s] = a.servingIntegral
             counters.underTargetIntegral[s] = a.underIntegral
@@ -318,7 +326,7 @@ extension Simulation {
     func autoscaleCountersNow(_ c: inout ModelCounters, _ now: SimTime) {
         guard !c.heldIntegral.isEmpty else { return }
         for s in 0..<stationCount { c.heldIntegral[s] = Double(stations[s].instanceCount) * Double(now.nanoseconds) }
-        for a in autoscalers where !c.servingIntegral.isEmpty {
+        for a in autoscaling.scalers where !c.servingIntegral.isEmpty {
             let dt = Double(now.nanoseconds &- a.since.nanoseconds), s = Int(a.station)
             c.heldIntegral[s] = a.heldIntegral + Double(a.held) * dt
             c.servingIntegral[s] = a.servingIntegral + Double(a.serving) * dt

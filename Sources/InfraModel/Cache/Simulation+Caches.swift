@@ -123,7 +123,7 @@ extension Simulation {
         guard cacheLookup(r, station: s, fillNow: true) else { return false }
         if requests.pathLength > 0 {
             let q = requests[r]
-            let n = pathStart[Int(q.classIndex) &+ 1] &- pathStart[Int(q.classIndex)]
+            let n = routes.pathStart[Int(q.classIndex) &+ 1] &- routes.pathStart[Int(q.classIndex)]
             for h in Int(q.hop &+ 1)..<Int(n) { requests.hopTimes(r)[h] = 0 }
         }
         return true
@@ -149,7 +149,7 @@ extension Simulation {
         let q = requests[r]
         let c = Int(q.classIndex)
         let now = kernel.now
-        if synchronous[c] {
+        if routes.synchronous[c] {
             guard calls.node(q.classIndex, q.hop).pointee.stepCount > 0 else { return false }
             counters.cacheBypassed[s] &+= 1
             requests[r].instance = -1
@@ -159,7 +159,7 @@ extension Simulation {
             runSteps(r, from: 0, into: &sink)
             return true
         }
-        guard q.hop &+ 1 < pathStart[c &+ 1] &- pathStart[c] else { return false }
+        guard q.hop &+ 1 < routes.pathStart[c &+ 1] &- routes.pathStart[c] else { return false }
         counters.cacheBypassed[s] &+= 1
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = 0 }
         requests[r].hop &+= 1

@@ -60,9 +60,9 @@ extension Simulation {
         nextStamp &+= 1
         retry.stamp = nextStamp
         // Jitter is the request's own draw: seated at its serial and node, one block per try.
-        retryStream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,
+        clients.retryStream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,
                          block: UInt64(retry.key) << 32 | UInt64(UInt32(bitPattern: tries) & 0xFFFF) << 16)
-        let wait = policy.wait(retry: Int(tries), u: retryStream.uniform(), previous: 0)
+        let wait = policy.wait(retry: Int(tries), u: clients.retryStream.uniform(), previous: 0)
         let r = requests.insert(retry)
         kernel.schedule(.callRetry(strand: r, stamp: retry.stamp), after: SimDuration(nanoseconds: wait))
     }

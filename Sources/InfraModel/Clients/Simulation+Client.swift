@@ -20,12 +20,12 @@ extension Simulation {
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         nextStamp &+= 1
-        let k = clients.insert(Client(arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
+        let k = clients.slab.insert(Client(arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
                                       stamp: nextStamp, previousWait: 0, live: true))
         if let ratio = spec.classes[Int(c)].client?.retries?.budget {
-            budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), budgetTokens[Int(c)] + ratio)
+            clients.budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), clients.budgetTokens[Int(c)] + ratio)
         }
-        startTimer(deadlineQueue[Int(c)], index: k, stamp: nextStamp)
+        startTimer(clients.deadlineQueue[Int(c)], index: k, stamp: nextStamp)
         startAttempt(k, into: &sink)
     }
 
@@ -37,17 +37,17 @@ extension Simulation {
         nextStamp &+= 1
         attempt.stamp = nextStamp
         attempt.attempt = clients[k].attempts
-        if requestKeys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }  // the client's key: same serial, same draw
+        if arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }  // the client's key: same serial, same draw
         clients[k].attempts += 1
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)
-        if synchronous[Int(c)] { beginTree(r) }
+        if routes.synchronous[Int(c)] { beginTree(r) }
         clients[k].current = r
-        startTimer(timeoutQueue[Int(c)], index: r, stamp: nextStamp)
+        startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: nextStamp)
         if let patience = spec.classes[Int(c)].client?.patience {
             // The attempt's own patience: seated at its client's serial, one block per attempt.
-            patienceStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
-            kernel.schedule(.patience(request: r, stamp: nextStamp), after: SimDuration(seconds: patience.sample(patienceStream)))
+            clients.patienceStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
+            kernel.schedule(.patience(request: r, stamp: nextStamp), after: SimDuration(seconds: patience.sample(clients.patienceStream)))
         }
         enterStation(r, into: &sink)
     }
@@ -91,12 +91,12 @@ extension Simulation {
             return
         }
         if policy.budget != nil {
-            guard budgetTokens[c] >= 1 else { endClient(k, .error(.retryBudgetExhausted), into: &sink); return }
-            budgetTokens[c] -= 1
+            guard clients.budgetTokens[c] >= 1 else { endClient(k, .error(.retryBudgetExhausted), into: &sink); return }
+            clients.budgetTokens[c] -= 1
         }
         // Jitter is the client's own randomness: seated at its serial, one block per retry.
-        retryStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(attempts) << 8)
-        let wait = policy.wait(retry: attempts, u: retryStream.uniform(), previous: clients[k].previousWait)
+        clients.retryStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(attempts) << 8)
+        let wait = policy.wait(retry: attempts, u: clients.retryStream.uniform(), previous: clients[k].previousWait)
         clients[k].previousWait = wait
         kernel.schedule(.retry(client: k, stamp: clients[k].stamp), after: SimDuration(nanoseconds: wait))
     }
@@ -104,7 +104,7 @@ extension Simulation {
     /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
     mutating func timersExpired<Sink: RecordSink & ~Copyable>(_ q: Int32, into sink: inout Sink) {
         let now = kernel.now
-        let kind = timerKinds[Int(q)]
+        let kind = timers.kinds[Int(q)]
         while let e = timers[Int(q)].popExpired(now: now) {
             if kind == .call {
                 callTimedOut(e.index, stamp: e.stamp, into: &sink)
@@ -147,6 +147,6 @@ extension Simulation {
         reportEnd(classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
                   hopTimes: hopTimes, blame: blamed, blameZone: zone, into: &sink)
         if client.current >= 0 { requests[client.current].abandon() }
-        clients.remove(k)
+        clients.slab.remove(k)
     }
 }

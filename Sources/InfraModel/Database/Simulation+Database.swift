@@ -130,7 +130,7 @@ extension Simulation {
                 databases[d].log.lags[j] = max(0, SimDuration(seconds: databases[d].lag.sample(stream)).nanoseconds)
             }
             databases[d].log.commit(key: q.dataKey, now: now)
-            let measured = kernel.now >= spec.window.warmup && !closed
+            let measured = kernel.now >= spec.window.warmup && stage == .open
             for j in 0..<n {
                 let a = databases[d].log.latestApply(j)
                 databases[d].applyScratch[j] = a

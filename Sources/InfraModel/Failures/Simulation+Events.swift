@@ -78,15 +78,15 @@ extension Simulation {
         }
         for (z, zone) in spec.zones.enumerated() {
             guard let f = zone.failures else { continue }
-            let stream = zoneStreams[z]
+            let stream = zones.streams[z]
             stream.seat(replication: replication, entity: 0, block: 0)
             let pDown = f.timeToRepair.mean / (f.timeToFailure.mean + f.timeToRepair.mean)
             let down = stream.uniform() < pDown
             let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
-            zoneCycle[z] = 1
+            zones.cycle[z] = 1
             if down {
-                zoneUp[z] = false
-                for i in zoneMembers[z] { startDown(i, DownReason.zone, hang: f.mode == .hang) }
+                zones.up[z] = false
+                for i in zones.members[z] { startDown(i, DownReason.zone, hang: f.mode == .hang) }
                 kernel.schedule(.zoneRepair(zone: Int32(z)), after: SimDuration(seconds: residual))
             } else {
                 kernel.schedule(.zoneFailure(zone: Int32(z)), after: SimDuration(seconds: residual))
@@ -130,22 +130,22 @@ extension Simulation {
     /// The length of zone z's next up (`failure`) or down period.
     mutating func nextZonePeriod(_ z: Int, failure: Bool) -> SimDuration {
         let f = spec.zones[z].failures!
-        let stream = zoneStreams[z]
-        stream.seat(replication: replication, entity: 0, block: zoneCycle[z] << 8 | (failure ? 0 : 0x80))
-        if !failure { zoneCycle[z] += 1 }
+        let stream = zones.streams[z]
+        stream.seat(replication: replication, entity: 0, block: zones.cycle[z] << 8 | (failure ? 0 : 0x80))
+        if !failure { zones.cycle[z] += 1 }
         return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
     }
 
     mutating func zoneFails<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
-        zoneUp[Int(z)] = false
+        zones.up[Int(z)] = false
         let mode = spec.zones[Int(z)].failures!.mode
-        for i in zoneMembers[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
+        for i in zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
         kernel.schedule(.zoneRepair(zone: z), after: nextZonePeriod(Int(z), failure: false))
     }
 
     mutating func zoneRepaired<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
-        zoneUp[Int(z)] = true
-        for i in zoneMembers[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
+        zones.up[Int(z)] = true
+        for i in zones.members[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
         kernel.schedule(.zoneFailure(zone: z), after: nextZonePeriod(Int(z), failure: true))
     }
 }

@@ -130,7 +130,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
-        if tracksOccupancy { noteOccupancy() }
+        if occupancyLog != nil { noteOccupancy() }
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
@@ -153,7 +153,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
-        if tracksOccupancy { noteOccupancy() }
+        if occupancyLog != nil { noteOccupancy() }
         instances[Int(i)].up = true
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
@@ -246,14 +246,14 @@ extension Simulation {
     /// The zone to blame for instance i being down: its zone, when the zone's outage is (one of)
     /// the reasons.
     func zoneBlame(_ i: Int32) -> Int32 {
-        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? instanceZone[Int(i)] : -1
+        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? zones.ofInstance[Int(i)] : -1
     }
 
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued
     /// somewhere, or waiting for its branches): r finishes what it is doing for nobody.
     mutating func kill<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         if requests[r].pending == 0 { requests[r].endRequest() }
-        if synchronous[Int(requests[r].classIndex)] {
+        if routes.synchronous[Int(requests[r].classIndex)] {
             failStrand(r, cause, into: &sink, busy: true)
         } else {
             finish(r, .error(cause), into: &sink)
@@ -275,15 +275,18 @@ extension Simulation {
     mutating func noteOccupancy() {
         let now = kernel.now
         let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
-        occupancyTime[state, default: 0] += Double(now.nanoseconds &- occupancySince.nanoseconds) * 1e-9
-        occupancySince = now
+        guard var log = occupancyLog else { return }
+        occupancyLog = nil  // no second reference while the dictionary changes (no copy on write)
+        log.seconds[state, default: 0] += Double(now.nanoseconds &- log.since.nanoseconds) * 1e-9
+        log.since = now
+        occupancyLog = log
     }
 
     /// Seconds spent with each combination of instances up per station (in station order),
     /// sorted by combination so the order never depends on hashing. Empty unless
     /// `tracksOccupancy` was set before `run`.
     public var occupancy: [(up: [Int], seconds: Double)] {
-        occupancyTime.map { (up: $0.key.map(Int.init), seconds: $0.value) }
+        (occupancyLog?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
             .sorted { $0.up.lexicographicallyPrecedes($1.up) }
     }
 }

@@ -4,23 +4,23 @@ import SimRandom
 /// How requests arrive, queue, get served and leave.
 extension Simulation {
     mutating func arrive<Sink: RecordSink & ~Copyable>(from s: Int32, into sink: inout Sink) {
-        let serial = nextSerial
-        nextSerial &+= 1
+        let serial = arrivals.nextSerial
+        arrivals.nextSerial &+= 1
         note(kind: 0, index: Int32(truncatingIfNeeded: serial))
         scheduleArrival(from: s)
-        if requests.liveCount >= spec.maxInFlight { unstable = true; return }
-        var cls = sources[Int(s)].classIndex
+        if requests.liveCount >= spec.maxInFlight { stage = .overloaded; return }
+        var cls = arrivals.sources[Int(s)].classIndex
         if cls < 0 {
             // A shared arrival: its class by weight, from the request's own draw.
             var k = 0
-            if classCumulative.count > 1 {
-                classStream.seat(replication: replication, entity: serial)
-                let u = classStream.uniform()
-                while u >= classCumulative[k] && k < classCumulative.count - 1 { k += 1 }
+            if routes.classCumulative.count > 1 {
+                arrivals.classStream.seat(replication: replication, entity: serial)
+                let u = arrivals.classStream.uniform()
+                while u >= routes.classCumulative[k] && k < routes.classCumulative.count - 1 { k += 1 }
             }
-            cls = sharedClasses[k]
+            cls = routes.sharedClasses[k]
         }
-        if hasClients && spec.classes[Int(cls)].client != nil {
+        if clients.any && spec.classes[Int(cls)].client != nil {
             startClient(serial: serial, classIndex: cls, into: &sink)
             return
         }
@@ -28,8 +28,8 @@ extension Simulation {
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
-        if requestKeys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
-        if synchronous[Int(cls)] { beginTree(r) }
+        if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
+        if routes.synchronous[Int(cls)] { beginTree(r) }
         enterStation(r, into: &sink)
     }
 
@@ -37,7 +37,7 @@ extension Simulation {
     @inline(__always)
     func station(of r: Int32) -> Int {
         let q = requests[r]
-        return Int(paths[Int(pathStart[Int(q.classIndex)] &+ q.hop)])
+        return Int(routes.paths[Int(routes.pathStart[Int(q.classIndex)] &+ q.hop)])
     }
 
     /// Seats `stream` for request r's draws at its current visit (see `Request.seat`).
@@ -153,8 +153,8 @@ extension Simulation {
         let now = kernel.now
         let q = requests[r]
         let c = Int(q.classIndex)
-        if synchronous[c] { endVisitService(r, into: &sink); return }
-        let last = q.hop &+ 1 == pathStart[c &+ 1] &- pathStart[c]
+        if routes.synchronous[c] { endVisitService(r, into: &sink); return }
+        let last = q.hop &+ 1 == routes.pathStart[c &+ 1] &- routes.pathStart[c]
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
@@ -228,7 +228,7 @@ extension Simulation {
         if requests[r].phase == .ended { requests.remove(r); return }
         // A component turned it away; a dropped attempt (timeout) is its client's doing.
         blame = cause == .timeout ? -1 : Int32(station(of: r))
-        if synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
+        if routes.synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
         finish(r, .error(cause), into: &sink)
     }
 
@@ -286,7 +286,7 @@ extension Simulation {
         counters.time = now
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
-        if !autoscalers.isEmpty { autoscaleSnapshot(now) }
+        if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
         return counters
     }
 }

@@ -59,8 +59,8 @@ extension Simulation {
     /// over live clients and strands is at most its arrival. O(slots in use), once per tick.
     func oldestArrivalInFlight() -> SimTime? {
         var oldest: SimTime?
-        for k in 0..<clients.used where clients.slots[k].live {
-            let a = clients.slots[k].arrival
+        for k in 0..<clients.slab.used where clients.slab.slots[k].live {
+            let a = clients.slab.slots[k].arrival
             if oldest == nil || a < oldest! { oldest = a }
         }
         for i in 0..<requests.used where requests.slots[i].isLive {

@@ -88,93 +88,62 @@ public struct Simulation: ~Copyable {
     // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
     // a simulation cannot be copied, so nothing else can free or alias these buffers.
     let stations: UnsafeMutablePointer<StationState>
-    let stationCount: Int
     /// Per instance, over all stations (station-major).
     let instances: UnsafeMutablePointer<InstanceState>
-    let instanceCount: Int
-    /// Class paths, flattened: class c visits paths[pathStart[c] ..< pathStart[c + 1]].
-    let paths: UnsafeMutablePointer<Int32>
-    let pathStart: UnsafeMutablePointer<Int32>
-    /// Cumulative weights of the classes that share the workload's arrivals, normalised to end
-    /// at 1 (for choosing a class per shared arrival), and those classes' indices.
-    let classCumulative: [Double]
-    let sharedClasses: [Int32]
-    /// Per class: true for synchronous calls through more than one station (a call tree run by
-    /// `Simulation+Calls`); false for one station or a pipeline.
-    let synchronous: [Bool]
-    /// The classes' call trees, flattened; draws deciding optional and repeated calls.
+    /// Where each class goes (paths, shared arrivals, synchronous or pipeline).
+    let routes: ClassRoutes
+    /// The classes' call trees, flattened; draws deciding optional and repeated calls; retry-budget
+    /// tokens per call-tree node (flat index) of its watched call; the branch strands of the
+    /// fan-out being started (kept to reuse its storage).
     let calls: CallTable
     let callStream: RandomStream
-    /// Branch strands of the fan-out being started (kept to reuse its storage).
-    var branchScratch: ContiguousArray<Int32> = []
-
-    /// Owns the generators behind every `RandomStream` below (handles are plain pointers).
-    let streams: StreamStore
-    let sources: UnsafeMutablePointer<ArrivalSource>
-    let sourceCount: Int
-    /// Clients of classes with a `ClientPolicy`, their timer queues and retry budgets.
-    var clients = ClientSlab(capacity: 256)
-    var timers: ContiguousArray<TimerQueue> = []
-    /// Per class: index into `timers` of its attempt-timeout and deadline queues (−1: none).
-    var timeoutQueue: [Int32] = []
-    var deadlineQueue: [Int32] = []
-    /// Per timer queue: what expires there (attempt timeouts, deadlines, or watched calls).
-    var timerKinds: [TimerKind] = []
-    /// Per call-tree node (flat index): retry-budget tokens of its watched call.
     var callBudget: [Double] = []
-    /// The steps of the scheduled events; per zone its instances (global indices), state,
-    /// periods drawn and stream.
+    var branchScratch: ContiguousArray<Int32> = []
+    /// Owns the generators behind every `RandomStream` (handles are plain pointers).
+    let streams: StreamStore
+    /// The arrival processes, class choice and request keys (`Arrivals/`).
+    var arrivals: Arrivals
+    /// Clients of classes with a `ClientPolicy` (`Clients/`), and the timer queues of clients and
+    /// watched calls.
+    var clients: ClientState
+    var timers: TimerQueues
+    /// The steps of the scheduled events (`Failures/Simulation+Events`), the zones, and the
+    /// active/passive pairs (`LoadBalancer/`).
     let actions: [TimedAction]
-    let zoneMembers: [[Int32]]
-    var zoneUp: [Bool]
-    var zoneCycle: [UInt64]
-    let zoneStreams: [RandomStream]
-    /// Active/passive pairs: per unit (2 × global instance + 0/1) up or down and periods
-    /// drawn; per instance its active unit (−1: none) and a stamp for pending switches.
-    var unitUp: [Bool]
-    var unitCycle: [UInt64]
-    var activeUnit: [Int8]
-    var switchStamp: [UInt32]
-    /// Per class: retry-budget tokens.
-    var budgetTokens: [Double] = []
-    var nextStamp: UInt32 = 0
-    /// Draws of backoff jitter, seated per client and retry.
-    let retryStream: RandomStream
-    /// Draws of random patience, seated per client and attempt.
-    let patienceStream: RandomStream
-    /// Some class has a client policy (keeps the per-arrival check off the common path).
-    let hasClients: Bool
-    let classStream: RandomStream
-    /// Request keys of the classes with `keys:` (Simulation+ConsistentHash).
-    let requestKeys: RequestKeys
-    /// Caches' rules and contents (Simulation+Caches).
+    var zones: ZoneState
+    var pairs: FailoverPairs
+    /// Caches' rules and contents (`Cache/`), databases in station order (`Database/`), and the
+    /// autoscaled pools (`Autoscaler/`).
     var caches: CacheState
-    var nextSerial: UInt64 = 0
+    var databases: ContiguousArray<DatabaseState>
+    var autoscaling = Autoscaling()
     var counters: ModelCounters
     /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
     var inSystemSince = SimTime.zero
-    var closed = false
-    /// The station to blame for the error being handled (see `RequestRecord.blame`): set where
-    /// an error arises, read where the request ends, within one event.
+    /// The next stamp handed out to a request, client or switch (stale events compare stamps).
+    var nextStamp: UInt32 = 0
+    var stage = RunStage.open
+    /// The station and zone to blame for the error being handled (see `RequestRecord.blame`):
+    /// set where an error arises, read where the request ends, within one event.
     var blame: Int32 = -1
+    var blameZone: Int32 = -1
+    /// Kept only when asked for (`tracksOccupancy`), for the stratified availability estimator.
+    var occupancyLog: OccupancyLog?
+    var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Stations and instances (over all stations).
+    var stationCount: Int { spec.stations.count }
+    var instanceCount: Int { stationCount == 0 ? 0 : Int(stations[stationCount - 1].firstInstance + stations[stationCount - 1].instanceCount) }
+    /// Some station is a database.
+    var hasDatabases: Bool { !databases.isEmpty }
+    /// The log of scaling changes (empty without autoscaling).
+    public var scalingLog: [ScalingLogEntry] { autoscaling.log }
     /// When set (before `run`), the time spent with each combination of instances up per
     /// station is kept (`occupancy`), for the stratified availability estimator.
-    public var tracksOccupancy = false
-    var occupancyTime: [[Int32]: Double] = [:]
-    var occupancySince = SimTime.zero
-    var blameZone: Int32 = -1
-    /// Per instance (global index): its zone's index in `spec.zones`, −1 for none.
-    let instanceZone: [Int32]
-    var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
-    var unstable = false
-    /// Databases (`Simulation+Database`), in station order; some station is one.
-    var databases: ContiguousArray<DatabaseState>
-    let hasDatabases: Bool
-    /// Autoscaled pools (`Simulation+Autoscale`), per instance its phase (empty without
-    /// autoscaling), and the log of scaling changes.
-    var autoscalers: ContiguousArray<AutoscaleState> = []
-    var autoscalePhase: [UInt8] = []
-    public internal(set) var scalingLog: [ScalingLogEntry] = []
+    public var tracksOccupancy: Bool {
+        get { occupancyLog != nil }
+        set { occupancyLog = newValue ? OccupancyLog() : nil }
+    }
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
     /// (a store for this replication's thread; the streams it hands out are seated per draw).
@@ -182,15 +151,13 @@ public struct Simulation: ~Copyable {
         self.spec = spec
         self.streams = streams
         databases = Self.databaseStates(spec, streams: streams)
-        hasDatabases = !databases.isEmpty
         requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
-        synchronous = spec.classes.map { $0.mode == .synchronous && $0.calls.count > 1 }
+        routes = ClassRoutes(spec)
         calls = CallTable(spec.classes)
         callStream = streams.stream(path: "workload", purpose: .routing)
         self.replication = UInt32(truncatingIfNeeded: replication)
-        stationCount = spec.stations.count
-        instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
-        stations = .allocate(capacity: stationCount)
+        let instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
+        stations = .allocate(capacity: spec.stations.count)
         instances = .allocate(capacity: instanceCount)
         var next = 0
         for (s, st) in spec.stations.enumerated() {
@@ -212,54 +179,26 @@ public struct Simulation: ~Copyable {
             placed += st.instances
         }
         actions = Self.timedActions(spec, firstInstance: firstInstance)
-        let anyPairs = spec.stations.contains { $0.failover != nil }
-        unitUp = Array(repeating: true, count: anyPairs ? 2 * placed : 0)
-        unitCycle = Array(repeating: 1, count: anyPairs ? 2 * placed : 0)
-        activeUnit = Array(repeating: 0, count: anyPairs ? placed : 0)
-        switchStamp = Array(repeating: 0, count: anyPairs ? placed : 0)
-        zoneMembers = members
+        pairs = FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0)
         var zoneOf = Array(repeating: Int32(-1), count: placed)
         for (z, m) in members.enumerated() { for i in m { zoneOf[Int(i)] = Int32(z) } }
-        instanceZone = zoneOf
-        zoneUp = Array(repeating: true, count: spec.zones.count)
-        zoneCycle = Array(repeating: 0, count: spec.zones.count)
-        zoneStreams = spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) }
-        let flat = spec.classes.flatMap { $0.path.map { Int32($0) } }
-        paths = .allocate(capacity: max(flat.count, 1))
-        paths.initialize(from: flat, count: flat.count)
-        pathStart = .allocate(capacity: spec.classes.count + 1)
-        var start: Int32 = 0
-        pathStart[0] = 0
-        for (c, cls) in spec.classes.enumerated() { start += Int32(cls.path.count); pathStart[c + 1] = start }
-        let shared = spec.classes.indices.filter { spec.classes[$0].arrivals == nil }
-        let total = shared.reduce(0) { $0 + spec.classes[$1].weight }
-        var acc = 0.0
-        self.classCumulative = shared.map { acc += spec.classes[$0].weight; return acc / total }
-        self.sharedClasses = shared.map { Int32($0) }
-        var sources = ContiguousArray<ArrivalSource>()
-        if let process = spec.arrivals {
-            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload", purpose: .arrivals), classIndex: -1, profiled: spec.profile != nil))
-        }
-        for (c, cls) in spec.classes.enumerated() {
-            guard let process = cls.arrivals else { continue }
-            sources.append(ArrivalSource(process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
-                                         classIndex: Int32(c), profiled: spec.profile != nil))
-        }
-        self.sourceCount = sources.count
-        self.sources = .allocate(capacity: max(1, sources.count))
-        self.sources.initialize(from: Array(sources), count: sources.count)
-        self.classStream = streams.stream(path: "workload", purpose: .classes)
-        self.requestKeys = RequestKeys(spec: spec, streams: streams)
-        self.caches = CacheState(spec: spec, streams: streams)
-        self.retryStream = streams.stream(path: "workload.client", purpose: .workload)
-        self.patienceStream = streams.stream(path: "workload.client.patience", purpose: .workload)
-        self.hasClients = spec.classes.contains { $0.client != nil }
+        zones = ZoneState(members: members, up: Array(repeating: true, count: spec.zones.count),
+                          cycle: Array(repeating: 0, count: spec.zones.count),
+                          streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
+                          ofInstance: zoneOf)
+        arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
+        caches = CacheState(spec: spec, streams: streams)
+        clients = ClientState(retryStream: streams.stream(path: "workload.client", purpose: .workload),
+                              patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),
+                              any: spec.classes.contains { $0.client != nil })
+        var timers = TimerQueues()
         for c in spec.classes {
             var t: Int32 = -1, d: Int32 = -1
-            if let timeout = c.client?.timeout { t = Int32(timers.count); timers.append(TimerQueue(duration: timeout)); timerKinds.append(.attempt) }
-            if let deadline = c.client?.deadline { d = Int32(timers.count); timers.append(TimerQueue(duration: deadline)); timerKinds.append(.deadline) }
-            timeoutQueue.append(t); deadlineQueue.append(d)
-            budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
+            if let timeout = c.client?.timeout { t = timers.add(timeout, .attempt) }
+            if let deadline = c.client?.deadline { d = timers.add(deadline, .deadline) }
+            clients.timeoutQueue.append(t)
+            clients.deadlineQueue.append(d)
+            clients.budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
         }
         self.counters = ModelCounters(time: .zero,
                                       busyIntegral: Array(repeating: 0, count: spec.stations.count),
@@ -275,12 +214,10 @@ public struct Simulation: ~Copyable {
             for (n, node) in c.calls.enumerated() {
                 callBudget.append(node.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
                 guard let timeout = node.timeout else { continue }
-                calls.node(Int32(k), Int32(n)).pointee.timerQueue = Int32(timers.count)
-                timers.append(TimerQueue(duration: timeout))
-                timerKinds.append(.call)
+                calls.node(Int32(k), Int32(n)).pointee.timerQueue = timers.add(timeout, .call)
             }
         }
-        for k in 0..<sourceCount { self.sources[k].stream.seat(replication: self.replication, entity: 0) }
+        self.timers = timers
         for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
         setUpCaches()
         setUpAutoscale()
@@ -293,14 +230,12 @@ public struct Simulation: ~Copyable {
         for s in 0..<stationCount { stations[s].releasePolicyState() }
         stations.deinitialize(count: stationCount)
         stations.deallocate()
-        paths.deallocate()
-        pathStart.deallocate()
+        routes.deallocate()
         requests.deallocate()
         calls.deallocate()
         caches.deallocate()
-        clients.deallocate()
-        sources.deinitialize(count: sourceCount)
-        sources.deallocate()
+        clients.slab.deallocate()
+        arrivals.deallocate()
         for d in databases { d.log.deallocate(); d.reads.deallocate() }
     }
 
@@ -310,12 +245,12 @@ public struct Simulation: ~Copyable {
         kernel.schedule(.windowOpen, at: window.warmup)
         kernel.schedule(.windowClose, at: window.horizon)
         scheduleFirstTicks()
-        for source in 0..<sourceCount { scheduleArrival(from: Int32(source)) }
+        for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         startEvents()
         startAutoscale()
         let drainEnd = window.horizon + window.drain
-        while !unstable, let event = kernel.next(until: drainEnd) {
+        while stage != .overloaded, let event = kernel.next(until: drainEnd) {
             blame = -1
             blameZone = -1
             switch event {
@@ -332,7 +267,7 @@ public struct Simulation: ~Copyable {
                 sink.windowOpened(snapshot())
             case .windowClose:
                 note(kind: 3, index: 0)
-                closed = true
+                stage = .closed
                 sink.windowClosed(snapshot())
             case .timer(let q):
                 note(kind: 4, index: q)
@@ -380,13 +315,16 @@ public struct Simulation: ~Copyable {
                 autoscaleEvent(step, index, into: &sink)
             }
         }
-        if !closed { closed = true; sink.windowClosed(snapshot()) }
+        if stage != .closed {
+            if stage == .open { stage = .closed }
+            sink.windowClosed(snapshot())
+        }
         blame = -1
-        if tracksOccupancy { noteOccupancy() }
-        if requests.liveCount > 0 || clients.liveCount > 0 {
-            if !unstable, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
+        if occupancyLog != nil { noteOccupancy() }
+        if requests.liveCount > 0 || clients.slab.liveCount > 0 {
+            if stage != .overloaded, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
             // Clients first (their attempts are theirs to end), then requests that are their own client.
-            for k in 0..<clients.used where clients.slots[k].live {
+            for k in 0..<clients.slab.used where clients.slab.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
             }
             for i in 0..<requests.used where requests.slots[i].isLive && requests.slots[i].client < 0 && requests.slots[i].parent < 0
@@ -396,7 +334,7 @@ public struct Simulation: ~Copyable {
         }
         return RunOutcome(events: kernel.delivered, arrivals: counters.arrivals,
                           successes: counters.successes, errors: counters.errors,
-                          fingerprint: fingerprint, unstable: unstable)
+                          fingerprint: fingerprint, unstable: stage == .overloaded)
     }
 
     /// Mixes one event into the trajectory fingerprint (FNV-1a style over 64-bit words).

@@ -1,0 +1,45 @@
+import SimKernel
+import SimRandom
+
+/// The clients of the classes with a `ClientPolicy`: their slab, their timer queues (indices
+/// into `Simulation.timers`), their retry budgets and their random streams.
+struct ClientState {
+    var slab = ClientSlab(capacity: 256)
+    /// Per class: index into `Simulation.timers` of its attempt-timeout and deadline queues (−1: none).
+    var timeoutQueue: [Int32] = []
+    var deadlineQueue: [Int32] = []
+    /// Per class: retry-budget tokens.
+    var budgetTokens: [Double] = []
+    /// Draws of backoff jitter, seated per client and retry.
+    let retryStream: RandomStream
+    /// Draws of random patience, seated per client and attempt.
+    let patienceStream: RandomStream
+    /// Some class has a client policy (keeps the per-arrival check off the common path).
+    let any: Bool
+
+    @inline(__always)
+    subscript(k: Int32) -> Client {
+        get { slab[k] }
+        nonmutating _modify { yield &slab.slots[Int(k)] }
+    }
+}
+
+/// Timer queues (`TimerQueue`) and what expires in each: attempt timeouts and deadlines of
+/// clients, and the timeouts of watched calls.
+struct TimerQueues {
+    var queues: ContiguousArray<TimerQueue> = []
+    var kinds: [TimerKind] = []
+
+    /// Adds a queue of timers of one duration; returns its index.
+    mutating func add(_ duration: SimDuration, _ kind: TimerKind) -> Int32 {
+        queues.append(TimerQueue(duration: duration))
+        kinds.append(kind)
+        return Int32(queues.count - 1)
+    }
+
+    @inline(__always)
+    subscript(q: Int) -> TimerQueue {
+        get { queues[q] }
+        _modify { yield &queues[q] }
+    }
+}
