@@ -80,7 +80,6 @@ struct CallTable {
 
     /// Number of nodes of class c.
     @inline(__always)
-    func nodeCount(_ c: Int32) -> Int32 { start[Int(c) + 1] &- start[Int(c)] }
 
     func deallocate() {
         start.deallocate(); nodes.deallocate(); steps.deallocate(); targets.deallocate()

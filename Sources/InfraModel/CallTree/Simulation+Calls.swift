@@ -39,9 +39,9 @@ extension Simulation {
         if p >= 1 { return true }
         if p <= 0 { return false }
         let key = Self.visitKey(parent: parentKey, rep: rep)
-        callStream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: m)) << 40,
+        calls.stream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: m)) << 40,
                         block: UInt64(key) << 32 | UInt64(UInt32(bitPattern: q.attempt) & 0xFFFF) << 16)
-        return callStream.uniform() < p
+        return calls.stream.uniform() < p
     }
 
     /// Strand r visits node m (repetition rep of a call from a visit keyed parentKey).
@@ -103,7 +103,7 @@ extension Simulation {
     /// false when no branch is called (the caller goes straight on).
     mutating func fanOut<Sink: RecordSink & ~Copyable>(_ r: Int32, _ step: CallTable.Step, parentKey: UInt32,
                                                       into sink: inout Sink) -> Bool {
-        assert(branchScratch.isEmpty, "fan-outs do not nest within one event")
+        assert(calls.scratch.isEmpty, "fan-outs do not nest within one event")
         if requests[r].stamp == 0 { nextStamp &+= 1; requests[r].stamp = nextStamp }
         let q = requests[r]
         // Insert every branch before any enters a station: an immediate rejection fails the
@@ -128,15 +128,15 @@ extension Simulation {
             if node.guarded {
                 if node.policy >= 0, let ratio = calls.policies[Int(node.policy)].budget {
                     let f = calls.flat(q.classIndex, m)
-                    callBudget[f] = min(RetryBudget.capacity(ratio: ratio), callBudget[f] + ratio)
+                    calls.budget[f] = min(RetryBudget.capacity(ratio: ratio), calls.budget[f] + ratio)
                 }
             }
-            branchScratch.append(requests.insert(child))
+            calls.scratch.append(requests.insert(child))
         }
-        guard !branchScratch.isEmpty else { return false }
-        requests[r].pending = Int32(branchScratch.count)
-        for k in branchScratch.indices { sendBranch(branchScratch[k], into: &sink) }
-        branchScratch.removeAll(keepingCapacity: true)
+        guard !calls.scratch.isEmpty else { return false }
+        requests[r].pending = Int32(calls.scratch.count)
+        for k in calls.scratch.indices { sendBranch(calls.scratch[k], into: &sink) }
+        calls.scratch.removeAll(keepingCapacity: true)
         return true
     }
 
@@ -192,7 +192,7 @@ extension Simulation {
     /// Strand r failed: it releases what it holds, and the failure goes up to its parent and so
     /// on to the root, which ends the request with `cause`.
     /// A zombie (see `Simulation.kill`) keeps its slot: an event or a waiting line still refers to it.
-    mutating func failStrand<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink, busy: Bool = false) {
+    mutating func failStrand<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         unwind(r, into: &sink)
         let q = requests[r]
         if q.parent < 0 { finish(r, .error(cause), into: &sink); return }

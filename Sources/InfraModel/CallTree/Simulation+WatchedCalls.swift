@@ -43,8 +43,8 @@ extension Simulation {
         guard Int(tries) <= policy.maxRetries else { failStrand(p, cause, into: &sink); return }
         if policy.budget != nil {
             let f = calls.flat(c, q.baseNode)
-            guard callBudget[f] >= 1 else { failStrand(p, .retryBudgetExhausted, into: &sink); return }
-            callBudget[f] -= 1
+            guard calls.budget[f] >= 1 else { failStrand(p, .retryBudgetExhausted, into: &sink); return }
+            calls.budget[f] -= 1
         }
         var retry = Request(arrival: q.arrival, serial: q.serial, classIndex: c)
         retry.attempt = q.attempt

@@ -17,9 +17,8 @@ struct Client: SlabElement {
     var live: Bool
     var isLive: Bool { live }
     mutating func markFree() { live = false }
-    /// The station behind its last failed attempt's error (−1: none, or its own timeout).
-    var blame: Int32 = -1
-    var blameZone: Int32 = -1
+    /// What is to blame for its last failed attempt's error (nobody for its own timeout).
+    var blame = Blame()
 }
 
 /// Clients in flight, addressed by index like requests. Its owner (`Simulation`) calls

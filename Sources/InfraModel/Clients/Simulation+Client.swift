@@ -76,7 +76,6 @@ extension Simulation {
         case .success: endClient(k, .success, hopTimes: hops, into: &sink)
         case .error(let cause):
             clients[k].blame = blame
-            clients[k].blameZone = blameZone
             retryOrFail(k, cause, into: &sink)
         }
     }
@@ -129,8 +128,7 @@ extension Simulation {
         let k = requests[r].client
         requests[r].abandon()
         clients[k].current = -1
-        clients[k].blame = -1
-        clients[k].blameZone = -1
+        clients[k].blame = Blame()
         retryOrFail(k, .timeout, into: &sink)
     }
 
@@ -139,13 +137,12 @@ extension Simulation {
                                                          into sink: inout Sink) {
         let client = clients[k]
         // Blame the component behind its last attempt's error, unless the client itself gave up.
-        var blamed: Int32 = -1, zone: Int32 = -1
+        var blamed = Blame()
         if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd {
             blamed = client.blame
-            zone = client.blameZone
         }
         reportEnd(classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
-                  hopTimes: hopTimes, blame: blamed, blameZone: zone, into: &sink)
+                  hopTimes: hopTimes, blame: blamed, into: &sink)
         if client.current >= 0 { requests[client.current].abandon() }
         clients.slab.remove(k)
     }

@@ -1,6 +1,14 @@
 import SimKernel
 import SimRandom
 
+/// What takes instances down beyond their own failures: the steps of the scheduled events (in
+/// event order and, within an event, in time order), the zones, and the active/passive pairs.
+struct Outages {
+    let actions: [TimedAction]
+    var zones: ZoneState
+    var pairs: FailoverPairs
+}
+
 /// Zones failing as a whole: per zone its instances (global indices), whether it is up, the
 /// up/down periods drawn so far (the seat of the next draw) and its stream; per instance its zone.
 struct ZoneState {

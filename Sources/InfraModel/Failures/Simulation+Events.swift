@@ -67,7 +67,7 @@ extension Simulation {
 
     /// Schedules every step of the scheduled events and puts the zones in their stationary state.
     mutating func startEvents() {
-        for (k, a) in actions.enumerated() where a.time <= spec.window.horizon + spec.window.drain {
+        for (k, a) in outages.actions.enumerated() where a.time <= spec.window.horizon + spec.window.drain {
             // Down from time 0: down before anything arrives, and its balancer already knows
             // (as for a zone found down at 0) — the state a degraded design settles in.
             if a.time == .zero, case .down(let reason, let mode) = a.kind {
@@ -78,15 +78,15 @@ extension Simulation {
         }
         for (z, zone) in spec.zones.enumerated() {
             guard let f = zone.failures else { continue }
-            let stream = zones.streams[z]
+            let stream = outages.zones.streams[z]
             stream.seat(replication: replication, entity: 0, block: 0)
             let pDown = f.timeToRepair.mean / (f.timeToFailure.mean + f.timeToRepair.mean)
             let down = stream.uniform() < pDown
             let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
-            zones.cycle[z] = 1
+            outages.zones.cycle[z] = 1
             if down {
-                zones.up[z] = false
-                for i in zones.members[z] { startDown(i, DownReason.zone, hang: f.mode == .hang) }
+                outages.zones.up[z] = false
+                for i in outages.zones.members[z] { startDown(i, DownReason.zone, hang: f.mode == .hang) }
                 kernel.schedule(.zoneRepair(zone: Int32(z)), after: SimDuration(seconds: residual))
             } else {
                 kernel.schedule(.zoneFailure(zone: Int32(z)), after: SimDuration(seconds: residual))
@@ -108,7 +108,7 @@ extension Simulation {
     }
 
     mutating func scheduledAction<Sink: RecordSink & ~Copyable>(_ k: Int32, into sink: inout Sink) {
-        let a = actions[Int(k)]
+        let a = outages.actions[Int(k)]
         for i in a.targets {
             switch a.kind {
             case .down(let reason, let mode): setDown(i, reason, mode: mode, into: &sink)
@@ -130,22 +130,22 @@ extension Simulation {
     /// The length of zone z's next up (`failure`) or down period.
     mutating func nextZonePeriod(_ z: Int, failure: Bool) -> SimDuration {
         let f = spec.zones[z].failures!
-        let stream = zones.streams[z]
-        stream.seat(replication: replication, entity: 0, block: zones.cycle[z] << 8 | (failure ? 0 : 0x80))
-        if !failure { zones.cycle[z] += 1 }
+        let stream = outages.zones.streams[z]
+        stream.seat(replication: replication, entity: 0, block: outages.zones.cycle[z] << 8 | (failure ? 0 : 0x80))
+        if !failure { outages.zones.cycle[z] += 1 }
         return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
     }
 
     mutating func zoneFails<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
-        zones.up[Int(z)] = false
+        outages.zones.up[Int(z)] = false
         let mode = spec.zones[Int(z)].failures!.mode
-        for i in zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
+        for i in outages.zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
         kernel.schedule(.zoneRepair(zone: z), after: nextZonePeriod(Int(z), failure: false))
     }
 
     mutating func zoneRepaired<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
-        zones.up[Int(z)] = true
-        for i in zones.members[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
+        outages.zones.up[Int(z)] = true
+        for i in outages.zones.members[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
         kernel.schedule(.zoneFailure(zone: z), after: nextZonePeriod(Int(z), failure: true))
     }
 }

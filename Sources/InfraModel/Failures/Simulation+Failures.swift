@@ -205,7 +205,7 @@ extension Simulation {
     mutating func evict<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
         let now = kernel.now
-        blameZone = zoneBlame(i)
+        blame.zone = zoneBlame(i)
         while !instances[Int(i)].waiting.isEmpty {
             let r = instances[Int(i)].waiting.removeFirst()
             stations[s].accumulate(to: now)
@@ -230,11 +230,11 @@ extension Simulation {
                 } else {
                     // In service here: its end event is pending; nothing of i to release then.
                     requests[r].instance = -1
-                    blame = Int32(s)
+                    blame.station = Int32(s)
                     kill(r, .instanceFailed, into: &sink)
                 }
             } else if holds {
-                blame = Int32(s)
+                blame.station = Int32(s)
                 kill(r, .instanceFailed, into: &sink)
             }
         }
@@ -246,7 +246,7 @@ extension Simulation {
     /// The zone to blame for instance i being down: its zone, when the zone's outage is (one of)
     /// the reasons.
     func zoneBlame(_ i: Int32) -> Int32 {
-        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? zones.ofInstance[Int(i)] : -1
+        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? outages.zones.ofInstance[Int(i)] : -1
     }
 
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued
@@ -254,7 +254,7 @@ extension Simulation {
     mutating func kill<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         if requests[r].pending == 0 { requests[r].endRequest() }
         if routes.synchronous[Int(requests[r].classIndex)] {
-            failStrand(r, cause, into: &sink, busy: true)
+            failStrand(r, cause, into: &sink)
         } else {
             finish(r, .error(cause), into: &sink)
         }

@@ -25,11 +25,11 @@ extension Simulation {
                 stream.seat(replication: replication, entity: 1 << 40 | UInt64(2 * j + u), block: 0)
                 let down = stream.uniform() < pDown
                 let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
-                pairs.unitUp[unit] = !down
+                outages.pairs.unitUp[unit] = !down
                 kernel.schedule(down ? .unitRepair(unit: Int32(unit)) : .unitFailure(unit: Int32(unit)), after: SimDuration(seconds: residual))
             }
-            if pairs.unitUp[2 * i] { pairs.activeUnit[i] = 0 } else if pairs.unitUp[2 * i + 1] { pairs.activeUnit[i] = 1 } else {
-                pairs.activeUnit[i] = -1
+            if outages.pairs.unitUp[2 * i] { outages.pairs.activeUnit[i] = 0 } else if outages.pairs.unitUp[2 * i + 1] { outages.pairs.activeUnit[i] = 1 } else {
+                outages.pairs.activeUnit[i] = -1
                 startDown(Int32(i), DownReason.failure, hang: false)
             }
         }
@@ -42,46 +42,46 @@ extension Simulation {
         let f = stations[s].failures!
         let j = unit - 2 * Int(stations[s].firstInstance)
         let stream = stations[s].failureStream
-        stream.seat(replication: replication, entity: 1 << 40 | UInt64(j), block: pairs.unitCycle[unit] << 8 | (failure ? 0 : 0x80))
-        if !failure { pairs.unitCycle[unit] += 1 }
+        stream.seat(replication: replication, entity: 1 << 40 | UInt64(j), block: outages.pairs.unitCycle[unit] << 8 | (failure ? 0 : 0x80))
+        if !failure { outages.pairs.unitCycle[unit] += 1 }
         return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
     }
 
     mutating func unitFails<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
         let u = Int(unit), i = u / 2
-        pairs.unitUp[u] = false
+        outages.pairs.unitUp[u] = false
         kernel.schedule(.unitRepair(unit: unit), after: nextUnitPeriod(u, failure: false))
-        guard Int(pairs.activeUnit[i]) == u & 1 else { return }
+        guard Int(outages.pairs.activeUnit[i]) == u & 1 else { return }
         let other = u ^ 1
-        if pairs.unitUp[other] {
-            pairs.activeUnit[i] = Int8(other & 1)
-            pairs.switchStamp[i] &+= 1
+        if outages.pairs.unitUp[other] {
+            outages.pairs.activeUnit[i] = Int8(other & 1)
+            outages.pairs.switchStamp[i] &+= 1
             setDown(Int32(i), DownReason.failover, mode: .crash, into: &sink)
             let s = Int(instances[i].station)
-            kernel.schedule(.failoverDone(instance: Int32(i), stamp: pairs.switchStamp[i]), after: spec.stations[s].failover!)
+            kernel.schedule(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i]), after: spec.stations[s].failover!)
         } else {
-            pairs.activeUnit[i] = -1
+            outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
         }
     }
 
     mutating func failoverDone<Sink: RecordSink & ~Copyable>(_ i: Int32, stamp: UInt32, into sink: inout Sink) {
         let i = Int(i)
-        guard pairs.switchStamp[i] == stamp else { return }
+        guard outages.pairs.switchStamp[i] == stamp else { return }
         // Both units failed during the switch: the pair is down for that (until a repair),
         // no longer for the switch.
-        guard pairs.activeUnit[i] >= 0 else { setUp(Int32(i), DownReason.failover, into: &sink); return }
-        let a = 2 * i + Int(pairs.activeUnit[i])
-        if pairs.unitUp[a] {
+        guard outages.pairs.activeUnit[i] >= 0 else { setUp(Int32(i), DownReason.failover, into: &sink); return }
+        let a = 2 * i + Int(outages.pairs.activeUnit[i])
+        if outages.pairs.unitUp[a] {
             setUp(Int32(i), DownReason.failover, into: &sink)
-        } else if pairs.unitUp[a ^ 1] {
+        } else if outages.pairs.unitUp[a ^ 1] {
             // The unit taking over failed meanwhile; the other is back: switch to it.
-            pairs.activeUnit[i] = Int8((a ^ 1) & 1)
-            pairs.switchStamp[i] &+= 1
+            outages.pairs.activeUnit[i] = Int8((a ^ 1) & 1)
+            outages.pairs.switchStamp[i] &+= 1
             let s = Int(instances[i].station)
-            kernel.schedule(.failoverDone(instance: Int32(i), stamp: pairs.switchStamp[i]), after: spec.stations[s].failover!)
+            kernel.schedule(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i]), after: spec.stations[s].failover!)
         } else {
-            pairs.activeUnit[i] = -1
+            outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
             setUp(Int32(i), DownReason.failover, into: &sink)
         }
@@ -89,11 +89,11 @@ extension Simulation {
 
     mutating func unitRepaired<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
         let u = Int(unit), i = u / 2
-        pairs.unitUp[u] = true
+        outages.pairs.unitUp[u] = true
         kernel.schedule(.unitFailure(unit: unit), after: nextUnitPeriod(u, failure: true))
-        if pairs.activeUnit[i] < 0 {
+        if outages.pairs.activeUnit[i] < 0 {
             // The pair was down: the repaired unit takes over at once.
-            pairs.activeUnit[i] = Int8(u & 1)
+            outages.pairs.activeUnit[i] = Int8(u & 1)
             setUp(Int32(i), DownReason.failure, into: &sink)
         }
     }

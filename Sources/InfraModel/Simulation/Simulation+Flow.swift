@@ -72,7 +72,7 @@ extension Simulation {
         // hung one takes it into its queue, where it stays until the restart fails it.
         if !instances[Int(i)].up && !instances[Int(i)].hung {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
-            blameZone = zoneBlame(i)
+            blame.zone = zoneBlame(i)
             fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
             return
         }
@@ -227,7 +227,7 @@ extension Simulation {
         // A zombie's request has already ended: turned away or dropped, it just vanishes.
         if requests[r].phase == .ended { requests.remove(r); return }
         // A component turned it away; a dropped attempt (timeout) is its client's doing.
-        blame = cause == .timeout ? -1 : Int32(station(of: r))
+        blame.station = cause == .timeout ? -1 : Int32(station(of: r))
         if routes.synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
         finish(r, .error(cause), into: &sink)
     }
@@ -238,14 +238,14 @@ extension Simulation {
         if q.client >= 0 { attemptEnded(r, client: q.client, outcome, into: &sink); return }
         let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         reportEnd(classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
-                  blame: blame, blameZone: blameZone, into: &sink)
+                  blame: blame, into: &sink)
         if q.phase != .ended { requests.remove(r) }
     }
 
     /// The one place a request (of the statistics: a root strand, or a client's logical request)
     /// ends: it is counted once, reported, and leaves the system. A success blames nobody.
     mutating func reportEnd<Sink: RecordSink & ~Copyable>(classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
-                                                         hopTimes: UnsafePointer<Int64>?, blame: Int32, blameZone: Int32,
+                                                         hopTimes: UnsafePointer<Int64>?, blame: Blame,
                                                          into sink: inout Sink) {
         let now = kernel.now
         switch outcome {
@@ -255,7 +255,7 @@ extension Simulation {
         let success = outcome == .success
         sink.requestEnded(RequestRecord(classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
                                         measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
-                                        blame: success ? -1 : blame, blameZone: success ? -1 : blameZone))
+                                        blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
         changeInSystem(by: -1, at: now)
     }
 

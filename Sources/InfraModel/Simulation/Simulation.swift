@@ -92,13 +92,8 @@ public struct Simulation: ~Copyable {
     let instances: UnsafeMutablePointer<InstanceState>
     /// Where each class goes (paths, shared arrivals, synchronous or pipeline).
     let routes: ClassRoutes
-    /// The classes' call trees, flattened; draws deciding optional and repeated calls; retry-budget
-    /// tokens per call-tree node (flat index) of its watched call; the branch strands of the
-    /// fan-out being started (kept to reuse its storage).
-    let calls: CallTable
-    let callStream: RandomStream
-    var callBudget: [Double] = []
-    var branchScratch: ContiguousArray<Int32> = []
+    /// The classes' call trees and their run-time state (`CallTree/`).
+    var calls: CallTrees
     /// Owns the generators behind every `RandomStream` (handles are plain pointers).
     let streams: StreamStore
     /// The arrival processes, class choice and request keys (`Arrivals/`).
@@ -107,11 +102,9 @@ public struct Simulation: ~Copyable {
     /// watched calls.
     var clients: ClientState
     var timers: TimerQueues
-    /// The steps of the scheduled events (`Failures/Simulation+Events`), the zones, and the
-    /// active/passive pairs (`LoadBalancer/`).
-    let actions: [TimedAction]
-    var zones: ZoneState
-    var pairs: FailoverPairs
+    /// What takes instances down on a schedule or at random beyond their own failures: the steps
+    /// of scheduled events, zones, and active/passive pairs (`Failures/`, `LoadBalancer/`).
+    var outages: Outages
     /// Caches' rules and contents (`Cache/`), databases in station order (`Database/`), and the
     /// autoscaled pools (`Autoscaler/`).
     var caches: CacheState
@@ -123,10 +116,9 @@ public struct Simulation: ~Copyable {
     /// The next stamp handed out to a request, client or switch (stale events compare stamps).
     var nextStamp: UInt32 = 0
     var stage = RunStage.open
-    /// The station and zone to blame for the error being handled (see `RequestRecord.blame`):
-    /// set where an error arises, read where the request ends, within one event.
-    var blame: Int32 = -1
-    var blameZone: Int32 = -1
+    /// What to blame for the error being handled: set where an error arises, read where the
+    /// request ends, within one event.
+    var blame = Blame()
     /// Kept only when asked for (`tracksOccupancy`), for the stratified availability estimator.
     var occupancyLog: OccupancyLog?
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -153,8 +145,7 @@ public struct Simulation: ~Copyable {
         databases = Self.databaseStates(spec, streams: streams)
         requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
         routes = ClassRoutes(spec)
-        calls = CallTable(spec.classes)
-        callStream = streams.stream(path: "workload", purpose: .routing)
+        calls = CallTrees(table: CallTable(spec.classes), stream: streams.stream(path: "workload", purpose: .routing))
         self.replication = UInt32(truncatingIfNeeded: replication)
         let instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
         stations = .allocate(capacity: spec.stations.count)
@@ -178,14 +169,15 @@ public struct Simulation: ~Copyable {
             if !st.zones.isEmpty { for j in 0..<st.instances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) } }
             placed += st.instances
         }
-        actions = Self.timedActions(spec, firstInstance: firstInstance)
-        pairs = FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0)
         var zoneOf = Array(repeating: Int32(-1), count: placed)
         for (z, m) in members.enumerated() { for i in m { zoneOf[Int(i)] = Int32(z) } }
-        zones = ZoneState(members: members, up: Array(repeating: true, count: spec.zones.count),
-                          cycle: Array(repeating: 0, count: spec.zones.count),
-                          streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
-                          ofInstance: zoneOf)
+        outages = Outages(
+            actions: Self.timedActions(spec, firstInstance: firstInstance),
+            zones: ZoneState(members: members, up: Array(repeating: true, count: spec.zones.count),
+                             cycle: Array(repeating: 0, count: spec.zones.count),
+                             streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
+                             ofInstance: zoneOf),
+            pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
         clients = ClientState(retryStream: streams.stream(path: "workload.client", purpose: .workload),
@@ -212,7 +204,7 @@ public struct Simulation: ~Copyable {
         // Watched calls: a timer queue per call timeout, budget tokens per node.
         for (k, c) in spec.classes.enumerated() {
             for (n, node) in c.calls.enumerated() {
-                callBudget.append(node.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
+                calls.budget.append(node.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
                 guard let timeout = node.timeout else { continue }
                 calls.node(Int32(k), Int32(n)).pointee.timerQueue = timers.add(timeout, .call)
             }
@@ -251,8 +243,7 @@ public struct Simulation: ~Copyable {
         startAutoscale()
         let drainEnd = window.horizon + window.drain
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
-            blame = -1
-            blameZone = -1
+            blame = Blame()
             switch event {
             case .arrival(let source):
                 arrive(from: source, into: &sink)
@@ -319,7 +310,7 @@ public struct Simulation: ~Copyable {
             if stage == .open { stage = .closed }
             sink.windowClosed(snapshot())
         }
-        blame = -1
+        blame.station = -1
         if occupancyLog != nil { noteOccupancy() }
         if requests.liveCount > 0 || clients.slab.liveCount > 0 {
             if stage != .overloaded, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
