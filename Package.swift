@@ -34,9 +34,9 @@ let package = Package(
             "SimKernel", "SimRandom", "InfraModel", "SimStats",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimise),
-        .target(name: "Reporting", dependencies: ["CGSL", "SimKernel", "InfraModel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(name: "Reporting", dependencies: ["CGSL", "SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
         .target(name: "CapSimCLI", dependencies: [
-            "SimKernel", "SimRandom", "InfraModel", "SimStats", "ScenarioLanguage", "Reporting",
+            "SimKernel", "InfraModel", "SimStats", "ScenarioLanguage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"], swiftSettings: optimise),
@@ -44,8 +44,8 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
         .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "SimKernel", "SimRandom"]),
-        .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "CGSL", "InfraModel", "SimKernel"]),
-        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "SimRandom", "InfraModel", "SimKernel", "SimStats"]),
+        .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "InfraModel", "SimKernel", "SimRandom"]),
+        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "SimRandom", "InfraModel", "SimKernel"]),
         .testTarget(name: "CapSimTests", dependencies: [
             "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel", "CGSL",
         ]),
