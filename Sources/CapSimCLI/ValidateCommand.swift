@@ -3,6 +3,7 @@ import InfraModel
 import Reporting
 import ScenarioLanguage
 import SimStats
+import Theory
 
 /// `capsim validate FILE`: check a scenario without simulating it, and compare the offered load
 /// with the capacity of each component — a dry run that answers "will this design hold?" in a
