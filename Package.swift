@@ -35,7 +35,7 @@ let package = Package(
             "SimKernel", "SimRandom", "InfraModel", "SimStats",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimise),
-        .target(name: "Reporting", dependencies: ["CGSL", "SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(name: "Reporting", dependencies: ["SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
         .target(name: "CapSimCLI", dependencies: [
             "SimKernel", "InfraModel", "Theory", "SimStats", "ScenarioLanguage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
