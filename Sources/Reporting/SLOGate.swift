@@ -32,10 +32,10 @@ public struct SLOOutcome: Sendable, Equatable {
 
 /// The SLO gate: decides every SLO of a scenario from replications taken in planned batches.
 ///
-/// The statistics are `SequentialTest`'s (SimStats; README "SLO verdicts"): one t test per SLO
-/// and look, the error budget α spent across looks by a spending function and across SLOs by
-/// Holm's step-down procedure, so the probability of any wrong verdict (PASS when the true value
-/// breaks the SLO, or FAIL when it keeps it) is at most α. The gate turns each decision into a
+/// The statistics are `SequentialTest`'s (SimStats; README "SLOs and the CI gate"): one t test
+/// per SLO and look, the error budget α spent across looks by a spending function and across
+/// SLOs by Holm's step-down procedure, so the probability of any wrong verdict (PASS when the
+/// true value breaks the SLO, or FAIL when it keeps it) is at most α. The gate turns each decision into a
 /// verdict and its reason: a rejected hypothesis is PASS or FAIL by the side of the threshold the
 /// mean lies on; one whose interval lies inside its indifference zone, or that is undecided when
 /// the plan runs out, is INCONCLUSIVE. It then holds back an availability PASS that rests on too

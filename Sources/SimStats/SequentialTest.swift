@@ -1,5 +1,5 @@
-/// The sequential test behind SLO verdicts (README "SLO verdicts"): hypotheses "the true value
-/// of a metric equals its threshold", tested on replications taken in planned batches.
+/// The sequential test behind SLO verdicts (README "SLOs and the CI gate"): hypotheses "the true
+/// value of a metric equals its threshold", tested on replications taken in planned batches.
 ///
 /// At each look k (a replication count n_k of the plan), each open hypothesis gets a one-sample
 /// t test on the per-replication values of its metric over the prefix 0 ..< n_k. The error budget
