@@ -2,7 +2,7 @@
 //
 // capsim — a discrete-event simulator for capacity and availability planning.
 // Modules point one way (see README "Architecture"):
-//   CGSL → SimKernel → SimRandom → InfraModel → SimStats → ScenarioLanguage → Reporting → CapSimCLI → capsim
+//   CGSL → SimKernel → SimRandom → InfraModel → Theory → SimStats → ScenarioLanguage → Reporting → CapSimCLI → capsim
 import PackageDescription
 
 /// Release builds let the compiler specialise generic model code across module boundaries
@@ -16,7 +16,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "capsim", targets: ["capsim"]),
-        .library(name: "CapSim", targets: ["CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel"]),
+        .library(name: "CapSim", targets: ["CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom", "SimKernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "SimKernel", swiftSettings: optimise),
         .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
+        .target(name: "Theory", dependencies: ["SimRandom", "InfraModel"], swiftSettings: optimise),
         .target(name: "SimStats", dependencies: [
             "CGSL", "SimKernel", "SimRandom", "InfraModel",
         ], swiftSettings: optimise),
@@ -34,20 +35,20 @@ let package = Package(
             "SimKernel", "SimRandom", "InfraModel", "SimStats",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimise),
-        .target(name: "Reporting", dependencies: ["CGSL", "SimKernel", "InfraModel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(name: "Reporting", dependencies: ["SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
         .target(name: "CapSimCLI", dependencies: [
-            "SimKernel", "SimRandom", "InfraModel", "SimStats", "ScenarioLanguage", "Reporting",
+            "SimKernel", "InfraModel", "Theory", "SimStats", "ScenarioLanguage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"], swiftSettings: optimise),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
-        .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "SimKernel", "SimRandom"]),
-        .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "CGSL", "InfraModel", "SimKernel"]),
-        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "SimRandom", "InfraModel", "SimKernel", "SimStats"]),
+        .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "Theory", "SimKernel", "SimRandom"]),
+        .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "InfraModel", "SimKernel", "SimRandom"]),
+        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "Theory", "SimRandom", "InfraModel", "SimKernel"]),
         .testTarget(name: "CapSimTests", dependencies: [
-            "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "InfraModel", "SimRandom", "SimKernel", "CGSL",
+            "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom", "SimKernel", "CGSL",
         ], exclude: ["Golden"]),
     ]
 )

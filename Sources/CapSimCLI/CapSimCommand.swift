@@ -27,7 +27,7 @@ public struct CapSimCommand: ParsableCommand {
     public init() {}
 
     /// Parses and runs `arguments` (without the program name) and returns the exit status,
-    /// mapping every error explicitly (DESIGN "Exit codes").
+    /// mapping every error explicitly (`ExitStatus`; README "Commands": exit codes are a contract).
     public static func main(arguments: [String], console: Console = .standard) -> Int32 {
         Console.$current.withValue(console) {
             do {

@@ -1,5 +1,5 @@
-/// capsim's exit codes: a contract (DESIGN "Exit codes"), mapped explicitly for every error so
-/// that nothing falls through to 1, which means an SLO failed.
+/// capsim's exit codes: a contract that CI scripts branch on (README "Commands"), mapped
+/// explicitly for every error so that nothing falls through to 1, which means an SLO failed.
 public enum ExitStatus: Int32, Sendable {
     case success = 0
     case sloFailed = 1

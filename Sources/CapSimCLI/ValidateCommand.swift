@@ -3,6 +3,7 @@ import InfraModel
 import Reporting
 import ScenarioLanguage
 import SimStats
+import Theory
 
 /// `capsim validate FILE`: check a scenario without simulating it, and compare the offered load
 /// with the capacity of each component — a dry run that answers "will this design hold?" in a
@@ -76,26 +77,12 @@ struct ValidateCommand: ParsableCommand {
                 rows.append("  " + p.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ":")
                 indent = "    "
             }
-            let exact = isJacksonNetwork(p.model)
+            let exact = p.model.isJacksonNetwork
             for (load, station) in zip(p.model.offeredLoad(), p.model.stations) {
                 rows.append(indent + line(load, station, exact: exact))
             }
         }
         return rows.joined(separator: "\n") + "\n"
-    }
-
-    /// True when Erlang C is exact at every station: Poisson arrivals, exponential service,
-    /// unlimited queues and a random split over instances make the pipeline a Jackson network,
-    /// where each instance is an M/M/c queue fed Poisson traffic (Burke's theorem).
-    /// Synchronous call chains are not Jackson networks (a caller holds its worker through the
-    /// call), so with them every estimate is approximate.
-    static func isJacksonNetwork(_ m: ModelSpec) -> Bool {
-        let processes = m.classes.compactMap(\.arrivals) + (m.arrivals.map { [$0] } ?? [])
-        guard !m.hasCallChains, m.profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } }) else { return false }
-        return m.stations.allSatisfy { st in
-            guard case .exponential = st.service else { return false }
-            return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
-        }
     }
 
     /// The line of one component; under time-varying load its offered load is the mean over the

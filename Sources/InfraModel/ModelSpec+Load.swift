@@ -1,7 +1,10 @@
-/// Mean and peak arrival rates under time-varying load (rate profiles, bursts, traces).
+/// The mean load a class brings over the horizon: the rate of an arrival process (the rate
+/// profile applied) and the visits per call-tree node below caches. InfraModel's own estimates
+/// (`classRates`, `expectedHitRatios`) use them, and so do the offered-load estimates of the
+/// Theory module, which sees only what is public here.
 extension ModelSpec {
-    /// The mean rate of `process` over `[0, horizon)`, with the rate profile applied to Poisson
-    /// processes; nil for no process.
+    /// The mean rate of `process` over `[0, horizon)` (seconds), in requests per second, with the
+    /// rate profile applied to Poisson processes; nil for no process.
     func meanRate(_ process: ArrivalProcess?, over horizon: Double) -> Double? {
         guard let process else { return nil }
         let base = process.meanRate(over: horizon)
@@ -9,31 +12,10 @@ extension ModelSpec {
         return base
     }
 
-    /// The highest rate `process` reaches over `[0, horizon)`, nil when it is stationary.
-    func peakRate(_ process: ArrivalProcess?, over horizon: Double) -> Double? {
-        guard let process else { return nil }
-        if case .poisson(let r) = process, let profile { return r * profile.peak(over: horizon) }
-        return process.peakRate(over: horizon)
-    }
-
-    /// True when some arrival rate varies in time (a rate profile, mmpp2 or a trace): the
-    /// offered load is then a mean, and its peak is worth a look of its own.
-    public var loadVaries: Bool {
-        let h = window.horizon.seconds
-        return ([arrivals] + classes.map(\.arrivals)).contains { peakRate($0, over: h) != nil }
-    }
-
-    /// The highest arrival rate of each class over the horizon (its mean rate where it does not
-    /// vary); nil when no rate varies. Classes may peak at different times, so sums of these
-    /// are upper bounds.
-    public var peakClassRates: [Double]? {
-        guard loadVaries else { return nil }
-        let h = window.horizon.seconds
-        let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
-        let mean = classRates
-        return classes.enumerated().map { k, c in
-            if c.arrivals != nil { return peakRate(c.arrivals, over: h) ?? mean[k] }
-            return (peakRate(arrivals, over: h) ?? meanRate(arrivals, over: h) ?? 0) * c.weight / shared
-        }
+    /// Mean visits per request to each node of class c, counting a node below a cache only on
+    /// the cache's misses (`hits[s]`: the hit ratio of station s, nil if not a cache). The rule
+    /// is `cacheVisits`'s, forwarded so that the two cannot disagree.
+    public func meanVisits(_ c: RequestClass, hits: [Double?]) -> [Double] {
+        cacheVisits(c, hits: hits)
     }
 }

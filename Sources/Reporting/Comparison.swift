@@ -1,4 +1,3 @@
-import CGSL
 import ScenarioLanguage
 import SimStats
 
@@ -33,7 +32,8 @@ public struct MetricDifference: Sendable, Equatable {
 
 /// Paired comparison of designs under common random numbers: replication r of every design
 /// sees the same arrivals and demands, so the per-replication differences cancel most of the
-/// noise the designs share.
+/// noise the designs share. The statistics of each difference are `PairedDifference`'s
+/// (SimStats); this type judges them (better, worse, the same) and formats them.
 public enum Comparison {
     /// Every metric the two designs share (not `max`, which has no interval), in the baseline's order.
     public static func differences(_ design: RunReport, against base: RunReport) -> [MetricDifference] {
@@ -42,24 +42,15 @@ public enum Comparison {
         for (i, m) in base.summary.layout.metrics.enumerated() {
             if case .maximum = m.kind { continue }
             guard let j = layout.index(of: m.id) else { continue }
-            var a = Tally(), b = Tally(), d = Tally()
-            for (ra, rb) in zip(base.results, design.results) {
-                let x = ra.values[i], y = rb.values[j]
-                guard !x.isNaN, !y.isNaN else { continue }
-                a.add(x); b.add(y); d.add(y - x)
-            }
-            let n = Int(d.count)
-            guard n >= 2 else { continue }
-            let paired = StudentT.critical95(degreesOfFreedom: n - 1) * d.standardDeviation / Double(n).squareRoot()
-            let va = a.variance / Double(n), vb = b.variance / Double(n)
-            let df = (va + vb) * (va + vb) / (va * va / Double(n - 1) + vb * vb / Double(n - 1))
-            let unpaired = va + vb > 0 ? gsl_cdf_tdist_Pinv(0.975, df) * (va + vb).squareRoot() : 0
+            let pairs = zip(base.results, design.results).lazy.map { (baseline: $0.values[i], design: $1.values[j]) }
+            guard let d = PairedDifference(pairs: pairs) else { continue }
             let judgement: MetricDifference.Judgement
-            if abs(d.mean) <= paired { judgement = .same } else if let up = m.kind.higherIsBetter {
-                judgement = (d.mean > 0) == up ? .better : .worse
+            if abs(d.difference) <= d.halfWidth95 { judgement = .same } else if let up = m.kind.higherIsBetter {
+                judgement = (d.difference > 0) == up ? .better : .worse
             } else { judgement = .different }
-            out.append(MetricDifference(metric: m.id, unit: m.unit, baseline: a.mean, value: b.mean, difference: d.mean,
-                                        halfWidth95: paired, unpairedHalfWidth95: unpaired, replications: n, judgement: judgement))
+            out.append(MetricDifference(metric: m.id, unit: m.unit, baseline: d.baselineMean, value: d.mean, difference: d.difference,
+                                        halfWidth95: d.halfWidth95, unpairedHalfWidth95: d.unpairedHalfWidth95,
+                                        replications: d.count, judgement: judgement))
         }
         return out
     }

@@ -12,12 +12,8 @@ extension ScenarioDecoder {
     static let plannedBalancePolicies: [String: String] = [:]
     static let plannedServerPoolKeys = ["timeout", "capacity"]
 
-    /// `components:` — a mapping of names to components, in file order.
-    mutating func decodeComponents(_ node: ScenarioNode) -> [StationSpec] {
-        decodeComponentsAndBalancers(node).stations
-    }
-
-    /// The components in file order, and what their load balancers say about their targets.
+    /// `components:` — a mapping of names to components: the components in file order, and what
+    /// their load balancers say about their targets.
     mutating func decodeComponentsAndBalancers(_ node: ScenarioNode) -> (stations: [StationSpec], balancers: [BalancerTarget]) {
         guard case .mapping(let pairs, _) = node else {
             reader.fail(node, "components", "expected a mapping of component names to components, found \(node.kindDescription)")

@@ -17,13 +17,18 @@ import SimRandom
 extension ScenarioDecoder {
     static let databaseKeys = ["kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
                                "health_check", "zones", "cost", "failover"]
+    /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
+    /// modelled yet): a "not built" error at its key path, never an unknown key.
+    static let plannedDatabaseKeys = ["autoscale"]
     static let databasePrimaryKeys = ["workers", "queue", "service"]
     static let databaseReplicaKeys = ["count", "workers", "queue", "service", "lag", "balance"]
     /// Balancing policies among a database's replicas.
     static let databaseBalancePolicies: [BalancePolicy] = [.roundRobin, .random, .leastOutstanding]
 
     mutating func decodeDatabase(_ node: ScenarioNode, _ path: String, name: String) -> StationSpec? {
-        guard let f = reader.fields(node, path, allowed: Self.databaseKeys, required: ["kind", "primary"]) else { return nil }
+        guard let f = reader.fields(node, path, allowed: Self.databaseKeys + Self.plannedDatabaseKeys,
+                                    required: ["kind", "primary"]) else { return nil }
+        for key in Self.plannedDatabaseKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         if let n = f["failover"] {
             reader.fail(n, f.path("failover"), "primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)")
         }

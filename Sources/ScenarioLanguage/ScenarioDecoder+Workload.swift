@@ -12,7 +12,8 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys) else { return (nil, []) }
         for key in Self.plannedWorkloadKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         let arrivals = f["arrivals"].flatMap { decodeArrivals($0, f.path("arrivals")) }
-        // DESIGN: a path is a chain of synchronous calls unless it says `mode: pipeline`.
+        // A path is a chain of synchronous calls unless it says `mode: pipeline`: a web worker
+        // stays busy while its downstream calls run, the common case (README "Call modes").
         let defaultMode = f["mode"].map { decodeMode($0, f.path("mode")) } ?? .synchronous
         // The workload's client applies to every class that does not give its own.
         let defaultClient = f["client"].map { decodeClient($0, f.path("client")) } ?? .some(nil)

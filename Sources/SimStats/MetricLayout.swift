@@ -167,7 +167,8 @@ extension MetricKind {
     }
 }
 
-/// One metric: its dotted id (DESIGN "metric ids", SI base units) and what it measures.
+/// One metric: its dotted id, the same in the table, CSV and JSON (README "Metrics"), its values
+/// in SI base units (seconds, requests/s, fractions), and what it measures.
 public struct MetricDefinition: Sendable, Equatable {
     public var id: String
     public var kind: MetricKind

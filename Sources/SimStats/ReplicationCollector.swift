@@ -4,8 +4,9 @@ import Glibc
 import InfraModel
 import SimKernel
 
-/// Aggregates one replication's records into histograms and counts: the statistics side of
-/// DESIGN's "models emit records, the statistics layer aggregates".
+/// Aggregates one replication's records into histograms and counts. Models only emit records
+/// (`RecordSink`) and know nothing of metrics; this side decides what is measured and
+/// aggregates it, so a new metric needs no change to the simulation (README "Architecture").
 ///
 /// Records land in flat, manually managed buffers (one block of bucket counts per histogram):
 /// three records per request and hop are on the hot path, and this keeps them free of

@@ -5,8 +5,9 @@ import SimKernel
 /// [warm-up, horizon] cut into windows of `length` from the warm-up on (the last one shorter when
 /// the length does not divide the measured span).
 ///
-/// Column ids follow the run's metric ids (DESIGN "metric ids"), measured per window; requests
-/// count in the window of their arrival, as a request counts in the run's statistics by its arrival.
+/// Column ids follow the run's metric ids (README "Metrics"), measured per window, so one name means
+/// one thing in every output; requests count in the window of their arrival, as a request counts
+/// in the run's statistics by its arrival.
 public struct TimeSeriesLayout: Sendable, Equatable {
     /// What a column measures in one window of one replication.
     public enum Column: Sendable, Equatable {

@@ -6,6 +6,7 @@ import SimKernel
 import SimRandom
 import SimStats
 import Testing
+import Theory
 
 /// Counts arrivals per window of a fixed width (and optionally keeps every arrival time).
 struct ArrivalCounter: RecordSink {

@@ -26,8 +26,8 @@ struct PolicyRuns {
     }
 
     /// Asserts mean(`id` under `better`) < mean(`id` under `worse`) from paired per-replication
-    /// differences: the one-sided Student-t bound at 1 − 0.5e-4 (TESTING.md's false-alarm rate)
-    /// must exclude 0. Returns the mean difference.
+    /// differences: the one-sided Student-t bound at 1 − 0.5e-4 (a false alarm about once in 20,000
+    /// assertions, as rare as `expectMean`'s) must exclude 0. Returns the mean difference.
     @discardableResult
     func expectBelow(_ better: String, _ worse: String, _ id: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Double {
         var t = Tally()

@@ -3,6 +3,7 @@ import InfraModel
 import ScenarioLanguage
 import SimStats
 import Testing
+import Theory
 
 /// Call trees against queueing theory: repeated calls are a Jackson network's feedback,
 /// optional calls thin a Poisson stream, a fan-out to pure delays takes the slower branch.

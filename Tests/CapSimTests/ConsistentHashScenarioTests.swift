@@ -3,6 +3,7 @@ import InfraModel
 import ScenarioLanguage
 import SimStats
 import Testing
+import Theory
 
 @Suite("Consistent hashing: the shipped scenario")
 struct ConsistentHashScenarioTests {

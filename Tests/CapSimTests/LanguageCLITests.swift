@@ -2,6 +2,7 @@ import CapSimCLI
 import Foundation
 import ScenarioLanguage
 import Testing
+import Theory
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -36,7 +36,7 @@ struct SLOGateTests {
         #expect(plan.looks == [5, 10, 20, 40, 80])
         #expect(ReplicationPlan(minimum: 10, maximum: 50, untilDecided: true).looks == [10, 20, 40, 50])
         #expect(ReplicationPlan(fixed: 20).looks == [20])
-        let levels = SLOGate.spending(looks: plan.looks, alpha: 0.05)
+        let levels = SequentialTest.spending(looks: plan.looks, alpha: 0.05)
         #expect(abs(levels.reduce(0, +) - 0.05) < 1e-15)
         #expect(levels.allSatisfy { $0 > 0 })
         #expect(abs(levels[0] - 0.05 / 256) < 1e-15)
@@ -71,10 +71,11 @@ struct SLOGateTests {
         #expect(both.outcomes[0].pValue > 0.03 && both.outcomes[0].pValue < 0.06)
     }
 
-    /// The meta-test of DESIGN: over many seeds, a clear pass, a clear fail and a case exactly at
-    /// the threshold. Wrong verdicts must be no more frequent than α allows (a binomial bound
-    /// with a false-alarm probability below 1e-4), clear cases must be decided, and the threshold
-    /// case must be mostly INCONCLUSIVE rather than flapping.
+    /// The gate's promise (README "SLOs and the CI gate": a wrong verdict with probability at most
+    /// α), checked over many seeds on a clear pass, a clear fail and a case exactly at the
+    /// threshold. Wrong verdicts must be no more frequent than α allows (a binomial bound with a
+    /// false-alarm probability below 1e-4), clear cases must be decided, and the threshold case
+    /// must be mostly INCONCLUSIVE rather than flapping.
     @Test("wrong-verdict rate stays within alpha over many seeds", arguments: [950, 1050, 1000])
     func wrongVerdictRate(rate: Int) throws {
         let s = try arrivalScenario(rate: rate, slo: "{metric: arrival_rate, max: 1000/s}")

@@ -39,8 +39,9 @@ struct Run {
     }
 
     /// Asserts that the replications' mean of `id` matches `theory` within an honest bound:
-    /// |mean − theory| ≤ t_{1−0.5e-4, n−1} · s/√n + floor·|theory| (TESTING.md: a false alarm about
-    /// once in 10,000 assertions; the floor covers what the model legitimately rounds).
+    /// |mean − theory| ≤ t_{1−0.5e-4, n−1} · s/√n + floor·|theory|: about 3.9 standard errors, so a
+    /// correct model raises a false alarm about once in 10,000 assertions; the floor (0.2 % by
+    /// default) covers what the model legitimately rounds (histogram buckets, nanosecond time).
     func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         expectMean(values(id), theory, label: id, floor: floor, sourceLocation: sourceLocation)
     }

@@ -2,6 +2,7 @@ import Testing
 @testable import InfraModel
 import SimKernel
 import SimRandom
+import Theory
 
 /// A simulation of one consistent-hash station of `instances` instances (nothing run yet), its
 /// one class with `keys`, for calling `chooseInstance` directly.

@@ -83,6 +83,31 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("autoscale on a database or a load balancer is not built yet: an error at its key path")
+    func autoscaleNotBuilt() {
+        func scenario(path: String, component: String) -> String {
+            """
+            version: 1
+            horizon: 1m
+            workload:
+              classes:
+                - {name: r, path: \(path), arrivals: {process: poisson, rate: 10/s}}
+            components:
+              web: {kind: server_pool, workers: 4, service: {exponential: {mean: 10ms}}}
+              \(component)
+            """
+        }
+        let autoscale = "autoscale: {metric: in_flight, target: 3, max: 4}"
+        let db = "db: {kind: database, primary: {service: {exponential: {mean: 1ms}}}, \(autoscale)}"
+        #expect(problems(scenario(path: "[web, db.read]", component: db)) == [
+            "s.yaml:8:83: error: components.db.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
+        ])
+        let lb = "lb: {kind: load_balancer, targets: web, \(autoscale)}"
+        #expect(problems(scenario(path: "[lb, web]", component: lb)) == [
+            "s.yaml:8:54: error: components.lb.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
+        ])
+    }
+
     @Test("a multi-component path is a synchronous call chain unless it says pipeline")
     func callModes() throws {
         let yaml = Self.valid + "\n  db: {kind: server_pool, service: {exponential: {mean: 1ms}}}\n"

@@ -3,6 +3,7 @@ import Testing
 @testable import ScenarioLanguage
 import InfraModel
 import SimKernel
+import Theory
 
 /// The scenario language of time-varying load: arrival processes (gamma, mmpp2, trace), rate
 /// profiles, multipliers, trace files — what they decode to, and the exact text of their errors.

@@ -1,6 +1,7 @@
 import Testing
 @testable import ScenarioLanguage
 import InfraModel
+import Theory
 
 /// The dry-run estimates of `capsim validate` against closed forms.
 @Suite("Offered load and Erlang C")

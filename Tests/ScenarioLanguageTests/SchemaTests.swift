@@ -87,6 +87,23 @@ struct SchemaTests {
         #expect(expected == propertyNames(def("load-balancer")))
     }
 
+    @Test("a database's keys are in the schema, and no other")
+    func databaseKeysInStep() throws {
+        var decoder: [String] = []
+        do {
+            _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml", overrides: [
+                try Override(parsing: "components.db={kind: database, primary: {service: {exponential: {mean: 1ms}}}, zzz_probe: 1}"),
+            ])
+        } catch let ScenarioLoadError.invalid(e) {
+            let prefix = "unknown key 'zzz_probe'; expected one of "
+            decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+        }
+        let expected = Set(decoder).subtracting(ScenarioDecoder.plannedDatabaseKeys)
+        #expect(!expected.isEmpty)
+        #expect(expected == propertyNames(def("database")))
+        #expect(propertyNames(def("database")) == propertyNames(def("partial-database")))
+    }
+
     @Test("a cache's and a cdn's keys are in the schema, and no other")
     func cacheKeysInStep() throws {
         for (kind, definition) in [("cache", "cache"), ("cdn", "cdn")] {

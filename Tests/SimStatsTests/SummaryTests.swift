@@ -42,7 +42,7 @@ struct SummaryTests {
         #expect(one.map(\.outcome) == reversed.reversed().map(\.outcome))
     }
 
-    @Test("metric ids follow DESIGN's names, in a stable order")
+    @Test("metric ids follow the README's \"Metrics\" table, in a stable order")
     func ids() {
         let ids = MetricLayout(spec: spec).metrics.map(\.id)
         for id in ["latency.mean", "latency.p50", "latency.p99", "latency.p999", "latency.max", "hop.web.wait.p99",

@@ -1,12 +1,15 @@
+import InfraModel
+
 extension ModelSpec {
-    /// Offered load on a database, node by node: writes at the primary, reads over the nodes of
-    /// the read policy (evenly, as round robin spreads them); the station's utilisation is its
-    /// busiest node's. A write under sync replication holds its primary worker for its service
-    /// plus the wait for its acks, counted here as one mean lag (a rough estimate: the wait is
-    /// the acks-th smallest apply time of several replicas).
-    func databaseLoad(station s: Int, rates: [Double], peaks: [Double]?,
+    /// Offered load on database station s (its `DatabaseSpec` is `db`), node by node: writes at
+    /// the primary, reads over the nodes of the read policy (evenly, as round robin spreads
+    /// them); the station's utilisation is its busiest node's. A write under sync replication
+    /// holds its primary worker for its service plus the wait for its acks, counted here as one
+    /// mean lag (a rough estimate: the wait is the acks-th smallest apply time of several
+    /// replicas).
+    func databaseLoad(station s: Int, _ db: DatabaseSpec, rates: [Double], peaks: [Double]?,
                       trees: [(visits: [Double], hold: [Double])]) -> OfferedLoad {
-        let st = stations[s], db = st.database!
+        let st = stations[s]
         var reads = 0.0, writes = 0.0, peakReads = 0.0, peakWrites = 0.0, holding = 0.0
         for (k, c) in classes.enumerated() {
             for (n, node) in c.calls.enumerated() where node.station == s {

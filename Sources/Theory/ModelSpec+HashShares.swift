@@ -1,3 +1,4 @@
+import InfraModel
 import SimRandom
 
 extension ModelSpec {

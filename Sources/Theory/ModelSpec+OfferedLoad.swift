@@ -1,0 +1,81 @@
+import InfraModel
+
+extension ModelSpec {
+    /// Offered load on each station, in station order, computed from the spec alone.
+    public func offeredLoad() -> [OfferedLoad] {
+        let rates = classRates
+        let peaks = peakClassRates
+        // Squared coefficient of variation of the arrivals: 1 when every process is Poisson,
+        // 0 when every one is constant, cv² when every one is gamma with that cv (a mix, and
+        // mmpp2 or a trace, are taken as Poisson).
+        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
+        var arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
+        if case .gamma(_, let cv)? = processes.first,
+           processes.allSatisfy({ if case .gamma(_, cv) = $0 { true } else { false } }) { arrivalSCV = cv * cv }
+        // Per class and call-tree node: mean visits per request, and the mean time a visit
+        // holds its worker — its own service, plus in synchronous mode the calls it makes (a
+        // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
+        // whose mean exceeds the largest branch mean).
+        // Below a cache, visits and held time count only its misses (`expectedHitRatios`).
+        let hits = expectedHitRatios()
+        let trees = classes.map { c -> (visits: [Double], hold: [Double]) in
+            var hold = c.calls.map { stations[$0.station].service.mean }
+            if c.mode == .synchronous {
+                for n in c.calls.indices.reversed() {
+                    let miss = 1 - (hits[c.calls[n].station] ?? 0)
+                    for step in c.calls[n].steps {
+                        let branch = { (m: Int) in miss * c.calls[m].probability * c.calls[m].meanCalls * hold[m] }
+                        switch step {
+                        case .call(let m): hold[n] += branch(m)
+                        case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
+                        }
+                    }
+                }
+            }
+            return (meanVisits(c, hits: hits), hold)
+        }
+        return stations.enumerated().map { (s, st) in
+            if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }
+            var rate = 0.0, holding = 0.0, peak = 0.0
+            for (k, c) in classes.enumerated() {
+                for (n, node) in c.calls.enumerated() where node.station == s {
+                    rate += rates[k] * trees[k].visits[n]
+                    peak += (peaks?[k] ?? 0) * trees[k].visits[n]
+                    holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
+                }
+            }
+            let meanService = rate > 0 ? holding / rate : st.service.mean
+            guard let workers = st.workers else {
+                var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
+                                       finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
+                if peaks != nil { load.peakArrivalRate = peak }
+                load.expectedHitRatio = hits[s]
+                return load
+            }
+            // The busiest instance (weighted round robin and hashed keys load them unequally) saturates first.
+            let share = heaviestInstanceShare(station: s)
+            let u = rate * share * meanService / Double(workers)
+            var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
+                                   finiteQueue: st.queueCapacity != nil)
+            if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
+            load.expectedHitRatio = hits[s]
+            if peaks != nil {
+                load.peakArrivalRate = peak
+                load.peakUtilization = peak * share * meanService / Double(workers)
+            }
+            if st.discipline == .processorSharing {
+                // Under processor sharing nothing waits: every admitted request is in service
+                // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).
+                load.erlangCMeanWait = 0
+                load.meanWaitEstimate = 0
+            } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
+                let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
+                let serviceSCV = st.service.variance / (meanService * meanService)
+                load.erlangCMeanWait = wait
+                load.meanWaitEstimate = serviceSCV.isFinite
+                    ? AllenCunneen.meanWait(erlangC: wait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV) : nil
+            }
+            return load
+        }
+    }
+}

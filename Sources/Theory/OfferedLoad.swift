@@ -1,0 +1,58 @@
+/// Offered load on a station from the model alone (no simulation): λ_s = λ · Σ_c share_c · visits_c(s),
+/// utilisation = λ_s · E[S] / (instances · workers), and a queueing-theory estimate of the mean
+/// wait, so `capsim validate` can say in a millisecond what a long run would show.
+public struct OfferedLoad: Sendable, Equatable {
+    public var name: String
+    /// Requests per second arriving at the station (all instances together).
+    public var arrivalRate: Double
+    /// Offered load over capacity; nil for unlimited workers (a pure delay has no capacity).
+    public var utilization: Double?
+    /// Mean wait for a worker if each instance were an M/M/c queue (Poisson arrivals of
+    /// λ_s/instances, exponential service of the same mean, c = workers, unlimited queue):
+    /// C(c, a)/(cμ − λ_i) by Erlang C. Zero for unlimited workers; nil where it does not apply
+    /// (a finite queue, which turns requests away instead, or utilisation ≥ 1).
+    public var erlangCMeanWait: Double?
+    /// The same corrected for variability by the Allen–Cunneen approximation,
+    /// Erlang C × (c_a² + c_s²)/2, with c_s² the service time's squared coefficient of variation
+    /// and c_a² that of the arrivals (1 Poisson, 0 constant). Exact for M/M/c and, with one
+    /// worker, for M/G/1 (Pollaczek–Khinchine); an estimate otherwise — it ignores how upstream
+    /// stations and the split over instances reshape the arrivals.
+    public var meanWaitEstimate: Double?
+
+    /// Under time-varying load (a rate profile, mmpp2, a trace): the highest arrival rate at the
+    /// station over the horizon (classes taken at their peaks together: an upper bound) and
+    /// the utilisation it would bring; nil when the load does not vary. `arrivalRate` and
+    /// `utilization` are then means over the horizon.
+    public var peakArrivalRate: Double?
+    public var peakUtilization: Double?
+    /// True when the peak offered load reaches capacity while the mean does not: the queue
+    /// grows (or turns requests away) while the rate stays that high.
+    public var peakOverloaded: Bool { !overloaded && (peakUtilization ?? 0) >= 1 }
+
+    /// The share of the station's requests its busiest instance receives, when the instances
+    /// are loaded unequally (weighted round robin, consistent hashing); nil when each gets
+    /// 1/instances. `utilization` is that instance's.
+    public var unequalShare: Double?
+
+    /// A cache's expected hit ratio in the steady state (`ModelSpec.expectedHitRatios`); nil
+    /// for a station that is not a cache.
+    public var expectedHitRatio: Double?
+
+    /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
+    /// decide what an overload does.
+    public var workers: Int?
+    public var finiteQueue: Bool
+
+    /// True when the offered load reaches capacity.
+    public var overloaded: Bool { (utilization ?? 0) >= 1 }
+    /// True when the offered load reaches capacity and the queue is unlimited: it grows without
+    /// bound, so no steady state exists. (A bounded queue turns the excess away instead.)
+    public var unstable: Bool { overloaded && !finiteQueue }
+
+    public init(name: String, arrivalRate: Double, utilization: Double?, workers: Int?, finiteQueue: Bool,
+                erlangCMeanWait: Double? = nil, meanWaitEstimate: Double? = nil) {
+        self.name = name; self.arrivalRate = arrivalRate; self.utilization = utilization
+        self.workers = workers; self.finiteQueue = finiteQueue
+        self.erlangCMeanWait = erlangCMeanWait; self.meanWaitEstimate = meanWaitEstimate
+    }
+}
