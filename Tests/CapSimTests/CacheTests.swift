@@ -5,6 +5,7 @@ import SimKernel
 import SimRandom
 import SimStats
 import Testing
+import Theory
 
 /// Caches (`kind: cache`, `kind: cdn`) against theory: a fixed hit ratio in front of an M/M/c
 /// backend, and an LRU over Zipf keys against Che's approximation, with and without a TTL.

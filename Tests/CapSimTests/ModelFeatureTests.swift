@@ -2,6 +2,7 @@ import Foundation
 import ScenarioLanguage
 import SimStats
 import Testing
+import Theory
 
 @Suite("Model features")
 struct ModelFeatureTests {

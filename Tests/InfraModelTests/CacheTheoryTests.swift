@@ -1,4 +1,5 @@
 import Testing
+import Theory
 import SimKernel
 import SimRandom
 import InfraModel

@@ -51,15 +51,6 @@ public struct ModelSpec: Sendable {
     /// stations then have an inclusive time distinct from their own.
     public var hasCallChains: Bool { classes.contains { $0.mode == .synchronous && $0.calls.count > 1 } }
 
-    /// Mean arrivals per second of each class over the horizon: its own process's rate, or its
-    /// weighted share of the workload's (a trace counts its arrivals before the horizon; a rate
-    /// profile multiplies Poisson rates by its mean over the horizon).
-    public var classRates: [Double] {
-        let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
-        let h = window.horizon.seconds
-        return classes.map { c in meanRate(c.arrivals, over: h) ?? (meanRate(arrivals, over: h) ?? 0) * c.weight / shared }
-    }
-
     /// True when requests visit more than one station, so a per-hop breakdown of slow
     /// requests is worth keeping.
     public var tracksHops: Bool { stations.count > 1 }
