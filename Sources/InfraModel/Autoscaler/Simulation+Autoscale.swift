@@ -113,20 +113,20 @@ extension Simulation {
                 markHealthy(i, false)
             }
             if SimTime.zero + a.policy.interval < horizon {
-                kernel.schedule(.autoscale(step: 0, index: Int32(p)), at: SimTime.zero + a.policy.interval)
+                kernel.schedule(.autoscale(.evaluate(pool: Int32(p))), at: SimTime.zero + a.policy.interval)
             }
             for e in a.policy.schedule where e.at < horizon {
-                kernel.schedule(.autoscale(step: 3, index: Int32(p)), at: e.at)
+                kernel.schedule(.autoscale(.enforceMinimum(pool: Int32(p))), at: e.at)
             }
         }
     }
 
-    mutating func autoscaleEvent<Sink: RecordSink & ~Copyable>(_ step: UInt8, _ index: Int32, into sink: inout Sink) {
-        switch step {
-        case 0: evaluate(Int(index))
-        case 1: instanceProvisioned(Int(index), into: &sink)
-        case 2: instanceDrained(Int(index), into: &sink)
-        default: enforceMinimum(Int(index))
+    mutating func handle<Sink: RecordSink & ~Copyable>(_ event: AutoscaleEvent, into sink: inout Sink) {
+        switch event {
+        case .evaluate(let p): evaluate(Int(p))
+        case .provisioned(let i): instanceProvisioned(Int(i), into: &sink)
+        case .drained(let i): instanceDrained(Int(i), into: &sink)
+        case .enforceMinimum(let p): enforceMinimum(Int(p))
         }
     }
 
@@ -163,7 +163,7 @@ extension Simulation {
         autoscaling.scalers[p].lastEntered = stations[s].entered
         autoscaling.scalers[p].lastTime = now
         let next = now + a.policy.interval
-        if next < spec.window.horizon { kernel.schedule(.autoscale(step: 0, index: Int32(p)), at: next) }
+        if next < spec.window.horizon { kernel.schedule(.autoscale(.evaluate(pool: Int32(p))), at: next) }
         // The newest sample at least `metric_lag` old; older ones are never needed again.
         let cutoff = now.nanoseconds - a.policy.metricLag.nanoseconds
         guard let k = autoscaling.scalers[p].samples.lastIndex(where: { $0.time.nanoseconds <= cutoff }) else { return }
@@ -231,7 +231,7 @@ extension Simulation {
             autoscaling.phase[first + j] = AutoscalePhase.provisioning
             stream.seat(replication: replication, entity: autoscaling.scalers[p].scaleOuts, block: UInt64(added))
             let delay = SimDuration(seconds: max(0, autoscaling.scalers[p].policy.provisioning.sample(stream)))
-            kernel.schedule(.autoscale(step: 1, index: Int32(first + j)), after: delay)
+            kernel.schedule(.autoscale(.provisioned(instance: Int32(first + j))), after: delay)
             added += 1
         }
         guard added > 0 else { return }
@@ -257,7 +257,7 @@ extension Simulation {
             autoscaling.phase[i] = AutoscalePhase.draining
             instances[i].adminOut = true
             refreshEligibility(i)
-            kernel.schedule(.autoscale(step: 2, index: Int32(i)), after: autoscaling.scalers[p].policy.drain)
+            kernel.schedule(.autoscale(.drained(instance: Int32(i))), after: autoscaling.scalers[p].policy.drain)
             removed += 1
         }
         guard removed > 0 else { return }

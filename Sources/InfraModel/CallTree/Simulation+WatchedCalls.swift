@@ -64,7 +64,7 @@ extension Simulation {
                          block: UInt64(retry.key) << 32 | UInt64(UInt32(bitPattern: tries) & 0xFFFF) << 16)
         let wait = policy.wait(retry: Int(tries), u: clients.retryStream.uniform(), previous: 0)
         let r = requests.insert(retry)
-        kernel.schedule(.callRetry(strand: r, stamp: retry.stamp), after: SimDuration(nanoseconds: wait))
+        kernel.schedule(.call(.retry(strand: r, stamp: retry.stamp)), after: SimDuration(nanoseconds: wait))
     }
 
     /// A parked retry's backoff is over: it goes out if its caller still waits.

@@ -47,7 +47,7 @@ extension Simulation {
         if let patience = spec.classes[Int(c)].client?.patience {
             // The attempt's own patience: seated at its client's serial, one block per attempt.
             clients.patienceStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
-            kernel.schedule(.patience(request: r, stamp: nextStamp), after: SimDuration(seconds: patience.sample(clients.patienceStream)))
+            kernel.schedule(.client(.patience(request: r, stamp: nextStamp)), after: SimDuration(seconds: patience.sample(clients.patienceStream)))
         }
         enterStation(r, into: &sink)
     }
@@ -55,7 +55,7 @@ extension Simulation {
     mutating func startTimer(_ q: Int32, index: Int32, stamp: UInt32) {
         guard q >= 0 else { return }
         if timers[Int(q)].start(now: kernel.now, index: index, stamp: stamp) {
-            kernel.schedule(.timer(queue: q), after: timers[Int(q)].duration)
+            kernel.schedule(.client(.timers(queue: q)), after: timers[Int(q)].duration)
         }
     }
 
@@ -97,7 +97,7 @@ extension Simulation {
         clients.retryStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(attempts) << 8)
         let wait = policy.wait(retry: attempts, u: clients.retryStream.uniform(), previous: clients[k].previousWait)
         clients[k].previousWait = wait
-        kernel.schedule(.retry(client: k, stamp: clients[k].stamp), after: SimDuration(nanoseconds: wait))
+        kernel.schedule(.client(.retry(client: k, stamp: clients[k].stamp)), after: SimDuration(nanoseconds: wait))
     }
 
     /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
@@ -117,7 +117,7 @@ extension Simulation {
                 attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
             }
         }
-        if let t = timers[Int(q)].rearm() { kernel.schedule(.timer(queue: q), at: SimTime(nanoseconds: t)) }
+        if let t = timers[Int(q)].rearm() { kernel.schedule(.client(.timers(queue: q)), at: SimTime(nanoseconds: t)) }
     }
 
     /// The client of attempt r gives up on it (if r is still that attempt and still waited

@@ -141,7 +141,7 @@ extension Simulation {
             databases[d].applyScratch.sort()
             let ack = databases[d].applyScratch[k - 1]
             guard ack > now else { return false }
-            kernel.schedule(.writeAcknowledged(request: r), at: SimTime(nanoseconds: ack))
+            kernel.schedule(.database(.writeAcknowledged(request: r)), at: SimTime(nanoseconds: ack))
             return true
         }
         databases[d].counters.reads[node] &+= 1

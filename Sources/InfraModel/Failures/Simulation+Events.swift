@@ -74,7 +74,7 @@ extension Simulation {
                 for i in a.targets { startDown(i, reason, hang: mode == .hang) }
                 continue
             }
-            kernel.schedule(.scheduled(action: Int32(k)), at: a.time)
+            kernel.schedule(.failures(.scheduled(action: Int32(k))), at: a.time)
         }
         for (z, zone) in spec.zones.enumerated() {
             guard let f = zone.failures else { continue }
@@ -87,9 +87,9 @@ extension Simulation {
             if down {
                 outages.zones.up[z] = false
                 for i in outages.zones.members[z] { startDown(i, DownReason.zone, hang: f.mode == .hang) }
-                kernel.schedule(.zoneRepair(zone: Int32(z)), after: SimDuration(seconds: residual))
+                kernel.schedule(.failures(.zoneRepair(zone: Int32(z))), after: SimDuration(seconds: residual))
             } else {
-                kernel.schedule(.zoneFailure(zone: Int32(z)), after: SimDuration(seconds: residual))
+                kernel.schedule(.failures(.zoneFailure(zone: Int32(z))), after: SimDuration(seconds: residual))
             }
         }
     }
@@ -140,12 +140,12 @@ extension Simulation {
         outages.zones.up[Int(z)] = false
         let mode = spec.zones[Int(z)].failures!.mode
         for i in outages.zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
-        kernel.schedule(.zoneRepair(zone: z), after: nextZonePeriod(Int(z), failure: false))
+        kernel.schedule(.failures(.zoneRepair(zone: z)), after: nextZonePeriod(Int(z), failure: false))
     }
 
     mutating func zoneRepaired<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
         outages.zones.up[Int(z)] = true
         for i in outages.zones.members[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
-        kernel.schedule(.zoneFailure(zone: z), after: nextZonePeriod(Int(z), failure: true))
+        kernel.schedule(.failures(.zoneFailure(zone: z)), after: nextZonePeriod(Int(z), failure: true))
     }
 }

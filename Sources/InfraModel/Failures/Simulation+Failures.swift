@@ -77,20 +77,20 @@ extension Simulation {
                     instances[i].downReasons = DownReason.failure
                     instances[i].hung = f.mode == .hang
                     stations[s].upLevel -= 1
-                    if residual[j] >= 0 { kernel.schedule(.repair(instance: Int32(i)), after: SimDuration(seconds: residual[j])) }
+                    if residual[j] >= 0 { kernel.schedule(.failures(.repair(instance: Int32(i))), after: SimDuration(seconds: residual[j])) }
                     if let check = stations[s].healthCheck {
                         // Failed `age` ago: the verdict may already be in.
                         let failedAt = age[j].isFinite ? -Int64((age[j] * 1e9).rounded()) : Int64.min / 4
                         let verdict = check.decided(after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
                         if verdict <= 0 { markHealthy(i, false) } else {
-                            kernel.schedule(.healthVerdict(instance: Int32(i), epoch: 0), at: SimTime(nanoseconds: verdict))
+                            kernel.schedule(.failures(.healthVerdict(instance: Int32(i), epoch: 0)), at: SimTime(nanoseconds: verdict))
                         }
                     }
                 } else {
                     // An instance up at time 0 counts as believed healthy (a readmission still
                     // pending from a repair just before 0 is ignored: a start-up approximation
                     // the warm-up absorbs).
-                    kernel.schedule(.failure(instance: Int32(i)), after: SimDuration(seconds: residual[j]))
+                    kernel.schedule(.failures(.failure(instance: Int32(i))), after: SimDuration(seconds: residual[j]))
                 }
             }
         }
@@ -138,7 +138,7 @@ extension Simulation {
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
             let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
-            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+            kernel.schedule(.failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
         }
     }
 
@@ -159,7 +159,7 @@ extension Simulation {
         stations[s].upLevel += 1
         if let check = stations[s].healthCheck, !instances[Int(i)].believed {
             let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
-            kernel.schedule(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch), at: SimTime(nanoseconds: at))
+            kernel.schedule(.failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
         }
     }
 
@@ -182,19 +182,19 @@ extension Simulation {
             stations[s].repairQueue.append(i)
         } else {
             stations[s].crewsBusy += 1
-            kernel.schedule(.repair(instance: i), after: nextPeriod(Int(i), failure: false))
+            kernel.schedule(.failures(.repair(instance: i)), after: nextPeriod(Int(i), failure: false))
         }
     }
 
     mutating func instanceRepaired<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
         setUp(i, DownReason.failure, into: &sink)
-        kernel.schedule(.failure(instance: i), after: nextPeriod(Int(i), failure: true))
+        kernel.schedule(.failures(.failure(instance: i)), after: nextPeriod(Int(i), failure: true))
         stations[s].crewsBusy -= 1
         if !stations[s].repairQueue.isEmpty {
             let next = stations[s].repairQueue.removeFirst()
             stations[s].crewsBusy += 1
-            kernel.schedule(.repair(instance: next), after: nextPeriod(Int(next), failure: false))
+            kernel.schedule(.failures(.repair(instance: next)), after: nextPeriod(Int(next), failure: false))
         }
     }
 

@@ -26,7 +26,7 @@ extension Simulation {
                 let down = stream.uniform() < pDown
                 let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
                 outages.pairs.unitUp[unit] = !down
-                kernel.schedule(down ? .unitRepair(unit: Int32(unit)) : .unitFailure(unit: Int32(unit)), after: SimDuration(seconds: residual))
+                kernel.schedule(down ? .pair(.unitRepair(unit: Int32(unit))) : .pair(.unitFailure(unit: Int32(unit))), after: SimDuration(seconds: residual))
             }
             if outages.pairs.unitUp[2 * i] { outages.pairs.activeUnit[i] = 0 } else if outages.pairs.unitUp[2 * i + 1] { outages.pairs.activeUnit[i] = 1 } else {
                 outages.pairs.activeUnit[i] = -1
@@ -50,7 +50,7 @@ extension Simulation {
     mutating func unitFails<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
         let u = Int(unit), i = u / 2
         outages.pairs.unitUp[u] = false
-        kernel.schedule(.unitRepair(unit: unit), after: nextUnitPeriod(u, failure: false))
+        kernel.schedule(.pair(.unitRepair(unit: unit)), after: nextUnitPeriod(u, failure: false))
         guard Int(outages.pairs.activeUnit[i]) == u & 1 else { return }
         let other = u ^ 1
         if outages.pairs.unitUp[other] {
@@ -58,7 +58,7 @@ extension Simulation {
             outages.pairs.switchStamp[i] &+= 1
             setDown(Int32(i), DownReason.failover, mode: .crash, into: &sink)
             let s = Int(instances[i].station)
-            kernel.schedule(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i]), after: spec.stations[s].failover!)
+            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: spec.stations[s].failover!)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
@@ -79,7 +79,7 @@ extension Simulation {
             outages.pairs.activeUnit[i] = Int8((a ^ 1) & 1)
             outages.pairs.switchStamp[i] &+= 1
             let s = Int(instances[i].station)
-            kernel.schedule(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i]), after: spec.stations[s].failover!)
+            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: spec.stations[s].failover!)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
@@ -90,7 +90,7 @@ extension Simulation {
     mutating func unitRepaired<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
         let u = Int(unit), i = u / 2
         outages.pairs.unitUp[u] = true
-        kernel.schedule(.unitFailure(unit: unit), after: nextUnitPeriod(u, failure: true))
+        kernel.schedule(.pair(.unitFailure(unit: unit)), after: nextUnitPeriod(u, failure: true))
         if outages.pairs.activeUnit[i] < 0 {
             // The pair was down: the repaired unit takes over at once.
             outages.pairs.activeUnit[i] = Int8(u & 1)

@@ -108,7 +108,7 @@ extension Simulation {
         var d = hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
         if instances[Int(i)].slowdown != 1 { d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded())) }
-        kernel.schedule(.serviceEnd(request: r), after: d)
+        kernel.schedule(.pool(.serviceEnd(request: r)), after: d)
     }
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and

@@ -25,7 +25,7 @@ extension Simulation {
     mutating func scheduleTick(_ clock: Int32, after from: SimTime, length: SimDuration) {
         guard from.nanoseconds <= spec.window.horizon.nanoseconds - length.nanoseconds else { return }
         let at = from + length
-        if at < spec.window.horizon { kernel.schedule(.tick(clock: clock), at: at) }
+        if at < spec.window.horizon { kernel.schedule(.window(.tick(clock: clock)), at: at) }
     }
 
     /// Handles a boundary of clock `clock`: reports the counters and the settled instant, then

@@ -1,78 +1,6 @@
 import SimKernel
 import SimRandom
 
-/// The model's events. Dispatched by `switch`, never by dynamic dispatch.
-enum ModelEvent {
-    /// The next arrival from this source (0 = the workload's shared process, if any).
-    case arrival(source: Int32)
-    /// The request at this slab index finishes service at its current station.
-    case serviceEnd(request: Int32)
-    /// The sync write at this slab index has its acknowledgements: its service at the primary,
-    /// held since its commit, is over.
-    case writeAcknowledged(request: Int32)
-    /// Start of the measurement window (the end of warm-up).
-    case windowOpen
-    /// End of the measurement window (the horizon): arrivals stop, in-flight requests drain.
-    case windowClose
-    /// The head of this timer queue expires (an attempt timeout or a deadline).
-    case timer(queue: Int32)
-    /// This client's backoff is over: it starts its next attempt (if it is still the same client).
-    case retry(client: Int32, stamp: UInt32)
-    /// The random patience of the attempt at this slab index ran out (if it is still the same
-    /// attempt and still waited for). Random durations do not expire in start order, so these
-    /// timers live in the kernel's heap, one per attempt, cancelled lazily by the stamp.
-    case patience(request: Int32, stamp: UInt32)
-    /// This instance fails (crash or hang, by its station's failure mode).
-    case failure(instance: Int32)
-    /// This instance is repaired (restarted) and serves again.
-    case repair(instance: Int32)
-    /// The balancer's health checks reach a verdict on this instance, decided when it was in
-    /// the state numbered `epoch` (stale if it has changed since).
-    case healthVerdict(instance: Int32, epoch: UInt32)
-    /// The backoff before another try of a watched call is over: this parked strand (stamped
-    /// `stamp`) goes out, if its caller still waits for it.
-    case callRetry(strand: Int32, stamp: UInt32)
-    /// A step of a scheduled event (an index into `Simulation.actions`).
-    case scheduled(action: Int32)
-    /// A zone fails as a whole, or comes back.
-    case zoneFailure(zone: Int32)
-    case zoneRepair(zone: Int32)
-    /// A unit of an active/passive pair fails or is repaired (unit = 2 × instance + 0 or 1);
-    /// a pair's switch to its passive unit completes (stale if `switchStamp` has moved on).
-    case unitFailure(unit: Int32)
-    case unitRepair(unit: Int32)
-    case failoverDone(instance: Int32, stamp: UInt32)
-    /// A boundary between statistics windows of clock `clock` (an index into
-    /// `ModelSpec.windowLengths`); scheduled only when the statistics ask for windows.
-    case tick(clock: Int32)
-    /// Autoscaling (`Simulation+Autoscale`): pool `index` evaluates (`step` 0), or instance
-    /// `index` finishes provisioning (1) or draining (2).
-    case autoscale(step: UInt8, index: Int32)
-}
-
-/// How a replication ended.
-public struct RunOutcome: Sendable, Equatable {
-    public init(events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool) {
-        self.events = events; self.arrivals = arrivals; self.successes = successes; self.errors = errors
-        self.fingerprint = fingerprint; self.unstable = unstable
-    }
-
-    /// Events the kernel delivered.
-    public var events: UInt64
-    /// Requests that arrived (all, warm-up included).
-    public var arrivals: UInt64
-    /// How every arrived request ended: successes, and errors indexed by `ErrorCause.rawValue`
-    /// (`in_flight_at_end` included). Conservation: arrivals = successes + Σ errors, unless unstable.
-    public var successes: UInt64
-    public var errors: [UInt64]
-    /// A hash of the event trajectory (time, kind, request of every event), for cheap
-    /// regression checks: any change in behaviour changes it.
-    public var fingerprint: UInt64
-    /// True when the run stopped early because more than `maxInFlight` requests were in flight:
-    /// the design is overloaded (utilisation ≥ 1).
-    public var unstable: Bool
-}
-
 /// One replication of a model: the state of every station and request, driven by the kernel.
 ///
 /// A value type: the hot loop runs on it in place (see FACTS: a class was 1.7–2.8× slower).
@@ -234,8 +162,8 @@ public struct Simulation: ~Copyable {
     /// Runs the replication to its end, sending every record to `sink`.
     public mutating func run<Sink: RecordSink & ~Copyable>(into sink: inout Sink) -> RunOutcome {
         let window = spec.window
-        kernel.schedule(.windowOpen, at: window.warmup)
-        kernel.schedule(.windowClose, at: window.horizon)
+        kernel.schedule(.window(.open), at: window.warmup)
+        kernel.schedule(.window(.close), at: window.horizon)
         scheduleFirstTicks()
         for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
@@ -244,66 +172,17 @@ public struct Simulation: ~Copyable {
         let drainEnd = window.horizon + window.drain
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
             blame = Blame()
+            if let code = event.trajectoryCode { note(kind: code.kind, index: code.index) }
             switch event {
-            case .arrival(let source):
-                arrive(from: source, into: &sink)
-            case .serviceEnd(let r):
-                note(kind: 1, index: r)
-                endService(of: r, into: &sink)
-            case .writeAcknowledged(let r):
-                note(kind: 1, index: r)
-                writeAcknowledged(r, into: &sink)
-            case .windowOpen:
-                note(kind: 2, index: 0)
-                sink.windowOpened(snapshot())
-            case .windowClose:
-                note(kind: 3, index: 0)
-                stage = .closed
-                sink.windowClosed(snapshot())
-            case .timer(let q):
-                note(kind: 4, index: q)
-                timersExpired(q, into: &sink)
-            case .retry(let k, let stamp):
-                note(kind: 5, index: k)
-                if clients[k].live && clients[k].stamp == stamp { startAttempt(k, into: &sink) }
-            case .patience(let r, let stamp):
-                note(kind: 6, index: r)
-                attemptTimedOut(r, stamp: stamp, into: &sink)
-            case .failure(let i):
-                note(kind: 7, index: i)
-                instanceFails(i, into: &sink)
-            case .repair(let i):
-                note(kind: 8, index: i)
-                instanceRepaired(i, into: &sink)
-            case .healthVerdict(let i, let epoch):
-                note(kind: 9, index: i)
-                healthVerdict(i, epoch: epoch)
-            case .callRetry(let r, let stamp):
-                note(kind: 10, index: r)
-                retryCall(r, stamp: stamp, into: &sink)
-            case .scheduled(let k):
-                note(kind: 11, index: k)
-                scheduledAction(k, into: &sink)
-            case .zoneFailure(let z):
-                note(kind: 12, index: z)
-                zoneFails(z, into: &sink)
-            case .zoneRepair(let z):
-                note(kind: 13, index: z)
-                zoneRepaired(z, into: &sink)
-            case .unitFailure(let u):
-                note(kind: 14, index: u)
-                unitFails(u, into: &sink)
-            case .unitRepair(let u):
-                note(kind: 15, index: u)
-                unitRepaired(u, into: &sink)
-            case .failoverDone(let i, let stamp):
-                note(kind: 16, index: i)
-                failoverDone(i, stamp: stamp, into: &sink)
-            case .tick(let clock):
-                windowTick(clock, into: &sink)
-            case .autoscale(let step, let index):
-                note(kind: 17 + UInt64(step), index: index)
-                autoscaleEvent(step, index, into: &sink)
+            case .arrival(let source): arrive(from: source, into: &sink)
+            case .window(let e): handle(e, into: &sink)
+            case .pool(.serviceEnd(let r)): endService(of: r, into: &sink)
+            case .database(.writeAcknowledged(let r)): writeAcknowledged(r, into: &sink)
+            case .client(let e): handle(e, into: &sink)
+            case .call(.retry(let r, let stamp)): retryCall(r, stamp: stamp, into: &sink)
+            case .failures(let e): handle(e, into: &sink)
+            case .pair(let e): handle(e, into: &sink)
+            case .autoscale(let e): handle(e, into: &sink)
             }
         }
         if stage != .closed {

@@ -1,0 +1,13 @@
+/// A server pool's events.
+enum ServerPoolEvent {
+    /// The request at this slab index finishes service at its current station (for processor
+    /// sharing: the instance's next completion).
+    case serviceEnd(request: Int32)
+
+    /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`).
+    var trajectoryCode: (kind: UInt64, index: Int32) {
+        switch self {
+        case .serviceEnd(let r): (1, r)
+        }
+    }
+}
