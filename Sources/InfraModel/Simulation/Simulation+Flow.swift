@@ -79,47 +79,6 @@ extension Simulation {
         admit(r, at: i, station: s, workers: st.pointee.workers, queueCapacity: st.pointee.queueCapacity, into: &sink)
     }
 
-    /// Request r at instance i (chosen, and not refused): a free worker of an up instance
-    /// serves it at once; otherwise it waits if the line has room (a hung instance's line fills
-    /// but is not served until the restart), else it ends with `queue_full`.
-    @inline(__always)
-    mutating func admit<Sink: RecordSink & ~Copyable>(_ r: Int32, at i: Int32, station s: Int, workers: Int32, queueCapacity: Int,
-                                                     into sink: inout Sink) {
-        if instances[Int(i)].up && instances[Int(i)].busy < workers {
-            startService(r, at: i, station: s)
-        } else if instances[Int(i)].waiting.count < queueCapacity {
-            stations[s].accumulate(to: kernel.now)
-            stations[s].queueLevel += 1
-            requests[r].instance = i
-            instances[Int(i)].waiting.append(r)
-        } else {
-            fail(r, .queueFull, into: &sink)
-        }
-    }
-
-    mutating func startService(_ r: Int32, at i: Int32, station s: Int) {
-        if stations[s].sharing { admitSharing(r, at: i, station: s); return }
-        let now = kernel.now
-        stations[s].accumulate(to: now)
-        stations[s].busyLevel += 1
-        instances[Int(i)].busy &+= 1
-        requests[r].instance = i
-        requests[r].serviceStart = now
-        var d = hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
-        // A degraded instance (gray failure, or a slower version) stretches every demand.
-        if instances[Int(i)].slowdown != 1 { d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded())) }
-        kernel.schedule(.pool(.serviceEnd(request: r)), after: d)
-    }
-
-    /// Request r's service demand at station s: its own draw (seated at the request, hop and
-    /// attempt), so it does not depend on the design (common random numbers).
-    @inline(__always)
-    func demand(of r: Int32, at s: Int) -> SimDuration {
-        let stream = stations[s].serviceStream
-        seatDraws(stream, for: r)
-        return SimDuration(seconds: stations[s].service.sample(stream))
-    }
-
     /// The request's own service at its current station is over: a database node first records
     /// the read or commits the write (which under sync replication holds its worker until
     /// `writeAcknowledged`); then the request goes on (`serviceDone`).
@@ -167,30 +126,6 @@ extension Simulation {
         } else {
             requests[r].hop += 1
             enterStation(r, into: &sink)
-        }
-    }
-
-    /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:
-    /// the station's discipline). Under processor sharing, frees an admission place only (the
-    /// cores were given back when the request's own service ended).
-    mutating func release<Sink: RecordSink & ~Copyable>(_ i: Int32, station s: Int, into sink: inout Sink) {
-        // A down instance's workers are all freed when it is evicted (crash) or restarts (hang).
-        guard instances[Int(i)].up else { return }
-        if stations[s].sharing { instances[Int(i)].busy &-= 1; return }
-        stations[s].accumulate(to: kernel.now)
-        stations[s].busyLevel -= 1
-        instances[Int(i)].busy &-= 1
-        while !instances[Int(i)].waiting.isEmpty {
-            let next = instances[Int(i)].waiting.next(stations[s].discipline)
-            stations[s].queueLevel -= 1
-            if stations[s].dropExpired && abandoned(next) {
-                // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
-                if requests[next].parent < 0 && requests[next].phase != .ended { counters.droppedAttempts &+= 1 }
-                fail(next, .timeout, into: &sink)
-                continue
-            }
-            startService(next, at: i, station: s)
-            break
         }
     }
 
