@@ -14,7 +14,8 @@ extension ModelSpec {
         for (k, c) in classes.enumerated() {
             for (n, node) in c.calls.enumerated() where node.station == s {
                 let rate = rates[k] * trees[k].visits[n], peak = (peaks?[k] ?? 0) * trees[k].visits[n]
-                holding += rate * (trees[k].hold[n] - (node.access == .write ? st.service.mean : 0))
+                // The calls a visit makes: its hold less its own service (which `utilization` adds per node).
+                holding += rate * (trees[k].hold[n] - st.service.mean)
                 if node.access == .write { writes += rate; peakWrites += peak } else { reads += rate; peakReads += peak }
             }
         }

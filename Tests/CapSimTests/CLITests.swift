@@ -121,6 +121,9 @@ struct CLITests {
               store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
 
             """)
+        // A database's busiest node: the two replicas share the reads, 750/s × 4 ms each on 16 workers.
+        let replicas = capsim(["validate", scenarioPath("read-replicas.yaml")])
+        #expect(replicas.out.contains("  db: offered 1650.00/s, utilisation 18.8 % at the busiest instance"), "\(replicas.out)")
         let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
         #expect(over.out.contains("server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity"))
     }
