@@ -84,9 +84,10 @@ struct Balancer {
     }
 
     /// The offset of the candidate request `q` goes to, or −1 when none is eligible.
-    /// `replication` seats the draws; `q.dataKey` is the key consistent hashing places.
+    /// `replication` seats the draws; `q.dataKey` is the key consistent hashing places. (The
+    /// request is read in place: a policy that draws nothing reads nothing of it.)
     @inline(__always)
-    mutating func choose(among c: Candidates, for q: Request, replication: UInt32) -> Int32 {
+    mutating func choose(among c: Candidates, for q: UnsafePointer<Request>, replication: UInt32) -> Int32 {
         guard c.eligible > 0 else { return -1 }
         let n = c.count
         guard n > 1 else { return 0 }
@@ -97,14 +98,14 @@ struct Balancer {
             cursor = k + 1 == n ? 0 : k + 1
             return k
         case .random:
-            q.seat(routing, replication: replication)
+            q.pointee.seat(routing, replication: replication)
             return c.eligibleOffset(Int32(truncatingIfNeeded: routing.index(below: Int(c.eligible))))
         case .leastOutstanding:
             return leastOutstanding(c)
         case .powerOfTwo:
             let h = c.eligible
             guard h > 1 else { return c.eligibleOffset(0) }
-            q.seat(routing, replication: replication)
+            q.pointee.seat(routing, replication: replication)
             // The first draw is `random`'s choice; the second is uniform over the other h − 1.
             let a = Int32(truncatingIfNeeded: routing.index(below: Int(h)))
             var b = Int32(truncatingIfNeeded: routing.index(below: Int(h) - 1))
@@ -115,7 +116,7 @@ struct Balancer {
             return smoothWeightedRoundRobin(c)
         case .consistentHash:
             guard let ring else { preconditionFailure("consistent_hash balancer without its ring") }
-            return ring.choose(keyHash: HashRing.keyHash(q.dataKey), pool: c.pool, instances: n, healthy: c.eligible,
+            return ring.choose(keyHash: HashRing.keyHash(q.pointee.dataKey), pool: c.pool, instances: n, healthy: c.eligible,
                                allHealthy: c.all)
         }
     }

@@ -95,7 +95,7 @@ extension Simulation {
         var eligible: Int32 = 0
         for k in 0..<count where instances[Int(from + k)].healthy { eligible += 1 }
         let candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
-        let k = databases[d].reads.choose(among: candidates, for: requests[r], replication: replication)
+        let k = databases[d].reads.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
         return k < 0 ? -1 : from + k
     }
 

@@ -99,9 +99,8 @@ extension Simulation {
     /// ended vanishes, and one at a hung instance gets no answer — it stays stuck until the restart.
     @inline(__always)
     mutating func answers<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) -> Bool {
-        let q = requests[r]
-        if q.phase == .ended { zombieDone(r, into: &sink); return false }
-        if !instances[Int(q.instance)].up { requests[r].stall(); return false }
+        if requests[r].phase == .ended { zombieDone(r, into: &sink); return false }
+        if !instances[Int(requests[r].instance)].up { requests[r].stall(); return false }
         return true
     }
 
