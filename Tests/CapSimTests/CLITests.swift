@@ -121,7 +121,10 @@ struct CLITests {
               store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
 
             """)
-        // A database's busiest node: the two replicas share the reads, 750/s × 4 ms each on 16 workers.
+        // A database's busiest node: the replica takes every read, 1800/s × 4 ms on 12 workers;
+        // the primary the writes, 200/s × 4 ms.
+        let db = capsim(["validate", scenarioPath("three-tier.yaml")])
+        #expect(db.out.contains("  db: offered 2000.00/s, utilisation 60.0 % at the busiest instance"), "\(db.out)")
         let replicas = capsim(["validate", scenarioPath("read-replicas.yaml")])
         #expect(replicas.out.contains("  db: offered 1650.00/s, utilisation 18.8 % at the busiest instance"), "\(replicas.out)")
         let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])

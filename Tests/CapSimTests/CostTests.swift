@@ -177,8 +177,8 @@ struct CostTests {
     @Test("three-tier.yaml prices its tiers per instance-hour; its other results are unchanged by prices")
     func threeTier() throws {
         let run = try Run("three-tier.yaml", ["horizon=10s", "warmup=1s", "replications=2"])
-        for v in run.values("cost.monthly") { expectClose(v, (0.0225 + 4 * 0.17 + 4 * 0.34 + 1.36) * 730, "cost.monthly") }
-        for v in run.values("cost.horizon") { expectClose(v, (0.0225 + 4 * 0.17 + 4 * 0.34 + 1.36) * 10 / 3600, "cost.horizon") }
+        for v in run.values("cost.monthly") { expectClose(v, (0.0225 + 4 * 0.17 + 4 * 0.34 + 2 * 1.36) * 730, "cost.monthly") }
+        for v in run.values("cost.horizon") { expectClose(v, (0.0225 + 4 * 0.17 + 4 * 0.34 + 2 * 1.36) * 10 / 3600, "cost.horizon") }
         var spec = run.scenario.model
         spec.cost = nil
         let free = Experiment(spec: spec, seed: run.scenario.seed, replications: 0..<2, jobs: 2).run()
