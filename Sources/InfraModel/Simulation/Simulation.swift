@@ -189,7 +189,7 @@ public struct Simulation: ~Copyable {
             if stage == .open { stage = .closed }
             sink.windowClosed(snapshot())
         }
-        blame.station = -1
+        blame = Blame()  // requests still in flight at the end are nobody's fault
         if occupancyLog != nil { noteOccupancy() }
         if requests.liveCount > 0 || clients.slab.liveCount > 0 {
             if stage != .overloaded, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
