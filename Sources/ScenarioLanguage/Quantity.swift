@@ -15,8 +15,8 @@ public enum Quantity {
     /// A plain decimal number (digits, optional sign, point and exponent), or nil.
     static func number(_ text: Substring) -> Double? {
         let t = text.trimmingWhitespace()
-        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-              t.first!.isNumber || t.first == "." || t.first == "-" || t.first == "+",
+        guard let first = t.first, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+              first.isNumber || first == "." || first == "-" || first == "+",
               let v = Double(t), v.isFinite else { return nil }
         return v
     }

@@ -47,7 +47,7 @@ public struct ReplicationPlan: Sendable, Equatable {
     public var looks: [Int] {
         guard untilDecided, maximum > minimum else { return [maximum] }
         var n = [minimum]
-        while n.last! * 2 < maximum { n.append(n.last! * 2) }
+        while let last = n.last, last * 2 < maximum { n.append(last * 2) }
         n.append(maximum)
         return n
     }

@@ -69,8 +69,8 @@ extension ScenarioDecoder {
         }
         guard ok, let target, let minimum, let maximum, let interval, let lag, let cooldown, let outCooldown, let inCooldown,
               let outWindow, let inWindow, let drain, let step, let provisioning else { return nil }
-        if maximum < minimum {
-            reader.fail(a["max"]!, a.path("max"), "expected max ≥ min (\(minimum)), found \(maximum)")
+        if maximum < minimum, let maxNode = a["max"] {
+            reader.fail(maxNode, a.path("max"), "expected max ≥ min (\(minimum)), found \(maximum)")
             return nil
         }
         var initial = minimum
@@ -86,14 +86,14 @@ extension ScenarioDecoder {
             for (k, item) in items.enumerated() {
                 let ip = a.path("schedule") + ".\(k)"
                 guard let e = reader.fields(item, ip, allowed: Self.autoscaleScheduleKeys, required: ["at", "min"]),
-                      let at = e["at"].flatMap({ reader.duration($0, e.path("at")) }),
-                      let m = e["min"].flatMap({ reader.integer($0, e.path("min"), min: 1, max: 1_000_000) }) else { return nil }
+                      let atNode = e["at"], let at = reader.duration(atNode, e.path("at")),
+                      let minNode = e["min"], let m = reader.integer(minNode, e.path("min"), min: 1, max: 1_000_000) else { return nil }
                 if m > maximum {
-                    reader.fail(e["min"]!, e.path("min"), "expected a minimum ≤ max (\(maximum)), found \(m)")
+                    reader.fail(minNode, e.path("min"), "expected a minimum ≤ max (\(maximum)), found \(m)")
                     return nil
                 }
                 if let last = schedule.last, at.nanoseconds <= last.at.nanoseconds {
-                    reader.fail(e["at"]!, e.path("at"), "expected the schedule in time order: this entry is not after the one before")
+                    reader.fail(atNode, e.path("at"), "expected the schedule in time order: this entry is not after the one before")
                     return nil
                 }
                 schedule.append((at: SimTime(nanoseconds: at.nanoseconds), min: m))

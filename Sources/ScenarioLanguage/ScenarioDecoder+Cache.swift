@@ -102,7 +102,8 @@ extension ScenarioDecoder {
             }
             policy = .lru(capacityPerInstance: perInstance, ttl: ttl)
         case (nil, nil):
-            reader.fail(f["kind"]!, f.path, "a cache needs 'hit_ratio' (e.g. 85%) or 'policy: lru' with 'capacity'")
+            guard let kind = f["kind"] else { preconditionFailure("decodeCache reads only a component whose kind is cache or cdn") }
+            reader.fail(kind, f.path, "a cache needs 'hit_ratio' (e.g. 85%) or 'policy: lru' with 'capacity'")
             return nil
         case (_?, let p?):
             reader.fail(p, f.path("policy"), "give 'hit_ratio' or 'policy', not both")

@@ -105,12 +105,12 @@ extension ScenarioDecoder {
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
         let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
         guard let failures, let healthCheck else { return nil }
-        if let spec = failures, spec.required > instances {
-            reader.fail(f["failures"]!, f.path("failures") + ".required", "expected at most the pool's \(instances) instances, found \(spec.required)")
+        if let spec = failures, let failuresNode = f["failures"], spec.required > instances {
+            reader.fail(failuresNode, f.path("failures") + ".required", "expected at most the pool's \(instances) instances, found \(spec.required)")
             return nil
         }
-        if failures != nil && discipline == .processorSharing {
-            reader.fail(f["failures"]!, f.path("failures"), "failures of a processor_sharing pool are not built in this version of capsim yet")
+        if failures != nil, let failuresNode = f["failures"], discipline == .processorSharing {
+            reader.fail(failuresNode, f.path("failures"), "failures of a processor_sharing pool are not built in this version of capsim yet")
             return nil
         }
         var station = StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,

@@ -127,8 +127,8 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: ["file", "unit"], required: ["file"]),
               let fileNode = f["file"], let name = reader.string(fileNode, f.path("file")) else { return nil }
         let unit = f["unit"].flatMap { reader.string($0, f.path("unit")) } ?? ""
-        if !unit.isEmpty, Quantity.durationUnits.first(where: { $0.0 == unit }) == nil {
-            reader.fail(f["unit"]!, f.path("unit"), "expected a duration unit (ns, us, ms, s, m, h, d), found '\(unit)'")
+        if let unitNode = f["unit"], !unit.isEmpty, Quantity.durationUnits.first(where: { $0.0 == unit }) == nil {
+            reader.fail(unitNode, f.path("unit"), "expected a duration unit (ns, us, ms, s, m, h, d), found '\(unit)'")
             return nil
         }
         // Relative to the file that names it: a base read through `extends:` may sit elsewhere.

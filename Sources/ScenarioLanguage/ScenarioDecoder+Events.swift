@@ -92,9 +92,9 @@ extension ScenarioDecoder {
             }
             if Self.plannedEventKinds.contains(kind) { notBuilt(body, path + "." + kind); continue }
             guard Self.eventKinds.contains(kind) else { continue }
-            guard let at = f["at"].flatMap({ reader.duration($0, f.path("at")) }) else { continue }
+            guard let atNode = f["at"], let at = reader.duration(atNode, f.path("at")) else { continue }
             if let horizon, at >= horizon {
-                reader.fail(f["at"]!, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
+                reader.fail(atNode, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
                 continue
             }
             if let action = decodeAction(kind, body, path + "." + kind, stations: stations, zones: zones) {
@@ -112,7 +112,8 @@ extension ScenarioDecoder {
         case "cache_flush": ["component"]
         default: ["component", "each"]
         }
-        guard let f = reader.fields(node, path, allowed: Self.eventKeys[kind]!, required: required) else { return nil }
+        guard let allowed = Self.eventKeys[kind] else { preconditionFailure("eventKeys has the keys of every event kind, and '\(kind)' is one") }
+        guard let f = reader.fields(node, path, allowed: allowed, required: required) else { return nil }
         let duration = f["for"].flatMap { reader.duration($0, f.path("for"), positive: true) }
         switch kind {
         case "outage":
@@ -124,7 +125,7 @@ extension ScenarioDecoder {
             return .outage(refs, duration: duration, mode: mode)
         case "degrade":
             let factor = f["factor"].flatMap { multiplier($0, f.path("factor")) }
-            if let factor, factor <= 0 { reader.fail(f["factor"]!, f.path("factor"), "expected a factor > 0, found \(format(factor))"); return nil }
+            if let factor, factor <= 0, let factorNode = f["factor"] { reader.fail(factorNode, f.path("factor"), "expected a factor > 0, found \(format(factor))"); return nil }
             guard let refs = decodeTarget(f, node, path, stations: stations, zones: zones), let duration, let factor else { return nil }
             return .degrade(refs, factor: factor, duration: duration)
         case "maintenance":
@@ -133,15 +134,17 @@ extension ScenarioDecoder {
             guard let refs = decodeTarget(f, node, path, stations: stations, zones: zones), let duration, let drain else { return nil }
             return .maintenance(refs, duration: duration, drain: drain)
         case "cache_flush":
-            guard let s = station(f["component"]!, f.path("component"), stations) else { return nil }
+            // A missing 'component' is already reported by fields(…) as a missing required key.
+            guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations) else { return nil }
             guard case .lru? = stations[s].cache?.policy else {
                 let what = stations[s].cache == nil ? "not a cache" : "a cache with a fixed hit_ratio (it has no contents to flush)"
-                reader.fail(f["component"]!, f.path("component"), "cache_flush needs an lru cache; '\(stations[s].name)' is \(what)")
+                reader.fail(componentNode, f.path("component"), "cache_flush needs an lru cache; '\(stations[s].name)' is \(what)")
                 return nil
             }
             return .cacheFlush(station: s)
         default:
-            guard let s = station(f["component"]!, f.path("component"), stations) else { return nil }
+            // A missing 'component' is already reported by fields(…) as a missing required key.
+            guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations) else { return nil }
             let n = stations[s].instances
             let batch = f["batch"].map { reader.integer($0, f.path("batch"), min: 1, max: n) } ?? 1
             let each = f["each"].flatMap { reader.duration($0, f.path("each"), positive: true) }

@@ -23,7 +23,8 @@ extension ScenarioDecoder {
         if crews != nil {
             for (key, d) in [("mtbf", mtbf), ("mttr", mttr)] {
                 guard case .exponential = d else {
-                    reader.fail(f[key]!, f.path(key), "repair_crews needs exponential times (a plain duration): only then is the stationary start exact, found \(d.name)")
+                    guard let node = f[key] else { preconditionFailure("'\(key)' was decoded, so it is present") }
+                    reader.fail(node, f.path(key), "repair_crews needs exponential times (a plain duration): only then is the stationary start exact, found \(d.name)")
                     return nil
                 }
             }

@@ -69,7 +69,8 @@ extension ScenarioDecoder {
         guard let policy else { return nil }
         if policy != .consistentHash {
             for key in given {
-                reader.fail(f[key]!, f.path(key), "\(key) applies only to '\(policyKey): consistent_hash'; this \(owner)'s \(policyKey) is \(policy.rawValue)\(f[policyKey] == nil ? " (the default)" : "")")
+                guard let n = f[key] else { preconditionFailure("given lists only the keys f has") }
+                reader.fail(n, f.path(key), "\(key) applies only to '\(policyKey): consistent_hash'; this \(owner)'s \(policyKey) is \(policy.rawValue)\(f[policyKey] == nil ? " (the default)" : "")")
             }
             return nil
         }

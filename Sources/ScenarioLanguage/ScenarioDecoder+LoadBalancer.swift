@@ -54,8 +54,8 @@ extension ScenarioDecoder {
                 failover = nil
             }
         }
-        if case .some(.some(let spec)) = failures, spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil {
-            reader.fail(f["failures"]!, f.path("failures"), "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them")
+        if case .some(.some(let spec)) = failures, let failuresNode = f["failures"], spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil {
+            reader.fail(failuresNode, f.path("failures"), "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them")
             failover = nil
         }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
@@ -64,7 +64,8 @@ extension ScenarioDecoder {
         var station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
                                   service: latency, balance: .roundRobin, failures: failures)
         station.failover = failover
-        return (station, BalancerTarget(balancer: name, target: target, targetNode: f["targets"]!, policy: policy,
+        guard let targetNode = f["targets"] else { preconditionFailure("target was decoded from 'targets', so it is present") }
+        return (station, BalancerTarget(balancer: name, target: target, targetNode: targetNode, policy: policy,
                                         policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
                                         healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"]))
     }
@@ -94,7 +95,8 @@ extension ScenarioDecoder {
             }
             if let check = b.healthCheck {
                 if stations[t].healthCheck != nil {
-                    reader.fail(b.healthCheckNode!, b.path + ".health_check", "'\(b.target)' has its own health_check, but its load balancer '\(b.balancer)' does the checking: give it in one place")
+                    guard let checkNode = b.healthCheckNode else { preconditionFailure("a balancer's health_check was decoded from its healthCheckNode") }
+                    reader.fail(checkNode, b.path + ".health_check", "'\(b.target)' has its own health_check, but its load balancer '\(b.balancer)' does the checking: give it in one place")
                     continue
                 }
                 stations[t].healthCheck = check

@@ -100,8 +100,8 @@ extension ScenarioDecoder {
     mutating func decodeDiurnal(_ node: ScenarioNode, _ path: String) -> RateProfile.Diurnal? {
         guard let f = reader.fields(node, path, allowed: Self.diurnalKeys, required: ["peak"]) else { return nil }
         let period = f["period"].map { reader.duration($0, f.path("period"), positive: true) } ?? .seconds(86_400)
-        if let p = period, p < .seconds(1) {
-            reader.fail(f["period"]!, f.path("period"), "expected a period of at least 1s, found '\(f["period"]!.scalarText ?? "")'")
+        if let p = period, p < .seconds(1), let periodNode = f["period"] {
+            reader.fail(periodNode, f.path("period"), "expected a period of at least 1s, found '\(periodNode.scalarText ?? "")'")
             return nil
         }
         guard let peak = f["peak"].flatMap({ multiplier($0, f.path("peak")) }), let period else { return nil }

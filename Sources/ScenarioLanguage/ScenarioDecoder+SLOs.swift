@@ -15,7 +15,7 @@ extension ScenarioDecoder {
             reader.fail(u, f.path("until"), "expected slo-decided, found '\(s)'", suggestion: nearest(s, in: ["slo-decided"]))
         }
         guard let lo, let hi else { return nil }
-        if hi < lo { reader.fail(f["max"]!, f.path("max"), "expected max ≥ min (\(lo)), found \(hi)"); return nil }
+        if hi < lo, let maxNode = f["max"] { reader.fail(maxNode, f.path("max"), "expected max ≥ min (\(lo)), found \(hi)"); return nil }
         return ReplicationPlan(minimum: lo, maximum: hi, untilDecided: true)
     }
 
@@ -46,9 +46,10 @@ extension ScenarioDecoder {
             }
             let within = f["within"].map { threshold($0, f.path("within"), unit: m.unit) } ?? 0
             guard let bound, let within else { continue }
-            if within < 0 { reader.fail(f["within"]!, f.path("within"), "expected a non-negative indifference zone"); continue }
+            if within < 0, let withinNode = f["within"] { reader.fail(withinNode, f.path("within"), "expected a non-negative indifference zone"); continue }
+            guard let boundNode = f[bound.isMax ? "max" : "min"] else { preconditionFailure("bound was read from the slo's 'max' or 'min'") }
             let name = f["name"].flatMap { reader.string($0, f.path("name")) }
-                ?? "\(id) \(bound.isMax ? "<=" : ">=") \(f[bound.isMax ? "max" : "min"]!.scalarText ?? "")"
+                ?? "\(id) \(bound.isMax ? "<=" : ">=") \(boundNode.scalarText ?? "")"
             slos.append(SLOSpec(name: name, metric: id, bound: bound, within: within, location: item.location))
         }
         return slos

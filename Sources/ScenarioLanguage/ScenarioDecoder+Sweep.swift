@@ -26,8 +26,8 @@ extension ScenarioDecoder {
             case .sequence(let items, _):
                 let path = prefix.joined(separator: ".")
                 if items.isEmpty { reader.fail(n, "sweep." + path, "expected at least one value"); return }
-                if prefix.first == "sweep" || prefix.first == "replications" || prefix.first == "seed" {
-                    reader.fail(n, "sweep." + path, "'\(prefix.first!)' cannot be swept: every point runs the same replications with the same seed")
+                if let first = prefix.first, first == "sweep" || first == "replications" || first == "seed" {
+                    reader.fail(n, "sweep." + path, "'\(first)' cannot be swept: every point runs the same replications with the same seed")
                     return
                 }
                 axes.removeAll { $0.path == prefix }

@@ -31,7 +31,7 @@ extension ScenarioDecoder {
                                              required: ["name", "path"]) else { continue }
                 for key in Self.plannedClassKeys { if let n = cf[key] { notBuilt(n, cf.path(key)) } }
                 let name = cf["name"].flatMap { reader.name($0, cf.path("name")) }
-                if let name, names.contains(name) { reader.fail(cf["name"]!, cf.path("name"), "class name '\(name)' is used twice") }
+                if let name, names.contains(name), let nameNode = cf["name"] { reader.fail(nameNode, cf.path("name"), "class name '\(name)' is used twice") }
                 if let name { names.append(name) }
                 let weight = cf["weight"].map { reader.number($0, cf.path("weight"), exclusiveMinimum: 0) } ?? 1
                 let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
@@ -49,11 +49,11 @@ extension ScenarioDecoder {
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
                 }
-                if cf["arrivals"] != nil && cf["weight"] != nil {
-                    reader.fail(cf["weight"]!, cf.path("weight"), "a class with its own arrivals takes no share of the workload's: remove 'weight'")
+                if cf["arrivals"] != nil, let weightNode = cf["weight"] {
+                    reader.fail(weightNode, cf.path("weight"), "a class with its own arrivals takes no share of the workload's: remove 'weight'")
                 }
-                if let calls, mode == .pipeline, !RequestClass(name: "", calls: calls).isChain {
-                    reader.fail(cf["path"]!, cf.path("path"), "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls")
+                if let calls, let pathNode = cf["path"], mode == .pipeline, !RequestClass(name: "", calls: calls).isChain {
+                    reader.fail(pathNode, cf.path("path"), "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls")
                     continue
                 }
                 if let name, let weight, let calls, let mode, let client, own != .some(nil), keys != .some(nil) {

@@ -63,12 +63,12 @@ struct ScenarioDecoder {
                 seed = nil
             }
         }
-        if let h = horizon, let w = warmup, w >= h {
-            reader.fail(top["warmup"]!, "warmup", "expected a warm-up shorter than the horizon (\(h)), found \(w)")
+        if let h = horizon, let w = warmup, w >= h, let warmupNode = top["warmup"] {
+            reader.fail(warmupNode, "warmup", "expected a warm-up shorter than the horizon (\(h)), found \(w)")
         }
         // The run ends at horizon + drain, which must itself be a nanosecond count.
-        if let h = horizon, let d = drain, h.nanoseconds > Int64.max - d.nanoseconds {
-            reader.fail(top["drain"] ?? top["horizon"]!, top["drain"] == nil ? "horizon" : "drain",
+        if let h = horizon, let d = drain, h.nanoseconds > Int64.max - d.nanoseconds, let node = top["drain"] ?? top["horizon"] {
+            reader.fail(node, top["drain"] == nil ? "horizon" : "drain",
                         "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
         }
 
@@ -79,8 +79,8 @@ struct ScenarioDecoder {
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
         let events = top["events"].map { decodeEvents($0, stations: stations, zones: zones, horizon: horizon) } ?? []
-        if autoWarmup, top["events"] != nil, !events.isEmpty {
-            reader.fail(top["warmup"]!, "warmup", "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration")
+        if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty {
+            reader.fail(warmupNode, "warmup", "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration")
         }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
@@ -88,7 +88,8 @@ struct ScenarioDecoder {
         let profile = decodeProfile(top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil)
         if !balancers.isEmpty, let w = top["workload"] {
             let explicit = w.scalarText == nil && { if case .mapping(let p, _) = w { p.contains { $0.key == "classes" } } else { false } }()
-            checkBalancerPaths(classes, stations: stations, balancers: balancers, at: explicit ? w : top["components"]!,
+            guard let components = top["components"] else { preconditionFailure("balancers are decoded from 'components', so it is present") }
+            checkBalancerPaths(classes, stations: stations, balancers: balancers, at: explicit ? w : components,
                                classesPath: explicit ? "workload.classes" : nil)
         }
 
@@ -112,8 +113,8 @@ struct ScenarioDecoder {
             model.availability = availability
         }
         let slos = top["slos"].map { decodeSLOs($0, layout: MetricLayout(spec: model)) } ?? []
-        if plan.untilDecided && slos.isEmpty {
-            reader.fail(top["replications"]!, "replications", "'until: slo-decided' needs at least one SLO under 'slos:'")
+        if plan.untilDecided && slos.isEmpty, let replicationsNode = top["replications"] {
+            reader.fail(replicationsNode, "replications", "'until: slo-decided' needs at least one SLO under 'slos:'")
         }
         guard reader.diagnostics.isEmpty else { return nil }
         return Scenario(name: name, file: file, model: model, plan: plan, seed: seed, slos: slos, autoWarmup: autoWarmup,
@@ -121,7 +122,8 @@ struct ScenarioDecoder {
     }
 
     mutating func notBuilt(_ node: ScenarioNode, _ path: String) {
-        reader.fail(node, path, "'\(path.split(separator: ".").last!)' is part of the scenario language but not built in this version of capsim yet")
+        guard let key = path.split(separator: ".").last else { preconditionFailure("notBuilt is given the key path of a key") }
+        reader.fail(node, path, "'\(key)' is part of the scenario language but not built in this version of capsim yet")
     }
 
     func baseName(_ path: String) -> String {

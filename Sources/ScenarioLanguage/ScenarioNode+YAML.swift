@@ -106,8 +106,8 @@ extension ScenarioNode {
         if first.properties.isWhitespace || last.properties.isWhitespace || last == ":" { return false }
         if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
             // `-1`, `-x` are plain; `- x`, `-` are not.
-            guard first == "-", s.unicodeScalars.count > 1,
-                  !s.unicodeScalars.dropFirst().first!.properties.isWhitespace else { return false }
+            guard first == "-", let second = s.unicodeScalars.dropFirst().first,
+                  !second.properties.isWhitespace else { return false }
         }
         if s.contains(": ") || s.contains(" #") || s.contains(":\t") || s.contains("\t#") { return false }
         for u in s.unicodeScalars {

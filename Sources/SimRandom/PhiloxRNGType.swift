@@ -33,6 +33,7 @@ public enum PhiloxRNGType {
                 for i in PhiloxState.counterWord..<PhiloxState.usedWord { s[i] = 0 }
                 s[PhiloxState.usedWord] = 4
             },
+            // GSL passes get/get_double the state gsl_rng_alloc allocated (`size` bytes), never nil: `state!` holds.
             get: { state in
                 UInt(PhiloxState.nextWord(PhiloxState.words(state!)))
             },

@@ -59,8 +59,10 @@ public struct Experiment: Sendable {
                     s.results[k] = r
                     s.done += 1
                     if let inOrder {
-                        while s.delivered < indices.count, s.results[s.delivered] != nil {
-                            inOrder(&s.results[s.delivered]!)
+                        // take() leaves the slot nil while inOrder runs, so the result is trimmed in place, not copied.
+                        while s.delivered < indices.count, var r = s.results[s.delivered].take() {
+                            inOrder(&r)
+                            s.results[s.delivered] = r
                             s.delivered += 1
                         }
                     }
@@ -71,6 +73,11 @@ public struct Experiment: Sendable {
         }
         let threads = min(jobs, indices.count)
         if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
-        return state.withLock { $0.results.map { $0! } }
+        return state.withLock { s in
+            s.results.map { r in
+                guard let r else { preconditionFailure("every replication has run and stored its result") }
+                return r
+            }
+        }
     }
 }

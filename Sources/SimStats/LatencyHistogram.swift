@@ -105,6 +105,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         let b = Self.bucket(Swift.min(UInt64(Swift.max(d.nanoseconds, 0)), Self.highest))
         cover(b, b)
         let base = offset
+        // cover(b, b) leaves `counts` non-empty, so its base address is never nil (hot path: no guard).
         counts.withUnsafeMutableBufferPointer { Self.record(d, into: &header, counts: $0.baseAddress! - base) }
     }
 

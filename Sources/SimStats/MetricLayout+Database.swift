@@ -12,7 +12,8 @@ extension MetricLayout {
         for (d, st) in dbs.enumerated() {
             add("db.\(st.name).reads.rate", .databaseReads(database: d, node: nil))
             add("db.\(st.name).writes.rate", .databaseWrites(database: d))
-            for j in 0...st.database!.replicas {
+            guard let database = st.database else { preconditionFailure("dbs holds only stations with a database") }
+            for j in 0...database.replicas {
                 add("db.\(st.name).\(DatabaseSpec.nodeName(j)).reads.rate", .databaseReads(database: d, node: j))
             }
         }

@@ -41,10 +41,19 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         headers.initialize(repeating: LatencyHistogram.Header(), count: n)
         // calloc: the kernel hands out zero pages lazily, so only the pages of buckets actually
         // recorded into are ever touched (a replication's latencies span a small part of the layout).
-        counts = calloc(n * LatencyHistogram.bucketCount, MemoryLayout<UInt64>.stride)!.bindMemory(
-            to: UInt64.self, capacity: n * LatencyHistogram.bucketCount)
+        guard let zeroed = calloc(n * LatencyHistogram.bucketCount, MemoryLayout<UInt64>.stride) else {
+            preconditionFailure("out of memory for \(n) latency histograms")
+        }
+        counts = zeroed.bindMemory(to: UInt64.self, capacity: n * LatencyHistogram.bucketCount)
         let cells = LatencyHistogram.bucketCount * layout.stationCount
-        tail = layout.tracksHops ? calloc(cells, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: cells) : nil
+        if layout.tracksHops {
+            guard let zeroed = calloc(cells, MemoryLayout<UInt64>.stride) else {
+                preconditionFailure("out of memory for the hop times of \(layout.stationCount) stations")
+            }
+            tail = zeroed.bindMemory(to: UInt64.self, capacity: cells)
+        } else {
+            tail = nil
+        }
     }
 
     deinit {

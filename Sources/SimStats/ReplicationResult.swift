@@ -57,10 +57,14 @@ public struct ReplicationResult: Sendable {
         }
         let qs = MetricLayout.quantiles.map(\.q)
         let quantiles = histograms.map { $0.quantiles(qs) }
+        func quantile(_ h: Int, _ q: Double) -> Double {
+            guard let k = qs.firstIndex(of: q) else { preconditionFailure("a quantile metric's q is one of MetricLayout.quantiles") }
+            return quantiles[h][k]
+        }
         values = c.layout.metrics.map { m in
             switch m.kind {
             case .mean(let h): histograms[h].mean
-            case .quantile(let h, let q): quantiles[h][qs.firstIndex(of: q)!]
+            case .quantile(let h, let q): quantile(h, q)
             case .maximum(let h): histograms[h].maximumSeconds
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan
@@ -118,7 +122,7 @@ public struct ReplicationResult: Sendable {
                     Double(e.cacheBypassed[s] - o.cacheBypassed[s])
                         / Double(e.cacheLookups[s] + e.cacheBypassed[s] - o.cacheLookups[s] - o.cacheBypassed[s])
                 } else { .nan }
-            case .cost(let figure, _): account.map { $0.value(figure, spec: spec, cost: spec.cost!) } ?? .nan
+            case .cost(let figure, _): if let account, let cost = spec.cost { account.value(figure, spec: spec, cost: cost) } else { .nan }
             }
         }
     }

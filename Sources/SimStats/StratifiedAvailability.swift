@@ -73,7 +73,9 @@ public struct StratifiedAvailability: Sendable {
             }
             let layout = MetricLayout(spec: state)
             let results = Experiment(spec: state, seed: seed, replications: 0..<replications, jobs: jobs).run()
-            let i = layout.index(of: "availability.request")!
+            guard let i = layout.index(of: "availability.request") else {
+                preconditionFailure("every metric layout has availability.request")
+            }
             var tally = Tally()
             for r in results where !r.values[i].isNaN { tally.add(r.values[i]) }
             let hw = tally.count > 1 ? StudentT.quantile(0.975, degreesOfFreedom: Int(tally.count) - 1) * tally.standardDeviation / Double(tally.count).squareRoot() : .nan

@@ -108,6 +108,8 @@ struct EventTests {
         #expect(problems("events: [{at: 1m}]").contains("expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, cache_flush beside 'at', found 0"))
         #expect(problems("zones: {a: {}, b: {}}").contains("components.web.zones.2: expected a zone declared under 'zones:', found 'c'"))
         #expect(problems("events: [{at: 1m, rolling_restart: {component: web, batch: 9, each: 1m}}]").contains("events.0.rolling_restart.batch: expected a whole number from 1 to 6"))
+        #expect(problems("events: [{at: 1m, cache_flush: {}}]").contains("events.0.cache_flush: missing required key 'component'"))
+        #expect(problems("events: [{at: 1m, rolling_restart: {each: 1m}}]").contains("events.0.rolling_restart: missing required key 'component'"))
     }
 }
 

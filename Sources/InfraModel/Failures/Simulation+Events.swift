@@ -129,7 +129,7 @@ extension Simulation {
 
     /// The length of zone z's next up (`failure`) or down period.
     mutating func nextZonePeriod(_ z: Int, failure: Bool) -> SimDuration {
-        let f = spec.zones[z].failures!
+        guard let f = spec.zones[z].failures else { preconditionFailure("only a zone with failures draws failure periods") }
         let stream = outages.zones.streams[z]
         stream.seat(replication: replication, entity: 0, block: outages.zones.cycle[z] << 8 | (failure ? 0 : 0x80))
         if !failure { outages.zones.cycle[z] += 1 }
@@ -138,7 +138,7 @@ extension Simulation {
 
     mutating func zoneFails<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
         outages.zones.up[Int(z)] = false
-        let mode = spec.zones[Int(z)].failures!.mode
+        guard let mode = spec.zones[Int(z)].failures?.mode else { preconditionFailure("only a zone with failures fails") }
         for i in outages.zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
         kernel.schedule(.failures(.zoneRepair(zone: z)), after: nextZonePeriod(Int(z), failure: false))
     }

@@ -166,7 +166,7 @@ extension Simulation {
     /// Draws the length (seconds) of instance i's next period: up (`failure`) or down.
     mutating func nextPeriod(_ i: Int, failure: Bool) -> SimDuration {
         let s = Int(instances[i].station)
-        let f = stations[s].failures!
+        guard let f = stations[s].failures else { preconditionFailure("only an instance of a station with failures draws failure periods") }
         let j = i - Int(stations[s].firstInstance)
         let stream = stations[s].failureStream
         stream.seat(replication: replication, entity: UInt64(j), block: instances[i].cycle << 8 | (failure ? 0 : 0x80))
@@ -176,7 +176,7 @@ extension Simulation {
 
     mutating func instanceFails<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
-        let f = stations[s].failures!
+        guard let f = stations[s].failures else { preconditionFailure("only an instance of a station with failures fails") }
         setDown(i, DownReason.failure, mode: f.mode, into: &sink)
         if let crews = f.repairCrews, stations[s].crewsBusy >= crews {
             stations[s].repairQueue.append(i)

@@ -39,7 +39,7 @@ extension Simulation {
     mutating func nextUnitPeriod(_ unit: Int, failure: Bool) -> SimDuration {
         let i = unit / 2
         let s = Int(instances[i].station)
-        let f = stations[s].failures!
+        guard let f = stations[s].failures else { preconditionFailure("only a unit of a pair whose station has failures draws failure periods") }
         let j = unit - 2 * Int(stations[s].firstInstance)
         let stream = stations[s].failureStream
         stream.seat(replication: replication, entity: 1 << 40 | UInt64(j), block: outages.pairs.unitCycle[unit] << 8 | (failure ? 0 : 0x80))
@@ -58,7 +58,8 @@ extension Simulation {
             outages.pairs.switchStamp[i] &+= 1
             setDown(Int32(i), DownReason.failover, mode: .crash, into: &sink)
             let s = Int(instances[i].station)
-            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: spec.stations[s].failover!)
+            guard let failover = spec.stations[s].failover else { preconditionFailure("pairs run only at a station with failover") }
+            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
@@ -79,7 +80,8 @@ extension Simulation {
             outages.pairs.activeUnit[i] = Int8((a ^ 1) & 1)
             outages.pairs.switchStamp[i] &+= 1
             let s = Int(instances[i].station)
-            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: spec.stations[s].failover!)
+            guard let failover = spec.stations[s].failover else { preconditionFailure("pairs run only at a station with failover") }
+            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)

@@ -11,6 +11,7 @@
 ///
 /// Invariant: `0 ≤ count ≤ capacity`, capacity is 0 or a power of two; in heap mode `count == 0`,
 /// `head == 0`, `0 ≤ heapCount ≤ capacity` and `tags[k]` is the key of `storage[k]`.
+/// `storage` is non-nil once `capacity > 0`, `tags` in heap mode: the hot paths' `storage!`/`tags!` rely on it.
 struct WaitingLine {
     private var storage: UnsafeMutablePointer<Int32>?
     /// Heap mode only: finish tags, parallel to `storage`.

@@ -61,11 +61,11 @@ extension Simulation {
         var oldest: SimTime?
         for k in 0..<clients.slab.used where clients.slab.slots[k].live {
             let a = clients.slab.slots[k].arrival
-            if oldest == nil || a < oldest! { oldest = a }
+            oldest = min(oldest ?? a, a)
         }
         for i in 0..<requests.used where requests.slots[i].isLive {
             let a = requests.slots[i].arrival
-            if oldest == nil || a < oldest! { oldest = a }
+            oldest = min(oldest ?? a, a)
         }
         return oldest
     }
