@@ -8,7 +8,7 @@ import PackageDescription
 /// Release builds let the compiler specialise generic model code across module boundaries
 /// (the run loop is generic over its record sink); without it the hot path pays for witness tables.
 let optimise: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 ]
 
 let package = Package(
@@ -16,7 +16,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "capsim", targets: ["capsim"]),
-        .library(name: "CapSim", targets: ["CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom", "SimKernel"]),
+        .library(
+            name: "CapSim",
+            targets: [
+                "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom",
+                "SimKernel",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,27 +33,39 @@ let package = Package(
         .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
         .target(name: "Theory", dependencies: ["SimRandom", "InfraModel"], swiftSettings: optimise),
-        .target(name: "SimStats", dependencies: [
-            "CGSL", "SimKernel", "SimRandom", "InfraModel",
-        ], swiftSettings: optimise),
-        .target(name: "ScenarioLanguage", dependencies: [
-            "SimKernel", "SimRandom", "InfraModel", "SimStats",
-            .product(name: "Yams", package: "Yams"),
-        ], swiftSettings: optimise),
-        .target(name: "Reporting", dependencies: ["SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
-        .target(name: "CapSimCLI", dependencies: [
-            "SimKernel", "InfraModel", "Theory", "SimStats", "ScenarioLanguage", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimise),
+        .target(
+            name: "SimStats",
+            dependencies: [
+                "CGSL", "SimKernel", "SimRandom", "InfraModel",
+            ], swiftSettings: optimise),
+        .target(
+            name: "ScenarioLanguage",
+            dependencies: [
+                "SimKernel", "SimRandom", "InfraModel", "SimStats",
+                .product(name: "Yams", package: "Yams"),
+            ], swiftSettings: optimise),
+        .target(
+            name: "Reporting", dependencies: ["SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+        .target(
+            name: "CapSimCLI",
+            dependencies: [
+                "SimKernel", "InfraModel", "Theory", "SimStats", "ScenarioLanguage", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: optimise),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"], swiftSettings: optimise),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
         .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "Theory", "SimKernel", "SimRandom"]),
         .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "InfraModel", "SimKernel", "SimRandom"]),
-        .testTarget(name: "ScenarioLanguageTests", dependencies: ["ScenarioLanguage", "Theory", "SimRandom", "InfraModel", "SimKernel"]),
-        .testTarget(name: "CapSimTests", dependencies: [
-            "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom", "SimKernel", "CGSL",
-        ], exclude: ["Golden"]),
+        .testTarget(
+            name: "ScenarioLanguageTests",
+            dependencies: ["ScenarioLanguage", "Theory", "SimRandom", "InfraModel", "SimKernel"]),
+        .testTarget(
+            name: "CapSimTests",
+            dependencies: [
+                "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom",
+                "SimKernel", "CGSL",
+            ], exclude: ["Golden"]),
     ]
 )

@@ -30,6 +30,6 @@ let package = Package(
             ],
             path: "Benchmarks/CapSimBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        )
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Reporting
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +23,10 @@ public struct CapSimCommand: ParsableCommand {
             created, 130/143 interrupted.
             """,
         version: "capsim \(CapSimInfo.version)",
-        subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ShowCommand.self, SchemaCommand.self])
+        subcommands: [
+            RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ShowCommand.self,
+            SchemaCommand.self,
+        ])
 
     public init() {}
 
@@ -47,7 +51,8 @@ public struct CapSimCommand: ParsableCommand {
                 console.err(message + "\n")
                 // argument-parser's own errors are usage errors (it reports them as 64);
                 // anything else reaching here is a bug in capsim.
-                return code == .validationFailure ? ExitStatus.usage.rawValue
+                return code == .validationFailure
+                    ? ExitStatus.usage.rawValue
                     : (code.rawValue == 64 ? 64 : ExitStatus.internalError.rawValue)
             }
         }

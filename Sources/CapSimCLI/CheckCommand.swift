@@ -52,7 +52,8 @@ struct CheckCommand: ParsableCommand {
         let console = Console.current
         let scenarios = try files.map { try scenario.load($0) }
         for s in scenarios where s.slos.isEmpty {
-            throw CLIError(.invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")
+            throw CLIError(
+                .invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")
         }
         let base = try baseline.map { path throws(CLIError) in try loadBaseline(path) }
         let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
@@ -60,8 +61,9 @@ struct CheckCommand: ParsableCommand {
         for design in scenarios.flatMap(\.points) {
             let report = runner.run(design)
             if output.tableOnStandardOutput {
-                console.out((reports.isEmpty ? "" : "\n") + "\(report.designLabel) — \(report.scenario.file)\n"
-                            + TableReport.sloTable(report.slos, layout: report.summary.layout))
+                console.out(
+                    (reports.isEmpty ? "" : "\n") + "\(report.designLabel) — \(report.scenario.file)\n"
+                        + TableReport.sloTable(report.slos, layout: report.summary.layout))
             }
             reports.append(report)
         }
@@ -75,7 +77,9 @@ struct CheckCommand: ParsableCommand {
         if let markdown { try OutputFile.write(summary, to: markdown) }
         if console.environment["GITHUB_ACTIONS"] == "true" {
             console.out(GitHubAnnotations.render(reports, regressions: regressions))
-            if let path = console.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty { appendStepSummary(summary, to: path) }
+            if let path = console.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                appendStepSummary(summary, to: path)
+            }
         }
         var status = ExitStatus.of(reports)
         if !regressions.isEmpty { status = .sloFailed }

@@ -49,7 +49,7 @@ struct CompareCommand: ParsableCommand {
         var reports = designs.map { d in
             var d = d
             d.seed = base.seed
-            d.slos = []   // verdicts are `check`'s job; here every design runs the same fixed count
+            d.slos = []  // verdicts are `check`'s job; here every design runs the same fixed count
             return runner.run(d, plan: plan)
         }
         // The baseline's SLOs name the metrics whose winner the table reports.

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,9 +16,14 @@ public struct Console: Sendable {
     /// Environment variables the commands consult (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`).
     public var environment: [String: String]
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
-                isTerminal: Bool, environment: [String: String] = [:]) {
-        self.out = out; self.err = err; self.isTerminal = isTerminal; self.environment = environment
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+        isTerminal: Bool, environment: [String: String] = [:]
+    ) {
+        self.out = out
+        self.err = err
+        self.isTerminal = isTerminal
+        self.environment = environment
     }
 
     public static let standard = Console(

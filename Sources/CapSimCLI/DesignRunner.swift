@@ -13,7 +13,9 @@ struct DesignRunner {
 
     /// `timeSeries`: the window length of a per-window time series to keep, and whether to keep
     /// each replication's rows (for the per-replication form) besides the summary.
-    func run(_ design: Scenario, plan: ReplicationPlan? = nil, timeSeries: (window: SimDuration, perReplication: Bool)? = nil) -> RunReport {
+    func run(
+        _ design: Scenario, plan: ReplicationPlan? = nil, timeSeries: (window: SimDuration, perReplication: Bool)? = nil
+    ) -> RunReport {
         let plan = plan ?? design.plan
         var design = design
         design.model.timeSeriesWindow = timeSeries?.window
@@ -24,7 +26,10 @@ struct DesignRunner {
             warmup = choice
         }
         let layout = MetricLayout(spec: design.model)
-        let label = design.axes.isEmpty ? design.name : design.name + " (" + design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ")"
+        let label =
+            design.axes.isEmpty
+            ? design.name
+            : design.name + " (" + design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ")"
         let progress = ProgressBar(total: plan.maximum, label: label, console: console)
         defer { progress.finish() }
         // The time series is folded in replication order as replications finish (batches come
@@ -32,7 +37,8 @@ struct DesignRunner {
         var series: SeriesAccumulator?
         var fold: (@Sendable (inout ReplicationResult) -> Void)?
         if let t = timeSeries {
-            let accumulator = SeriesAccumulator(TimeSeriesSummary(layout: TimeSeriesLayout(spec: design.model, length: t.window)))
+            let accumulator = SeriesAccumulator(
+                TimeSeriesSummary(layout: TimeSeriesLayout(spec: design.model, length: t.window)))
             let keepRows = t.perReplication
             series = accumulator
             fold = { (r: inout ReplicationResult) in
@@ -50,9 +56,11 @@ struct DesignRunner {
         if design.slos.isEmpty {
             (results, outcomes) = (batch(0..<plan.maximum), [])
         } else {
-            (results, outcomes) = SLOGate(slos: design.slos, alpha: alpha).evaluate(plan: plan, layout: layout, run: batch)
+            (results, outcomes) = SLOGate(slos: design.slos, alpha: alpha).evaluate(
+                plan: plan, layout: layout, run: batch)
         }
-        var report = RunReport(scenario: design, summary: Summary(layout: layout, results: results), results: results, slos: outcomes)
+        var report = RunReport(
+            scenario: design, summary: Summary(layout: layout, results: results), results: results, slos: outcomes)
         report.warmup = warmup
         report.timeSeries = series?.summary.withLock { $0 }
         return report

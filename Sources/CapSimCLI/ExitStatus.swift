@@ -17,6 +17,9 @@ public enum ExitStatus: Int32, Sendable {
 public struct CLIError: Error, Sendable, CustomStringConvertible {
     public var status: ExitStatus
     public var message: String
-    public init(_ status: ExitStatus, _ message: String) { self.status = status; self.message = message }
+    public init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
     public var description: String { message }
 }

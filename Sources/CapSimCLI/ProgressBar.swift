@@ -9,7 +9,9 @@ final class ProgressBar: Sendable {
     let drawn = Mutex(false)
 
     init(total: Int, label: String, console: Console) {
-        self.total = total; self.label = label; self.console = console
+        self.total = total
+        self.label = label
+        self.console = console
     }
 
     @Sendable func update(_ done: Int) {

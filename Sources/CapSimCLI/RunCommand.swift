@@ -32,8 +32,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
 
-    @Option(name: .customLong("rare-failures"),
-            help: ArgumentHelp("Also estimate availability.request by stratification over failure states: the failure processes alone run this long (e.g. 100y as 36500d, at most about 250 years), then requests run in each state visited.", valueName: "DURATION"))
+    @Option(
+        name: .customLong("rare-failures"),
+        help: ArgumentHelp(
+            "Also estimate availability.request by stratification over failure states: the failure processes alone run this long (e.g. 100y as 36500d, at most about 250 years), then requests run in each state visited.",
+            valueName: "DURATION"))
     var rareFailures: String?
 
     func validate() throws {
@@ -49,7 +52,9 @@ struct RunCommand: ParsableCommand {
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {
             let report = runner.run(design, timeSeries: timeSeries.window(for: design))
-            if output.tableOnStandardOutput && !timeSeries.onStandardOutput { console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report)) }
+            if output.tableOnStandardOutput && !timeSeries.onStandardOutput {
+                console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report))
+            }
             reports.append(report)
         }
         if let text = rareFailures {
@@ -57,21 +62,33 @@ struct RunCommand: ParsableCommand {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }
             for design in scenarios.flatMap(\.points) {
-                guard design.model.stations.contains(where: { $0.failures != nil }) || design.model.zones.contains(where: { $0.failures != nil }) else {
-                    throw CLIError(.usage, "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool or zone)")
+                guard
+                    design.model.stations.contains(where: { $0.failures != nil })
+                        || design.model.zones.contains(where: { $0.failures != nil })
+                else {
+                    throw CLIError(
+                        .usage,
+                        "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool or zone)")
                 }
                 if design.model.stations.contains(where: { $0.autoscale != nil || $0.failover != nil }) {
-                    throw CLIError(.usage, "--rare-failures: autoscaled pools and active/passive pairs are not built for the stratified estimate yet")
+                    throw CLIError(
+                        .usage,
+                        "--rare-failures: autoscaled pools and active/passive pairs are not built for the stratified estimate yet"
+                    )
                 }
-                let strat = StratifiedAvailability.estimate(spec: design.model, seed: design.seed, failureHorizon: horizon,
-                                                            replications: design.replications, jobs: output.jobs)
+                let strat = StratifiedAvailability.estimate(
+                    spec: design.model, seed: design.seed, failureHorizon: horizon,
+                    replications: design.replications, jobs: output.jobs)
                 console.out(Self.render(strat, design: design))
             }
         }
         try output.write(reports)
         try timeSeries.write(reports)
         if let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) {
-            throw CLIError(.invalidScenario, "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state")
+            throw CLIError(
+                .invalidScenario,
+                "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state"
+            )
         }
         if strict {
             let status = ExitStatus.of(reports)
@@ -91,7 +108,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the full JSON report here ('-' for standard output).", valueName: "PATH"))
     var json: String?
 
-    @Option(name: .customLong("per-replication"), help: ArgumentHelp("Write the long-form CSV (one row per design, replication and metric) here.", valueName: "PATH"))
+    @Option(
+        name: .customLong("per-replication"),
+        help: ArgumentHelp(
+            "Write the long-form CSV (one row per design, replication and metric) here.", valueName: "PATH"))
     var perReplication: String?
 
     @Option(help: "Error budget of the SLO verdicts, shared by all SLOs and looks.")
@@ -125,12 +145,17 @@ extension RunCommand {
     /// The stratified estimate as text: the estimate, then each failure state's share and availability.
     static func render(_ strat: StratifiedAvailability, design: Scenario) -> String {
         func pct(_ x: Double) -> String { TableReport.fixed(100 * x, 6) + " %" }
-        var lines = ["", "\(design.name): availability.request stratified over failure states (\(strat.failureHorizon) of failures, \(strat.failureEvents) failure events, \(strat.strata.count) states)",
-                     "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (95 %; transients such as detection delays left out)"]
+        var lines = [
+            "",
+            "\(design.name): availability.request stratified over failure states (\(strat.failureHorizon) of failures, \(strat.failureEvents) failure events, \(strat.strata.count) states)",
+            "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (95 %; transients such as detection delays left out)",
+        ]
         for s in strat.strata {
             let up = zip(design.model.stations, s.up).filter { $0.0.failures != nil || $0.1 < $0.0.instances }
                 .map { "\($0.0.name) \($0.1)/\($0.0.instances) up" }.joined(separator: ", ")
-            lines.append("  \(up.isEmpty ? "all up" : up): \(pct(s.share)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))")
+            lines.append(
+                "  \(up.isEmpty ? "all up" : up): \(pct(s.share)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

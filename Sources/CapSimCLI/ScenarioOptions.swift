@@ -3,10 +3,18 @@ import ScenarioLanguage
 
 /// Options shared by every command that reads scenarios.
 struct ScenarioOptions: ParsableArguments {
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a field by its key path from the root, e.g. --set components.web.instances=12 (repeatable).", valueName: "KEY.PATH=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a field by its key path from the root, e.g. --set components.web.instances=12 (repeatable).",
+            valueName: "KEY.PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(name: .customLong("sweep"), help: ArgumentHelp("Sweep a field over values, e.g. --sweep components.web.instances=4,6,8 (repeatable; adds to the scenario's sweep).", valueName: "KEY.PATH=V1,V2,…"))
+    @Option(
+        name: .customLong("sweep"),
+        help: ArgumentHelp(
+            "Sweep a field over values, e.g. --sweep components.web.instances=4,6,8 (repeatable; adds to the scenario's sweep).",
+            valueName: "KEY.PATH=V1,V2,…"))
     var sweeps: [String] = []
 
     @Option(help: "Replications to run (same as --set replications=N).")
@@ -43,7 +51,9 @@ struct ScenarioOptions: ParsableArguments {
             case .unreadable: throw CLIError(.inputMissing, error.description)
             case .invalid(let e):
                 let n = e.diagnostics.count
-                throw CLIError(e.missingInput ? .inputMissing : .invalidScenario, e.description + "\n\(n) problem\(n == 1 ? "" : "s") in \(path)")
+                throw CLIError(
+                    e.missingInput ? .inputMissing : .invalidScenario,
+                    e.description + "\n\(n) problem\(n == 1 ? "" : "s") in \(path)")
             }
         }
     }

@@ -19,8 +19,9 @@ struct SchemaCommand: ParsableCommand {
               capsim schema --output capsim.schema.json
             """)
 
-    @Option(help: ArgumentHelp("Write the schema to this file (atomically) instead of standard output.", valueName: "PATH"),
-            completion: .file(extensions: ["json"]))
+    @Option(
+        help: ArgumentHelp("Write the schema to this file (atomically) instead of standard output.", valueName: "PATH"),
+        completion: .file(extensions: ["json"]))
     var output: String?
 
     func run() throws {

@@ -56,8 +56,9 @@ struct ValidateCommand: ParsableCommand {
             // Standard output carries the JSON either way; the exit code says what went wrong.
             switch error {
             case .unreadable(let f, let reason):
-                let d = Diagnostic(location: SourceLocation(file: f, line: nil, column: nil), keyPath: "",
-                                   message: "cannot read the scenario file: \(reason)")
+                let d = Diagnostic(
+                    location: SourceLocation(file: f, line: nil, column: nil), keyPath: "",
+                    message: "cannot read the scenario file: \(reason)")
                 Console.current.out(Self.json(file: file, scenario: nil, diagnostics: [d]).text)
                 throw CLIError(.inputMissing, "")
             case .invalid(let e):
@@ -69,7 +70,9 @@ struct ValidateCommand: ParsableCommand {
 
     /// The text report: a summary line, then one line per component (per sweep point, if any).
     static func text(_ s: Scenario) -> String {
-        var rows = ["\(s.file): ok — \(s.name), \(s.model.stations.count) component(s), \(s.replications) replications, seed \(s.seed)"]
+        var rows = [
+            "\(s.file): ok — \(s.name), \(s.model.stations.count) component(s), \(s.replications) replications, seed \(s.seed)"
+        ]
         let points = s.points.count > 1 ? s.points : [s]
         for p in points {
             var indent = "  "
@@ -102,8 +105,10 @@ struct ValidateCommand: ParsableCommand {
         t += "; peak \(TableReport.fixed(peak, 2))/s"
         if let u = load.peakUtilization { t += ", utilisation \(TableReport.fixed(u * 100, 1)) %" }
         if load.peakOverloaded {
-            t += load.finiteQueue ? "  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high"
-                                  : "  — PEAK OVERLOAD: the queue grows while the rate stays this high"
+            t +=
+                load.finiteQueue
+                ? "  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high"
+                : "  — PEAK OVERLOAD: the queue grows while the rate stays this high"
         }
         return t
     }
@@ -114,14 +119,18 @@ struct ValidateCommand: ParsableCommand {
         guard let u = load.utilization, let c = station.workers else {
             return s + ", unlimited workers (no waiting)"
         }
-        s += ", utilisation \(TableReport.fixed(u * 100, 1)) %" + (load.unequalShare != nil ? " at the busiest instance" : "")
+        s +=
+            ", utilisation \(TableReport.fixed(u * 100, 1)) %"
+            + (load.unequalShare != nil ? " at the busiest instance" : "")
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
         if load.overloaded, let share = load.unequalShare {
             // Only the busiest instance is known to be over capacity: it loses at least 1 − 1/u of its share.
-            return s + "  — OVERLOADED: it turns away at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests (queue_full), at least \(TableReport.fixed(share * (1 - 1 / u) * 100, 2)) % of the component's"
+            return s
+                + "  — OVERLOADED: it turns away at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests (queue_full), at least \(TableReport.fixed(share * (1 - 1 / u) * 100, 2)) % of the component's"
         }
         if load.overloaded {
-            return s + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
+            return s
+                + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
         }
         if station.discipline == .processorSharing {
             return s + ", processor sharing: nothing waits (mean sojourn E[S]/(1 − ρ) for one core)"
@@ -142,52 +151,64 @@ struct ValidateCommand: ParsableCommand {
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
         func stations(_ m: ModelSpec) -> JSONValue {
-            .array(m.offeredLoad().map { l in
-                var pairs: [(key: String, value: JSONValue)] = [
-                    ("name", .string(l.name)),
-                    ("arrival_rate", .number(l.arrivalRate)),
-                    ("utilization", .number(l.utilization)),
-                    ("unstable", .bool(l.unstable)),
-                    ("overloaded", .bool(l.overloaded)),
-                    ("erlang_c_mean_wait", .number(l.erlangCMeanWait)),
-                    ("mean_wait_estimate", .number(l.meanWaitEstimate)),
-                ]
-                // Only when instances are loaded unequally (weighted round robin, consistent hashing).
-                if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
-                if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
-                // Only under time-varying load (so the report of a stationary scenario is unchanged).
-                if let peak = l.peakArrivalRate {
-                    pairs += [("peak_arrival_rate", .number(peak)), ("peak_utilization", .number(l.peakUtilization)),
-                              ("peak_overloaded", .bool(l.peakOverloaded))]
-                }
-                return .object(pairs)
-            })
+            .array(
+                m.offeredLoad().map { l in
+                    var pairs: [(key: String, value: JSONValue)] = [
+                        ("name", .string(l.name)),
+                        ("arrival_rate", .number(l.arrivalRate)),
+                        ("utilization", .number(l.utilization)),
+                        ("unstable", .bool(l.unstable)),
+                        ("overloaded", .bool(l.overloaded)),
+                        ("erlang_c_mean_wait", .number(l.erlangCMeanWait)),
+                        ("mean_wait_estimate", .number(l.meanWaitEstimate)),
+                    ]
+                    // Only when instances are loaded unequally (weighted round robin, consistent hashing).
+                    if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
+                    if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
+                    // Only under time-varying load (so the report of a stationary scenario is unchanged).
+                    if let peak = l.peakArrivalRate {
+                        pairs += [
+                            ("peak_arrival_rate", .number(peak)), ("peak_utilization", .number(l.peakUtilization)),
+                            ("peak_overloaded", .bool(l.peakOverloaded)),
+                        ]
+                    }
+                    return .object(pairs)
+                })
         }
         var pairs: [(key: String, value: JSONValue)] = [
             ("file", .string(file)),
             ("ok", .bool(s != nil)),
             ("name", .string(s?.name)),
             ("hash", .string(s?.hash)),
-            ("diagnostics", .array(diagnostics.map { d in
-                .object([
-                    ("file", .string(d.location.override == nil ? d.location.file : nil)),
-                    ("line", .number(d.location.line.map(Double.init))),
-                    ("column", .number(d.location.column.map(Double.init))),
-                    ("override", .string(d.location.override)),
-                    ("key_path", .string(d.keyPath)),
-                    ("message", .string(d.message)),
-                    ("suggestion", .string(d.suggestion)),
-                ])
-            })),
+            (
+                "diagnostics",
+                .array(
+                    diagnostics.map { d in
+                        .object([
+                            ("file", .string(d.location.override == nil ? d.location.file : nil)),
+                            ("line", .number(d.location.line.map(Double.init))),
+                            ("column", .number(d.location.column.map(Double.init))),
+                            ("override", .string(d.location.override)),
+                            ("key_path", .string(d.keyPath)),
+                            ("message", .string(d.message)),
+                            ("suggestion", .string(d.suggestion)),
+                        ])
+                    })
+            ),
             ("stations", s.map { stations($0.model) } ?? .array([])),
         ]
         if let s, s.points.count > 1 {
-            pairs.append(("points", .array(s.points.map { p in
-                .object([
-                    ("axes", .object(p.axes.map { ($0.path, .string($0.text)) })),
-                    ("stations", stations(p.model)),
-                ])
-            })))
+            pairs.append(
+                (
+                    "points",
+                    .array(
+                        s.points.map { p in
+                            .object([
+                                ("axes", .object(p.axes.map { ($0.path, .string($0.text)) })),
+                                ("stations", stations(p.model)),
+                            ])
+                        })
+                ))
         }
         return .object(pairs)
     }

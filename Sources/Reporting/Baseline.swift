@@ -34,10 +34,13 @@ public struct Baseline: Sendable {
             throw BaselineError("not valid JSON: \(error.localizedDescription)")
         }
         let objects = (parsed as? [[String: Any]]) ?? ((parsed as? [String: Any]).map { [$0] } ?? [])
-        guard !objects.isEmpty else { throw BaselineError("expected a capsim JSON report (an object or an array of them)") }
+        guard !objects.isEmpty else {
+            throw BaselineError("expected a capsim JSON report (an object or an array of them)")
+        }
         designs = try objects.map { (o) throws(BaselineError) -> Design in
             guard let scenario = o["scenario"] as? [String: Any], let name = scenario["name"] as? String,
-                  let metrics = o["metrics"] as? [String: [String: Any]] else {
+                let metrics = o["metrics"] as? [String: [String: Any]]
+            else {
                 throw BaselineError("expected 'scenario.name' and 'metrics' in every report")
             }
             let axes = (scenario["axes"] as? [String: String]) ?? [:]
@@ -57,14 +60,17 @@ public struct Baseline: Sendable {
             guard let base = designs.first(where: { $0.name == r.scenario.name && $0.axes == axes }) else { continue }
             for (m, e) in zip(r.summary.layout.metrics, r.summary.estimates) {
                 guard let higherIsBetter = m.kind.higherIsBetter, let hw = e.halfWidth95,
-                      let (b, bhw) = base.metrics[m.id], let bhw, !e.value.isNaN else { continue }
+                    let (b, bhw) = base.metrics[m.id], let bhw, !e.value.isNaN
+                else { continue }
                 let worse = higherIsBetter ? b - e.value : e.value - b
                 guard worse > hw + bhw else { continue }
                 let scale = (m.unit == .fraction && higherIsBetter) ? 1 - b : abs(b)
                 let worsening = scale > 0 ? worse / scale : .infinity
                 if worsening > margin {
-                    found.append(Regression(design: r.designLabel, metric: m.id, baseline: b, current: e.value,
-                                            worsening: worsening, unit: m.unit))
+                    found.append(
+                        Regression(
+                            design: r.designLabel, metric: m.id, baseline: b, current: e.value,
+                            worsening: worsening, unit: m.unit))
                 }
             }
         }

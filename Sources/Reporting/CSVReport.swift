@@ -10,7 +10,9 @@ import SimStats
 /// Rows of designs with different components share the union of the columns, in order of first
 /// appearance; a cell a design does not have is empty, as is an undefined value (NaN).
 public enum CSVReport {
-    static let leading = ["scenario", "file", "scenario_hash", "seed", "replications", "capsim_version", "schema_version"]
+    static let leading = [
+        "scenario", "file", "scenario_hash", "seed", "replications", "capsim_version", "schema_version",
+    ]
 
     /// A report's cells by column.
     static func cells(_ r: RunReport) -> [(String, String)] {
@@ -32,13 +34,20 @@ public enum CSVReport {
     /// The whole file: one header (the union of every report's columns), a row per report.
     public static func render(_ reports: [RunReport]) -> String {
         let all = reports.map(cells)
-        var axes: [String] = [], metrics: [String] = [], verdicts: [String] = []
+        var axes: [String] = []
+        var metrics: [String] = []
+        var verdicts: [String] = []
         for (r, cells) in zip(reports, all) {
-            let axisNames = r.scenario.axes.map(\.path), sloNames = r.slos.map(\.slo.column)
+            let axisNames = r.scenario.axes.map(\.path)
+            let sloNames = r.slos.map(\.slo.column)
             for (name, _) in cells where !leading.contains(name) {
-                if axisNames.contains(name) { if !axes.contains(name) { axes.append(name) } }
-                else if sloNames.contains(name) { if !verdicts.contains(name) { verdicts.append(name) } }
-                else if !metrics.contains(name) { metrics.append(name) }
+                if axisNames.contains(name) {
+                    if !axes.contains(name) { axes.append(name) }
+                } else if sloNames.contains(name) {
+                    if !verdicts.contains(name) { verdicts.append(name) }
+                } else if !metrics.contains(name) {
+                    metrics.append(name)
+                }
             }
         }
         let header = leading + axes + metrics + verdicts
@@ -54,13 +63,16 @@ public enum CSVReport {
     public static func renderPerReplication(_ reports: [RunReport]) -> String {
         var axes: [String] = []
         for r in reports { for a in r.scenario.axes where !axes.contains(a.path) { axes.append(a.path) } }
-        var lines = [(["scenario", "point"] + axes + ["replication", "metric", "value"]).map(field).joined(separator: ",")]
+        var lines = [
+            (["scenario", "point"] + axes + ["replication", "metric", "value"]).map(field).joined(separator: ",")
+        ]
         for (p, r) in reports.enumerated() {
             let axisCells = axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
             for rep in r.results {
                 for (m, v) in zip(r.summary.layout.metrics, rep.values) {
-                    lines.append(([r.scenario.name, String(p)] + axisCells + [String(rep.replication), m.id, csvNumber(v)])
-                        .map(field).joined(separator: ","))
+                    lines.append(
+                        ([r.scenario.name, String(p)] + axisCells + [String(rep.replication), m.id, csvNumber(v)])
+                            .map(field).joined(separator: ","))
                 }
             }
         }

@@ -45,12 +45,18 @@ public enum Comparison {
             let pairs = zip(base.results, design.results).lazy.map { (baseline: $0.values[i], design: $1.values[j]) }
             guard let d = PairedDifference(pairs: pairs) else { continue }
             let judgement: MetricDifference.Judgement
-            if abs(d.difference) <= d.halfWidth95 { judgement = .same } else if let up = m.kind.higherIsBetter {
+            if abs(d.difference) <= d.halfWidth95 {
+                judgement = .same
+            } else if let up = m.kind.higherIsBetter {
                 judgement = (d.difference > 0) == up ? .better : .worse
-            } else { judgement = .different }
-            out.append(MetricDifference(metric: m.id, unit: m.unit, baseline: d.baselineMean, value: d.mean, difference: d.difference,
-                                        halfWidth95: d.halfWidth95, unpairedHalfWidth95: d.unpairedHalfWidth95,
-                                        replications: d.count, judgement: judgement))
+            } else {
+                judgement = .different
+            }
+            out.append(
+                MetricDifference(
+                    metric: m.id, unit: m.unit, baseline: d.baselineMean, value: d.mean, difference: d.difference,
+                    halfWidth95: d.halfWidth95, unpairedHalfWidth95: d.unpairedHalfWidth95,
+                    replications: d.count, judgement: judgement))
         }
         return out
     }
@@ -62,11 +68,14 @@ public enum Comparison {
         return base.scenario.slos.map { slo in
             let lowerIsBetter = if case .max = slo.bound { true } else { false }
             let means = reports.map { r in r.summary[slo.metric]?.value ?? .nan }
-            guard let best = means.indices.filter({ !means[$0].isNaN })
-                .min(by: { lowerIsBetter ? means[$0] < means[$1] : means[$0] > means[$1] }) else { return (slo, nil) }
+            guard
+                let best = means.indices.filter({ !means[$0].isNaN })
+                    .min(by: { lowerIsBetter ? means[$0] < means[$1] : means[$0] > means[$1] })
+            else { return (slo, nil) }
             let beatsAll = reports.indices.allSatisfy { k in
-                k == best || differences(reports[best], against: reports[k]).first { $0.metric == slo.metric }
-                    .map { abs($0.difference) > $0.halfWidth95 } == true
+                k == best
+                    || differences(reports[best], against: reports[k]).first { $0.metric == slo.metric }
+                        .map { abs($0.difference) > $0.halfWidth95 } == true
             }
             return (slo, beatsAll ? reports[best].designLabel : nil)
         }
@@ -75,12 +84,17 @@ public enum Comparison {
     /// The comparison as CSV: one row per design and metric.
     public static func csv(_ reports: [RunReport]) -> String {
         guard let base = reports.first else { return "" }
-        var lines = ["design,baseline,metric,baseline_value,value,difference,difference.hw95,unpaired.hw95,relative,replications,judgement"]
+        var lines = [
+            "design,baseline,metric,baseline_value,value,difference,difference.hw95,unpaired.hw95,relative,replications,judgement"
+        ]
         for r in reports.dropFirst() {
             for d in differences(r, against: base) {
-                lines.append([r.designLabel, base.designLabel, d.metric, csvNumber(d.baseline), csvNumber(d.value),
-                              csvNumber(d.difference), csvNumber(d.halfWidth95), csvNumber(d.unpairedHalfWidth95),
-                              csvNumber(d.relative), String(d.replications), d.judgement.rawValue]
+                lines.append(
+                    [
+                        r.designLabel, base.designLabel, d.metric, csvNumber(d.baseline), csvNumber(d.value),
+                        csvNumber(d.difference), csvNumber(d.halfWidth95), csvNumber(d.unpairedHalfWidth95),
+                        csvNumber(d.relative), String(d.replications), d.judgement.rawValue,
+                    ]
                     .map(CSVReport.field).joined(separator: ","))
             }
         }
@@ -92,13 +106,16 @@ public enum Comparison {
         guard let base = reports.first else { return "" }
         var out = "baseline: \(base.designLabel)\n"
         for r in reports.dropFirst() {
-            out += "\n\(r.designLabel) vs baseline (paired over \(min(r.results.count, base.results.count)) replications)\n"
+            out +=
+                "\n\(r.designLabel) vs baseline (paired over \(min(r.results.count, base.results.count)) replications)\n"
             var rows: [[String]] = [["metric", "baseline", "design", "difference", "relative", ""]]
             // Metrics that are zero in both designs (no errors of a cause) say nothing: CSV only.
             for d in differences(r, against: base) where !(d.baseline == 0 && d.value == 0 && d.halfWidth95 == 0) {
-                rows.append([d.metric, TableReport.format(d.baseline, d.unit), TableReport.format(d.value, d.unit),
-                             signed(d.difference, d.unit) + " ± " + TableReport.format(d.halfWidth95, d.unit),
-                             d.relative.isNaN ? "" : signedPercent(d.relative), d.judgement.rawValue])
+                rows.append([
+                    d.metric, TableReport.format(d.baseline, d.unit), TableReport.format(d.value, d.unit),
+                    signed(d.difference, d.unit) + " ± " + TableReport.format(d.halfWidth95, d.unit),
+                    d.relative.isNaN ? "" : signedPercent(d.relative), d.judgement.rawValue,
+                ])
             }
             out += TableReport.align(rows)
         }
@@ -110,6 +127,10 @@ public enum Comparison {
         return out
     }
 
-    static func signed(_ x: Double, _ unit: MetricUnit) -> String { (x > 0 ? "+" : x < 0 ? "−" : "") + TableReport.format(abs(x), unit) }
-    static func signedPercent(_ x: Double) -> String { (x > 0 ? "+" : x < 0 ? "−" : "") + TableReport.fixed(abs(x) * 100, 2) + " %" }
+    static func signed(_ x: Double, _ unit: MetricUnit) -> String {
+        (x > 0 ? "+" : x < 0 ? "−" : "") + TableReport.format(abs(x), unit)
+    }
+    static func signedPercent(_ x: Double) -> String {
+        (x > 0 ? "+" : x < 0 ? "−" : "") + TableReport.fixed(abs(x) * 100, 2) + " %"
+    }
 }

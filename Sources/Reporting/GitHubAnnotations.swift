@@ -11,11 +11,14 @@ public enum GitHubAnnotations {
                 let level = o.verdict == .fail ? "error" : "warning"
                 var place = "file=\(property(o.slo.location.file))"
                 if let line = o.slo.location.line { place += ",line=\(line)" }
-                lines.append("::\(level) \(place),title=\(property("SLO \(o.verdict.rawValue): \(o.slo.name)"))::\(data(r.designLabel + ": " + o.evidence(unit: unit)))")
+                lines.append(
+                    "::\(level) \(place),title=\(property("SLO \(o.verdict.rawValue): \(o.slo.name)"))::\(data(r.designLabel + ": " + o.evidence(unit: unit)))"
+                )
             }
         }
         for g in regressions {
-            lines.append("::error title=\(property("regression: \(g.metric)"))::\(data(g.design + ": " + g.description))")
+            lines.append(
+                "::error title=\(property("regression: \(g.metric)"))::\(data(g.design + ": " + g.description))")
         }
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
     }

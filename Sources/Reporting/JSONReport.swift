@@ -12,50 +12,65 @@ public enum JSONReport {
             ("seconds", .number(r.scenario.model.window.warmup.seconds)), ("auto", .bool(r.warmup != nil)),
         ]
         if let c = r.warmup {
-            warmup += [("method", .string("MSER-5")), ("batch", .number(Double(c.batch))),
-                       ("batches", .number(Double(c.batches))), ("pilots", .number(Double(c.pilots)))]
+            warmup += [
+                ("method", .string("MSER-5")), ("batch", .number(Double(c.batch))),
+                ("batches", .number(Double(c.batches))), ("pilots", .number(Double(c.pilots))),
+            ]
         }
         return .object([
             ("capsim_version", .string(CapSimInfo.version)),
             ("schema_version", .number(Double(CapSimInfo.schemaVersion))),
-            ("scenario", .object([
-                ("name", .string(r.scenario.name)),
-                ("file", .string(r.scenario.file)),
-                ("hash", .string(r.scenario.hash)),
-                ("seed", .string(String(r.scenario.seed))),
-                ("replications", .number(Double(r.summary.replications))),
-                ("axes", .object(r.scenario.axes.map { ($0.path, .string($0.text)) })),
-            ] + (r.scenario.model.cost.map { [("currency", .string($0.currency))] } ?? []))),
+            (
+                "scenario",
+                .object(
+                    [
+                        ("name", .string(r.scenario.name)),
+                        ("file", .string(r.scenario.file)),
+                        ("hash", .string(r.scenario.hash)),
+                        ("seed", .string(String(r.scenario.seed))),
+                        ("replications", .number(Double(r.summary.replications))),
+                        ("axes", .object(r.scenario.axes.map { ($0.path, .string($0.text)) })),
+                    ] + (r.scenario.model.cost.map { [("currency", .string($0.currency))] } ?? []))
+            ),
             ("warmup", .object(warmup)),
             ("events", .number(Double(r.summary.events))),
             ("requests", .number(Double(r.summary.arrivals))),
-            ("metrics", .object(r.summary.estimates.map { e in
-                var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
-                if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
-                fields.append(("n", .number(Double(e.replications))))
-                return (e.id, .object(fields))
-            })),
+            (
+                "metrics",
+                .object(
+                    r.summary.estimates.map { e in
+                        var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
+                        if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
+                        fields.append(("n", .number(Double(e.replications))))
+                        return (e.id, .object(fields))
+                    })
+            ),
             ("slos", .array(r.slos.map(slo))),
             ("warnings", .array(r.summary.warnings.map { .string($0) })),
             ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),
-            ("per_replication", .array(r.results.map { rep in
-                .object([
-                    ("replication", .number(Double(rep.replication))),
-                    ("events", .number(Double(rep.outcome.events))),
-                    ("requests", .number(Double(rep.outcome.arrivals))),
-                    ("fingerprint", .string(hex(rep.outcome.fingerprint))),
-                    ("unstable", .bool(rep.outcome.unstable)),
-                    ("metrics", .object(zip(layout.metrics, rep.values).map { ($0.id, .number($1)) })),
-                ])
-            })),
+            (
+                "per_replication",
+                .array(
+                    r.results.map { rep in
+                        .object([
+                            ("replication", .number(Double(rep.replication))),
+                            ("events", .number(Double(rep.outcome.events))),
+                            ("requests", .number(Double(rep.outcome.arrivals))),
+                            ("fingerprint", .string(hex(rep.outcome.fingerprint))),
+                            ("unstable", .bool(rep.outcome.unstable)),
+                            ("metrics", .object(zip(layout.metrics, rep.values).map { ($0.id, .number($1)) })),
+                        ])
+                    })
+            ),
         ])
     }
 
     static func slo(_ o: SLOOutcome) -> JSONValue {
-        let bound: (key: String, value: JSONValue) = switch o.slo.bound {
-        case .max(let t): ("max", .number(t))
-        case .min(let t): ("min", .number(t))
-        }
+        let bound: (key: String, value: JSONValue) =
+            switch o.slo.bound {
+            case .max(let t): ("max", .number(t))
+            case .min(let t): ("min", .number(t))
+            }
         return .object([
             ("name", .string(o.slo.name)), ("metric", .string(o.slo.metric)), bound,
             ("within", .number(o.slo.within)), ("verdict", .string(o.verdict.rawValue)),

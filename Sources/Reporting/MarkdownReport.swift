@@ -7,9 +7,18 @@ public enum MarkdownReport {
         for r in reports {
             for o in r.slos {
                 let unit = r.summary.layout.metrics.first { $0.id == o.slo.metric }?.unit ?? .count
-                let icon = switch o.verdict { case .pass: "✅"; case .fail: "❌"; case .inconclusive: "❔" }
-                let interval = o.lower.isFinite ? "[\(TableReport.format(o.lower, unit)), \(TableReport.format(o.upper, unit))] at \(TableReport.fixed(o.level * 100, 2)) %" : ""
-                out += "| \(cell(r.designLabel)) | \(cell(o.slo.name)) | \(icon) \(o.verdict.rawValue) | \(o.estimate.isNaN ? "" : TableReport.format(o.estimate, unit)) | \(interval) | \(o.replications) |\n"
+                let icon =
+                    switch o.verdict {
+                    case .pass: "✅"
+                    case .fail: "❌"
+                    case .inconclusive: "❔"
+                    }
+                let interval =
+                    o.lower.isFinite
+                    ? "[\(TableReport.format(o.lower, unit)), \(TableReport.format(o.upper, unit))] at \(TableReport.fixed(o.level * 100, 2)) %"
+                    : ""
+                out +=
+                    "| \(cell(r.designLabel)) | \(cell(o.slo.name)) | \(icon) \(o.verdict.rawValue) | \(o.estimate.isNaN ? "" : TableReport.format(o.estimate, unit)) | \(interval) | \(o.replications) |\n"
             }
         }
         if !regressions.isEmpty {
@@ -19,5 +28,7 @@ public enum MarkdownReport {
         return out
     }
 
-    static func cell(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+    static func cell(_ s: String) -> String {
+        s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+    }
 }

@@ -22,7 +22,10 @@ public struct RunReport: Sendable {
     public var timeSeries: TimeSeriesSummary?
 
     public init(scenario: Scenario, summary: Summary, results: [ReplicationResult], slos: [SLOOutcome] = []) {
-        self.scenario = scenario; self.summary = summary; self.results = results; self.slos = slos
+        self.scenario = scenario
+        self.summary = summary
+        self.results = results
+        self.slos = slos
     }
 
     /// The worst verdict, nil without SLOs.

@@ -9,7 +9,13 @@ public enum Verdict: String, Sendable, Equatable, Comparable {
 
     /// FAIL is worse than INCONCLUSIVE, which is worse than PASS.
     public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
-    private var rank: Int { switch self { case .pass: 0; case .inconclusive: 1; case .fail: 2 } }
+    private var rank: Int {
+        switch self {
+        case .pass: 0
+        case .inconclusive: 1
+        case .fail: 2
+        }
+    }
 }
 
 /// One SLO's verdict and the evidence behind it.
@@ -46,19 +52,25 @@ public struct SLOGate: Sendable {
     public var slos: [SLOSpec]
     public var alpha: Double
 
-    public init(slos: [SLOSpec], alpha: Double = 0.05) { self.slos = slos; self.alpha = alpha }
+    public init(slos: [SLOSpec], alpha: Double = 0.05) {
+        self.slos = slos
+        self.alpha = alpha
+    }
 
     /// Runs `plan`, asking `run` for the replications of each batch (a range of replication
     /// indices), and decides every SLO. Stops early once all SLOs are settled. Every SLO's
     /// metric must be in `layout` (the decoder checks it).
-    public func evaluate(plan: ReplicationPlan, layout: MetricLayout,
-                         run: (Range<Int>) -> [ReplicationResult]) -> (results: [ReplicationResult], outcomes: [SLOOutcome]) {
+    public func evaluate(
+        plan: ReplicationPlan, layout: MetricLayout,
+        run: (Range<Int>) -> [ReplicationResult]
+    ) -> (results: [ReplicationResult], outcomes: [SLOOutcome]) {
         let hypotheses = slos.map { slo in
             guard let metric = layout.index(of: slo.metric) else {
                 preconditionFailure("SLO metric '\(slo.metric)' is not in the layout (the decoder validates it)")
             }
             let isMaximum = if case .max = slo.bound { true } else { false }
-            return SequentialTest.Hypothesis(metric: metric, threshold: slo.bound.threshold, isMaximum: isMaximum, within: slo.within)
+            return SequentialTest.Hypothesis(
+                metric: metric, threshold: slo.bound.threshold, isMaximum: isMaximum, within: slo.within)
         }
         let (results, tested) = SequentialTest(hypotheses: hypotheses, alpha: alpha).run(looks: plan.looks, run: run)
         var final = zip(slos, tested).map { Self.outcome($0, $1) }
@@ -68,10 +80,13 @@ public struct SLOGate: Sendable {
         if !layout.failureEvidence.isEmpty {
             for i in final.indices where final[i].verdict == .pass && Self.needsFailureEvidence(slos[i].metric) {
                 let n = final[i].replications
-                let events = results.prefix(n).reduce(0.0) { sum, r in sum + layout.failureEvidence.reduce(0) { $0 + r.values[$1] } }
+                let events = results.prefix(n).reduce(0.0) { sum, r in
+                    sum + layout.failureEvidence.reduce(0) { $0 + r.values[$1] }
+                }
                 if events < Double(Self.minimumFailureEvents) {
                     final[i].verdict = .inconclusive
-                    final[i].reason = "only \(Int(events)) failure events in \(n) replications: too few to vouch for availability (at least \(Self.minimumFailureEvents); run a longer horizon or more replications)"
+                    final[i].reason =
+                        "only \(Int(events)) failure events in \(n) replications: too few to vouch for availability (at least \(Self.minimumFailureEvents); run a longer horizon or more replications)"
                 }
             }
         }
@@ -94,23 +109,30 @@ public struct SLOGate: Sendable {
         switch o.decision {
         case .rejected(let k, let looks, let n, let threshold):
             if let keeps = look.keepsBound { verdict = keeps ? .pass : .fail }
-            reason = "decided at look \(k + 1) of \(looks) (n = \(n), p = \(shortNumber(look.pValue)) ≤ \(shortNumber(threshold)))"
+            reason =
+                "decided at look \(k + 1) of \(looks) (n = \(n), p = \(shortNumber(look.pValue)) ≤ \(shortNumber(threshold)))"
         case .indifferent(let k, let n):
-            reason = "within the indifference zone ±\(shortNumber(slo.within)) of the threshold at look \(k + 1) (n = \(n))"
+            reason =
+                "within the indifference zone ±\(shortNumber(slo.within)) of the threshold at look \(k + 1) (n = \(n))"
         case .undecided(let n):
             reason = "undecided after \(n) replications (the plan's maximum)"
         }
-        return SLOOutcome(slo: slo, verdict: verdict, estimate: look.estimate, lower: look.lower, upper: look.upper,
-                          level: look.confidence, replications: look.replications, pValue: look.pValue, reason: reason)
+        return SLOOutcome(
+            slo: slo, verdict: verdict, estimate: look.estimate, lower: look.lower, upper: look.upper,
+            level: look.confidence, replications: look.replications, pValue: look.pValue, reason: reason)
     }
 }
 
 /// Up to four significant digits, for messages.
 func shortNumber(_ x: Double) -> String {
     if x == 0 || !x.isFinite { return "\(x)" }
-    var scale = 1.0, digits = 3
+    var scale = 1.0
+    var digits = 3
     let a = abs(x)
     if a >= 1 { return TableReport.fixed(x, a >= 1000 ? 0 : 3) }
-    while a * scale < 1 { scale *= 10; digits += 1 }
+    while a * scale < 1 {
+        scale *= 10
+        digits += 1
+    }
     return TableReport.fixed(x, min(digits, 12))
 }

@@ -6,10 +6,14 @@ import SimStats
 public enum TableReport {
     public static func render(_ r: RunReport) -> String {
         let s = r.summary
-        var out = "capsim \(CapSimInfo.version) — \(r.scenario.name)  (\(r.scenario.file), hash \(r.scenario.hash), seed \(r.scenario.seed))\n"
+        var out =
+            "capsim \(CapSimInfo.version) — \(r.scenario.name)  (\(r.scenario.file), hash \(r.scenario.hash), seed \(r.scenario.seed))\n"
         let window = r.scenario.model.window
-        let warmupText = r.warmup.map { _ in "warm-up auto: \(fixed(window.warmup.seconds, 3))s by MSER-5" } ?? "warm-up \(SimDuration(nanoseconds: window.warmup.nanoseconds))"
-        out += "\(s.replications) replications × \(SimDuration(nanoseconds: window.horizon.nanoseconds)) (\(warmupText)); "
+        let warmupText =
+            r.warmup.map { _ in "warm-up auto: \(fixed(window.warmup.seconds, 3))s by MSER-5" }
+            ?? "warm-up \(SimDuration(nanoseconds: window.warmup.nanoseconds))"
+        out +=
+            "\(s.replications) replications × \(SimDuration(nanoseconds: window.horizon.nanoseconds)) (\(warmupText)); "
         out += "\(s.arrivals) requests, \(s.events) events\n"
         if !r.scenario.axes.isEmpty {
             out += "sweep point: " + r.scenario.axes.map { "\($0.path) = \($0.text)" }.joined(separator: ", ") + "\n"
@@ -25,10 +29,12 @@ public enum TableReport {
         if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
         for w in s.warnings { out += "warning: \(w)\n" }
         if let w = r.warmup, w.atSearchLimit {
-            out += "warning: MSER-5 put the warm-up at half the run (\(w.batch) of \(w.batches) batches): the horizon may be too short to reach a steady state\n"
+            out +=
+                "warning: MSER-5 put the warm-up at half the run (\(w.batch) of \(w.batches) batches): the horizon may be too short to reach a steady state\n"
         }
         if !r.unstableReplications.isEmpty {
-            out += "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (utilisation ≥ 1)\n"
+            out +=
+                "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (utilisation ≥ 1)\n"
         }
         return out
     }
@@ -38,9 +44,13 @@ public enum TableReport {
         var rows: [[String]] = [["SLO", "verdict", "estimate", "interval", "n"]]
         for o in outcomes {
             let unit = layout.metrics.first { $0.id == o.slo.metric }?.unit ?? .count
-            let interval = o.lower.isFinite
+            let interval =
+                o.lower.isFinite
                 ? "[\(format(o.lower, unit)), \(format(o.upper, unit))] at \(fixed(o.level * 100, 2)) %" : ""
-            rows.append([o.slo.name, o.verdict.rawValue, o.estimate.isNaN ? "" : format(o.estimate, unit), interval, String(o.replications)])
+            rows.append([
+                o.slo.name, o.verdict.rawValue, o.estimate.isNaN ? "" : format(o.estimate, unit), interval,
+                String(o.replications),
+            ])
         }
         return align(rows)
     }
@@ -87,7 +97,8 @@ public enum TableReport {
         let scaled = (abs(x) * p).rounded()
         guard scaled < 9e18 else { return "\(x)" }
         let n = UInt64(scaled)
-        let whole = n / UInt64(p), frac = n % UInt64(p)
+        let whole = n / UInt64(p)
+        let frac = n % UInt64(p)
         var f = String(frac)
         f = String(repeating: "0", count: digits - f.count) + f
         return (x < 0 && n > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")

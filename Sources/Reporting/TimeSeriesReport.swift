@@ -12,7 +12,8 @@ import SimStats
 public enum TimeSeriesReport {
     /// Column names of the designs' layouts, in order of first appearance, and the sweep axes.
     static func union(_ reports: [RunReport]) -> (axes: [String], columns: [String]) {
-        var axes: [String] = [], columns: [String] = []
+        var axes: [String] = []
+        var columns: [String] = []
         for r in reports {
             for a in r.scenario.axes where !axes.contains(a.path) { axes.append(a.path) }
             for id in r.timeSeries?.layout.ids ?? [] where !columns.contains(id) { columns.append(id) }
@@ -31,13 +32,21 @@ public enum TimeSeriesReport {
         for (p, r) in reports.enumerated() {
             guard let series = r.timeSeries else { continue }
             let layout = series.layout
-            let lead = [r.scenario.name, String(p)] + axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
+            let lead =
+                [r.scenario.name, String(p)]
+                + axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
             let index = columns.map { layout.ids.firstIndex(of: $0) }
             for w in 0..<layout.windowCount {
                 let (start, end) = layout.bounds(of: w)
-                var cells = lead + [String(w), seconds(start.nanoseconds), seconds(end.nanoseconds), String(series.replications)]
+                var cells =
+                    lead + [
+                        String(w), seconds(start.nanoseconds), seconds(end.nanoseconds), String(series.replications),
+                    ]
                 for i in index {
-                    guard let i else { cells += ["", ""]; continue }
+                    guard let i else {
+                        cells += ["", ""]
+                        continue
+                    }
                     let e = series.estimate(window: w, column: i)
                     cells += [csvNumber(e.value), e.halfWidth95.map(csvNumber) ?? ""]
                 }
@@ -55,14 +64,19 @@ public enum TimeSeriesReport {
         var out = header.map(CSVReport.field).joined(separator: ",") + "\n"
         for (p, r) in reports.enumerated() {
             guard let layout = r.timeSeries?.layout else { continue }
-            let lead = [r.scenario.name, String(p)] + axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
+            let lead =
+                [r.scenario.name, String(p)]
+                + axes.map { name in r.scenario.axes.first { $0.path == name }?.text ?? "" }
             let index = columns.map { layout.ids.firstIndex(of: $0) }
             let width = layout.columns.count
             for rep in r.results {
                 guard let rows = rep.windows?.series, rows.count == width * layout.windowCount else { continue }
                 for w in 0..<layout.windowCount {
                     let (start, end) = layout.bounds(of: w)
-                    var cells = lead + [String(rep.replication), String(w), seconds(start.nanoseconds), seconds(end.nanoseconds)]
+                    var cells =
+                        lead + [
+                            String(rep.replication), String(w), seconds(start.nanoseconds), seconds(end.nanoseconds),
+                        ]
                     for i in index { cells.append(i.map { csvNumber(rows[w * width + $0]) } ?? "") }
                     out += cells.map(CSVReport.field).joined(separator: ",") + "\n"
                 }

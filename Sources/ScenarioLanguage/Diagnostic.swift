@@ -10,7 +10,10 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var override: String?
 
     public init(file: String, line: Int?, column: Int?, override: String? = nil) {
-        self.file = file; self.line = line; self.column = column; self.override = override
+        self.file = file
+        self.line = line
+        self.column = column
+        self.override = override
     }
 
     public var description: String {
@@ -40,10 +43,15 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// unreadable: the CLI exits 66 for it rather than 65.
     public var missingInput = false
 
-    public init(location: SourceLocation, keyPath: String, message: String, suggestion: String? = nil,
-                sourceLine: String? = nil) {
-        self.location = location; self.keyPath = keyPath; self.message = message
-        self.suggestion = suggestion; self.sourceLine = sourceLine
+    public init(
+        location: SourceLocation, keyPath: String, message: String, suggestion: String? = nil,
+        sourceLine: String? = nil
+    ) {
+        self.location = location
+        self.keyPath = keyPath
+        self.message = message
+        self.suggestion = suggestion
+        self.sourceLine = sourceLine
     }
 
     /// `file:line:col: error: key.path: message (did you mean 'x'?)`
@@ -93,7 +101,8 @@ func nearest(_ word: String, in candidates: [String]) -> String? {
     func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count), current = previous
+        var previous = Array(0...b.count)
+        var current = previous
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {

@@ -24,15 +24,21 @@ struct ExtendsResolver {
 
     /// `tree` with its `extends:` resolved; `file` is the name it was read under and `directory`
     /// the folder its base files are relative to.
-    mutating func resolve(_ tree: ScenarioNode, file: String, directory: String, chain: [(name: String, identity: String)] = []) -> ScenarioNode {
+    mutating func resolve(
+        _ tree: ScenarioNode, file: String, directory: String, chain: [(name: String, identity: String)] = []
+    ) -> ScenarioNode {
         guard case .mapping(let pairs, let location) = tree,
-              let index = pairs.firstIndex(where: { $0.key == "extends" }) else { return tree }
+            let index = pairs.firstIndex(where: { $0.key == "extends" })
+        else { return tree }
         let value = pairs[index].value
         var own = pairs
         own.remove(at: index)
         let withoutExtends = ScenarioNode.mapping(own, location)
         guard case .scalar(let name, _) = value, !name.isEmpty else {
-            fail(value, "expected the name of a scenario file to extend (relative to this file's folder), found \(value.kindDescription)")
+            fail(
+                value,
+                "expected the name of a scenario file to extend (relative to this file's folder), found \(value.kindDescription)"
+            )
             return withoutExtends
         }
         let baseName = name.hasPrefix("/") ? name : Self.join(directory, name)
@@ -49,8 +55,12 @@ struct ExtendsResolver {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: baseName, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: baseName) else {
-            fail(value, "cannot read the scenario file to extend, '\(baseName)': \(isDirectory.boolValue ? "it is a directory" : "no such file")")
+            let data = FileManager.default.contents(atPath: baseName)
+        else {
+            fail(
+                value,
+                "cannot read the scenario file to extend, '\(baseName)': \(isDirectory.boolValue ? "it is a directory" : "no such file")"
+            )
             return withoutExtends
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -73,8 +83,9 @@ struct ExtendsResolver {
             fail(base, "expected a scenario (a mapping) in '\(baseName)', found \(base.kindDescription)")
             return withoutExtends
         }
-        let resolvedBase = resolve(base, file: baseName, directory: Self.directory(of: baseName),
-                                   chain: chain + [(baseName, identity)])
+        let resolvedBase = resolve(
+            base, file: baseName, directory: Self.directory(of: baseName),
+            chain: chain + [(baseName, identity)])
         let merged = resolvedBase.merged(with: withoutExtends)
         return own.contains(where: { $0.key == "name" }) ? merged : merged.removingKey("name")
     }
@@ -86,7 +97,8 @@ struct ExtendsResolver {
 
     /// `a/b` + `c.yaml` = `a/b/c.yaml`; the current folder stays implicit (`.` + `c.yaml` = `c.yaml`).
     static func join(_ directory: String, _ name: String) -> String {
-        directory.isEmpty || directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+        directory.isEmpty || directory == "."
+            ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
     }
 
     /// The folder of a file's path (`.` for a bare name).
@@ -106,16 +118,23 @@ extension ScenarioNode {
     /// keys after in their own order), `other`'s value wins, a null in `other` removes the key,
     /// anything else is replaced whole.
     func merged(with other: ScenarioNode) -> ScenarioNode {
-        guard case .mapping(var pairs, _) = self, case .mapping(let overrides, let location) = other else { return other }
+        guard case .mapping(var pairs, _) = self, case .mapping(let overrides, let location) = other else {
+            return other
+        }
         // A distribution is one value: switching family ({exponential: …} over {lognormal: …})
         // replaces it rather than leaving a mapping with two families.
         if pairs.count == 1, overrides.count == 1, pairs[0].key != overrides[0].key,
-           ScenarioDecoder.distributionNames.contains(pairs[0].key), ScenarioDecoder.distributionNames.contains(overrides[0].key) {
+            ScenarioDecoder.distributionNames.contains(pairs[0].key),
+            ScenarioDecoder.distributionNames.contains(overrides[0].key)
+        {
             return other
         }
         for o in overrides {
             if let i = pairs.firstIndex(where: { $0.key == o.key }) {
-                if case .null = o.value { pairs.remove(at: i); continue }
+                if case .null = o.value {
+                    pairs.remove(at: i)
+                    continue
+                }
                 pairs[i] = (o.key, o.keyLocation, pairs[i].value.merged(with: o.value))
             } else if case .null = o.value {
                 continue

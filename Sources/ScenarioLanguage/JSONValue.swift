@@ -13,11 +13,12 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
-        case let (.bool(x), .bool(y)): x == y
-        case let (.number(x), .number(y)): x == y
-        case let (.string(x), .string(y)): x == y
-        case let (.array(x), .array(y)): x == y
-        case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)): x == y
+        case (.string(let x), .string(let y)): x == y
+        case (.array(let x), .array(let y)): x == y
+        case (.object(let x), .object(let y)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: false
         }
     }
@@ -38,7 +39,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     public var text: String { render(indent: 0) + "\n" }
 
     func render(indent: Int) -> String {
-        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+        let pad = String(repeating: "  ", count: indent + 1)
+        let end = String(repeating: "  ", count: indent)
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -53,13 +55,17 @@ public indirect enum JSONValue: Sendable, Equatable {
             return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "]"
         case .object(let pairs):
             if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }
+            return "{\n"
+                + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }
                 .joined(separator: ",\n") + "\n" + end + "}"
         }
     }
 
     private var isPlain: Bool {
-        switch self { case .array, .object: false; default: true }
+        switch self {
+        case .array, .object: false
+        default: true
+        }
     }
 
     /// Shortest text that reads back as the same double; whole numbers without a fraction;
@@ -83,10 +89,14 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0xFEFF {
+                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028
+                    || u.value == 0x2029 || u.value == 0xFEFF
+                {
                     let h = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else { out.unicodeScalars.append(u) }
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out + "\""

@@ -13,13 +13,17 @@ struct NodeReader {
     /// nearest allowed name as a suggestion; missing required keys are errors at the mapping.
     mutating func fields(_ node: ScenarioNode, _ path: String, allowed: [String], required: [String] = []) -> Fields? {
         guard case .mapping(let pairs, _) = node else {
-            fail(node, path, "expected a mapping with keys \(allowed.joined(separator: ", ")), found \(node.kindDescription)")
+            fail(
+                node, path,
+                "expected a mapping with keys \(allowed.joined(separator: ", ")), found \(node.kindDescription)")
             return nil
         }
         for p in pairs where !allowed.contains(p.key) {
-            diagnostics.append(Diagnostic(location: p.keyLocation, keyPath: join(path, p.key),
-                                          message: "unknown key '\(p.key)'; expected one of \(allowed.joined(separator: ", "))",
-                                          suggestion: nearest(p.key, in: allowed)))
+            diagnostics.append(
+                Diagnostic(
+                    location: p.keyLocation, keyPath: join(path, p.key),
+                    message: "unknown key '\(p.key)'; expected one of \(allowed.joined(separator: ", "))",
+                    suggestion: nearest(p.key, in: allowed)))
         }
         for r in required where !pairs.contains(where: { $0.key == r }) {
             fail(node, path, "missing required key '\(r)'")
@@ -42,9 +46,12 @@ struct NodeReader {
     }
 
     mutating func checkName(_ s: String, _ node: ScenarioNode, _ path: String) -> Bool {
-        let ok = s.first.map { $0.isASCII && $0.isLetter } == true
+        let ok =
+            s.first.map { $0.isASCII && $0.isLetter } == true
             && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-        if !ok { fail(node, path, "expected a name of letters, digits, '_' and '-' starting with a letter, found '\(s)'") }
+        if !ok {
+            fail(node, path, "expected a name of letters, digits, '_' and '-' starting with a letter, found '\(s)'")
+        }
         return ok
     }
 
@@ -59,8 +66,11 @@ struct NodeReader {
             return nil
         }
         guard v >= min, v <= max else {
-            fail(node, path, max == Int.max ? "expected a whole number ≥ \(min), found \(v)"
-                                            : "expected a whole number from \(min) to \(max), found \(v)")
+            fail(
+                node, path,
+                max == Int.max
+                    ? "expected a whole number ≥ \(min), found \(v)"
+                    : "expected a whole number from \(min) to \(max), found \(v)")
             return nil
         }
         return v
@@ -70,20 +80,29 @@ struct NodeReader {
     mutating func limit(_ node: ScenarioNode, _ path: String, min: Int) -> Int?? {
         if case .scalar("unlimited", _) = node { return .some(nil) }
         if case .scalar(let s, _) = node, Int(s.replacingUnderscores()) == nil {
-            fail(node, path, "expected a whole number or 'unlimited', found '\(s)'",
-                 suggestion: nearest(s, in: ["unlimited"]))
+            fail(
+                node, path, "expected a whole number or 'unlimited', found '\(s)'",
+                suggestion: nearest(s, in: ["unlimited"]))
             return nil
         }
         return integer(node, path, min: min).map { .some($0) }
     }
 
-    mutating func number(_ node: ScenarioNode, _ path: String, minimum: Double? = nil, exclusiveMinimum: Double? = nil) -> Double? {
+    mutating func number(
+        _ node: ScenarioNode, _ path: String, minimum: Double? = nil, exclusiveMinimum: Double? = nil
+    ) -> Double? {
         guard case .scalar(let s, _) = node, let v = Quantity.number(Substring(s.replacingUnderscores())) else {
             fail(node, path, "expected a number, found \(node.kindDescription)")
             return nil
         }
-        if let m = minimum, v < m { fail(node, path, "expected a number ≥ \(format(m)), found \(s)"); return nil }
-        if let m = exclusiveMinimum, v <= m { fail(node, path, "expected a number > \(format(m)), found \(s)"); return nil }
+        if let m = minimum, v < m {
+            fail(node, path, "expected a number ≥ \(format(m)), found \(s)")
+            return nil
+        }
+        if let m = exclusiveMinimum, v <= m {
+            fail(node, path, "expected a number > \(format(m)), found \(s)")
+            return nil
+        }
         return v
     }
 
@@ -94,7 +113,10 @@ struct NodeReader {
         }
         switch Quantity.duration(s) {
         case .success(let d):
-            if positive && d.nanoseconds == 0 { fail(node, path, "expected a duration > 0, found '\(s)'"); return nil }
+            if positive && d.nanoseconds == 0 {
+                fail(node, path, "expected a duration > 0, found '\(s)'")
+                return nil
+            }
             return d
         case .failure(let e):
             fail(node, path, e.message)
@@ -109,9 +131,15 @@ struct NodeReader {
         }
         switch Quantity.rate(s) {
         case .success(let r):
-            if r <= 0 { fail(node, path, "expected a rate > 0, found '\(s)'"); return nil }
+            if r <= 0 {
+                fail(node, path, "expected a rate > 0, found '\(s)'")
+                return nil
+            }
             // Time is counted in nanoseconds: a faster rate (or an infinite one) cannot be simulated.
-            if !(r <= 1e9) { fail(node, path, "expected a rate of at most 1e9/s (one per nanosecond), found '\(s)'"); return nil }
+            if !(r <= 1e9) {
+                fail(node, path, "expected a rate of at most 1e9/s (one per nanosecond), found '\(s)'")
+                return nil
+            }
             return r
         case .failure(let e):
             fail(node, path, e.message)
@@ -120,11 +148,14 @@ struct NodeReader {
     }
 
     /// One of a closed set of spellings; a near miss gets a suggestion.
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: ScenarioNode, _ path: String, _: T.Type) -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: ScenarioNode, _ path: String, _: T.Type) -> T?
+    where T.RawValue == String {
         guard let s = string(node, path) else { return nil }
         if let v = T(rawValue: s) { return v }
         let names = T.allCases.map(\.rawValue)
-        fail(node, path, "expected one of \(names.joined(separator: ", ")), found '\(s)'", suggestion: nearest(s, in: names))
+        fail(
+            node, path, "expected one of \(names.joined(separator: ", ")), found '\(s)'",
+            suggestion: nearest(s, in: names))
         return nil
     }
 

@@ -6,21 +6,26 @@ extension Quantity {
     public static func count(_ text: String) -> Result<UInt64, QuantityError> {
         let expected = "expected a whole number such as 1000, 200k, 5M or 2G"
         var t = Substring(text.replacingUnderscores()).trimmingWhitespace()
-        var scale: UInt64 = 1, zeros = 0
-        for (suffix, s, z) in [("k", UInt64(1_000), 3), ("M", 1_000_000, 6), ("G", 1_000_000_000, 9)] where t.hasSuffix(suffix) {
+        var scale: UInt64 = 1
+        var zeros = 0
+        for (suffix, s, z) in [("k", UInt64(1_000), 3), ("M", 1_000_000, 6), ("G", 1_000_000_000, 9)]
+        where t.hasSuffix(suffix) {
             t = t.dropLast(suffix.count).trimmingWhitespace()
-            scale = s; zeros = z
+            scale = s
+            zeros = z
             break
         }
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }),
-              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }) else {
+            whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+            parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber })
+        else {
             return .failure(QuantityError(expected, found: text))
         }
         let fraction = parts.count == 2 ? parts[1] : ""
         // The fraction's digits beyond the suffix's zeros must all be 0: 1.5k = 1500, 1.0005k is not whole.
-        let kept = fraction.prefix(zeros), dropped = fraction.dropFirst(zeros)
+        let kept = fraction.prefix(zeros)
+        let dropped = fraction.dropFirst(zeros)
         guard dropped.allSatisfy({ $0 == "0" }) else {
             return .failure(QuantityError("expected a whole number (\(text) is not)", found: text))
         }

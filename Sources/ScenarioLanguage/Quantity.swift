@@ -16,8 +16,9 @@ public enum Quantity {
     static func number(_ text: Substring) -> Double? {
         let t = text.trimmingWhitespace()
         guard let first = t.first, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-              first.isNumber || first == "." || first == "-" || first == "+",
-              let v = Double(t), v.isFinite else { return nil }
+            first.isNumber || first == "." || first == "-" || first == "+",
+            let v = Double(t), v.isFinite
+        else { return nil }
         return v
     }
 
@@ -25,9 +26,11 @@ public enum Quantity {
     static func split(_ text: String) -> (Double, String)? {
         let t = Substring(text).trimmingWhitespace()
         var end = t.startIndex
-        while end < t.endIndex, t[end].isASCII, t[end].isNumber || ".+-".contains(t[end]) ||
-            ((t[end] == "e" || t[end] == "E") && t.index(after: end) < t.endIndex &&
-             (t[t.index(after: end)].isNumber || "+-".contains(t[t.index(after: end)]))) {
+        while end < t.endIndex, t[end].isASCII,
+            t[end].isNumber || ".+-".contains(t[end])
+                || ((t[end] == "e" || t[end] == "E") && t.index(after: end) < t.endIndex
+                    && (t[t.index(after: end)].isNumber || "+-".contains(t[t.index(after: end)])))
+        {
             end = t.index(after: end)
         }
         guard let v = number(t[..<end]) else { return nil }
@@ -83,7 +86,8 @@ public enum Quantity {
     public static func price(_ text: String) -> Result<Double, QuantityError> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            return .failure(QuantityError("expected a price per instance-hour with its time unit, such as 0.096/h", found: text))
+            return .failure(
+                QuantityError("expected a price per instance-hour with its time unit, such as 0.096/h", found: text))
         }
         guard let amount = number(parts[0]) else {
             return .failure(QuantityError("expected a number before '/' (e.g. 0.096/h)", found: text))
@@ -111,7 +115,8 @@ public enum Quantity {
             return .failure(QuantityError("expected a size with a unit (e.g. 20KB, 1.5MiB)", found: text))
         }
         guard let bytes = sizeUnits.first(where: { $0.0 == unit })?.1 else {
-            return .failure(QuantityError("expected a size unit (\(sizeUnits.map(\.0).joined(separator: ", ")))", found: text))
+            return .failure(
+                QuantityError("expected a size unit (\(sizeUnits.map(\.0).joined(separator: ", ")))", found: text))
         }
         guard v >= 0 else { return .failure(QuantityError("expected a size ≥ 0", found: text)) }
         return .success(v * bytes)
@@ -133,7 +138,10 @@ public enum Quantity {
 public struct QuantityError: Error, Sendable, Equatable {
     public var expected: String
     public var found: String
-    init(_ expected: String, found: String) { self.expected = expected; self.found = found }
+    init(_ expected: String, found: String) {
+        self.expected = expected
+        self.found = found
+    }
     public var message: String { "\(expected), found '\(found)'" }
 }
 

@@ -8,7 +8,9 @@ public struct SLOSpec: Sendable, Equatable {
         case min(Double)
 
         public var threshold: Double {
-            switch self { case .max(let t), .min(let t): t }
+            switch self {
+            case .max(let t), .min(let t): t
+            }
         }
     }
 
@@ -25,7 +27,11 @@ public struct SLOSpec: Sendable, Equatable {
     public var location: SourceLocation
 
     public init(name: String, metric: String, bound: Bound, within: Double = 0, location: SourceLocation) {
-        self.name = name; self.metric = metric; self.bound = bound; self.within = within; self.location = location
+        self.name = name
+        self.metric = metric
+        self.bound = bound
+        self.within = within
+        self.location = location
     }
 }
 
@@ -37,9 +43,15 @@ public struct ReplicationPlan: Sendable, Equatable {
     /// True for `until: slo-decided`: add planned batches until the SLOs are decided.
     public var untilDecided: Bool
 
-    public init(fixed n: Int) { minimum = n; maximum = n; untilDecided = false }
+    public init(fixed n: Int) {
+        minimum = n
+        maximum = n
+        untilDecided = false
+    }
     public init(minimum: Int, maximum: Int, untilDecided: Bool) {
-        self.minimum = minimum; self.maximum = maximum; self.untilDecided = untilDecided
+        self.minimum = minimum
+        self.maximum = maximum
+        self.untilDecided = untilDecided
     }
 
     /// The replication counts at which results are looked at: `minimum`, then doubling, ending

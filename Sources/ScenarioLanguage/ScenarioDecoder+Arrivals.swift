@@ -17,25 +17,37 @@ extension ScenarioDecoder {
     mutating func decodeArrivals(_ node: ScenarioNode, _ path: String) -> ArrivalProcess? {
         guard let f = reader.fields(node, path, allowed: Self.arrivalKeys, required: ["process"]) else { return nil }
         guard let p = f["process"], let process = reader.string(p, f.path("process")) else {
-            _ = f["rate"].flatMap { reader.rate($0, f.path("rate")) } // still report a bad rate
+            _ = f["rate"].flatMap { reader.rate($0, f.path("rate")) }  // still report a bad rate
             return nil
         }
         if Self.plannedArrivalProcesses.contains(process) {
-            reader.fail(p, f.path("process"), "arrival process '\(process)' is part of the scenario language but not built in this version of capsim yet")
+            reader.fail(
+                p, f.path("process"),
+                "arrival process '\(process)' is part of the scenario language but not built in this version of capsim yet"
+            )
             return nil
         }
         guard let keys = Self.arrivalKeysByProcess[process] else {
-            reader.fail(p, f.path("process"), "expected one of \(Self.arrivalProcesses.joined(separator: ", ")), found '\(process)'",
-                        suggestion: nearest(process, in: Self.arrivalProcesses + Self.plannedArrivalProcesses))
-            _ = f["rate"].flatMap { reader.rate($0, f.path("rate")) } // still report a bad rate
+            reader.fail(
+                p, f.path("process"),
+                "expected one of \(Self.arrivalProcesses.joined(separator: ", ")), found '\(process)'",
+                suggestion: nearest(process, in: Self.arrivalProcesses + Self.plannedArrivalProcesses))
+            _ = f["rate"].flatMap { reader.rate($0, f.path("rate")) }  // still report a bad rate
             return nil
         }
         // Keys of another process are errors here, never silently ignored.
         var ok = true
-        for pair in f.pairs where pair.key != "process" && Self.arrivalKeys.contains(pair.key)
-            && !(keys.required + keys.optional).contains(pair.key) {
-            let owners = Self.arrivalProcesses.filter { Self.arrivalKeysByProcess[$0].map { ($0.required + $0.optional).contains(pair.key) } == true }
-            reader.fail(pair.value, f.path(pair.key), "'\(pair.key)' applies only to process: \(owners.dropLast().joined(separator: ", ") + (owners.count > 1 ? " or " : "") + (owners.last ?? "")); this process is \(process)")
+        for pair in f.pairs
+        where pair.key != "process" && Self.arrivalKeys.contains(pair.key)
+            && !(keys.required + keys.optional).contains(pair.key)
+        {
+            let owners = Self.arrivalProcesses.filter {
+                Self.arrivalKeysByProcess[$0].map { ($0.required + $0.optional).contains(pair.key) } == true
+            }
+            reader.fail(
+                pair.value, f.path(pair.key),
+                "'\(pair.key)' applies only to process: \(owners.dropLast().joined(separator: ", ") + (owners.count > 1 ? " or " : "") + (owners.last ?? "")); this process is \(process)"
+            )
             ok = false
         }
         for r in keys.required where f[r] == nil {
@@ -58,7 +70,7 @@ extension ScenarioDecoder {
         case "mmpp2":
             guard let s = f["states"], let m = decodeMMPP(s, f.path("states")), ok else { return nil }
             return .mmpp2(m)
-        default: // trace
+        default:  // trace
             guard ok else { return nil }
             return decodeTraceArrivals(f)
         }
@@ -69,18 +81,27 @@ extension ScenarioDecoder {
     mutating func decodeMMPP(_ node: ScenarioNode, _ path: String) -> MMPP2? {
         guard let items = reader.list(node, path) else { return nil }
         guard items.count == 2 else {
-            reader.fail(node, path, "expected exactly two states [{rate, mean_time}, {rate, mean_time}], found \(items.count)")
+            reader.fail(
+                node, path, "expected exactly two states [{rate, mean_time}, {rate, mean_time}], found \(items.count)")
             return nil
         }
-        var rates: [Double] = [], times: [Double] = []
+        var rates: [Double] = []
+        var times: [Double] = []
         for (i, item) in items.enumerated() {
             let p = path + ".\(i)"
-            guard let sf = reader.fields(item, p, allowed: Self.mmppStateKeys, required: Self.mmppStateKeys) else { continue }
-            if let r = sf["rate"] {
-                if r.scalarText.map({ (try? Quantity.rate($0).get()) == 0 }) == true { rates.append(0) }
-                else if let v = reader.rate(r, sf.path("rate")) { rates.append(v) }
+            guard let sf = reader.fields(item, p, allowed: Self.mmppStateKeys, required: Self.mmppStateKeys) else {
+                continue
             }
-            if let t = sf["mean_time"].flatMap({ reader.duration($0, sf.path("mean_time"), positive: true) }) { times.append(t.seconds) }
+            if let r = sf["rate"] {
+                if r.scalarText.map({ (try? Quantity.rate($0).get()) == 0 }) == true {
+                    rates.append(0)
+                } else if let v = reader.rate(r, sf.path("rate")) {
+                    rates.append(v)
+                }
+            }
+            if let t = sf["mean_time"].flatMap({ reader.duration($0, sf.path("mean_time"), positive: true) }) {
+                times.append(t.seconds)
+            }
         }
         guard rates.count == 2, times.count == 2 else { return nil }
         if rates[0] == 0 && rates[1] == 0 {
@@ -96,37 +117,47 @@ extension ScenarioDecoder {
         var counts = false
         if let n = f["format"], let v = reader.string(n, f.path("format")) {
             guard Self.traceFormats.contains(v) else {
-                reader.fail(n, f.path("format"), "expected one of \(Self.traceFormats.joined(separator: ", ")), found '\(v)'",
-                            suggestion: nearest(v, in: Self.traceFormats))
+                reader.fail(
+                    n, f.path("format"), "expected one of \(Self.traceFormats.joined(separator: ", ")), found '\(v)'",
+                    suggestion: nearest(v, in: Self.traceFormats))
                 return nil
             }
             counts = v == "counts"
-        } else if f["format"] != nil { return nil }
+        } else if f["format"] != nil {
+            return nil
+        }
         var bin = SimDuration.seconds(1)
         if let n = f["bin"] {
             guard counts else {
-                reader.fail(n, f.path("bin"), "'bin' applies only to format: counts; this trace's format is timestamps\(f["format"] == nil ? " (the default)" : "")")
+                reader.fail(
+                    n, f.path("bin"),
+                    "'bin' applies only to format: counts; this trace's format is timestamps\(f["format"] == nil ? " (the default)" : "")"
+                )
                 return nil
             }
             guard let b = reader.duration(n, f.path("bin"), positive: true) else { return nil }
             bin = b
         }
         // Relative to the file that names it: a base read through `extends:` may sit elsewhere.
-        let folder = fileNode.location.override != nil || fileNode.location.file == file
+        let folder =
+            fileNode.location.override != nil || fileNode.location.file == file
             ? baseDirectory : ExtendsResolver.directory(of: fileNode.location.file)
         let full = name.hasPrefix("/") ? name : ExtendsResolver.join(folder, name)
         let trace: ArrivalTrace
         switch TraceFile.read(path: full, format: counts ? .counts(bin: bin) : .timestamps) {
         case .success(let t): trace = t
         case .failure(.unreadable(let reason)):
-            var d = Diagnostic(location: fileNode.location, keyPath: f.path("file"),
-                               message: "cannot read the trace file '\(full)': \(reason)")
+            var d = Diagnostic(
+                location: fileNode.location, keyPath: f.path("file"),
+                message: "cannot read the trace file '\(full)': \(reason)")
             d.missingInput = true
             reader.diagnostics.append(d)
             return nil
         case .failure(.malformed(let line, let column, let message)):
-            reader.diagnostics.append(Diagnostic(location: SourceLocation(file: full, line: line, column: column),
-                                                 keyPath: f.path("file"), message: message))
+            reader.diagnostics.append(
+                Diagnostic(
+                    location: SourceLocation(file: full, line: line, column: column),
+                    keyPath: f.path("file"), message: message))
             return nil
         }
         return .trace(trace)

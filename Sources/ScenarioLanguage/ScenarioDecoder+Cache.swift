@@ -26,16 +26,29 @@ extension ScenarioDecoder {
             reader.fail(node, path, "expected a component (a mapping with 'kind'), found \(node.kindDescription)")
             return nil
         }
-        guard let f = reader.fields(node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedCacheKeys,
-                                    required: ["kind", cdn ? "latency" : "service"]) else { return nil }
-        if let a = f["autoscale"] { notBuilt(a, f.path("autoscale")); return nil }
+        guard
+            let f = reader.fields(
+                node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedCacheKeys,
+                required: ["kind", cdn ? "latency" : "service"])
+        else { return nil }
+        if let a = f["autoscale"] {
+            notBuilt(a, f.path("autoscale"))
+            return nil
+        }
         let latency: Distribution? = cdn ? f["latency"].flatMap { decodeDistribution($0, f.path("latency")) } : nil
         // The pool's own keys, read by the server pool's decoder (a cdn's latency stands in for its service).
         var poolPairs = pairs.filter { !Self.cacheOnlyKeys.contains($0.key) && $0.key != "latency" && $0.key != "kind" }
         poolPairs.insert((key: "kind", keyLocation: location, value: .scalar("server_pool", location)), at: 0)
         if cdn {
-            poolPairs.append((key: "service", keyLocation: location, value: .mapping([(key: "deterministic", keyLocation: location, value: .scalar("0s", location))], location)))
-            if f["workers"] == nil { poolPairs.append((key: "workers", keyLocation: location, value: .scalar("unlimited", location))) }
+            poolPairs.append(
+                (
+                    key: "service", keyLocation: location,
+                    value: .mapping(
+                        [(key: "deterministic", keyLocation: location, value: .scalar("0s", location))], location)
+                ))
+            if f["workers"] == nil {
+                poolPairs.append((key: "workers", keyLocation: location, value: .scalar("unlimited", location)))
+            }
         }
         let station = decodeServerPool(.mapping(poolPairs, location), path, name: name)
         let cache = decodeCacheRule(f, instances: station?.instances)
@@ -51,37 +64,50 @@ extension ScenarioDecoder {
     /// `hit_ratio`, or `policy: lru` with `capacity`, `per` and `ttl`; `start`, `on_failure`.
     private mutating func decodeCacheRule(_ f: Fields, instances: Int?) -> CacheSpec? {
         let start = f["start"].map { reader.choice($0, f.path("start"), CacheSpec.Start.self) } ?? .warm
-        let onFailure = f["on_failure"].map { reader.choice($0, f.path("on_failure"), CacheSpec.OnFailure.self) } ?? .bypass
+        let onFailure =
+            f["on_failure"].map { reader.choice($0, f.path("on_failure"), CacheSpec.OnFailure.self) } ?? .bypass
         let policy: CacheSpec.Policy?
         var total = false
         switch (f["hit_ratio"], f["policy"]) {
         case (let h?, nil):
             for key in ["capacity", "per", "ttl"] {
-                if let n = f[key] { reader.fail(n, f.path(key), "'\(key)' applies only to 'policy: lru'; this cache has a fixed hit_ratio") }
+                if let n = f[key] {
+                    reader.fail(
+                        n, f.path(key), "'\(key)' applies only to 'policy: lru'; this cache has a fixed hit_ratio")
+                }
             }
-            if let n = f["start"] { reader.fail(n, f.path("start"), "'start' applies only to 'policy: lru' (a fixed hit_ratio has no contents)") }
+            if let n = f["start"] {
+                reader.fail(
+                    n, f.path("start"), "'start' applies only to 'policy: lru' (a fixed hit_ratio has no contents)")
+            }
             let ratio = threshold(h, f.path("hit_ratio"), unit: .fraction)
             if let r = ratio, !(0...1).contains(r) {
-                reader.fail(h, f.path("hit_ratio"), "expected a hit ratio from 0 to 1 (or 0% to 100%), found \(format(r))")
+                reader.fail(
+                    h, f.path("hit_ratio"), "expected a hit ratio from 0 to 1 (or 0% to 100%), found \(format(r))")
                 return nil
             }
             policy = ratio.map { .ratio($0) }
         case (nil, let p?):
             guard let name = reader.string(p, f.path("policy")) else { return nil }
             guard Self.cachePolicies.contains(name) else {
-                reader.fail(p, f.path("policy"), "expected one of \(Self.cachePolicies.joined(separator: ", ")), found '\(name)'",
-                            suggestion: nearest(name, in: Self.cachePolicies))
+                reader.fail(
+                    p, f.path("policy"),
+                    "expected one of \(Self.cachePolicies.joined(separator: ", ")), found '\(name)'",
+                    suggestion: nearest(name, in: Self.cachePolicies))
                 return nil
             }
             guard let c = f["capacity"] else {
-                reader.fail(p, f.path("policy"), "policy: lru needs 'capacity': the number of keys held, e.g. capacity: 200k")
+                reader.fail(
+                    p, f.path("policy"), "policy: lru needs 'capacity': the number of keys held, e.g. capacity: 200k")
                 return nil
             }
             let capacity = decodeKeyCount(c, f.path("capacity"))
             if let n = f["per"] {
                 guard let per = reader.string(n, f.path("per")) else { return nil }
                 guard ["instance", "total"].contains(per) else {
-                    reader.fail(n, f.path("per"), "expected one of instance, total, found '\(per)'", suggestion: nearest(per, in: ["instance", "total"]))
+                    reader.fail(
+                        n, f.path("per"), "expected one of instance, total, found '\(per)'",
+                        suggestion: nearest(per, in: ["instance", "total"]))
                     return nil
                 }
                 total = per == "total"
@@ -92,17 +118,24 @@ extension ScenarioDecoder {
             if total {
                 perInstance = Int(clamping: capacity / UInt64(instances))
                 if perInstance < 1 {
-                    reader.fail(c, f.path("capacity"), "expected at least one key per instance: capacity \(capacity) per total over \(instances) instances")
+                    reader.fail(
+                        c, f.path("capacity"),
+                        "expected at least one key per instance: capacity \(capacity) per total over \(instances) instances"
+                    )
                     return nil
                 }
             }
             guard perInstance <= LRUCache.maxCapacity else {
-                reader.fail(c, f.path("capacity"), "expected at most \(LRUCache.maxCapacity) keys per instance, found \(perInstance)")
+                reader.fail(
+                    c, f.path("capacity"),
+                    "expected at most \(LRUCache.maxCapacity) keys per instance, found \(perInstance)")
                 return nil
             }
             policy = .lru(capacityPerInstance: perInstance, ttl: ttl)
         case (nil, nil):
-            guard let kind = f["kind"] else { preconditionFailure("decodeCache reads only a component whose kind is cache or cdn") }
+            guard let kind = f["kind"] else {
+                preconditionFailure("decodeCache reads only a component whose kind is cache or cdn")
+            }
             reader.fail(kind, f.path, "a cache needs 'hit_ratio' (e.g. 85%) or 'policy: lru' with 'capacity'")
             return nil
         case (_?, let p?):
@@ -114,14 +147,18 @@ extension ScenarioDecoder {
     }
 
     /// A class whose requests reach an LRU cache needs keys (the cache is over the keys).
-    mutating func checkCacheKeys(_ calls: [CallNode], hasKeys: Bool, className: String, stations: [StationSpec],
-                                 at node: ScenarioNode, _ path: String, hint: String) {
+    mutating func checkCacheKeys(
+        _ calls: [CallNode], hasKeys: Bool, className: String, stations: [StationSpec],
+        at node: ScenarioNode, _ path: String, hint: String
+    ) {
         guard !hasKeys else { return }
         var seen: [Int] = []
         for n in calls where !seen.contains(n.station) {
             guard case .lru? = stations[n.station].cache?.policy else { continue }
             seen.append(n.station)
-            reader.fail(node, path, "the lru cache '\(stations[n.station].name)' needs keys: class '\(className)' has none (\(hint))")
+            reader.fail(
+                node, path,
+                "the lru cache '\(stations[n.station].name)' needs keys: class '\(className)' has none (\(hint))")
         }
     }
 }

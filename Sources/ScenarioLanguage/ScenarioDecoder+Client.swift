@@ -13,7 +13,8 @@ extension ScenarioDecoder {
         var ok = true
         // `timeout: 2s`, or a distribution (`timeout: {exponential: {mean: 2s}}`): a patience
         // drawn for every attempt.
-        var timeout: SimDuration?? = nil, patience: Distribution? = nil
+        var timeout: SimDuration?? = nil
+        var patience: Distribution? = nil
         if let t = f["timeout"] {
             if case .mapping = t {
                 patience = decodeDistribution(t, f.path("timeout"))
@@ -29,23 +30,31 @@ extension ScenarioDecoder {
             guard let policy = decodeRetries(r, f.path("retries")) else { return nil }
             retries = policy
         }
-        if f.pairs.isEmpty { reader.fail(node, path, "expected at least one of \(Self.clientKeys.joined(separator: ", "))"); ok = false }
+        if f.pairs.isEmpty {
+            reader.fail(node, path, "expected at least one of \(Self.clientKeys.joined(separator: ", "))")
+            ok = false
+        }
         guard ok else { return nil }
-        return .some(ClientPolicy(timeout: timeout ?? nil, patience: patience, deadline: deadline ?? nil, retries: retries))
+        return .some(
+            ClientPolicy(timeout: timeout ?? nil, patience: patience, deadline: deadline ?? nil, retries: retries))
     }
 
     /// `retries: {max, backoff, base, cap, jitter, budget}` of a client or of a watched call.
     mutating func decodeRetries(_ r: ScenarioNode, _ path: String) -> RetryPolicy? {
         guard let rf = reader.fields(r, path, allowed: Self.retryKeys, required: ["max"]) else { return nil }
         let max = rf["max"].flatMap { reader.integer($0, rf.path("max"), min: 0, max: 100) }
-        let backoff = rf["backoff"].map { reader.choice($0, rf.path("backoff"), RetryPolicy.Backoff.self) } ?? .exponential
+        let backoff =
+            rf["backoff"].map { reader.choice($0, rf.path("backoff"), RetryPolicy.Backoff.self) } ?? .exponential
         let jitter = rf["jitter"].map { reader.choice($0, rf.path("jitter"), RetryPolicy.Jitter.self) } ?? .full
         let base = rf["base"].map { reader.duration($0, rf.path("base")) } ?? .milliseconds(50)
         let cap = rf["cap"].map { reader.duration($0, rf.path("cap"), positive: true) } ?? .seconds(10)
         var budget: Double?? = .some(nil)
         if let b = rf["budget"] {
             budget = threshold(b, rf.path("budget"), unit: .fraction).map { .some($0) }
-            if budget == .some(.some(0)) { reader.fail(b, rf.path("budget"), "expected a budget > 0 (leave 'budget' out for none)"); budget = nil }
+            if budget == .some(.some(0)) {
+                reader.fail(b, rf.path("budget"), "expected a budget > 0 (leave 'budget' out for none)")
+                budget = nil
+            }
         }
         guard let max, let backoff, let jitter, let base, let cap, let budget else { return nil }
         return RetryPolicy(maxRetries: max, backoff: backoff, base: base, cap: cap, jitter: jitter, budget: budget)

@@ -5,44 +5,66 @@ import SimRandom
 extension ScenarioDecoder {
     static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn"]
     static let plannedComponentKinds: [String] = []
-    static let serverPoolKeys = ["kind", "instances", "workers", "queue", "service", "balance", "weights",
-                                 "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones", "cost",
-                                 "autoscale"]
+    static let serverPoolKeys = [
+        "kind", "instances", "workers", "queue", "service", "balance", "weights",
+        "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones",
+        "cost",
+        "autoscale",
+    ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
     static let plannedServerPoolKeys = ["timeout", "capacity"]
 
     /// `components:` — a mapping of names to components: the components in file order, and what
     /// their load balancers say about their targets.
-    mutating func decodeComponentsAndBalancers(_ node: ScenarioNode) -> (stations: [StationSpec], balancers: [BalancerTarget]) {
+    mutating func decodeComponentsAndBalancers(
+        _ node: ScenarioNode
+    ) -> (stations: [StationSpec], balancers: [BalancerTarget]) {
         guard case .mapping(let pairs, _) = node else {
-            reader.fail(node, "components", "expected a mapping of component names to components, found \(node.kindDescription)")
+            reader.fail(
+                node, "components", "expected a mapping of component names to components, found \(node.kindDescription)"
+            )
             return ([], [])
         }
         if pairs.isEmpty { reader.fail(node, "components", "expected at least one component") }
-        var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
-        var explicitBalance: Set<String> = [], kinds: [String: String] = [:]
+        var stations: [StationSpec] = []
+        var balancers: [BalancerTarget] = []
+        var explicitBalance: Set<String> = []
+        var kinds: [String: String] = [:]
         for p in pairs {
             let path = "components." + p.key
             guard reader.checkName(p.key, .scalar(p.key, p.keyLocation), path) else { continue }
-            if case .mapping(let fields, _) = p.value, fields.first(where: { $0.key == "kind" })?.value.scalarText == "load_balancer" {
+            if case .mapping(let fields, _) = p.value,
+                fields.first(where: { $0.key == "kind" })?.value.scalarText == "load_balancer"
+            {
                 kinds[p.key] = "load_balancer"
-                if let (s, b) = decodeLoadBalancer(p.value, path, name: p.key) { stations.append(s); balancers.append(b) }
+                if let (s, b) = decodeLoadBalancer(p.value, path, name: p.key) {
+                    stations.append(s)
+                    balancers.append(b)
+                }
                 continue
             }
-            if case .mapping(let fields, _) = p.value, fields.first(where: { $0.key == "kind" })?.value.scalarText == "database" {
+            if case .mapping(let fields, _) = p.value,
+                fields.first(where: { $0.key == "kind" })?.value.scalarText == "database"
+            {
                 kinds[p.key] = "database"
                 if let s = decodeDatabase(p.value, path, name: p.key) { stations.append(s) }
                 continue
             }
-            if case .mapping(let fields, _) = p.value, let kind = fields.first(where: { $0.key == "kind" })?.value.scalarText,
-               kind == "cache" || kind == "cdn" {
+            if case .mapping(let fields, _) = p.value,
+                let kind = fields.first(where: { $0.key == "kind" })?.value.scalarText,
+                kind == "cache" || kind == "cdn"
+            {
                 kinds[p.key] = kind
                 if let s = decodeCache(p.value, path, name: p.key, cdn: kind == "cdn") { stations.append(s) }
                 continue
             }
             kinds[p.key] = "server_pool"
-            if case .mapping(let fields, _) = p.value, fields.contains(where: { ["balance", "weights"].contains($0.key) || Self.consistentHashKeys.contains($0.key) }) {
+            if case .mapping(let fields, _) = p.value,
+                fields.contains(where: {
+                    ["balance", "weights"].contains($0.key) || Self.consistentHashKeys.contains($0.key)
+                })
+            {
                 explicitBalance.insert(p.key)
             }
             if let s = decodeServerPool(p.value, path, name: p.key) { stations.append(s) }
@@ -58,16 +80,23 @@ extension ScenarioDecoder {
         }
         let kindNode = pairs.first { $0.key == "kind" }?.value
         if let kindNode, case .scalar(let kind, _) = kindNode, Self.plannedComponentKinds.contains(kind) {
-            reader.fail(kindNode, path + ".kind", "component kind '\(kind)' is part of the scenario language but not built in this version of capsim yet")
+            reader.fail(
+                kindNode, path + ".kind",
+                "component kind '\(kind)' is part of the scenario language but not built in this version of capsim yet")
             return nil
         }
-        guard let f = reader.fields(node, path, allowed: Self.serverPoolKeys + Self.plannedServerPoolKeys,
-                                    required: ["kind", "service"]) else { return nil }
+        guard
+            let f = reader.fields(
+                node, path, allowed: Self.serverPoolKeys + Self.plannedServerPoolKeys,
+                required: ["kind", "service"])
+        else { return nil }
         for key in Self.plannedServerPoolKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         if let k = f["kind"], let kind = reader.string(k, f.path("kind")), !Self.componentKinds.contains(kind) {
-            reader.fail(k, f.path("kind"), "expected a component kind (\((Self.componentKinds + Self.plannedComponentKinds).joined(separator: ", "))), found '\(kind)'",
-                        suggestion: nearest(kind, in: Self.componentKinds + Self.plannedComponentKinds))
+            reader.fail(
+                k, f.path("kind"),
+                "expected a component kind (\((Self.componentKinds + Self.plannedComponentKinds).joined(separator: ", "))), found '\(kind)'",
+                suggestion: nearest(kind, in: Self.componentKinds + Self.plannedComponentKinds))
         }
         let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000_000) } ?? 1
         let workers: Int?? = f["workers"].map { reader.limit($0, f.path("workers"), min: 1) } ?? .some(1)
@@ -77,50 +106,71 @@ extension ScenarioDecoder {
         var weights: [Int]?
         if let w = f["weights"] {
             if let balance, balance != .weightedRoundRobin {
-                reader.fail(w, f.path("weights"), "weights apply only to 'balance: weighted_round_robin'; this component's balance is \(balance.rawValue)\(f["balance"] == nil ? " (the default)" : "")")
+                reader.fail(
+                    w, f.path("weights"),
+                    "weights apply only to 'balance: weighted_round_robin'; this component's balance is \(balance.rawValue)\(f["balance"] == nil ? " (the default)" : "")"
+                )
                 return nil
             }
             weights = decodeWeights(w, f.path("weights"), instances: instances)
         }
         if balance == .weightedRoundRobin, f["weights"] == nil, let b = f["balance"] {
-            reader.fail(b, f.path("balance"), "weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]")
+            reader.fail(
+                b, f.path("balance"),
+                "weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]")
             return nil
         }
-        let hashOptions = decodeHashOptions(f, policy: balance, policyKey: "balance", owner: "component", instances: instances)
+        let hashOptions = decodeHashOptions(
+            f, policy: balance, policyKey: "balance", owner: "component", instances: instances)
         let discipline = decodeDiscipline(f, queue: queue)
-        guard let instances, let workers, let queue, let service, let balance, let discipline, let hashOptions else { return nil }
+        guard let instances, let workers, let queue, let service, let balance, let discipline, let hashOptions else {
+            return nil
+        }
         if balance == .weightedRoundRobin && weights == nil { return nil }
         var dropExpired = false
         if let d = f["drop_expired"] {
             switch d.scalarText {
             case "true": dropExpired = true
             case "false": dropExpired = false
-            default: reader.fail(d, f.path("drop_expired"), "expected true or false, found \(d.kindDescription)"); return nil
+            default:
+                reader.fail(d, f.path("drop_expired"), "expected true or false, found \(d.kindDescription)")
+                return nil
             }
             if dropExpired && discipline == .processorSharing {
-                reader.fail(d, f.path("drop_expired"), "processor sharing has no waiting line to drop from; remove drop_expired")
+                reader.fail(
+                    d, f.path("drop_expired"), "processor sharing has no waiting line to drop from; remove drop_expired"
+                )
                 return nil
             }
         }
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
-        let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        let healthCheck: HealthCheck?? =
+            f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
         guard let failures, let healthCheck else { return nil }
         if let spec = failures, let failuresNode = f["failures"], spec.required > instances {
-            reader.fail(failuresNode, f.path("failures") + ".required", "expected at most the pool's \(instances) instances, found \(spec.required)")
+            reader.fail(
+                failuresNode, f.path("failures") + ".required",
+                "expected at most the pool's \(instances) instances, found \(spec.required)")
             return nil
         }
         if failures != nil, let failuresNode = f["failures"], discipline == .processorSharing {
-            reader.fail(failuresNode, f.path("failures"), "failures of a processor_sharing pool are not built in this version of capsim yet")
+            reader.fail(
+                failuresNode, f.path("failures"),
+                "failures of a processor_sharing pool are not built in this version of capsim yet")
             return nil
         }
-        var station = StationSpec(name: name, instances: instances, workers: workers, queueCapacity: queue,
-                                  service: service, balance: balance, weights: weights, discipline: discipline,
-                                  dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
+        var station = StationSpec(
+            name: name, instances: instances, workers: workers, queueCapacity: queue,
+            service: service, balance: balance, weights: weights, discipline: discipline,
+            dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
         station.consistentHash = hashOptions
         if let a = f["autoscale"] {
             // Every instance the pool may hold is allocated; `initial` of them serve at time 0.
-            guard let policy = decodeAutoscale(a, f.path("autoscale"), pool: f, instances: instances, workers: workers,
-                                               balance: balance, discipline: discipline) else { return nil }
+            guard
+                let policy = decodeAutoscale(
+                    a, f.path("autoscale"), pool: f, instances: instances, workers: workers,
+                    balance: balance, discipline: discipline)
+            else { return nil }
             station.instances = policy.max
             station.autoscale = policy
         }
@@ -135,8 +185,10 @@ extension ScenarioDecoder {
         if let d = f["discipline"] {
             guard let s = reader.string(d, f.path("discipline")) else { return nil }
             guard QueueDiscipline.names.contains(s) else {
-                reader.fail(d, f.path("discipline"), "expected one of \(QueueDiscipline.names.joined(separator: ", ")), found '\(s)'",
-                            suggestion: nearest(s, in: QueueDiscipline.names))
+                reader.fail(
+                    d, f.path("discipline"),
+                    "expected one of \(QueueDiscipline.names.joined(separator: ", ")), found '\(s)'",
+                    suggestion: nearest(s, in: QueueDiscipline.names))
                 return nil
             }
             name = s
@@ -144,20 +196,28 @@ extension ScenarioDecoder {
         switch name {
         case "lifo", "fifo", "processor_sharing":
             if let n = f["lifo_above"] {
-                reader.fail(n, f.path("lifo_above"), "lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is \(name)\(f["discipline"] == nil ? " (the default)" : "")")
+                reader.fail(
+                    n, f.path("lifo_above"),
+                    "lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is \(name)\(f["discipline"] == nil ? " (the default)" : "")"
+                )
                 return nil
             }
             return name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing
         default:
             guard let queue else { return nil }
-            guard let n = f["lifo_above"] else { return .adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue)) }
+            guard let n = f["lifo_above"] else {
+                return .adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue))
+            }
             if queue == 0 {
                 reader.fail(n, f.path("lifo_above"), "lifo_above has no effect with queue: 0 (no request ever waits)")
                 return nil
             }
             guard let above = reader.integer(n, f.path("lifo_above"), min: 0) else { return nil }
             if let q = queue, above >= q {
-                reader.fail(n, f.path("lifo_above"), "expected a whole number from 0 to \(q - 1) (fewer than the \(q) waiting slots of queue: \(q); a larger lifo_above never switches to newest first), found \(above)")
+                reader.fail(
+                    n, f.path("lifo_above"),
+                    "expected a whole number from 0 to \(q - 1) (fewer than the \(q) waiting slots of queue: \(q); a larger lifo_above never switches to newest first), found \(above)"
+                )
                 return nil
             }
             return .adaptiveLifo(lifoAbove: above)
@@ -168,10 +228,14 @@ extension ScenarioDecoder {
     mutating func decodeBalance(_ node: ScenarioNode, _ path: String) -> BalancePolicy? {
         guard let s = reader.string(node, path) else { return nil }
         if let policy = BalancePolicy(rawValue: s) { return policy }
-        if let reason = Self.plannedBalancePolicies[s] { reader.fail(node, path, reason); return nil }
+        if let reason = Self.plannedBalancePolicies[s] {
+            reader.fail(node, path, reason)
+            return nil
+        }
         let names = BalancePolicy.allCases.map(\.rawValue)
-        reader.fail(node, path, "expected one of \(names.joined(separator: ", ")), found '\(s)'",
-                    suggestion: nearest(s, in: names + Self.plannedBalancePolicies.keys.sorted()))
+        reader.fail(
+            node, path, "expected one of \(names.joined(separator: ", ")), found '\(s)'",
+            suggestion: nearest(s, in: names + Self.plannedBalancePolicies.keys.sorted()))
         return nil
     }
 
@@ -181,21 +245,32 @@ extension ScenarioDecoder {
     /// its exact period Σw.
     mutating func decodeWeights(_ node: ScenarioNode, _ path: String, instances: Int?) -> [Int]? {
         guard let items = reader.list(node, path) else { return nil }
-        if items.isEmpty { reader.fail(node, path, "expected one weight per instance, found an empty list"); return nil }
+        if items.isEmpty {
+            reader.fail(node, path, "expected one weight per instance, found an empty list")
+            return nil
+        }
         var values: [Double] = []
         for (i, item) in items.enumerated() {
             guard let w = reader.number(item, path + ".\(i)", exclusiveMinimum: 0) else { continue }
-            if w > 1_000_000 { reader.fail(item, path + ".\(i)", "expected a weight ≤ 1000000, found \(format(w))"); continue }
+            if w > 1_000_000 {
+                reader.fail(item, path + ".\(i)", "expected a weight ≤ 1000000, found \(format(w))")
+                continue
+            }
             values.append(w)
         }
         guard values.count == items.count else { return nil }
         if let instances, items.count != instances {
-            reader.fail(node, path, "expected \(instances) weight\(instances == 1 ? "" : "s") (one per instance), found \(items.count)")
+            reader.fail(
+                node, path,
+                "expected \(instances) weight\(instances == 1 ? "" : "s") (one per instance), found \(items.count)")
             return nil
         }
         var scale = 1.0
         for _ in 0...6 {
-            if values.allSatisfy({ let x = $0 * scale; return abs(x - x.rounded()) <= 1e-9 * x }) {
+            if values.allSatisfy({
+                let x = $0 * scale
+                return abs(x - x.rounded()) <= 1e-9 * x
+            }) {
                 let whole = values.map { Int(($0 * scale).rounded()) }
                 let divisor = whole.reduce(0) { gcd($0, $1) }
                 return whole.map { $0 / divisor }

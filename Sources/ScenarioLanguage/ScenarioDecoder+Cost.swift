@@ -23,8 +23,10 @@ extension ScenarioDecoder {
         if !ok {
             let upper = s.uppercased()
             let fix = upper.count == 3 && upper.allSatisfy { $0.isASCII && $0.isUppercase } ? upper : nil
-            reader.fail(node, "currency", "expected a currency code of three capital letters (ISO 4217, e.g. USD, EUR), found '\(s)'",
-                        suggestion: fix)
+            reader.fail(
+                node, "currency",
+                "expected a currency code of three capital letters (ISO 4217, e.g. USD, EUR), found '\(s)'",
+                suggestion: fix)
             return nil
         }
         return s
@@ -35,21 +37,33 @@ extension ScenarioDecoder {
     mutating func decodeCost(_ node: ScenarioNode, _ path: String, component: String) {
         if case .scalar = node {
             guard let hourly = price(node, path) else { return }
-            componentCosts.append(ComponentCost(component: component, prices: CostModel.Prices(instanceHour: hourly), node: node, path: path))
+            componentCosts.append(
+                ComponentCost(
+                    component: component, prices: CostModel.Prices(instanceHour: hourly), node: node, path: path))
             return
         }
         guard let f = reader.fields(node, path, allowed: Self.costKeys) else { return }
         var ok = true
         var prices = CostModel.Prices()
-        if let n = f["instance"] { if let v = price(n, f.path("instance")) { prices.instanceHour = v } else { ok = false } }
+        if let n = f["instance"] {
+            if let v = price(n, f.path("instance")) { prices.instanceHour = v } else { ok = false }
+        }
         if let n = f["billing"] {
-            if let b = reader.choice(n, f.path("billing"), CostModel.Billing.self) { prices.billing = b } else { ok = false }
+            if let b = reader.choice(n, f.path("billing"), CostModel.Billing.self) {
+                prices.billing = b
+            } else {
+                ok = false
+            }
             if f["instance"] == nil {
-                reader.fail(n, f.path("billing"), "billing applies to the instance price: give 'instance' (e.g. instance: 0.096/h)")
+                reader.fail(
+                    n, f.path("billing"),
+                    "billing applies to the instance price: give 'instance' (e.g. instance: 0.096/h)")
                 ok = false
             }
         }
-        for (key, keyPath) in [("per_million_requests", \CostModel.Prices.perMillionRequests), ("egress_per_gb", \.egressPerGB)] {
+        for (key, keyPath) in [
+            ("per_million_requests", \CostModel.Prices.perMillionRequests), ("egress_per_gb", \.egressPerGB),
+        ] {
             guard let n = f[key] else { continue }
             if let v = reader.number(n, f.path(key), minimum: 0) { prices[keyPath: keyPath] = v } else { ok = false }
         }
@@ -58,7 +72,9 @@ extension ScenarioDecoder {
             ok = false
         }
         if ok {
-            componentCosts.append(ComponentCost(component: component, prices: prices, node: node, path: path, egressNode: f["egress_per_gb"]))
+            componentCosts.append(
+                ComponentCost(
+                    component: component, prices: prices, node: node, path: path, egressNode: f["egress_per_gb"]))
         }
     }
 
@@ -70,7 +86,9 @@ extension ScenarioDecoder {
         }
         switch Quantity.price(s) {
         case .success(let v): return v
-        case .failure(let e): reader.fail(node, path, e.message); return nil
+        case .failure(let e):
+            reader.fail(node, path, e.message)
+            return nil
         }
     }
 
@@ -82,15 +100,19 @@ extension ScenarioDecoder {
         }
         switch Quantity.size(s) {
         case .success(let v): return v
-        case .failure(let e): reader.fail(node, path, e.message); return nil
+        case .failure(let e):
+            reader.fail(node, path, e.message)
+            return nil
         }
     }
 
     /// The prices of the design, or nil when nothing is priced. Egress is billed where a
     /// response leaves for the client: at each class's entry component (the first of its path),
     /// so `egress_per_gb` elsewhere, or where no entering class has a response size, is an error.
-    mutating func costModel(currency: String, stations: [StationSpec], classes: [RequestClass],
-                            responseBytes: [Double]) -> CostModel? {
+    mutating func costModel(
+        currency: String, stations: [StationSpec], classes: [RequestClass],
+        responseBytes: [Double]
+    ) -> CostModel? {
         guard !componentCosts.isEmpty else { return nil }
         var prices: [CostModel.Prices?] = Array(repeating: nil, count: stations.count)
         for c in componentCosts {
@@ -100,9 +122,15 @@ extension ScenarioDecoder {
             let entering = classes.indices.filter { classes[$0].path[0] == s }
             if entering.isEmpty {
                 let entries = classes.map { stations[$0.path[0]].name }
-                reader.fail(node, c.path + ".egress_per_gb", "egress is billed where responses leave for the client, the first component of a class's path (\(Array(Set(entries)).sorted().joined(separator: ", "))); no class's path starts at '\(c.component)'")
+                reader.fail(
+                    node, c.path + ".egress_per_gb",
+                    "egress is billed where responses leave for the client, the first component of a class's path (\(Array(Set(entries)).sorted().joined(separator: ", "))); no class's path starts at '\(c.component)'"
+                )
             } else if !entering.contains(where: { responseBytes[$0] > 0 }) {
-                reader.fail(node, c.path + ".egress_per_gb", "egress_per_gb needs the size of the responses '\(c.component)' sends: give workload.response_size (or its classes' response_size)")
+                reader.fail(
+                    node, c.path + ".egress_per_gb",
+                    "egress_per_gb needs the size of the responses '\(c.component)' sends: give workload.response_size (or its classes' response_size)"
+                )
             }
         }
         return CostModel(currency: currency, stations: prices, responseBytes: responseBytes)

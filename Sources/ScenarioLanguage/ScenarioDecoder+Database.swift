@@ -15,8 +15,10 @@ import SimRandom
 /// ```
 /// Classes call it as `db.read` or `db.write` in their path.
 extension ScenarioDecoder {
-    static let databaseKeys = ["kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
-                               "health_check", "zones", "cost", "failover"]
+    static let databaseKeys = [
+        "kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
+        "health_check", "zones", "cost", "failover",
+    ]
     /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
     /// modelled yet): a "not built" error at its key path, never an unknown key.
     static let plannedDatabaseKeys = ["autoscale"]
@@ -26,44 +28,77 @@ extension ScenarioDecoder {
     static let databaseBalancePolicies: [BalancePolicy] = [.roundRobin, .random, .leastOutstanding]
 
     mutating func decodeDatabase(_ node: ScenarioNode, _ path: String, name: String) -> StationSpec? {
-        guard let f = reader.fields(node, path, allowed: Self.databaseKeys + Self.plannedDatabaseKeys,
-                                    required: ["kind", "primary"]) else { return nil }
+        guard
+            let f = reader.fields(
+                node, path, allowed: Self.databaseKeys + Self.plannedDatabaseKeys,
+                required: ["kind", "primary"])
+        else { return nil }
         for key in Self.plannedDatabaseKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         if let n = f["failover"] {
-            reader.fail(n, f.path("failover"), "primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)")
+            reader.fail(
+                n, f.path("failover"),
+                "primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)"
+            )
         }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         var ok = f["failover"] == nil
         // Primary.
-        var workers: Int?? = .some(1), queue: Int?? = .some(nil), service: Distribution?
-        if let p = f["primary"], let pf = reader.fields(p, f.path("primary"), allowed: Self.databasePrimaryKeys, required: ["service"]) {
+        var workers: Int?? = .some(1)
+        var queue: Int?? = .some(nil)
+        var service: Distribution?
+        if let p = f["primary"],
+            let pf = reader.fields(p, f.path("primary"), allowed: Self.databasePrimaryKeys, required: ["service"])
+        {
             workers = pf["workers"].map { reader.limit($0, pf.path("workers"), min: 1) } ?? .some(1)
             queue = pf["queue"].map { reader.limit($0, pf.path("queue"), min: 0) } ?? .some(nil)
             service = pf["service"].flatMap { decodeDistribution($0, pf.path("service")) }
-        } else { ok = false }
+        } else {
+            ok = false
+        }
         guard let workers, let queue, let service else { return nil }
         // Replicas.
-        var count = 0, rWorkers: Int? = workers, rQueue: Int? = queue, rService = service
-        var lag = Distribution.deterministic(value: 0), balance = BalancePolicy.roundRobin
+        var count = 0
+        var rWorkers: Int? = workers
+        var rQueue: Int? = queue
+        var rService = service
+        var lag = Distribution.deterministic(value: 0)
+        var balance = BalancePolicy.roundRobin
         if let r = f["replicas"] {
-            guard let rf = reader.fields(r, f.path("replicas"), allowed: Self.databaseReplicaKeys, required: ["count"]) else { return nil }
+            guard let rf = reader.fields(r, f.path("replicas"), allowed: Self.databaseReplicaKeys, required: ["count"])
+            else { return nil }
             count = rf["count"].flatMap { reader.integer($0, rf.path("count"), min: 0, max: 1_000) } ?? -1
-            if let w = rf["workers"] { if let v = reader.limit(w, rf.path("workers"), min: 1) { rWorkers = v } else { ok = false } }
-            if let q = rf["queue"] { if let v = reader.limit(q, rf.path("queue"), min: 0) { rQueue = v } else { ok = false } }
-            if let s = rf["service"] { if let v = decodeDistribution(s, rf.path("service")) { rService = v } else { ok = false } }
+            if let w = rf["workers"] {
+                if let v = reader.limit(w, rf.path("workers"), min: 1) { rWorkers = v } else { ok = false }
+            }
+            if let q = rf["queue"] {
+                if let v = reader.limit(q, rf.path("queue"), min: 0) { rQueue = v } else { ok = false }
+            }
+            if let s = rf["service"] {
+                if let v = decodeDistribution(s, rf.path("service")) { rService = v } else { ok = false }
+            }
             if let l = rf["lag"] {
                 if let v = decodeDistribution(l, rf.path("lag")) { lag = v } else { ok = false }
             } else if count > 0 {
-                reader.fail(r, rf.path("lag"), "missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}")
+                reader.fail(
+                    r, rf.path("lag"),
+                    "missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}"
+                )
                 ok = false
             }
             if let b = rf["balance"] {
                 if let v = decodeBalance(b, rf.path("balance")) {
-                    if Self.databaseBalancePolicies.contains(v) { balance = v } else {
-                        reader.fail(b, rf.path("balance"), "expected one of \(Self.databaseBalancePolicies.map(\.rawValue).joined(separator: ", ")) among a database's replicas, found '\(v.rawValue)'")
+                    if Self.databaseBalancePolicies.contains(v) {
+                        balance = v
+                    } else {
+                        reader.fail(
+                            b, rf.path("balance"),
+                            "expected one of \(Self.databaseBalancePolicies.map(\.rawValue).joined(separator: ", ")) among a database's replicas, found '\(v.rawValue)'"
+                        )
                         ok = false
                     }
-                } else { ok = false }
+                } else {
+                    ok = false
+                }
             }
         }
         var replication = ReplicationMode.async
@@ -72,21 +107,32 @@ extension ScenarioDecoder {
             case "async": replication = .async
             case "sync": replication = .sync(acks: 1)
             case let s?:
-                reader.fail(m, f.path("replication"), "expected async or sync, found '\(s)'", suggestion: nearest(s, in: ["async", "sync"]))
+                reader.fail(
+                    m, f.path("replication"), "expected async or sync, found '\(s)'",
+                    suggestion: nearest(s, in: ["async", "sync"]))
                 ok = false
             case nil: ok = false
             }
         }
         if let a = f["acks"] {
             if case .sync = replication {
-                if count > 0, let k = reader.integer(a, f.path("acks"), min: 1, max: count) { replication = .sync(acks: k) } else { ok = false }
+                if count > 0, let k = reader.integer(a, f.path("acks"), min: 1, max: count) {
+                    replication = .sync(acks: k)
+                } else {
+                    ok = false
+                }
             } else {
-                reader.fail(a, f.path("acks"), "acks applies only to 'replication: sync'; this database's replication is async\(f["replication"] == nil ? " (the default)" : "")")
+                reader.fail(
+                    a, f.path("acks"),
+                    "acks applies only to 'replication: sync'; this database's replication is async\(f["replication"] == nil ? " (the default)" : "")"
+                )
                 ok = false
             }
         }
         if case .sync = replication, count == 0, let m = f["replication"] {
-            reader.fail(m, f.path("replication"), "sync replication needs replicas to acknowledge: add replicas: {count: …, lag: …}")
+            reader.fail(
+                m, f.path("replication"),
+                "sync replication needs replicas to acknowledge: add replicas: {count: …, lag: …}")
             ok = false
         }
         var readPolicy = ReadPolicy.replicas
@@ -94,42 +140,55 @@ extension ScenarioDecoder {
             if let v = reader.choice(p, f.path("read_policy"), ReadPolicy.self) { readPolicy = v } else { ok = false }
         }
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
-        let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        let healthCheck: HealthCheck?? =
+            f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
         guard ok, count >= 0, let failures, let healthCheck else { return nil }
-        var station = StationSpec(name: name, instances: count + 1, workers: workers, queueCapacity: queue, service: service,
-                                  failures: failures, healthCheck: healthCheck)
-        station.database = DatabaseSpec(replicas: count, replicaWorkers: rWorkers, replicaQueue: rQueue, replicaService: rService,
-                                         replicaBalance: balance, lag: lag, replication: replication, readPolicy: readPolicy)
+        var station = StationSpec(
+            name: name, instances: count + 1, workers: workers, queueCapacity: queue, service: service,
+            failures: failures, healthCheck: healthCheck)
+        station.database = DatabaseSpec(
+            replicas: count, replicaWorkers: rWorkers, replicaQueue: rQueue, replicaService: rService,
+            replicaBalance: balance, lag: lag, replication: replication, readPolicy: readPolicy)
         return station
     }
 
     /// A path element naming a component: `name`, or `db.read` / `db.write` for a database
     /// (which must be called one of those ways). nil after reporting a problem.
-    mutating func callTarget(named node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> (station: Int, access: DataAccess)? {
+    mutating func callTarget(
+        named node: ScenarioNode, _ path: String, _ stations: [StationSpec]
+    ) -> (station: Int, access: DataAccess)? {
         guard let name = reader.string(node, path) else { return nil }
-        var base = name, access = DataAccess.none
+        var base = name
+        var access = DataAccess.none
         if let dot = name.lastIndex(of: "."), stations.contains(where: { $0.name == String(name[..<dot]) }) {
             base = String(name[..<dot])
             switch name[name.index(after: dot)...] {
             case "read": access = .read
             case "write": access = .write
             default:
-                reader.fail(node, path, "expected '\(base).read' or '\(base).write', found '\(name)'",
-                            suggestion: nearest(name, in: [base + ".read", base + ".write"]))
+                reader.fail(
+                    node, path, "expected '\(base).read' or '\(base).write', found '\(name)'",
+                    suggestion: nearest(name, in: [base + ".read", base + ".write"]))
                 return nil
             }
         }
         guard let s = stations.firstIndex(where: { $0.name == base }) else {
-            reader.fail(node, path, "expected the name of a component, found '\(name)'", suggestion: nearest(name, in: stations.map(\.name)))
+            reader.fail(
+                node, path, "expected the name of a component, found '\(name)'",
+                suggestion: nearest(name, in: stations.map(\.name)))
             return nil
         }
         let isDatabase = stations[s].database != nil
         if isDatabase && access == .none {
-            reader.fail(node, path, "a database is called as '\(base).read' or '\(base).write' (reads go to the replicas, writes to the primary), found '\(name)'")
+            reader.fail(
+                node, path,
+                "a database is called as '\(base).read' or '\(base).write' (reads go to the replicas, writes to the primary), found '\(name)'"
+            )
             return nil
         }
         if !isDatabase && access != .none {
-            reader.fail(node, path, "'.read' and '.write' apply to a database; '\(base)' is not one (call it as '\(base)')")
+            reader.fail(
+                node, path, "'.read' and '.write' apply to a database; '\(base)' is not one (call it as '\(base)')")
             return nil
         }
         return (s, access)

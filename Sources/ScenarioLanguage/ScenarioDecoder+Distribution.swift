@@ -3,21 +3,31 @@ import SimKernel
 import SimRandom
 
 extension ScenarioDecoder {
-    static let distributionNames = ["exponential", "deterministic", "uniform", "normal", "lognormal", "gamma",
-                                    "weibull", "pareto", "erlang", "hyperexponential", "empirical"]
+    static let distributionNames = [
+        "exponential", "deterministic", "uniform", "normal", "lognormal", "gamma",
+        "weibull", "pareto", "erlang", "hyperexponential", "empirical",
+    ]
 
     /// A service-time distribution, written as a mapping with one key naming the family:
     /// `{lognormal: {mean: 20ms, cv: 1.5}}`. Durations carry units; shapes and cvs are numbers.
     mutating func decodeDistribution(_ node: ScenarioNode, _ path: String) -> Distribution? {
         guard case .mapping(let pairs, _) = node, pairs.count == 1 else {
-            reader.fail(node, path, "expected a distribution such as {exponential: {mean: 10ms}} (one of \(Self.distributionNames.joined(separator: ", "))), found \(node.kindDescription)")
+            reader.fail(
+                node, path,
+                "expected a distribution such as {exponential: {mean: 10ms}} (one of \(Self.distributionNames.joined(separator: ", "))), found \(node.kindDescription)"
+            )
             return nil
         }
-        let family = pairs[0].key, body = pairs[0].value, p = path + "." + family
+        let family = pairs[0].key
+        let body = pairs[0].value
+        let p = path + "." + family
         guard Self.distributionNames.contains(family) else {
-            reader.diagnostics.append(Diagnostic(location: pairs[0].keyLocation, keyPath: p,
-                                                 message: "expected a distribution (\(Self.distributionNames.joined(separator: ", "))), found '\(family)'",
-                                                 suggestion: nearest(family, in: Self.distributionNames)))
+            reader.diagnostics.append(
+                Diagnostic(
+                    location: pairs[0].keyLocation, keyPath: p,
+                    message:
+                        "expected a distribution (\(Self.distributionNames.joined(separator: ", "))), found '\(family)'",
+                    suggestion: nearest(family, in: Self.distributionNames)))
             return nil
         }
         let d: Distribution?
@@ -25,51 +35,65 @@ extension ScenarioDecoder {
         case "exponential":
             d = fields(body, p, ["mean"]).flatMap { f in seconds(f, "mean").map { .exponential(mean: $0) } }
         case "deterministic":
-            if case .scalar = body { d = reader.duration(body, p).map { .deterministic(value: $0.seconds) } } else {
+            if case .scalar = body {
+                d = reader.duration(body, p).map { .deterministic(value: $0.seconds) }
+            } else {
                 d = fields(body, p, ["value"]).flatMap { f in seconds(f, "value").map { .deterministic(value: $0) } }
             }
         case "uniform":
             if case .sequence(let items, _) = body, items.count == 2 {
-                let lo = reader.duration(items[0], p + ".0"), hi = reader.duration(items[1], p + ".1")
+                let lo = reader.duration(items[0], p + ".0")
+                let hi = reader.duration(items[1], p + ".1")
                 d = lo.flatMap { lo in hi.map { .uniform(min: lo.seconds, max: $0.seconds) } }
             } else {
                 d = fields(body, p, ["min", "max"]).flatMap { f in
-                    let lo = seconds(f, "min"), hi = seconds(f, "max")
+                    let lo = seconds(f, "min")
+                    let hi = seconds(f, "max")
                     return lo.flatMap { lo in hi.map { .uniform(min: lo, max: $0) } }
                 }
             }
         case "normal":
             d = meanAndSpread(body, p) { .normal(mean: $0, sd: $1) }
         case "lognormal":
-            d = meanAndSpread(body, p, cvForm: { .lognormal(mean: $0, cv: $1) }) { m, sd in .lognormal(mean: m, cv: sd / m) }
+            d = meanAndSpread(
+                body, p, cvForm: { .lognormal(mean: $0, cv: $1) }, sdForm: { m, sd in .lognormal(mean: m, cv: sd / m) })
         case "gamma":
-            d = meanAndSpread(body, p, cvForm: { .gamma(mean: $0, cv: $1) }) { m, sd in .gamma(mean: m, cv: sd / m) }
+            d = meanAndSpread(
+                body, p, cvForm: { .gamma(mean: $0, cv: $1) }, sdForm: { m, sd in .gamma(mean: m, cv: sd / m) })
         case "weibull":
             d = fields(body, p, ["shape", "scale"]).flatMap { f in
-                let k = number(f, "shape"), s = seconds(f, "scale")
+                let k = number(f, "shape")
+                let s = seconds(f, "scale")
                 return k.flatMap { k in s.map { .weibull(shape: k, scale: $0) } }
             }
         case "pareto":
             d = fields(body, p, ["shape", "scale"]).flatMap { f in
-                let a = number(f, "shape"), s = seconds(f, "scale")
+                let a = number(f, "shape")
+                let s = seconds(f, "scale")
                 return a.flatMap { a in s.map { .pareto(shape: a, scale: $0) } }
             }
         case "erlang":
             d = fields(body, p, ["k", "mean"]).flatMap { f in
-                let k = f["k"].flatMap { reader.integer($0, f.path("k"), min: 1, max: 10_000) }, m = seconds(f, "mean")
+                let k = f["k"].flatMap { reader.integer($0, f.path("k"), min: 1, max: 10_000) }
+                let m = seconds(f, "mean")
                 return k.flatMap { k in m.map { .erlang(k: k, mean: $0) } }
             }
         case "hyperexponential":
             d = decodeHyperexponential(body, p)
-        default: // empirical
+        default:  // empirical
             d = decodeEmpirical(body, p)
         }
         guard let d else { return nil }
-        if let problem = d.validate() { reader.fail(body, p, problem); return nil }
+        if let problem = d.validate() {
+            reader.fail(body, p, problem)
+            return nil
+        }
         return d
     }
 
-    private mutating func fields(_ node: ScenarioNode, _ path: String, _ keys: [String], optional: [String] = []) -> Fields? {
+    private mutating func fields(
+        _ node: ScenarioNode, _ path: String, _ keys: [String], optional: [String] = []
+    ) -> Fields? {
         reader.fields(node, path, allowed: keys + optional, required: keys)
     }
 
@@ -82,9 +106,11 @@ extension ScenarioDecoder {
     }
 
     /// `{mean, cv}` or `{mean, sd}`: exactly one of cv and sd.
-    private mutating func meanAndSpread(_ node: ScenarioNode, _ path: String,
-                                        cvForm: ((Double, Double) -> Distribution)? = nil,
-                                        sdForm: (Double, Double) -> Distribution) -> Distribution? {
+    private mutating func meanAndSpread(
+        _ node: ScenarioNode, _ path: String,
+        cvForm: ((Double, Double) -> Distribution)? = nil,
+        sdForm: (Double, Double) -> Distribution
+    ) -> Distribution? {
         guard let f = reader.fields(node, path, allowed: ["mean", "cv", "sd"], required: ["mean"]) else { return nil }
         let mean = seconds(f, "mean")
         switch (f["cv"], f["sd"]) {
@@ -105,17 +131,27 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: ["mean", "cv", "branches"]) else { return nil }
         if let b = f["branches"] {
             guard let items = reader.list(b, f.path("branches")) else { return nil }
-            var ps: [Double] = [], means: [Double] = []
+            var ps: [Double] = []
+            var means: [Double] = []
             for (i, item) in items.enumerated() {
-                guard let bf = reader.fields(item, f.path("branches") + ".\(i)", allowed: ["p", "mean"], required: ["p", "mean"]) else { continue }
-                if let p = bf["p"].flatMap({ reader.number($0, bf.path("p"), exclusiveMinimum: 0) }), let m = seconds(bf, "mean") {
-                    ps.append(p); means.append(m)
+                guard
+                    let bf = reader.fields(
+                        item, f.path("branches") + ".\(i)", allowed: ["p", "mean"], required: ["p", "mean"])
+                else { continue }
+                if let p = bf["p"].flatMap({ reader.number($0, bf.path("p"), exclusiveMinimum: 0) }),
+                    let m = seconds(bf, "mean")
+                {
+                    ps.append(p)
+                    means.append(m)
                 }
             }
             return ps.count == items.count ? .hyperexponential(probabilities: ps, means: means) : nil
         }
-        guard let mean = seconds(f, "mean"), let cv = f["cv"].flatMap({ reader.number($0, f.path("cv"), minimum: 1) }) else {
-            if f["mean"] == nil || f["cv"] == nil { reader.fail(node, path, "expected {mean, cv} or {branches: [{p, mean}, …]}") }
+        guard let mean = seconds(f, "mean"), let cv = f["cv"].flatMap({ reader.number($0, f.path("cv"), minimum: 1) })
+        else {
+            if f["mean"] == nil || f["cv"] == nil {
+                reader.fail(node, path, "expected {mean, cv} or {branches: [{p, mean}, …]}")
+            }
             return nil
         }
         return .hyperexponential(mean: mean, cv: cv)
@@ -125,14 +161,16 @@ extension ScenarioDecoder {
     /// skipped); a line may carry its own unit (`12ms`), otherwise `unit` applies.
     private mutating func decodeEmpirical(_ node: ScenarioNode, _ path: String) -> Distribution? {
         guard let f = reader.fields(node, path, allowed: ["file", "unit"], required: ["file"]),
-              let fileNode = f["file"], let name = reader.string(fileNode, f.path("file")) else { return nil }
+            let fileNode = f["file"], let name = reader.string(fileNode, f.path("file"))
+        else { return nil }
         let unit = f["unit"].flatMap { reader.string($0, f.path("unit")) } ?? ""
         if let unitNode = f["unit"], !unit.isEmpty, Quantity.durationUnits.first(where: { $0.0 == unit }) == nil {
             reader.fail(unitNode, f.path("unit"), "expected a duration unit (ns, us, ms, s, m, h, d), found '\(unit)'")
             return nil
         }
         // Relative to the file that names it: a base read through `extends:` may sit elsewhere.
-        let folder = fileNode.location.override != nil || fileNode.location.file == file
+        let folder =
+            fileNode.location.override != nil || fileNode.location.file == file
             ? baseDirectory : ExtendsResolver.directory(of: fileNode.location.file)
         let full = name.hasPrefix("/") ? name : folder + "/" + name
         guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
@@ -141,13 +179,18 @@ extension ScenarioDecoder {
         }
         var samples: [Double] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingWhitespace() } ?? ""
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+                    $0.trimmingWhitespace()
+                } ?? ""
             if line.isEmpty { continue }
             let withUnit = Quantity.split(String(line)).map { $0.1.isEmpty } == true ? line + unit : String(line)
             switch Quantity.duration(String(withUnit)) {
             case .success(let d): samples.append(d.seconds)
             case .failure(let e):
-                reader.fail(fileNode, f.path("file"), "\(full):\(n + 1): \(e.message)\(unit.isEmpty ? " (or give 'unit')" : "")")
+                reader.fail(
+                    fileNode, f.path("file"), "\(full):\(n + 1): \(e.message)\(unit.isEmpty ? " (or give 'unit')" : "")"
+                )
                 return nil
             }
         }

@@ -7,7 +7,10 @@ import SimRandom
 /// `policy` decides how requests spread over its target's instances, among those its
 /// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
 extension ScenarioDecoder {
-    static let loadBalancerKeys = ["kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity", "health_check", "cost", "failures", "failover"]
+    static let loadBalancerKeys = [
+        "kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity",
+        "health_check", "cost", "failures", "failover",
+    ]
     /// A balancer's `autoscale:` (the language's design has one; an autoscaled balancer fleet is not
     /// modelled yet): a "not built" error at its key path, never an unknown key.
     static let plannedLoadBalancerKeys = ["autoscale"]
@@ -28,75 +31,120 @@ extension ScenarioDecoder {
         var hashNode: ScenarioNode?
     }
 
-    mutating func decodeLoadBalancer(_ node: ScenarioNode, _ path: String, name: String) -> (StationSpec, BalancerTarget)? {
-        guard let f = reader.fields(node, path, allowed: Self.loadBalancerKeys + Self.plannedLoadBalancerKeys,
-                                    required: ["kind", "targets"]) else { return nil }
+    mutating func decodeLoadBalancer(
+        _ node: ScenarioNode, _ path: String, name: String
+    ) -> (StationSpec, BalancerTarget)? {
+        guard
+            let f = reader.fields(
+                node, path, allowed: Self.loadBalancerKeys + Self.plannedLoadBalancerKeys,
+                required: ["kind", "targets"])
+        else { return nil }
         for key in Self.plannedLoadBalancerKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         let target = f["targets"].flatMap { reader.name($0, f.path("targets")) }
         let policy = f["policy"].map { decodeBalance($0, f.path("policy")) } ?? .roundRobin
         if let w = f["weights"], let policy, policy != .weightedRoundRobin {
-            reader.fail(w, f.path("weights"), "weights apply only to 'policy: weighted_round_robin'; this balancer's policy is \(policy.rawValue)")
+            reader.fail(
+                w, f.path("weights"),
+                "weights apply only to 'policy: weighted_round_robin'; this balancer's policy is \(policy.rawValue)")
         }
         if policy == .weightedRoundRobin, f["weights"] == nil, let p = f["policy"] {
-            reader.fail(p, f.path("policy"), "weighted_round_robin needs 'weights': one positive number per instance of the target")
+            reader.fail(
+                p, f.path("policy"),
+                "weighted_round_robin needs 'weights': one positive number per instance of the target")
         }
         let hashOptions = decodeHashOptions(f, policy: policy, policyKey: "policy", owner: "balancer", instances: nil)
         let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000) } ?? 1
         let capacity: Int?? = f["capacity"].map { reader.limit($0, f.path("capacity"), min: 1) } ?? .some(nil)
-        let latency: Distribution? = f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
-        let healthCheck: HealthCheck?? = f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        let latency: Distribution? =
+            f["latency"].map { decodeDistribution($0, f.path("latency")) } ?? .deterministic(value: 0)
+        let healthCheck: HealthCheck?? =
+            f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
         var failover: SimDuration?? = .some(nil)
         if let n = f["failover"] {
             failover = reader.duration(n, f.path("failover")).map { .some($0) }
             if f["failures"] == nil {
-                reader.fail(n, f.path("failover"), "failover switches to the passive unit when the active one fails: give the balancer 'failures:' too")
+                reader.fail(
+                    n, f.path("failover"),
+                    "failover switches to the passive unit when the active one fails: give the balancer 'failures:' too"
+                )
                 failover = nil
             }
         }
-        if case .some(.some(let spec)) = failures, let failuresNode = f["failures"], spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil {
-            reader.fail(failuresNode, f.path("failures"), "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them")
+        if case .some(.some(let spec)) = failures, let failuresNode = f["failures"],
+            spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil
+        {
+            reader.fail(
+                failuresNode, f.path("failures"),
+                "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them"
+            )
             failover = nil
         }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
-        guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions, let failures, let failover else { return nil }
+        guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions,
+            let failures, let failover
+        else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
-        var station = StationSpec(name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
-                                  service: latency, balance: .roundRobin, failures: failures)
+        var station = StationSpec(
+            name: name, instances: instances, workers: capacity, queueCapacity: capacity == nil ? nil : 0,
+            service: latency, balance: .roundRobin, failures: failures)
         station.failover = failover
-        guard let targetNode = f["targets"] else { preconditionFailure("target was decoded from 'targets', so it is present") }
-        return (station, BalancerTarget(balancer: name, target: target, targetNode: targetNode, policy: policy,
-                                        policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
-                                        healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"]))
+        guard let targetNode = f["targets"] else {
+            preconditionFailure("target was decoded from 'targets', so it is present")
+        }
+        return (
+            station,
+            BalancerTarget(
+                balancer: name, target: target, targetNode: targetNode, policy: policy,
+                policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
+                healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"])
+        )
     }
 
     /// Gives each balancer's policy to its target pool, after checking the target.
-    mutating func resolveBalancers(_ balancers: [BalancerTarget], stations: inout [StationSpec],
-                                   explicitBalance: Set<String>, kinds: [String: String]) {
+    mutating func resolveBalancers(
+        _ balancers: [BalancerTarget], stations: inout [StationSpec],
+        explicitBalance: Set<String>, kinds: [String: String]
+    ) {
         var targeted: [String: String] = [:]
         for b in balancers {
             guard let t = stations.firstIndex(where: { $0.name == b.target }) else {
-                reader.fail(b.targetNode, b.path + ".targets", "expected the name of a server_pool component, found '\(b.target)'",
-                            suggestion: nearest(b.target, in: stations.map(\.name).filter { kinds[$0] == "server_pool" }))
+                reader.fail(
+                    b.targetNode, b.path + ".targets",
+                    "expected the name of a server_pool component, found '\(b.target)'",
+                    suggestion: nearest(b.target, in: stations.map(\.name).filter { kinds[$0] == "server_pool" }))
                 continue
             }
             guard kinds[b.target] == "server_pool" else {
-                reader.fail(b.targetNode, b.path + ".targets", "a load balancer's target must be a server_pool; '\(b.target)' is a \(kinds[b.target] ?? "component")")
+                reader.fail(
+                    b.targetNode, b.path + ".targets",
+                    "a load balancer's target must be a server_pool; '\(b.target)' is a \(kinds[b.target] ?? "component")"
+                )
                 continue
             }
             if let other = targeted[b.target] {
-                reader.fail(b.targetNode, b.path + ".targets", "'\(b.target)' already has load balancer '\(other)' in front of it")
+                reader.fail(
+                    b.targetNode, b.path + ".targets",
+                    "'\(b.target)' already has load balancer '\(other)' in front of it")
                 continue
             }
             targeted[b.target] = b.balancer
             if explicitBalance.contains(b.target) {
-                reader.fail(b.targetNode, b.path + ".targets", "'\(b.target)' sets its own balance or weights, but its load balancer '\(b.balancer)' decides them: remove components.\(b.target).balance/weights")
+                reader.fail(
+                    b.targetNode, b.path + ".targets",
+                    "'\(b.target)' sets its own balance or weights, but its load balancer '\(b.balancer)' decides them: remove components.\(b.target).balance/weights"
+                )
                 continue
             }
             if let check = b.healthCheck {
                 if stations[t].healthCheck != nil {
-                    guard let checkNode = b.healthCheckNode else { preconditionFailure("a balancer's health_check was decoded from its healthCheckNode") }
-                    reader.fail(checkNode, b.path + ".health_check", "'\(b.target)' has its own health_check, but its load balancer '\(b.balancer)' does the checking: give it in one place")
+                    guard let checkNode = b.healthCheckNode else {
+                        preconditionFailure("a balancer's health_check was decoded from its healthCheckNode")
+                    }
+                    reader.fail(
+                        checkNode, b.path + ".health_check",
+                        "'\(b.target)' has its own health_check, but its load balancer '\(b.balancer)' does the checking: give it in one place"
+                    )
                     continue
                 }
                 stations[t].healthCheck = check
@@ -105,7 +153,10 @@ extension ScenarioDecoder {
             if b.policy == .consistentHash {
                 let node = b.hashNode ?? b.policyNode ?? b.targetNode
                 let key = b.hashNode != nil ? "vnodes" : b.policyNode != nil ? "policy" : "targets"
-                guard let options = checkRingSize(b.hashOptions, instances: stations[t].instances, at: node, b.path + "." + key) else { continue }
+                guard
+                    let options = checkRingSize(
+                        b.hashOptions, instances: stations[t].instances, at: node, b.path + "." + key)
+                else { continue }
                 stations[t].consistentHash = options
             }
             if let w = b.weightsNode {
@@ -116,22 +167,33 @@ extension ScenarioDecoder {
 
     /// A request through a balancer goes next to its target, once, for sure: a balancer
     /// forwards; it makes no other calls.
-    mutating func checkBalancerPaths(_ classes: [RequestClass], stations: [StationSpec], balancers: [BalancerTarget],
-                                     at node: ScenarioNode, classesPath: String?) {
+    mutating func checkBalancerPaths(
+        _ classes: [RequestClass], stations: [StationSpec], balancers: [BalancerTarget],
+        at node: ScenarioNode, classesPath: String?
+    ) {
         for (k, c) in classes.enumerated() {
             for n in c.calls {
                 guard let b = balancers.first(where: { $0.balancer == stations[n.station].name }) else { continue }
                 let place = classesPath.map { "\($0).\(k).path" } ?? "components"
                 guard n.steps.count == 1, case .call(let m) = n.steps[0] else {
                     let found = n.steps.isEmpty ? "the end of the path" : "\(n.children.count) calls"
-                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found \(found)")
+                    reader.fail(
+                        node, place,
+                        "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found \(found)"
+                    )
                     continue
                 }
                 let next = stations[c.calls[m].station].name
                 if next != b.target {
-                    reader.fail(node, place, "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found '\(next)'")
+                    reader.fail(
+                        node, place,
+                        "a request through load balancer '\(b.balancer)' goes next to its target '\(b.target)', found '\(next)'"
+                    )
                 } else if c.calls[m].probability != 1 || c.calls[m].meanCalls != 1 {
-                    reader.fail(node, place, "load balancer '\(b.balancer)' forwards every request to '\(b.target)' once: remove its probability/repeat")
+                    reader.fail(
+                        node, place,
+                        "load balancer '\(b.balancer)' forwards every request to '\(b.target)' once: remove its probability/repeat"
+                    )
                 }
             }
         }

@@ -13,23 +13,31 @@ extension ScenarioDecoder {
     /// The workload's profile, checked against the processes it multiplies (Poisson only) and
     /// against `warmup: auto` (refused for time-varying load: a trace or a profile); nil when
     /// there is none or it is invalid.
-    mutating func decodeProfile(_ workload: ScenarioNode?, arrivals: ArrivalProcess?, classes: [RequestClass],
-                                autoWarmup: ScenarioNode?) -> RateProfile? {
+    mutating func decodeProfile(
+        _ workload: ScenarioNode?, arrivals: ArrivalProcess?, classes: [RequestClass],
+        autoWarmup: ScenarioNode?
+    ) -> RateProfile? {
         var node: ScenarioNode?
         if case .mapping(let pairs, _)? = workload { node = pairs.first { $0.key == "profile" }?.value }
         let profile = node.flatMap { decodeProfile($0, "workload.profile") }
         if let node, profile != nil {
-            let named: [(String, ArrivalProcess?)] = [("workload.arrivals", arrivals)]
+            let named: [(String, ArrivalProcess?)] =
+                [("workload.arrivals", arrivals)]
                 + classes.map { ("the arrivals of class '\($0.name)'", $0.arrivals) }
             for (place, process) in named {
                 guard let process else { continue }
                 if case .poisson = process { continue }
-                reader.fail(node, "workload.profile", "a rate profile multiplies Poisson arrivals only, found process: \(process.name) in \(place)")
+                reader.fail(
+                    node, "workload.profile",
+                    "a rate profile multiplies Poisson arrivals only, found process: \(process.name) in \(place)")
             }
         }
         let traced = ([arrivals] + classes.map(\.arrivals)).contains { if case .trace? = $0 { true } else { false } }
         if let w = autoWarmup, node != nil || traced {
-            reader.fail(w, "warmup", "expected a fixed warm-up (e.g. 10m) with time-varying load (\(node != nil ? "workload.profile" : "a trace")): MSER-5 looks for the end of a start-up transient, which a varying load does not have, found 'auto'")
+            reader.fail(
+                w, "warmup",
+                "expected a fixed warm-up (e.g. 10m) with time-varying load (\(node != nil ? "workload.profile" : "a trace")): MSER-5 looks for the end of a start-up transient, which a varying load does not have, found 'auto'"
+            )
         }
         return profile
     }
@@ -57,11 +65,15 @@ extension ScenarioDecoder {
         if let s = f["spikes"], let items = reader.list(s, f.path("spikes")) {
             for (i, item) in items.enumerated() {
                 let p = f.path("spikes") + ".\(i)"
-                guard let sf = reader.fields(item, p, allowed: Self.spikeKeys, required: Self.spikeKeys) else { continue }
+                guard let sf = reader.fields(item, p, allowed: Self.spikeKeys, required: Self.spikeKeys) else {
+                    continue
+                }
                 let at = sf["at"].flatMap { reader.duration($0, sf.path("at")) }
                 let length = sf["for"].flatMap { reader.duration($0, sf.path("for"), positive: true) }
                 let factor = sf["factor"].flatMap { multiplier($0, sf.path("factor")) }
-                if let at, let length, let factor { spikes.append(.init(at: at.seconds, length: length.seconds, factor: factor)) }
+                if let at, let length, let factor {
+                    spikes.append(.init(at: at.seconds, length: length.seconds, factor: factor))
+                }
             }
         }
         guard reader.diagnostics.count == errors else { return nil }
@@ -71,25 +83,41 @@ extension ScenarioDecoder {
     /// `{points: [[0s, 1x], [30m, 3x], …], interpolation: linear | step}`.
     mutating func decodePiecewise(_ node: ScenarioNode, _ path: String) -> RateProfile.Piecewise? {
         guard let f = reader.fields(node, path, allowed: Self.piecewiseKeys, required: ["points"]) else { return nil }
-        let interpolation = f["interpolation"].map { reader.choice($0, f.path("interpolation"), RateProfile.Interpolation.self) } ?? .linear
+        let interpolation =
+            f["interpolation"].map { reader.choice($0, f.path("interpolation"), RateProfile.Interpolation.self) }
+            ?? .linear
         guard let p = f["points"], let items = reader.list(p, f.path("points")) else { return nil }
-        if items.isEmpty { reader.fail(p, f.path("points"), "expected at least one point [time, multiplier]"); return nil }
-        var times: [Double] = [], values: [Double] = [], ok = true
+        if items.isEmpty {
+            reader.fail(p, f.path("points"), "expected at least one point [time, multiplier]")
+            return nil
+        }
+        var times: [Double] = []
+        var values: [Double] = []
+        var ok = true
         var previous: (Double, String)?
         for (i, item) in items.enumerated() {
             let ip = f.path("points") + ".\(i)"
             guard case .sequence(let pair, _) = item, pair.count == 2 else {
-                reader.fail(item, ip, "expected a point [time, multiplier] such as [30m, 2x], found \(item.kindDescription)")
-                ok = false; continue
+                reader.fail(
+                    item, ip, "expected a point [time, multiplier] such as [30m, 2x], found \(item.kindDescription)")
+                ok = false
+                continue
             }
-            let t = reader.duration(pair[0], ip + ".0"), v = multiplier(pair[1], ip + ".1")
-            guard let t, let v else { ok = false; continue }
+            let t = reader.duration(pair[0], ip + ".0")
+            let v = multiplier(pair[1], ip + ".1")
+            guard let t, let v else {
+                ok = false
+                continue
+            }
             if let (last, text) = previous, t.seconds <= last {
-                reader.fail(pair[0], ip + ".0", "expected times in increasing order, found \(pair[0].scalarText ?? "?") after \(text)")
+                reader.fail(
+                    pair[0], ip + ".0",
+                    "expected times in increasing order, found \(pair[0].scalarText ?? "?") after \(text)")
                 ok = false
             }
             previous = (t.seconds, pair[0].scalarText ?? "?")
-            times.append(t.seconds); values.append(v)
+            times.append(t.seconds)
+            values.append(v)
         }
         guard ok, let interpolation else { return nil }
         return .init(times: times, values: values, interpolation: interpolation)
@@ -101,7 +129,9 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: Self.diurnalKeys, required: ["peak"]) else { return nil }
         let period = f["period"].map { reader.duration($0, f.path("period"), positive: true) } ?? .seconds(86_400)
         if let p = period, p < .seconds(1), let periodNode = f["period"] {
-            reader.fail(periodNode, f.path("period"), "expected a period of at least 1s, found '\(periodNode.scalarText ?? "")'")
+            reader.fail(
+                periodNode, f.path("period"), "expected a period of at least 1s, found '\(periodNode.scalarText ?? "")'"
+            )
             return nil
         }
         guard let peak = f["peak"].flatMap({ multiplier($0, f.path("peak")) }), let period else { return nil }
@@ -109,19 +139,26 @@ extension ScenarioDecoder {
         if let t = f["trough"] {
             guard let v = multiplier(t, f.path("trough")) else { return nil }
             if v > peak {
-                reader.fail(t, f.path("trough"), "expected a trough ≤ the peak (\(format(peak))x), found '\(t.scalarText ?? "")'")
+                reader.fail(
+                    t, f.path("trough"),
+                    "expected a trough ≤ the peak (\(format(peak))x), found '\(t.scalarText ?? "")'")
                 return nil
             }
             trough = v
         } else if peak > 2 {
-            reader.fail(node, path, "expected 'trough' with a peak above 2x (the default trough, 2 − peak, keeps the base rate as the mean and cannot go below 0), found peak \(format(peak))x")
+            reader.fail(
+                node, path,
+                "expected 'trough' with a peak above 2x (the default trough, 2 − peak, keeps the base rate as the mean and cannot go below 0), found peak \(format(peak))x"
+            )
             return nil
         }
         var peakAt = period.seconds / 2
         if let n = f["peak_at"] {
             guard let v = timeOfDay(n, f.path("peak_at")) else { return nil }
             guard v < period.seconds else {
-                reader.fail(n, f.path("peak_at"), "expected a time within the period (\(period)), found '\(n.scalarText ?? "")'")
+                reader.fail(
+                    n, f.path("peak_at"), "expected a time within the period (\(period)), found '\(n.scalarText ?? "")'"
+                )
                 return nil
             }
             peakAt = v
@@ -141,14 +178,20 @@ extension ScenarioDecoder {
             if words.count == 1 { return day }
             rest = words[1]
         }
-        guard let t = Self.clock(rest) ?? { if case .success(let d) = Quantity.duration(String(rest)) { d.seconds } else { nil } }() else {
+        guard
+            let t = Self.clock(rest)
+                ?? { if case .success(let d) = Quantity.duration(String(rest)) { d.seconds } else { nil } }()
+        else {
             return failStartAt(node, path, text)
         }
         return day + t
     }
 
     private mutating func failStartAt(_ node: ScenarioNode, _ path: String, _ text: String) -> Double? {
-        reader.fail(node, path, "expected a time of day such as 08:00, a day and time such as 'saturday 08:00', or a duration since Monday 00:00, found '\(text)'")
+        reader.fail(
+            node, path,
+            "expected a time of day such as 08:00, a day and time such as 'saturday 08:00', or a duration since Monday 00:00, found '\(text)'"
+        )
         return nil
     }
 
@@ -165,10 +208,14 @@ extension ScenarioDecoder {
     static func clock(_ text: Substring) -> Double? {
         let parts = text.trimmingWhitespace().split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3,
-              parts.allSatisfy({ $0.count == 2 || ($0.count == 1 && $0 == parts[0]) }),
-              let h = Int(parts[0]), let m = Int(parts[1]), h >= 0, h < 24, m >= 0, m < 60 else { return nil }
+            parts.allSatisfy({ $0.count == 2 || ($0.count == 1 && $0 == parts[0]) }),
+            let h = Int(parts[0]), let m = Int(parts[1]), h >= 0, h < 24, m >= 0, m < 60
+        else { return nil }
         var s = 0.0
-        if parts.count == 3 { guard let v = Int(parts[2]), v >= 0, v < 60 else { return nil }; s = Double(v) }
+        if parts.count == 3 {
+            guard let v = Int(parts[2]), v >= 0, v < 60 else { return nil }
+            s = Double(v)
+        }
         return Double(h * 3600 + m * 60) + s
     }
 
@@ -185,7 +232,9 @@ extension ScenarioDecoder {
         }
         switch Quantity.multiplier(s) {
         case .success(let v): return v
-        case .failure(let e): reader.fail(node, path, e.message); return nil
+        case .failure(let e):
+            reader.fail(node, path, e.message)
+            return nil
         }
     }
 }

@@ -7,15 +7,24 @@ extension ScenarioDecoder {
 
     /// `replications: 20` or `replications: {min: 10, max: 200, until: slo-decided}`.
     mutating func decodeReplications(_ node: ScenarioNode) -> ReplicationPlan? {
-        if case .scalar = node { return reader.integer(node, "replications", min: 1, max: 1_000_000).map { ReplicationPlan(fixed: $0) } }
-        guard let f = reader.fields(node, "replications", allowed: Self.replicationPlanKeys, required: ["min", "max", "until"]) else { return nil }
+        if case .scalar = node {
+            return reader.integer(node, "replications", min: 1, max: 1_000_000).map { ReplicationPlan(fixed: $0) }
+        }
+        guard
+            let f = reader.fields(
+                node, "replications", allowed: Self.replicationPlanKeys, required: ["min", "max", "until"])
+        else { return nil }
         let lo = f["min"].flatMap { reader.integer($0, f.path("min"), min: 2, max: 1_000_000) }
         let hi = f["max"].flatMap { reader.integer($0, f.path("max"), min: 2, max: 1_000_000) }
         if let u = f["until"], let s = reader.string(u, f.path("until")), s != "slo-decided" {
-            reader.fail(u, f.path("until"), "expected slo-decided, found '\(s)'", suggestion: nearest(s, in: ["slo-decided"]))
+            reader.fail(
+                u, f.path("until"), "expected slo-decided, found '\(s)'", suggestion: nearest(s, in: ["slo-decided"]))
         }
         guard let lo, let hi else { return nil }
-        if hi < lo, let maxNode = f["max"] { reader.fail(maxNode, f.path("max"), "expected max ≥ min (\(lo)), found \(hi)"); return nil }
+        if hi < lo, let maxNode = f["max"] {
+            reader.fail(maxNode, f.path("max"), "expected max ≥ min (\(lo)), found \(hi)")
+            return nil
+        }
         return ReplicationPlan(minimum: lo, maximum: hi, untilDecided: true)
     }
 
@@ -30,12 +39,17 @@ extension ScenarioDecoder {
             guard let f = reader.fields(item, path, allowed: Self.sloKeys, required: ["metric"]) else { continue }
             guard let metricNode = f["metric"], let id = reader.string(metricNode, f.path("metric")) else { continue }
             guard let m = layout.metrics.first(where: { $0.id == id }) else {
-                reader.fail(metricNode, f.path("metric"), "expected a metric id of this scenario (e.g. latency.p99, availability.request), found '\(id)'",
-                            suggestion: nearest(id, in: layout.metrics.map(\.id)))
+                reader.fail(
+                    metricNode, f.path("metric"),
+                    "expected a metric id of this scenario (e.g. latency.p99, availability.request), found '\(id)'",
+                    suggestion: nearest(id, in: layout.metrics.map(\.id)))
                 continue
             }
             if case .maximum = m.kind {
-                reader.fail(metricNode, f.path("metric"), "'\(id)' has no confidence interval, so no SLO can be decided on it; use a percentile such as \(id.dropLast(3))p999")
+                reader.fail(
+                    metricNode, f.path("metric"),
+                    "'\(id)' has no confidence interval, so no SLO can be decided on it; use a percentile such as \(id.dropLast(3))p999"
+                )
                 continue
             }
             var bound: SLOSpec.Bound?
@@ -46,9 +60,15 @@ extension ScenarioDecoder {
             }
             let within = f["within"].map { threshold($0, f.path("within"), unit: m.unit) } ?? 0
             guard let bound, let within else { continue }
-            if within < 0, let withinNode = f["within"] { reader.fail(withinNode, f.path("within"), "expected a non-negative indifference zone"); continue }
-            guard let boundNode = f[bound.isMax ? "max" : "min"] else { preconditionFailure("bound was read from the slo's 'max' or 'min'") }
-            let name = f["name"].flatMap { reader.string($0, f.path("name")) }
+            if within < 0, let withinNode = f["within"] {
+                reader.fail(withinNode, f.path("within"), "expected a non-negative indifference zone")
+                continue
+            }
+            guard let boundNode = f[bound.isMax ? "max" : "min"] else {
+                preconditionFailure("bound was read from the slo's 'max' or 'min'")
+            }
+            let name =
+                f["name"].flatMap { reader.string($0, f.path("name")) }
                 ?? "\(id) \(bound.isMax ? "<=" : ">=") \(boundNode.scalarText ?? "")"
             slos.append(SLOSpec(name: name, metric: id, bound: bound, within: within, location: item.location))
         }
@@ -80,7 +100,9 @@ extension ScenarioDecoder {
             var t = Substring(text).trimmingWhitespace()
             if t.hasSuffix(currency) { t = t.dropLast(currency.count).trimmingWhitespace() }
             if let v = Quantity.number(Substring(String(t).replacingUnderscores())), v >= 0 { return v }
-            reader.fail(node, path, "expected an amount of money in \(currency) such as 12000 or 12000 \(currency), found '\(text)'")
+            reader.fail(
+                node, path,
+                "expected an amount of money in \(currency) such as 12000 or 12000 \(currency), found '\(text)'")
             return nil
         }
     }

@@ -15,7 +15,8 @@ extension ScenarioDecoder {
     /// The axes of a `sweep:` node, later axes replacing earlier ones with the same path.
     mutating func decodeSweep(_ node: ScenarioNode) -> [Axis]? {
         guard case .mapping = node else {
-            reader.fail(node, "sweep", "expected a mapping of key paths to lists of values, found \(node.kindDescription)")
+            reader.fail(
+                node, "sweep", "expected a mapping of key paths to lists of values, found \(node.kindDescription)")
             return nil
         }
         var axes: [Axis] = []
@@ -25,15 +26,22 @@ extension ScenarioDecoder {
                 for p in pairs { collect(p.value, prefix + p.key.split(separator: ".").map(String.init), &reader) }
             case .sequence(let items, _):
                 let path = prefix.joined(separator: ".")
-                if items.isEmpty { reader.fail(n, "sweep." + path, "expected at least one value"); return }
+                if items.isEmpty {
+                    reader.fail(n, "sweep." + path, "expected at least one value")
+                    return
+                }
                 if let first = prefix.first, first == "sweep" || first == "replications" || first == "seed" {
-                    reader.fail(n, "sweep." + path, "'\(first)' cannot be swept: every point runs the same replications with the same seed")
+                    reader.fail(
+                        n, "sweep." + path,
+                        "'\(first)' cannot be swept: every point runs the same replications with the same seed")
                     return
                 }
                 axes.removeAll { $0.path == prefix }
                 axes.append(Axis(path: prefix, values: items))
             default:
-                reader.fail(n, "sweep." + prefix.joined(separator: "."), "expected a list of values, found \(n.kindDescription)")
+                reader.fail(
+                    n, "sweep." + prefix.joined(separator: "."), "expected a list of values, found \(n.kindDescription)"
+                )
             }
         }
         collect(node, [], &reader)
@@ -76,7 +84,12 @@ extension ScenarioDecoder {
             points.append(point)
             // Advance the odometer: the last axis varies fastest.
             var a = axes.count - 1
-            while a >= 0 { index[a] += 1; if index[a] < axes[a].values.count { break }; index[a] = 0; a -= 1 }
+            while a >= 0 {
+                index[a] += 1
+                if index[a] < axes[a].values.count { break }
+                index[a] = 0
+                a -= 1
+            }
         }
         return points
     }

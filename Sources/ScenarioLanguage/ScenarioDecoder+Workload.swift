@@ -9,7 +9,9 @@ extension ScenarioDecoder {
 
     /// `workload:` — the arrival process and the request classes.
     mutating func decodeWorkload(_ node: ScenarioNode, stations: [StationSpec]) -> (ArrivalProcess?, [RequestClass]) {
-        guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys) else { return (nil, []) }
+        guard let f = reader.fields(node, "workload", allowed: Self.workloadKeys + Self.plannedWorkloadKeys) else {
+            return (nil, [])
+        }
         for key in Self.plannedWorkloadKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         let arrivals = f["arrivals"].flatMap { decodeArrivals($0, f.path("arrivals")) }
         // A path is a chain of synchronous calls unless it says `mode: pipeline`: a web worker
@@ -27,11 +29,16 @@ extension ScenarioDecoder {
             var names: [String] = []
             for (i, item) in items.enumerated() {
                 let path = f.path("classes") + ".\(i)"
-                guard let cf = reader.fields(item, path, allowed: Self.classKeys + Self.plannedClassKeys,
-                                             required: ["name", "path"]) else { continue }
+                guard
+                    let cf = reader.fields(
+                        item, path, allowed: Self.classKeys + Self.plannedClassKeys,
+                        required: ["name", "path"])
+                else { continue }
                 for key in Self.plannedClassKeys { if let n = cf[key] { notBuilt(n, cf.path(key)) } }
                 let name = cf["name"].flatMap { reader.name($0, cf.path("name")) }
-                if let name, names.contains(name), let nameNode = cf["name"] { reader.fail(nameNode, cf.path("name"), "class name '\(name)' is used twice") }
+                if let name, names.contains(name), let nameNode = cf["name"] {
+                    reader.fail(nameNode, cf.path("name"), "class name '\(name)' is used twice")
+                }
                 if let name { names.append(name) }
                 let weight = cf["weight"].map { reader.number($0, cf.path("weight"), exclusiveMinimum: 0) } ?? 1
                 let mode = cf["mode"].map { decodeMode($0, cf.path("mode")) } ?? defaultMode
@@ -40,24 +47,37 @@ extension ScenarioDecoder {
                 let own = cf["arrivals"].map { decodeArrivals($0, cf.path("arrivals")) }
                 let keys = cf["keys"].map { decodeKeys($0, cf.path("keys")) }
                 if let calls {
-                    checkHashKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
-                                  hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
-                    checkCacheKeys(calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
-                                   hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+                    checkHashKeys(
+                        calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
+                        hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+                    checkCacheKeys(
+                        calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
+                        hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
                 let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
-                    reader.fail(item, path, "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'")
+                    reader.fail(
+                        item, path,
+                        "class '\(name ?? "?")' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'"
+                    )
                 }
                 if cf["arrivals"] != nil, let weightNode = cf["weight"] {
-                    reader.fail(weightNode, cf.path("weight"), "a class with its own arrivals takes no share of the workload's: remove 'weight'")
+                    reader.fail(
+                        weightNode, cf.path("weight"),
+                        "a class with its own arrivals takes no share of the workload's: remove 'weight'")
                 }
-                if let calls, let pathNode = cf["path"], mode == .pipeline, !RequestClass(name: "", calls: calls).isChain {
-                    reader.fail(pathNode, cf.path("path"), "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls")
+                if let calls, let pathNode = cf["path"], mode == .pipeline,
+                    !RequestClass(name: "", calls: calls).isChain
+                {
+                    reader.fail(
+                        pathNode, cf.path("path"),
+                        "mode: pipeline takes a plain list of components; calls, probability, repeat and parallel need synchronous calls"
+                    )
                     continue
                 }
                 if let name, let weight, let calls, let mode, let client, own != .some(nil), keys != .some(nil) {
-                    var cls = RequestClass(name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil)
+                    var cls = RequestClass(
+                        name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil)
                     cls.keys = keys ?? nil
                     classes.append(cls)
                     responseBytes.append(size)
@@ -66,15 +86,25 @@ extension ScenarioDecoder {
         } else if f["arrivals"] == nil {
             reader.fail(node, "workload", "missing required key 'arrivals' (or classes with their own arrivals)")
         } else if let db = stations.first(where: { $0.database != nil }) {
-            reader.fail(node, "workload", "a database is called as '\(db.name).read' or '\(db.name).write' from a class's path: name classes under workload.classes, e.g. {name: read, path: [web, \(db.name).read]}")
+            reader.fail(
+                node, "workload",
+                "a database is called as '\(db.name).read' or '\(db.name).write' from a class's path: name classes under workload.classes, e.g. {name: read, path: [web, \(db.name).read]}"
+            )
         } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
-            checkHashKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
-                          at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
-            checkCacheKeys(CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
-                           at: node, "workload", hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
-            classes = [RequestClass(name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
-                                    client: defaultClient)]
+            checkHashKeys(
+                CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
+                at: node, "workload",
+                hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+            checkCacheKeys(
+                CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
+                at: node, "workload",
+                hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+            classes = [
+                RequestClass(
+                    name: "default", weight: 1, path: Array(stations.indices), mode: defaultMode,
+                    client: defaultClient)
+            ]
             responseBytes = [defaultSize]
         }
         return (arrivals, classes)

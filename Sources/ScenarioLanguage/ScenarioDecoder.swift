@@ -17,8 +17,11 @@ struct ScenarioDecoder {
     var componentCosts: [ComponentCost] = []
     var responseBytes: [Double] = []
 
-    static let topLevelKeys = ["version", "name", "description", "horizon", "warmup", "drain",
-                               "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones", "events", "extends", "currency"]
+    static let topLevelKeys = [
+        "version", "name", "description", "horizon", "warmup", "drain",
+        "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones",
+        "events", "extends", "currency",
+    ]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
     static let plannedTopLevelKeys = ["autoscale"]
@@ -32,7 +35,8 @@ struct ScenarioDecoder {
         }
         let base = root.removing(key: "sweep")
         guard var scenario = decodeSingle(base), let axes = decodeSweep(sweep),
-              reader.diagnostics.isEmpty, let points = decodePoints(base: base, axes: axes) else { return nil }
+            reader.diagnostics.isEmpty, let points = decodePoints(base: base, axes: axes)
+        else { return nil }
         scenario.points = points
         scenario.tree = root
         scenario.hash = root.fingerprint(inputsOf: points.map(\.model))
@@ -41,12 +45,17 @@ struct ScenarioDecoder {
 
     /// Decodes one design (a scenario without a sweep, or one point of a sweep).
     mutating func decodeSingle(_ root: ScenarioNode) -> Scenario? {
-        guard let top = reader.fields(root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys,
-                                      required: ["version", "horizon", "workload", "components"]) else { return nil }
+        guard
+            let top = reader.fields(
+                root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys,
+                required: ["version", "horizon", "workload", "components"])
+        else { return nil }
         for key in Self.plannedTopLevelKeys { if let n = top[key] { notBuilt(n, key) } }
 
         if let v = top["version"], let n = reader.integer(v, "version", min: 0), n != Scenario.languageVersion {
-            reader.fail(v, "version", "expected version \(Scenario.languageVersion) (the scenario language this capsim reads), found \(n)")
+            reader.fail(
+                v, "version",
+                "expected version \(Scenario.languageVersion) (the scenario language this capsim reads), found \(n)")
         }
         let name = top["name"].flatMap { reader.string($0, "name") } ?? baseName(file)
         if let d = top["description"] { _ = reader.string(d, "description") }
@@ -58,7 +67,9 @@ struct ScenarioDecoder {
         let plan = top["replications"].map { decodeReplications($0) } ?? ReplicationPlan(fixed: 10)
         var seed: UInt64? = 1
         if let s = top["seed"] {
-            if case .scalar(let text, _) = s, let v = UInt64(text.replacingUnderscores()) { seed = v } else {
+            if case .scalar(let text, _) = s, let v = UInt64(text.replacingUnderscores()) {
+                seed = v
+            } else {
                 reader.fail(s, "seed", "expected a whole number from 0 to \(UInt64.max), found \(s.kindDescription)")
                 seed = nil
             }
@@ -67,34 +78,49 @@ struct ScenarioDecoder {
             reader.fail(warmupNode, "warmup", "expected a warm-up shorter than the horizon (\(h)), found \(w)")
         }
         // The run ends at horizon + drain, which must itself be a nanosecond count.
-        if let h = horizon, let d = drain, h.nanoseconds > Int64.max - d.nanoseconds, let node = top["drain"] ?? top["horizon"] {
-            reader.fail(node, top["drain"] == nil ? "horizon" : "drain",
-                        "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
+        if let h = horizon, let d = drain, h.nanoseconds > Int64.max - d.nanoseconds,
+            let node = top["drain"] ?? top["horizon"]
+        {
+            reader.fail(
+                node, top["drain"] == nil ? "horizon" : "drain",
+                "expected horizon + drain within nanosecond time (about 292 years), found \(h) + \(d)")
         }
 
         let currency = top["currency"].map { decodeCurrency($0) } ?? "USD"
         componentCosts = []
         responseBytes = []
-        var stations: [StationSpec] = [], balancers: [BalancerTarget] = []
+        var stations: [StationSpec] = []
+        var balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
         let events = top["events"].map { decodeEvents($0, stations: stations, zones: zones, horizon: horizon) } ?? []
         if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty {
-            reader.fail(warmupNode, "warmup", "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration")
+            reader.fail(
+                warmupNode, "warmup",
+                "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration"
+            )
         }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
-        let profile = decodeProfile(top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil)
+        let profile = decodeProfile(
+            top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil)
         if !balancers.isEmpty, let w = top["workload"] {
-            let explicit = w.scalarText == nil && { if case .mapping(let p, _) = w { p.contains { $0.key == "classes" } } else { false } }()
-            guard let components = top["components"] else { preconditionFailure("balancers are decoded from 'components', so it is present") }
-            checkBalancerPaths(classes, stations: stations, balancers: balancers, at: explicit ? w : components,
-                               classesPath: explicit ? "workload.classes" : nil)
+            let explicit =
+                w.scalarText == nil
+                && { if case .mapping(let p, _) = w { p.contains { $0.key == "classes" } } else { false } }()
+            guard let components = top["components"] else {
+                preconditionFailure("balancers are decoded from 'components', so it is present")
+            }
+            checkBalancerPaths(
+                classes, stations: stations, balancers: balancers, at: explicit ? w : components,
+                classesPath: explicit ? "workload.classes" : nil)
         }
 
-        let cost = costModel(currency: currency ?? "USD", stations: stations, classes: classes,
-                             responseBytes: responseBytes.count == classes.count ? responseBytes : Array(repeating: 0, count: classes.count))
+        let cost = costModel(
+            currency: currency ?? "USD", stations: stations, classes: classes,
+            responseBytes: responseBytes.count == classes.count
+                ? responseBytes : Array(repeating: 0, count: classes.count))
 
         // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
@@ -117,12 +143,15 @@ struct ScenarioDecoder {
             reader.fail(replicationsNode, "replications", "'until: slo-decided' needs at least one SLO under 'slos:'")
         }
         guard reader.diagnostics.isEmpty else { return nil }
-        return Scenario(name: name, file: file, model: model, plan: plan, seed: seed, slos: slos, autoWarmup: autoWarmup,
-                        axes: [], points: [], tree: root, hash: root.fingerprint(inputsOf: [model]))
+        return Scenario(
+            name: name, file: file, model: model, plan: plan, seed: seed, slos: slos, autoWarmup: autoWarmup,
+            axes: [], points: [], tree: root, hash: root.fingerprint(inputsOf: [model]))
     }
 
     mutating func notBuilt(_ node: ScenarioNode, _ path: String) {
-        guard let key = path.split(separator: ".").last else { preconditionFailure("notBuilt is given the key path of a key") }
+        guard let key = path.split(separator: ".").last else {
+            preconditionFailure("notBuilt is given the key path of a key")
+        }
         reader.fail(node, path, "'\(key)' is part of the scenario language but not built in this version of capsim yet")
     }
 

@@ -5,11 +5,13 @@ import InfraModel
 extension ScenarioNode {
     var canonicalText: String {
         switch self {
-        case .scalar(let s, _): return "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+        case .scalar(let s, _):
+            return "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
         case .null: return "null"
         case .sequence(let items, _): return "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
         case .mapping(let pairs, _):
-            return "{" + pairs.map { ScenarioNode.scalar($0.key, $0.keyLocation).canonicalText + ":" + $0.value.canonicalText }
+            return "{"
+                + pairs.map { ScenarioNode.scalar($0.key, $0.keyLocation).canonicalText + ":" + $0.value.canonicalText }
                 .joined(separator: ",") + "}"
         }
     }

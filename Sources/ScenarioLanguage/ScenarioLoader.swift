@@ -8,8 +8,8 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreadable(file, reason): "\(file): error: cannot read the scenario file: \(reason)"
-        case let .invalid(e): e.description
+        case .unreadable(let file, let reason): "\(file): error: cannot read the scenario file: \(reason)"
+        case .invalid(let e): e.description
         }
     }
 }
@@ -32,20 +32,29 @@ public enum ScenarioLoader {
             throw .unreadable(file: path, reason: "permission denied or unreadable")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw .invalid(ScenarioError([Diagnostic(location: SourceLocation(file: path, line: nil, column: nil),
-                                                     keyPath: "", message: "expected UTF-8 text")]))
+            throw .invalid(
+                ScenarioError([
+                    Diagnostic(
+                        location: SourceLocation(file: path, line: nil, column: nil),
+                        keyPath: "", message: "expected UTF-8 text")
+                ]))
         }
-        return try parse(yaml: text, file: path, baseDirectory: ExtendsResolver.directory(of: path), overrides: overrides)
+        return try parse(
+            yaml: text, file: path, baseDirectory: ExtendsResolver.directory(of: path), overrides: overrides)
     }
 
     /// Parses scenario text (for tests and for scenarios that do not come from a file); a base
     /// named by `extends:` is read relative to `baseDirectory`.
-    public static func parse(yaml: String, file: String = "<scenario>", baseDirectory: String = ".",
-                             overrides: [Override] = []) throws(ScenarioLoadError) -> Scenario {
+    public static func parse(
+        yaml: String, file: String = "<scenario>", baseDirectory: String = ".",
+        overrides: [Override] = []
+    ) throws(ScenarioLoadError) -> Scenario {
         var sources = [file: SourceText(yaml)]
         var order = [file]
         func failure(_ diagnostics: [Diagnostic]) -> ScenarioLoadError {
-            .invalid(ScenarioError(arrange(diagnostics, order: order + overrides.map { "--set " + $0.text }, sources: sources)))
+            .invalid(
+                ScenarioError(
+                    arrange(diagnostics, order: order + overrides.map { "--set " + $0.text }, sources: sources)))
         }
 
         var problems: [Diagnostic]
@@ -66,8 +75,12 @@ public enum ScenarioLoader {
         for o in overrides {
             if o.path.first == "extends" {
                 let loc = SourceLocation(file: "<command line>", line: nil, column: nil, override: o.text)
-                problems.append(Diagnostic(location: loc, keyPath: "extends",
-                                           message: "'extends' is resolved before --set overrides apply; write a variant file that extends the base instead"))
+                problems.append(
+                    Diagnostic(
+                        location: loc, keyPath: "extends",
+                        message:
+                            "'extends' is resolved before --set overrides apply; write a variant file that extends the base instead"
+                    ))
                 continue
             }
             do throws(ScenarioError) { tree = try tree.applying(o) } catch { problems += error.diagnostics }

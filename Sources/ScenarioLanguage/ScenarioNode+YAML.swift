@@ -24,7 +24,8 @@ extension ScenarioNode {
         case .scalar(let s, _): Self.yamlScalar(s)
         case .null: "null"
         case .sequence(let items, _): "[" + items.map(\.yamlFlow).joined(separator: ", ") + "]"
-        case .mapping(let pairs, _): "{" + pairs.map { Self.yamlScalar($0.key) + ": " + $0.value.yamlFlow }.joined(separator: ", ") + "}"
+        case .mapping(let pairs, _):
+            "{" + pairs.map { Self.yamlScalar($0.key) + ": " + $0.value.yamlFlow }.joined(separator: ", ") + "}"
         }
     }
 
@@ -48,7 +49,9 @@ extension ScenarioNode {
     private func fitsInline(indent: Int, prefix: String, top: Bool) -> Bool {
         if !isCollection { return true }
         if top && children.contains(where: \.isCollection) { return false }
-        if case .sequence(let items, _) = self, items.contains(where: { if case .mapping(let p, _) = $0 { !p.isEmpty } else { false } }) {
+        if case .sequence(let items, _) = self,
+            items.contains(where: { if case .mapping(let p, _) = $0 { !p.isEmpty } else { false } })
+        {
             return false
         }
         return indent + prefix.count + yamlFlow.count <= Self.lineWidth
@@ -102,19 +105,24 @@ extension ScenarioNode {
     }
 
     private static func isPlainSafe(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last, !reserved.contains(s) else { return false }
+        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last, !reserved.contains(s) else {
+            return false
+        }
         if first.properties.isWhitespace || last.properties.isWhitespace || last == ":" { return false }
         if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
             // `-1`, `-x` are plain; `- x`, `-` are not.
             guard first == "-", let second = s.unicodeScalars.dropFirst().first,
-                  !second.properties.isWhitespace else { return false }
+                !second.properties.isWhitespace
+            else { return false }
         }
         if s.contains(": ") || s.contains(" #") || s.contains(":\t") || s.contains("\t#") { return false }
         for u in s.unicodeScalars {
             // Flow indicators would end the scalar inside [...] or {...}; control characters,
             // line breaks and the BOM need escapes.
             if ",[]{}".unicodeScalars.contains(u) { return false }
-            if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0xFEFF {
+            if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028
+                || u.value == 0x2029 || u.value == 0xFEFF
+            {
                 return false
             }
         }

@@ -13,10 +13,10 @@ public indirect enum ScenarioNode: Sendable, Equatable {
 
     public static func == (a: ScenarioNode, b: ScenarioNode) -> Bool {
         switch (a, b) {
-        case let (.scalar(x, _), .scalar(y, _)): x == y
-        case let (.sequence(x, _), .sequence(y, _)): x == y
+        case (.scalar(let x, _), .scalar(let y, _)): x == y
+        case (.sequence(let x, _), .sequence(let y, _)): x == y
         case (.null, .null): true
-        case let (.mapping(x, _), .mapping(y, _)):
+        case (.mapping(let x, _), .mapping(let y, _)):
             x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: false
         }
@@ -71,16 +71,21 @@ public indirect enum ScenarioNode: Sendable, Equatable {
                 break
             } catch let error as YamlError {
                 if case .duplicatedKeysInMapping(_, let context) = error,
-                   let i = renameableKey(in: scalars, source: source, line: context.mark.line, column: context.mark.column),
-                   restore.count < 6400, let marker = Unicode.Scalar(0xE000 + UInt32(restore.count)) {
+                    let i = renameableKey(
+                        in: scalars, source: source, line: context.mark.line, column: context.mark.column),
+                    restore.count < 6400, let marker = Unicode.Scalar(0xE000 + UInt32(restore.count))
+                {
                     restore[marker] = scalars[i]
                     scalars[i] = marker
                     continue
                 }
                 throw ScenarioError([Self.diagnostic(for: error, file: file)])
             } catch {
-                throw ScenarioError([Diagnostic(location: SourceLocation(file: file, line: nil, column: nil),
-                                                keyPath: "", message: "cannot read YAML: \(error)")])
+                throw ScenarioError([
+                    Diagnostic(
+                        location: SourceLocation(file: file, line: nil, column: nil),
+                        keyPath: "", message: "cannot read YAML: \(error)")
+                ])
             }
         }
         guard let root else { return (.null(SourceLocation(file: file, line: 1, column: 1)), []) }
@@ -91,12 +96,15 @@ public indirect enum ScenarioNode: Sendable, Equatable {
 
     /// Index of the key's first character at a mark, when swapping it cannot change the
     /// document's structure (a plain or quoted scalar key, not an escape, anchor or tag).
-    private static func renameableKey(in scalars: [Unicode.Scalar], source: SourceText, line: Int, column: Int) -> Int? {
+    private static func renameableKey(in scalars: [Unicode.Scalar], source: SourceText, line: Int, column: Int) -> Int?
+    {
         guard var i = source.index(line: line, column: column) else { return nil }
         if scalars[i] == "\"" || scalars[i] == "'" { i += 1 }
         guard i < scalars.count else { return nil }
         let c = scalars[i]
-        if c.properties.isWhitespace || "\"'\\[]{}?&*!|>%@`#,:-".unicodeScalars.contains(c) || (0xE000...0xF8FF).contains(c.value) {
+        if c.properties.isWhitespace || "\"'\\[]{}?&*!|>%@`#,:-".unicodeScalars.contains(c)
+            || (0xE000...0xF8FF).contains(c.value)
+        {
             return nil
         }
         return i
@@ -110,18 +118,22 @@ public indirect enum ScenarioNode: Sendable, Equatable {
 
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
-            return Diagnostic(location: SourceLocation(file: file, line: mark.line, column: mark.column),
-                              keyPath: "", message: message)
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                              keyPath: "", message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+            return Diagnostic(
+                location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                keyPath: "", message: message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(
+                location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                keyPath: "",
+                message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
         default:
-            return Diagnostic(location: SourceLocation(file: file, line: nil, column: nil),
-                              keyPath: "", message: "invalid YAML: \(error)")
+            return Diagnostic(
+                location: SourceLocation(file: file, line: nil, column: nil),
+                keyPath: "", message: "invalid YAML: \(error)")
         }
     }
 }
@@ -136,12 +148,15 @@ private struct Converter {
     var values = 0
 
     init(file: String, override: String?, restore: [Unicode.Scalar: Unicode.Scalar]) {
-        self.file = file; self.override = override; self.restore = restore
+        self.file = file
+        self.override = override
+        self.restore = restore
     }
 
     /// A value from `--set` is located by its argument, not by a line and column inside it.
     func loc(_ m: Mark?) -> SourceLocation {
-        override != nil ? SourceLocation(file: file, line: nil, column: nil, override: override)
+        override != nil
+            ? SourceLocation(file: file, line: nil, column: nil, override: override)
             : SourceLocation(file: file, line: m.map { $0.line }, column: m.map { $0.column })
     }
 
@@ -155,8 +170,12 @@ private struct Converter {
     mutating func convert(_ node: Node, path: String) -> ScenarioNode {
         values += 1
         if values == ScenarioNode.maximumValues + 1 {
-            diagnostics.append(Diagnostic(location: loc(node.mark), keyPath: path,
-                                          message: "the document expands to more than \(ScenarioNode.maximumValues) values (aliases nested too deeply?)"))
+            diagnostics.append(
+                Diagnostic(
+                    location: loc(node.mark), keyPath: path,
+                    message:
+                        "the document expands to more than \(ScenarioNode.maximumValues) values (aliases nested too deeply?)"
+                ))
         }
         if values > ScenarioNode.maximumValues { return .null(loc(node.mark)) }
         switch node {
@@ -169,9 +188,13 @@ private struct Converter {
                 let key = original(pair.key.scalar?.string ?? "\(pair.key)")
                 let keyPath = path.isEmpty ? key : path + "." + key
                 if let first = pairs.first(where: { $0.key == key }) {
-                    let at = first.keyLocation.line.map { " (first at line \($0), column \(first.keyLocation.column ?? 0))" } ?? ""
-                    diagnostics.append(Diagnostic(location: loc(pair.key.mark), keyPath: keyPath,
-                                                  message: "duplicate key '\(key)'\(at)"))
+                    let at =
+                        first.keyLocation.line.map { " (first at line \($0), column \(first.keyLocation.column ?? 0))" }
+                        ?? ""
+                    diagnostics.append(
+                        Diagnostic(
+                            location: loc(pair.key.mark), keyPath: keyPath,
+                            message: "duplicate key '\(key)'\(at)"))
                     continue
                 }
                 pairs.append((key, loc(pair.key.mark), convert(pair.value, path: keyPath)))
@@ -179,7 +202,9 @@ private struct Converter {
             return .mapping(pairs, loc(m.mark))
         case .sequence(let q):
             var items: [ScenarioNode] = []
-            for (i, item) in q.enumerated() { items.append(convert(item, path: path.isEmpty ? "\(i)" : path + ".\(i)")) }
+            for (i, item) in q.enumerated() {
+                items.append(convert(item, path: path.isEmpty ? "\(i)" : path + ".\(i)"))
+            }
             return .sequence(items, loc(q.mark))
         case .alias(let a):
             return .null(loc(a.mark))

@@ -5,12 +5,18 @@ extension SchemaBuilder {
     // MARK: components
 
     func components(partial: Bool) -> JSONValue {
-        .object([
-            ("type", .string("object")),
-            ("description", .string("Components by name (letters, digits, '_' and '-', starting with a letter), in the order requests visit them by default.")),
-            ("propertyNames", ref("name")),
-            ("additionalProperties", ref(partial ? "partial-component" : "component")),
-        ] + (partial ? [] : [("minProperties", .number(1))]))
+        .object(
+            [
+                ("type", .string("object")),
+                (
+                    "description",
+                    .string(
+                        "Components by name (letters, digits, '_' and '-', starting with a letter), in the order requests visit them by default."
+                    )
+                ),
+                ("propertyNames", ref("name")),
+                ("additionalProperties", ref(partial ? "partial-component" : "component")),
+            ] + (partial ? [] : [("minProperties", .number(1))]))
     }
 
     /// Relative instance weights for weighted round robin (a pool's own, or its balancer's).
@@ -19,15 +25,27 @@ extension SchemaBuilder {
             ("description", .string(text)),
             ("type", .string("array")),
             ("minItems", .number(1)),
-            ("items", .object([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000))])),
+            (
+                "items",
+                .object([
+                    ("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1_000_000)),
+                ])
+            ),
         ])
     }
 
-    func byKind(balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, pool: JSONValue) -> JSONValue {
+    func byKind(
+        balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, pool: JSONValue
+    ) -> JSONValue {
         func kind(_ k: String, _ then: JSONValue, _ otherwise: JSONValue) -> JSONValue {
             .object([
-                ("if", .object([("properties", .object([("kind", .object([("const", .string(k))]))])),
-                                ("required", .array([.string("kind")]))])),
+                (
+                    "if",
+                    .object([
+                        ("properties", .object([("kind", .object([("const", .string(k))]))])),
+                        ("required", .array([.string("kind")])),
+                    ])
+                ),
                 ("then", then),
                 ("else", otherwise),
             ])
@@ -37,29 +55,58 @@ extension SchemaBuilder {
 
     mutating func loadBalancer(partial: Bool) -> JSONValue {
         let table: [String: JSONValue] = [
-            "kind": .object([("description", .string("The kind of component. Required.")), ("const", .string("load_balancer"))]),
-            "targets": described(ref("name"), "The server_pool this balancer spreads requests over; a request through the balancer goes to it next. Required."),
+            "kind": .object([
+                ("description", .string("The kind of component. Required.")), ("const", .string("load_balancer")),
+            ]),
+            "targets": described(
+                ref("name"),
+                "The server_pool this balancer spreads requests over; a request through the balancer goes to it next. Required."
+            ),
             "policy": .object([
-                ("description", .string("How requests spread over the target's instances (default round_robin): the same spellings as a server pool's balance.")),
+                (
+                    "description",
+                    .string(
+                        "How requests spread over the target's instances (default round_robin): the same spellings as a server pool's balance."
+                    )
+                ),
                 ("default", .string(BalancePolicy.roundRobin.rawValue)),
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
-            "weights": weightsSchema("For policy: weighted_round_robin: one positive number per instance of the target."),
+            "weights": weightsSchema(
+                "For policy: weighted_round_robin: one positive number per instance of the target."),
             "vnodes": vnodesSchema,
             "load_factor": loadFactorSchema,
-            "latency": described(ref(partial ? "partial-distribution" : "distribution"), "The balancer's own time per request (default none)."),
-            "instances": described(count(minimum: 1, maximum: 1_000), "Balancer instances, requests spread over them in turn (default 1).", default: .number(1)),
+            "latency": described(
+                ref(partial ? "partial-distribution" : "distribution"),
+                "The balancer's own time per request (default none)."),
+            "instances": described(
+                count(minimum: 1, maximum: 1_000), "Balancer instances, requests spread over them in turn (default 1).",
+                default: .number(1)),
             "capacity": .object([
-                ("description", .string("Requests in flight per balancer instance (default unlimited); one more is turned away with queue_full. In a synchronous chain a request holds its place until the target answers.")),
+                (
+                    "description",
+                    .string(
+                        "Requests in flight per balancer instance (default unlimited); one more is turned away with queue_full. In a synchronous chain a request holds its place until the target answers."
+                    )
+                ),
                 ("default", .string("unlimited")),
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ]),
-            "health_check": described(ref("health-check"), "How this balancer notices dead instances of its target (default: it never does)."),
-            "failures": described(ref("failures"), "How the balancer's own instances (or, with failover, each unit of an active/passive pair) fail and are repaired (default: never)."),
-            "failover": described(ref("duration"), "Each instance is an active/passive pair: when the active unit fails and the passive is up, requests are refused (failover) for this long, then the passive serves. Needs failures."),
+            "health_check": described(
+                ref("health-check"), "How this balancer notices dead instances of its target (default: it never does)."),
+            "failures": described(
+                ref("failures"),
+                "How the balancer's own instances (or, with failover, each unit of an active/passive pair) fail and are repaired (default: never)."
+            ),
+            "failover": described(
+                ref("duration"),
+                "Each instance is an active/passive pair: when the active unit fails and the passive is up, requests are refused (failover) for this long, then the passive serves. Needs failures."
+            ),
             "cost": costProperty,
         ]
-        return object(ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)", required: partial ? [] : ["kind", "targets"])
+        return object(
+            ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)",
+            required: partial ? [] : ["kind", "targets"])
     }
 
     mutating func serverPoolTable(partial: Bool) -> [String: JSONValue] {
@@ -68,45 +115,88 @@ extension SchemaBuilder {
                 ("description", .string("The kind of component. Required.")),
                 ("const", .string("server_pool")),
             ]),
-            "instances": described(count(minimum: 1, maximum: 1_000_000), "Identical instances (default 1).", default: .number(1)),
+            "instances": described(
+                count(minimum: 1, maximum: 1_000_000), "Identical instances (default 1).", default: .number(1)),
             "workers": .object([
-                ("description", .string("Parallel workers per instance (default 1), or 'unlimited' for a pure delay such as a network hop.")),
+                (
+                    "description",
+                    .string(
+                        "Parallel workers per instance (default 1), or 'unlimited' for a pure delay such as a network hop."
+                    )
+                ),
                 ("default", .number(1)),
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ]),
             "queue": .object([
-                ("description", .string("Waiting slots per instance, not counting those in service (default unlimited); a request arriving at a full instance ends with queue_full.")),
+                (
+                    "description",
+                    .string(
+                        "Waiting slots per instance, not counting those in service (default unlimited); a request arriving at a full instance ends with queue_full."
+                    )
+                ),
                 ("default", .string("unlimited")),
                 ("anyOf", .array([count(minimum: 0), .object([("const", .string("unlimited"))])])),
             ]),
-            "service": described(ref(partial ? "partial-distribution" : "distribution"), "Service time of one request at one worker. Required."),
+            "service": described(
+                ref(partial ? "partial-distribution" : "distribution"),
+                "Service time of one request at one worker. Required."),
             "balance": .object([
-                ("description", .string("How an arriving request picks an instance (default round_robin): round_robin in turn; random; least_outstanding, the fewest requests in flight (ties in turn); power_of_two, the fewer in flight of two random instances; weighted_round_robin, smooth (nginx) by 'weights'; consistent_hash, by the request's key on a ring of 'vnodes' virtual nodes per instance, with bounded load ('load_factor'); every class visiting it needs 'keys'.")),
+                (
+                    "description",
+                    .string(
+                        "How an arriving request picks an instance (default round_robin): round_robin in turn; random; least_outstanding, the fewest requests in flight (ties in turn); power_of_two, the fewer in flight of two random instances; weighted_round_robin, smooth (nginx) by 'weights'; consistent_hash, by the request's key on a ring of 'vnodes' virtual nodes per instance, with bounded load ('load_factor'); every class visiting it needs 'keys'."
+                    )
+                ),
                 ("default", .string(BalancePolicy.roundRobin.rawValue)),
                 ("enum", .array(BalancePolicy.allCases.map { .string($0.rawValue) })),
             ]),
-            "weights": weightsSchema("Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1]."),
+            "weights": weightsSchema(
+                "Relative weights of the instances for balance: weighted_round_robin (required there, an error elsewhere): one positive number per instance, at most 6 decimal places, e.g. [3, 1]."
+            ),
             "vnodes": vnodesSchema,
             "load_factor": loadFactorSchema,
             "discipline": .object([
-                ("description", .string("Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted.")),
+                (
+                    "description",
+                    .string(
+                        "Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted."
+                    )
+                ),
                 ("default", .string("fifo")),
                 ("enum", .array(QueueDiscipline.names.map { .string($0) })),
             ]),
             "drop_expired": .object([
-                ("description", .string("Drop a waiting attempt whose client has already given up (timed out) instead of serving it for nobody (default false; not with processor_sharing).")),
+                (
+                    "description",
+                    .string(
+                        "Drop a waiting attempt whose client has already given up (timed out) instead of serving it for nobody (default false; not with processor_sharing)."
+                    )
+                ),
                 ("type", .string("boolean")), ("default", .bool(false)),
             ]),
-            "lifo_above": described(count(minimum: 0),
-                                    "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."),
+            "lifo_above": described(
+                count(minimum: 0),
+                "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."
+            ),
             "failures": described(ref("failures"), "How each instance fails and is repaired (default: never fails)."),
-            "health_check": described(ref("health-check"), "How the pool's balancer notices dead instances (default: it never does); or give it on the load balancer in front of the pool."),
+            "health_check": described(
+                ref("health-check"),
+                "How the pool's balancer notices dead instances (default: it never does); or give it on the load balancer in front of the pool."
+            ),
             "zones": .object([
-                ("description", .string("Zones the instances are spread over in turn (instance j in the (j mod n)-th); names declared under the top-level 'zones:' when there is one.")),
+                (
+                    "description",
+                    .string(
+                        "Zones the instances are spread over in turn (instance j in the (j mod n)-th); names declared under the top-level 'zones:' when there is one."
+                    )
+                ),
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
-            "autoscale": described(ref(partial ? "partial-autoscale" : "autoscale"), "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."),
+            "autoscale": described(
+                ref(partial ? "partial-autoscale" : "autoscale"),
+                "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."
+            ),
         ]
     }
 
@@ -115,89 +205,171 @@ extension SchemaBuilder {
         let d = { (text: String) -> JSONValue in me.described(me.ref("duration"), text) }
         let table: [String: JSONValue] = [
             "metric": .object([
-                ("description", .string("What the autoscaler tracks per serving instance: utilization (busy workers over the serving instances' workers), in_flight (requests at the pool, in service or waiting), request_rate (requests arriving per second). Required.")),
+                (
+                    "description",
+                    .string(
+                        "What the autoscaler tracks per serving instance: utilization (busy workers over the serving instances' workers), in_flight (requests at the pool, in service or waiting), request_rate (requests arriving per second). Required."
+                    )
+                ),
                 ("enum", .array(AutoscalePolicy.Metric.allCases.map { .string($0.rawValue) })),
             ]),
             "target": .object([
-                ("description", .string("The metric's target per instance: a share for utilization (60% or 0.6), a number for in_flight, a rate for request_rate (e.g. 100/s). Required.")),
+                (
+                    "description",
+                    .string(
+                        "The metric's target per instance: a share for utilization (60% or 0.6), a number for in_flight, a rate for request_rate (e.g. 100/s). Required."
+                    )
+                ),
                 ("type", .array([.string("number"), .string("string")])),
             ]),
-            "min": described(count(minimum: 1, maximum: 1_000_000), "Fewest instances held (default 1).", default: .number(1)),
+            "min": described(
+                count(minimum: 1, maximum: 1_000_000), "Fewest instances held (default 1).", default: .number(1)),
             "max": described(count(minimum: 1, maximum: 1_000_000), "Most instances held. Required."),
             "interval": d("Time between evaluations (default 15s)."),
-            "metric_lag": d("Age of the sample an evaluation acts on: the newest sample at least this old (default 0s)."),
+            "metric_lag": d(
+                "Age of the sample an evaluation acts on: the newest sample at least this old (default 0s)."),
             "cooldown": d("Both cooldowns at once (scale_out_cooldown and scale_in_cooldown override it)."),
             "scale_out_cooldown": d("No scale-out sooner than this after the last scale-out (default 0s)."),
-            "scale_in_cooldown": d("No scale-in sooner than this after the last scaling action of either kind (default 5m)."),
-            "scale_out_window": d("Scale-out stabilisation: the lowest desired count of this window is used (default 0s: the latest)."),
-            "scale_in_window": d("Scale-in stabilisation: the highest desired count of this window is used (default 5m)."),
-            "max_step": described(count(minimum: 1, maximum: 1_000_000), "Most instances one action adds or removes (default: no limit)."),
+            "scale_in_cooldown": d(
+                "No scale-in sooner than this after the last scaling action of either kind (default 5m)."),
+            "scale_out_window": d(
+                "Scale-out stabilisation: the lowest desired count of this window is used (default 0s: the latest)."),
+            "scale_in_window": d(
+                "Scale-in stabilisation: the highest desired count of this window is used (default 5m)."),
+            "max_step": described(
+                count(minimum: 1, maximum: 1_000_000), "Most instances one action adds or removes (default: no limit)."),
             "provisioning": .object([
-                ("description", .string("Time from a scale-out to serving: a duration (fixed) or a distribution (default 60s). Billed from the scale-out.")),
+                (
+                    "description",
+                    .string(
+                        "Time from a scale-out to serving: a duration (fixed) or a distribution (default 60s). Billed from the scale-out."
+                    )
+                ),
                 ("anyOf", .array([ref("duration"), ref("distribution")])),
             ]),
-            "drain": d("Time a removed instance drains (out of the rotation, finishing its work) before it stops; what is left fails with instance_failed (default 30s)."),
+            "drain": d(
+                "Time a removed instance drains (out of the rotation, finishing its work) before it stops; what is left fails with instance_failed (default 30s)."
+            ),
             "schedule": .object([
-                ("description", .string("Scheduled scaling: from each 'at' (in time order) the minimum is 'min'; a raise scales out at once.")),
+                (
+                    "description",
+                    .string(
+                        "Scheduled scaling: from each 'at' (in time order) the minimum is 'min'; a raise scales out at once."
+                    )
+                ),
                 ("type", .string("array")),
-                ("items", object(ScenarioDecoder.autoscaleScheduleKeys, [
-                    "at": described(ref("duration"), "Time from the start of the replication. Required."),
-                    "min": described(count(minimum: 1, maximum: 1_000_000), "The minimum from then on (≤ max). Required."),
-                ], at: "components.*.autoscale.schedule.*", required: ["at", "min"])),
+                (
+                    "items",
+                    object(
+                        ScenarioDecoder.autoscaleScheduleKeys,
+                        [
+                            "at": described(ref("duration"), "Time from the start of the replication. Required."),
+                            "min": described(
+                                count(minimum: 1, maximum: 1_000_000), "The minimum from then on (≤ max). Required."),
+                        ], at: "components.*.autoscale.schedule.*", required: ["at", "min"])
+                ),
             ]),
         ]
-        return object(ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale", required: partial ? [] : ["metric", "target", "max"])
+        return object(
+            ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale",
+            required: partial ? [] : ["metric", "target", "max"])
     }
 
     mutating func serverPool(partial: Bool) -> JSONValue {
-        object(ScenarioDecoder.serverPoolKeys, serverPoolTable(partial: partial), at: "components.*", required: partial ? [] : ["kind", "service"])
+        object(
+            ScenarioDecoder.serverPoolKeys, serverPoolTable(partial: partial), at: "components.*",
+            required: partial ? [] : ["kind", "service"])
     }
 
     /// `kind: cache` (`cdn: false`) or `kind: cdn`: a server pool's keys and the cache's own.
     mutating func cache(partial: Bool, cdn: Bool) -> JSONValue {
         var table = serverPoolTable(partial: partial)
         let kind = cdn ? "cdn" : "cache"
-        table["kind"] = .object([("description", .string("The kind of component. Required.")), ("const", .string(kind))])
+        table["kind"] = .object([
+            ("description", .string("The kind of component. Required.")), ("const", .string(kind)),
+        ])
         if cdn {
             table["service"] = nil
-            table["latency"] = described(ref(partial ? "partial-distribution" : "distribution"), "The network latency between the user and the edge: the time every request spends at the CDN, hit or miss (a pure delay unless 'workers' is given). Required.")
+            table["latency"] = described(
+                ref(partial ? "partial-distribution" : "distribution"),
+                "The network latency between the user and the edge: the time every request spends at the CDN, hit or miss (a pure delay unless 'workers' is given). Required."
+            )
             table["workers"] = .object([
                 ("description", .string("Parallel requests per edge instance (default unlimited: a pure delay).")),
                 ("default", .string("unlimited")),
                 ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
             ])
         } else {
-            table["service"] = described(ref(partial ? "partial-distribution" : "distribution"), "Time of one lookup at one worker (hit or miss). Required.")
+            table["service"] = described(
+                ref(partial ? "partial-distribution" : "distribution"),
+                "Time of one lookup at one worker (hit or miss). Required.")
         }
         table["hit_ratio"] = .object([
-            ("description", .string("A fixed hit ratio: each lookup hits with this probability (0.85 or 85%), the request's own draw. Give this or 'policy'.")),
+            (
+                "description",
+                .string(
+                    "A fixed hit ratio: each lookup hits with this probability (0.85 or 85%), the request's own draw. Give this or 'policy'."
+                )
+            ),
             ("type", .array([.string("number"), .string("string")])),
         ])
         table["policy"] = .object([
-            ("description", .string("An emergent hit ratio: lru, a least-recently-used cache over the request keys (every class visiting it needs 'keys'), of 'capacity' keys. Give this or 'hit_ratio'.")),
+            (
+                "description",
+                .string(
+                    "An emergent hit ratio: lru, a least-recently-used cache over the request keys (every class visiting it needs 'keys'), of 'capacity' keys. Give this or 'hit_ratio'."
+                )
+            ),
             ("enum", .array(ScenarioDecoder.cachePolicies.map { .string($0) })),
         ])
         table["capacity"] = .object([
-            ("description", .string("policy: lru only (required there): keys held, per instance or in total ('per'), e.g. 200k.")),
-            ("anyOf", .array([
-                .object([("type", .string("integer")), ("minimum", .number(1))]),
-                .object([("type", .string("string")), ("pattern", .string("^\\s*[0-9][0-9_]*(?:\\.[0-9]+)?\\s*(?:k|M|G)?\\s*$"))]),
-            ])),
+            (
+                "description",
+                .string("policy: lru only (required there): keys held, per instance or in total ('per'), e.g. 200k.")
+            ),
+            (
+                "anyOf",
+                .array([
+                    .object([("type", .string("integer")), ("minimum", .number(1))]),
+                    .object([
+                        ("type", .string("string")),
+                        ("pattern", .string("^\\s*[0-9][0-9_]*(?:\\.[0-9]+)?\\s*(?:k|M|G)?\\s*$")),
+                    ]),
+                ])
+            ),
         ])
         table["per"] = .object([
-            ("description", .string("policy: lru only: 'instance' (default), capacity is each instance's; 'total', capacity is split evenly over the instances (a sharded cache; use balance: consistent_hash).")),
+            (
+                "description",
+                .string(
+                    "policy: lru only: 'instance' (default), capacity is each instance's; 'total', capacity is split evenly over the instances (a sharded cache; use balance: consistent_hash)."
+                )
+            ),
             ("default", .string("instance")), ("enum", .array([.string("instance"), .string("total")])),
         ])
-        table["ttl"] = described(ref("duration"), "policy: lru only: an entry expires this long after its fill (hits do not extend it). Default: never.")
+        table["ttl"] = described(
+            ref("duration"),
+            "policy: lru only: an entry expires this long after its fill (hits do not extend it). Default: never.")
         table["start"] = .object([
-            ("description", .string("policy: lru only: warm (default), each instance starts holding the most popular keys it would be sent, up to its capacity; cold, empty. A restarted instance always comes back cold.")),
+            (
+                "description",
+                .string(
+                    "policy: lru only: warm (default), each instance starts holding the most popular keys it would be sent, up to its capacity; cold, empty. A restarted instance always comes back cold."
+                )
+            ),
             ("default", .string("warm")), ("enum", .array(CacheSpec.Start.allCases.map { .string($0.rawValue) })),
         ])
         table["on_failure"] = .object([
-            ("description", .string("What a request does when no instance can take it (all believed unhealthy, or the one picked has crashed): bypass (default), straight to the backend below; fail, as a server pool.")),
+            (
+                "description",
+                .string(
+                    "What a request does when no instance can take it (all believed unhealthy, or the one picked has crashed): bypass (default), straight to the backend below; fail, as a server pool."
+                )
+            ),
             ("default", .string("bypass")), ("enum", .array(CacheSpec.OnFailure.allCases.map { .string($0.rawValue) })),
         ])
-        return object(cdn ? ScenarioDecoder.cdnKeys : ScenarioDecoder.cacheKeys, table, at: "components.*(\(kind))",
-                      required: partial ? [] : ["kind", cdn ? "latency" : "service"])
+        return object(
+            cdn ? ScenarioDecoder.cdnKeys : ScenarioDecoder.cacheKeys, table, at: "components.*(\(kind))",
+            required: partial ? [] : ["kind", cdn ? "latency" : "service"])
     }
 }

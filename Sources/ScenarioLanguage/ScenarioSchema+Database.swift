@@ -5,11 +5,17 @@ extension SchemaBuilder {
     mutating func database(partial: Bool) -> JSONValue {
         let dist = ref(partial ? "partial-distribution" : "distribution")
         let workers = JSONValue.object([
-            ("description", .string("Parallel workers (connections served at once) per node (default 1), or 'unlimited'.")),
+            (
+                "description",
+                .string("Parallel workers (connections served at once) per node (default 1), or 'unlimited'.")
+            ),
             ("anyOf", .array([count(minimum: 1), .object([("const", .string("unlimited"))])])),
         ])
         let queue = JSONValue.object([
-            ("description", .string("Waiting slots per node (default unlimited); one more request ends with queue_full.")),
+            (
+                "description",
+                .string("Waiting slots per node (default unlimited); one more request ends with queue_full.")
+            ),
             ("anyOf", .array([count(minimum: 0), .object([("const", .string("unlimited"))])])),
         ])
         let primaryTable: [String: JSONValue] = [
@@ -17,34 +23,54 @@ extension SchemaBuilder {
             "service": described(dist, "Service time of one query at the primary. Required."),
         ]
         let replicaTable: [String: JSONValue] = [
-            "count": described(count(minimum: 0, maximum: 1_000), "Read replicas (instances 1…count; the primary is instance 0). Required."),
+            "count": described(
+                count(minimum: 0, maximum: 1_000),
+                "Read replicas (instances 1…count; the primary is instance 0). Required."),
             "workers": workers, "queue": queue,
             "service": described(dist, "Service time of one read at a replica (default the primary's)."),
-            "lag": described(dist, "Replication lag of each commit at each replica, drawn per write and replica; a replica applies commits in commit order at max(commit + lag, previous apply). Required with replicas."),
+            "lag": described(
+                dist,
+                "Replication lag of each commit at each replica, drawn per write and replica; a replica applies commits in commit order at max(commit + lag, previous apply). Required with replicas."
+            ),
             "balance": .object([
                 ("description", .string("How reads pick a replica (default round_robin).")),
                 ("enum", .array(ScenarioDecoder.databaseBalancePolicies.map { .string($0.rawValue) })),
             ]),
         ]
         let table: [String: JSONValue] = [
-            "kind": .object([("description", .string("The kind of component. Required.")), ("const", .string("database"))]),
-            "primary": described(object(ScenarioDecoder.databasePrimaryKeys, primaryTable, at: "components.*(database).primary",
-                                        required: partial ? [] : ["service"]),
-                                 "The primary, which serves every write (and reads by read_policy). Required."),
-            "replicas": described(object(ScenarioDecoder.databaseReplicaKeys, replicaTable, at: "components.*(database).replicas",
-                                         required: partial ? [] : ["count"]),
-                                  "Read replicas (default none)."),
+            "kind": .object([
+                ("description", .string("The kind of component. Required.")), ("const", .string("database")),
+            ]),
+            "primary": described(
+                object(
+                    ScenarioDecoder.databasePrimaryKeys, primaryTable, at: "components.*(database).primary",
+                    required: partial ? [] : ["service"]),
+                "The primary, which serves every write (and reads by read_policy). Required."),
+            "replicas": described(
+                object(
+                    ScenarioDecoder.databaseReplicaKeys, replicaTable, at: "components.*(database).replicas",
+                    required: partial ? [] : ["count"]),
+                "Read replicas (default none)."),
             "replication": .object([
-                ("description", .string("async (default): a write returns at its commit; sync: it returns (holding its primary worker) when 'acks' replicas have applied it.")),
+                (
+                    "description",
+                    .string(
+                        "async (default): a write returns at its commit; sync: it returns (holding its primary worker) when 'acks' replicas have applied it."
+                    )
+                ),
                 ("enum", .array([.string("async"), .string("sync")])),
             ]),
-            "acks": described(count(minimum: 1), "replication: sync only: replicas whose apply a write waits for (default 1, at most replicas.count)."),
+            "acks": described(
+                count(minimum: 1),
+                "replication: sync only: replicas whose apply a write waits for (default 1, at most replicas.count)."),
             "read_policy": .object([
                 ("description", .string("Where reads go (default replicas): replicas, primary, or any node.")),
                 ("enum", .array(ReadPolicy.allCases.map { .string($0.rawValue) })),
             ]),
-            "failures": described(ref("failures"), "How each node (primary and replicas) fails and is repaired (default: never fails)."),
-            "health_check": described(ref("health-check"), "How the database's clients notice dead nodes (default: they never do)."),
+            "failures": described(
+                ref("failures"), "How each node (primary and replicas) fails and is repaired (default: never fails)."),
+            "health_check": described(
+                ref("health-check"), "How the database's clients notice dead nodes (default: they never do)."),
             "zones": .object([
                 ("description", .string("Zones the nodes are spread over in turn (the primary is node 0).")),
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
@@ -52,6 +78,8 @@ extension SchemaBuilder {
             "cost": costProperty,
             "failover": .object([("description", .string("Primary failover: not built yet (an error)."))]),
         ]
-        return object(ScenarioDecoder.databaseKeys, table, at: "components.*(database)", required: partial ? [] : ["kind", "primary"])
+        return object(
+            ScenarioDecoder.databaseKeys, table, at: "components.*(database)",
+            required: partial ? [] : ["kind", "primary"])
     }
 }

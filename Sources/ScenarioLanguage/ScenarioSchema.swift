@@ -46,18 +46,36 @@ struct SchemaBuilder {
             ("partial-scenario", scenario(partial: true)),
             ("duration", durationSchema),
             ("rate", rateSchema),
-            ("name", .object([
-                ("type", .string("string")),
-                ("pattern", .string("^[A-Za-z][A-Za-z0-9_-]*$")),
-                ("description", .string("A name used in metric ids and key paths: letters, digits, '_' and '-', starting with a letter.")),
-            ])),
+            (
+                "name",
+                .object([
+                    ("type", .string("string")),
+                    ("pattern", .string("^[A-Za-z][A-Za-z0-9_-]*$")),
+                    (
+                        "description",
+                        .string(
+                            "A name used in metric ids and key paths: letters, digits, '_' and '-', starting with a letter."
+                        )
+                    ),
+                ])
+            ),
             ("components", components(partial: false)),
             ("partial-components", components(partial: true)),
             // The kind decides the keys: a load balancer, else a server pool (so a server pool's
             // mistakes are reported against the server pool's own rules).
-            ("component", byKind(balancer: ref("load-balancer"), database: ref("database"), cache: ref("cache"), cdn: ref("cdn"), pool: ref("server-pool"))),
-            ("partial-component", byKind(balancer: ref("partial-load-balancer"), database: ref("partial-database"), cache: ref("partial-cache"),
-                                         cdn: ref("partial-cdn"), pool: ref("partial-server-pool"))),
+            (
+                "component",
+                byKind(
+                    balancer: ref("load-balancer"), database: ref("database"), cache: ref("cache"), cdn: ref("cdn"),
+                    pool: ref("server-pool"))
+            ),
+            (
+                "partial-component",
+                byKind(
+                    balancer: ref("partial-load-balancer"), database: ref("partial-database"),
+                    cache: ref("partial-cache"),
+                    cdn: ref("partial-cdn"), pool: ref("partial-server-pool"))
+            ),
             ("cache", cache(partial: false, cdn: false)),
             ("partial-cache", cache(partial: true, cdn: false)),
             ("cdn", cache(partial: false, cdn: true)),
@@ -100,7 +118,12 @@ struct SchemaBuilder {
         return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("capsim scenario (language version \(Scenario.languageVersion))")),
-            ("description", .string("A capsim scenario: traffic, components and how to run the simulation. Every quantity carries its unit (250ms, 2000/s). A file with 'extends' is a variant of another scenario: its mappings merge over the base's.")),
+            (
+                "description",
+                .string(
+                    "A capsim scenario: traffic, components and how to run the simulation. Every quantity carries its unit (250ms, 2000/s). A file with 'extends' is a variant of another scenario: its mappings merge over the base's."
+                )
+            ),
             ("if", .object([("required", .array([.string("extends")]))])),
             ("then", ref("partial-scenario")),
             ("else", ref("scenario")),
@@ -114,67 +137,141 @@ struct SchemaBuilder {
         let p = partial ? "partial-" : ""
         let table: [String: JSONValue] = [
             "version": .object([
-                ("description", .string("The scenario language version this file is written in. Required; this capsim reads \(Scenario.languageVersion).")),
+                (
+                    "description",
+                    .string(
+                        "The scenario language version this file is written in. Required; this capsim reads \(Scenario.languageVersion)."
+                    )
+                ),
                 ("const", .number(Double(Scenario.languageVersion))),
             ]),
             "name": .object([
-                ("description", .string("The scenario's name in reports. Default: the file's base name. Not inherited through 'extends'.")),
+                (
+                    "description",
+                    .string(
+                        "The scenario's name in reports. Default: the file's base name. Not inherited through 'extends'."
+                    )
+                ),
                 ("type", .string("string")),
             ]),
             "description": .object([("description", .string("Free text.")), ("type", .string("string"))]),
-            "horizon": described(ref("duration"), "Simulated time of one replication, warm-up included (e.g. 2h). Required."),
+            "horizon": described(
+                ref("duration"), "Simulated time of one replication, warm-up included (e.g. 2h). Required."),
             "warmup": .object([
-                ("description", .string("Requests arriving before this are not measured (default 0s; shorter than the horizon), or auto: chosen by MSER-5 on pilot replications.")),
+                (
+                    "description",
+                    .string(
+                        "Requests arriving before this are not measured (default 0s; shorter than the horizon), or auto: chosen by MSER-5 on pilot replications."
+                    )
+                ),
                 ("default", .string("0s")),
                 ("anyOf", .array([ref("duration"), .object([("const", .string("auto"))])])),
             ]),
-            "drain": described(ref("duration"), "After the horizon arrivals stop and requests in flight may finish for at most this long; any left end as in_flight_at_end (default 10m).", default: .string("10m")),
+            "drain": described(
+                ref("duration"),
+                "After the horizon arrivals stop and requests in flight may finish for at most this long; any left end as in_flight_at_end (default 10m).",
+                default: .string("10m")),
             "replications": .object([
-                ("description", .string("Independent replications (default 10), or {min, max, until: slo-decided} to add planned batches until every SLO is decided.")),
+                (
+                    "description",
+                    .string(
+                        "Independent replications (default 10), or {min, max, until: slo-decided} to add planned batches until every SLO is decided."
+                    )
+                ),
                 ("default", .number(10)),
                 ("anyOf", .array([count(minimum: 1, maximum: 1_000_000), ref(p + "replication-plan")])),
             ]),
             "seed": .object([
                 ("description", .string("Master seed of every random stream (default 1): 0 … 2^64−1.")),
                 ("default", .number(1)),
-                ("anyOf", .array([
-                    .object([("type", .string("integer")), ("minimum", .number(0)), ("maximum", .number(Double(UInt64.max)))]),
-                    .object([("type", .string("string")), ("pattern", .string("^[0-9][0-9_]*$"))]),
-                ])),
+                (
+                    "anyOf",
+                    .array([
+                        .object([
+                            ("type", .string("integer")), ("minimum", .number(0)),
+                            ("maximum", .number(Double(UInt64.max))),
+                        ]),
+                        .object([("type", .string("string")), ("pattern", .string("^[0-9][0-9_]*$"))]),
+                    ])
+                ),
             ]),
-            "workload": described(ref(p + "workload"), "Traffic: the arrival process and the request classes. Required."),
-            "components": described(ref(p + "components"), "The components requests visit, by name, in file order. Required."),
+            "workload": described(
+                ref(p + "workload"), "Traffic: the arrival process and the request classes. Required."),
+            "components": described(
+                ref(p + "components"), "The components requests visit, by name, in file order. Required."),
             "slos": .object([
-                ("description", .string("Service-level objectives, each decided PASS, FAIL or INCONCLUSIVE from its confidence interval.")),
+                (
+                    "description",
+                    .string(
+                        "Service-level objectives, each decided PASS, FAIL or INCONCLUSIVE from its confidence interval."
+                    )
+                ),
                 ("type", .string("array")),
                 ("items", ref("slo")),
             ]),
-            "latency_objective": described(ref("duration"), "The latency a request must succeed within to count as good: reported as latency.good_ratio (share of all requests that succeed within it), which does not reward failing fast."),
-            "availability": described(ref(p + "availability"), "Time-based availability: the measured time cut into windows, each judged by its success ratio; reported as availability.time (share of judged time whose windows met the objective), downtime.monthly and availability.windows.judged."),
-            "sweep": described(ref("sweep"), "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."),
+            "latency_objective": described(
+                ref("duration"),
+                "The latency a request must succeed within to count as good: reported as latency.good_ratio (share of all requests that succeed within it), which does not reward failing fast."
+            ),
+            "availability": described(
+                ref(p + "availability"),
+                "Time-based availability: the measured time cut into windows, each judged by its success ratio; reported as availability.time (share of judged time whose windows met the objective), downtime.monthly and availability.windows.judged."
+            ),
+            "sweep": described(
+                ref("sweep"),
+                "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."
+            ),
             "zones": .object([
-                ("description", .string("Zones that fail as a whole, by name: {} or {failures: {mtbf, mttr, mode}}. Pools place their instances in them with their own 'zones' list.")),
+                (
+                    "description",
+                    .string(
+                        "Zones that fail as a whole, by name: {} or {failures: {mtbf, mttr, mode}}. Pools place their instances in them with their own 'zones' list."
+                    )
+                ),
                 ("type", .string("object")),
                 ("propertyNames", ref("name")),
-                ("additionalProperties", .object([
-                    ("anyOf", .array([
-                        .object([("type", .string("null"))]),
-                        .object([("type", .string("object")), ("additionalProperties", .bool(false)),
-                                 ("properties", .object([("failures", ref("failures"))]))]),
-                    ])),
-                ])),
+                (
+                    "additionalProperties",
+                    .object([
+                        (
+                            "anyOf",
+                            .array([
+                                .object([("type", .string("null"))]),
+                                .object([
+                                    ("type", .string("object")), ("additionalProperties", .bool(false)),
+                                    ("properties", .object([("failures", ref("failures"))])),
+                                ]),
+                            ])
+                        )
+                    ])
+                ),
             ]),
             "events": .object([
-                ("description", .string("Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|cache_flush: {…}}; see the README.")),
+                (
+                    "description",
+                    .string(
+                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|cache_flush: {…}}; see the README."
+                    )
+                ),
                 ("type", .string("array")),
                 ("items", ref("event")),
             ]),
             "currency": .object([
-                ("description", .string("The currency of every price and cost figure: three capital letters (ISO 4217, e.g. USD, EUR). A label only; default USD.")),
+                (
+                    "description",
+                    .string(
+                        "The currency of every price and cost figure: three capital letters (ISO 4217, e.g. USD, EUR). A label only; default USD."
+                    )
+                ),
                 ("type", .string("string")), ("pattern", .string("^[A-Z]{3}$")), ("default", .string("USD")),
             ]),
             "extends": .object([
-                ("description", .string("A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key.")),
+                (
+                    "description",
+                    .string(
+                        "A scenario file this one is a variant of (relative to this file's folder): this file's mappings merge over it, lists and values replace, 'key: ~' removes a key."
+                    )
+                ),
                 ("type", .string("string")),
                 ("minLength", .number(1)),
             ]),
@@ -196,10 +293,14 @@ struct SchemaBuilder {
     }
 
     /// A closed object with the decoder's `keys` in order, each described by `table`.
-    mutating func object(_ keys: [String], _ table: [String: JSONValue], at path: String, required: [String]) -> JSONValue {
+    mutating func object(
+        _ keys: [String], _ table: [String: JSONValue], at path: String, required: [String]
+    ) -> JSONValue {
         var properties: [(key: String, value: JSONValue)] = []
         for k in keys {
-            if let schema = table[k] { properties.append((k, schema)) } else {
+            if let schema = table[k] {
+                properties.append((k, schema))
+            } else {
                 undescribed.append(path.isEmpty ? k : path + "." + k)
                 properties.append((k, .object([("description", .string("See the README."))])))
             }

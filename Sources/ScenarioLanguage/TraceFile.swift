@@ -22,10 +22,16 @@ enum TraceFile {
 
     static func read(path: String, format: ArrivalTrace.Format) -> Result<ArrivalTrace, Failure> {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .failure(.unreadable("no such file")) }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.unreadable("no such file"))
+        }
         guard !isDirectory.boolValue else { return .failure(.unreadable("it is a directory")) }
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(.unreadable("permission denied or unreadable")) }
-        guard let text = String(data: data, encoding: .utf8) else { return .failure(.malformed(line: nil, column: nil, "expected UTF-8 text")) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.unreadable("permission denied or unreadable"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(.malformed(line: nil, column: nil, "expected UTF-8 text"))
+        }
         var digest: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in data { digest = (digest ^ UInt64(b)) &* 0x100_0000_01b3 }
         return parse(text, format: format).map { ArrivalTrace(format: format, values: $0, file: path, digest: digest) }
@@ -47,20 +53,29 @@ enum TraceFile {
             // 1-based column of the field, counted in Unicode scalars (as libyaml counts).
             let lead = raw.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count
             let column = lead + (raw.trimmingWhitespace().first == "\"" ? 2 : 1)
-            if !sawRow, let c = field.first, c.isLetter { sawRow = true; continue } // a header
+            if !sawRow, let c = field.first, c.isLetter {
+                sawRow = true
+                continue
+            }  // a header
             sawRow = true
-            func fail(_ message: String) -> Result<[Int64], Failure> { .failure(.malformed(line: n + 1, column: column, message)) }
+            func fail(_ message: String) -> Result<[Int64], Failure> {
+                .failure(.malformed(line: n + 1, column: column, message))
+            }
             switch format {
             case .timestamps:
                 let ns: Int64
                 if let seconds = Quantity.number(field) {
                     guard seconds >= 0 else { return fail("expected a time ≥ 0, found '\(field)'") }
-                    guard seconds * 1e9 < 9.2e18 else { return fail("expected a time within nanosecond time (about 292 years), found '\(field)'") }
+                    guard seconds * 1e9 < 9.2e18 else {
+                        return fail("expected a time within nanosecond time (about 292 years), found '\(field)'")
+                    }
                     ns = Int64((seconds * 1e9).rounded())
                 } else if case .success(let d) = Quantity.duration(String(field)) {
                     ns = d.nanoseconds
                 } else {
-                    return fail("expected a time in seconds (e.g. 12.5) or a duration with a unit (e.g. 12.5s, 250ms) in the first column, found '\(field)'")
+                    return fail(
+                        "expected a time in seconds (e.g. 12.5) or a duration with a unit (e.g. 12.5s, 250ms) in the first column, found '\(field)'"
+                    )
                 }
                 if let p = previous, ns < p.value {
                     return fail("expected timestamps in non-decreasing order, found '\(field)' after '\(p.text)'")
@@ -69,13 +84,18 @@ enum TraceFile {
                 values.append(ns)
             case .counts:
                 guard let v = Int64(field.filter { $0 != "_" }), v >= 0, v <= UInt32.max else {
-                    return fail("expected a whole number of arrivals from 0 to \(UInt32.max) in the first column, found '\(field)'")
+                    return fail(
+                        "expected a whole number of arrivals from 0 to \(UInt32.max) in the first column, found '\(field)'"
+                    )
                 }
                 values.append(v)
             }
         }
         if values.isEmpty {
-            return .failure(.malformed(line: nil, column: nil, "expected at least one row (\(format == .timestamps ? "a timestamp" : "a count")), found none"))
+            return .failure(
+                .malformed(
+                    line: nil, column: nil,
+                    "expected at least one row (\(format == .timestamps ? "a timestamp" : "a count")), found none"))
         }
         return .success(values)
     }

@@ -16,7 +16,9 @@ public struct EventQueue<Event>: ~Copyable {
         @usableFromInline var event: Event
 
         @inlinable init(time: Int64, sequence: UInt64, event: Event) {
-            self.time = time; self.sequence = sequence; self.event = event
+            self.time = time
+            self.sequence = sequence
+            self.event = event
         }
 
         @inlinable func precedes(_ other: Entry) -> Bool {

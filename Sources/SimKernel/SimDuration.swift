@@ -39,8 +39,10 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     /// Shortest exact spelling in capsim's duration units (`1500ms` prints as `1.5s` only when exact).
     public var description: String {
         let n = nanoseconds
-        let units: [(Int64, String)] = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "m"),
-                                        (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
+        let units: [(Int64, String)] = [
+            (86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "m"),
+            (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us"),
+        ]
         if n == 0 { return "0s" }
         for (size, name) in units where n % size == 0 { return "\(n / size)\(name)" }
         return "\(n)ns"

@@ -55,7 +55,8 @@ extension Distribution {
         case .erlang(let k, let mean):
             return mean * mean / Double(k)
         case .hyperexponential(let probabilities, let means):
-            var m = 0.0, m2 = 0.0
+            var m = 0.0
+            var m2 = 0.0
             for i in probabilities.indices {
                 m += probabilities[i] * means[i]
                 m2 += probabilities[i] * 2 * means[i] * means[i]

@@ -29,7 +29,8 @@ extension Distribution {
         case .hyperexponential(let probabilities, let means):
             if probabilities.isEmpty { return "probabilities must not be empty" }
             if probabilities.count != means.count {
-                return "probabilities and means must have the same length (found \(probabilities.count) and \(means.count))"
+                return
+                    "probabilities and means must have the same length (found \(probabilities.count) and \(means.count))"
             }
             var sum = 0.0
             for (i, p) in probabilities.enumerated() {
@@ -44,7 +45,9 @@ extension Distribution {
             return nil
         case .empirical(let samples):
             if samples.isEmpty { return "samples must not be empty" }
-            if samples.count > 0xFFFF_FFFF { return "samples must have at most 4294967295 values (found \(samples.count))" }
+            if samples.count > 0xFFFF_FFFF {
+                return "samples must have at most 4294967295 values (found \(samples.count))"
+            }
             for (i, x) in samples.enumerated() {
                 if let e = Self.nonNegative("samples[\(i)]", x) { return e }
             }

@@ -17,8 +17,12 @@ public enum Philox4x32_10 {
     /// Returns Philox4x32 with 10 rounds applied to `counter` under `key`. No allocation, no state.
     @inlinable @inline(__always)
     public static func block(counter: SIMD4<UInt32>, key: SIMD2<UInt32>) -> SIMD4<UInt32> {
-        var c0 = counter[0], c1 = counter[1], c2 = counter[2], c3 = counter[3]
-        var k0 = key[0], k1 = key[1]
+        var c0 = counter[0]
+        var c1 = counter[1]
+        var c2 = counter[2]
+        var c3 = counter[3]
+        var k0 = key[0]
+        var k1 = key[1]
         round(&c0, &c1, &c2, &c3, k0, k1)
         for _ in 1..<10 {
             k0 &+= 0x9E37_79B9

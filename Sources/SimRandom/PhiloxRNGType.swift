@@ -20,27 +20,28 @@ public enum PhiloxRNGType {
         let cName: StaticString = "capsim-philox4x32-10"
         let namePointer = UnsafeRawPointer(cName.utf8Start).assumingMemoryBound(to: CChar.self)
         let type = UnsafeMutablePointer<gsl_rng_type>.allocate(capacity: 1)
-        type.initialize(to: gsl_rng_type(
-            name: namePointer,
-            max: 0xFFFF_FFFF,
-            min: 0,
-            size: MemoryLayout<capsim_philox_state>.size,
-            set: { state, seed in
-                guard let state else { return }
-                let s = PhiloxState.words(state)
-                s[PhiloxState.keyWord] = UInt32(truncatingIfNeeded: UInt64(seed))
-                s[PhiloxState.keyWord + 1] = UInt32(truncatingIfNeeded: UInt64(seed) &>> 32)
-                for i in PhiloxState.counterWord..<PhiloxState.usedWord { s[i] = 0 }
-                s[PhiloxState.usedWord] = 4
-            },
-            // GSL passes get/get_double the state gsl_rng_alloc allocated (`size` bytes), never nil: `state!` holds.
-            get: { state in
-                UInt(PhiloxState.nextWord(PhiloxState.words(state!)))
-            },
-            get_double: { state in
-                PhiloxState.nextDouble(PhiloxState.words(state!))
-            }
-        ))
+        type.initialize(
+            to: gsl_rng_type(
+                name: namePointer,
+                max: 0xFFFF_FFFF,
+                min: 0,
+                size: MemoryLayout<capsim_philox_state>.size,
+                set: { state, seed in
+                    guard let state else { return }
+                    let s = PhiloxState.words(state)
+                    s[PhiloxState.keyWord] = UInt32(truncatingIfNeeded: UInt64(seed))
+                    s[PhiloxState.keyWord + 1] = UInt32(truncatingIfNeeded: UInt64(seed) &>> 32)
+                    for i in PhiloxState.counterWord..<PhiloxState.usedWord { s[i] = 0 }
+                    s[PhiloxState.usedWord] = 4
+                },
+                // GSL passes get/get_double the state gsl_rng_alloc allocated (`size` bytes), never nil: `state!` holds.
+                get: { state in
+                    UInt(PhiloxState.nextWord(PhiloxState.words(state!)))
+                },
+                get_double: { state in
+                    PhiloxState.nextDouble(PhiloxState.words(state!))
+                }
+            ))
         return UnsafePointer(type)
     }()
 }

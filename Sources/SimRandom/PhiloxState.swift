@@ -50,7 +50,8 @@ internal enum PhiloxState {
     @inlinable @inline(__always)
     static func seat(_ s: UnsafeMutablePointer<UInt32>, replication: UInt32, entity: UInt64, block: UInt64) {
         s[counterWord + 0] = UInt32(truncatingIfNeeded: block)
-        s[counterWord + 1] = (UInt32(truncatingIfNeeded: entity) &<< 16)
+        s[counterWord + 1] =
+            (UInt32(truncatingIfNeeded: entity) &<< 16)
             | UInt32(truncatingIfNeeded: (block &>> 32) & 0xFFFF)
         s[counterWord + 2] = UInt32(truncatingIfNeeded: entity &>> 16)
         s[counterWord + 3] = replication

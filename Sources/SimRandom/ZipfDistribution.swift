@@ -148,12 +148,16 @@ public struct ZipfDistribution: Equatable, Sendable, CustomStringConvertible {
         if n <= m {
             var sum = 0.0
             var k = n
-            while k >= 1 { sum += h(Double(k), s); k -= 1 }
+            while k >= 1 {
+                sum += h(Double(k), s)
+                k -= 1
+            }
             return sum
         }
         var head = 0.0
         for k in stride(from: m - 1, through: 1, by: -1) { head += h(Double(k), s) }
-        let a = Double(m), b = Double(n)
+        let a = Double(m)
+        let b = Double(n)
         let logRatio = log(b / a)
         let integral = h(a, s) * a * expm1OverX((1 - s) * logRatio) * logRatio
         let ends = (h(a, s) + h(b, s)) / 2

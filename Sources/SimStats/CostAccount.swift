@@ -14,10 +14,13 @@ struct CostAccount {
     /// Measured successful requests.
     var successes: UInt64
 
-    init?(spec: ModelSpec, cost: CostModel, layout: MetricLayout, histograms: [LatencyHistogram],
-          opened: ModelCounters?, closed: ModelCounters?, successes: UInt64) {
+    init?(
+        spec: ModelSpec, cost: CostModel, layout: MetricLayout, histograms: [LatencyHistogram],
+        opened: ModelCounters?, closed: ModelCounters?, successes: UInt64
+    ) {
         guard let o = opened, let e = closed, o.heldIntegral.count == spec.stations.count,
-              e.heldIntegral.count == spec.stations.count else { return nil }
+            e.heldIntegral.count == spec.stations.count
+        else { return nil }
         let n = spec.stations.count
         instances = Array(repeating: 0, count: n)
         requests = Array(repeating: 0, count: n)

@@ -17,11 +17,16 @@ public struct Experiment: Sendable {
     public var jobs: Int
 
     public init(spec: ModelSpec, seed: UInt64, replications: Range<Int>, jobs: Int = 1) {
-        self.spec = spec; self.seed = seed; self.replications = replications; self.jobs = max(1, jobs)
+        self.spec = spec
+        self.seed = seed
+        self.replications = replications
+        self.jobs = max(1, jobs)
     }
 
     /// Runs one replication.
-    public static func runReplication(_ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int) -> ReplicationResult {
+    public static func runReplication(
+        _ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int
+    ) -> ReplicationResult {
         var simulation = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
         if spec.windowLengths.isEmpty {
             var collector = ReplicationCollector(layout: layout)
@@ -31,7 +36,8 @@ public struct Experiment: Sendable {
         var collector = WindowedCollector(layout: layout, spec: spec)
         let outcome = simulation.run(into: &collector)
         let windows = collector.finish()
-        return ReplicationResult(replication: replication, spec: spec, collector: collector.base, outcome: outcome, windows: windows)
+        return ReplicationResult(
+            replication: replication, spec: spec, collector: collector.base, outcome: outcome, windows: windows)
     }
 
     /// Runs every replication; `progress` is called (from any thread) with the number finished.
@@ -39,13 +45,16 @@ public struct Experiment: Sendable {
     /// first, so what it accumulates does not depend on `jobs`) and may trim it, e.g. fold its
     /// time series into a running summary and drop the rows: results waiting for an earlier
     /// one are the only ones held whole.
-    public func run(progress: (@Sendable (Int) -> Void)? = nil,
-                    inOrder: (@Sendable (inout ReplicationResult) -> Void)? = nil) -> [ReplicationResult] {
+    public func run(
+        progress: (@Sendable (Int) -> Void)? = nil,
+        inOrder: (@Sendable (inout ReplicationResult) -> Void)? = nil
+    ) -> [ReplicationResult] {
         let layout = MetricLayout(spec: spec)
         let indices = Array(replications)
         let state = Mutex<(next: Int, done: Int, delivered: Int, results: [ReplicationResult?])>(
             (0, 0, 0, Array(repeating: nil, count: indices.count)))
-        let spec = self.spec, seed = self.seed
+        let spec = self.spec
+        let seed = self.seed
         let work: @Sendable (Int) -> Void = { _ in
             while true {
                 let k: Int? = state.withLock { s in

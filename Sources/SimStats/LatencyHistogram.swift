@@ -20,8 +20,8 @@ import SimKernel
 /// window covers bucket(minimum) … bucket(maximum).
 public struct LatencyHistogram: Sendable, Equatable {
     static let linearBits = 11
-    static let linearCount = 1 << linearBits          // 2048 exact buckets
-    static let subBuckets = 1 << (linearBits - 1)     // 1024 per octave above
+    static let linearCount = 1 << linearBits  // 2048 exact buckets
+    static let subBuckets = 1 << (linearBits - 1)  // 1024 per octave above
     static let topExponent = 42
     /// Largest value tracked: 2^42 − 1 ns.
     public static let highest: UInt64 = (1 << topExponent) - 1
@@ -59,31 +59,42 @@ public struct LatencyHistogram: Sendable, Equatable {
     init(header: Header, buckets: UnsafePointer<UInt64>) {
         self.header = header
         guard header.count > 0 else { return }
-        let lo = Self.bucket(header.minimum), hi = Self.bucket(header.maximum)
+        let lo = Self.bucket(header.minimum)
+        let hi = Self.bucket(header.maximum)
         offset = lo
         counts = Array(UnsafeBufferPointer(start: buckets + lo, count: hi - lo + 1))
     }
 
     /// Widens the window to cover buckets `lo … hi`.
     private mutating func cover(_ lo: Int, _ hi: Int) {
-        if counts.isEmpty { offset = lo; counts = Array(repeating: 0, count: hi - lo + 1); return }
-        if lo < offset { counts.insert(contentsOf: repeatElement(0, count: offset - lo), at: 0); offset = lo }
-        if hi >= offset + counts.count { counts.append(contentsOf: repeatElement(0, count: hi - offset - counts.count + 1)) }
+        if counts.isEmpty {
+            offset = lo
+            counts = Array(repeating: 0, count: hi - lo + 1)
+            return
+        }
+        if lo < offset {
+            counts.insert(contentsOf: repeatElement(0, count: offset - lo), at: 0)
+            offset = lo
+        }
+        if hi >= offset + counts.count {
+            counts.append(contentsOf: repeatElement(0, count: hi - offset - counts.count + 1))
+        }
     }
 
     /// Bucket of a value ≤ highest.
     @inline(__always)
     static func bucket(_ v: UInt64) -> Int {
         if v < UInt64(linearCount) { return Int(v) }
-        let exponent = 63 - v.leadingZeroBitCount          // ≥ 11
-        let shift = exponent - (linearBits - 1)            // keeps the top 11 bits: 1024 ..< 2048
+        let exponent = 63 - v.leadingZeroBitCount  // ≥ 11
+        let shift = exponent - (linearBits - 1)  // keeps the top 11 bits: 1024 ..< 2048
         return linearCount + (exponent - linearBits) * subBuckets + Int(v >> UInt64(shift)) - subBuckets
     }
 
     /// The lowest value and width of bucket `b`.
     static func range(of b: Int) -> (low: UInt64, width: UInt64) {
         if b < linearCount { return (UInt64(b), 1) }
-        let octave = (b - linearCount) / subBuckets, offset = (b - linearCount) % subBuckets
+        let octave = (b - linearCount) / subBuckets
+        let offset = (b - linearCount) % subBuckets
         let shift = UInt64(octave + 1)
         return (UInt64(subBuckets + offset) << shift, 1 << shift)
     }
@@ -94,7 +105,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
         var v = UInt64(Swift.max(d.nanoseconds, 0))
         header.sum += Double(v)
-        if v > highest { v = highest; header.clamped &+= 1 }
+        if v > highest {
+            v = highest
+            header.clamped &+= 1
+        }
         counts[bucket(v)] &+= 1
         header.count &+= 1
         if v < header.minimum { header.minimum = v }
@@ -115,10 +129,14 @@ public struct LatencyHistogram: Sendable, Equatable {
     public func quantiles(_ qs: [Double]) -> [Double] {
         guard count > 0 else { return qs.map { _ in .nan } }
         var result: [Double] = []
-        var cumulative: UInt64 = 0, b = 0
+        var cumulative: UInt64 = 0
+        var b = 0
         for q in qs {
             let rank = Swift.max(1, UInt64((q * Double(count)).rounded(.up)))
-            while cumulative + counts[b] < rank { cumulative += counts[b]; b += 1 }
+            while cumulative + counts[b] < rank {
+                cumulative += counts[b]
+                b += 1
+            }
             let (low, width) = Self.range(of: offset + b)
             let middle = low + (width - 1) / 2
             // Division (not × 1e-9) gives the shortest decimal text for whole nanoseconds.

@@ -133,7 +133,9 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
-        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt, .errorsInZone, .instancesAvailable: .fraction
+        case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
+            .errorsInZone, .instancesAvailable:
+            .fraction
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
@@ -148,7 +150,8 @@ extension MetricKind {
     /// nil where neither holds (levels such as instance counts).
     public var higherIsBetter: Bool? {
         switch self {
-        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone: false
+        case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
+            false
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
@@ -172,7 +175,10 @@ extension MetricKind {
 public struct MetricDefinition: Sendable, Equatable {
     public var id: String
     public var kind: MetricKind
-    public init(id: String, kind: MetricKind) { self.id = id; self.kind = kind }
+    public init(id: String, kind: MetricKind) {
+        self.id = id
+        self.kind = kind
+    }
     public var unit: MetricUnit { kind.unit }
 }
 
@@ -298,16 +304,24 @@ public struct MetricLayout: Sendable, Equatable {
         }
         let measured = spec.window.measured
         // An autoscaled fleet's instance-hours follow the load too.
-        let scaled = spec.stations.indices.contains { spec.stations[$0].autoscale != nil && cost.stations[$0]?.instanceHour != nil }
+        let scaled = spec.stations.indices.contains {
+            spec.stations[$0].autoscale != nil && cost.stations[$0]?.instanceHour != nil
+        }
         if (cost.dependsOnLoad || scaled) && measured < Self.representativeCostWindow {
-            let parts = cost.dependsOnLoad && scaled ? "request, egress and autoscaled instance costs" : scaled ? "autoscaled instance costs" : "request and egress costs"
-            costWarning = "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
+            let parts =
+                cost.dependsOnLoad && scaled
+                ? "request, egress and autoscaled instance costs"
+                : scaled ? "autoscaled instance costs" : "request and egress costs"
+            costWarning =
+                "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }
     }
 
     /// Called at the end of `init`: the failure-count metrics that back availability verdicts.
     private mutating func noteFailureEvidence(_ spec: ModelSpec) {
-        guard spec.stations.contains(where: { $0.failures != nil }) || spec.zones.contains(where: { $0.failures != nil }) else { return }
+        guard
+            spec.stations.contains(where: { $0.failures != nil }) || spec.zones.contains(where: { $0.failures != nil })
+        else { return }
         failureEvidence = metrics.indices.filter { if case .failureCount = metrics[$0].kind { true } else { false } }
     }
 

@@ -19,24 +19,36 @@ public struct PairedDifference: Sendable, Equatable {
     /// The difference over `pairs` of (baseline, design) values, skipping a pair in which either
     /// is NaN; nil with fewer than two pairs left.
     public init?(pairs: some Sequence<(baseline: Double, design: Double)>) {
-        var a = Tally(), b = Tally(), d = Tally()
+        var a = Tally()
+        var b = Tally()
+        var d = Tally()
         for (x, y) in pairs {
             guard !x.isNaN, !y.isNaN else { continue }
-            a.add(x); b.add(y); d.add(y - x)
+            a.add(x)
+            b.add(y)
+            d.add(y - x)
         }
         let n = Int(d.count)
         guard n >= 2 else { return nil }
         let paired = StudentT.critical95(degreesOfFreedom: n - 1) * d.standardDeviation / Double(n).squareRoot()
-        let va = a.variance / Double(n), vb = b.variance / Double(n)
+        let va = a.variance / Double(n)
+        let vb = b.variance / Double(n)
         let df = (va + vb) * (va + vb) / (va * va / Double(n - 1) + vb * vb / Double(n - 1))
         let unpaired = va + vb > 0 ? StudentT.quantile(0.975, realDegreesOfFreedom: df) * (va + vb).squareRoot() : 0
-        self.init(baselineMean: a.mean, mean: b.mean, difference: d.mean, halfWidth95: paired,
-                  unpairedHalfWidth95: unpaired, count: n)
+        self.init(
+            baselineMean: a.mean, mean: b.mean, difference: d.mean, halfWidth95: paired,
+            unpairedHalfWidth95: unpaired, count: n)
     }
 
-    public init(baselineMean: Double, mean: Double, difference: Double, halfWidth95: Double,
-                unpairedHalfWidth95: Double, count: Int) {
-        self.baselineMean = baselineMean; self.mean = mean; self.difference = difference
-        self.halfWidth95 = halfWidth95; self.unpairedHalfWidth95 = unpairedHalfWidth95; self.count = count
+    public init(
+        baselineMean: Double, mean: Double, difference: Double, halfWidth95: Double,
+        unpairedHalfWidth95: Double, count: Int
+    ) {
+        self.baselineMean = baselineMean
+        self.mean = mean
+        self.difference = difference
+        self.halfWidth95 = halfWidth95
+        self.unpairedHalfWidth95 = unpairedHalfWidth95
+        self.count = count
     }
 }

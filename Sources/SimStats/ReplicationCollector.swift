@@ -1,8 +1,9 @@
+import InfraModel
+import SimKernel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import InfraModel
-import SimKernel
 
 /// Aggregates one replication's records into histograms and counts. Models only emit records
 /// (`RecordSink`) and know nothing of metrics; this side decides what is measured and
@@ -85,7 +86,9 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             record(0, latency)
             if let objective = layout.latencyObjective, latency.nanoseconds <= objective { good &+= 1 }
             if let tail, let hops = r.hopTimes {
-                let row = tail + LatencyHistogram.bucket(min(UInt64(max(latency.nanoseconds, 0)), LatencyHistogram.highest)) &* layout.stationCount
+                let row =
+                    tail + LatencyHistogram.bucket(min(UInt64(max(latency.nanoseconds, 0)), LatencyHistogram.highest))
+                    &* layout.stationCount
                 for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {
                     row[station] &+= UInt64(max(hops[position], 0))
                 }
@@ -117,11 +120,17 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public func beyondQuantile(_ q: Double) -> [Double] {
         let h = headers[0]
         guard let tail, h.count > 0 else { return Array(repeating: .nan, count: layout.stationCount) }
-        let lo = LatencyHistogram.bucket(h.minimum), hi = LatencyHistogram.bucket(h.maximum)
+        let lo = LatencyHistogram.bucket(h.minimum)
+        let hi = LatencyHistogram.bucket(h.maximum)
         let rank = max(1, UInt64((q * Double(h.count)).rounded(.up)))
-        var cumulative: UInt64 = 0, threshold = lo
-        while threshold < hi, cumulative + counts[threshold] < rank { cumulative += counts[threshold]; threshold += 1 }
-        var sums = Array(repeating: 0.0, count: layout.stationCount), n: UInt64 = 0
+        var cumulative: UInt64 = 0
+        var threshold = lo
+        while threshold < hi, cumulative + counts[threshold] < rank {
+            cumulative += counts[threshold]
+            threshold += 1
+        }
+        var sums = Array(repeating: 0.0, count: layout.stationCount)
+        var n: UInt64 = 0
         for b in threshold...hi where counts[b] > 0 {
             n += counts[b]
             for s in 0..<layout.stationCount { sums[s] += Double(tail[b * layout.stationCount + s]) }

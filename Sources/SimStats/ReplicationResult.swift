@@ -18,10 +18,16 @@ public struct ReplicationResult: Sendable {
     public var windows: WindowOutcome?
 
     /// A result from values already computed (merged shard files, synthetic tests).
-    public init(replication: Int, values: [Double], histograms: [LatencyHistogram], outcome: RunOutcome,
-                measuredEnded: UInt64 = 0, measuredSuccesses: UInt64 = 0) {
-        self.replication = replication; self.values = values; self.histograms = histograms; self.outcome = outcome
-        self.measuredEnded = measuredEnded; self.measuredSuccesses = measuredSuccesses
+    public init(
+        replication: Int, values: [Double], histograms: [LatencyHistogram], outcome: RunOutcome,
+        measuredEnded: UInt64 = 0, measuredSuccesses: UInt64 = 0
+    ) {
+        self.replication = replication
+        self.values = values
+        self.histograms = histograms
+        self.outcome = outcome
+        self.measuredEnded = measuredEnded
+        self.measuredSuccesses = measuredSuccesses
     }
 
     /// A count over the window per attempt started over the window; NaN without attempts.
@@ -35,8 +41,10 @@ public struct ReplicationResult: Sendable {
 
     /// Computes every metric of the collector's layout (`windows`: what the replication's windows
     /// gave, when the spec asks for windows).
-    public init(replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome,
-                windows: WindowOutcome? = nil) {
+    public init(
+        replication: Int, spec: ModelSpec, collector c: borrowing ReplicationCollector, outcome: RunOutcome,
+        windows: WindowOutcome? = nil
+    ) {
         self.replication = replication
         self.outcome = outcome
         self.windows = windows
@@ -52,13 +60,16 @@ public struct ReplicationResult: Sendable {
         }
         let beyond = c.layout.tracksHops ? c.beyondQuantile(0.99) : []
         let account = spec.cost.flatMap {
-            CostAccount(spec: spec, cost: $0, layout: c.layout, histograms: histograms, opened: c.opened, closed: c.closed,
-                        successes: c.successes)
+            CostAccount(
+                spec: spec, cost: $0, layout: c.layout, histograms: histograms, opened: c.opened, closed: c.closed,
+                successes: c.successes)
         }
         let qs = MetricLayout.quantiles.map(\.q)
         let quantiles = histograms.map { $0.quantiles(qs) }
         func quantile(_ h: Int, _ q: Double) -> Double {
-            guard let k = qs.firstIndex(of: q) else { preconditionFailure("a quantile metric's q is one of MetricLayout.quantiles") }
+            guard let k = qs.firstIndex(of: q) else {
+                preconditionFailure("a quantile metric's q is one of MetricLayout.quantiles")
+            }
             return quantiles[h][k]
         }
         values = c.layout.metrics.map { m in
@@ -77,8 +88,10 @@ public struct ReplicationResult: Sendable {
             case .utilization(let s):
                 // An autoscaled pool: busy time over the capacity of its serving instances.
                 spec.stations[s].autoscale != nil
-                    ? level { $0.busyIntegral[s] } / level { $0.servingIntegral[s] } / Double(spec.stations[s].workers ?? 1)
-                    : level { $0.busyIntegral[s] } / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
+                    ? level { $0.busyIntegral[s] } / level { $0.servingIntegral[s] }
+                        / Double(spec.stations[s].workers ?? 1)
+                    : level { $0.busyIntegral[s] }
+                        / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s):
@@ -86,7 +99,11 @@ public struct ReplicationResult: Sendable {
             case .instancesPeak(let s): c.closed.map { Double($0.heldPeak[s]) } ?? .nan
             case .instancesServing(let s): level { $0.servingIntegral[s] }
             case .scalingActions(let s):
-                if let o = c.opened, let e = c.closed { Double(e.scalingActions[s] - o.scalingActions[s]) } else { .nan }
+                if let o = c.opened, let e = c.closed {
+                    Double(e.scalingActions[s] - o.scalingActions[s])
+                } else {
+                    .nan
+                }
             case .underTargetShare(let s): level { $0.underTargetIntegral[s] }
             case .beyondP99(let s): beyond[s]
             case .attemptsMean: ended > 0 ? Double(c.attempts) / ended : .nan
@@ -101,28 +118,50 @@ public struct ReplicationResult: Sendable {
             case .windowsJudged: windows?.judgedShare ?? .nan
             case .staleReadRate:
                 if let o = c.opened, let e = c.closed {
-                    Self.ratio(e.databases.reduce(0) { $0 + $1.staleReads } - o.databases.reduce(0) { $0 + $1.staleReads },
-                               e.databases.reduce(0) { $0 + $1.judgedReads } - o.databases.reduce(0) { $0 + $1.judgedReads })
-                } else { .nan }
+                    Self.ratio(
+                        e.databases.reduce(0) { $0 + $1.staleReads } - o.databases.reduce(0) { $0 + $1.staleReads },
+                        e.databases.reduce(0) { $0 + $1.judgedReads } - o.databases.reduce(0) { $0 + $1.judgedReads })
+                } else {
+                    .nan
+                }
             case .databaseReads(let d, let node):
                 if let o = c.opened, let e = c.closed {
-                    Double(node.map { e.databases[d].reads[$0] - o.databases[d].reads[$0] }
-                        ?? (e.databases[d].reads.reduce(0, +) - o.databases[d].reads.reduce(0, +))) / (windowNs * 1e-9)
-                } else { .nan }
+                    Double(
+                        node.map { e.databases[d].reads[$0] - o.databases[d].reads[$0] }
+                            ?? (e.databases[d].reads.reduce(0, +) - o.databases[d].reads.reduce(0, +)))
+                        / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
             case .databaseWrites(let d):
-                if let o = c.opened, let e = c.closed { Double(e.databases[d].writes - o.databases[d].writes) / (windowNs * 1e-9) } else { .nan }
+                if let o = c.opened, let e = c.closed {
+                    Double(e.databases[d].writes - o.databases[d].writes) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
             case .cacheHitRatio(let s):
                 if let o = c.opened, let e = c.closed, e.cacheLookups[s] > o.cacheLookups[s] {
                     Double(e.cacheHits[s] - o.cacheHits[s]) / Double(e.cacheLookups[s] - o.cacheLookups[s])
-                } else { .nan }
+                } else {
+                    .nan
+                }
             case .cacheLookupRate(let s):
-                if let o = c.opened, let e = c.closed { Double(e.cacheLookups[s] - o.cacheLookups[s]) / (windowNs * 1e-9) } else { .nan }
+                if let o = c.opened, let e = c.closed {
+                    Double(e.cacheLookups[s] - o.cacheLookups[s]) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
             case .cacheBypassRate(let s):
-                if let o = c.opened, let e = c.closed, e.cacheLookups[s] + e.cacheBypassed[s] > o.cacheLookups[s] + o.cacheBypassed[s] {
+                if let o = c.opened, let e = c.closed,
+                    e.cacheLookups[s] + e.cacheBypassed[s] > o.cacheLookups[s] + o.cacheBypassed[s]
+                {
                     Double(e.cacheBypassed[s] - o.cacheBypassed[s])
                         / Double(e.cacheLookups[s] + e.cacheBypassed[s] - o.cacheLookups[s] - o.cacheBypassed[s])
-                } else { .nan }
-            case .cost(let figure, _): if let account, let cost = spec.cost { account.value(figure, spec: spec, cost: cost) } else { .nan }
+                } else {
+                    .nan
+                }
+            case .cost(let figure, _):
+                if let account, let cost = spec.cost { account.value(figure, spec: spec, cost: cost) } else { .nan }
             }
         }
     }

@@ -24,7 +24,10 @@ public struct SequentialTest: Sendable {
         public var within: Double
 
         public init(metric: Int, threshold: Double, isMaximum: Bool, within: Double = 0) {
-            self.metric = metric; self.threshold = threshold; self.isMaximum = isMaximum; self.within = within
+            self.metric = metric
+            self.threshold = threshold
+            self.isMaximum = isMaximum
+            self.within = within
         }
     }
 
@@ -67,7 +70,10 @@ public struct SequentialTest: Sendable {
     public var hypotheses: [Hypothesis]
     public var alpha: Double
 
-    public init(hypotheses: [Hypothesis], alpha: Double) { self.hypotheses = hypotheses; self.alpha = alpha }
+    public init(hypotheses: [Hypothesis], alpha: Double) {
+        self.hypotheses = hypotheses
+        self.alpha = alpha
+    }
 
     /// The error budget of each look (they add up to α).
     public static func spending(looks: [Int], alpha: Double) -> [Double] {
@@ -84,7 +90,9 @@ public struct SequentialTest: Sendable {
     /// asking `run` for the replications of each batch (a range of replication indices), and
     /// decides every hypothesis. Stops early once every hypothesis is decided. `looks` must not
     /// be empty.
-    public func run(looks: [Int], run: (Range<Int>) -> [ReplicationResult]) -> (results: [ReplicationResult], outcomes: [Outcome]) {
+    public func run(
+        looks: [Int], run: (Range<Int>) -> [ReplicationResult]
+    ) -> (results: [ReplicationResult], outcomes: [Outcome]) {
         let levels = Self.spending(looks: looks, alpha: alpha)
         var results: [ReplicationResult] = []
         var outcomes: [Outcome?] = Array(repeating: nil, count: hypotheses.count)
@@ -94,17 +102,23 @@ public struct SequentialTest: Sendable {
             latest = hypotheses.map { Self.look($0, on: results, level: levels[k]) }
             // Holm within this look; hypotheses decided earlier count as already rejected.
             let decided = outcomes.compactMap { $0 }.count
-            let open = hypotheses.indices.filter { outcomes[$0] == nil }.sorted { latest[$0].pValue < latest[$1].pValue }
+            let open = hypotheses.indices.filter { outcomes[$0] == nil }.sorted {
+                latest[$0].pValue < latest[$1].pValue
+            }
             var rank = 0
             for i in open {
                 let threshold = levels[k] / Double(hypotheses.count - decided - rank)
                 guard latest[i].pValue <= threshold else { break }
-                outcomes[i] = Outcome(look: latest[i], decision: .rejected(look: k, looks: looks.count, replications: n, threshold: threshold))
+                outcomes[i] = Outcome(
+                    look: latest[i],
+                    decision: .rejected(look: k, looks: looks.count, replications: n, threshold: threshold))
                 rank += 1
             }
             // An interval inside the indifference zone will not leave it: stop looking at that hypothesis.
             for i in hypotheses.indices where outcomes[i] == nil {
-                let o = latest[i], t = hypotheses[i].threshold, d = hypotheses[i].within
+                let o = latest[i]
+                let t = hypotheses[i].threshold
+                let d = hypotheses[i].within
                 if d > 0, o.lower >= t - d, o.upper <= t + d {
                     outcomes[i] = Outcome(look: o, decision: .indifferent(look: k, replications: n))
                 }
@@ -121,19 +135,24 @@ public struct SequentialTest: Sendable {
     static func look(_ h: Hypothesis, on results: [ReplicationResult], level: Double) -> Look {
         var tally = Tally()
         for r in results where !r.values[h.metric].isNaN { tally.add(r.values[h.metric]) }
-        let n = Int(tally.count), t0 = h.threshold
+        let n = Int(tally.count)
+        let t0 = h.threshold
         guard n >= 2 else {
-            return Look(estimate: tally.isEmpty ? .nan : tally.mean, lower: -.infinity, upper: .infinity,
-                        confidence: 1 - level, replications: n, pValue: 1, keepsBound: nil)
+            return Look(
+                estimate: tally.isEmpty ? .nan : tally.mean, lower: -.infinity, upper: .infinity,
+                confidence: 1 - level, replications: n, pValue: 1, keepsBound: nil)
         }
         let se = tally.standardDeviation / Double(n).squareRoot()
         let p: Double
-        if se == 0 { p = tally.mean == t0 ? 1 : 0 } else {
+        if se == 0 {
+            p = tally.mean == t0 ? 1 : 0
+        } else {
             p = 2 * StudentT.upperTail(abs(tally.mean - t0) / se, degreesOfFreedom: n - 1)
         }
         let half = se == 0 ? 0 : StudentT.quantile(1 - level / 2, degreesOfFreedom: n - 1) * se
         let keeps = h.isMaximum ? tally.mean <= t0 : tally.mean >= t0
-        return Look(estimate: tally.mean, lower: tally.mean - half, upper: tally.mean + half,
-                    confidence: 1 - level, replications: n, pValue: p, keepsBound: keeps)
+        return Look(
+            estimate: tally.mean, lower: tally.mean - half, upper: tally.mean + half,
+            confidence: 1 - level, replications: n, pValue: p, keepsBound: keeps)
     }
 }

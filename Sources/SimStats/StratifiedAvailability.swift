@@ -38,7 +38,9 @@ public struct StratifiedAvailability: Sendable {
 
     /// Runs both steps for `spec` (requests in each state: `replications` replications of the
     /// spec's own window, seeded by `seed`).
-    public static func estimate(spec: ModelSpec, seed: UInt64, failureHorizon: SimDuration, replications: Int, jobs: Int) -> StratifiedAvailability {
+    public static func estimate(
+        spec: ModelSpec, seed: UInt64, failureHorizon: SimDuration, replications: Int, jobs: Int
+    ) -> StratifiedAvailability {
         // 1. Failures alone.
         var failureSpec = spec
         failureSpec.arrivals = nil
@@ -60,7 +62,11 @@ public struct StratifiedAvailability: Sendable {
         var strata: [Stratum] = []
         for (up, seconds) in occupancy where seconds > 0 {
             var state = spec
-            state.zones = state.zones.map { var z = $0; z.failures = nil; return z }
+            state.zones = state.zones.map {
+                var z = $0
+                z.failures = nil
+                return z
+            }
             var refs: [InstanceRef] = []
             for s in state.stations.indices {
                 state.stations[s].failures = nil
@@ -69,7 +75,8 @@ public struct StratifiedAvailability: Sendable {
             }
             if !refs.isEmpty {
                 let whole = spec.window.horizon - .zero + spec.window.drain
-                state.events.append(ScheduledEvent(at: .zero, action: .outage(refs, duration: whole + .seconds(1), mode: .crash)))
+                state.events.append(
+                    ScheduledEvent(at: .zero, action: .outage(refs, duration: whole + .seconds(1), mode: .crash)))
             }
             let layout = MetricLayout(spec: state)
             let results = Experiment(spec: state, seed: seed, replications: 0..<replications, jobs: jobs).run()
@@ -78,12 +85,18 @@ public struct StratifiedAvailability: Sendable {
             }
             var tally = Tally()
             for r in results where !r.values[i].isNaN { tally.add(r.values[i]) }
-            let hw = tally.count > 1 ? StudentT.quantile(0.975, degreesOfFreedom: Int(tally.count) - 1) * tally.standardDeviation / Double(tally.count).squareRoot() : .nan
+            let hw =
+                tally.count > 1
+                ? StudentT.quantile(0.975, degreesOfFreedom: Int(tally.count) - 1) * tally.standardDeviation
+                    / Double(tally.count).squareRoot() : .nan
             strata.append(Stratum(up: up, share: seconds / total, availability: tally.mean, halfWidth: hw))
         }
         let estimate = strata.reduce(0) { $0 + $1.share * $1.availability }
-        let variance = strata.reduce(0) { $0 + $1.share * $1.share * ($1.halfWidth.isNaN ? 0 : $1.halfWidth * $1.halfWidth) }
-        return StratifiedAvailability(strata: strata, estimate: estimate, halfWidth: variance.squareRoot(),
-                                      failureEvents: events, failureHorizon: failureHorizon)
+        let variance = strata.reduce(0) {
+            $0 + $1.share * $1.share * ($1.halfWidth.isNaN ? 0 : $1.halfWidth * $1.halfWidth)
+        }
+        return StratifiedAvailability(
+            strata: strata, estimate: estimate, halfWidth: variance.squareRoot(),
+            failureEvents: events, failureHorizon: failureHorizon)
     }
 }

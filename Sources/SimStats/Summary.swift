@@ -42,29 +42,38 @@ public struct Summary: Sendable {
         self.pooled = pooled
         var warnings: [String] = []
         for h in pooled.indices where pooled[h].clamped > 0 {
-            warnings.append("\(layout.histograms[h]): \(pooled[h].clamped) values above one hour were recorded as one hour")
+            warnings.append(
+                "\(layout.histograms[h]): \(pooled[h].clamped) values above one hour were recorded as one hour")
         }
         estimates = layout.metrics.enumerated().map { (i, m) in
             var t = Tally()
             for r in results where !r.values[i].isNaN { t.add(r.values[i]) }
-            let hw = t.count >= 2
-                ? StudentT.critical95(degreesOfFreedom: Int(t.count) - 1) * t.standardDeviation / Double(t.count).squareRoot()
+            let hw =
+                t.count >= 2
+                ? StudentT.critical95(degreesOfFreedom: Int(t.count) - 1) * t.standardDeviation
+                    / Double(t.count).squareRoot()
                 : nil
             switch m.kind {
             case .quantile(let h, let q):
                 let beyond = Double(pooled[h].count) * (1 - q)
                 if pooled[h].count > 0 && beyond < 100 && layout.histograms[h] == "latency" {
-                    warnings.append("\(m.id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
+                    warnings.append(
+                        "\(m.id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
                 }
-                return MetricEstimate(id: m.id, value: pooled[h].quantile(q), halfWidth95: hw, replications: Int(t.count))
+                return MetricEstimate(
+                    id: m.id, value: pooled[h].quantile(q), halfWidth95: hw, replications: Int(t.count))
             case .maximum(let h):
-                return MetricEstimate(id: m.id, value: pooled[h].maximumSeconds, halfWidth95: nil, replications: Int(t.count))
+                return MetricEstimate(
+                    id: m.id, value: pooled[h].maximumSeconds, halfWidth95: nil, replications: Int(t.count))
             default:
-                return MetricEstimate(id: m.id, value: t.isEmpty ? .nan : t.mean, halfWidth95: hw, replications: Int(t.count))
+                return MetricEstimate(
+                    id: m.id, value: t.isEmpty ? .nan : t.mean, halfWidth95: hw, replications: Int(t.count))
             }
         }
         if let j = layout.index(of: "availability.windows.judged"), estimates[j].value < 1 {
-            warnings.append("availability.time: \(((1 - estimates[j].value) * 100).formatted2) % of the windows had fewer than min_requests requests and were not judged")
+            warnings.append(
+                "availability.time: \(((1 - estimates[j].value) * 100).formatted2) % of the windows had fewer than min_requests requests and were not judged"
+            )
         }
         if let w = layout.costWarning { warnings.append(w) }
         self.warnings = warnings
@@ -80,7 +89,8 @@ extension Double {
     /// Two decimals, for warnings (deterministic: the same value always prints the same).
     var formatted2: String {
         let hundredths = (self * 100).rounded()
-        let whole = Int64(hundredths / 100), fraction = Int64(abs(hundredths).truncatingRemainder(dividingBy: 100))
+        let whole = Int64(hundredths / 100)
+        let fraction = Int64(abs(hundredths).truncatingRemainder(dividingBy: 100))
         return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -29,8 +29,12 @@ public struct Tally: Sendable, Equatable, Codable {
     /// Combines two tallies as if every value had been added to one.
     public mutating func merge(_ other: Tally) {
         guard other.count > 0 else { return }
-        guard count > 0 else { self = other; return }
-        let n = Double(count), m = Double(other.count)
+        guard count > 0 else {
+            self = other
+            return
+        }
+        let n = Double(count)
+        let m = Double(other.count)
         let d = other.mean - mean
         mean += d * m / (n + m)
         m2 += other.m2 + d * d * n * m / (n + m)

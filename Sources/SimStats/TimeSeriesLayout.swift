@@ -68,11 +68,15 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         }
     }
 
-    private mutating func add(_ id: String, _ column: Column) { ids.append(id); columns.append(column) }
+    private mutating func add(_ id: String, _ column: Column) {
+        ids.append(id)
+        columns.append(column)
+    }
 
     /// Number of windows: ⌈(horizon − warm-up) / length⌉.
     public var windowCount: Int {
-        let span = horizon.nanoseconds - start.nanoseconds, l = length.nanoseconds
+        let span = horizon.nanoseconds - start.nanoseconds
+        let l = length.nanoseconds
         return Int(span / l + (span % l == 0 ? 0 : 1))
     }
 

@@ -40,8 +40,10 @@ public enum WarmupDetection {
             sum += r.latency.seconds
             count += 1
             if count == WarmupDetection.batchSize {
-                means.append(sum / Double(count)); starts.append(start)
-                sum = 0; count = 0
+                means.append(sum / Double(count))
+                starts.append(start)
+                sum = 0
+                count = 0
             }
         }
         mutating func hopEnded(_ h: HopRecord) {}
@@ -54,10 +56,12 @@ public enum WarmupDetection {
         let m = z.count
         guard m >= 4 else { return 0 }
         // Suffix sums make each MSER(d) = Σ(z − mean)² / (m − d)² an O(1) evaluation.
-        var s1 = 0.0, s2 = 0.0
+        var s1 = 0.0
+        var s2 = 0.0
         var best = (d: 0, value: Double.infinity)
         for d in stride(from: m - 1, through: 0, by: -1) {
-            s1 += z[d]; s2 += z[d] * z[d]
+            s1 += z[d]
+            s2 += z[d] * z[d]
             let n = Double(m - d)
             guard d <= m / 2 else { continue }
             let ss = max(0, s2 - s1 * s1 / n)
@@ -79,13 +83,18 @@ public enum WarmupDetection {
             probes.append(probe)
         }
         let m = probes.map(\.means.count).min() ?? 0
-        var z = Array(repeating: 0.0, count: m), t = Array(repeating: 0.0, count: m)
+        var z = Array(repeating: 0.0, count: m)
+        var t = Array(repeating: 0.0, count: m)
         for p in probes {
-            for j in 0..<m { z[j] += p.means[j] / Double(probes.count); t[j] += p.starts[j] / Double(probes.count) }
+            for j in 0..<m {
+                z[j] += p.means[j] / Double(probes.count)
+                t[j] += p.starts[j] / Double(probes.count)
+            }
         }
         let d = mser(z)
         let warmup = d < m ? SimTime.zero + SimDuration(seconds: t[d]) : .zero
-        return WarmupChoice(warmup: min(warmup, spec.window.horizon), batch: d, batches: m, pilots: probes.count,
-                            atSearchLimit: m >= 4 && d >= m / 2 - 1)
+        return WarmupChoice(
+            warmup: min(warmup, spec.window.horizon), batch: d, batches: m, pilots: probes.count,
+            atSearchLimit: m >= 4 && d >= m / 2 - 1)
     }
 }

@@ -48,7 +48,9 @@ struct WindowTracker {
     private(set) var failedNanoseconds = 0.0
 
     init(layout: TimeSeriesLayout, availability: AvailabilityObjective?, keepsRows: Bool) {
-        self.layout = layout; self.availability = availability; self.keepsRows = keepsRows
+        self.layout = layout
+        self.availability = availability
+        self.keepsRows = keepsRows
     }
 
     private mutating func cellIndex(_ k: Int) -> Int {
@@ -131,15 +133,20 @@ struct WindowTracker {
                 case .latency(let q): v = quantiles[q == 0.5 ? 0 : 1]
                 case .utilization(let s):
                     if layout.autoscaled[s] {
-                        v = cell.busy.flatMap { b in cell.serving.map { b[s] / $0[s] / Double(layout.workers[s] ?? 1) } } ?? .nan
+                        v =
+                            cell.busy.flatMap { b in cell.serving.map { b[s] / $0[s] / Double(layout.workers[s] ?? 1) }
+                            } ?? .nan
                     } else {
-                        v = cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) } ?? .nan
+                        v =
+                            cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) }
+                            ?? .nan
                     }
                 case .busyMean(let s): v = cell.busy.map { $0[s] / ns } ?? .nan
                 case .instances(let s):
                     v = layout.autoscaled[s] ? cell.held.map { $0[s] / ns } ?? .nan : Double(layout.instances[s])
                 case .cacheHitRatio(let s):
-                    v = s < cell.cacheLookups.count && cell.cacheLookups[s] > 0
+                    v =
+                        s < cell.cacheLookups.count && cell.cacheLookups[s] > 0
                         ? Double(cell.cacheHits[s]) / Double(cell.cacheLookups[s]) : .nan
                 }
                 rows.append(v)

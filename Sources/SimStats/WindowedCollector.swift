@@ -19,8 +19,9 @@ public struct WindowedCollector: RecordSink, ~Copyable {
         seriesClock = spec.timeSeriesWindow.flatMap { lengths.firstIndex(of: $0) }
         let (a, s) = (availabilityClock, seriesClock)
         clocks = lengths.enumerated().map { c, length in
-            WindowTracker(layout: TimeSeriesLayout(spec: spec, length: length),
-                          availability: c == a ? spec.availability : nil, keepsRows: c == s)
+            WindowTracker(
+                layout: TimeSeriesLayout(spec: spec, length: length),
+                availability: c == a ? spec.availability : nil, keepsRows: c == s)
         }
     }
 

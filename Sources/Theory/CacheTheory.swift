@@ -1,7 +1,8 @@
+import SimRandom
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SimRandom
 
 /// The LRU hit ratio predicted by Che's approximation, with and without a time to live: the
 /// theory `LRUCache` is checked against and that `capsim validate` can quote beside a scenario.
@@ -88,7 +89,8 @@ public enum CacheTheory {
             var total = 0.0
             for p in head.reversed() { total += g(p) }
             guard let tail else { return total }
-            let lo = log(Double(head.count) + 0.5), hi = log(tail.last + 0.5)
+            let lo = log(Double(head.count) + 0.5)
+            let hi = log(tail.last + 0.5)
             let panels = max(8, Int(((hi - lo) / 0.1).rounded(.up)))
             let width = (hi - lo) / Double(panels)
             var integral = 0.0

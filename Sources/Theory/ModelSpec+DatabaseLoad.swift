@@ -7,16 +7,29 @@ extension ModelSpec {
     /// holds its primary worker for its service plus the wait for its acks, counted here as one
     /// mean lag (a rough estimate: the wait is the acks-th smallest apply time of several
     /// replicas).
-    func databaseLoad(station s: Int, _ db: DatabaseSpec, rates: [Double], peaks: [Double]?,
-                      trees: [(visits: [Double], hold: [Double])]) -> OfferedLoad {
+    func databaseLoad(
+        station s: Int, _ db: DatabaseSpec, rates: [Double], peaks: [Double]?,
+        trees: [(visits: [Double], hold: [Double])]
+    ) -> OfferedLoad {
         let st = stations[s]
-        var reads = 0.0, writes = 0.0, peakReads = 0.0, peakWrites = 0.0, holding = 0.0
+        var reads = 0.0
+        var writes = 0.0
+        var peakReads = 0.0
+        var peakWrites = 0.0
+        var holding = 0.0
         for (k, c) in classes.enumerated() {
             for (n, node) in c.calls.enumerated() where node.station == s {
-                let rate = rates[k] * trees[k].visits[n], peak = (peaks?[k] ?? 0) * trees[k].visits[n]
+                let rate = rates[k] * trees[k].visits[n]
+                let peak = (peaks?[k] ?? 0) * trees[k].visits[n]
                 // The calls a visit makes: its hold less its own service (which `utilization` adds per node).
                 holding += rate * (trees[k].hold[n] - st.service.mean)
-                if node.access == .write { writes += rate; peakWrites += peak } else { reads += rate; peakReads += peak }
+                if node.access == .write {
+                    writes += rate
+                    peakWrites += peak
+                } else {
+                    reads += rate
+                    peakReads += peak
+                }
             }
         }
         // Nodes serving reads, and whether the primary is among them.
@@ -41,8 +54,9 @@ extension ModelSpec {
         let primaryU = utilization(primaryReads ? reads * share : 0, writes, primary: true)
         let replicaU = n > 0 ? utilization(reads * share, 0, primary: false) : nil
         let u: Double? = primaryU == nil && replicaU == nil ? nil : max(primaryU ?? 0, replicaU ?? 0)
-        var load = OfferedLoad(name: st.name, arrivalRate: reads + writes, utilization: u,
-                               workers: st.workers, finiteQueue: st.queueCapacity != nil)
+        var load = OfferedLoad(
+            name: st.name, arrivalRate: reads + writes, utilization: u,
+            workers: st.workers, finiteQueue: st.queueCapacity != nil)
         let total = reads + writes
         if n > 0, total > 0 {
             let primaryShare = (writes + (primaryReads ? reads * share : 0)) / total

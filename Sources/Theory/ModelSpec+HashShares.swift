@@ -50,7 +50,9 @@ extension ModelSpec {
     /// not arrivals).
     public func heaviestInstanceShare(station s: Int) -> Double {
         let st = stations[s]
-        guard let shares = consistentHashShares(station: s), let top = shares.max() else { return st.heaviestInstanceShare }
+        guard let shares = consistentHashShares(station: s), let top = shares.max() else {
+            return st.heaviestInstanceShare
+        }
         guard let c = st.consistentHash.loadFactor else { return top }
         return max(1 / Double(st.instances), min(top, c / Double(st.instances)))
     }

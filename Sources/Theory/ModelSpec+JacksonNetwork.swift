@@ -9,7 +9,8 @@ extension ModelSpec {
     /// profile (the arrivals are then not a stationary Poisson process).
     public var isJacksonNetwork: Bool {
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
-        guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } }) else { return false }
+        guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
+        else { return false }
         return stations.allSatisfy { st in
             guard case .exponential = st.service else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)

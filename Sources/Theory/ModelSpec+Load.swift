@@ -9,7 +9,9 @@ extension ModelSpec {
     public var classRates: [Double] {
         let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
         let h = window.horizon.seconds
-        return classes.map { c in meanRate(c.arrivals, over: h) ?? (meanRate(arrivals, over: h) ?? 0) * c.weight / shared }
+        return classes.map { c in
+            meanRate(c.arrivals, over: h) ?? (meanRate(arrivals, over: h) ?? 0) * c.weight / shared
+        }
     }
 
     /// The mean rate of `process` over `[0, horizon)` (seconds), in requests per second, with the

@@ -11,7 +11,10 @@ extension ModelSpec {
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
         var arrivalSCV: Double = processes.allSatisfy { if case .constant = $0 { true } else { false } } ? 0 : 1
         if case .gamma(_, let cv)? = processes.first,
-           processes.allSatisfy({ if case .gamma(_, cv) = $0 { true } else { false } }) { arrivalSCV = cv * cv }
+            processes.allSatisfy({ if case .gamma(_, cv) = $0 { true } else { false } })
+        {
+            arrivalSCV = cv * cv
+        }
         // Per class and call-tree node: mean visits per request, and the mean time a visit
         // holds its worker — its own service, plus in synchronous mode the calls it makes (a
         // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
@@ -36,7 +39,9 @@ extension ModelSpec {
         }
         return stations.enumerated().map { (s, st) in
             if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }
-            var rate = 0.0, holding = 0.0, peak = 0.0
+            var rate = 0.0
+            var holding = 0.0
+            var peak = 0.0
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
@@ -46,8 +51,9 @@ extension ModelSpec {
             }
             let meanService = rate > 0 ? holding / rate : st.service.mean
             guard let workers = st.workers else {
-                var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
-                                       finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
+                var load = OfferedLoad(
+                    name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
+                    finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
                 if peaks != nil { load.peakArrivalRate = peak }
                 load.expectedHitRatio = hits[s]
                 return load
@@ -55,8 +61,9 @@ extension ModelSpec {
             // The busiest instance (weighted round robin and hashed keys load them unequally) saturates first.
             let share = heaviestInstanceShare(station: s)
             let u = rate * share * meanService / Double(workers)
-            var load = OfferedLoad(name: st.name, arrivalRate: rate, utilization: u, workers: workers,
-                                   finiteQueue: st.queueCapacity != nil)
+            var load = OfferedLoad(
+                name: st.name, arrivalRate: rate, utilization: u, workers: workers,
+                finiteQueue: st.queueCapacity != nil)
             if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
             load.expectedHitRatio = hits[s]
             if peaks != nil {
@@ -72,7 +79,8 @@ extension ModelSpec {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
                 let serviceSCV = st.service.variance / (meanService * meanService)
                 load.erlangCMeanWait = wait
-                load.meanWaitEstimate = serviceSCV.isFinite
+                load.meanWaitEstimate =
+                    serviceSCV.isFinite
                     ? AllenCunneen.meanWait(erlangC: wait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV) : nil
             }
             return load

@@ -49,10 +49,16 @@ public struct OfferedLoad: Sendable, Equatable {
     /// bound, so no steady state exists. (A bounded queue turns the excess away instead.)
     public var unstable: Bool { overloaded && !finiteQueue }
 
-    public init(name: String, arrivalRate: Double, utilization: Double?, workers: Int?, finiteQueue: Bool,
-                erlangCMeanWait: Double? = nil, meanWaitEstimate: Double? = nil) {
-        self.name = name; self.arrivalRate = arrivalRate; self.utilization = utilization
-        self.workers = workers; self.finiteQueue = finiteQueue
-        self.erlangCMeanWait = erlangCMeanWait; self.meanWaitEstimate = meanWaitEstimate
+    public init(
+        name: String, arrivalRate: Double, utilization: Double?, workers: Int?, finiteQueue: Bool,
+        erlangCMeanWait: Double? = nil, meanWaitEstimate: Double? = nil
+    ) {
+        self.name = name
+        self.arrivalRate = arrivalRate
+        self.utilization = utilization
+        self.workers = workers
+        self.finiteQueue = finiteQueue
+        self.erlangCMeanWait = erlangCMeanWait
+        self.meanWaitEstimate = meanWaitEstimate
     }
 }

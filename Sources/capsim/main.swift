@@ -1,4 +1,5 @@
 import CapSimCLI
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -14,7 +14,8 @@ struct ArrivalCounter: RecordSink {
     var counts: [Double]
     var times: [Int64]? = nil
     init(width: Double, windows: Int, keepTimes: Bool = false) {
-        self.width = Int64((width * 1e9).rounded()); counts = Array(repeating: 0, count: windows)
+        self.width = Int64((width * 1e9).rounded())
+        counts = Array(repeating: 0, count: windows)
         if keepTimes { times = [] }
     }
     mutating func requestEnded(_ r: RequestRecord) {
@@ -30,16 +31,17 @@ struct ArrivalCounter: RecordSink {
 /// A scenario whose only component is a pure delay (unlimited workers), so every arrival ends at
 /// once and its record carries its arrival time.
 func arrivalScenario(_ workload: String, horizon: String, replications: Int = 1) throws -> Scenario {
-    try ScenarioLoader.parse(yaml: """
-        version: 1
-        horizon: \(horizon)
-        replications: \(replications)
-        seed: 2718
-        workload:
-        \(workload.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        components:
-          hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}
-        """, file: "arrivals.yaml")
+    try ScenarioLoader.parse(
+        yaml: """
+            version: 1
+            horizon: \(horizon)
+            replications: \(replications)
+            seed: 2718
+            workload:
+            \(workload.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            components:
+              hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}
+            """, file: "arrivals.yaml")
 }
 
 /// Arrivals per window in each replication (rows: replications; columns: windows).
@@ -80,28 +82,39 @@ struct ArrivalTheoryTests {
 
     static let cases: [ProfileCase] = [
         // m(t) = 0.2 + 0.8(1 + cos(2π(t + 60 − 240)/300)): peak at wall 4m, start_at 1m.
-        ProfileCase(name: "diurnal (compressed 5-minute day, start_at and peak_at)",
-                    profile: "diurnal: {peak: 1.8x, trough: 0.2x, peak_at: 4m, period: 5m}\nstart_at: 1m",
-                    rate: 200, horizon: 600, windows: 12) { a, b in
-            let w = 2 * Double.pi / 300, phase = 60.0 - 240
+        ProfileCase(
+            name: "diurnal (compressed 5-minute day, start_at and peak_at)",
+            profile: "diurnal: {peak: 1.8x, trough: 0.2x, peak_at: 4m, period: 5m}\nstart_at: 1m",
+            rate: 200, horizon: 600, windows: 12
+        ) { a, b in
+            let w = 2 * Double.pi / 300
+            let phase = 60.0 - 240
             return (b - a) + 0.8 / w * (sin(w * (b + phase)) - sin(w * (a + phase)))
         },
         // Windows of 50 s never straddle a point (every 100 s): the integrand is linear on each.
-        ProfileCase(name: "piecewise linear",
-                    profile: "piecewise: {points: [[0s, 1x], [100s, 3x], [200s, 0.5x], [300s, 0.5], [400s, 2]]}",
-                    rate: 100, horizon: 500, windows: 10) { a, b in
+        ProfileCase(
+            name: "piecewise linear",
+            profile: "piecewise: {points: [[0s, 1x], [100s, 3x], [200s, 0.5x], [300s, 0.5], [400s, 2]]}",
+            rate: 100, horizon: 500, windows: 10
+        ) { a, b in
             (b - a) * (lerp(points, a) + lerp(points, b)) / 2
         },
-        ProfileCase(name: "piecewise step",
-                    profile: "piecewise: {interpolation: step, points: [[0s, 1x], [100s, 3x], [200s, 0.5x], [300s, 0.5], [400s, 2]]}",
-                    rate: 100, horizon: 500, windows: 10) { a, b in
+        ProfileCase(
+            name: "piecewise step",
+            profile:
+                "piecewise: {interpolation: step, points: [[0s, 1x], [100s, 3x], [200s, 0.5x], [300s, 0.5], [400s, 2]]}",
+            rate: 100, horizon: 500, windows: 10
+        ) { a, b in
             (b - a) * (points.last { $0.0 <= a }?.1 ?? 1)
         },
         // Weekly days from Saturday noon, two overlapping spikes (4x and 2x: 8x where they
         // overlap); windows of 12 h. Every edge is a whole second: a sum over seconds is exact.
-        ProfileCase(name: "weekly and overlapping spikes",
-                    profile: "weekly: [1x, 2x, 0.5x, 1x, 1x, 3x, 0.2x]\nstart_at: saturday 12:00\nspikes: [{at: 1d, for: 6h, factor: 4x}, {at: 27h, for: 6h, factor: 2x}]",
-                    rate: 0.05, horizon: 7 * 86_400, windows: 14) { a, b in
+        ProfileCase(
+            name: "weekly and overlapping spikes",
+            profile:
+                "weekly: [1x, 2x, 0.5x, 1x, 1x, 3x, 0.2x]\nstart_at: saturday 12:00\nspikes: [{at: 1d, for: 6h, factor: 4x}, {at: 27h, for: 6h, factor: 2x}]",
+            rate: 0.05, horizon: 7 * 86_400, windows: 14
+        ) { a, b in
             var total = 0.0
             for s in stride(from: a, to: b, by: 1) {
                 let wall = s + 5 * 86_400 + 43_200
@@ -116,8 +129,9 @@ struct ArrivalTheoryTests {
 
     @Test("non-homogeneous Poisson counts per window match the integrated rate profile", arguments: cases)
     func profiles(_ c: ProfileCase) throws {
-        let s = try arrivalScenario("arrivals: {process: poisson, rate: \(c.rate)/s}\nprofile:\n\(c.profile.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))",
-                                    horizon: "\(Int(c.horizon))s")
+        let s = try arrivalScenario(
+            "arrivals: {process: poisson, rate: \(c.rate)/s}\nprofile:\n\(c.profile.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))",
+            horizon: "\(Int(c.horizon))s")
         let width = c.horizon / Double(c.windows)
         let counts = windowCounts(s, width: width, windows: c.windows, replications: 20)
         for k in 0..<c.windows {
@@ -134,18 +148,23 @@ struct ArrivalTheoryTests {
     /// Mean rate and index of dispersion of counts (Var N(t)/E N(t)) in windows of length t, per
     /// replication: the variance about the known mean λt (unbiased: a stationary process has
     /// E N = λt in every window, whatever the correlation between windows).
-    func dispersion(_ s: Scenario, rate: Double, window t: Double, windows: Int, replications: Int) -> (rates: [Double], idc: [Double]) {
+    func dispersion(
+        _ s: Scenario, rate: Double, window t: Double, windows: Int, replications: Int
+    ) -> (rates: [Double], idc: [Double]) {
         let counts = windowCounts(s, width: t, windows: windows, replications: replications)
         let mean = rate * t
-        return (counts.map { $0.reduce(0, +) / (t * Double(windows)) },
-                counts.map { row in row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(windows) / mean })
+        return (
+            counts.map { $0.reduce(0, +) / (t * Double(windows)) },
+            counts.map { row in row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(windows) / mean }
+        )
     }
 
     /// IDC(t) of a stationary renewal process with gamma gaps (shape a, scale θ = 1/(λa)), exact:
     /// Var N(t) = λt + 2λ∫₀ᵗ M(u) du − (λt)², M(u) = Σ_k P(ka, u/θ) the renewal function (Cox,
     /// Renewal Theory, 1962, §4.5 and §7.2), with ∫₀ᵗ P(s, u/θ) du = t·P(s, t/θ) − sθ·P(s + 1, t/θ).
     static func gammaIDC(rate: Double, cv: Double, window t: Double) -> Double {
-        let a = 1 / (cv * cv), theta = 1 / (rate * a)
+        let a = 1 / (cv * cv)
+        let theta = 1 / (rate * a)
         var integral = 0.0
         for k in 1...100_000 {
             let s = Double(k) * a
@@ -171,13 +190,16 @@ struct ArrivalTheoryTests {
 
     @Test("MMPP2 arrivals: mean rate and index of dispersion of counts (Heffes & Lucantoni)")
     func mmpp2() throws {
-        let s = try arrivalScenario("arrivals: {process: mmpp2, states: [{rate: 200/s, mean_time: 2s}, {rate: 1000/s, mean_time: 1s}]}",
-                                    horizon: "400s")
+        let s = try arrivalScenario(
+            "arrivals: {process: mmpp2, states: [{rate: 200/s, mean_time: 2s}, {rate: 1000/s, mean_time: 1s}]}",
+            horizon: "400s")
         let m = MMPP2(rates: (200, 1000), meanTimes: (2, 1))
         #expect(abs(m.meanRate - 1400.0 / 3) < 1e-9)
         // The formula's limits: IDC → 1 as t → 0, and its t → ∞ value 1 + 2π₁π₂(λ₁−λ₂)²/(λ̄ r).
         #expect(abs(m.indexOfDispersion(window: 1e-9) - 1) < 1e-6)
-        #expect(abs(m.indexOfDispersion(window: 1e9) - (1 + 2 * (2.0 / 3) * (1.0 / 3) * 640_000 / (1400.0 / 3 * 1.5))) < 1e-3)
+        #expect(
+            abs(m.indexOfDispersion(window: 1e9) - (1 + 2 * (2.0 / 3) * (1.0 / 3) * 640_000 / (1400.0 / 3 * 1.5)))
+                < 1e-3)
         let d = dispersion(s, rate: m.meanRate, window: 0.5, windows: 800, replications: 12)
         expectMean(d.rates, m.meanRate, label: "mmpp2 mean rate")
         expectMean(d.idc, m.indexOfDispersion(window: 0.5), label: "mmpp2 IDC(0.5 s)")
@@ -185,11 +207,13 @@ struct ArrivalTheoryTests {
 
     @Test("an on/off MMPP2 (one rate 0/s) delivers only in its on state")
     func onOff() throws {
-        let s = try arrivalScenario("arrivals: {process: mmpp2, states: [{rate: 0/s, mean_time: 3s}, {rate: 400/s, mean_time: 1s}]}",
-                                    horizon: "200s")
+        let s = try arrivalScenario(
+            "arrivals: {process: mmpp2, states: [{rate: 0/s, mean_time: 3s}, {rate: 400/s, mean_time: 1s}]}",
+            horizon: "200s")
         let d = dispersion(s, rate: 100, window: 1, windows: 200, replications: 10)
         expectMean(d.rates, 100, label: "on/off mean rate")
-        expectMean(d.idc, MMPP2(rates: (0, 400), meanTimes: (3, 1)).indexOfDispersion(window: 1), label: "on/off IDC(1 s)")
+        expectMean(
+            d.idc, MMPP2(rates: (0, 400), meanTimes: (3, 1)).indexOfDispersion(window: 1), label: "on/off IDC(1 s)")
     }
 }
 
@@ -211,7 +235,8 @@ struct TraceReplayTests {
         let full = try ScenarioLoader.load(path: scenarioPath("trace-replay.yaml"))
         #expect(arrivalTimes(full) == rows)
         #expect(arrivalTimes(full, replication: 7) == rows)
-        let cut = try ScenarioLoader.load(path: scenarioPath("trace-replay.yaml"), overrides: [try Override(parsing: "horizon=40s")])
+        let cut = try ScenarioLoader.load(
+            path: scenarioPath("trace-replay.yaml"), overrides: [try Override(parsing: "horizon=40s")])
         #expect(arrivalTimes(cut) == rows.filter { $0 < 40_000_000_000 })
     }
 
@@ -219,16 +244,19 @@ struct TraceReplayTests {
     func counts() throws {
         let dir = temporaryDirectory()
         let counts = [3, 0, 5, 1, 0, 0, 12, 2]
-        try ("count\n" + counts.map(String.init).joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
-        let s = try ScenarioLoader.parse(yaml: """
-            version: 1
-            horizon: 10s
-            workload:
-              arrivals: {process: trace, file: c.csv, format: counts, bin: 500ms}
-            components:
-              hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}
-            """, file: dir.appendingPathComponent("s.yaml").path, baseDirectory: dir.path)
-        let a = arrivalTimes(s), b = arrivalTimes(s, replication: 1)
+        try ("count\n" + counts.map(String.init).joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                horizon: 10s
+                workload:
+                  arrivals: {process: trace, file: c.csv, format: counts, bin: 500ms}
+                components:
+                  hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}
+                """, file: dir.appendingPathComponent("s.yaml").path, baseDirectory: dir.path)
+        let a = arrivalTimes(s)
+        let b = arrivalTimes(s, replication: 1)
         for times in [a, b] {
             let perBin = (0..<counts.count).map { k in times.filter { $0 / 500_000_000 == k }.count }
             #expect(perBin == counts)
@@ -239,8 +267,12 @@ struct TraceReplayTests {
 
     @Test("flash-crowd.yaml (shortened): arrivals follow the spike, the excess is turned away")
     func flashCrowd() throws {
-        let run = try Run("flash-crowd.yaml", ["horizon=4m", "warmup=0s", "replications=3",
-                                               "workload.profile.spikes.0.at=1m", "workload.profile.spikes.0.for=1m"])
+        let run = try Run(
+            "flash-crowd.yaml",
+            [
+                "horizon=4m", "warmup=0s", "replications=3",
+                "workload.profile.spikes.0.at=1m", "workload.profile.spikes.0.for=1m",
+            ])
         expectConservation(run)
         // 300/s × (4 min + 4 × 1 min of spike) over 4 min.
         run.expectMatches("arrival_rate", 300 * (240 + 4 * 60) / 240)
@@ -254,7 +286,8 @@ struct TraceReplayTests {
         let run = try Run("diurnal.yaml", ["horizon=6h", "warmup=0s", "replications=3"])
         expectConservation(run)
         // m(t) = 1 + 0.7 cos(2π(t − 14h)/24h): its mean over [0, 6h).
-        let w = 2 * Double.pi / 86_400, h = 21_600.0
+        let w = 2 * Double.pi / 86_400
+        let h = 21_600.0
         let mean = 1 + 0.7 / w * (sin(w * (h - 50_400)) - sin(w * -50_400)) / h
         run.expectMatches("arrival_rate", 5 * mean)
         #expect(abs(run.scenario.model.classRates[0] - 5 * mean) < 1e-9)
@@ -271,11 +304,13 @@ struct TraceReplayTests {
     func validate() {
         let r = capsim(["validate", scenarioPath("flash-crowd.yaml")])
         #expect(r.status == 0)
-        #expect(r.out.hasSuffix("""
-              edge: offered mean 500.00/s, unlimited workers (no waiting); peak 1500.00/s
-              web: offered mean 500.00/s, utilisation 78.1 %, finite queue (no Erlang C estimate); peak 1500.00/s, utilisation 234.4 %  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high
+        #expect(
+            r.out.hasSuffix(
+                """
+                  edge: offered mean 500.00/s, unlimited workers (no waiting); peak 1500.00/s
+                  web: offered mean 500.00/s, utilisation 78.1 %, finite queue (no Erlang C estimate); peak 1500.00/s, utilisation 234.4 %  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high
 
-            """))
+                """))
         let json = capsim(["validate", "--format", "json", scenarioPath("diurnal.yaml")]).out
         #expect(json.contains("\"peak_arrival_rate\": 8.5") && json.contains("\"peak_overloaded\": false"))
         #expect(!capsim(["validate", "--format", "json", scenarioPath("mm1.yaml")]).out.contains("peak"))
@@ -283,28 +318,42 @@ struct TraceReplayTests {
 
     @Test("a missing trace exits 66 with a located message; a malformed one exits 65")
     func exitCodes() throws {
-        let missing = capsim(["validate", scenarioPath("trace-replay.yaml"), "--set", "workload.arrivals.file=traces/nowhere.csv"])
+        let missing = capsim([
+            "validate", scenarioPath("trace-replay.yaml"), "--set", "workload.arrivals.file=traces/nowhere.csv",
+        ])
         #expect(missing.status == 66)
-        #expect(missing.err == "--set workload.arrivals.file=traces/nowhere.csv: error: workload.arrivals.file: cannot read the trace file '\(packageRoot.path)/Scenarios/traces/nowhere.csv': no such file\n1 problem in \(scenarioPath("trace-replay.yaml"))\n")
+        #expect(
+            missing.err
+                == "--set workload.arrivals.file=traces/nowhere.csv: error: workload.arrivals.file: cannot read the trace file '\(packageRoot.path)/Scenarios/traces/nowhere.csv': no such file\n1 problem in \(scenarioPath("trace-replay.yaml"))\n"
+        )
         let dir = temporaryDirectory()
         try "0.5\n0.25\n".write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
-        let bad = capsim(["run", scenarioPath("trace-replay.yaml"), "--set", "workload.arrivals.file=\(dir.path)/t.csv"])
+        let bad = capsim([
+            "run", scenarioPath("trace-replay.yaml"), "--set", "workload.arrivals.file=\(dir.path)/t.csv",
+        ])
         #expect(bad.status == 65)
-        #expect(bad.err.hasPrefix("\(dir.path)/t.csv:2:1: error: workload.arrivals.file: expected timestamps in non-decreasing order, found '0.25' after '0.5'\n"))
-        let json = capsim(["validate", "--format", "json", scenarioPath("trace-replay.yaml"), "--set", "workload.arrivals.file=nowhere.csv"])
+        #expect(
+            bad.err.hasPrefix(
+                "\(dir.path)/t.csv:2:1: error: workload.arrivals.file: expected timestamps in non-decreasing order, found '0.25' after '0.5'\n"
+            ))
+        let json = capsim([
+            "validate", "--format", "json", scenarioPath("trace-replay.yaml"), "--set",
+            "workload.arrivals.file=nowhere.csv",
+        ])
         #expect(json.status == 66 && json.out.contains("cannot read the trace file"))
     }
 
     @Test("the scenario hash changes with the trace's content, not only its name")
     func hash() throws {
         let dir = temporaryDirectory()
-        let trace = dir.appendingPathComponent("t.csv"), scenario = dir.appendingPathComponent("s.yaml")
+        let trace = dir.appendingPathComponent("t.csv")
+        let scenario = dir.appendingPathComponent("s.yaml")
         try """
-            version: 1
-            horizon: 10s
-            workload: {arrivals: {process: trace, file: t.csv}}
-            components: {hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}}
-            """.write(to: scenario, atomically: true, encoding: .utf8)
+        version: 1
+        horizon: 10s
+        workload: {arrivals: {process: trace, file: t.csv}}
+        components: {hop: {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}}
+        """.write(to: scenario, atomically: true, encoding: .utf8)
         try "1\n2\n".write(to: trace, atomically: true, encoding: .utf8)
         let a = try ScenarioLoader.load(path: scenario.path).hash
         #expect(try ScenarioLoader.load(path: scenario.path).hash == a)
@@ -330,7 +379,8 @@ struct TraceReplayTests {
     @Test("every shipped scenario is listed in the gallery")
     func gallery() throws {
         let readme = try String(contentsOfFile: scenarioPath("README.md"), encoding: .utf8)
-        for f in try FileManager.default.contentsOfDirectory(atPath: scenarioPath("")).filter({ $0.hasSuffix(".yaml") }) {
+        for f in try FileManager.default.contentsOfDirectory(atPath: scenarioPath("")).filter({ $0.hasSuffix(".yaml") })
+        {
             #expect(readme.contains("| `\(f)` |"), "\(f) is not in Scenarios/README.md")
         }
     }

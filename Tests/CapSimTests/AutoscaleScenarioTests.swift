@@ -13,7 +13,9 @@ struct AutoscaleScenarioTests {
     func costIsTheHeldIntegral() throws {
         let run = try Run("autoscale-diurnal.yaml", ["horizon=20m", "warmup=0s", "replications=2"])
         expectConservation(run)
-        let mean = run.values("instances.web.mean"), horizon = run.values("cost.horizon"), monthly = run.values("cost.monthly.instances")
+        let mean = run.values("instances.web.mean")
+        let horizon = run.values("cost.horizon")
+        let monthly = run.values("cost.monthly.instances")
         for (k, m) in mean.enumerated() {
             // Per-second billing over a whole number of seconds: no rounding.
             let hours = m * 20 / 60
@@ -24,18 +26,26 @@ struct AutoscaleScenarioTests {
         #expect(run.values("autoscale.web.actions").allSatisfy { $0 >= 2 })
         #expect(zip(mean, run.values("instances.web.peak")).allSatisfy { $0 < $1 })
         #expect(zip(run.values("instances.web.serving.mean"), mean).allSatisfy { $0 <= $1 })
-        let u = run.values("utilization.web"), busy = run.values("busy.web.mean"), serving = run.values("instances.web.serving.mean")
-        for k in u.indices { #expect(abs(u[k] - busy[k] / (serving[k] * 4)) <= 1e-9, "utilisation over serving capacity") }
+        let u = run.values("utilization.web")
+        let busy = run.values("busy.web.mean")
+        let serving = run.values("instances.web.serving.mean")
+        for k in u.indices {
+            #expect(abs(u[k] - busy[k] / (serving[k] * 4)) <= 1e-9, "utilisation over serving capacity")
+        }
     }
 
     @Test("the time series' instance count follows the held instances: its windows average to instances.<c>.mean")
     func timeSeries() throws {
-        let s = try ScenarioLoader.load(path: scenarioPath("autoscale-diurnal.yaml"), overrides: ["horizon=20m", "warmup=0s", "replications=2"].map { try Override(parsing: $0) })
+        let s = try ScenarioLoader.load(
+            path: scenarioPath("autoscale-diurnal.yaml"),
+            overrides: ["horizon=20m", "warmup=0s", "replications=2"].map { try Override(parsing: $0) })
         var spec = s.model
         spec.timeSeriesWindow = .seconds(300)
         let results = Experiment(spec: spec, seed: s.seed, replications: 0..<2, jobs: 2).run()
-        let ts = TimeSeriesLayout(spec: spec, length: .seconds(300)), layout = MetricLayout(spec: spec)
-        let width = ts.columns.count, column = try #require(ts.ids.firstIndex(of: "instances.web.mean"))
+        let ts = TimeSeriesLayout(spec: spec, length: .seconds(300))
+        let layout = MetricLayout(spec: spec)
+        let width = ts.columns.count
+        let column = try #require(ts.ids.firstIndex(of: "instances.web.mean"))
         let mean = try #require(layout.index(of: "instances.web.mean"))
         for r in results {
             let rows = try #require(r.windows?.series)
@@ -48,17 +58,22 @@ struct AutoscaleScenarioTests {
 
     @Test("same seed, same results on one thread or two")
     func determinism() throws {
-        let s = try ScenarioLoader.load(path: scenarioPath("autoscale-diurnal.yaml"), overrides: ["horizon=10m", "warmup=1m"].map { try Override(parsing: $0) })
+        let s = try ScenarioLoader.load(
+            path: scenarioPath("autoscale-diurnal.yaml"),
+            overrides: ["horizon=10m", "warmup=1m"].map { try Override(parsing: $0) })
         let one = Experiment(spec: s.model, seed: s.seed, replications: 0..<3, jobs: 1).run()
         let two = Experiment(spec: s.model, seed: s.seed, replications: 0..<3, jobs: 2).run()
         #expect(one.map(\.values) == two.map(\.values) && one.map(\.outcome) == two.map(\.outcome))
     }
 
-    @Test("a flash crowd: pre-scaling before the spike turns away less than reactive autoscaling, which turns away less than none")
+    @Test(
+        "a flash crowd: pre-scaling before the spike turns away less than reactive autoscaling, which turns away less than none"
+    )
     func flashCrowd() throws {
         let sets = ["replications=2", "horizon=35m"]
-        let none = try Run("flash-crowd.yaml", sets), reactive = try Run("flash-crowd-autoscale.yaml", sets),
-            prescaled = try Run("flash-crowd-prescaled.yaml", sets)
+        let none = try Run("flash-crowd.yaml", sets)
+        let reactive = try Run("flash-crowd-autoscale.yaml", sets)
+        let prescaled = try Run("flash-crowd-prescaled.yaml", sets)
         for r in [none, reactive, prescaled] { expectConservation(r) }
         func lost(_ r: Run) -> Double { r.values("availability.request").reduce(0) { $0 + (1 - $1) } }
         #expect(lost(prescaled) < lost(reactive), "\(lost(prescaled)) vs \(lost(reactive))")

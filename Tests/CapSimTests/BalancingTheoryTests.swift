@@ -11,16 +11,22 @@ struct PolicyRuns {
     let runs: [(policy: String, results: [ReplicationResult])]
 
     init(_ file: String, _ sets: [String]) throws {
-        let scenario = try ScenarioLoader.load(path: scenarioPath(file), overrides: sets.map { try Override(parsing: $0) })
+        let scenario = try ScenarioLoader.load(
+            path: scenarioPath(file), overrides: sets.map { try Override(parsing: $0) })
         layout = MetricLayout(spec: scenario.model)
         runs = scenario.points.map { point in
-            (point.axes[0].text, Experiment(spec: point.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run())
+            (
+                point.axes[0].text,
+                Experiment(spec: point.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2)
+                    .run()
+            )
         }
     }
 
     func values(_ policy: String, _ id: String) -> [Double] {
         guard let i = layout.index(of: id), let run = runs.first(where: { $0.policy == policy }) else {
-            Issue.record("no run \(policy) or metric \(id)"); return []
+            Issue.record("no run \(policy) or metric \(id)")
+            return []
         }
         return run.results.map { $0.values[i] }
     }
@@ -29,14 +35,19 @@ struct PolicyRuns {
     /// differences: the one-sided Student-t bound at 1 − 0.5e-4 (a false alarm about once in 20,000
     /// assertions, as rare as `expectMean`'s) must exclude 0. Returns the mean difference.
     @discardableResult
-    func expectBelow(_ better: String, _ worse: String, _ id: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Double {
+    func expectBelow(
+        _ better: String, _ worse: String, _ id: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> Double {
         var t = Tally()
         for (b, w) in zip(values(better, id), values(worse, id)) { t.add(w - b) }
         let critical = StudentT.quantile(1 - 0.5e-4, degreesOfFreedom: Int(t.count) - 1)
         let bound = critical * t.standardDeviation / Double(t.count).squareRoot()
-        #expect(t.count >= 2 && t.mean - bound > 0,
-                "\(id): \(worse) − \(better) = \(t.mean) ± \(bound) (n=\(t.count)) does not exclude 0", sourceLocation: sourceLocation)
-        print("paired \(id): \(worse) − \(better) = \(t.mean * 1e3) ms, one-sided bound \(bound * 1e3) ms (n=\(t.count))")
+        #expect(
+            t.count >= 2 && t.mean - bound > 0,
+            "\(id): \(worse) − \(better) = \(t.mean) ± \(bound) (n=\(t.count)) does not exclude 0",
+            sourceLocation: sourceLocation)
+        print(
+            "paired \(id): \(worse) − \(better) = \(t.mean * 1e3) ms, one-sided bound \(bound * 1e3) ms (n=\(t.count))")
         return t.mean
     }
 }
@@ -47,7 +58,8 @@ extension Queueing {
     /// σ = A*(μ(1 − σ)) with A*(s) = (λ/(λ + s))^k, the Laplace transform of the gaps (GI/M/1).
     static func erlangKM1Wait(k: Int, lambda: Double, mu: Double) -> Double {
         func excess(_ sigma: Double) -> Double { pow(lambda / (lambda + mu * (1 - sigma)), Double(k)) - sigma }
-        var lo = 0.0, hi = 1 - 1e-12  // excess(lo) > 0 > excess(hi) when λ/k < μ
+        var lo = 0.0
+        var hi = 1 - 1e-12  // excess(lo) > 0 > excess(hi) when λ/k < μ
         for _ in 0..<200 {
             let mid = (lo + hi) / 2
             if excess(mid) > 0 { lo = mid } else { hi = mid }
@@ -61,10 +73,15 @@ extension Queueing {
 struct BalancingTheoryTests {
     @Test("random over 4 instances × 2 workers: four independent M/M/2 queues at λ/4 (Erlang C)")
     func randomIsThinnedMMc() throws {
-        let run = try Run("mmc.yaml", ["horizon=60s", "warmup=5s", "replications=20", "components.pool.instances=4",
-                                       "components.pool.workers=2", "components.pool.balance=random",
-                                       "workload.arrivals.rate=6400/s"])
-        let perInstance = 6_400.0 / 4, mu = 1_000.0
+        let run = try Run(
+            "mmc.yaml",
+            [
+                "horizon=60s", "warmup=5s", "replications=20", "components.pool.instances=4",
+                "components.pool.workers=2", "components.pool.balance=random",
+                "workload.arrivals.rate=6400/s",
+            ])
+        let perInstance = 6_400.0 / 4
+        let mu = 1_000.0
         let wait = Queueing.erlangC(servers: 2, load: perInstance / mu) / (2 * mu - perInstance)
         run.expectMatches("hop.pool.wait.mean", wait)
         run.expectMatches("utilization.pool", 0.8)
@@ -100,13 +117,18 @@ struct BalancingTheoryTests {
             var t = Tally()
             for w in runs.values(policy, id) { t.add(w) }
             let critical = StudentT.quantile(1 - 0.5e-4, degreesOfFreedom: Int(t.count) - 1)
-            #expect(t.mean + critical * t.standardDeviation / Double(t.count).squareRoot() >= floor,
-                    "\(policy): mean wait \(t.mean) below the M/M/8 floor \(floor)")
+            #expect(
+                t.mean + critical * t.standardDeviation / Double(t.count).squareRoot() >= floor,
+                "\(policy): mean wait \(t.mean) below the M/M/8 floor \(floor)")
             for r in results {
                 #expect(!r.outcome.unstable)
-                #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +), "\(policy) replication \(r.replication)")
+                #expect(
+                    r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
+                    "\(policy) replication \(r.replication)")
             }
-            print("lb-policies \(policy): mean wait \(t.mean * 1e3) ms (sd \(t.standardDeviation * 1e3) ms over \(t.count) replications)")
+            print(
+                "lb-policies \(policy): mean wait \(t.mean * 1e3) ms (sd \(t.standardDeviation * 1e3) ms over \(t.count) replications)"
+            )
         }
     }
 }
@@ -124,7 +146,8 @@ struct BalancingLanguageTests {
             kind: server_pool
             instances: \(instances)
             service: {exponential: {mean: 1ms}}
-        """ + (extra.isEmpty ? "" : "\n" + extra.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")) + "\n"
+        """ + (extra.isEmpty ? "" : "\n" + extra.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            + "\n"
     }
 
     func problems(_ yaml: String) -> [String] {
@@ -149,71 +172,90 @@ struct BalancingLanguageTests {
         }
         let weighted = try station("balance: weighted_round_robin\nweights: [3, 1]")
         #expect(weighted.balance == .weightedRoundRobin && weighted.weights == [3, 1])
-        #expect(BalancePolicy.allCases.map(\.rawValue) == ["round_robin", "random", "least_outstanding", "power_of_two", "weighted_round_robin", "consistent_hash"])
+        #expect(
+            BalancePolicy.allCases.map(\.rawValue) == [
+                "round_robin", "random", "least_outstanding", "power_of_two", "weighted_round_robin", "consistent_hash",
+            ])
     }
 
     @Test("weights are scaled exactly to whole numbers and reduced")
     func weightsScaled() throws {
         #expect(try station("balance: weighted_round_robin\nweights: [0.75, 0.25]").weights == [3, 1])
         #expect(try station("balance: weighted_round_robin\nweights: [2, 2, 4]", instances: 3).weights == [1, 1, 2])
-        #expect(try station("balance: weighted_round_robin\nweights: [0.1, 0.2, 1.5]", instances: 3).weights == [1, 2, 15])
+        #expect(
+            try station("balance: weighted_round_robin\nweights: [0.1, 0.2, 1.5]", instances: 3).weights == [1, 2, 15])
         #expect(try station("balance: weighted_round_robin\nweights: [1_000, 1]").weights == [1000, 1])
     }
 
     @Test("a misspelt policy gets the nearest name")
     func misspelt() {
-        #expect(problems(Self.yaml("balance: power_of_2")) == [
-            "s.yaml:10:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'power_of_2' (did you mean 'power_of_two'?)",
-        ])
-        #expect(problems(Self.yaml("balance: least_connections")) == [
-            "s.yaml:10:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'least_connections'",
-        ])
-        #expect(problems(Self.yaml("balance: consistent-hash")).first?.hasSuffix("(did you mean 'consistent_hash'?)") == true)
+        #expect(
+            problems(Self.yaml("balance: power_of_2")) == [
+                "s.yaml:10:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'power_of_2' (did you mean 'power_of_two'?)"
+            ])
+        #expect(
+            problems(Self.yaml("balance: least_connections")) == [
+                "s.yaml:10:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'least_connections'"
+            ])
+        #expect(
+            problems(Self.yaml("balance: consistent-hash")).first?.hasSuffix("(did you mean 'consistent_hash'?)")
+                == true)
     }
 
     @Test("consistent_hash without request keys is a clear error, never a silent fallback")
     func consistentHash() {
-        #expect(problems(Self.yaml("balance: consistent_hash")) == [
-            "s.yaml:4:3: error: workload: consistent_hash at 'web' needs keys: class 'default' has none (name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99})",
-        ])
+        #expect(
+            problems(Self.yaml("balance: consistent_hash")) == [
+                "s.yaml:4:3: error: workload: consistent_hash at 'web' needs keys: class 'default' has none (name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99})"
+            ])
     }
 
     @Test("weights: only with weighted_round_robin, required there, one positive number per instance")
     func weightErrors() {
-        #expect(problems(Self.yaml("weights: [3, 1]")) == [
-            "s.yaml:10:14: error: components.web.weights: weights apply only to 'balance: weighted_round_robin'; this component's balance is round_robin (the default)",
-        ])
-        #expect(problems(Self.yaml("balance: power_of_two\nweights: [3, 1]")) == [
-            "s.yaml:11:14: error: components.web.weights: weights apply only to 'balance: weighted_round_robin'; this component's balance is power_of_two",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin")) == [
-            "s.yaml:10:14: error: components.web.balance: weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: [3, 1, 1]")) == [
-            "s.yaml:11:14: error: components.web.weights: expected 2 weights (one per instance), found 3",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: [3, 0]")) == [
-            "s.yaml:11:18: error: components.web.weights.1: expected a number > 0, found 0",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: [-1, 2e6]")) == [
-            "s.yaml:11:15: error: components.web.weights.0: expected a number > 0, found -1",
-            "s.yaml:11:19: error: components.web.weights.1: expected a weight ≤ 1000000, found 2000000",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: [0.1234567, 1]")) == [
-            "s.yaml:11:14: error: components.web.weights: expected weights with at most 6 decimal places",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: []")) == [
-            "s.yaml:11:14: error: components.web.weights: expected one weight per instance, found an empty list",
-        ])
-        #expect(problems(Self.yaml("balance: weighted_round_robin\nweights: 3")) == [
-            "s.yaml:11:14: error: components.web.weights: expected a list, found '3'",
-        ])
+        #expect(
+            problems(Self.yaml("weights: [3, 1]")) == [
+                "s.yaml:10:14: error: components.web.weights: weights apply only to 'balance: weighted_round_robin'; this component's balance is round_robin (the default)"
+            ])
+        #expect(
+            problems(Self.yaml("balance: power_of_two\nweights: [3, 1]")) == [
+                "s.yaml:11:14: error: components.web.weights: weights apply only to 'balance: weighted_round_robin'; this component's balance is power_of_two"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin")) == [
+                "s.yaml:10:14: error: components.web.balance: weighted_round_robin needs 'weights': one positive number per instance, e.g. weights: [3, 1]"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: [3, 1, 1]")) == [
+                "s.yaml:11:14: error: components.web.weights: expected 2 weights (one per instance), found 3"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: [3, 0]")) == [
+                "s.yaml:11:18: error: components.web.weights.1: expected a number > 0, found 0"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: [-1, 2e6]")) == [
+                "s.yaml:11:15: error: components.web.weights.0: expected a number > 0, found -1",
+                "s.yaml:11:19: error: components.web.weights.1: expected a weight ≤ 1000000, found 2000000",
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: [0.1234567, 1]")) == [
+                "s.yaml:11:14: error: components.web.weights: expected weights with at most 6 decimal places"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: []")) == [
+                "s.yaml:11:14: error: components.web.weights: expected one weight per instance, found an empty list"
+            ])
+        #expect(
+            problems(Self.yaml("balance: weighted_round_robin\nweights: 3")) == [
+                "s.yaml:11:14: error: components.web.weights: expected a list, found '3'"
+            ])
     }
 
     @Test("the gallery's lb-policies sweep decodes to one point per policy, all else equal")
     func gallerySweep() throws {
         let s = try ScenarioLoader.load(path: scenarioPath("lb-policies.yaml"))
-        #expect(s.points.map { $0.model.stations[0].balance } == [.roundRobin, .random, .leastOutstanding, .powerOfTwo])
+        #expect(
+            s.points.map { $0.model.stations[0].balance } == [.roundRobin, .random, .leastOutstanding, .powerOfTwo])
         #expect(Set(s.points.map { $0.model.stations[0].instances }) == [8])
     }
 }

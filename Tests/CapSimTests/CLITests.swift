@@ -7,7 +7,8 @@ import Testing
 final class Captured: Sendable {
     let out = Mutex(""), err = Mutex("")
     var console: Console {
-        Console(out: { s in self.out.withLock { $0 += s } }, err: { s in self.err.withLock { $0 += s } }, isTerminal: false)
+        Console(
+            out: { s in self.out.withLock { $0 += s } }, err: { s in self.err.withLock { $0 += s } }, isTerminal: false)
     }
     var stdout: String { out.withLock { $0 } }
     var stderr: String { err.withLock { $0 } }
@@ -44,16 +45,22 @@ struct CLITests {
         let dir = temporaryDirectory()
         var outputs: [String] = []
         for jobs in ["1", "2", "3"] {
-            let csv = dir.appendingPathComponent("r\(jobs).csv").path, json = dir.appendingPathComponent("r\(jobs).json").path
-            let r = capsim(["run", scenarioPath("tandem.yaml"), "-q", "--jobs", jobs, "--csv", csv, "--json", json] + short)
+            let csv = dir.appendingPathComponent("r\(jobs).csv").path
+            let json = dir.appendingPathComponent("r\(jobs).json").path
+            let r = capsim(
+                ["run", scenarioPath("tandem.yaml"), "-q", "--jobs", jobs, "--csv", csv, "--json", json] + short)
             #expect(r.status == 0)
-            outputs.append(try String(contentsOfFile: csv, encoding: .utf8) + String(contentsOfFile: json, encoding: .utf8))
+            outputs.append(
+                try String(contentsOfFile: csv, encoding: .utf8) + String(contentsOfFile: json, encoding: .utf8))
         }
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
         #expect(!outputs[0].isEmpty)
         let csv = try String(contentsOfFile: dir.appendingPathComponent("r1.csv").path, encoding: .utf8)
         let header = csv.split(separator: "\n")[0]
-        #expect(header.hasPrefix("scenario,file,scenario_hash,seed,replications,capsim_version,schema_version,latency.mean,latency.mean.hw95,latency.p50,"))
+        #expect(
+            header.hasPrefix(
+                "scenario,file,scenario_hash,seed,replications,capsim_version,schema_version,latency.mean,latency.mean.hw95,latency.p50,"
+            ))
         #expect(csv.split(separator: "\n").count == 2)
     }
 
@@ -77,7 +84,10 @@ struct CLITests {
         #expect(missing.err == "/nonexistent/x.yaml: error: cannot read the scenario file: no such file\n")
         let invalid = capsim(["run", scenarioPath("mm1.yaml"), "--set", "components.server.workers=-2"])
         #expect(invalid.status == 65)
-        #expect(invalid.err == "--set components.server.workers=-2: error: components.server.workers: expected a whole number ≥ 1, found -2\n1 problem in \(scenarioPath("mm1.yaml"))\n")
+        #expect(
+            invalid.err
+                == "--set components.server.workers=-2: error: components.server.workers: expected a whole number ≥ 1, found -2\n1 problem in \(scenarioPath("mm1.yaml"))\n"
+        )
         let unwritable = capsim(["run", scenarioPath("mm1.yaml"), "--csv", "/nonexistent/dir/out.csv"] + short)
         #expect(unwritable.status == 73)
         #expect(unwritable.err.hasPrefix("/nonexistent/dir/out.csv: error: cannot create the output file"))
@@ -95,8 +105,10 @@ struct CLITests {
 
     @Test("an overloaded design is reported as unstable, not simulated forever")
     func overloaded() {
-        let r = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--set", "workload.arrivals.rate=5000/s",
-                        "--set", "horizon=1h", "--replications", "1"])
+        let r = capsim([
+            "run", scenarioPath("mm1.yaml"), "-q", "--set", "workload.arrivals.rate=5000/s",
+            "--set", "horizon=1h", "--replications", "1",
+        ])
         #expect(r.status == 65)
         #expect(r.err.contains("the design is overloaded"))
     }
@@ -114,33 +126,42 @@ struct CLITests {
     func validate() {
         let r = capsim(["validate", scenarioPath("tandem.yaml")])
         #expect(r.status == 0)
-        #expect(r.out == """
-            \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
-              edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
-              app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
-              store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
+        #expect(
+            r.out == """
+                \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
+                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
+                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
+                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
 
-            """)
+                """)
         // A database's busiest node: the replica takes every read, 1800/s × 4 ms on 12 workers;
         // the primary the writes, 200/s × 4 ms.
         let db = capsim(["validate", scenarioPath("three-tier.yaml")])
         #expect(db.out.contains("  db: offered 2000.00/s, utilisation 60.0 % at the busiest instance"), "\(db.out)")
         let replicas = capsim(["validate", scenarioPath("read-replicas.yaml")])
-        #expect(replicas.out.contains("  db: offered 1650.00/s, utilisation 18.8 % at the busiest instance"), "\(replicas.out)")
+        #expect(
+            replicas.out.contains("  db: offered 1650.00/s, utilisation 18.8 % at the busiest instance"),
+            "\(replicas.out)")
         let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
-        #expect(over.out.contains("server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity"))
+        #expect(
+            over.out.contains(
+                "server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity"))
     }
 
     @Test("every shipped scenario validates and runs (shortened)")
     func shippedScenarios() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Scenarios").path)
-            .filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: packageRoot.appendingPathComponent("Scenarios").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files.count >= 8)
         for f in files {
             // Scheduled events happen at set times (an error beyond the horizon): keep the
             // horizon of such a scenario and thin its traffic instead.
             let text = try String(contentsOfFile: scenarioPath(f), encoding: .utf8)
-            let shorten = text.contains("\nevents:") ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
+            let shorten =
+                text.contains("\nevents:")
+                ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
             let r = capsim(["run", scenarioPath(f), "-q", "--replications", "2"] + shorten)
             #expect(r.status == 0, "\(f): \(r.err)")
         }

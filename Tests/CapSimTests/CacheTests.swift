@@ -11,21 +11,27 @@ import Theory
 /// backend, and an LRU over Zipf keys against Che's approximation, with and without a TTL.
 @Suite("Caches")
 struct CacheTests {
-    static func yaml(_ body: String, horizon: String = "40s", warmup: String = "4s", replications: Int = 8, seed: Int = 3) -> String {
+    static func yaml(
+        _ body: String, horizon: String = "40s", warmup: String = "4s", replications: Int = 8, seed: Int = 3
+    ) -> String {
         "version: 1\nhorizon: \(horizon)\nwarmup: \(warmup)\nreplications: \(replications)\nseed: \(seed)\n" + body
     }
 
     @Test("hit ratio h in front of M/M/4: latency = hit time + (1 − h) × backend sojourn at rate (1 − h)λ (Erlang C)")
     func hitRatioClosedForm() throws {
-        let run = try Run(yaml: Self.yaml("""
-        workload: {arrivals: {process: poisson, rate: 1000/s}}
-        components:
-          cache: {kind: cache, workers: unlimited, service: {deterministic: 1ms}, hit_ratio: 70%}
-          db: {kind: server_pool, workers: 4, service: {exponential: {mean: 10ms}}}
-        """))
+        let run = try Run(
+            yaml: Self.yaml(
+                """
+                workload: {arrivals: {process: poisson, rate: 1000/s}}
+                components:
+                  cache: {kind: cache, workers: unlimited, service: {deterministic: 1ms}, hit_ratio: 70%}
+                  db: {kind: server_pool, workers: 4, service: {exponential: {mean: 10ms}}}
+                """))
         expectConservation(run)
         // Misses are an independent thinning of Poisson arrivals: Poisson at 300/s into M/M/4.
-        let lambda = 300.0, mu = 100.0, c = 4
+        let lambda = 300.0
+        let mu = 100.0
+        let c = 4
         let wait = Queueing.erlangC(servers: c, load: lambda / mu) / (Double(c) * mu - lambda)
         run.expectMatches("cache.cache.hit_ratio", 0.7)
         run.expectMatches("utilization.db", lambda / mu / Double(c))
@@ -40,13 +46,15 @@ struct CacheTests {
     /// statistical one, and the measured difference (printed on failure) sits far inside it.
     static func cheRun(ttl: String?) throws -> (Run, Double) {
         let ttlLine = ttl.map { ", ttl: \($0)" } ?? ""
-        let run = try Run(yaml: yaml("""
-        workload:
-          arrivals: {process: poisson, rate: 10000/s}
-          classes: [{name: get, path: [cache], keys: {count: 10000, zipf: 0.8}}]
-        components:
-          cache: {kind: cache, workers: unlimited, service: {deterministic: 10us}, policy: lru, capacity: 1000, start: cold\(ttlLine)}
-        """, horizon: "8s", warmup: "2s", replications: 6))
+        let run = try Run(
+            yaml: yaml(
+                """
+                workload:
+                  arrivals: {process: poisson, rate: 10000/s}
+                  classes: [{name: get, path: [cache], keys: {count: 10000, zipf: 0.8}}]
+                components:
+                  cache: {kind: cache, workers: unlimited, service: {deterministic: 10us}, policy: lru, capacity: 1000, start: cold\(ttlLine)}
+                """, horizon: "8s", warmup: "2s", replications: 6))
         let keys = KeyDistribution.zipf(exponent: 0.8, count: 10000)
         let tau = ttl.map { _ in 0.1 * 10000.0 }  // 100 ms at 10,000 requests/s, in requests
         let che = CacheTheory.lruHitRatio(CacheTheory.Popularity(keys), capacity: 1000, ttl: tau)
@@ -74,20 +82,22 @@ struct CacheTests {
     }
 
     static let tiers = """
-    workload:
-      arrivals: {process: poisson, rate: 4000/s}
-      classes: [{name: get, path: [web, cache, db], keys: {count: 100000, zipf: 0.9}}]
-    components:
-      web: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
-      cache: {kind: cache, workers: unlimited, service: {deterministic: 100us}, policy: lru, capacity: 10000, start: warm}
-      db: {kind: server_pool, workers: 16, service: {exponential: {mean: 2ms}}}
-    """
+        workload:
+          arrivals: {process: poisson, rate: 4000/s}
+          classes: [{name: get, path: [web, cache, db], keys: {count: 100000, zipf: 0.9}}]
+        components:
+          web: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
+          cache: {kind: cache, workers: unlimited, service: {deterministic: 100us}, policy: lru, capacity: 10000, start: warm}
+          db: {kind: server_pool, workers: 16, service: {exponential: {mean: 2ms}}}
+        """
 
     @Test("cold start: a short run from empty hits less than a warm one, in every replication")
     func warmVersusCold() throws {
         let warm = try Run(yaml: Self.yaml(Self.tiers, horizon: "1s", warmup: "0s", replications: 6))
-        let cold = try Run(yaml: Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: cold"),
-                                      horizon: "1s", warmup: "0s", replications: 6))
+        let cold = try Run(
+            yaml: Self.yaml(
+                Self.tiers.replacingOccurrences(of: "start: warm", with: "start: cold"),
+                horizon: "1s", warmup: "0s", replications: 6))
         for (w, c) in zip(warm.values("cache.cache.hit_ratio"), cold.values("cache.cache.hit_ratio")) {
             #expect(c < w - 0.05, "cold \(c) vs warm \(w)")
         }
@@ -98,19 +108,23 @@ struct CacheTests {
         // Measure [2.02 s, 2.5 s]: the outage of 2.0 s … 2.01 s is just over.
         let events = "events: [{at: 2s, outage: {component: cache, for: 10ms}}]\n"
         let base = try Run(yaml: Self.yaml(Self.tiers, horizon: "2500ms", warmup: "2020ms", replications: 6))
-        let restarted = try Run(yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2500ms", warmup: "2020ms", replications: 6))
+        let restarted = try Run(
+            yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2500ms", warmup: "2020ms", replications: 6))
         expectConservation(restarted)
         for (b, r) in zip(base.values("cache.cache.hit_ratio"), restarted.values("cache.cache.hit_ratio")) {
             #expect(r < b - 0.05, "restarted \(r) vs untouched \(b)")
         }
         // Measured across the outage: the requests arriving while it is down bypass it, and none fails.
-        let across = try Run(yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2100ms", warmup: "1990ms", replications: 4))
+        let across = try Run(
+            yaml: Self.yaml(Self.tiers + "\n" + events, horizon: "2100ms", warmup: "1990ms", replications: 4))
         // Requests in flight at the crash fail (instance_failed); those arriving while it is down do not.
         for (x, a) in zip(across.values("cache.cache.bypass.rate"), across.values("availability.request")) {
             #expect(x > 0.05 && x < 0.15, "bypass share \(x) (10 ms of 110 ms)")
             #expect(a > 0.95, "availability \(a)")
         }
-        for x in across.values("errors.queue_full.rate") + across.values("errors.no_healthy_instance.rate") { #expect(x == 0) }
+        for x in across.values("errors.queue_full.rate") + across.values("errors.no_healthy_instance.rate") {
+            #expect(x == 0)
+        }
     }
 
     @Test("the stampede: with the cache dead, bypass sends all traffic to the backend; fail fails it")
@@ -122,8 +136,10 @@ struct CacheTests {
         bypass.expectMatches("availability.request", 1)
         // All 4,000/s at the database: 4000 × 2 ms / 16 workers.
         bypass.expectMatches("utilization.db", 0.5)
-        let fail = try Run(yaml: Self.yaml(Self.tiers.replacingOccurrences(of: "start: warm", with: "start: warm, on_failure: fail") + "\n" + down,
-                                      horizon: "3s", warmup: "1s", replications: 3))
+        let fail = try Run(
+            yaml: Self.yaml(
+                Self.tiers.replacingOccurrences(of: "start: warm", with: "start: warm, on_failure: fail") + "\n" + down,
+                horizon: "3s", warmup: "1s", replications: 3))
         fail.expectMatches("errors.instance_failed.rate", 1)
     }
 
@@ -158,8 +174,9 @@ struct CacheTests {
 
     @Test("determinism: the same results whatever the number of threads")
     func determinism() throws {
-        let scenario = try ScenarioLoader.load(path: scenarioPath("cdn.yaml"),
-                                               overrides: ["horizon=5s", "warmup=1s", "replications=3"].map { try Override(parsing: $0) })
+        let scenario = try ScenarioLoader.load(
+            path: scenarioPath("cdn.yaml"),
+            overrides: ["horizon=5s", "warmup=1s", "replications=3"].map { try Override(parsing: $0) })
         let one = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<3, jobs: 1).run()
         let two = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<3, jobs: 2).run()
         for (a, b) in zip(one, two) {
@@ -170,11 +187,15 @@ struct CacheTests {
 
     @Test("LRU lookup then fill at the same instant is access")
     func lookupFill() {
-        var a = LRUCache(capacity: 50, ttl: .milliseconds(30)), b = LRUCache(capacity: 50, ttl: .milliseconds(30))
-        defer { a.deallocate(); b.deallocate() }
+        var a = LRUCache(capacity: 50, ttl: .milliseconds(30))
+        var b = LRUCache(capacity: 50, ttl: .milliseconds(30))
+        defer {
+            a.deallocate()
+            b.deallocate()
+        }
         var x: UInt64 = 12345
         for step in 0..<20_000 {
-            x = x &* 6364136223846793005 &+ 1442695040888963407
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let key = (x >> 33) % 120
             let now = SimTime(nanoseconds: Int64(step) * 100_000)
             let hitA = a.access(key, now: now)
@@ -190,19 +211,20 @@ struct CacheTests {
 @Suite("Cache scenarios: decoding")
 struct CacheDecodingTests {
     static let base = """
-    version: 1
-    horizon: 1m
-    workload:
-      arrivals: {process: poisson, rate: 10/s}
-      classes: [{name: get, path: [cache, db], keys: {count: 1000}}]
-    components:
-      db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+        version: 1
+        horizon: 1m
+        workload:
+          arrivals: {process: poisson, rate: 10/s}
+          classes: [{name: get, path: [cache, db], keys: {count: 1000}}]
+        components:
+          db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
 
-    """
+        """
 
     static func errors(_ components: String, extra: String = "") -> [String] {
         do {
-            _ = try ScenarioLoader.parse(yaml: base.replacingOccurrences(of: "components:\n", with: "components:\n" + components + "\n") + extra)
+            _ = try ScenarioLoader.parse(
+                yaml: base.replacingOccurrences(of: "components:\n", with: "components:\n" + components + "\n") + extra)
             return []
         } catch let ScenarioLoadError.invalid(e) {
             return e.diagnostics.filter { !$0.keyPath.hasPrefix("workload") }.map { "\($0.keyPath): \($0.message)" }
@@ -211,43 +233,73 @@ struct CacheDecodingTests {
 
     @Test("errors name the key and say what was expected")
     func errors() {
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 80%, policy: lru, capacity: 10}")
+        #expect(
+            Self.errors(
+                "  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 80%, policy: lru, capacity: 10}")
                 == ["components.cache.policy: give 'hit_ratio' or 'policy', not both"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}}")
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}}")
                 == ["components.cache: a cache needs 'hit_ratio' (e.g. 85%) or 'policy: lru' with 'capacity'"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru}")
-                == ["components.cache.policy: policy: lru needs 'capacity': the number of keys held, e.g. capacity: 200k"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lfu, capacity: 10}")
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru}")
+                == [
+                    "components.cache.policy: policy: lru needs 'capacity': the number of keys held, e.g. capacity: 200k"
+                ])
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lfu, capacity: 10}")
                 == ["components.cache.policy: expected one of lru, found 'lfu'"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 1.5}")
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 1.5}")
                 == ["components.cache.hit_ratio: expected a share such as 99.95% or 0.9995, found '1.5'"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%, ttl: 5m}")
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%, ttl: 5m}")
                 == ["components.cache.ttl: 'ttl' applies only to 'policy: lru'; this cache has a fixed hit_ratio"])
-        #expect(Self.errors("  cache: {kind: cache, instances: 4, service: {deterministic: 1ms}, policy: lru, capacity: 3, per: total}")
-                == ["components.cache.capacity: expected at least one key per instance: capacity 3 per total over 4 instances"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10, per: node}")
+        #expect(
+            Self.errors(
+                "  cache: {kind: cache, instances: 4, service: {deterministic: 1ms}, policy: lru, capacity: 3, per: total}"
+            )
+                == [
+                    "components.cache.capacity: expected at least one key per instance: capacity 3 per total over 4 instances"
+                ])
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10, per: node}")
                 == ["components.cache.per: expected one of instance, total, found 'node'"])
-        #expect(Self.errors("  cache: {kind: cdn, latency: {deterministic: 1ms}, service: {deterministic: 1ms}, hit_ratio: 50%}").first?
+        #expect(
+            Self.errors(
+                "  cache: {kind: cdn, latency: {deterministic: 1ms}, service: {deterministic: 1ms}, hit_ratio: 50%}"
+            ).first?
             .hasPrefix("components.cache.service: unknown key 'service'") == true)
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%}",
-                            extra: "events: [{at: 10s, cache_flush: {component: cache}}]\n")
-                == ["events.0.cache_flush.component: cache_flush needs an lru cache; 'cache' is a cache with a fixed hit_ratio (it has no contents to flush)"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%}",
-                            extra: "events: [{at: 10s, cache_flush: {component: db}}]\n")
+        #expect(
+            Self.errors(
+                "  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%}",
+                extra: "events: [{at: 10s, cache_flush: {component: cache}}]\n")
+                == [
+                    "events.0.cache_flush.component: cache_flush needs an lru cache; 'cache' is a cache with a fixed hit_ratio (it has no contents to flush)"
+                ])
+        #expect(
+            Self.errors(
+                "  cache: {kind: cache, service: {deterministic: 1ms}, hit_ratio: 50%}",
+                extra: "events: [{at: 10s, cache_flush: {component: db}}]\n")
                 == ["events.0.cache_flush.component: cache_flush needs an lru cache; 'db' is not a cache"])
-        #expect(Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10}")
+        #expect(
+            Self.errors("  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10}")
                 == [])
     }
 
     @Test("a class reaching an LRU cache needs keys")
     func needsKeys() {
         let yaml = Self.base.replacingOccurrences(of: ", keys: {count: 1000}", with: "")
-            .replacingOccurrences(of: "components:\n", with: "components:\n  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10}\n")
+            .replacingOccurrences(
+                of: "components:\n",
+                with: "components:\n  cache: {kind: cache, service: {deterministic: 1ms}, policy: lru, capacity: 10}\n")
         do {
             _ = try ScenarioLoader.parse(yaml: yaml)
             Issue.record("accepted")
         } catch let ScenarioLoadError.invalid(e) {
-            #expect(e.diagnostics.map(\.message) == ["the lru cache 'cache' needs keys: class 'get' has none (give it keys:, e.g. keys: {count: 1M, zipf: 0.99})"])
+            #expect(
+                e.diagnostics.map(\.message) == [
+                    "the lru cache 'cache' needs keys: class 'get' has none (give it keys:, e.g. keys: {count: 1M, zipf: 0.99})"
+                ])
         } catch { Issue.record("\(error)") }
     }
 }

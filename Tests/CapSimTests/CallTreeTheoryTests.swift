@@ -13,23 +13,23 @@ struct CallTreeTheoryTests {
     /// Poisson arrivals at `rate`.
     func run(rate: String, calls: String, components: String) throws -> (MetricLayout, [ReplicationResult], Scenario) {
         let yaml = """
-        version: 1
-        name: tree
-        horizon: 300s
-        warmup: 30s
-        replications: 10
-        seed: 77
-        workload:
-          arrivals: {process: poisson, rate: \(rate)}
-          classes:
-            - name: q
-              path:
-                - to: front
-                  calls: \(calls)
-        components:
-          front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
-        \(components)
-        """
+            version: 1
+            name: tree
+            horizon: 300s
+            warmup: 30s
+            replications: 10
+            seed: 77
+            workload:
+              arrivals: {process: poisson, rate: \(rate)}
+              classes:
+                - name: q
+                  path:
+                    - to: front
+                      calls: \(calls)
+            components:
+              front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
+            \(components)
+            """
         let s = try ScenarioLoader.parse(yaml: yaml)
         let layout = MetricLayout(spec: s.model)
         return (layout, Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: 2).run(), s)
@@ -44,19 +44,22 @@ struct CallTreeTheoryTests {
     func feedback() throws {
         // λ = 200/s, q = 0.5: the db (M/M/1, μ = 1000/s) sees Λ = 400/s, ρ = 0.4. Per visit the
         // mean wait is ρ/(μ − Λ); a request makes 1/(1 − q) = 2 visits of mean sojourn 1/(μ − Λ).
-        let r = try run(rate: "200/s", calls: "[{to: db, repeat: {again: 0.5}}]",
-                        components: "  db: {kind: server_pool, workers: 1, service: {exponential: {mean: 1ms}}}")
+        let r = try run(
+            rate: "200/s", calls: "[{to: db, repeat: {again: 0.5}}]",
+            components: "  db: {kind: server_pool, workers: 1, service: {exponential: {mean: 1ms}}}")
         expectMean(values("utilization.db", r), 0.4, label: "db utilisation")
         expectMean(values("hop.db.wait.mean", r), 0.4 / 600, label: "db wait per visit")
         expectMean(values("latency.mean", r), 2.0 / 600, label: "latency: 2 visits of 1/(μ − Λ)")
         let load = r.2.model.offeredLoad()
-        #expect(abs(load[1].arrivalRate - 400) < 1e-9 && abs(load[1].utilization! - 0.4) < 1e-12, "validate's visit ratios")
+        #expect(
+            abs(load[1].arrivalRate - 400) < 1e-9 && abs(load[1].utilization! - 0.4) < 1e-12, "validate's visit ratios")
     }
 
     @Test("a call made with probability p thins the Poisson stream: M/M/1 at pλ")
     func thinning() throws {
-        let r = try run(rate: "2000/s", calls: "[{to: db, probability: 30%}]",
-                        components: "  db: {kind: server_pool, workers: 1, service: {exponential: {mean: 1ms}}}")
+        let r = try run(
+            rate: "2000/s", calls: "[{to: db, probability: 30%}]",
+            components: "  db: {kind: server_pool, workers: 1, service: {exponential: {mean: 1ms}}}")
         // Λ = 600/s, ρ = 0.6; 30 % of requests spend 1/(μ − Λ) = 2.5 ms there, the rest nothing.
         expectMean(values("utilization.db", r), 0.6, label: "db utilisation")
         expectMean(values("latency.mean", r), 0.3 / 400, label: "latency")
@@ -65,11 +68,13 @@ struct CallTreeTheoryTests {
 
     @Test("a fan-out to two pure delays lasts the slower one: E[max(A, B)] = 1/α + 1/β − 1/(α + β)")
     func fanOut() throws {
-        let r = try run(rate: "500/s", calls: "[{parallel: [a, b]}, c]", components: """
-          a: {kind: server_pool, workers: unlimited, service: {exponential: {mean: 2ms}}}
-          b: {kind: server_pool, workers: unlimited, service: {exponential: {mean: 3ms}}}
-          c: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
-        """)
+        let r = try run(
+            rate: "500/s", calls: "[{parallel: [a, b]}, c]",
+            components: """
+                  a: {kind: server_pool, workers: unlimited, service: {exponential: {mean: 2ms}}}
+                  b: {kind: server_pool, workers: unlimited, service: {exponential: {mean: 3ms}}}
+                  c: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
+                """)
         // 2 + 3 − 1/(1/2 + 1/3) = 3.8 ms, then c's 1 ms.
         expectMean(values("latency.mean", r), 0.0038 + 0.001, label: "fan-out then c")
         expectMean(values("hop.front.inclusive.mean", r), 0.0048, label: "front holds through both steps")
@@ -80,49 +85,66 @@ struct CallTreeTheoryTests {
 struct CallTreeLanguageTests {
     func problems(_ path: String) -> String {
         let yaml = """
-        version: 1
-        name: t
-        horizon: 10s
-        workload:
-          arrivals: {process: poisson, rate: 10/s}
-          classes:
-            - name: q
-              path: \(path)
-        components:
-          web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
-          db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
-        """
-        do { _ = try ScenarioLoader.parse(yaml: yaml, file: "t.yaml"); return "" } catch { return "\(error)" }
+            version: 1
+            name: t
+            horizon: 10s
+            workload:
+              arrivals: {process: poisson, rate: 10/s}
+              classes:
+                - name: q
+                  path: \(path)
+            components:
+              web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+              db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+            """
+        do {
+            _ = try ScenarioLoader.parse(yaml: yaml, file: "t.yaml")
+            return ""
+        } catch { return "\(error)" }
     }
 
     @Test("mistakes in a call tree are located and explained")
     func diagnostics() {
-        #expect(problems("[{to: web, probability: 0.5}]").contains("t.yaml:8:37: error: workload.classes.0.path.0.probability: the first component of a path receives every request: 'probability' applies to the calls after it"))
-        #expect(problems("[web, {to: db, repeat: {mean: 0.5}}]").contains("workload.classes.0.path.1.repeat.mean: expected a number ≥ 1, found 0.5"))
-        #expect(problems("[web, {to: db, repeat: {again: 1}}]").contains("workload.classes.0.path.1.repeat.again: expected a probability below 1 (at 1 the calls never stop)"))
-        #expect(problems("[web, {to: db, repeat: {}}]").contains("expected 'mean' (mean number of calls, ≥ 1) or 'again'"))
-        #expect(problems("[{to: web, calls: [{parallel: [db]}]}]").contains("workload.classes.0.path.0.calls.0.parallel: expected at least two calls made in parallel, found 1"))
-        #expect(problems("[{to: web, calls: [{parallel: [db, dbb]}]}]").contains("workload.classes.0.path.0.calls.0.parallel.1: expected the name of a component, found 'dbb'"))
+        #expect(
+            problems("[{to: web, probability: 0.5}]").contains(
+                "t.yaml:8:37: error: workload.classes.0.path.0.probability: the first component of a path receives every request: 'probability' applies to the calls after it"
+            ))
+        #expect(
+            problems("[web, {to: db, repeat: {mean: 0.5}}]").contains(
+                "workload.classes.0.path.1.repeat.mean: expected a number ≥ 1, found 0.5"))
+        #expect(
+            problems("[web, {to: db, repeat: {again: 1}}]").contains(
+                "workload.classes.0.path.1.repeat.again: expected a probability below 1 (at 1 the calls never stop)"))
+        #expect(
+            problems("[web, {to: db, repeat: {}}]").contains("expected 'mean' (mean number of calls, ≥ 1) or 'again'"))
+        #expect(
+            problems("[{to: web, calls: [{parallel: [db]}]}]").contains(
+                "workload.classes.0.path.0.calls.0.parallel: expected at least two calls made in parallel, found 1"))
+        #expect(
+            problems("[{to: web, calls: [{parallel: [db, dbb]}]}]").contains(
+                "workload.classes.0.path.0.calls.0.parallel.1: expected the name of a component, found 'dbb'"))
         #expect(problems("[web, {parallel: [db, web]}]").contains("'parallel' is a step of a component's calls"))
         #expect(problems("[{to: web, calls: [{to: db, probability: 0}]}]").contains("expected a probability > 0"))
-        #expect(problems("[{to: web, cals: [db]}]").contains("unknown key 'cals'; expected one of to, calls, probability, repeat"))
+        #expect(
+            problems("[{to: web, cals: [db]}]").contains(
+                "unknown key 'cals'; expected one of to, calls, probability, repeat"))
     }
 
     @Test("pipeline mode takes only a plain list")
     func pipeline() {
         let yaml = """
-        version: 1
-        name: t
-        horizon: 10s
-        workload:
-          arrivals: {process: poisson, rate: 10/s}
-          mode: pipeline
-          classes:
-            - {name: q, path: [web, {to: db, probability: 0.5}]}
-        components:
-          web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
-          db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
-        """
+            version: 1
+            name: t
+            horizon: 10s
+            workload:
+              arrivals: {process: poisson, rate: 10/s}
+              mode: pipeline
+              classes:
+                - {name: q, path: [web, {to: db, probability: 0.5}]}
+            components:
+              web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+              db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+            """
         #expect(throws: (any Error).self) { try ScenarioLoader.parse(yaml: yaml) }
         do { _ = try ScenarioLoader.parse(yaml: yaml) } catch {
             #expect("\(error)".contains("mode: pipeline takes a plain list of components"))
@@ -143,26 +165,29 @@ struct CallTreeLanguageTests {
 
 @Suite("Timeouts and retries on calls")
 struct WatchedCallTests {
-    func run(_ call: String, db: String = "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}",
-             rate: String = "1000/s", horizon: String = "200s") throws -> Run {
-        try Run(yaml: """
-        version: 1
-        name: watched
-        horizon: \(horizon)
-        warmup: 10s
-        replications: 10
-        seed: 4
-        workload:
-          arrivals: {process: poisson, rate: \(rate)}
-          classes:
-            - name: q
-              path:
-                - to: front
-                  calls: [\(call)]
-        components:
-          front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
-          db: \(db)
-        """)
+    func run(
+        _ call: String, db: String = "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}",
+        rate: String = "1000/s", horizon: String = "200s"
+    ) throws -> Run {
+        try Run(
+            yaml: """
+                version: 1
+                name: watched
+                horizon: \(horizon)
+                warmup: 10s
+                replications: 10
+                seed: 4
+                workload:
+                  arrivals: {process: poisson, rate: \(rate)}
+                  classes:
+                    - name: q
+                      path:
+                        - to: front
+                          calls: [\(call)]
+                components:
+                  front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
+                  db: \(db)
+                """)
     }
 
     @Test("a retried call draws afresh: with exponential service, P(every try times out) = e^(−μT·tries)")
@@ -183,36 +208,41 @@ struct WatchedCallTests {
         // 0.4/1.4 ≈ 28.6 %) is retried after 5 ms.
         let db = "{kind: server_pool, workers: 1, queue: 0, service: {deterministic: 2ms}}"
         let plain = try run("{to: db}", db: db, rate: "200/s", horizon: "100s")
-        let retried = try run("{to: db, retries: {max: 2, base: 5ms, jitter: full}}", db: db, rate: "200/s", horizon: "100s")
-        let p = plain.values("errors.queue_full.rate"), q = retried.values("errors.queue_full.rate")
+        let retried = try run(
+            "{to: db, retries: {max: 2, base: 5ms, jitter: full}}", db: db, rate: "200/s", horizon: "100s")
+        let p = plain.values("errors.queue_full.rate")
+        let q = retried.values("errors.queue_full.rate")
         for (a, b) in zip(p, q) { #expect(b < a / 3, "retries recover most refusals: \(a) → \(b)") }
         expectConservation(retried)
-        let budget = try run("{to: db, retries: {max: 2, base: 5ms, jitter: full, budget: 1%}}", db: db, rate: "200/s", horizon: "100s")
+        let budget = try run(
+            "{to: db, retries: {max: 2, base: 5ms, jitter: full, budget: 1%}}", db: db, rate: "200/s", horizon: "100s")
         #expect(budget.values("errors.retry_budget_exhausted.rate").allSatisfy { $0 > 0 })
     }
 
     @Test("a timed-out call fails the request at the caller's timeout; the callee finishes for nobody (exact)")
     func exact() throws {
-        let r = try Run(yaml: """
-        version: 1
-        name: exact
-        horizon: 1500ms
-        replications: 1
-        workload:
-          arrivals: {process: constant, rate: 1/s}
-          classes:
-            - name: q
-              path: [{to: front, calls: [{to: db, timeout: 5ms, retries: {max: 1, base: 1ms, jitter: none}}]}]
-        components:
-          front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
-          db: {kind: server_pool, workers: 1, service: {deterministic: 10ms}}
-        """)
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: exact
+                horizon: 1500ms
+                replications: 1
+                workload:
+                  arrivals: {process: constant, rate: 1/s}
+                  classes:
+                    - name: q
+                      path: [{to: front, calls: [{to: db, timeout: 5ms, retries: {max: 1, base: 1ms, jitter: none}}]}]
+                components:
+                  front: {kind: server_pool, workers: unlimited, service: {deterministic: 0ms}}
+                  db: {kind: server_pool, workers: 1, service: {deterministic: 10ms}}
+                """)
         // One request at 1 s: try 1 times out at +5 ms, try 2 goes at +6 ms (queued behind try 1
         // until +10 ms), times out at +11 ms: the request fails then. db serves both tries.
         #expect(r.values("errors.timeout.rate") == [1])
         #expect(r.values("latency.max").allSatisfy { $0.isNaN })
         expectConservation(r)
         #expect(abs(r.values("busy.db.mean")[0] - 0.020 / 1.5) < 1e-9, "db busy 20 ms of the 1.5 s")
-        #expect(abs(r.values("in_system.mean")[0] - 0.011 / 1.5) < 1e-9, "the request is in the system from 1 s to 1.011 s")
+        #expect(
+            abs(r.values("in_system.mean")[0] - 0.011 / 1.5) < 1e-9, "the request is in the system from 1 s to 1.011 s")
     }
 }

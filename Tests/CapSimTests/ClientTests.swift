@@ -1,8 +1,9 @@
 import Foundation
-@testable import InfraModel
 import ScenarioLanguage
 import SimStats
 import Testing
+
+@testable import InfraModel
 
 /// Client behaviour: timeouts (with the abandoned attempt still served), deadlines, retries with
 /// backoff and jitter, and retry budgets.
@@ -12,11 +13,18 @@ struct ClientTests {
 
     @Test("a timeout bounds every successful latency; the timed-out attempt is still served (wasted)")
     func timeouts() throws {
-        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "workload.client.retries.max=0",
-                                             "horizon=40s", "warmup=5s", "replications=4"])
-        for rep in r.results { #expect(rep.outcome.arrivals == rep.outcome.successes + rep.outcome.errors.reduce(0, +)) }
+        let r = try run(
+            "retry-storm.yaml",
+            [
+                "workload.arrivals.rate=1450/s", "workload.client.retries.max=0",
+                "horizon=40s", "warmup=5s", "replications=4",
+            ])
+        for rep in r.results {
+            #expect(rep.outcome.arrivals == rep.outcome.successes + rep.outcome.errors.reduce(0, +))
+        }
         #expect(r.summary["latency.max"]!.value <= 0.060)
-        let timeouts = r.values("errors.timeout.rate"), wasted = r.values("attempts.wasted.rate")
+        let timeouts = r.values("errors.timeout.rate")
+        let wasted = r.values("attempts.wasted.rate")
         // Lognormal(16 ms, cv 1) exceeds 60 ms with probability ≈ 2.3 %; queueing adds a little.
         #expect(timeouts.allSatisfy { $0 > 0.015 && $0 < 0.04 })
         // Without retries each timed-out attempt is one wasted attempt (up to attempts cut at the end).
@@ -26,8 +34,12 @@ struct ClientTests {
 
     @Test("a deadline ends the request whatever attempt is running")
     func deadline() throws {
-        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "workload.client={deadline: 30ms}",
-                                             "horizon=30s", "warmup=3s", "replications=3"])
+        let r = try run(
+            "retry-storm.yaml",
+            [
+                "workload.arrivals.rate=1450/s", "workload.client={deadline: 30ms}",
+                "horizon=30s", "warmup=3s", "replications=3",
+            ])
         #expect(r.summary["latency.max"]!.value <= 0.030)
         #expect(r.values("errors.deadline_exceeded.rate").allSatisfy { $0 > 0.05 })
         expectConservation(r)
@@ -35,7 +47,8 @@ struct ClientTests {
 
     @Test("retries amplify attempts; a retried request succeeds with a fresh draw")
     func retries() throws {
-        let r = try run("retry-storm.yaml", ["workload.arrivals.rate=1450/s", "horizon=40s", "warmup=5s", "replications=4"])
+        let r = try run(
+            "retry-storm.yaml", ["workload.arrivals.rate=1450/s", "horizon=40s", "warmup=5s", "replications=4"])
         // ≈ 2.4 % of attempts time out and are retried, with a fresh service demand: nearly all succeed.
         #expect(r.values("attempts.mean").allSatisfy { $0 > 1.01 && $0 < 1.05 })
         #expect(r.values("availability.request").allSatisfy { $0 > 0.999 })
@@ -45,8 +58,12 @@ struct ClientTests {
     @Test("without a budget retries collapse a busy tier; a retry budget keeps it serving")
     func retryStorm() throws {
         let storm = try run("retry-storm.yaml", ["horizon=60s", "warmup=10s", "replications=4"])
-        let budget = try run("retry-storm.yaml", ["horizon=60s", "warmup=10s", "replications=4",
-                                                  "workload.client.retries.budget=10%"])
+        let budget = try run(
+            "retry-storm.yaml",
+            [
+                "horizon=60s", "warmup=10s", "replications=4",
+                "workload.client.retries.budget=10%",
+            ])
         #expect(storm.values("availability.request").allSatisfy { $0 < 0.05 })
         #expect(storm.values("attempts.mean").allSatisfy { $0 > 3.5 })
         #expect(budget.values("availability.request").allSatisfy { $0 > 0.6 })
@@ -60,7 +77,10 @@ struct ClientTests {
     func dropExpired() throws {
         // 105 % offered load, a 60 ms timeout, no retries: without drop_expired the queue is full
         // of attempts whose clients left, and nearly every served request is already dead.
-        let sets = ["workload.client.retries.max=0", "workload.arrivals.rate=2100/s", "horizon=40s", "warmup=10s", "replications=4"]
+        let sets = [
+            "workload.client.retries.max=0", "workload.arrivals.rate=2100/s", "horizon=40s", "warmup=10s",
+            "replications=4",
+        ]
         let served = try run("retry-storm.yaml", sets)
         let dropping = try run("retry-storm.yaml", sets + ["components.web.drop_expired=true"])
         #expect(served.values("availability.request").allSatisfy { $0 < 0.05 })
@@ -73,13 +93,15 @@ struct ClientTests {
         #expect(bad.err.contains("components.web.drop_expired: expected true or false, found 'yes'"))
     }
 
-    @Test("backoff waits follow the policy", arguments: [
-        (RetryPolicy.Backoff.constant, RetryPolicy.Jitter.none, 3, 0.5, Int64(10_000_000)),
-        (.exponential, .none, 3, 0.5, 40_000_000),
-        (.exponential, .full, 3, 0.5, 20_000_000),
-        (.exponential, .equal, 3, 0.5, 30_000_000),
-        (.exponential, .none, 40, 0.5, 1_000_000_000),
-    ])
+    @Test(
+        "backoff waits follow the policy",
+        arguments: [
+            (RetryPolicy.Backoff.constant, RetryPolicy.Jitter.none, 3, 0.5, Int64(10_000_000)),
+            (.exponential, .none, 3, 0.5, 40_000_000),
+            (.exponential, .full, 3, 0.5, 20_000_000),
+            (.exponential, .equal, 3, 0.5, 30_000_000),
+            (.exponential, .none, 40, 0.5, 1_000_000_000),
+        ])
     func backoff(kind: RetryPolicy.Backoff, jitter: RetryPolicy.Jitter, retry: Int, u: Double, expected: Int64) {
         let p = RetryPolicy(maxRetries: 5, backoff: kind, base: .milliseconds(10), cap: .seconds(1), jitter: jitter)
         #expect(p.wait(retry: retry, u: u, previous: 0) == expected)
@@ -91,11 +113,20 @@ struct ClientTests {
     @Test("client settings decode with defaults and errors")
     func decoding() throws {
         let s = try ScenarioLoader.load(path: scenarioPath("retry-storm.yaml"))
-        #expect(s.model.classes[0].client == ClientPolicy(timeout: .milliseconds(60), deadline: nil,
-                                                          retries: RetryPolicy(maxRetries: 3, backoff: .exponential, base: .milliseconds(10), cap: .seconds(10), jitter: .full)))
-        let bad = capsim(["validate", scenarioPath("retry-storm.yaml"), "--set", "workload.client.retries.jitter=fuzzy"])
+        #expect(
+            s.model.classes[0].client
+                == ClientPolicy(
+                    timeout: .milliseconds(60), deadline: nil,
+                    retries: RetryPolicy(
+                        maxRetries: 3, backoff: .exponential, base: .milliseconds(10), cap: .seconds(10), jitter: .full)
+                ))
+        let bad = capsim([
+            "validate", scenarioPath("retry-storm.yaml"), "--set", "workload.client.retries.jitter=fuzzy",
+        ])
         #expect(bad.status == 65)
-        #expect(bad.err.contains("workload.client.retries.jitter: expected one of none, full, equal, decorrelated, found 'fuzzy'"))
+        #expect(
+            bad.err.contains(
+                "workload.client.retries.jitter: expected one of none, full, equal, decorrelated, found 'fuzzy'"))
     }
 }
 

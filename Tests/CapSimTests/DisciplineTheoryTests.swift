@@ -8,17 +8,24 @@ import Testing
 /// errors plus a 0.2 % floor), and their YAML keys.
 @Suite("Disciplines: theory")
 struct DisciplineTheoryTests {
-    @Test("M/G/1-PS: mean sojourn E[S]/(1 − ρ) whatever the service distribution (insensitivity)",
-          arguments: ["{exponential: {mean: 1ms}}", "{deterministic: 1ms}", "{lognormal: {mean: 1ms, cv: 2}}"])
+    @Test(
+        "M/G/1-PS: mean sojourn E[S]/(1 − ρ) whatever the service distribution (insensitivity)",
+        arguments: ["{exponential: {mean: 1ms}}", "{deterministic: 1ms}", "{lognormal: {mean: 1ms, cv: 2}}"])
     func mg1ps(service: String) throws {
-        let run = try Run("mg1-ps.yaml", ["horizon=300s", "warmup=10s", "replications=20",
-                                          "components.server.service=\(service)"])
+        let run = try Run(
+            "mg1-ps.yaml",
+            [
+                "horizon=300s", "warmup=10s", "replications=20",
+                "components.server.service=\(service)",
+            ])
         run.expectMatches("latency.mean", 0.001 / (1 - 0.7))
         run.expectMatches("utilization.server", 0.7)
         // Nothing waits under processor sharing.
         run.expectMatches("hop.server.wait.mean", 0, floor: 0)
         // Little's law per replication.
-        let l = run.values("in_system.mean"), lam = run.values("arrival_rate"), w = run.values("latency.mean")
+        let l = run.values("in_system.mean")
+        let lam = run.values("arrival_rate")
+        let w = run.values("latency.mean")
         expectMean(zip(l, zip(lam, w)).map { $0 / ($1.0 * $1.1) }, 1, label: "L / λW")
         expectConservation(run)
     }
@@ -39,8 +46,9 @@ struct DisciplineTheoryTests {
         var t = Tally()
         for x in d { t.add(x) }
         let critical = StudentT.quantile(1 - 0.5e-4, degreesOfFreedom: Int(t.count) - 1)
-        #expect(t.mean > critical * t.standardDeviation / Double(t.count).squareRoot(),
-                "p99 LIFO − FIFO: \(t.mean) s, sd \(t.standardDeviation) over \(t.count) replications")
+        #expect(
+            t.mean > critical * t.standardDeviation / Double(t.count).squareRoot(),
+            "p99 LIFO − FIFO: \(t.mean) s, sd \(t.standardDeviation) over \(t.count) replications")
         // Same requests served, same busy time: only the order differs.
         #expect(lifo.values("utilization.server") == fifo.values("utilization.server"))
     }
@@ -49,8 +57,12 @@ struct DisciplineTheoryTests {
     func adaptiveEqualsFifo() throws {
         let sets = ["horizon=60s", "warmup=5s", "replications=4"]
         let fifo = try Run("mm1.yaml", sets)
-        let adaptive = try Run("mm1.yaml", sets + ["components.server.discipline=adaptive_lifo",
-                                                   "components.server.lifo_above=1000000000"])
+        let adaptive = try Run(
+            "mm1.yaml",
+            sets + [
+                "components.server.discipline=adaptive_lifo",
+                "components.server.lifo_above=1000000000",
+            ])
         #expect(fifo.results.map(\.values) == adaptive.results.map(\.values))
         #expect(fifo.results.map(\.outcome) == adaptive.results.map(\.outcome))
     }
@@ -96,42 +108,51 @@ struct DisciplineKeyTests {
         #expect(try discipline("discipline: adaptive_lifo\nlifo_above: 6") == .adaptiveLifo(lifoAbove: 6))
         #expect(try discipline("discipline: adaptive_lifo\nlifo_above: 0") == .adaptiveLifo(lifoAbove: 0))
         #expect(try discipline("discipline: processor_sharing") == .processorSharing)
-        let unlimited = try ScenarioLoader.parse(yaml: Self.yaml("discipline: adaptive_lifo"), file: "s.yaml",
-                                                 overrides: [Override(parsing: "components.web.queue=unlimited")])
+        let unlimited = try ScenarioLoader.parse(
+            yaml: Self.yaml("discipline: adaptive_lifo"), file: "s.yaml",
+            overrides: [Override(parsing: "components.web.queue=unlimited")])
         #expect(unlimited.model.stations[0].discipline == .adaptiveLifo(lifoAbove: 32))
         #expect(QueueDiscipline.names == ["fifo", "lifo", "adaptive_lifo", "processor_sharing"])
     }
 
     @Test("a misspelt discipline gets the nearest name")
     func misspelt() {
-        #expect(problems("discipline: adaptive-lifo") == [
-            "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'adaptive-lifo' (did you mean 'adaptive_lifo'?)",
-        ])
-        #expect(problems("discipline: ps") == [
-            "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'ps'",
-        ])
-        #expect(problems("discipline: processor-sharing") == [
-            "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'processor-sharing' (did you mean 'processor_sharing'?)",
-        ])
+        #expect(
+            problems("discipline: adaptive-lifo") == [
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'adaptive-lifo' (did you mean 'adaptive_lifo'?)"
+            ])
+        #expect(
+            problems("discipline: ps") == [
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'ps'"
+            ])
+        #expect(
+            problems("discipline: processor-sharing") == [
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'processor-sharing' (did you mean 'processor_sharing'?)"
+            ])
         #expect(problems("disipline: lifo").first?.hasSuffix("(did you mean 'discipline'?)") == true)
     }
 
     @Test("lifo_above: only with adaptive_lifo, a whole number below a finite queue")
     func lifoAboveRules() {
-        #expect(problems("lifo_above: 3") == [
-            "s.yaml:10:17: error: components.web.lifo_above: lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is fifo (the default)",
-        ])
-        #expect(problems("discipline: lifo\nlifo_above: 3") == [
-            "s.yaml:11:17: error: components.web.lifo_above: lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is lifo",
-        ])
-        #expect(problems("discipline: adaptive_lifo\nlifo_above: 8") == [
-            "s.yaml:11:17: error: components.web.lifo_above: expected a whole number from 0 to 7 (fewer than the 8 waiting slots of queue: 8; a larger lifo_above never switches to newest first), found 8",
-        ])
-        #expect(problems("discipline: adaptive_lifo\nlifo_above: -1") == [
-            "s.yaml:11:17: error: components.web.lifo_above: expected a whole number ≥ 0, found -1",
-        ])
-        #expect(problems("discipline: adaptive_lifo\nlifo_above: many") == [
-            "s.yaml:11:17: error: components.web.lifo_above: expected a whole number, found 'many'",
-        ])
+        #expect(
+            problems("lifo_above: 3") == [
+                "s.yaml:10:17: error: components.web.lifo_above: lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is fifo (the default)"
+            ])
+        #expect(
+            problems("discipline: lifo\nlifo_above: 3") == [
+                "s.yaml:11:17: error: components.web.lifo_above: lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is lifo"
+            ])
+        #expect(
+            problems("discipline: adaptive_lifo\nlifo_above: 8") == [
+                "s.yaml:11:17: error: components.web.lifo_above: expected a whole number from 0 to 7 (fewer than the 8 waiting slots of queue: 8; a larger lifo_above never switches to newest first), found 8"
+            ])
+        #expect(
+            problems("discipline: adaptive_lifo\nlifo_above: -1") == [
+                "s.yaml:11:17: error: components.web.lifo_above: expected a whole number ≥ 0, found -1"
+            ])
+        #expect(
+            problems("discipline: adaptive_lifo\nlifo_above: many") == [
+                "s.yaml:11:17: error: components.web.lifo_above: expected a whole number, found 'many'"
+            ])
     }
 }

@@ -8,7 +8,9 @@ struct ErlangATests {
     /// abandonments per second are θ·E[(N − n)⁺], so P(abandon) = θ·E[(N − n)⁺]/λ. The chain is
     /// summed until its terms vanish (they fall faster than geometrically once (j − n)θ > λ).
     static func abandonment(servers n: Int, arrival λ: Double, service μ: Double, patience θ: Double) -> Double {
-        var p = 1.0, total = 1.0, queued = 0.0
+        var p = 1.0
+        var total = 1.0
+        var queued = 0.0
         var j = 0
         while true {
             j += 1
@@ -38,7 +40,8 @@ struct ErlangATests {
 
     @Test("without drop_expired the pool serves abandoned requests for nobody and its queue grows without bound")
     func withoutDropping() throws {
-        let run = try Run("erlang-a.yaml", ["horizon=20s", "warmup=2s", "replications=3", "components.pool.drop_expired=false"])
+        let run = try Run(
+            "erlang-a.yaml", ["horizon=20s", "warmup=2s", "replications=3", "components.pool.drop_expired=false"])
         // Every request is served, so 120 % of capacity: the pool is saturated and the timeouts
         // turn almost every request into an error.
         for u in run.values("utilization.pool") { #expect(u > 0.999) }

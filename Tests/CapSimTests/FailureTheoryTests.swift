@@ -1,8 +1,8 @@
 import Foundation
 import InfraModel
+import Reporting
 import ScenarioLanguage
 import SimStats
-import Reporting
 import Testing
 
 /// Instance failures and health checks against the theory of repairable systems.
@@ -10,31 +10,35 @@ import Testing
 struct FailureTheoryTests {
     /// One pool `web` of pure delays (1 ms, unlimited workers: no queueing) behind nothing,
     /// with the given failures / health check lines.
-    func run(instances: Int = 1, failures: String, healthCheck: String? = nil, rate: String = "100/s",
-             horizon: String = "2000s", warmup: String = "0s", replications: Int = 20, balance: String = "round_robin") throws -> Run {
+    func run(
+        instances: Int = 1, failures: String, healthCheck: String? = nil, rate: String = "100/s",
+        horizon: String = "2000s", warmup: String = "0s", replications: Int = 20, balance: String = "round_robin"
+    ) throws -> Run {
         let yaml = """
-        version: 1
-        name: failures
-        horizon: \(horizon)
-        warmup: \(warmup)
-        replications: \(replications)
-        seed: 99
-        workload:
-          arrivals: {process: poisson, rate: \(rate)}
-        components:
-          web:
-            kind: server_pool
-            instances: \(instances)
-            workers: unlimited
-            balance: \(balance)
-            service: {deterministic: 1ms}
-            failures: \(failures)
-        \(healthCheck.map { "    health_check: \($0)" } ?? "")
-        """
+            version: 1
+            name: failures
+            horizon: \(horizon)
+            warmup: \(warmup)
+            replications: \(replications)
+            seed: 99
+            workload:
+              arrivals: {process: poisson, rate: \(rate)}
+            components:
+              web:
+                kind: server_pool
+                instances: \(instances)
+                workers: unlimited
+                balance: \(balance)
+                service: {deterministic: 1ms}
+                failures: \(failures)
+            \(healthCheck.map { "    health_check: \($0)" } ?? "")
+            """
         return try Run(yaml: yaml)
     }
 
-    @Test("one repairable instance is up MTBF/(MTBF + MTTR) of the time; without health checks every request meanwhile fails")
+    @Test(
+        "one repairable instance is up MTBF/(MTBF + MTTR) of the time; without health checks every request meanwhile fails"
+    )
     func oneInstance() throws {
         let r = try run(failures: "{mtbf: 100s, mttr: 20s}")
         r.expectMatches("instances.web.up.mean", 100.0 / 120)
@@ -43,11 +47,13 @@ struct FailureTheoryTests {
         expectConservation(r)
     }
 
-    @Test("the failure process starts stationary: even the first seconds see the long-run availability", arguments: [
-        "{mtbf: {weibull: {shape: 3, scale: 10s}}, mttr: {lognormal: {mean: 4s, cv: 0.5}}}",
-        "{mtbf: {uniform: [5s, 15s]}, mttr: {gamma: {mean: 3s, cv: 2}}}",
-        "{mtbf: {deterministic: 12s}, mttr: {erlang: {k: 2, mean: 5s}}}",
-    ])
+    @Test(
+        "the failure process starts stationary: even the first seconds see the long-run availability",
+        arguments: [
+            "{mtbf: {weibull: {shape: 3, scale: 10s}}, mttr: {lognormal: {mean: 4s, cv: 0.5}}}",
+            "{mtbf: {uniform: [5s, 15s]}, mttr: {gamma: {mean: 3s, cv: 2}}}",
+            "{mtbf: {deterministic: 12s}, mttr: {erlang: {k: 2, mean: 5s}}}",
+        ])
     func stationaryStart(failures: String) throws {
         // Replications of 2 s from time 0: a process started brand new (all up, fresh lives)
         // would be up far more than the long-run share.
@@ -59,32 +65,40 @@ struct FailureTheoryTests {
     /// P(both of two instances down) by the birth–death chain of the number down: failures
     /// (2 − k)λ, repairs min(k, crews)μ.
     static func bothDown(mtbf: Double, mttr: Double, crews: Int) -> Double {
-        let p1 = 2 * mttr / mtbf / 1, p2 = p1 * mttr / mtbf / Double(min(2, crews))
+        let p1 = 2 * mttr / mtbf / 1
+        let p2 = p1 * mttr / mtbf / Double(min(2, crews))
         return p2 / (1 + p1 + p2)
     }
 
-    @Test("1-out-of-2 behind fast health checks: unavailable only while both are down (one crew vs two)", arguments: [1, 2])
+    @Test(
+        "1-out-of-2 behind fast health checks: unavailable only while both are down (one crew vs two)",
+        arguments: [1, 2])
     func oneOutOfTwo(crews: Int) throws {
         // Checks every 1 ms, one failed check takes an instance out and one good one brings it
         // back: detection costs ≈ 0.5 ms per failure, negligible beside the exact share.
         let crewLine = crews == 1 ? ", repair_crews: 1" : ""
-        let r = try run(instances: 2, failures: "{mtbf: 10s, mttr: 5s\(crewLine)}",
-                        healthCheck: "{interval: 1ms, unhealthy_after: 1, healthy_after: 1}", horizon: "600s")
+        let r = try run(
+            instances: 2, failures: "{mtbf: 10s, mttr: 5s\(crewLine)}",
+            healthCheck: "{interval: 1ms, unhealthy_after: 1, healthy_after: 1}", horizon: "600s")
         let down = Self.bothDown(mtbf: 10, mttr: 5, crews: crews)
         r.expectMatches("errors.no_healthy_instance.rate", down, floor: 0.01)
         r.expectMatches("availability.request", 1 - down)
         expectConservation(r)
     }
 
-    @Test("health checks: requests are lost to a dead instance only until it is noticed, then turned away until readmitted")
+    @Test(
+        "health checks: requests are lost to a dead instance only until it is noticed, then turned away until readmitted"
+    )
     func detection() throws {
         // Up ~ Exp(100 s), down exactly 20 s; a check every 2 s, 3 failures to remove, 2 successes
         // to readmit. Detection takes D = φ + 4 s, readmission R = φ' + 2 s (φ, φ' ~ U(0, 2 s)).
         // An instance that fails again before its readmission is already out (P = E[e^(−R/m)]).
-        let m = 100.0, t = 20.0
+        let m = 100.0
+        let t = 20.0
         let readmitted = exp(-2 / m) * (m / 2) * (1 - exp(-2 / m))
-        let r = try run(failures: "{mtbf: 100s, mttr: {deterministic: 20s}}",
-                        healthCheck: "{interval: 2s, unhealthy_after: 3, healthy_after: 2}", horizon: "4000s")
+        let r = try run(
+            failures: "{mtbf: 100s, mttr: {deterministic: 20s}}",
+            healthCheck: "{interval: 2s, unhealthy_after: 3, healthy_after: 2}", horizon: "4000s")
         r.expectMatches("errors.instance_failed.rate", readmitted * 5 / (m + t))
         r.expectMatches("availability.request", m * readmitted / (m + t))
         r.expectMatches("errors.no_healthy_instance.rate", 1 - m * readmitted / (m + t) - readmitted * 5 / (m + t))
@@ -102,13 +116,15 @@ struct FailureTheoryTests {
     }
 }
 
-
 @Suite("Health checks in the shipped scenario")
 struct HealthCheckScenarioTests {
-    @Test("Scenarios/health-checks.yaml: slower checks lose more requests; least_outstanding is drawn to a refusing instance")
+    @Test(
+        "Scenarios/health-checks.yaml: slower checks lose more requests; least_outstanding is drawn to a refusing instance"
+    )
     func sweep() throws {
         func lost(_ sets: [String]) throws -> [Double] {
-            try Run("health-checks.yaml", ["horizon=30m", "warmup=2m", "replications=6"] + sets).values("errors.instance_failed.rate")
+            try Run("health-checks.yaml", ["horizon=30m", "warmup=2m", "replications=6"] + sets).values(
+                "errors.instance_failed.rate")
         }
         func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
         let fast = try lost(["components.lb.health_check.interval=1s"])
@@ -125,33 +141,37 @@ struct HealthCheckScenarioTests {
 @Suite("Availability verdicts need failures to observe")
 struct RareFailureVerdictTests {
     func verdict(mtbf: String, mttr: String, horizon: String) throws -> SLOOutcome {
-        let r = try Run(yaml: """
-        version: 1
-        name: rare
-        horizon: \(horizon)
-        replications: 10
-        seed: 8
-        workload:
-          arrivals: {process: poisson, rate: 20/s}
-        components:
-          web:
-            kind: server_pool
-            instances: 2
-            workers: unlimited
-            service: {deterministic: 1ms}
-            failures: {mtbf: \(mtbf), mttr: \(mttr)}
-            health_check: {interval: 1s, unhealthy_after: 1, healthy_after: 1}
-        slos:
-          - {metric: availability.request, min: 99%}
-        """)
-        return SLOGate(slos: r.scenario.slos).evaluate(plan: r.scenario.plan, layout: r.layout) { _ in r.results }.outcomes[0]
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: rare
+                horizon: \(horizon)
+                replications: 10
+                seed: 8
+                workload:
+                  arrivals: {process: poisson, rate: 20/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 2
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    failures: {mtbf: \(mtbf), mttr: \(mttr)}
+                    health_check: {interval: 1s, unhealthy_after: 1, healthy_after: 1}
+                slos:
+                  - {metric: availability.request, min: 99%}
+                """)
+        return SLOGate(slos: r.scenario.slos).evaluate(plan: r.scenario.plan, layout: r.layout) { _ in r.results }
+            .outcomes[0]
     }
 
     @Test("MTBF of months and a horizon of an hour: no failure seen, so no PASS — INCONCLUSIVE, with the reason")
     func rare() throws {
         let o = try verdict(mtbf: "2000h", mttr: "30m", horizon: "1h")
         #expect(o.verdict == .inconclusive)
-        #expect(o.reason.contains("failure events in 10 replications: too few to vouch for availability (at least 10"), "\(o.reason)")
+        #expect(
+            o.reason.contains("failure events in 10 replications: too few to vouch for availability (at least 10"),
+            "\(o.reason)")
         // On its own the interval would have passed it: [100 %, 100 %].
         #expect(o.lower == 1 && o.upper == 1)
     }
@@ -166,22 +186,23 @@ struct RareFailureVerdictTests {
 @Suite("Load-balancer active/passive failover")
 struct FailoverTests {
     func run(failover: String) throws -> Run {
-        try Run(yaml: """
-        version: 1
-        name: failover
-        horizon: 3000s
-        replications: 10
-        seed: 21
-        workload:
-          arrivals: {process: poisson, rate: 50/s}
-        components:
-          lb:
-            kind: load_balancer
-            targets: web
-            failures: {mtbf: 100s, mttr: {exponential: {mean: 0.5s}}}
-            \(failover)
-          web: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
-        """)
+        try Run(
+            yaml: """
+                version: 1
+                name: failover
+                horizon: 3000s
+                replications: 10
+                seed: 21
+                workload:
+                  arrivals: {process: poisson, rate: 50/s}
+                components:
+                  lb:
+                    kind: load_balancer
+                    targets: web
+                    failures: {mtbf: 100s, mttr: {exponential: {mean: 0.5s}}}
+                    \(failover)
+                  web: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
+                """)
     }
 
     @Test("an active/passive pair is down for the failover time after each failure of its active unit")
@@ -192,7 +213,8 @@ struct FailoverTests {
         // Neglected: a passive down at the switch (≈ 0.5 %, trading ≈ 2 s for ≈ 0.5 s) — 0.4 %
         // of the answer, inside the 1 % floor.
         let r = try run(failover: "failover: 2s")
-        let p = 1 - exp(-0.02), down = 2 * (1 + p) / (100 + 2 * (1 + p))
+        let p = 1 - exp(-0.02)
+        let down = 2 * (1 + p) / (100 + 2 * (1 + p))
         r.expectMatches("errors.failover.rate", down, floor: 0.01)
         expectConservation(r)
         // Without a pair a unit's failure takes the balancer down for its whole repair.
@@ -206,26 +228,29 @@ struct FailoverTests {
 struct BlameTests {
     @Test("errors are attributed to the component that raised them, a dead caller included; the parts add up")
     func attribution() throws {
-        let r = try Run(yaml: """
-        version: 1
-        name: blame
-        horizon: 300s
-        replications: 4
-        seed: 3
-        workload:
-          arrivals: {process: poisson, rate: 400/s}
-        components:
-          web:
-            kind: server_pool
-            instances: 3
-            workers: 8
-            service: {exponential: {mean: 2ms}}
-            failures: {mtbf: 30s, mttr: 3s}
-          db: {kind: server_pool, workers: 2, queue: 0, service: {exponential: {mean: 4ms}}}
-        """)
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: blame
+                horizon: 300s
+                replications: 4
+                seed: 3
+                workload:
+                  arrivals: {process: poisson, rate: 400/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 3
+                    workers: 8
+                    service: {exponential: {mean: 2ms}}
+                    failures: {mtbf: 30s, mttr: 3s}
+                  db: {kind: server_pool, workers: 2, queue: 0, service: {exponential: {mean: 4ms}}}
+                """)
         expectConservation(r)
-        let web = r.values("errors.at.web.rate"), db = r.values("errors.at.db.rate")
-        let dead = r.values("errors.instance_failed.rate"), full = r.values("errors.queue_full.rate")
+        let web = r.values("errors.at.web.rate")
+        let db = r.values("errors.at.db.rate")
+        let dead = r.values("errors.instance_failed.rate")
+        let full = r.values("errors.queue_full.rate")
         let availability = r.values("availability.request")
         for k in web.indices {
             // Only web's instances die (requests refused there, or lost while web held a worker
@@ -248,26 +273,30 @@ struct KOutOfNTests {
         return p[0...(n - required)].reduce(0, +) / total
     }
 
-    @Test("1-out-of-2 and 2-out-of-3, one repair crew or one per instance", arguments: [(2, 1, 1), (2, 1, 2), (3, 2, 1), (3, 2, 3)])
+    @Test(
+        "1-out-of-2 and 2-out-of-3, one repair crew or one per instance",
+        arguments: [(2, 1, 1), (2, 1, 2), (3, 2, 1), (3, 2, 3)])
     func kOutOfN(n: Int, required: Int, crews: Int) throws {
         let crewLine = crews < n ? ", repair_crews: \(crews)" : ""
-        let r = try Run(yaml: """
-        version: 1
-        name: k-of-n
-        horizon: 2000s
-        replications: 10
-        seed: 17
-        workload:
-          arrivals: {process: poisson, rate: 5/s}
-        components:
-          web:
-            kind: server_pool
-            instances: \(n)
-            workers: unlimited
-            service: {deterministic: 1ms}
-            failures: {mtbf: 10s, mttr: 5s, required: \(required)\(crewLine)}
-        """)
-        r.expectMatches("availability.web.instances", Self.available(n: n, required: required, crews: crews, mtbf: 10, mttr: 5))
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: k-of-n
+                horizon: 2000s
+                replications: 10
+                seed: 17
+                workload:
+                  arrivals: {process: poisson, rate: 5/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: \(n)
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    failures: {mtbf: 10s, mttr: 5s, required: \(required)\(crewLine)}
+                """)
+        r.expectMatches(
+            "availability.web.instances", Self.available(n: n, required: required, crews: crews, mtbf: 10, mttr: 5))
     }
 }
 
@@ -275,56 +304,62 @@ struct KOutOfNTests {
 struct AutoscaleCostWarningTests {
     @Test("an autoscaled fleet's monthly cost extrapolated from a short slice carries the warning")
     func warning() throws {
-        let r = try Run(yaml: """
-        version: 1
-        name: scaled
-        horizon: 10m
-        replications: 2
-        workload:
-          arrivals: {process: poisson, rate: 100/s}
-        components:
-          web:
-            kind: server_pool
-            instances: 2
-            workers: 4
-            service: {exponential: {mean: 10ms}}
-            cost: 0.1/h
-            autoscale: {metric: utilization, target: 60%, min: 1, max: 4}
-        """)
-        #expect(r.layout.costWarning?.contains("its autoscaled instance costs assume that slice's load all month") == true, "\\(String(describing: r.layout.costWarning))")
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: scaled
+                horizon: 10m
+                replications: 2
+                workload:
+                  arrivals: {process: poisson, rate: 100/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 2
+                    workers: 4
+                    service: {exponential: {mean: 10ms}}
+                    cost: 0.1/h
+                    autoscale: {metric: utilization, target: 60%, min: 1, max: 4}
+                """)
+        #expect(
+            r.layout.costWarning?.contains("its autoscaled instance costs assume that slice's load all month") == true,
+            "\\(String(describing: r.layout.costWarning))")
     }
 }
 
 @Suite("Stratified availability for rare failures")
 struct StratifiedAvailabilityTests {
     func spec(mtbf: String) throws -> Scenario {
-        try ScenarioLoader.parse(yaml: """
-        version: 1
-        name: strata
-        horizon: 600s
-        warmup: 5s
-        replications: 10
-        seed: 5
-        workload:
-          arrivals: {process: poisson, rate: 200/s}
-        components:
-          web:
-            kind: server_pool
-            instances: 2
-            workers: unlimited
-            service: {deterministic: 1ms}
-            failures: {mtbf: \(mtbf), mttr: 20s}
-            health_check: {interval: 1ms, unhealthy_after: 1, healthy_after: 1}
-        """)
+        try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: strata
+                horizon: 600s
+                warmup: 5s
+                replications: 10
+                seed: 5
+                workload:
+                  arrivals: {process: poisson, rate: 200/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 2
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    failures: {mtbf: \(mtbf), mttr: 20s}
+                    health_check: {interval: 1ms, unhealthy_after: 1, healthy_after: 1}
+                """)
     }
 
     @Test("it agrees with brute force where brute force is affordable, and with the birth–death shares")
     func agreesWithBruteForce() throws {
         let s = try spec(mtbf: "60s")
-        let strat = StratifiedAvailability.estimate(spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400),
-                                                    replications: 4, jobs: 2)
+        let strat = StratifiedAvailability.estimate(
+            spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400),
+            replications: 4, jobs: 2)
         // Independent repairs: both down (1/4)² of the time; one down 2·(1/4)(3/4).
-        let both = strat.strata.first { $0.up == [0] }!, one = strat.strata.first { $0.up == [1] }!
+        let both = strat.strata.first { $0.up == [0] }!
+        let one = strat.strata.first { $0.up == [1] }!
         #expect(abs(both.share - 1.0 / 16) < 0.002 && abs(one.share - 6.0 / 16) < 0.004, "\(both.share) \(one.share)")
         #expect(both.availability == 0 && one.availability == 1)
         #expect(strat.failureEvents > 1_000_000)
@@ -340,8 +375,9 @@ struct StratifiedAvailabilityTests {
         // ≈ 8e-5, so brute force reports [100 %, 100 %]. Unavailable 20/(7.2e6 + 20) ≈ 2.8e-6.
         var s = try spec(mtbf: "2000h")
         s.model.stations[0].instances = 1
-        let strat = StratifiedAvailability.estimate(spec: s.model, seed: s.seed, failureHorizon: .seconds(250 * 365 * 86_400),
-                                                    replications: 2, jobs: 2)
+        let strat = StratifiedAvailability.estimate(
+            spec: s.model, seed: s.seed, failureHorizon: .seconds(250 * 365 * 86_400),
+            replications: 2, jobs: 2)
         let theory = 20 / (2000 * 3600 + 20.0)
         // ≈ 1,100 failures in 250 years (the longest nanosecond time allows): the down share has
         // a relative sd of about √(2/1100) ≈ 4.3 % (up and down periods both random); 20 % is
@@ -351,18 +387,23 @@ struct StratifiedAvailabilityTests {
     }
 }
 
-
 @Suite("capsim run --rare-failures")
 struct RareFailuresCLITests {
     @Test("prints the stratified estimate and its states; refuses a design without random failures")
     func cli() throws {
-        let r = capsim(["run", scenarioPath("health-checks.yaml"), "-q", "--set", "horizon=10m", "--set", "warmup=1m", "--replications", "2", "--rare-failures", "3650d"])
+        let r = capsim([
+            "run", scenarioPath("health-checks.yaml"), "-q", "--set", "horizon=10m", "--set", "warmup=1m",
+            "--replications", "2", "--rare-failures", "3650d",
+        ])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("health-checks: availability.request stratified over failure states (3650d of failures, "))
+        #expect(
+            r.out.contains("health-checks: availability.request stratified over failure states (3650d of failures, "))
         #expect(r.out.contains("web 6/6 up: "))
         let none = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "3650d"])
-        #expect(none.status == 64 && none.err.contains("--rare-failures: ") && none.err.contains("has no random failures"))
+        #expect(
+            none.status == 64 && none.err.contains("--rare-failures: ") && none.err.contains("has no random failures"))
         let bad = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "long"])
-        #expect(bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
+        #expect(
+            bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
     }
 }

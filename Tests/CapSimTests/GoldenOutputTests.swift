@@ -19,19 +19,23 @@ struct GoldenOutputTests {
         let record = environment["CAPSIM_RECORD_GOLDEN"] == "1"
         let dump = environment["CAPSIM_GOLDEN_DUMP"].map { URL(fileURLWithPath: $0) }
         if let dump { try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Scenarios").path)
-            .filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: packageRoot.appendingPathComponent("Scenarios").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.sorted()
         let dir = temporaryDirectory()
         var lines: [String] = []
         for f in files {
             let text = try String(contentsOfFile: scenarioPath(f), encoding: .utf8)
             let csvPath = dir.appendingPathComponent(f + ".csv").path
-            let r = capsim(["run", scenarioPath(f), "-q", "--replications", "2", "--json", "-", "--csv", csvPath]
-                + shortening(for: text))
+            let r = capsim(
+                ["run", scenarioPath(f), "-q", "--replications", "2", "--json", "-", "--csv", csvPath]
+                    + shortening(for: text))
             #expect(r.status == 0, "\(f): \(r.err)")
             let relative = "Scenarios/" + f
             let json = r.out.replacingOccurrences(of: scenarioPath(f), with: relative)
-            let csv = try String(contentsOfFile: csvPath, encoding: .utf8).replacingOccurrences(of: scenarioPath(f), with: relative)
+            let csv = try String(contentsOfFile: csvPath, encoding: .utf8).replacingOccurrences(
+                of: scenarioPath(f), with: relative)
             if let dump {
                 try json.write(to: dump.appendingPathComponent(f + ".json"), atomically: true, encoding: .utf8)
                 try csv.write(to: dump.appendingPathComponent(f + ".csv"), atomically: true, encoding: .utf8)
@@ -46,18 +50,23 @@ struct GoldenOutputTests {
         let want = try String(contentsOf: Self.goldenFile, encoding: .utf8)
         let wanted = Set(want.split(separator: "\n").map(String.init))
         for line in lines where !wanted.contains(line) {
-            Issue.record("output changed: \(line) (recorded: \(want.split(separator: "\n").first { $0.hasPrefix(line.prefix { $0 != " " } + " ") } ?? "none"))")
+            Issue.record(
+                "output changed: \(line) (recorded: \(want.split(separator: "\n").first { $0.hasPrefix(line.prefix { $0 != " " } + " ") } ?? "none"))"
+            )
         }
         let recordedNames = Set(want.split(separator: "\n").map { String($0.prefix { $0 != " " }) })
         let names = Set(lines.map { String($0.prefix { $0 != " " }) })
-        #expect(names == recordedNames,
-                "scenarios added or removed since Golden/shipped-scenarios.txt was recorded: \(names.symmetricDifference(recordedNames).sorted())")
+        #expect(
+            names == recordedNames,
+            "scenarios added or removed since Golden/shipped-scenarios.txt was recorded: \(names.symmetricDifference(recordedNames).sorted())"
+        )
     }
 
     /// The smoke test's shortening: scenarios with scheduled events (at set times, which must lie
     /// within the horizon) keep their horizon and get thinner traffic; the others a 3 s horizon.
     func shortening(for text: String) -> [String] {
-        text.contains("\nevents:") ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
+        text.contains("\nevents:")
+            ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
     }
 
     func fnv1a(_ s: String) -> UInt64 {

@@ -3,6 +3,7 @@ import Foundation
 import ScenarioLanguage
 import Testing
 import Theory
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,41 +16,54 @@ struct LanguageCLITests {
     func validateText() {
         let tandem = capsim(["validate", scenarioPath("tandem.yaml")])
         #expect(tandem.status == 0 && tandem.err == "")
-        #expect(tandem.out == """
-            \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
-              edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
-              app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
-              store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
+        #expect(
+            tandem.out == """
+                \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
+                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
+                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
+                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
 
-            """)
-        #expect(capsim(["validate", scenarioPath("mg1-lognormal.yaml")]).out.hasSuffix("""
-              server: offered 700.00/s, utilisation 70.0 %, mean wait ≈ 3.792 ms (Allen–Cunneen; Erlang C for M/M/1: 2.333 ms)
+                """)
+        #expect(
+            capsim(["validate", scenarioPath("mg1-lognormal.yaml")]).out.hasSuffix(
+                """
+                  server: offered 700.00/s, utilisation 70.0 %, mean wait ≈ 3.792 ms (Allen–Cunneen; Erlang C for M/M/1: 2.333 ms)
 
-            """))
-        #expect(capsim(["validate", scenarioPath("mmc-10-workers.yaml")]).out == """
-            \(scenarioPath("mmc-10-workers.yaml")): ok — mm10, 1 component(s), 10 replications, seed 42
-              pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
+                """))
+        #expect(
+            capsim(["validate", scenarioPath("mmc-10-workers.yaml")]).out == """
+                \(scenarioPath("mmc-10-workers.yaml")): ok — mm10, 1 component(s), 10 replications, seed 42
+                  pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
 
-            """)
-        #expect(capsim(["validate", scenarioPath("erlang-b.yaml")]).out.hasSuffix(
-            "  trunk: offered 800.00/s, utilisation 80.0 %, finite queue (no Erlang C estimate)\n"))
-        #expect(capsim(["validate", scenarioPath("mmck.yaml")]).out.hasSuffix(
-            "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full)\n"))
+                """)
+        #expect(
+            capsim(["validate", scenarioPath("erlang-b.yaml")]).out.hasSuffix(
+                "  trunk: offered 800.00/s, utilisation 80.0 %, finite queue (no Erlang C estimate)\n"))
+        #expect(
+            capsim(["validate", scenarioPath("mmck.yaml")]).out.hasSuffix(
+                "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full)\n"
+            ))
         let unstable = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
         #expect(unstable.status == 0)
-        #expect(unstable.out.hasSuffix("  server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity\n"))
+        #expect(
+            unstable.out.hasSuffix(
+                "  server: offered 1200.00/s, utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity\n"))
         let delay = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "components.server.workers=unlimited"])
         #expect(delay.out.hasSuffix("  server: offered 900.00/s, unlimited workers (no waiting)\n"))
         let split = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "components.server.instances=2"])
-        #expect(split.out.hasSuffix("  server: offered 900.00/s, utilisation 45.0 %, mean wait ≈ 818.182 µs (Erlang C, M/M/1)\n"))
+        #expect(
+            split.out.hasSuffix(
+                "  server: offered 900.00/s, utilisation 45.0 %, mean wait ≈ 818.182 µs (Erlang C, M/M/1)\n"))
         let sweep = capsim(["validate", scenarioPath("mmc.yaml"), "--set", "sweep={components.pool.workers: [8, 10]}"])
-        #expect(sweep.out.hasSuffix("""
-              components.pool.workers=8:
-                pool: offered 7200.00/s, utilisation 90.0 %, mean wait 876.916 µs (Erlang C, M/M/8)
-              components.pool.workers=10:
-                pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
+        #expect(
+            sweep.out.hasSuffix(
+                """
+                  components.pool.workers=8:
+                    pool: offered 7200.00/s, utilisation 90.0 %, mean wait 876.916 µs (Erlang C, M/M/8)
+                  components.pool.workers=10:
+                    pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
 
-            """))
+                """))
     }
 
     @Test("the variant mmc-10-workers.yaml is M/M/10: Erlang C, as validate estimates it")
@@ -67,28 +81,31 @@ struct LanguageCLITests {
         let r = capsim(["validate", scenarioPath("mmc.yaml"), "--format", "json"])
         #expect(r.status == 0 && r.err == "")
         let hash = try ScenarioLoader.load(path: scenarioPath("mmc.yaml")).hash
-        #expect(r.out == """
-            {
-              "file": "\(scenarioPath("mmc.yaml"))",
-              "ok": true,
-              "name": "mm8",
-              "hash": "\(hash)",
-              "diagnostics": [],
-              "stations": [
+        #expect(
+            r.out == """
                 {
-                  "name": "pool",
-                  "arrival_rate": 7200,
-                  "utilization": 0.9,
-                  "unstable": false,
-                  "overloaded": false,
-                  "erlang_c_mean_wait": 0.0008769162376828213,
-                  "mean_wait_estimate": 0.0008769162376828213
+                  "file": "\(scenarioPath("mmc.yaml"))",
+                  "ok": true,
+                  "name": "mm8",
+                  "hash": "\(hash)",
+                  "diagnostics": [],
+                  "stations": [
+                    {
+                      "name": "pool",
+                      "arrival_rate": 7200,
+                      "utilization": 0.9,
+                      "unstable": false,
+                      "overloaded": false,
+                      "erlang_c_mean_wait": 0.0008769162376828213,
+                      "mean_wait_estimate": 0.0008769162376828213
+                    }
+                  ]
                 }
-              ]
-            }
 
-            """)
-        let over = capsim(["validate", scenarioPath("mm1.yaml"), "--format", "json", "--set", "workload.arrivals.rate=1200/s"])
+                """)
+        let over = capsim([
+            "validate", scenarioPath("mm1.yaml"), "--format", "json", "--set", "workload.arrivals.rate=1200/s",
+        ])
         #expect(over.status == 0)
         let parsed = try JSONSerialization.jsonObject(with: Data(over.out.utf8)) as? [String: Any]
         let station = (parsed?["stations"] as? [[String: Any]])?.first
@@ -100,73 +117,79 @@ struct LanguageCLITests {
     func validateJSONErrors() throws {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml").path
-        try "version: 1\nhorizon: 1:30\nworkload:\n  arrivals: {process: poisson, rate: 1/s}\ncomponents:\n  web: {kind: server_pool, balance: round-robin, service: {exponential: {mean: 1ms}}}\n"
+        try
+            "version: 1\nhorizon: 1:30\nworkload:\n  arrivals: {process: poisson, rate: 1/s}\ncomponents:\n  web: {kind: server_pool, balance: round-robin, service: {exponential: {mean: 1ms}}}\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let r = capsim(["validate", file, "--format", "json", "--set", "seed=x"])
         #expect(r.status == 65 && r.err == "")
-        #expect(r.out == """
-            {
-              "file": "\(file)",
-              "ok": false,
-              "name": null,
-              "hash": null,
-              "diagnostics": [
+        #expect(
+            r.out == """
                 {
                   "file": "\(file)",
-                  "line": 2,
-                  "column": 10,
-                  "override": null,
-                  "key_path": "horizon",
-                  "message": "expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'",
-                  "suggestion": null
-                },
-                {
-                  "file": "\(file)",
-                  "line": 6,
-                  "column": 37,
-                  "override": null,
-                  "key_path": "components.web.balance",
-                  "message": "expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin'",
-                  "suggestion": "round_robin"
-                },
-                {
-                  "file": null,
-                  "line": null,
-                  "column": null,
-                  "override": "seed=x",
-                  "key_path": "seed",
-                  "message": "expected a whole number from 0 to 18446744073709551615, found 'x'",
-                  "suggestion": null
+                  "ok": false,
+                  "name": null,
+                  "hash": null,
+                  "diagnostics": [
+                    {
+                      "file": "\(file)",
+                      "line": 2,
+                      "column": 10,
+                      "override": null,
+                      "key_path": "horizon",
+                      "message": "expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'",
+                      "suggestion": null
+                    },
+                    {
+                      "file": "\(file)",
+                      "line": 6,
+                      "column": 37,
+                      "override": null,
+                      "key_path": "components.web.balance",
+                      "message": "expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin'",
+                      "suggestion": "round_robin"
+                    },
+                    {
+                      "file": null,
+                      "line": null,
+                      "column": null,
+                      "override": "seed=x",
+                      "key_path": "seed",
+                      "message": "expected a whole number from 0 to 18446744073709551615, found 'x'",
+                      "suggestion": null
+                    }
+                  ],
+                  "stations": []
                 }
-              ],
-              "stations": []
-            }
 
-            """)
+                """)
         let missing = capsim(["validate", "/nonexistent/x.yaml", "--format", "json"])
         #expect(missing.status == 66 && missing.err == "")
         let parsed = try JSONSerialization.jsonObject(with: Data(missing.out.utf8)) as? [String: Any]
         #expect(parsed?["ok"] as? Bool == false)
-        #expect((parsed?["diagnostics"] as? [[String: Any]])?.first?["message"] as? String == "cannot read the scenario file: no such file")
+        #expect(
+            (parsed?["diagnostics"] as? [[String: Any]])?.first?["message"] as? String
+                == "cannot read the scenario file: no such file")
     }
 
     @Test("errors on the terminal show the line and a caret")
     func snippets() throws {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("s.yaml").path
-        try "version: 1\nhorizon: 1:30\nworkload:\n  arrivals: {process: poisson, rate: 1/s}\ncomponents:\n  web: {kind: server_pool, service: {exponential: {mean: 1ms}}}\n"
+        try
+            "version: 1\nhorizon: 1:30\nworkload:\n  arrivals: {process: poisson, rate: 1/s}\ncomponents:\n  web: {kind: server_pool, service: {exponential: {mean: 1ms}}}\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         for command in ["run", "validate", "show"] {
             let r = capsim([command, file])
             #expect(r.status == 65)
             #expect(r.out == "")
-            #expect(r.err == """
-                \(file):2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'
-                  2 | horizon: 1:30
-                    |          ^
-                1 problem in \(file)
+            #expect(
+                r.err == """
+                    \(file):2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'
+                      2 | horizon: 1:30
+                        |          ^
+                    1 problem in \(file)
 
-                """)
+                    """)
         }
     }
 
@@ -175,20 +198,21 @@ struct LanguageCLITests {
         let r = capsim(["show", scenarioPath("mmc-10-workers.yaml")])
         let hash = try ScenarioLoader.load(path: scenarioPath("mmc-10-workers.yaml")).hash
         #expect(r.status == 0 && r.err == "")
-        #expect(r.out == """
-            # mm10: \(scenarioPath("mmc-10-workers.yaml")) resolved (scenario hash \(hash))
-            version: 1
-            name: mm10
-            horizon: 10m
-            warmup: 30s
-            replications: 10
-            seed: 42
-            workload:
-              arrivals: {process: poisson, rate: 7200/s}
-            components:
-              pool: {kind: server_pool, workers: 10, queue: unlimited, service: {exponential: {mean: 1ms}}}
+        #expect(
+            r.out == """
+                # mm10: \(scenarioPath("mmc-10-workers.yaml")) resolved (scenario hash \(hash))
+                version: 1
+                name: mm10
+                horizon: 10m
+                warmup: 30s
+                replications: 10
+                seed: 42
+                workload:
+                  arrivals: {process: poisson, rate: 7200/s}
+                components:
+                  pool: {kind: server_pool, workers: 10, queue: unlimited, service: {exponential: {mean: 1ms}}}
 
-            """)
+                """)
         let saved = temporaryDirectory().appendingPathComponent("resolved.yaml")
         try r.out.write(to: saved, atomically: true, encoding: .utf8)
         #expect(try ScenarioLoader.load(path: saved.path).hash == hash)
@@ -207,7 +231,10 @@ struct LanguageCLITests {
         #expect(try String(contentsOfFile: file, encoding: .utf8) == ScenarioSchema.text)
         let bad = capsim(["schema", "--output", "/nonexistent/dir/s.json"])
         #expect(bad.status == 73)
-        #expect(bad.err == "/nonexistent/dir/s.json: error: cannot create the output file: the folder /nonexistent/dir does not exist\n")
+        #expect(
+            bad.err
+                == "/nonexistent/dir/s.json: error: cannot create the output file: the folder /nonexistent/dir does not exist\n"
+        )
     }
 
     @Test("shell completions for bash, zsh and fish know every subcommand", arguments: ["bash", "zsh", "fish"])
@@ -227,11 +254,14 @@ struct LanguageCLITests {
         #expect(capsim(["help", command]).out == r.out)
     }
 
-    @Test("exit codes: every error maps to the contract, never to 1", arguments: [
-        (["--bogus"], 64), (["validate"], 64), (["validate", "x.yaml", "--format", "xml"], 64),
-        (["run", "x.yaml", "--jobs", "many"], 64), (["show", "x.yaml", "--set", "noequals"], 64),
-        (["validate", "/nonexistent/x.yaml"], 66), (["show", "/"], 66), (["validate", "--help"], 0), (["--version"], 0),
-    ] as [([String], Int32)])
+    @Test(
+        "exit codes: every error maps to the contract, never to 1",
+        arguments: [
+            (["--bogus"], 64), (["validate"], 64), (["validate", "x.yaml", "--format", "xml"], 64),
+            (["run", "x.yaml", "--jobs", "many"], 64), (["show", "x.yaml", "--set", "noequals"], 64),
+            (["validate", "/nonexistent/x.yaml"], 66), (["show", "/"], 66), (["validate", "--help"], 0),
+            (["--version"], 0),
+        ] as [([String], Int32)])
     func exitCodes(arguments: [String], status: Int32) {
         #expect(capsim(arguments).status == status, "\(arguments)")
     }
@@ -239,7 +269,9 @@ struct LanguageCLITests {
     @Test("exit codes with exact messages: 66 for a directory or unreadable file, 65 for bad bytes")
     func exitMessages() throws {
         let dir = temporaryDirectory()
-        #expect(capsim(["validate", dir.path]).err == "\(dir.path): error: cannot read the scenario file: it is a directory\n")
+        #expect(
+            capsim(["validate", dir.path]).err
+                == "\(dir.path): error: cannot read the scenario file: it is a directory\n")
         let binary = dir.appendingPathComponent("b.yaml")
         try Data([0x76, 0xFF, 0xFE, 0x0A]).write(to: binary)
         let bytes = capsim(["validate", binary.path])
@@ -258,11 +290,15 @@ struct LanguageCLITests {
     }
 
     /// The built executable, beside the test bundle (`swift test` builds every product).
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capsim")
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("capsim")
 
-    @Test("interrupted: 130 for SIGINT, 143 for SIGTERM, and no output file left behind",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: binary.path), "needs the capsim executable beside the tests"),
-          arguments: [(SIGINT, 130), (SIGTERM, 143)] as [(Int32, Int32)])
+    @Test(
+        "interrupted: 130 for SIGINT, 143 for SIGTERM, and no output file left behind",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: binary.path),
+            "needs the capsim executable beside the tests"),
+        arguments: [(SIGINT, 130), (SIGTERM, 143)] as [(Int32, Int32)])
     func signals(signal: Int32, status: Int32) throws {
         let binary = Self.binary
         let dir = temporaryDirectory()
@@ -271,13 +307,18 @@ struct LanguageCLITests {
         // A signal that arrives before the handlers are installed kills the process outright;
         // wait longer and try again rather than report a machine's slowness as a failure.
         for wait in [0.5, 2, 5] {
-            let pid = try spawn(binary.path, ["run", scenarioPath("mm1.yaml"), "-q", "--set", "horizon=100h", "--replications", "1", "--csv", csv])
+            let pid = try spawn(
+                binary.path,
+                ["run", scenarioPath("mm1.yaml"), "-q", "--set", "horizon=100h", "--replications", "1", "--csv", csv])
             Thread.sleep(forTimeInterval: wait)
             kill(pid, signal)
             var raw: Int32 = 0
             waitpid(pid, &raw, 0)
             // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
-            if raw & 0x7F == 0 { result = (raw >> 8) & 0xFF; break }
+            if raw & 0x7F == 0 {
+                result = (raw >> 8) & 0xFF
+                break
+            }
         }
         #expect(result == status)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.isEmpty == true)

@@ -8,16 +8,20 @@ import Theory
 struct ModelFeatureTests {
     @Test("classes share arrivals by weight and follow their own paths")
     func classes() throws {
-        let run = try Run("tandem.yaml", [
-            "horizon=60s", "warmup=5s", "replications=10",
-            "workload.classes=[{name: browse, weight: 3, path: [edge]}, {name: buy, weight: 1, path: [edge, app, store]}]",
-        ])
+        let run = try Run(
+            "tandem.yaml",
+            [
+                "horizon=60s", "warmup=5s", "replications=10",
+                "workload.classes=[{name: browse, weight: 3, path: [edge]}, {name: buy, weight: 1, path: [edge, app, store]}]",
+            ])
         // Shares: edge sees every request, app and store a quarter of them.
         run.expectMatches("utilization.edge", 0.6)
         run.expectMatches("utilization.app", 0.25 * 600 * 0.0008)
         run.expectMatches("utilization.store", 0.25 * 600 * 0.0005)
         // Each class's latency is the sum of its stations' M/M/1 sojourns at their own rates.
-        let edge = 1 / (1000.0 - 600), app = 1 / (1250.0 - 150), store = 1 / (2000.0 - 150)
+        let edge = 1 / (1000.0 - 600)
+        let app = 1 / (1250.0 - 150)
+        let store = 1 / (2000.0 - 150)
         run.expectMatches("class.browse.latency.mean", edge)
         run.expectMatches("class.buy.latency.mean", edge + app + store)
         expectConservation(run)
@@ -53,11 +57,15 @@ struct ModelFeatureTests {
 
     @Test("unlimited workers make a pure delay: latency is the service time")
     func pureDelay() throws {
-        let run = try Run("mm1.yaml", ["horizon=20s", "warmup=1s", "replications=5", "components.server.workers=unlimited",
-                                       "workload.arrivals.rate=5000/s"])
+        let run = try Run(
+            "mm1.yaml",
+            [
+                "horizon=20s", "warmup=1s", "replications=5", "components.server.workers=unlimited",
+                "workload.arrivals.rate=5000/s",
+            ])
         run.expectMatches("latency.mean", 0.001)
         run.expectMatches("hop.server.wait.mean", 0, floor: 0)
-        run.expectMatches("busy.server.mean", 5)   // Little's law for an infinite-server station
+        run.expectMatches("busy.server.mean", 5)  // Little's law for an infinite-server station
         #expect(run.layout.index(of: "utilization.server") == nil)
     }
 }
@@ -84,7 +92,10 @@ struct ClassArrivalTests {
         #expect(s.model.arrivals == nil && s.model.classRates == [600, 200])
         let layout = MetricLayout(spec: s.model)
         let results = Experiment(spec: s.model, seed: s.seed, replications: 0..<s.replications, jobs: 2).run()
-        func values(_ id: String) -> [Double] { let i = layout.index(of: id)!; return results.map { $0.values[i] } }
+        func values(_ id: String) -> [Double] {
+            let i = layout.index(of: id)!
+            return results.map { $0.values[i] }
+        }
         expectMean(values("arrival_rate"), 800, label: "total arrival rate")
         expectMean(values("latency.mean"), 1 / (1000.0 - 800), label: "M/M/1 sojourn at λ = 800/s")
         expectMean(values("class.api.latency.mean"), 1 / (1000.0 - 800), label: "api sojourn (PASTA: same as all)")
@@ -94,16 +105,27 @@ struct ClassArrivalTests {
 
     @Test("a class with its own arrivals beside classes sharing the workload's; mistakes are diagnosed")
     func mixed() throws {
-        let s = try ScenarioLoader.parse(yaml: Self.yaml, overrides: [
-            try Override(parsing: "workload.arrivals={process: poisson, rate: 100/s}"),
-            try Override(parsing: "workload.classes=[{name: a, weight: 3, path: [server]}, {name: b, path: [server]}, {name: c, path: [server], arrivals: {process: constant, rate: 10/s}}]"),
-        ])
+        let s = try ScenarioLoader.parse(
+            yaml: Self.yaml,
+            overrides: [
+                try Override(parsing: "workload.arrivals={process: poisson, rate: 100/s}"),
+                try Override(
+                    parsing:
+                        "workload.classes=[{name: a, weight: 3, path: [server]}, {name: b, path: [server]}, {name: c, path: [server], arrivals: {process: constant, rate: 10/s}}]"
+                ),
+            ])
         #expect(s.model.classRates == [75, 25, 10])
-        let missing = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload={classes: [{name: x, path: [server]}]}"])
+        let missing = capsim([
+            "validate", scenarioPath("mm1.yaml"), "--set", "workload={classes: [{name: x, path: [server]}]}",
+        ])
         #expect(missing.status == 65)
-        #expect(missing.err.contains("class 'x' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'"))
-        let both = capsim(["validate", scenarioPath("mm1.yaml"), "--set",
-                           "workload.classes=[{name: x, weight: 2, path: [server], arrivals: {process: poisson, rate: 5/s}}]"])
+        #expect(
+            missing.err.contains(
+                "class 'x' has no arrivals: give workload.arrivals (shared by weight) or the class its own 'arrivals'"))
+        let both = capsim([
+            "validate", scenarioPath("mm1.yaml"), "--set",
+            "workload.classes=[{name: x, weight: 2, path: [server], arrivals: {process: poisson, rate: 5/s}}]",
+        ])
         #expect(both.err.contains("a class with its own arrivals takes no share of the workload's: remove 'weight'"))
     }
 }

@@ -1,27 +1,32 @@
 import Foundation
 import InfraModel
-@testable import Reporting
 import ScenarioLanguage
 import SimStats
 import Testing
 
+@testable import Reporting
+
 /// A scenario whose `arrival_rate` has a known expectation (λ exactly: arrivals in the window
 /// over its length), so verdicts can be judged right or wrong.
-func arrivalScenario(rate: Int, slo: String, plan: String = "{min: 5, max: 80, until: slo-decided}") throws -> Scenario {
-    try ScenarioLoader.parse(yaml: """
-        version: 1
-        horizon: 1s
-        drain: 0s
-        replications: \(plan)
-        workload: {arrivals: {process: poisson, rate: \(rate)/s}}
-        components:
-          delay: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
-        slos:
-          - \(slo)
-        """)
+func arrivalScenario(rate: Int, slo: String, plan: String = "{min: 5, max: 80, until: slo-decided}") throws -> Scenario
+{
+    try ScenarioLoader.parse(
+        yaml: """
+            version: 1
+            horizon: 1s
+            drain: 0s
+            replications: \(plan)
+            workload: {arrivals: {process: poisson, rate: \(rate)/s}}
+            components:
+              delay: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
+            slos:
+              - \(slo)
+            """)
 }
 
-func gate(_ s: Scenario, seed: UInt64, jobs: Int = 1, alpha: Double = 0.05) -> (results: [ReplicationResult], outcomes: [SLOOutcome]) {
+func gate(
+    _ s: Scenario, seed: UInt64, jobs: Int = 1, alpha: Double = 0.05
+) -> (results: [ReplicationResult], outcomes: [SLOOutcome]) {
     let layout = MetricLayout(spec: s.model)
     return SLOGate(slos: s.slos, alpha: alpha).evaluate(plan: s.plan, layout: layout) { range in
         Experiment(spec: s.model, seed: seed, replications: range, jobs: jobs).run()
@@ -47,25 +52,33 @@ struct SLOGateTests {
     @Test("Holm's step-down across SLOs")
     func holm() throws {
         let layout = MetricLayout(spec: try arrivalScenario(rate: 1000, slo: "{metric: arrival_rate, max: 1}").model)
-        let i = layout.index(of: "arrival_rate")!, j = layout.index(of: "throughput")!
+        let i = layout.index(of: "arrival_rate")!
+        let j = layout.index(of: "throughput")!
         // Two metrics with t statistics chosen so that p ≈ 0.03 and p ≈ 0.001 on n = 10.
         let base: [Double] = [-1.5, -1, -0.5, -0.2, 0, 0, 0.2, 0.5, 1, 1.5]
         let sd = Tally.of(base).standardDeviation
         let results = (0..<10).map { r -> ReplicationResult in
             var values = Array(repeating: Double.nan, count: layout.metrics.count)
-            values[i] = 2.5 * sd / 10.0.squareRoot() + base[r]       // t = 2.5: p ≈ 0.034
-            values[j] = 4.6 * sd / 10.0.squareRoot() + base[r]       // t = 4.6: p ≈ 0.0013
-            return ReplicationResult(replication: r, values: values, histograms: [],
-                                     outcome: RunOutcome(events: 0, arrivals: 0, successes: 0, errors: [], fingerprint: 0, unstable: false))
+            values[i] = 2.5 * sd / 10.0.squareRoot() + base[r]  // t = 2.5: p ≈ 0.034
+            values[j] = 4.6 * sd / 10.0.squareRoot() + base[r]  // t = 4.6: p ≈ 0.0013
+            return ReplicationResult(
+                replication: r, values: values, histograms: [],
+                outcome: RunOutcome(events: 0, arrivals: 0, successes: 0, errors: [], fingerprint: 0, unstable: false))
         }
         let loc = SourceLocation(file: "x", line: 1, column: 1)
-        let slos = [SLOSpec(name: "a", metric: "arrival_rate", bound: .max(0), location: loc),
-                    SLOSpec(name: "t", metric: "throughput", bound: .max(0), location: loc)]
+        let slos = [
+            SLOSpec(name: "a", metric: "arrival_rate", bound: .max(0), location: loc),
+            SLOSpec(name: "t", metric: "throughput", bound: .max(0), location: loc),
+        ]
         // α = 0.06: thresholds 0.03 then 0.06. p(t) ≈ 0.0013 ≤ 0.03 decides t; then p(a) ≈ 0.034 ≤ 0.06 decides a.
-        let both = SLOGate(slos: slos, alpha: 0.06).evaluate(plan: ReplicationPlan(fixed: 10), layout: layout) { _ in results }
+        let both = SLOGate(slos: slos, alpha: 0.06).evaluate(plan: ReplicationPlan(fixed: 10), layout: layout) { _ in
+            results
+        }
         #expect(both.outcomes.map(\.verdict) == [.fail, .fail])
         // Alone at α = 0.03, the first SLO's p ≈ 0.034 is not enough.
-        let one = SLOGate(slos: [slos[0]], alpha: 0.03).evaluate(plan: ReplicationPlan(fixed: 10), layout: layout) { _ in results }
+        let one = SLOGate(slos: [slos[0]], alpha: 0.03).evaluate(plan: ReplicationPlan(fixed: 10), layout: layout) {
+            _ in results
+        }
         #expect(one.outcomes.map(\.verdict) == [.inconclusive])
         // Bonferroni (α/2 = 0.03 for each) would have left a undecided; Holm's step-down decides it.
         #expect(both.outcomes[0].pValue > 0.03 && both.outcomes[0].pValue < 0.06)
@@ -101,7 +114,8 @@ struct SLOGateTests {
     func threadIndependence() throws {
         let s = try arrivalScenario(rate: 990, slo: "{metric: arrival_rate, max: 1000/s}")
         for seed: UInt64 in [1, 2, 3] {
-            let a = gate(s, seed: seed, jobs: 1), b = gate(s, seed: seed, jobs: 3)
+            let a = gate(s, seed: seed, jobs: 1)
+            let b = gate(s, seed: seed, jobs: 3)
             #expect(a.outcomes == b.outcomes)
             #expect(a.results.map(\.outcome) == b.results.map(\.outcome))
         }
@@ -118,5 +132,9 @@ struct SLOGateTests {
 }
 
 extension Tally {
-    static func of(_ xs: [Double]) -> Tally { var t = Tally(); for x in xs { t.add(x) }; return t }
+    static func of(_ xs: [Double]) -> Tally {
+        var t = Tally()
+        for x in xs { t.add(x) }
+        return t
+    }
 }

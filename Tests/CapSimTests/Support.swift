@@ -5,7 +5,8 @@ import SimStats
 import Testing
 
 /// The package root, found from this file's path (tests run from any working directory).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 func scenarioPath(_ name: String) -> String { packageRoot.appendingPathComponent("Scenarios/\(name)").path }
 
@@ -28,13 +29,18 @@ struct Run {
     init(_ scenario: Scenario) {
         self.scenario = scenario
         layout = MetricLayout(spec: scenario.model)
-        results = Experiment(spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2).run()
+        results = Experiment(
+            spec: scenario.model, seed: scenario.seed, replications: 0..<scenario.replications, jobs: 2
+        ).run()
         summary = Summary(layout: layout, results: results)
     }
 
     /// Per-replication values of a metric.
     func values(_ id: String) -> [Double] {
-        guard let i = layout.index(of: id) else { Issue.record("no metric \(id)"); return [] }
+        guard let i = layout.index(of: id) else {
+            Issue.record("no metric \(id)")
+            return []
+        }
         return results.map { $0.values[i] }
     }
 
@@ -42,27 +48,33 @@ struct Run {
     /// |mean − theory| ≤ t_{1−0.5e-4, n−1} · s/√n + floor·|theory|: about 3.9 standard errors, so a
     /// correct model raises a false alarm about once in 10,000 assertions; the floor (0.2 % by
     /// default) covers what the model legitimately rounds (histogram buckets, nanosecond time).
-    func expectMatches(_ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectMatches(
+        _ id: String, _ theory: Double, floor: Double = 0.002, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         expectMean(values(id), theory, label: id, floor: floor, sourceLocation: sourceLocation)
     }
 }
 
-func expectMean(_ xs: [Double], _ theory: Double, label: String, floor: Double = 0.002,
-                sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+func expectMean(
+    _ xs: [Double], _ theory: Double, label: String, floor: Double = 0.002,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     var t = Tally()
     for x in xs { t.add(x) }
     let critical = StudentT.quantile(1 - 0.5e-4, degreesOfFreedom: Int(t.count) - 1)
     let bound = critical * t.standardDeviation / Double(t.count).squareRoot() + floor * abs(theory)
-    #expect(abs(t.mean - theory) <= bound,
-            "\(label): simulated \(t.mean) ± \(bound) (n=\(t.count)) vs theory \(theory)", sourceLocation: sourceLocation)
+    #expect(
+        abs(t.mean - theory) <= bound,
+        "\(label): simulated \(t.mean) ± \(bound) (n=\(t.count)) vs theory \(theory)", sourceLocation: sourceLocation)
 }
 
 /// Every request ended exactly once in every replication.
 func expectConservation(_ run: Run, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     for r in run.results {
         #expect(!r.outcome.unstable, sourceLocation: sourceLocation)
-        #expect(r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
-                "replication \(r.replication): arrivals \(r.outcome.arrivals) ≠ ends", sourceLocation: sourceLocation)
+        #expect(
+            r.outcome.arrivals == r.outcome.successes + r.outcome.errors.reduce(0, +),
+            "replication \(r.replication): arrivals \(r.outcome.arrivals) ≠ ends", sourceLocation: sourceLocation)
     }
 }
 

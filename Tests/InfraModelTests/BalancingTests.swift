@@ -1,16 +1,21 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import InfraModel
 
 /// A simulation of one station with `instances` instances (nothing run yet), for calling
 /// `chooseInstance` directly and setting the instances' loads by hand.
 func pool(_ instances: Int, _ balance: BalancePolicy, weights: [Int]? = nil, seed: UInt64 = 1) -> Simulation {
-    let spec = ModelSpec(stations: [StationSpec(name: "s", instances: instances, workers: 100, service: .deterministic(value: 0.001),
-                                                balance: balance, weights: weights)],
-                         classes: [RequestClass(name: "default", path: [0])],
-                         arrivals: .poisson(rate: 1000),
-                         window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
+    let spec = ModelSpec(
+        stations: [
+            StationSpec(
+                name: "s", instances: instances, workers: 100, service: .deterministic(value: 0.001),
+                balance: balance, weights: weights)
+        ],
+        classes: [RequestClass(name: "default", path: [0])],
+        arrivals: .poisson(rate: 1000),
+        window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
     return Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
 }
 
@@ -48,7 +53,12 @@ struct BalancingPolicyTests {
     @Test("smooth weighted round robin: any W = Σw consecutive picks give instance i exactly wᵢ", arguments: 0..<40)
     func weightedExactShares(seed: UInt64) {
         var g = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func next(_ n: UInt64) -> Int { g ^= g << 13; g ^= g >> 7; g ^= g << 17; return Int(g % n) }
+        func next(_ n: UInt64) -> Int {
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
+            return Int(g % n)
+        }
         let n = 1 + next(12)
         let weights = (0..<n).map { _ in [1, 1, 2, 3, 5, 7, 20, 100][next(8)] }
         let total = weights.reduce(0, +)
@@ -63,7 +73,8 @@ struct BalancingPolicyTests {
 
     @Test("weighted round robin without weights is equal weights: plain round robin")
     func weightedEqual() {
-        var wrr = pool(5, .weightedRoundRobin), rr = pool(5, .roundRobin)
+        var wrr = pool(5, .weightedRoundRobin)
+        var rr = pool(5, .roundRobin)
         #expect((0..<23).map { _ in pick(&wrr) } == (0..<23).map { _ in pick(&rr) })
     }
 
@@ -100,7 +111,8 @@ struct BalancingPolicyTests {
 
     @Test("power of two: on a tie the first draw wins, and it is the instance `random` picks (same stream and seat)")
     func powerOfTwoFirstDrawIsRandom() {
-        var p2 = pool(7, .powerOfTwo, seed: 9), random = pool(7, .random, seed: 9)
+        var p2 = pool(7, .powerOfTwo, seed: 9)
+        var random = pool(7, .random, seed: 9)
         let a = (0..<1_000).map { pick(&p2, serial: UInt64($0)) }
         let b = (0..<1_000).map { pick(&random, serial: UInt64($0)) }
         #expect(a == b)
@@ -127,7 +139,9 @@ struct BalancingPolicyTests {
         }
         let got = sink.requests.sorted { $0.arrival < $1.arrival }.map { ($0.arrival, $0.end) }
         #expect(got.count == expected.count)
-        for (g, e) in zip(got, expected) { #expect(g.0 == e.0 && g.1 == e.1, "arrival \(g.0): end \(g.1), expected \(e.1)") }
+        for (g, e) in zip(got, expected) {
+            #expect(g.0 == e.0 && g.1 == e.1, "arrival \(g.0): end \(g.1), expected \(e.1)")
+        }
         #expect(sink.hops.contains { $0.wait > .zero })
         #expect(outcome.arrivals == 39 && outcome.successes == 39)
     }
@@ -138,21 +152,31 @@ struct BalancingInvariantTests {
     /// A small random network with finite queues and two classes, every station on `policy`.
     func spec(_ seed: UInt64, _ policy: BalancePolicy) -> ModelSpec {
         var g = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func next(_ n: UInt64) -> Int { g ^= g << 13; g ^= g >> 7; g ^= g << 17; return Int(g % n) }
+        func next(_ n: UInt64) -> Int {
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
+            return Int(g % n)
+        }
         let stations = (0..<3).map { i in
             let n = 1 + next(5)
-            return StationSpec(name: "s\(i)", instances: n, workers: 1 + next(3), queueCapacity: next(3) == 0 ? nil : next(5),
-                               service: [Distribution.exponential(mean: 0.003), .lognormal(mean: 0.003, cv: 2), .deterministic(value: 0.002)][next(3)],
-                               balance: policy, weights: policy == .weightedRoundRobin ? (0..<n).map { _ in 1 + next(4) } : nil)
+            return StationSpec(
+                name: "s\(i)", instances: n, workers: 1 + next(3), queueCapacity: next(3) == 0 ? nil : next(5),
+                service: [
+                    Distribution.exponential(mean: 0.003), .lognormal(mean: 0.003, cv: 2), .deterministic(value: 0.002),
+                ][next(3)],
+                balance: policy, weights: policy == .weightedRoundRobin ? (0..<n).map { _ in 1 + next(4) } : nil)
         }
         // Keys for consistent_hash (drawn, and unused, under the other policies).
-        var a = RequestClass(name: "a", weight: 2, path: [0, 1], mode: .pipeline), b = RequestClass(name: "b", path: [2, 0, 2], mode: .pipeline)
+        var a = RequestClass(name: "a", weight: 2, path: [0, 1], mode: .pipeline)
+        var b = RequestClass(name: "b", path: [2, 0, 2], mode: .pipeline)
         a.keys = .zipf(exponent: 0.9, count: 1_000)
         b.keys = .uniform(count: 50)
-        return ModelSpec(stations: stations,
-                         classes: [a, b],
-                         arrivals: .poisson(rate: 800 + Double(next(1200))),
-                         window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
+        return ModelSpec(
+            stations: stations,
+            classes: [a, b],
+            arrivals: .poisson(rate: 800 + Double(next(1200))),
+            window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
     }
 
     @Test("every request ends exactly once", arguments: BalancePolicy.allCases, 0..<8)
@@ -163,15 +187,20 @@ struct BalancingInvariantTests {
         expectInvariants(spec, sink, outcome)
     }
 
-    @Test("same seed, same trajectory; the policy changes the trajectory, not the requests' demands",
-          arguments: BalancePolicy.allCases)
+    @Test(
+        "same seed, same trajectory; the policy changes the trajectory, not the requests' demands",
+        arguments: BalancePolicy.allCases)
     func determinismAndCommonRandomNumbers(policy: BalancePolicy) {
         var s = spec(3, policy)
         for i in s.stations.indices { s.stations[i].queueCapacity = nil }
         s.window.drain = .seconds(3600)  // everything finishes, so both runs report every hop
         var baseline = s
-        for i in baseline.stations.indices { baseline.stations[i].balance = .roundRobin; baseline.stations[i].weights = nil }
-        let a = run(s, seed: 5, replication: 1), b = run(s, seed: 5, replication: 1)
+        for i in baseline.stations.indices {
+            baseline.stations[i].balance = .roundRobin
+            baseline.stations[i].weights = nil
+        }
+        let a = run(s, seed: 5, replication: 1)
+        let b = run(s, seed: 5, replication: 1)
         #expect(a.1 == b.1)
         let demands = { (sink: RecordingSink) in sink.hops.map(\.service).sorted { $0.nanoseconds < $1.nanoseconds } }
         #expect(demands(a.0) == demands(run(baseline, seed: 5, replication: 1).0))

@@ -1,8 +1,9 @@
-import Testing
-import Theory
+import InfraModel
 import SimKernel
 import SimRandom
-import InfraModel
+import Testing
+import Theory
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,8 +23,10 @@ struct CacheCase: CustomTestStringConvertible, Sendable {
 /// Hit ratio of an `LRUCache` fed `warmup + measured` keys, one request per nanosecond, in each of
 /// `replications` independent replications (stream seats 1…R). Returns the mean of the
 /// per-replication hit ratios and its standard error from their spread.
-private func simulate(_ keys: KeyDistribution, capacity: Int, ttl: Int64?, warmup: Int, measured: Int,
-                      replications: Int) -> (mean: Double, se: Double, perReplication: [Double]) {
+private func simulate(
+    _ keys: KeyDistribution, capacity: Int, ttl: Int64?, warmup: Int, measured: Int,
+    replications: Int
+) -> (mean: Double, se: Double, perReplication: [Double]) {
     let store = StreamStore(seed: 6_6_2026)
     defer { withExtendedLifetime(store) {} }
     let stream = store.stream(path: "tests/cache", purpose: .keys)
@@ -62,14 +65,16 @@ struct CacheTheoryTests {
     /// keys requested, so once C distinct keys have been seen (≈ T_C requests) the cold start is
     /// forgotten entirely; with a TTL, each key's cycle renews at its next miss, within about
     /// T_C + TTL.
-    @Test("LRU under Zipf keys matches Che's approximation", arguments: [
-        CacheCase(exponent: 0.8, keys: 10_000, capacity: 100, ttlOverTC: nil),
-        CacheCase(exponent: 1.0, keys: 10_000, capacity: 1_000, ttlOverTC: nil),
-        CacheCase(exponent: 0.8, keys: 100_000, capacity: 5_000, ttlOverTC: nil),
-        CacheCase(exponent: 1.0, keys: 100_000, capacity: 10_000, ttlOverTC: nil),
-        CacheCase(exponent: 1.0, keys: 10_000, capacity: 500, ttlOverTC: 0.5),
-        CacheCase(exponent: 0.8, keys: 100_000, capacity: 2_000, ttlOverTC: 2.5),
-    ])
+    @Test(
+        "LRU under Zipf keys matches Che's approximation",
+        arguments: [
+            CacheCase(exponent: 0.8, keys: 10_000, capacity: 100, ttlOverTC: nil),
+            CacheCase(exponent: 1.0, keys: 10_000, capacity: 1_000, ttlOverTC: nil),
+            CacheCase(exponent: 0.8, keys: 100_000, capacity: 5_000, ttlOverTC: nil),
+            CacheCase(exponent: 1.0, keys: 100_000, capacity: 10_000, ttlOverTC: nil),
+            CacheCase(exponent: 1.0, keys: 10_000, capacity: 500, ttlOverTC: 0.5),
+            CacheCase(exponent: 0.8, keys: 100_000, capacity: 2_000, ttlOverTC: 2.5),
+        ])
     func cheApproximation(_ c: CacheCase) {
         let keys = KeyDistribution.zipf(exponent: c.exponent, count: c.keys)
         let popularity = CacheTheory.Popularity(keys)
@@ -77,12 +82,14 @@ struct CacheTheoryTests {
         let ttl = c.ttlOverTC.map { Int64(($0 * tc).rounded()) }
         // The cache counts an entry of age exactly ttl as expired; with requests one nanosecond
         // apart, hits happen at ages 1…ttl − 1, the continuous model's τ = ttl − ½ on average.
-        let theory = CacheTheory.lruHitRatio(popularity, capacity: Double(c.capacity), ttl: ttl.map { Double($0) - 0.5 })
+        let theory = CacheTheory.lruHitRatio(
+            popularity, capacity: Double(c.capacity), ttl: ttl.map { Double($0) - 0.5 })
         let warmup = Int(3 * tc) + 3 * Int(ttl ?? 0)
         let sim = simulate(keys, capacity: c.capacity, ttl: ttl, warmup: warmup, measured: 200_000, replications: 10)
         let bound = 3.9 * sim.se + 0.005
-        #expect(abs(sim.mean - theory) <= bound,
-                "simulated \(sim.mean) (SE \(sim.se)) vs Che \(theory), bound \(bound); T_C = \(tc)")
+        #expect(
+            abs(sim.mean - theory) <= bound,
+            "simulated \(sim.mean) (SE \(sim.se)) vs Che \(theory), bound \(bound); T_C = \(tc)")
     }
 
     /// Uniform popularity has closed forms: T_C = −N ln(1 − C/N) and hit ratio C/N.
@@ -148,7 +155,8 @@ struct CacheTheoryTests {
                     #expect(abs(long - -expm1(-a)) <= 1e-12, "λ \(lambda) T_C \(tc): \(long) vs \(-expm1(-a))")
                 }
                 // Refreshed on hit: 1 − e^(−λ min(T_C, τ)).
-                let refreshed = CacheTheory.hitProbability(rate: lambda, characteristicTime: tc, ttl: 0.5 * tc, ttlRefreshedOnHit: true)
+                let refreshed = CacheTheory.hitProbability(
+                    rate: lambda, characteristicTime: tc, ttl: 0.5 * tc, ttlRefreshedOnHit: true)
                 #expect(abs(refreshed - -expm1(-0.5 * a)) <= 1e-15)
                 for ratio in [1.3, 2.0, 2.7, 3.9] {
                     let steps = CacheTheory.hitProbability(rate: lambda, characteristicTime: tc, ttl: ratio * tc)

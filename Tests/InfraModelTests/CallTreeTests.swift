@@ -1,7 +1,8 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import InfraModel
 
 /// Call trees: sequential and parallel calls, optional and repeated calls, exactly.
 @Suite("Call trees: exact trajectories and invariants")
@@ -15,10 +16,13 @@ struct CallTreeTests {
             StationSpec(name: "b", workers: nil, service: .deterministic(value: 0.001)),
             StationSpec(name: "c", workers: nil, service: .deterministic(value: 0.001)),
         ]
-        let calls = [CallNode(station: 0, steps: [.parallel([1, 2]), .call(3)]),
-                     CallNode(station: 1), CallNode(station: 2), CallNode(station: 3)]
-        return ModelSpec(stations: stations, classes: [RequestClass(name: "page", calls: calls)], arrivals: .constant(rate: 1000),
-                         window: RunWindow(warmup: .zero, horizon: ms(10), drain: .seconds(1)))
+        let calls = [
+            CallNode(station: 0, steps: [.parallel([1, 2]), .call(3)]),
+            CallNode(station: 1), CallNode(station: 2), CallNode(station: 3),
+        ]
+        return ModelSpec(
+            stations: stations, classes: [RequestClass(name: "page", calls: calls)], arrivals: .constant(rate: 1000),
+            window: RunWindow(warmup: .zero, horizon: ms(10), drain: .seconds(1)))
     }
 
     @Test("a fan-out waits for its slowest branch, then the next call; a rejected branch fails the request at once")
@@ -70,11 +74,17 @@ struct CallTreeTests {
 
     /// front (a pure delay of 0) calls db (exponential) with a probability and/or repeatedly.
     func optionalSpec(probability: Double, meanCalls: Double, horizon: Double = 200) -> ModelSpec {
-        let stations = [StationSpec(name: "front", workers: nil, service: .deterministic(value: 0)),
-                        StationSpec(name: "db", workers: nil, service: .exponential(mean: 0.001))]
-        let calls = [CallNode(station: 0, steps: [.call(1)]), CallNode(station: 1, probability: probability, meanCalls: meanCalls)]
-        return ModelSpec(stations: stations, classes: [RequestClass(name: "q", calls: calls)], arrivals: .poisson(rate: 100),
-                         window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: Int64(horizon * 1e9)), drain: .seconds(10)))
+        let stations = [
+            StationSpec(name: "front", workers: nil, service: .deterministic(value: 0)),
+            StationSpec(name: "db", workers: nil, service: .exponential(mean: 0.001)),
+        ]
+        let calls = [
+            CallNode(station: 0, steps: [.call(1)]),
+            CallNode(station: 1, probability: probability, meanCalls: meanCalls),
+        ]
+        return ModelSpec(
+            stations: stations, classes: [RequestClass(name: "q", calls: calls)], arrivals: .poisson(rate: 100),
+            window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: Int64(horizon * 1e9)), drain: .seconds(10)))
     }
 
     /// Requests and visits to db (all requests succeed: the stations are pure delays).
@@ -118,7 +128,8 @@ struct CallTreeTests {
         b.stations[1].workers = 4
         b.stations[1].instances = 3
         b.stations[1].balance = .random
-        let x = dbVisits(a), y = dbVisits(b)
+        let x = dbVisits(a)
+        let y = dbVisits(b)
         #expect(x.requests == y.requests)
         #expect(x.visits == y.visits)
     }
@@ -127,7 +138,8 @@ struct CallTreeTests {
     func invariants(seed: UInt64) {
         let stations = [
             StationSpec(name: "web", instances: 2, workers: 2, queueCapacity: 4, service: .exponential(mean: 0.001)),
-            StationSpec(name: "a", workers: 2, queueCapacity: 2, service: .exponential(mean: 0.002), dropExpired: seed % 2 == 0),
+            StationSpec(
+                name: "a", workers: 2, queueCapacity: 2, service: .exponential(mean: 0.002), dropExpired: seed % 2 == 0),
             StationSpec(name: "b", workers: 16, service: .exponential(mean: 0.001)),
             StationSpec(name: "c", workers: 1, queueCapacity: nil, service: .exponential(mean: 0.0005)),
         ]
@@ -140,18 +152,26 @@ struct CallTreeTests {
             CallNode(station: 2, meanCalls: 3),
             CallNode(station: 1, probability: 0.4),
         ]
-        let client = seed % 3 == 0 ? nil : ClientPolicy(timeout: .milliseconds(30), retries: RetryPolicy(maxRetries: 2, base: .milliseconds(1)))
-        let spec = ModelSpec(stations: stations, classes: [RequestClass(name: "t", calls: calls, client: client)],
-                             arrivals: .poisson(rate: 400), window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 3_000_000_000), drain: .seconds(5)))
+        let client =
+            seed % 3 == 0
+            ? nil
+            : ClientPolicy(timeout: .milliseconds(30), retries: RetryPolicy(maxRetries: 2, base: .milliseconds(1)))
+        let spec = ModelSpec(
+            stations: stations, classes: [RequestClass(name: "t", calls: calls, client: client)],
+            arrivals: .poisson(rate: 400),
+            window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 3_000_000_000), drain: .seconds(5)))
         var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         expectInvariants(spec, sink, outcome, queues: true)
         #expect(outcome.errors[Int(ErrorCause.inFlightAtEnd.rawValue)] == 0)
         // The run exercises both outcomes (a test that cannot fail proves nothing).
-        #expect(outcome.successes > outcome.arrivals / 4, "successes \(outcome.successes), errors \(outcome.errors) of \(outcome.arrivals)")
-        #expect(outcome.errors[Int(ErrorCause.queueFull.rawValue)] > 0,
-                "successes \(outcome.successes), errors \(outcome.errors) of \(outcome.arrivals)")
+        #expect(
+            outcome.successes > outcome.arrivals / 4,
+            "successes \(outcome.successes), errors \(outcome.errors) of \(outcome.arrivals)")
+        #expect(
+            outcome.errors[Int(ErrorCause.queueFull.rawValue)] > 0,
+            "successes \(outcome.successes), errors \(outcome.errors) of \(outcome.arrivals)")
         #expect(sim.requests.liveCount == 0, "every strand, detached ones included, has ended")
         for i in 0..<sim.instanceCount { #expect(sim.instances[i].busy == 0 && sim.instances[i].waiting.isEmpty) }
     }

@@ -1,20 +1,25 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
 import Theory
+
+@testable import InfraModel
 
 /// A simulation of one consistent-hash station of `instances` instances (nothing run yet), its
 /// one class with `keys`, for calling `chooseInstance` directly.
-func hashPool(_ instances: Int, name: String = "s", vnodes: Int = 100, loadFactor: Double? = 1.25,
-              keys: KeyDistribution = .uniform(count: 1_000_000), seed: UInt64 = 1) -> Simulation {
-    var station = StationSpec(name: name, instances: instances, workers: 100, service: .deterministic(value: 0.001),
-                              balance: .consistentHash)
+func hashPool(
+    _ instances: Int, name: String = "s", vnodes: Int = 100, loadFactor: Double? = 1.25,
+    keys: KeyDistribution = .uniform(count: 1_000_000), seed: UInt64 = 1
+) -> Simulation {
+    var station = StationSpec(
+        name: name, instances: instances, workers: 100, service: .deterministic(value: 0.001),
+        balance: .consistentHash)
     station.consistentHash = ConsistentHashOptions(vnodes: vnodes, loadFactor: loadFactor)
     var cls = RequestClass(name: "default", path: [0])
     cls.keys = keys
-    let spec = ModelSpec(stations: [station], classes: [cls], arrivals: .poisson(rate: 1000),
-                         window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
+    let spec = ModelSpec(
+        stations: [station], classes: [cls], arrivals: .poisson(rate: 1000),
+        window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
     return Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
 }
 
@@ -40,17 +45,19 @@ struct HashRingTests {
         #expect(HashRing.mix(1) == 0x5692_161d_100b_05e5)
         #expect(HashRing.salt("") == 0xcbf2_9ce4_8422_2325)
         #expect(HashRing.salt("a") == 0xaf63_dc4c_8601_ec8c)
-        #expect(HashRing.point(salt: HashRing.salt("web"), instance: 3, vnode: 7)
-            == HashRing.mix(HashRing.salt("web") ^ HashRing.mix(3 << 32 | 7)))
+        #expect(
+            HashRing.point(salt: HashRing.salt("web"), instance: 3, vnode: 7)
+                == HashRing.mix(HashRing.salt("web") ^ HashRing.mix(3 << 32 | 7)))
     }
 
     @Test("affinity: the same key goes to the same instance, in every replication and seed, whatever came between")
     func affinity() {
-        var a = hashPool(8, loadFactor: nil, seed: 1), b = hashPool(8, loadFactor: nil, seed: 99)
+        var a = hashPool(8, loadFactor: nil, seed: 1)
+        var b = hashPool(8, loadFactor: nil, seed: 99)
         let points = HashRing.points(name: "s", instances: 8, vnodes: 100)
         var g: UInt64 = 12345
         for _ in 0..<20_000 {
-            g = g &* 6364136223846793005 &+ 1442695040888963407
+            g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let key = 1 + (g >> 33) % 1_000_000
             let first = pick(&a, key: key)
             #expect(first == Int(HashRing.owner(of: key, in: points)))
@@ -59,7 +66,10 @@ struct HashRingTests {
         }
         // With the bound and an idle pool the bound never bites: the ring's owner.
         var bounded = hashPool(8)
-        #expect((1...5_000).allSatisfy { pick(&bounded, key: UInt64($0)) == Int(HashRing.owner(of: UInt64($0), in: points)) })
+        #expect(
+            (1...5_000).allSatisfy {
+                pick(&bounded, key: UInt64($0)) == Int(HashRing.owner(of: UInt64($0), in: points))
+            })
     }
 
     @Test("adding an instance moves only the keys it takes: ≈ 1/(n + 1) of them, all to the new instance")
@@ -69,7 +79,8 @@ struct HashRingTests {
         // sd √(p(1 − p)/((n + 1)v + 1)) = 0.0105; 100,000 uniform keys add a binomial sd of 0.001.
         // Each ring within 4.5 sd (0.048); the mean of 20 rings (20 component names) within 4 sd
         // of the mean (0.0094).
-        let n = 8, keys = 100_000
+        let n = 8
+        let keys = 100_000
         let p = 1 / Double(n + 1)
         let sd = (p * (1 - p) / Double((n + 1) * 100 + 1) + p * (1 - p) / Double(keys)).squareRoot()
         var fractions: [Double] = []
@@ -79,7 +90,8 @@ struct HashRingTests {
             let after = HashRing.points(name: name, instances: n + 1, vnodes: 100)
             var moved = 0
             for k in 1...UInt64(keys) {
-                let x = HashRing.owner(of: k, in: before), y = HashRing.owner(of: k, in: after)
+                let x = HashRing.owner(of: k, in: before)
+                let y = HashRing.owner(of: k, in: after)
                 if x != y {
                     moved += 1
                     #expect(y == Int32(n), "key \(k) moved from \(x) to \(y), not to the new instance")
@@ -91,7 +103,9 @@ struct HashRingTests {
         }
         let mean = fractions.reduce(0, +) / Double(fractions.count)
         #expect(abs(mean - p) <= 4 * sd / Double(fractions.count).squareRoot(), "mean moved \(mean), expected \(p)")
-        print("consistent hash 8 → 9 instances: \(mean) of the keys moved (theory \(p)); rings from \(fractions.min()!) to \(fractions.max()!)")
+        print(
+            "consistent hash 8 → 9 instances: \(mean) of the keys moved (theory \(p)); rings from \(fractions.min()!) to \(fractions.max()!)"
+        )
     }
 
     @Test("ring shares with v virtual nodes: mean 1/n, spread √(p(1 − p)/(nv + 1)) — shrinking like 1/√v")
@@ -129,10 +143,12 @@ struct HashRingTests {
         // own stream; each instance's count is binomial: within 4.5 sd.
         var cls = RequestClass(name: "default", path: [0])
         cls.keys = .zipf(exponent: 0.9, count: 5_000)
-        var station = StationSpec(name: "cache", instances: 6, workers: 1, service: .exponential(mean: 0.001), balance: .consistentHash)
+        var station = StationSpec(
+            name: "cache", instances: 6, workers: 1, service: .exponential(mean: 0.001), balance: .consistentHash)
         station.consistentHash = ConsistentHashOptions(vnodes: 50, loadFactor: nil)
-        let spec = ModelSpec(stations: [station], classes: [cls], arrivals: .poisson(rate: 100),
-                             window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
+        let spec = ModelSpec(
+            stations: [station], classes: [cls], arrivals: .poisson(rate: 100),
+            window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
         let shares = spec.consistentHashShares(station: 0)!
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
         var sim = Simulation(spec: spec, streams: StreamStore(seed: 4), replication: 0)
@@ -142,11 +158,14 @@ struct HashRingTests {
             counts[pick(&sim, key: sim.dataKey(serial: serial, classIndex: 0), serial: serial)] += 1
         }
         for i in 0..<6 {
-            let p = shares[i], f = Double(counts[i]) / Double(draws)
+            let p = shares[i]
+            let f = Double(counts[i]) / Double(draws)
             #expect(abs(f - p) <= 4.5 * (p * (1 - p) / Double(draws)).squareRoot(), "instance \(i): \(f) vs \(p)")
         }
         #expect(spec.heaviestInstanceShare(station: 0) == shares.max()!)
-        print("consistent hash, Zipf 0.9 over 5000 keys on 6 instances: shares \(shares.map { ($0 * 1000).rounded() / 1000 })")
+        print(
+            "consistent hash, Zipf 0.9 over 5000 keys on 6 instances: shares \(shares.map { ($0 * 1000).rounded() / 1000 })"
+        )
     }
 }
 
@@ -154,7 +173,9 @@ struct HashRingTests {
 struct BoundedLoadTests {
     /// The reference choice: walk the sorted points from the key's successor; the first owner
     /// believed healthy with fewer than ceil(c·(T + 1)/m) in flight.
-    func reference(_ key: UInt64, points: [(hash: UInt64, owner: Int32)], loads: [Int], healthy: [Bool], c: Double?) -> Int {
+    func reference(
+        _ key: UInt64, points: [(hash: UInt64, owner: Int32)], loads: [Int], healthy: [Bool], c: Double?
+    ) -> Int {
         let h = HashRing.keyHash(key)
         var k = points.firstIndex { $0.hash >= h } ?? 0
         let m = healthy.filter { $0 }.count
@@ -167,8 +188,9 @@ struct BoundedLoadTests {
         }
     }
 
-    @Test("no choice ever exceeds ceil(c·(in flight + 1)/n), and it is the first instance clockwise with room",
-          arguments: [1.0, 1.25, 2.0])
+    @Test(
+        "no choice ever exceeds ceil(c·(in flight + 1)/n), and it is the first instance clockwise with room",
+        arguments: [1.0, 1.25, 2.0])
     func boundHolds(c: Double) {
         // A random walk of arrivals (Zipf keys: a few are hot) and departures, checking every
         // choice the balancer makes against the bound and against a reference walk of the ring.
@@ -176,8 +198,14 @@ struct BoundedLoadTests {
         var sim = hashPool(n, name: "bounded", vnodes: 20, loadFactor: c, keys: .zipf(exponent: 1.2, count: 1_000))
         let points = HashRing.points(name: "bounded", instances: n, vnodes: 20)
         var g: UInt64 = 77
-        func next(_ m: UInt64) -> Int { g ^= g << 13; g ^= g >> 7; g ^= g << 17; return Int(g % m) }
-        var spills = 0, choices = 0
+        func next(_ m: UInt64) -> Int {
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
+            return Int(g % m)
+        }
+        var spills = 0
+        var choices = 0
         for step in 0..<60_000 {
             let loads = (0..<n).map { load(sim, $0) }
             let total = loads.reduce(0, +)
@@ -191,7 +219,8 @@ struct BoundedLoadTests {
             let key = sim.dataKey(serial: UInt64(step), classIndex: 0)
             let i = pick(&sim, key: key, serial: UInt64(step))
             let cap = Int((c * Double(total + 1) / Double(n)).rounded(.up))
-            #expect(loads[i] + 1 <= cap, "step \(step): instance \(i) would hold \(loads[i] + 1) > \(cap) (total \(total))")
+            #expect(
+                loads[i] + 1 <= cap, "step \(step): instance \(i) would hold \(loads[i] + 1) > \(cap) (total \(total))")
             #expect(i == reference(key, points: points, loads: loads, healthy: Array(repeating: true, count: n), c: c))
             if i != Int(HashRing.owner(of: key, in: points)) { spills += 1 }
             choices += 1
@@ -209,9 +238,13 @@ struct BoundedLoadTests {
             for i in [1, 4] { sim.instances[i].healthy = false }
             sim.stations[0].healthyCount = 4
             var healthy = Array(repeating: true, count: 6)
-            healthy[1] = false; healthy[4] = false
+            healthy[1] = false
+            healthy[4] = false
             var loads = Array(repeating: 0, count: 6)
-            for (i, l) in [(0, 3), (2, 1), (3, 0), (5, 2), (1, 9)] { sim.instances[i].busy = Int32(l); loads[i] = l }
+            for (i, l) in [(0, 3), (2, 1), (3, 0), (5, 2), (1, 9)] {
+                sim.instances[i].busy = Int32(l)
+                loads[i] = l
+            }
             for key in UInt64(1)...5_000 {
                 let i = pick(&sim, key: key)
                 #expect(i != 1 && i != 4)
@@ -222,27 +255,32 @@ struct BoundedLoadTests {
         }
     }
 
-    @Test("Zipf keys: without a bound the hottest instance is overloaded and turns requests away; with c = 1.25 it is capped")
+    @Test(
+        "Zipf keys: without a bound the hottest instance is overloaded and turns requests away; with c = 1.25 it is capped"
+    )
     func zipfHotInstance() {
         // 8 single-worker instances (exponential 1 ms, queue 20) at 4000/s: 50 % on average. Zipf
         // 1.1 over 1,000 keys gives key 1 alone ≈ 18 % of the requests, so the instance owning it
         // receives more than its capacity: it loses at least (λ_hot − μ)/λ of all requests to
         // queue_full in the long run. The bound spreads the excess.
         func spec(_ c: Double?) -> ModelSpec {
-            var station = StationSpec(name: "web", instances: 8, workers: 1, queueCapacity: 20,
-                                      service: .exponential(mean: 0.001), balance: .consistentHash)
+            var station = StationSpec(
+                name: "web", instances: 8, workers: 1, queueCapacity: 20,
+                service: .exponential(mean: 0.001), balance: .consistentHash)
             station.consistentHash = ConsistentHashOptions(vnodes: 100, loadFactor: c)
             var cls = RequestClass(name: "get", path: [0])
             cls.keys = .zipf(exponent: 1.1, count: 1_000)
-            return ModelSpec(stations: [station], classes: [cls], arrivals: .poisson(rate: 4000),
-                             window: RunWindow(warmup: ms(500), horizon: ms(10_500), drain: .seconds(1)))
+            return ModelSpec(
+                stations: [station], classes: [cls], arrivals: .poisson(rate: 4000),
+                window: RunWindow(warmup: ms(500), horizon: ms(10_500), drain: .seconds(1)))
         }
         let share = spec(nil).heaviestInstanceShare(station: 0)
         let rho = spec(nil).offeredLoad()[0].utilization!
         #expect(rho > 1, "validate's notion: the hottest instance is offered \(rho)")
         #expect(spec(1.25).offeredLoad()[0].utilization! <= 1.25 * 0.5 + 1e-9)
         let lossFloor = (share * 4000 - 1000) / 4000
-        var unbounded = 0.0, bounded = 0.0
+        var unbounded = 0.0
+        var bounded = 0.0
         for rep in 0..<3 {
             let (s1, o1) = run(spec(nil), seed: 3, replication: rep)
             let (s2, o2) = run(spec(1.25), seed: 3, replication: rep)
@@ -255,7 +293,9 @@ struct BoundedLoadTests {
         // hot instance, so 0.8 × the floor leaves room for the finite run.
         #expect(unbounded >= 0.8 * lossFloor, "unbounded: \(unbounded) turned away, floor \(lossFloor)")
         #expect(bounded < 1e-3, "bounded: \(bounded) turned away")
-        print("Zipf 1.1 hot instance: share \(share), offered \(rho); queue_full unbounded \(unbounded) (floor \(lossFloor)), c = 1.25 \(bounded)")
+        print(
+            "Zipf 1.1 hot instance: share \(share), offered \(rho); queue_full unbounded \(unbounded) (floor \(lossFloor)), c = 1.25 \(bounded)"
+        )
     }
 
     @Test("one key, two instances, constant arrivals: exact trajectories with and without the bound")
@@ -289,19 +329,23 @@ struct RequestKeyTests {
     func keysBelongToTheRequest() {
         // Two classes with keys (one with a client that retries, one that fans out) and a class
         // without keys; the keyless class draws nothing and has key 0.
-        var web = StationSpec(name: "web", instances: 3, workers: 1, service: .deterministic(value: 0.01), balance: .consistentHash)
+        var web = StationSpec(
+            name: "web", instances: 3, workers: 1, service: .deterministic(value: 0.01), balance: .consistentHash)
         web.consistentHash = ConsistentHashOptions(vnodes: 10)
         let a = StationSpec(name: "a", instances: 1, workers: 1, service: .deterministic(value: 0.001))
         let b = StationSpec(name: "b", instances: 2, workers: 1, service: .deterministic(value: 0.001))
-        var retrying = RequestClass(name: "retrying", weight: 1, path: [0],
-                                    client: ClientPolicy(timeout: .milliseconds(1), retries: RetryPolicy(maxRetries: 3)))
+        var retrying = RequestClass(
+            name: "retrying", weight: 1, path: [0],
+            client: ClientPolicy(timeout: .milliseconds(1), retries: RetryPolicy(maxRetries: 3)))
         retrying.keys = .zipf(exponent: 1, count: 100)
-        var fanning = RequestClass(name: "fanning", weight: 1,
-                                   calls: [CallNode(station: 1, steps: [.parallel([1, 2])]), CallNode(station: 2), CallNode(station: 2)])
+        var fanning = RequestClass(
+            name: "fanning", weight: 1,
+            calls: [CallNode(station: 1, steps: [.parallel([1, 2])]), CallNode(station: 2), CallNode(station: 2)])
         fanning.keys = .uniform(count: 1_000_000)
         let plain = RequestClass(name: "plain", weight: 1, path: [1])
-        let spec = ModelSpec(stations: [web, a, b], classes: [retrying, fanning, plain], arrivals: .poisson(rate: 1000),
-                             window: RunWindow(warmup: .zero, horizon: ms(100), drain: .seconds(1)))
+        let spec = ModelSpec(
+            stations: [web, a, b], classes: [retrying, fanning, plain], arrivals: .poisson(rate: 1000),
+            window: RunWindow(warmup: .zero, horizon: ms(100), drain: .seconds(1)))
         var sim = Simulation(spec: spec, streams: StreamStore(seed: 8), replication: 2)
         var other = spec
         other.stations[0].instances = 5
@@ -334,22 +378,26 @@ struct RequestKeyTests {
         sim.beginTree(r)
         sim.enterStation(r, into: &sink)
         sim.endService(of: r, into: &sink)
-        let branches = (0..<Int32(sim.requests.used)).filter { sim.requests.slots[Int($0)].isLive && sim.requests[$0].parent == r }
+        let branches = (0..<Int32(sim.requests.used)).filter {
+            sim.requests.slots[Int($0)].isLive && sim.requests[$0].parent == r
+        }
         #expect(branches.count == 2)
         for s in branches { #expect(sim.requests[s].dataKey == sim.requests[r].dataKey) }
     }
 
     @Test("a run with keyed classes is deterministic and conserves requests under consistent_hash with health checks")
     func determinism() {
-        var web = StationSpec(name: "web", instances: 5, workers: 2, queueCapacity: 10, service: .exponential(mean: 0.002),
-                              balance: .consistentHash,
-                              failures: FailureSpec(timeToFailure: .exponential(mean: 0.5), timeToRepair: .exponential(mean: 0.1)),
-                              healthCheck: HealthCheck(interval: .milliseconds(20)))
+        var web = StationSpec(
+            name: "web", instances: 5, workers: 2, queueCapacity: 10, service: .exponential(mean: 0.002),
+            balance: .consistentHash,
+            failures: FailureSpec(timeToFailure: .exponential(mean: 0.5), timeToRepair: .exponential(mean: 0.1)),
+            healthCheck: HealthCheck(interval: .milliseconds(20)))
         web.consistentHash = ConsistentHashOptions(vnodes: 30, loadFactor: 1.5)
         var cls = RequestClass(name: "get", path: [0])
         cls.keys = .zipf(exponent: 0.99, count: 5_000_000)
-        let spec = ModelSpec(stations: [web], classes: [cls], arrivals: .poisson(rate: 2000),
-                             window: RunWindow(warmup: ms(100), horizon: ms(3000), drain: .seconds(1)))
+        let spec = ModelSpec(
+            stations: [web], classes: [cls], arrivals: .poisson(rate: 2000),
+            window: RunWindow(warmup: ms(100), horizon: ms(3000), drain: .seconds(1)))
         let (s1, o1) = run(spec, seed: 11, replication: 4)
         let (_, o2) = run(spec, seed: 11, replication: 4)
         #expect(o1 == o2)

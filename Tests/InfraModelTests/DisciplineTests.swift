@@ -1,17 +1,24 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import InfraModel
 
 /// One station, constant arrivals every 1 ms (k = 1, 2, … before the horizon), deterministic
 /// service, one worker (or core).
-func disciplineSpec(_ d: QueueDiscipline, service: Double, horizon: Double = 10, workers: Int? = 1,
-                    queue: Int? = nil) -> ModelSpec {
-    ModelSpec(stations: [StationSpec(name: "s", workers: workers, queueCapacity: queue,
-                                     service: .deterministic(value: service), discipline: d)],
-              classes: [RequestClass(name: "default", path: [0])],
-              arrivals: .constant(rate: 1000),
-              window: RunWindow(warmup: .zero, horizon: ms(horizon), drain: .seconds(1)))
+func disciplineSpec(
+    _ d: QueueDiscipline, service: Double, horizon: Double = 10, workers: Int? = 1,
+    queue: Int? = nil
+) -> ModelSpec {
+    ModelSpec(
+        stations: [
+            StationSpec(
+                name: "s", workers: workers, queueCapacity: queue,
+                service: .deterministic(value: service), discipline: d)
+        ],
+        classes: [RequestClass(name: "default", path: [0])],
+        arrivals: .constant(rate: 1000),
+        window: RunWindow(warmup: .zero, horizon: ms(horizon), drain: .seconds(1)))
 }
 
 /// The arrival times (ms) of the requests in the order they ended.
@@ -109,8 +116,11 @@ struct DisciplineTrajectoryTests {
         // r2 arrives at 2 ms while r1 holds its place at ps but is not in service: it runs
         // alone, ps 2–2.8, db 2.8–7.8.
         let spec = ModelSpec(
-            stations: [StationSpec(name: "ps", workers: 1, service: .deterministic(value: 0.0008), discipline: .processorSharing),
-                       StationSpec(name: "db", workers: nil, service: .deterministic(value: 0.005))],
+            stations: [
+                StationSpec(
+                    name: "ps", workers: 1, service: .deterministic(value: 0.0008), discipline: .processorSharing),
+                StationSpec(name: "db", workers: nil, service: .deterministic(value: 0.005)),
+            ],
             classes: [RequestClass(name: "default", path: [0, 1])],
             arrivals: .constant(rate: 1000),
             window: RunWindow(warmup: .zero, horizon: ms(2.5), drain: .seconds(1)))
@@ -133,17 +143,29 @@ struct DisciplineInvariantTests {
     /// synchronous and pipeline classes.
     func network(_ seed: UInt64, _ d: QueueDiscipline) -> ModelSpec {
         var g = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func next(_ n: UInt64) -> Int { g ^= g << 13; g ^= g >> 7; g ^= g << 17; return Int(g % n) }
-        let stations = (0..<3).map { i in
-            StationSpec(name: "s\(i)", instances: 1 + next(3), workers: 1 + next(4), queueCapacity: next(3) == 0 ? nil : next(5),
-                        service: [Distribution.exponential(mean: 0.002), .lognormal(mean: 0.002, cv: 2), .deterministic(value: 0.001)][next(3)],
-                        balance: next(2) == 0 ? .roundRobin : .random, discipline: d)
+        func next(_ n: UInt64) -> Int {
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
+            return Int(g % n)
         }
-        return ModelSpec(stations: stations,
-                         classes: [RequestClass(name: "a", weight: 2, path: [0, 1]), RequestClass(name: "b", path: [2, 0, 2]),
-                                   RequestClass(name: "c", path: [1, 2], mode: .pipeline)],
-                         arrivals: .poisson(rate: 800 + Double(next(1200))),
-                         window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
+        let stations = (0..<3).map { i in
+            StationSpec(
+                name: "s\(i)", instances: 1 + next(3), workers: 1 + next(4),
+                queueCapacity: next(3) == 0 ? nil : next(5),
+                service: [
+                    Distribution.exponential(mean: 0.002), .lognormal(mean: 0.002, cv: 2), .deterministic(value: 0.001),
+                ][next(3)],
+                balance: next(2) == 0 ? .roundRobin : .random, discipline: d)
+        }
+        return ModelSpec(
+            stations: stations,
+            classes: [
+                RequestClass(name: "a", weight: 2, path: [0, 1]), RequestClass(name: "b", path: [2, 0, 2]),
+                RequestClass(name: "c", path: [1, 2], mode: .pipeline),
+            ],
+            arrivals: .poisson(rate: 800 + Double(next(1200))),
+            window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
     }
 
     @Test("every request ends exactly once; levels stay in bounds", arguments: disciplines, 0..<12)
@@ -155,8 +177,9 @@ struct DisciplineInvariantTests {
         #expect(run(spec, seed: seed).1 == outcome)
     }
 
-    @Test("the discipline reorders service, never the requests' demands (common random numbers)",
-          arguments: [QueueDiscipline.lifo, .adaptiveLifo(lifoAbove: 3)])
+    @Test(
+        "the discipline reorders service, never the requests' demands (common random numbers)",
+        arguments: [QueueDiscipline.lifo, .adaptiveLifo(lifoAbove: 3)])
     func commonRandomNumbers(d: QueueDiscipline) {
         var fifo = disciplineSpec(.fifo, service: 0.002, horizon: 500)
         fifo.arrivals = .poisson(rate: 400)

@@ -1,6 +1,7 @@
-import Testing
 import SimKernel
 import SimRandom
+import Testing
+
 @testable import InfraModel
 
 /// The obvious LRU: an array of entries, most recently used first. Slow (O(capacity) per access)
@@ -38,7 +39,8 @@ private func compareWithReference(
     defer { cache.deallocate() }
     var reference = ReferenceLRU(capacity: capacity, ttl: ttl)
     var now: Int64 = 0
-    var hits = 0, misses = 0
+    var hits = 0
+    var misses = 0
     for op in 0..<operations {
         now += Int64(stream.index(below: 8))
         if stream.uniform() < flushRate {
@@ -67,15 +69,18 @@ struct LRUCacheTests {
     @Test("matches a reference LRU on random access sequences")
     func property() {
         let capacities = [1, 2, 3, 5, 8, 13, 64]
-        var totalHits = 0, totalMisses = 0
+        var totalHits = 0
+        var totalMisses = 0
         for seed in UInt64(0)..<400 {
             let capacity = capacities[Int(seed % UInt64(capacities.count))]
             let keySpace = 1 + Int((seed * 7919) % UInt64(3 * capacity + 2))
             let ttl: Int64? = seed % 2 == 0 ? nil : 1 + Int64((seed * 31) % 40)
             let keys = (0..<keySpace).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }  // spread-out, distinct
-            let r = compareWithReference(seed: seed, capacity: capacity, ttl: ttl, keys: keys,
-                                         operations: 1500, flushRate: 0.002)
-            totalHits += r.hits; totalMisses += r.misses
+            let r = compareWithReference(
+                seed: seed, capacity: capacity, ttl: ttl, keys: keys,
+                operations: 1500, flushRate: 0.002)
+            totalHits += r.hits
+            totalMisses += r.misses
         }
         #expect(totalHits > 10_000 && totalMisses > 10_000, "hits \(totalHits), misses \(totalMisses)")
     }
@@ -98,8 +103,9 @@ struct LRUCacheTests {
             probe.deallocate()
             for seed in UInt64(0)..<40 {
                 let ttl: Int64? = seed % 2 == 0 ? nil : 20
-                _ = compareWithReference(seed: 1000 + seed, capacity: capacity, ttl: ttl, keys: keys,
-                                         operations: 1000, flushRate: 0.001)
+                _ = compareWithReference(
+                    seed: 1000 + seed, capacity: capacity, ttl: ttl, keys: keys,
+                    operations: 1000, flushRate: 0.001)
             }
         }
     }
@@ -128,7 +134,8 @@ struct LRUCacheTests {
 
         var one = LRUCache(capacity: 1)
         defer { one.deallocate() }
-        let asExpected6 = !one.access(7, now: t) && one.access(7, now: t) && !one.access(8, now: t) && !one.access(7, now: t)
+        let asExpected6 =
+            !one.access(7, now: t) && one.access(7, now: t) && !one.access(8, now: t) && !one.access(7, now: t)
         #expect(asExpected6)
         #expect(one.keysByRecency() == [7])
     }

@@ -1,7 +1,8 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import InfraModel
 
 /// The rate profile's segments and bounds: thinning is exact only if the bound of every segment
 /// is at least the multiplier everywhere in it.
@@ -9,16 +10,21 @@ import SimRandom
 struct RateProfileTests {
     static let profiles: [RateProfile] = [
         RateProfile(diurnal: .init(peak: 1.8, trough: 0.2, peakAt: 14 * 3600)),
-        RateProfile(start: 3 * 86_400 + 7_000, piecewise: .init(times: [0, 600, 1200, 5000], values: [0.5, 3, 0, 2], interpolation: .linear),
-                    diurnal: .init(peak: 1.4, trough: 0.6, peakAt: 1000, period: 3600), weekly: [1, 2, 0.5, 1, 1, 3, 0.2],
-                    spikes: [.init(at: 100, length: 400, factor: 5), .init(at: 300, length: 1000, factor: 0.5)]),
-        RateProfile(piecewise: .init(times: [10, 20, 30], values: [1, 4, 2], interpolation: .step), spikes: [.init(at: 15, length: 1, factor: 3)]),
+        RateProfile(
+            start: 3 * 86_400 + 7_000,
+            piecewise: .init(times: [0, 600, 1200, 5000], values: [0.5, 3, 0, 2], interpolation: .linear),
+            diurnal: .init(peak: 1.4, trough: 0.6, peakAt: 1000, period: 3600), weekly: [1, 2, 0.5, 1, 1, 3, 0.2],
+            spikes: [.init(at: 100, length: 400, factor: 5), .init(at: 300, length: 1000, factor: 0.5)]),
+        RateProfile(
+            piecewise: .init(times: [10, 20, 30], values: [1, 4, 2], interpolation: .step),
+            spikes: [.init(at: 15, length: 1, factor: 3)]),
     ]
 
     @Test("the bound of each segment is at least the multiplier throughout it", arguments: 0..<3)
     func bounds(_ k: Int) {
         let p = Self.profiles[k]
-        var t = 0.0, segments = 0
+        var t = 0.0
+        var segments = 0
         while t < 4 * 86_400 {
             let e = p.nextBreak(after: t)
             #expect(e > t)
@@ -26,9 +32,12 @@ struct RateProfileTests {
             let end = min(e, 4 * 86_400)
             for i in 0..<64 {
                 let x = t + (end - t) * Double(i) / 64
-                #expect(p.multiplier(at: x) <= b, "profile \(k): m(\(x)) = \(p.multiplier(at: x)) > bound \(b) on [\(t), \(e))")
+                #expect(
+                    p.multiplier(at: x) <= b,
+                    "profile \(k): m(\(x)) = \(p.multiplier(at: x)) > bound \(b) on [\(t), \(e))")
             }
-            t = e; segments += 1
+            t = e
+            segments += 1
             if segments > 100_000 { break }
         }
         #expect(segments < 20_000)
@@ -37,8 +46,10 @@ struct RateProfileTests {
     @Test("the integral agrees with a fine midpoint sum; the peak with a fine scan")
     func integral() {
         for (k, p) in Self.profiles.enumerated() {
-            let h = 2 * 86_400.0, n = 400_000
-            var sum = 0.0, peak = 0.0
+            let h = 2 * 86_400.0
+            let n = 400_000
+            var sum = 0.0
+            var peak = 0.0
             for i in 0..<n {
                 let x = (Double(i) + 0.5) * h / Double(n)
                 sum += p.multiplier(at: x) * h / Double(n)
@@ -46,7 +57,9 @@ struct RateProfileTests {
             }
             let exact = p.integral(from: 0, to: h)
             #expect(abs(exact - sum) <= 1e-3 * exact, "profile \(k): \(exact) vs \(sum)")
-            #expect(p.peak(over: h) >= peak && p.peak(over: h) <= peak * 1.01, "profile \(k): peak \(p.peak(over: h)) vs \(peak)")
+            #expect(
+                p.peak(over: h) >= peak && p.peak(over: h) <= peak * 1.01,
+                "profile \(k): peak \(p.peak(over: h)) vs \(peak)")
         }
     }
 }

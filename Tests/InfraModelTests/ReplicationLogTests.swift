@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InfraModel
 
 @Suite("Replication log")
@@ -8,7 +9,9 @@ struct ReplicationLogTests {
         var log = ReplicationLog(replicas: 2)
         defer { log.deallocate() }
         // Commits of keys 1, 2, 3 at 0, 10, 20 ns; replica 0 lags 50, 5, 100; replica 1 lags 1, 1, 1.
-        let commits: [(key: UInt64, at: Int64, lags: [Int64])] = [(1, 0, [50, 1]), (2, 10, [5, 1]), (3, 20, [100, 1])]
+        let commits: [(key: UInt64, at: Int64, lags: [Int64])] = [
+            (1, 0, [50, 1]), (2, 10, [5, 1]), (3, 20, [100, 1]),
+        ]
         var applies: [[Int64]] = []
         for c in commits {
             log.advance(to: c.at)
@@ -32,10 +35,15 @@ struct ReplicationLogTests {
         #expect(!log.isStale(key: 99, replica: 0))
     }
 
-    @Test("a key is stale while its latest commit is unapplied, whatever earlier commits did; against a brute-force model")
+    @Test(
+        "a key is stale while its latest commit is unapplied, whatever earlier commits did; against a brute-force model"
+    )
     func bruteForce() {
         var state: UInt64 = 0x1234_5678
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
         let replicas = 3
         var log = ReplicationLog(replicas: replicas)
         defer { log.deallocate() }
@@ -51,10 +59,14 @@ struct ReplicationLogTests {
                 log.lags = lags
                 log.commit(key: key, now: now)
                 var a: [Int64] = []
-                for r in 0..<replicas { last[r] = max(now + lags[r], last[r]); a.append(last[r]) }
+                for r in 0..<replicas {
+                    last[r] = max(now + lags[r], last[r])
+                    a.append(last[r])
+                }
                 history.append((key, a))
             } else {
-                let key = next() % 40 + 1, r = Int(next() % UInt64(replicas))
+                let key = next() % 40 + 1
+                let r = Int(next() % UInt64(replicas))
                 // Stale iff the key's latest commit is applied after now at replica r.
                 let expected = history.last { $0.key == key }.map { $0.applies[r] > now } ?? false
                 #expect(log.isStale(key: key, replica: r) == expected, "step \(step)")

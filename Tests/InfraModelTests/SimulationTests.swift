@@ -1,7 +1,8 @@
-import Testing
-@testable import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import InfraModel
 
 /// Keeps every record, for exact checks on small runs.
 struct RecordingSink: RecordSink {
@@ -18,19 +19,24 @@ struct RecordingSink: RecordSink {
 /// The invariants every run keeps: it ended normally, every request ended exactly once and was
 /// reported once, and each station's busy workers stayed within its capacity (and, when
 /// `queues` is true, its waiting line within its queue capacity).
-func expectInvariants(_ spec: ModelSpec, _ sink: RecordingSink, _ outcome: RunOutcome, queues: Bool = false,
-                      sourceLocation: SourceLocation = #_sourceLocation) {
+func expectInvariants(
+    _ spec: ModelSpec, _ sink: RecordingSink, _ outcome: RunOutcome, queues: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(!outcome.unstable, sourceLocation: sourceLocation)
     #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +), sourceLocation: sourceLocation)
     #expect(UInt64(sink.requests.count) == outcome.arrivals, sourceLocation: sourceLocation)
-    let o = sink.opened!, c = sink.closed!
+    let o = sink.opened!
+    let c = sink.closed!
     let window = Double((spec.window.horizon - spec.window.warmup).nanoseconds)
     for (s, st) in spec.stations.enumerated() {
         let busy = (c.busyIntegral[s] - o.busyIntegral[s]) / window
         let queue = (c.queueIntegral[s] - o.queueIntegral[s]) / window
         #expect(busy >= 0 && busy <= Double(st.instances * st.workers!) + 1e-9, sourceLocation: sourceLocation)
         #expect(queue >= 0, sourceLocation: sourceLocation)
-        if queues, let q = st.queueCapacity { #expect(queue <= Double(st.instances * q) + 1e-9, sourceLocation: sourceLocation) }
+        if queues, let q = st.queueCapacity {
+            #expect(queue <= Double(st.instances * q) + 1e-9, sourceLocation: sourceLocation)
+        }
     }
 }
 
@@ -38,11 +44,15 @@ func ms(_ x: Double) -> SimTime { SimTime(nanoseconds: Int64((x * 1e6).rounded()
 
 /// One station, constant arrivals every 1 ms over a 10 ms horizon, deterministic 1.5 ms service.
 func tinySpec(queue: Int?, drain: SimDuration = .seconds(1), instances: Int = 1) -> ModelSpec {
-    ModelSpec(stations: [StationSpec(name: "s", instances: instances, workers: 1, queueCapacity: queue,
-                                     service: .deterministic(value: 0.0015))],
-              classes: [RequestClass(name: "default", path: [0])],
-              arrivals: .constant(rate: 1000),
-              window: RunWindow(warmup: .zero, horizon: ms(10), drain: drain))
+    ModelSpec(
+        stations: [
+            StationSpec(
+                name: "s", instances: instances, workers: 1, queueCapacity: queue,
+                service: .deterministic(value: 0.0015))
+        ],
+        classes: [RequestClass(name: "default", path: [0])],
+        arrivals: .constant(rate: 1000),
+        window: RunWindow(warmup: .zero, horizon: ms(10), drain: drain))
 }
 
 func run(_ spec: ModelSpec, seed: UInt64 = 1, replication: Int = 0) -> (RecordingSink, RunOutcome) {
@@ -114,16 +124,26 @@ struct InvariantTests {
     /// A random small network: several stations with finite queues, random routing, two classes.
     func randomSpec(_ seed: UInt64) -> ModelSpec {
         var g = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func next(_ n: UInt64) -> Int { g ^= g << 13; g ^= g >> 7; g ^= g << 17; return Int(g % n) }
-        let stations = (0..<3).map { i in
-            StationSpec(name: "s\(i)", instances: 1 + next(3), workers: 1 + next(4), queueCapacity: next(3) == 0 ? nil : next(5),
-                        service: [Distribution.exponential(mean: 0.002), .lognormal(mean: 0.002, cv: 2), .deterministic(value: 0.001)][next(3)],
-                        balance: next(2) == 0 ? .roundRobin : .random)
+        func next(_ n: UInt64) -> Int {
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
+            return Int(g % n)
         }
-        return ModelSpec(stations: stations,
-                         classes: [RequestClass(name: "a", weight: 2, path: [0, 1]), RequestClass(name: "b", path: [2, 0, 2])],
-                         arrivals: .poisson(rate: 800 + Double(next(1200))),
-                         window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
+        let stations = (0..<3).map { i in
+            StationSpec(
+                name: "s\(i)", instances: 1 + next(3), workers: 1 + next(4),
+                queueCapacity: next(3) == 0 ? nil : next(5),
+                service: [
+                    Distribution.exponential(mean: 0.002), .lognormal(mean: 0.002, cv: 2), .deterministic(value: 0.001),
+                ][next(3)],
+                balance: next(2) == 0 ? .roundRobin : .random)
+        }
+        return ModelSpec(
+            stations: stations,
+            classes: [RequestClass(name: "a", weight: 2, path: [0, 1]), RequestClass(name: "b", path: [2, 0, 2])],
+            arrivals: .poisson(rate: 800 + Double(next(1200))),
+            window: RunWindow(warmup: ms(100), horizon: ms(2000), drain: .milliseconds(Int64(next(20)))))
     }
 
     @Test("every request ends exactly once; levels stay in bounds", arguments: 0..<30)
@@ -139,8 +159,10 @@ struct InvariantTests {
     @Test("same seed and replication give the same trajectory; another replication differs")
     func determinism() {
         let spec = randomSpec(7)
-        let a = run(spec, seed: 3, replication: 2).1, b = run(spec, seed: 3, replication: 2).1
-        let c = run(spec, seed: 3, replication: 3).1, d = run(spec, seed: 4, replication: 2).1
+        let a = run(spec, seed: 3, replication: 2).1
+        let b = run(spec, seed: 3, replication: 2).1
+        let c = run(spec, seed: 3, replication: 3).1
+        let d = run(spec, seed: 4, replication: 2).1
         #expect(a == b)
         #expect(a.fingerprint != c.fingerprint)
         #expect(a.fingerprint != d.fingerprint)
@@ -148,10 +170,11 @@ struct InvariantTests {
 
     @Test("an overloaded design stops as unstable instead of growing without bound")
     func unstable() {
-        var spec = ModelSpec(stations: [StationSpec(name: "s", service: .exponential(mean: 0.002))],
-                             classes: [RequestClass(name: "default", path: [0])],
-                             arrivals: .poisson(rate: 1000),
-                             window: RunWindow(warmup: .zero, horizon: SimTime.zero + .seconds(100), drain: .zero))
+        var spec = ModelSpec(
+            stations: [StationSpec(name: "s", service: .exponential(mean: 0.002))],
+            classes: [RequestClass(name: "default", path: [0])],
+            arrivals: .poisson(rate: 1000),
+            window: RunWindow(warmup: .zero, horizon: SimTime.zero + .seconds(100), drain: .zero))
         spec.maxInFlight = 1_000
         let (_, outcome) = run(spec)
         #expect(outcome.unstable)

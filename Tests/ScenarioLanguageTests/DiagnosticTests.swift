@@ -1,14 +1,16 @@
-import Testing
-@testable import ScenarioLanguage
 import InfraModel
 import SimRandom
+import Testing
+
+@testable import ScenarioLanguage
 
 /// Exact-text tests for what users see when a scenario is wrong.
 @Suite("Diagnostics")
 struct DiagnosticTests {
     func problems(_ yaml: String, overrides: [String] = []) -> [String] {
         do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml", overrides: overrides.map { try Override(parsing: $0) })
+            _ = try ScenarioLoader.parse(
+                yaml: yaml, file: "s.yaml", overrides: overrides.map { try Override(parsing: $0) })
             return []
         } catch let e as ScenarioLoadError {
             guard case .invalid(let error) = e else { return ["\(e)"] }
@@ -33,8 +35,12 @@ struct DiagnosticTests {
         #expect(s.name == "shop")
         #expect(s.replications == 10 && s.seed == 1)
         #expect(s.model.window.warmup == .zero)
-        #expect(s.model.stations == [StationSpec(name: "web", instances: 1, workers: 4, queueCapacity: nil,
-                                                 service: .exponential(mean: 0.01), balance: .roundRobin)])
+        #expect(
+            s.model.stations == [
+                StationSpec(
+                    name: "web", instances: 1, workers: 4, queueCapacity: nil,
+                    service: .exponential(mean: 0.01), balance: .roundRobin)
+            ])
         #expect(s.model.classes == [RequestClass(name: "default", weight: 1, path: [0], mode: .synchronous)])
         #expect(s.model.arrivals == .poisson(rate: 100))
     }
@@ -54,23 +60,26 @@ struct DiagnosticTests {
                 service: {lognormal: {mean: 20ms, cv: -1}}
                 balance: round-robin
             """
-        #expect(problems(yaml) == [
-            "s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'",
-            "s.yaml:3:1: error: replicatons: unknown key 'replicatons'; expected one of version, name, description, horizon, warmup, drain, replications, seed, workload, components, slos, sweep, latency_objective, availability, zones, events, extends, currency, autoscale (did you mean 'replications'?)",
-            "s.yaml:5:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, found 'poison' (did you mean 'poisson'?)",
-            "s.yaml:5:37: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'",
-            "s.yaml:9:14: error: components.web.workers: expected a whole number or 'unlimited', found 'no'",
-            "s.yaml:10:43: error: components.web.service.lognormal.cv: expected a number > 0, found -1",
-            "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin' (did you mean 'round_robin'?)",
-        ])
+        #expect(
+            problems(yaml) == [
+                "s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'",
+                "s.yaml:3:1: error: replicatons: unknown key 'replicatons'; expected one of version, name, description, horizon, warmup, drain, replications, seed, workload, components, slos, sweep, latency_objective, availability, zones, events, extends, currency, autoscale (did you mean 'replications'?)",
+                "s.yaml:5:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, found 'poison' (did you mean 'poisson'?)",
+                "s.yaml:5:37: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'",
+                "s.yaml:9:14: error: components.web.workers: expected a whole number or 'unlimited', found 'no'",
+                "s.yaml:10:43: error: components.web.service.lognormal.cv: expected a number > 0, found -1",
+                "s.yaml:11:14: error: components.web.balance: expected one of round_robin, random, least_outstanding, power_of_two, weighted_round_robin, consistent_hash, found 'round-robin' (did you mean 'round_robin'?)",
+            ])
     }
 
     @Test("YAML 1.1 booleans stay strings where a name is expected")
     func yamlPitfalls() throws {
-        let yaml = Self.valid.replacingOccurrences(of: "components:\n  web:", with: "components:\n  on:")
+        let yaml =
+            Self.valid.replacingOccurrences(of: "components:\n  web:", with: "components:\n  on:")
             + "\n  no: {kind: server_pool, service: {exponential: {mean: 1ms}}}\n"
-        let s = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "version: 1", with: "version: 1\nname: yes"),
-                                         overrides: [try Override(parsing: "workload.mode=pipeline")])
+        let s = try ScenarioLoader.parse(
+            yaml: yaml.replacingOccurrences(of: "version: 1", with: "version: 1\nname: yes"),
+            overrides: [try Override(parsing: "workload.mode=pipeline")])
         #expect(s.name == "yes")
         #expect(s.model.stations.map(\.name) == ["on", "no"])
     }
@@ -78,9 +87,10 @@ struct DiagnosticTests {
     @Test("parts of the language not built yet are errors, never silently ignored")
     func notBuilt() {
         let yaml = Self.valid + "\nautoscale: {}\n"
-        #expect(problems(yaml) == [
-            "s.yaml:7:12: error: autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
-        ])
+        #expect(
+            problems(yaml) == [
+                "s.yaml:7:12: error: autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet"
+            ])
     }
 
     @Test("autoscale on a database or a load balancer is not built yet: an error at its key path")
@@ -99,13 +109,15 @@ struct DiagnosticTests {
         }
         let autoscale = "autoscale: {metric: in_flight, target: 3, max: 4}"
         let db = "db: {kind: database, primary: {service: {exponential: {mean: 1ms}}}, \(autoscale)}"
-        #expect(problems(scenario(path: "[web, db.read]", component: db)) == [
-            "s.yaml:8:83: error: components.db.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
-        ])
+        #expect(
+            problems(scenario(path: "[web, db.read]", component: db)) == [
+                "s.yaml:8:83: error: components.db.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet"
+            ])
         let lb = "lb: {kind: load_balancer, targets: web, \(autoscale)}"
-        #expect(problems(scenario(path: "[lb, web]", component: lb)) == [
-            "s.yaml:8:54: error: components.lb.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet",
-        ])
+        #expect(
+            problems(scenario(path: "[lb, web]", component: lb)) == [
+                "s.yaml:8:54: error: components.lb.autoscale: 'autoscale' is part of the scenario language but not built in this version of capsim yet"
+            ])
     }
 
     @Test("a multi-component path is a synchronous call chain unless it says pipeline")
@@ -115,87 +127,124 @@ struct DiagnosticTests {
         #expect(s.model.classes == [RequestClass(name: "default", path: [0, 1], mode: .synchronous)])
         let p = try ScenarioLoader.parse(yaml: yaml, overrides: [try Override(parsing: "workload.mode=pipeline")])
         #expect(p.model.classes[0].mode == .pipeline)
-        #expect(problems(yaml, overrides: ["workload.mode=pipelined"]) == [
-            "--set workload.mode=pipelined: error: workload.mode: expected one of synchronous, pipeline, found 'pipelined' (did you mean 'pipeline'?)",
-        ])
+        #expect(
+            problems(yaml, overrides: ["workload.mode=pipelined"]) == [
+                "--set workload.mode=pipelined: error: workload.mode: expected one of synchronous, pipeline, found 'pipelined' (did you mean 'pipeline'?)"
+            ])
     }
 
     @Test("missing required keys and a wrong version")
     func required() {
-        #expect(problems("version: 2\nname: x\n") == [
-            "s.yaml:1:1: error: missing required key 'horizon'",
-            "s.yaml:1:1: error: missing required key 'workload'",
-            "s.yaml:1:1: error: missing required key 'components'",
-            "s.yaml:1:10: error: version: expected version 1 (the scenario language this capsim reads), found 2",
-        ])
+        #expect(
+            problems("version: 2\nname: x\n") == [
+                "s.yaml:1:1: error: missing required key 'horizon'",
+                "s.yaml:1:1: error: missing required key 'workload'",
+                "s.yaml:1:1: error: missing required key 'components'",
+                "s.yaml:1:10: error: version: expected version 1 (the scenario language this capsim reads), found 2",
+            ])
     }
 
     @Test("YAML syntax errors and duplicate keys carry line and column")
     func syntax() {
-        #expect(problems("a: [\n") == ["s.yaml:2:1: error: invalid YAML: did not find expected node content (while parsing a flow node at 2:1)"])
-        #expect(problems("version: 1\nversion: 1\n").contains("s.yaml:2:1: error: version: duplicate key 'version' (first at line 1, column 1)"))
+        #expect(
+            problems("a: [\n") == [
+                "s.yaml:2:1: error: invalid YAML: did not find expected node content (while parsing a flow node at 2:1)"
+            ])
+        #expect(
+            problems("version: 1\nversion: 1\n").contains(
+                "s.yaml:2:1: error: version: duplicate key 'version' (first at line 1, column 1)"))
     }
 
     @Test("--set overrides any field by key path, and adds missing ones")
     func overrides() throws {
-        let s = try ScenarioLoader.parse(yaml: Self.valid, overrides: [
-            try Override(parsing: "components.web.workers=unlimited"),
-            try Override(parsing: "components.web.instances=3"),
-            try Override(parsing: "horizon=10s"),
-            try Override(parsing: "workload.arrivals={process: constant, rate: 5/s}"),
-        ])
+        let s = try ScenarioLoader.parse(
+            yaml: Self.valid,
+            overrides: [
+                try Override(parsing: "components.web.workers=unlimited"),
+                try Override(parsing: "components.web.instances=3"),
+                try Override(parsing: "horizon=10s"),
+                try Override(parsing: "workload.arrivals={process: constant, rate: 5/s}"),
+            ])
         #expect(s.model.stations[0].workers == nil && s.model.stations[0].instances == 3)
         #expect(s.model.window.horizon.nanoseconds == 10_000_000_000)
         #expect(s.model.arrivals == .constant(rate: 5))
         let base = try ScenarioLoader.parse(yaml: Self.valid)
         #expect(s.hash != base.hash)
-        #expect(problems(Self.valid, overrides: ["components.web.instances=zero"]) == [
-            "--set components.web.instances=zero: error: components.web.instances: expected a whole number, found 'zero'",
-        ])
-        #expect(problems(Self.valid, overrides: ["horizon.x=1"]) == [
-            "--set horizon.x=1: error: horizon: cannot set 'x' inside '1m': it is not a mapping",
-        ])
+        #expect(
+            problems(Self.valid, overrides: ["components.web.instances=zero"]) == [
+                "--set components.web.instances=zero: error: components.web.instances: expected a whole number, found 'zero'"
+            ])
+        #expect(
+            problems(Self.valid, overrides: ["horizon.x=1"]) == [
+                "--set horizon.x=1: error: horizon: cannot set 'x' inside '1m': it is not a mapping"
+            ])
     }
 
     @Test("the scenario hash ignores formatting but not content")
     func hash() throws {
         let a = try ScenarioLoader.parse(yaml: Self.valid)
-        let b = try ScenarioLoader.parse(yaml: "# a comment\n" + Self.valid.replacingOccurrences(of: "{process: poisson, rate: 100/s}", with: "\n    process: poisson\n    rate: 100/s"))
+        let b = try ScenarioLoader.parse(
+            yaml: "# a comment\n"
+                + Self.valid.replacingOccurrences(
+                    of: "{process: poisson, rate: 100/s}", with: "\n    process: poisson\n    rate: 100/s"))
         #expect(a.hash == b.hash)
         #expect(a.hash.count == 16)
     }
 
-    @Test("every distribution family decodes to its value", arguments: [
-        ("{exponential: {mean: 2ms}}", Distribution.exponential(mean: 0.002)),
-        ("{deterministic: 5ms}", .deterministic(value: 0.005)),
-        ("{deterministic: {value: 5ms}}", .deterministic(value: 0.005)),
-        ("{uniform: [1ms, 3ms]}", .uniform(min: 0.001, max: 0.003)),
-        ("{uniform: {min: 1ms, max: 3ms}}", .uniform(min: 0.001, max: 0.003)),
-        ("{normal: {mean: 10ms, sd: 2ms}}", .normal(mean: 0.01, sd: 0.002)),
-        ("{normal: {mean: 10ms, cv: 0.2}}", .normal(mean: 0.01, sd: 0.002)),
-        ("{lognormal: {mean: 20ms, cv: 1.5}}", .lognormal(mean: 0.02, cv: 1.5)),
-        ("{gamma: {mean: 4ms, cv: 0.7}}", .gamma(mean: 0.004, cv: 0.7)),
-        ("{weibull: {shape: 1.5, scale: 10ms}}", .weibull(shape: 1.5, scale: 0.01)),
-        ("{pareto: {shape: 2.5, scale: 1ms}}", .pareto(shape: 2.5, scale: 0.001)),
-        ("{erlang: {k: 3, mean: 6ms}}", .erlang(k: 3, mean: 0.006)),
-        ("{hyperexponential: {branches: [{p: 0.9, mean: 1ms}, {p: 0.1, mean: 10ms}]}}", .hyperexponential(probabilities: [0.9, 0.1], means: [0.001, 0.01])),
-        ("{hyperexponential: {mean: 1ms, cv: 2}}", .hyperexponential(mean: 0.001, cv: 2)),
-    ])
+    @Test(
+        "every distribution family decodes to its value",
+        arguments: [
+            ("{exponential: {mean: 2ms}}", Distribution.exponential(mean: 0.002)),
+            ("{deterministic: 5ms}", .deterministic(value: 0.005)),
+            ("{deterministic: {value: 5ms}}", .deterministic(value: 0.005)),
+            ("{uniform: [1ms, 3ms]}", .uniform(min: 0.001, max: 0.003)),
+            ("{uniform: {min: 1ms, max: 3ms}}", .uniform(min: 0.001, max: 0.003)),
+            ("{normal: {mean: 10ms, sd: 2ms}}", .normal(mean: 0.01, sd: 0.002)),
+            ("{normal: {mean: 10ms, cv: 0.2}}", .normal(mean: 0.01, sd: 0.002)),
+            ("{lognormal: {mean: 20ms, cv: 1.5}}", .lognormal(mean: 0.02, cv: 1.5)),
+            ("{gamma: {mean: 4ms, cv: 0.7}}", .gamma(mean: 0.004, cv: 0.7)),
+            ("{weibull: {shape: 1.5, scale: 10ms}}", .weibull(shape: 1.5, scale: 0.01)),
+            ("{pareto: {shape: 2.5, scale: 1ms}}", .pareto(shape: 2.5, scale: 0.001)),
+            ("{erlang: {k: 3, mean: 6ms}}", .erlang(k: 3, mean: 0.006)),
+            (
+                "{hyperexponential: {branches: [{p: 0.9, mean: 1ms}, {p: 0.1, mean: 10ms}]}}",
+                .hyperexponential(probabilities: [0.9, 0.1], means: [0.001, 0.01])
+            ),
+            ("{hyperexponential: {mean: 1ms, cv: 2}}", .hyperexponential(mean: 0.001, cv: 2)),
+        ])
     func distributions(text: String, expected: Distribution) throws {
-        let s = try ScenarioLoader.parse(yaml: Self.valid, overrides: [try Override(parsing: "components.web.service=" + text)])
+        let s = try ScenarioLoader.parse(
+            yaml: Self.valid, overrides: [try Override(parsing: "components.web.service=" + text)])
         let d = s.model.stations[0].service
         #expect(d.name == expected.name)
         #expect(abs(d.mean - expected.mean) <= expected.mean * 1e-12)
         #expect(abs(d.variance - expected.variance) <= expected.variance * 1e-9)
     }
 
-    @Test("distribution mistakes", arguments: [
-        ("{lognormal: {mean: 20ms}}", "--set components.web.service={lognormal: {mean: 20ms}}: error: components.web.service.lognormal: expected exactly one of 'cv' (a number) and 'sd' (a duration)"),
-        ("{expnential: {mean: 2ms}}", "--set components.web.service={expnential: {mean: 2ms}}: error: components.web.service.expnential: expected a distribution (exponential, deterministic, uniform, normal, lognormal, gamma, weibull, pareto, erlang, hyperexponential, empirical), found 'expnential' (did you mean 'exponential'?)"),
-        ("{exponential: {mean: 2}}", "--set components.web.service={exponential: {mean: 2}}: error: components.web.service.exponential.mean: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '2'"),
-        ("{hyperexponential: {mean: 1ms, cv: 0.5}}", "--set components.web.service={hyperexponential: {mean: 1ms, cv: 0.5}}: error: components.web.service.hyperexponential.cv: expected a number ≥ 1, found 0.5"),
-        ("{uniform: [3ms, 1ms]}", "--set components.web.service={uniform: [3ms, 1ms]}: error: components.web.service.uniform: max must be > min (found min 0.003, max 0.001)"),
-    ])
+    @Test(
+        "distribution mistakes",
+        arguments: [
+            (
+                "{lognormal: {mean: 20ms}}",
+                "--set components.web.service={lognormal: {mean: 20ms}}: error: components.web.service.lognormal: expected exactly one of 'cv' (a number) and 'sd' (a duration)"
+            ),
+            (
+                "{expnential: {mean: 2ms}}",
+                "--set components.web.service={expnential: {mean: 2ms}}: error: components.web.service.expnential: expected a distribution (exponential, deterministic, uniform, normal, lognormal, gamma, weibull, pareto, erlang, hyperexponential, empirical), found 'expnential' (did you mean 'exponential'?)"
+            ),
+            (
+                "{exponential: {mean: 2}}",
+                "--set components.web.service={exponential: {mean: 2}}: error: components.web.service.exponential.mean: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '2'"
+            ),
+            (
+                "{hyperexponential: {mean: 1ms, cv: 0.5}}",
+                "--set components.web.service={hyperexponential: {mean: 1ms, cv: 0.5}}: error: components.web.service.hyperexponential.cv: expected a number ≥ 1, found 0.5"
+            ),
+            (
+                "{uniform: [3ms, 1ms]}",
+                "--set components.web.service={uniform: [3ms, 1ms]}: error: components.web.service.uniform: max must be > min (found min 0.003, max 0.001)"
+            ),
+        ])
     func distributionErrors(text: String, message: String) {
         #expect(problems(Self.valid, overrides: ["components.web.service=" + text]) == [message])
     }
@@ -224,29 +273,51 @@ struct DatabaseDiagnosticTests {
         }
     }
 
-    static let good = "{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 2, lag: {deterministic: 10ms}}"
+    static let good =
+        "{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 2, lag: {deterministic: 10ms}}"
 
     @Test("database mistakes are reported with their place and exact text")
     func exactText() {
         #expect(problems(Self.good + "}").isEmpty)
         // A database that fails to decode is not a component: the path's call to it is reported too (first).
-        #expect(problems(Self.good + ", failover: {detect: 10s, promote: 30s}}").last
-            == "s.yaml:7:132: error: components.db.failover: primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)")
-        #expect(problems(Self.good + ", acks: 2}").last
-            == "s.yaml:7:128: error: components.db.acks: acks applies only to 'replication: sync'; this database's replication is async (the default)")
-        #expect(problems(Self.good + ", replication: sync, acks: 3}").last
-            == "s.yaml:7:147: error: components.db.acks: expected a whole number from 1 to 2, found 3")
-        #expect(problems(Self.good + ", replication: synch}").last
-            == "s.yaml:7:135: error: components.db.replication: expected async or sync, found 'synch' (did you mean 'sync'?)")
-        #expect(problems(Self.good + ", read_policy: replica}").last
-            == "s.yaml:7:135: error: components.db.read_policy: expected one of replicas, primary, any, found 'replica' (did you mean 'replicas'?)")
-        #expect(problems("{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 2}}").last
-            == "s.yaml:7:82: error: components.db.replicas.lag: missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}")
-        #expect(problems("{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 1, lag: {deterministic: 1ms}, balance: power_of_two}}").last
-            == "s.yaml:7:129: error: components.db.replicas.balance: expected one of round_robin, random, least_outstanding among a database's replicas, found 'power_of_two'")
-        #expect(problems(Self.good + "}", path: "[db]")
-            == ["s.yaml:5:24: error: workload.classes.0.path.0: a database is called as 'db.read' or 'db.write' (reads go to the replicas, writes to the primary), found 'db'"])
-        #expect(problems(Self.good + "}", path: "[db.reed]")
-            == ["s.yaml:5:24: error: workload.classes.0.path.0: expected 'db.read' or 'db.write', found 'db.reed' (did you mean 'db.read'?)"])
+        #expect(
+            problems(Self.good + ", failover: {detect: 10s, promote: 30s}}").last
+                == "s.yaml:7:132: error: components.db.failover: primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)"
+        )
+        #expect(
+            problems(Self.good + ", acks: 2}").last
+                == "s.yaml:7:128: error: components.db.acks: acks applies only to 'replication: sync'; this database's replication is async (the default)"
+        )
+        #expect(
+            problems(Self.good + ", replication: sync, acks: 3}").last
+                == "s.yaml:7:147: error: components.db.acks: expected a whole number from 1 to 2, found 3")
+        #expect(
+            problems(Self.good + ", replication: synch}").last
+                == "s.yaml:7:135: error: components.db.replication: expected async or sync, found 'synch' (did you mean 'sync'?)"
+        )
+        #expect(
+            problems(Self.good + ", read_policy: replica}").last
+                == "s.yaml:7:135: error: components.db.read_policy: expected one of replicas, primary, any, found 'replica' (did you mean 'replicas'?)"
+        )
+        #expect(
+            problems("{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 2}}").last
+                == "s.yaml:7:82: error: components.db.replicas.lag: missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}"
+        )
+        #expect(
+            problems(
+                "{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 1, lag: {deterministic: 1ms}, balance: power_of_two}}"
+            ).last
+                == "s.yaml:7:129: error: components.db.replicas.balance: expected one of round_robin, random, least_outstanding among a database's replicas, found 'power_of_two'"
+        )
+        #expect(
+            problems(Self.good + "}", path: "[db]")
+                == [
+                    "s.yaml:5:24: error: workload.classes.0.path.0: a database is called as 'db.read' or 'db.write' (reads go to the replicas, writes to the primary), found 'db'"
+                ])
+        #expect(
+            problems(Self.good + "}", path: "[db.reed]")
+                == [
+                    "s.yaml:5:24: error: workload.classes.0.path.0: expected 'db.read' or 'db.write', found 'db.reed' (did you mean 'db.read'?)"
+                ])
     }
 }

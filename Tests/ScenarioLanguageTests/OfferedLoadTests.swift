@@ -1,7 +1,8 @@
-import Testing
-@testable import ScenarioLanguage
 import InfraModel
+import Testing
 import Theory
+
+@testable import ScenarioLanguage
 
 /// The dry-run estimates of `capsim validate` against closed forms.
 @Suite("Offered load and Erlang C")
@@ -27,7 +28,8 @@ struct OfferedLoadTests {
     @Test("one worker, any service: Allen–Cunneen is Pollaczek–Khinchine")
     func mg1() throws {
         // M/G/1 with E[S] = 1 ms, cv 1.5, λ = 700/s: Wq = ρ E[S] (1 + cv²) / (2 (1 − ρ)) = 3.7917 ms.
-        let l = try load(Self.scenario(rate: "700/s", pool: "{kind: server_pool, service: {lognormal: {mean: 1ms, cv: 1.5}}}"))[0]
+        let l = try load(
+            Self.scenario(rate: "700/s", pool: "{kind: server_pool, service: {lognormal: {mean: 1ms, cv: 1.5}}}"))[0]
         #expect(abs(l.meanWaitEstimate! - 0.7 * 0.001 * 3.25 / 0.6) < 1e-15)
         #expect(abs(l.erlangCMeanWait! - 0.7 / 300) < 1e-15)
         // M/D/1: half the M/M/1 wait.
@@ -37,24 +39,36 @@ struct OfferedLoadTests {
 
     @Test("instances split the arrivals: 2 instances × M/M/4 at λ/2 each")
     func instances() throws {
-        let two = try load(Self.scenario(pool: "{kind: server_pool, instances: 2, workers: 4, service: {exponential: {mean: 1ms}}}"))[0]
-        let mu = 1000.0, perInstance = 3600.0
+        let two = try load(
+            Self.scenario(pool: "{kind: server_pool, instances: 2, workers: 4, service: {exponential: {mean: 1ms}}}"))[
+                0]
+        let mu = 1000.0
+        let perInstance = 3600.0
         let expected = ErlangC.probabilityOfWaiting(servers: 4, load: perInstance / mu) / (4 * mu - perInstance)
         #expect(abs(two.erlangCMeanWait! - expected) < 1e-15)
-        #expect(two.erlangCMeanWait! > (try load(Self.scenario(pool: "{kind: server_pool, workers: 8, service: {exponential: {mean: 1ms}}}")))[0].erlangCMeanWait!)
+        #expect(
+            two.erlangCMeanWait!
+                > (try load(Self.scenario(pool: "{kind: server_pool, workers: 8, service: {exponential: {mean: 1ms}}}")))[
+                    0
+                ].erlangCMeanWait!)
     }
 
     @Test("where Erlang C does not apply: unlimited workers wait 0; a finite queue or an overload has no estimate")
     func notApplicable() throws {
-        let delay = try load(Self.scenario(pool: "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}"))[0]
+        let delay = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(delay.utilization == nil && delay.erlangCMeanWait == 0 && !delay.unstable)
-        let finite = try load(Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 10, service: {exponential: {mean: 1ms}}}"))[0]
+        let finite = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 10, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(finite.erlangCMeanWait == nil && finite.meanWaitEstimate == nil)
-        let over = try load(Self.scenario(pool: "{kind: server_pool, workers: 7, service: {exponential: {mean: 1ms}}}"))[0]
+        let over = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 7, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(over.unstable && over.overloaded && over.erlangCMeanWait == nil)
-        let full = try load(Self.scenario(pool: "{kind: server_pool, workers: 7, queue: 5, service: {exponential: {mean: 1ms}}}"))[0]
+        let full = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 7, queue: 5, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(full.overloaded && !full.unstable)
-        let heavy = try load(Self.scenario(rate: "100/s", pool: "{kind: server_pool, service: {pareto: {shape: 1.5, scale: 1ms}}}"))[0]
+        let heavy = try load(
+            Self.scenario(rate: "100/s", pool: "{kind: server_pool, service: {pareto: {shape: 1.5, scale: 1ms}}}"))[0]
         #expect(heavy.erlangCMeanWait != nil && heavy.meanWaitEstimate == nil)
     }
 

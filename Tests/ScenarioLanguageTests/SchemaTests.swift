@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ScenarioLanguage
 
 /// The published JSON Schema stays in step with the decoder: same keys at every place, every
@@ -28,15 +29,18 @@ struct SchemaTests {
         var sets = [path.isEmpty ? "zzz_probe=1" : path + ".zzz_probe=1"]
         if let service { sets = ["components.web.service=" + service] }
         do {
-            _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml", overrides: sets.map { try Override(parsing: $0) })
+            _ = try ScenarioLoader.parse(
+                yaml: Self.probeBase, file: "p.yaml", overrides: sets.map { try Override(parsing: $0) })
         } catch let ScenarioLoadError.invalid(e) {
             let prefix = "unknown key 'zzz_probe'; expected one of "
             guard let m = e.diagnostics.first(where: { $0.message.hasPrefix(prefix) })?.message else {
-                Issue.record("no unknown-key message for \(path): \(e)"); return []
+                Issue.record("no unknown-key message for \(path): \(e)")
+                return []
             }
             return m.dropFirst(prefix.count).components(separatedBy: ", ")
         }
-        Issue.record("the probe at \(path) was accepted"); return []
+        Issue.record("the probe at \(path) was accepted")
+        return []
     }
 
     /// Property names a schema allows (through `$ref`, `anyOf`/`oneOf` alternatives).
@@ -53,22 +57,27 @@ struct SchemaTests {
 
     func def(_ name: String) -> JSONValue? { schema["$defs"]?[name] }
 
-    @Test("every key the decoder accepts is in the schema, and no other", arguments: [
-        ("", "scenario", ScenarioDecoder.plannedTopLevelKeys),
-        ("components.web", "server-pool", ScenarioDecoder.plannedServerPoolKeys),
-        ("workload", "workload", ScenarioDecoder.plannedWorkloadKeys),
-        ("workload.arrivals", "arrivals", []),
-        ("workload.classes.0", "class", ScenarioDecoder.plannedClassKeys),
-        ("replications", "replication-plan", []),
-        ("slos.0", "slo", []),
-        ("availability", "availability", []),
-        ("components.web.autoscale", "autoscale", []),
-    ])
+    @Test(
+        "every key the decoder accepts is in the schema, and no other",
+        arguments: [
+            ("", "scenario", ScenarioDecoder.plannedTopLevelKeys),
+            ("components.web", "server-pool", ScenarioDecoder.plannedServerPoolKeys),
+            ("workload", "workload", ScenarioDecoder.plannedWorkloadKeys),
+            ("workload.arrivals", "arrivals", []),
+            ("workload.classes.0", "class", ScenarioDecoder.plannedClassKeys),
+            ("replications", "replication-plan", []),
+            ("slos.0", "slo", []),
+            ("availability", "availability", []),
+            ("components.web.autoscale", "autoscale", []),
+        ])
     func keysInStep(path: String, definition: String, planned: [String]) throws {
         let decoder = Set(try decoderKeys(at: path)).subtracting(planned)
         var schemaKeys = propertyNames(def(definition))
         if definition == "scenario" { schemaKeys.formUnion(propertyNames(def("partial-scenario"))) }
-        #expect(decoder == schemaKeys, "at '\(path)': decoder only \(decoder.subtracting(schemaKeys)), schema only \(schemaKeys.subtracting(decoder))")
+        #expect(
+            decoder == schemaKeys,
+            "at '\(path)': decoder only \(decoder.subtracting(schemaKeys)), schema only \(schemaKeys.subtracting(decoder))"
+        )
         #expect(!decoder.isEmpty)
     }
 
@@ -76,11 +85,15 @@ struct SchemaTests {
     func loadBalancerKeysInStep() throws {
         var decoder: [String] = []
         do {
-            _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml",
-                                         overrides: [try Override(parsing: "components.lb={kind: load_balancer, targets: web, zzz_probe: 1}")])
+            _ = try ScenarioLoader.parse(
+                yaml: Self.probeBase, file: "p.yaml",
+                overrides: [try Override(parsing: "components.lb={kind: load_balancer, targets: web, zzz_probe: 1}")])
         } catch let ScenarioLoadError.invalid(e) {
             let prefix = "unknown key 'zzz_probe'; expected one of "
-            decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+            decoder =
+                e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
+                    $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
+                } ?? []
         }
         let expected = Set(decoder).subtracting(ScenarioDecoder.plannedLoadBalancerKeys)
         #expect(!expected.isEmpty)
@@ -91,12 +104,20 @@ struct SchemaTests {
     func databaseKeysInStep() throws {
         var decoder: [String] = []
         do {
-            _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml", overrides: [
-                try Override(parsing: "components.db={kind: database, primary: {service: {exponential: {mean: 1ms}}}, zzz_probe: 1}"),
-            ])
+            _ = try ScenarioLoader.parse(
+                yaml: Self.probeBase, file: "p.yaml",
+                overrides: [
+                    try Override(
+                        parsing:
+                            "components.db={kind: database, primary: {service: {exponential: {mean: 1ms}}}, zzz_probe: 1}"
+                    )
+                ])
         } catch let ScenarioLoadError.invalid(e) {
             let prefix = "unknown key 'zzz_probe'; expected one of "
-            decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+            decoder =
+                e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
+                    $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
+                } ?? []
         }
         let expected = Set(decoder).subtracting(ScenarioDecoder.plannedDatabaseKeys)
         #expect(!expected.isEmpty)
@@ -109,23 +130,32 @@ struct SchemaTests {
         for (kind, definition) in [("cache", "cache"), ("cdn", "cdn")] {
             var decoder: [String] = []
             do {
-                _ = try ScenarioLoader.parse(yaml: Self.probeBase, file: "p.yaml",
-                                             overrides: [try Override(parsing: "components.c={kind: \(kind), hit_ratio: 0.5, zzz_probe: 1}")])
+                _ = try ScenarioLoader.parse(
+                    yaml: Self.probeBase, file: "p.yaml",
+                    overrides: [try Override(parsing: "components.c={kind: \(kind), hit_ratio: 0.5, zzz_probe: 1}")])
             } catch let ScenarioLoadError.invalid(e) {
                 let prefix = "unknown key 'zzz_probe'; expected one of "
-                decoder = e.diagnostics.first { $0.message.hasPrefix(prefix) }.map { $0.message.dropFirst(prefix.count).components(separatedBy: ", ") } ?? []
+                decoder =
+                    e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
+                        $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
+                    } ?? []
             }
             // A pool's planned `capacity` is a cache's built one (keys held).
             let expected = Set(decoder).subtracting(ScenarioDecoder.plannedCacheKeys).union(["capacity"])
             #expect(!expected.isEmpty)
-            #expect(expected == propertyNames(def(definition)), "\(kind): decoder \(expected.sorted()), schema \(propertyNames(def(definition)).sorted())")
+            #expect(
+                expected == propertyNames(def(definition)),
+                "\(kind): decoder \(expected.sorted()), schema \(propertyNames(def(definition)).sorted())")
             #expect(propertyNames(def(definition)) == propertyNames(def("partial-" + definition)))
         }
     }
 
     @Test("every distribution family and its fields are in the schema")
     func distributionsInStep() throws {
-        guard case .array(let alternatives) = def("distribution")?["oneOf"] ?? .null else { Issue.record("no oneOf"); return }
+        guard case .array(let alternatives) = def("distribution")?["oneOf"] ?? .null else {
+            Issue.record("no oneOf")
+            return
+        }
         #expect(alternatives.count == ScenarioDecoder.distributionNames.count)
         for family in ScenarioDecoder.distributionNames {
             let decoder = Set(try decoderKeys(at: "", service: "{\(family): {zzz_probe: 1}}"))
@@ -168,7 +198,8 @@ struct SchemaTests {
     @Test("every shipped scenario validates against the schema, as written and as `show` prints it")
     func shippedScenarios() throws {
         let folder = scenariosFolder()
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         #expect(files.count >= 9)
         for f in files {
             let path = folder + "/" + f
@@ -179,19 +210,24 @@ struct SchemaTests {
         }
     }
 
-    @Test("mistakes fail the schema as they fail the decoder", arguments: [
-        ("horizon: 90", "horizon: expected string, found 90"),
-        ("horizon: 1:30", "horizon: '1:30' does not match"),
-        ("replicatons: 3", "replicatons: unknown key"),
-        ("workers: 0", "components.web.workers: matches none of anyOf"),
-        ("balance: round-robin", "components.web.balance: expected one of"),
-        ("rate: 100", "workload.arrivals.rate: expected string, found 100"),
-        ("rate: 100/fortnight", "workload.arrivals.rate: '100/fortnight' does not match"),
-        ("service: {exponential: {mean: 1ms}, lognormal: {mean: 1ms, cv: 2}}", "components.web.service: matches 0 of oneOf"),
-        ("service: {lognormal: {mean: 1ms}}", "components.web.service: matches 0 of oneOf"),
-        ("version: 2", "version: expected 1"),
-        ("web-2!: {kind: server_pool}", "components.web-2!"),
-    ])
+    @Test(
+        "mistakes fail the schema as they fail the decoder",
+        arguments: [
+            ("horizon: 90", "horizon: expected string, found 90"),
+            ("horizon: 1:30", "horizon: '1:30' does not match"),
+            ("replicatons: 3", "replicatons: unknown key"),
+            ("workers: 0", "components.web.workers: matches none of anyOf"),
+            ("balance: round-robin", "components.web.balance: expected one of"),
+            ("rate: 100", "workload.arrivals.rate: expected string, found 100"),
+            ("rate: 100/fortnight", "workload.arrivals.rate: '100/fortnight' does not match"),
+            (
+                "service: {exponential: {mean: 1ms}, lognormal: {mean: 1ms, cv: 2}}",
+                "components.web.service: matches 0 of oneOf"
+            ),
+            ("service: {lognormal: {mean: 1ms}}", "components.web.service: matches 0 of oneOf"),
+            ("version: 2", "version: expected 1"),
+            ("web-2!: {kind: server_pool}", "components.web-2!"),
+        ])
     func mistakes(line: String, problem: String) throws {
         let text = Self.valid(with: line)
         let problems = validator.validate(try JSONValue.fromYAML(text))
@@ -223,7 +259,8 @@ struct SchemaTests {
 
     @Test("a variant needs only what it changes")
     func variants() throws {
-        let variant = "extends: base.yaml\nname: b\ncomponents:\n  web: {workers: 16}\nworkload:\n  arrivals: {rate: 200/s}\n"
+        let variant =
+            "extends: base.yaml\nname: b\ncomponents:\n  web: {workers: 16}\nworkload:\n  arrivals: {rate: 200/s}\n"
         #expect(validator.validate(try JSONValue.fromYAML(variant)) == [])
         let misspelt = "extends: base.yaml\ncomponents:\n  web: {workrs: 16}\n"
         #expect(validator.validate(try JSONValue.fromYAML(misspelt)) == ["components.web.workrs: unknown key"])
@@ -232,7 +269,10 @@ struct SchemaTests {
 
     @Test("every example in the schema validates and decodes")
     func examples() throws {
-        guard case .array(let alternatives) = def("distribution")?["oneOf"] ?? .null else { Issue.record("no oneOf"); return }
+        guard case .array(let alternatives) = def("distribution")?["oneOf"] ?? .null else {
+            Issue.record("no oneOf")
+            return
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try "1\n2\n3\n".write(to: folder.appendingPathComponent("samples.csv"), atomically: true, encoding: .utf8)
@@ -247,8 +287,9 @@ struct SchemaTests {
                 #expect(problems == [], "\(example)")
                 let yaml = Self.flowYAML(example)
                 #expect(throws: Never.self, "\(yaml)") {
-                    try ScenarioLoader.parse(yaml: DiagnosticTests.valid, baseDirectory: folder.path,
-                                             overrides: [try Override(parsing: "components.web.service=" + yaml)])
+                    try ScenarioLoader.parse(
+                        yaml: DiagnosticTests.valid, baseDirectory: folder.path,
+                        overrides: [try Override(parsing: "components.web.service=" + yaml)])
                 }
             }
         }
@@ -269,7 +310,8 @@ struct SchemaTests {
     @Test("the schema's defaults are the decoder's")
     func defaults() throws {
         let s = try ScenarioLoader.parse(yaml: DiagnosticTests.valid.replacingOccurrences(of: "workers: 4, ", with: ""))
-        let top = def("scenario")?["properties"], pool = def("server-pool")?["properties"]
+        let top = def("scenario")?["properties"]
+        let pool = def("server-pool")?["properties"]
         #expect(top?["replications"]?["default"] == .number(Double(s.replications)))
         #expect(top?["seed"]?["default"] == .number(Double(s.seed)))
         #expect(top?["warmup"]?["default"] == .string("0s") && s.model.window.warmup == .zero)
@@ -283,10 +325,15 @@ struct SchemaTests {
 
     @Test("YAML is typed as editors type it (YAML 1.2 core schema)")
     func typing() throws {
-        let v = try JSONValue.fromYAML("a: 10\nb: 1.5\nc: yes\nd: no\ne: on\nf: true\ng: ~\nh: '10'\ni: 1:30\nj: 10ms\nk: 1_000\n")
-        #expect(v == .object([("a", .number(10)), ("b", .number(1.5)), ("c", .string("yes")), ("d", .string("no")),
-                              ("e", .string("on")), ("f", .bool(true)), ("g", .null), ("h", .string("10")),
-                              ("i", .string("1:30")), ("j", .string("10ms")), ("k", .string("1_000"))]))
+        let v = try JSONValue.fromYAML(
+            "a: 10\nb: 1.5\nc: yes\nd: no\ne: on\nf: true\ng: ~\nh: '10'\ni: 1:30\nj: 10ms\nk: 1_000\n")
+        #expect(
+            v
+                == .object([
+                    ("a", .number(10)), ("b", .number(1.5)), ("c", .string("yes")), ("d", .string("no")),
+                    ("e", .string("on")), ("f", .bool(true)), ("g", .null), ("h", .string("10")),
+                    ("i", .string("1:30")), ("j", .string("10ms")), ("k", .string("1_000")),
+                ]))
     }
 }
 

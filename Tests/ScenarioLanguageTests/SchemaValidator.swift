@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ScenarioLanguage
 
 /// A JSON Schema (2020-12) validator for exactly the keywords `ScenarioSchema` uses, so the
@@ -32,40 +33,60 @@ struct SchemaValidator {
             case _ where Self.annotations.contains(key), "$defs", "then", "else":
                 continue
             case "$ref":
-                guard case .string(let ref) = value, let target = resolve(ref) else { fail("cannot resolve \(value)"); continue }
+                guard case .string(let ref) = value, let target = resolve(ref) else {
+                    fail("cannot resolve \(value)")
+                    continue
+                }
                 check(x, against: target, at: path, into: &problems)
             case "type":
-                let types: [String] = switch value {
-                case .string(let t): [t]
-                case .array(let ts): ts.compactMap { if case .string(let t) = $0 { t } else { nil } }
-                default: []
+                let types: [String] =
+                    switch value {
+                    case .string(let t): [t]
+                    case .array(let ts): ts.compactMap { if case .string(let t) = $0 { t } else { nil } }
+                    default: []
+                    }
+                if !types.contains(where: { Self.has(x, type: $0) }) {
+                    fail("expected \(types.joined(separator: " or ")), found \(x.render(indent: 0))")
                 }
-                if !types.contains(where: { Self.has(x, type: $0) }) { fail("expected \(types.joined(separator: " or ")), found \(x.render(indent: 0))") }
             case "const":
                 if x != value { fail("expected \(value.render(indent: 0)), found \(x.render(indent: 0))") }
             case "enum":
                 guard case .array(let options) = value else { continue }
-                if !options.contains(x) { fail("expected one of \(value.render(indent: 0)), found \(x.render(indent: 0))") }
+                if !options.contains(x) {
+                    fail("expected one of \(value.render(indent: 0)), found \(x.render(indent: 0))")
+                }
             case "properties":
                 guard case .object(let instance) = x, case .object(let props) = value else { continue }
-                for (k, v) in instance { if let s = props.first(where: { $0.key == k })?.value { check(v, against: s, at: join(path, k), into: &problems) } }
+                for (k, v) in instance {
+                    if let s = props.first(where: { $0.key == k })?.value {
+                        check(v, against: s, at: join(path, k), into: &problems)
+                    }
+                }
             case "additionalProperties":
                 guard case .object(let instance) = x else { continue }
                 var known: [String] = []
                 if case .object(let p) = schema["properties"] ?? .null { known = p.map(\.key) }
                 for (k, v) in instance where !known.contains(k) {
-                    if value == .bool(false) { problems.append("\(join(path, k)): unknown key") } else {
+                    if value == .bool(false) {
+                        problems.append("\(join(path, k)): unknown key")
+                    } else {
                         check(v, against: value, at: join(path, k), into: &problems)
                     }
                 }
             case "required":
                 guard case .object(let instance) = x, case .array(let names) = value else { continue }
-                for case .string(let n) in names where !instance.contains(where: { $0.key == n }) { fail("missing required '\(n)'") }
+                for case .string(let n) in names where !instance.contains(where: { $0.key == n }) {
+                    fail("missing required '\(n)'")
+                }
             case "propertyNames":
                 guard case .object(let instance) = x else { continue }
-                for (k, _) in instance { check(.string(k), against: value, at: join(path, k) + " (name)", into: &problems) }
+                for (k, _) in instance {
+                    check(.string(k), against: value, at: join(path, k) + " (name)", into: &problems)
+                }
             case "minProperties":
-                if case .object(let instance) = x, case .number(let n) = value, Double(instance.count) < n { fail("expected at least \(n) keys") }
+                if case .object(let instance) = x, case .number(let n) = value, Double(instance.count) < n {
+                    fail("expected at least \(n) keys")
+                }
             case "anyOf", "oneOf":
                 guard case .array(let options) = value else { continue }
                 let passing = options.filter { option in
@@ -74,23 +95,35 @@ struct SchemaValidator {
                     return sub.isEmpty
                 }.count
                 if key == "anyOf" && passing == 0 { fail("matches none of anyOf: \(x.render(indent: 0))") }
-                if key == "oneOf" && passing != 1 { fail("matches \(passing) of oneOf (expected exactly 1): \(x.render(indent: 0))") }
+                if key == "oneOf" && passing != 1 {
+                    fail("matches \(passing) of oneOf (expected exactly 1): \(x.render(indent: 0))")
+                }
             case "if":
                 var sub: [String] = []
                 check(x, against: value, at: path, into: &sub)
-                if let branch = sub.isEmpty ? schema["then"] : schema["else"] { check(x, against: branch, at: path, into: &problems) }
+                if let branch = sub.isEmpty ? schema["then"] : schema["else"] {
+                    check(x, against: branch, at: path, into: &problems)
+                }
             case "items":
                 guard case .array(let items) = x else { continue }
-                for (i, item) in items.enumerated() { check(item, against: value, at: join(path, "\(i)"), into: &problems) }
+                for (i, item) in items.enumerated() {
+                    check(item, against: value, at: join(path, "\(i)"), into: &problems)
+                }
             case "minItems":
-                if case .array(let items) = x, case .number(let n) = value, Double(items.count) < n { fail("expected at least \(n) items") }
+                if case .array(let items) = x, case .number(let n) = value, Double(items.count) < n {
+                    fail("expected at least \(n) items")
+                }
             case "maxItems":
-                if case .array(let items) = x, case .number(let n) = value, Double(items.count) > n { fail("expected at most \(n) items") }
+                if case .array(let items) = x, case .number(let n) = value, Double(items.count) > n {
+                    fail("expected at most \(n) items")
+                }
             case "pattern":
                 guard case .string(let s) = x, case .string(let p) = value else { continue }
                 if s.range(of: p, options: .regularExpression) == nil { fail("'\(s)' does not match \(p)") }
             case "minLength":
-                if case .string(let s) = x, case .number(let n) = value, Double(s.unicodeScalars.count) < n { fail("too short") }
+                if case .string(let s) = x, case .number(let n) = value, Double(s.unicodeScalars.count) < n {
+                    fail("too short")
+                }
             case "minimum":
                 if case .number(let v) = x, case .number(let m) = value, v < m { fail("expected ≥ \(m), found \(v)") }
             case "maximum":
@@ -105,7 +138,9 @@ struct SchemaValidator {
 
     static func has(_ x: JSONValue, type: String) -> Bool {
         switch (type, x) {
-        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null), ("number", .number): true
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null),
+            ("number", .number):
+            true
         case ("integer", .number(let v)): v == v.rounded() && v.isFinite
         default: false
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ScenarioLanguage
 
 /// YAML's surprises do not leak into scenarios: duplicate keys are errors (all of them, where
@@ -31,19 +32,22 @@ struct YAMLPitfallTests {
             horizon: 3m
             "version": 1
             """
-        #expect(problems(yaml) == [
-            "s.yaml:3:1: error: horizon: duplicate key 'horizon' (first at line 2, column 1)",
-            "s.yaml:5:45: error: workload.arrivals.rate: duplicate key 'rate' (first at line 5, column 32)",
-            "s.yaml:7:75: error: components.web.workers: expected a whole number ≥ 1, found 0",
-            "s.yaml:8:3: error: components.web: duplicate key 'web' (first at line 7, column 3)",
-            "s.yaml:9:1: error: horizon: duplicate key 'horizon' (first at line 2, column 1)",
-            "s.yaml:10:1: error: version: duplicate key 'version' (first at line 1, column 1)",
-        ])
+        #expect(
+            problems(yaml) == [
+                "s.yaml:3:1: error: horizon: duplicate key 'horizon' (first at line 2, column 1)",
+                "s.yaml:5:45: error: workload.arrivals.rate: duplicate key 'rate' (first at line 5, column 32)",
+                "s.yaml:7:75: error: components.web.workers: expected a whole number ≥ 1, found 0",
+                "s.yaml:8:3: error: components.web: duplicate key 'web' (first at line 7, column 3)",
+                "s.yaml:9:1: error: horizon: duplicate key 'horizon' (first at line 2, column 1)",
+                "s.yaml:10:1: error: version: duplicate key 'version' (first at line 1, column 1)",
+            ])
     }
 
     @Test("keys YAML 1.1 reads as booleans are names like any other, and are compared as text")
     func booleanKeys() {
-        let yaml = DiagnosticTests.valid.replacingOccurrences(of: "  web:", with: "  on:") + "\n  \"on\": {kind: server_pool}\n"
+        let yaml =
+            DiagnosticTests.valid.replacingOccurrences(of: "  web:", with: "  on:")
+            + "\n  \"on\": {kind: server_pool}\n"
         #expect(problems(yaml) == ["s.yaml:7:3: error: components.on: duplicate key 'on' (first at line 6, column 3)"])
     }
 
@@ -53,22 +57,38 @@ struct YAMLPitfallTests {
             let s = try ScenarioLoader.parse(yaml: DiagnosticTests.valid + "\nname: \(word)\ndescription: \(word)\n")
             #expect(s.name == word)
         }
-        #expect(problems(DiagnosticTests.valid.replacingOccurrences(of: "workers: 4", with: "workers: yes")) == [
-            "s.yaml:6:37: error: components.web.workers: expected a whole number or 'unlimited', found 'yes'",
-        ])
+        #expect(
+            problems(DiagnosticTests.valid.replacingOccurrences(of: "workers: 4", with: "workers: yes")) == [
+                "s.yaml:6:37: error: components.web.workers: expected a whole number or 'unlimited', found 'yes'"
+            ])
     }
 
-    @Test("quantities and counts are read from their text, not by YAML", arguments: [
-        ("horizon: 1:30", "s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'"),
-        ("horizon: 90", "s.yaml:2:10: error: horizon: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '90'"),
-        ("horizon: .inf", "s.yaml:2:10: error: horizon: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '.inf'"),
-        ("replications: 0x10", "s.yaml:7:15: error: replications: expected a whole number, found '0x10'"),
-        ("replications: 1:30", "s.yaml:7:15: error: replications: expected a whole number, found '1:30'"),
-        ("replications: 1e3", "s.yaml:7:15: error: replications: expected a whole number, found '1e3'"),
-        ("seed: 0o17", "s.yaml:7:7: error: seed: expected a whole number from 0 to 18446744073709551615, found '0o17'"),
-    ])
+    @Test(
+        "quantities and counts are read from their text, not by YAML",
+        arguments: [
+            (
+                "horizon: 1:30",
+                "s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'"
+            ),
+            (
+                "horizon: 90",
+                "s.yaml:2:10: error: horizon: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '90'"
+            ),
+            (
+                "horizon: .inf",
+                "s.yaml:2:10: error: horizon: expected a duration with a unit (e.g. 250ms, 1.5s, 5m, 2h), found '.inf'"
+            ),
+            ("replications: 0x10", "s.yaml:7:15: error: replications: expected a whole number, found '0x10'"),
+            ("replications: 1:30", "s.yaml:7:15: error: replications: expected a whole number, found '1:30'"),
+            ("replications: 1e3", "s.yaml:7:15: error: replications: expected a whole number, found '1e3'"),
+            (
+                "seed: 0o17",
+                "s.yaml:7:7: error: seed: expected a whole number from 0 to 18446744073709551615, found '0o17'"
+            ),
+        ])
     func quantities(line: String, message: String) {
-        let yaml = line.hasPrefix("horizon")
+        let yaml =
+            line.hasPrefix("horizon")
             ? DiagnosticTests.valid.replacingOccurrences(of: "horizon: 1m", with: line)
             : DiagnosticTests.valid + "\n" + line + "\n"
         #expect(problems(yaml) == [message])
@@ -80,22 +100,35 @@ struct YAMLPitfallTests {
         #expect(s.replications == 1000 && s.seed == 12345)
     }
 
-    @Test("numbers out of range are errors", arguments: [
-        ("horizon: 0s", "s.yaml:2:10: error: horizon: expected a duration > 0, found '0s'"),
-        ("horizon: -1m", "s.yaml:2:10: error: horizon: expected a duration ≥ 0, found '-1m'"),
-        ("horizon: 200000d", "s.yaml:2:10: error: horizon: duration too long for nanosecond time, found '200000d'"),
-        ("horizon: 0.4ns", "s.yaml:2:10: error: horizon: duration shorter than a nanosecond, found '0.4ns'"),
-        ("arrivals: {process: poisson, rate: -5/s}", "s.yaml:4:38: error: workload.arrivals.rate: expected a rate ≥ 0, found '-5/s'"),
-        ("arrivals: {process: poisson, rate: 0/s}", "s.yaml:4:38: error: workload.arrivals.rate: expected a rate > 0, found '0/s'"),
-        ("workers: 0", "s.yaml:6:37: error: components.web.workers: expected a whole number ≥ 1, found 0"),
-        ("workers: 99999999999999999999", "s.yaml:6:37: error: components.web.workers: expected a whole number or 'unlimited', found '99999999999999999999'"),
-        ("mean: 0ms", "s.yaml:6:63: error: components.web.service.exponential: mean must be > 0 (found 0)"),
-    ])
+    @Test(
+        "numbers out of range are errors",
+        arguments: [
+            ("horizon: 0s", "s.yaml:2:10: error: horizon: expected a duration > 0, found '0s'"),
+            ("horizon: -1m", "s.yaml:2:10: error: horizon: expected a duration ≥ 0, found '-1m'"),
+            ("horizon: 200000d", "s.yaml:2:10: error: horizon: duration too long for nanosecond time, found '200000d'"),
+            ("horizon: 0.4ns", "s.yaml:2:10: error: horizon: duration shorter than a nanosecond, found '0.4ns'"),
+            (
+                "arrivals: {process: poisson, rate: -5/s}",
+                "s.yaml:4:38: error: workload.arrivals.rate: expected a rate ≥ 0, found '-5/s'"
+            ),
+            (
+                "arrivals: {process: poisson, rate: 0/s}",
+                "s.yaml:4:38: error: workload.arrivals.rate: expected a rate > 0, found '0/s'"
+            ),
+            ("workers: 0", "s.yaml:6:37: error: components.web.workers: expected a whole number ≥ 1, found 0"),
+            (
+                "workers: 99999999999999999999",
+                "s.yaml:6:37: error: components.web.workers: expected a whole number or 'unlimited', found '99999999999999999999'"
+            ),
+            ("mean: 0ms", "s.yaml:6:63: error: components.web.service.exponential: mean must be > 0 (found 0)"),
+        ])
     func ranges(field: String, message: String) {
         let yaml: String
         switch field.prefix(while: { $0 != ":" }) {
         case "horizon": yaml = DiagnosticTests.valid.replacingOccurrences(of: "horizon: 1m", with: field)
-        case "arrivals": yaml = DiagnosticTests.valid.replacingOccurrences(of: "arrivals: {process: poisson, rate: 100/s}", with: field)
+        case "arrivals":
+            yaml = DiagnosticTests.valid.replacingOccurrences(
+                of: "arrivals: {process: poisson, rate: 100/s}", with: field)
         case "workers": yaml = DiagnosticTests.valid.replacingOccurrences(of: "workers: 4", with: field)
         default: yaml = DiagnosticTests.valid.replacingOccurrences(of: "mean: 10ms", with: field)
         }
@@ -117,8 +150,13 @@ struct YAMLPitfallTests {
         let s = try ScenarioLoader.parse(yaml: ok)
         #expect(s.model.stations.map(\.service) == [.exponential(mean: 0.001), .exponential(mean: 0.001)])
         var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for i in 1...9 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        for i in 1...9 {
+            bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
         let found = problems(bomb)
-        #expect(found.contains { $0.hasSuffix("the document expands to more than 1000000 values (aliases nested too deeply?)") }, "\(found.prefix(3))")
+        #expect(
+            found.contains {
+                $0.hasSuffix("the document expands to more than 1000000 values (aliases nested too deeply?)")
+            }, "\(found.prefix(3))")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SimKernel
 
 @Suite("Kernel")
@@ -80,7 +81,9 @@ struct KernelTests {
                 k.cancel(reference[i].id)
                 reference.remove(at: i)
             } else if let e = k.next() {
-                let first = reference.indices.min { (reference[$0].time, reference[$0].order) < (reference[$1].time, reference[$1].order) }!
+                let first = reference.indices.min {
+                    (reference[$0].time, reference[$0].order) < (reference[$1].time, reference[$1].order)
+                }!
                 expected.append(reference[first].order)
                 reference.remove(at: first)
                 delivered.append(e)

@@ -1,6 +1,6 @@
 import CGSL
-import Testing
 import SimRandom
+import Testing
 
 /// One distribution under test, with its CDF where a closed form exists (for a CDF check that stays
 /// honest when the variance is infinite).
@@ -29,14 +29,18 @@ let distributionCases: [DistributionCase] = [
     .init(.normal(mean: 1, sd: 1), cdf: { x in (phi((x - 1) / 1) - phi(-1)) / phi(1) }),
     .init(.normal(mean: 0.5, sd: 0.2), cdf: { x in (phi((x - 0.5) / 0.2) - phi(-2.5)) / phi(2.5) }),
     .init(.normal(mean: 0, sd: 2), cdf: { x in (phi(x / 2) - 0.5) / 0.5 }),
-    .init(.lognormal(mean: 0.1, cv: 0.5), cdf: { x in
-        let s2 = log1p(0.25)
-        return gsl_cdf_lognormal_P(x, log(0.1) - s2 / 2, s2.squareRoot())
-    }),
-    .init(.lognormal(mean: 2, cv: 2), cdf: { x in
-        let s2 = log1p(4.0)
-        return gsl_cdf_lognormal_P(x, log(2.0) - s2 / 2, s2.squareRoot())
-    }),
+    .init(
+        .lognormal(mean: 0.1, cv: 0.5),
+        cdf: { x in
+            let s2 = log1p(0.25)
+            return gsl_cdf_lognormal_P(x, log(0.1) - s2 / 2, s2.squareRoot())
+        }),
+    .init(
+        .lognormal(mean: 2, cv: 2),
+        cdf: { x in
+            let s2 = log1p(4.0)
+            return gsl_cdf_lognormal_P(x, log(2.0) - s2 / 2, s2.squareRoot())
+        }),
     .init(.gamma(mean: 0.2, cv: 0.5), cdf: { gsl_cdf_gamma_P($0, 4, 0.05) }),
     .init(.gamma(mean: 1, cv: 2), cdf: { gsl_cdf_gamma_P($0, 0.25, 4) }),
     .init(.weibull(shape: 2, scale: 1), cdf: { 1 - exp(-($0 * $0)) }),
@@ -46,13 +50,17 @@ let distributionCases: [DistributionCase] = [
     .init(.pareto(shape: 1.5, scale: 1), cdf: { gsl_cdf_pareto_P($0, 1.5, 1) }, checkVariance: false),
     .init(.erlang(k: 3, mean: 0.3), cdf: { gsl_cdf_gamma_P($0, 3, 0.1) }),
     .init(.erlang(k: 1, mean: 2), cdf: { gsl_cdf_exponential_P($0, 2) }),
-    .init(.hyperexponential(probabilities: [0.2, 0.5, 0.3], means: [0.01, 0.1, 1]), cdf: { x in
-        0.2 * (1 - exp(-x / 0.01)) + 0.5 * (1 - exp(-x / 0.1)) + 0.3 * (1 - exp(-x))
-    }),
+    .init(
+        .hyperexponential(probabilities: [0.2, 0.5, 0.3], means: [0.01, 0.1, 1]),
+        cdf: { x in
+            0.2 * (1 - exp(-x / 0.01)) + 0.5 * (1 - exp(-x / 0.1)) + 0.3 * (1 - exp(-x))
+        }),
     .init(Distribution.hyperexponential(mean: 1, cv: 3)),
-    .init(.empirical(samples: [0.1, 0.2, 0.2, 0.5, 1.3, 0]), cdf: { x in
-        Double([0.1, 0.2, 0.2, 0.5, 1.3, 0].filter { $0 <= x }.count) / 6
-    }),
+    .init(
+        .empirical(samples: [0.1, 0.2, 0.2, 0.5, 1.3, 0]),
+        cdf: { x in
+            Double([0.1, 0.2, 0.2, 0.5, 1.3, 0].filter { $0 <= x }.count) / 6
+        }),
 ]
 
 @Suite("Distribution")
@@ -68,7 +76,9 @@ struct DistributionTests {
         defer { withExtendedLifetime(store) {} }
         let stream = store.stream(path: "tests/\(c.testDescription)", purpose: .service)
         stream.seat(replication: 1, entity: 0)
-        let n = 400_000, batches = 200, m = n / batches
+        let n = 400_000
+        let batches = 200
+        let m = n / batches
         var samples = [Double](repeating: 0, count: n)
         for i in 0..<n { samples[i] = d.sample(stream) }
         #expect(samples.allSatisfy { $0 >= 0 && $0.isFinite })
@@ -102,8 +112,12 @@ struct DistributionTests {
                 let x = sorted[Int(q * Double(n))]
                 // Fraction of samples ≤ x against F(x): a binomial proportion (exact for discrete too).
                 var below = 0
-                var lo = 0, hi = n
-                while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] <= x { lo = mid + 1 } else { hi = mid } }
+                var lo = 0
+                var hi = n
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if sorted[mid] <= x { lo = mid + 1 } else { hi = mid }
+                }
                 below = lo
                 let f = cdf(x)
                 let bound = 3.9 * (f * (1 - f) / Double(n)).squareRoot() + 1e-12
@@ -166,35 +180,42 @@ struct DistributionTests {
         #expect(all.allSatisfy { $0.validate() == nil })
     }
 
-    @Test("validate() rejects bad parameters with a message", arguments: [
-        (Distribution.exponential(mean: 0), "mean must be > 0 (found 0)"),
-        (.exponential(mean: -1.5), "mean must be > 0 (found -1.5)"),
-        (.exponential(mean: .nan), "mean must be a finite number (found nan)"),
-        (.exponential(mean: .infinity), "mean must be a finite number (found inf)"),
-        (.deterministic(value: -1), "value must be >= 0 (found -1)"),
-        (.uniform(min: -1, max: 1), "min must be >= 0 (found -1)"),
-        (.uniform(min: 2, max: 1), "max must be > min (found min 2, max 1)"),
-        (.uniform(min: 1, max: .infinity), "max must be a finite number (found inf)"),
-        (.normal(mean: -1, sd: 1), "mean must be >= 0 (found -1)"),
-        (.normal(mean: 1, sd: 0), "sd must be > 0 (found 0)"),
-        (.lognormal(mean: 1, cv: -1), "cv must be > 0 (found -1)"),
-        (.lognormal(mean: 0, cv: 1), "mean must be > 0 (found 0)"),
-        (.gamma(mean: 1, cv: 0), "cv must be > 0 (found 0)"),
-        (.weibull(shape: 0, scale: 1), "shape must be > 0 (found 0)"),
-        (.weibull(shape: 1, scale: -2), "scale must be > 0 (found -2)"),
-        (.pareto(shape: -1, scale: 1), "shape must be > 0 (found -1)"),
-        (.pareto(shape: 2, scale: 0), "scale must be > 0 (found 0)"),
-        (.erlang(k: 0, mean: 1), "k must be >= 1 (found 0)"),
-        (.erlang(k: 2, mean: -1), "mean must be > 0 (found -1)"),
-        (.hyperexponential(probabilities: [], means: []), "probabilities must not be empty"),
-        (.hyperexponential(probabilities: [0.5, 0.5], means: [1]),
-         "probabilities and means must have the same length (found 2 and 1)"),
-        (.hyperexponential(probabilities: [0.5, 0.6], means: [1, 2]), "probabilities must sum to 1 (found 1.1)"),
-        (.hyperexponential(probabilities: [1.5, -0.5], means: [1, 2]), "probabilities[0] must be in [0, 1] (found 1.5)"),
-        (.hyperexponential(probabilities: [0.5, 0.5], means: [1, 0]), "means[1] must be > 0 (found 0)"),
-        (.empirical(samples: []), "samples must not be empty"),
-        (.empirical(samples: [1, -2]), "samples[1] must be >= 0 (found -2)"),
-    ] as [(Distribution, String)])
+    @Test(
+        "validate() rejects bad parameters with a message",
+        arguments: [
+            (Distribution.exponential(mean: 0), "mean must be > 0 (found 0)"),
+            (.exponential(mean: -1.5), "mean must be > 0 (found -1.5)"),
+            (.exponential(mean: .nan), "mean must be a finite number (found nan)"),
+            (.exponential(mean: .infinity), "mean must be a finite number (found inf)"),
+            (.deterministic(value: -1), "value must be >= 0 (found -1)"),
+            (.uniform(min: -1, max: 1), "min must be >= 0 (found -1)"),
+            (.uniform(min: 2, max: 1), "max must be > min (found min 2, max 1)"),
+            (.uniform(min: 1, max: .infinity), "max must be a finite number (found inf)"),
+            (.normal(mean: -1, sd: 1), "mean must be >= 0 (found -1)"),
+            (.normal(mean: 1, sd: 0), "sd must be > 0 (found 0)"),
+            (.lognormal(mean: 1, cv: -1), "cv must be > 0 (found -1)"),
+            (.lognormal(mean: 0, cv: 1), "mean must be > 0 (found 0)"),
+            (.gamma(mean: 1, cv: 0), "cv must be > 0 (found 0)"),
+            (.weibull(shape: 0, scale: 1), "shape must be > 0 (found 0)"),
+            (.weibull(shape: 1, scale: -2), "scale must be > 0 (found -2)"),
+            (.pareto(shape: -1, scale: 1), "shape must be > 0 (found -1)"),
+            (.pareto(shape: 2, scale: 0), "scale must be > 0 (found 0)"),
+            (.erlang(k: 0, mean: 1), "k must be >= 1 (found 0)"),
+            (.erlang(k: 2, mean: -1), "mean must be > 0 (found -1)"),
+            (.hyperexponential(probabilities: [], means: []), "probabilities must not be empty"),
+            (
+                .hyperexponential(probabilities: [0.5, 0.5], means: [1]),
+                "probabilities and means must have the same length (found 2 and 1)"
+            ),
+            (.hyperexponential(probabilities: [0.5, 0.6], means: [1, 2]), "probabilities must sum to 1 (found 1.1)"),
+            (
+                .hyperexponential(probabilities: [1.5, -0.5], means: [1, 2]),
+                "probabilities[0] must be in [0, 1] (found 1.5)"
+            ),
+            (.hyperexponential(probabilities: [0.5, 0.5], means: [1, 0]), "means[1] must be > 0 (found 0)"),
+            (.empirical(samples: []), "samples must not be empty"),
+            (.empirical(samples: [1, -2]), "samples[1] must be >= 0 (found -2)"),
+        ] as [(Distribution, String)])
     func validation(_ d: Distribution, _ message: String) {
         #expect(d.validate() == message)
     }

@@ -1,6 +1,6 @@
 import CGSL
-import Testing
 import SimRandom
+import Testing
 
 @Suite("RandomStream")
 struct RandomStreamTests {
@@ -48,7 +48,7 @@ struct RandomStreamTests {
         var shuffled = forward
         var state: UInt64 = 12345
         for i in stride(from: shuffled.count - 1, to: 0, by: -1) {  // fixed Fisher–Yates
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             shuffled.swapAt(i, Int(state >> 33) % (i + 1))
         }
         let a = draws(order: forward, replication: 5)
@@ -90,7 +90,9 @@ struct RandomStreamTests {
         defer { withExtendedLifetime(store) {} }
         let stream = store.stream(path: "u", purpose: .workload)
         let n = 1_000_000
-        var sum = 0.0, lo = 1.0, hi = 0.0
+        var sum = 0.0
+        var lo = 1.0
+        var hi = 0.0
         for _ in 0..<n {
             let u = stream.uniform()
             sum += u
@@ -108,7 +110,8 @@ struct RandomStreamTests {
         let store = StreamStore(seed: 12)
         defer { withExtendedLifetime(store) {} }
         let stream = store.stream(path: "u", purpose: .workload)
-        let n = 1_000_000, bins = 64
+        let n = 1_000_000
+        let bins = 64
         var counts = [Int](repeating: 0, count: bins)
         for _ in 0..<n { counts[Int(stream.uniform() * Double(bins))] += 1 }
         let expected = Double(n) / Double(bins)
@@ -122,7 +125,8 @@ struct RandomStreamTests {
         let store = StreamStore(seed: 13)
         defer { withExtendedLifetime(store) {} }
         let stream = store.stream(path: "i", purpose: .routing)
-        let n = 200_000, bins = 10
+        let n = 200_000
+        let bins = 10
         var counts = [Int](repeating: 0, count: bins)
         for _ in 0..<n { counts[stream.index(below: bins)] += 1 }
         let expected = Double(n) / Double(bins)

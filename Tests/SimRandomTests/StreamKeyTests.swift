@@ -1,5 +1,5 @@
-import Testing
 import SimRandom
+import Testing
 
 @Suite("StreamKey and StreamStore")
 struct StreamKeyTests {
@@ -7,7 +7,8 @@ struct StreamKeyTests {
     func goldenKeys() {
         #expect(StreamKey(seed: 42, path: "web", purpose: .service).words == SIMD2(0x943B_361A, 0xE960_C8C0))
         #expect(StreamKey(seed: 0, path: "", purpose: .arrivals).words == SIMD2(0x98AF_BBC7, 0x2FE4_757C))
-        #expect(StreamKey(seed: .max, path: "edge/lb/web-1", purpose: .routing).words == SIMD2(0x8545_07D8, 0x7DDC_BF56))
+        #expect(
+            StreamKey(seed: .max, path: "edge/lb/web-1", purpose: .routing).words == SIMD2(0x8545_07D8, 0x7DDC_BF56))
         #expect(StreamKey(seed: 42, path: "web", purpose: .service).description == "e960c8c0943b361a")
     }
 
@@ -45,7 +46,8 @@ struct StreamKeyTests {
             let keys = Set((0..<100).map { StreamKey(seed: UInt64($0), path: path, purpose: .service) })
             #expect(keys.count == 100)
         }
-        #expect(StreamKey(seed: 1, path: "web", purpose: .service) != StreamKey(seed: 1, path: "webs", purpose: .service))
+        #expect(
+            StreamKey(seed: 1, path: "web", purpose: .service) != StreamKey(seed: 1, path: "webs", purpose: .service))
     }
 
     @Test("the same (path, purpose) returns the same stream; allocation order does not matter")

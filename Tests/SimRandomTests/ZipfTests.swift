@@ -1,6 +1,6 @@
 import CGSL
-import Testing
 import SimRandom
+import Testing
 
 /// One (exponent, count) pair for the goodness-of-fit test.
 struct ZipfCase: CustomTestStringConvertible, Sendable {
@@ -20,7 +20,8 @@ private func zipfBins(_ z: ZipfDistribution, draws: Int) -> [(last: UInt64, p: D
     let n = z.count
     var edges: [UInt64] = Array(1...min(n, 50))
     if n > 50 {
-        let lo = log(50.0), hi = log(Double(n))
+        let lo = log(50.0)
+        let hi = log(Double(n))
         for j in 1...10 {
             let e = j == 10 ? n : UInt64(exp(lo + (hi - lo) * Double(j) / 10).rounded())
             if e > edges.last! { edges.append(e) }
@@ -29,7 +30,8 @@ private func zipfBins(_ z: ZipfDistribution, draws: Int) -> [(last: UInt64, p: D
     var raw: [(last: UInt64, p: Double)] = []
     var previous: UInt64 = 0
     for e in edges {
-        let p = e - previous == 1
+        let p =
+            e - previous == 1
             ? z.probability(ofRank: e)
             : (ZipfDistribution.generalizedHarmonic(e, exponent: z.exponent)
                 - ZipfDistribution.generalizedHarmonic(previous, exponent: z.exponent)) / z.harmonic
@@ -78,8 +80,12 @@ struct ZipfTests {
             let k = z.sample(stream)
             precondition(k >= 1 && k <= c.count, "draw \(k) out of 1…\(c.count)")
             // First bin whose last rank is ≥ k (binary search).
-            var lo = 0, hi = lasts.count - 1
-            while lo < hi { let mid = (lo + hi) / 2; if lasts[mid] >= k { hi = mid } else { lo = mid + 1 } }
+            var lo = 0
+            var hi = lasts.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if lasts[mid] >= k { hi = mid } else { lo = mid + 1 }
+            }
             observed[lo] += 1
         }
         var chi2 = 0.0
@@ -95,11 +101,14 @@ struct ZipfTests {
 
     /// The Euler–Maclaurin normaliser (documented accuracy ≈ 10⁻¹⁴ relative) against compensated
     /// direct summation, with a 10⁻¹³ relative bound.
-    @Test("generalised harmonic numbers match direct summation", arguments: [0.0, 0.3, 0.5, 0.99, 1.0, 1.01, 1.2, 2.0, 4.0])
+    @Test(
+        "generalised harmonic numbers match direct summation",
+        arguments: [0.0, 0.3, 0.5, 0.99, 1.0, 1.01, 1.2, 2.0, 4.0])
     func harmonic(_ s: Double) {
         for n: UInt64 in [1, 2, 31, 32, 33, 100, 12_345, 1_000_000] {
             // Kahan-compensated, smallest terms first: good to a few ulps of the total.
-            var direct = 0.0, compensation = 0.0
+            var direct = 0.0
+            var compensation = 0.0
             var k = n
             while k >= 1 {
                 let y = pow(Double(k), -s) - compensation
@@ -131,7 +140,9 @@ struct ZipfTests {
             stream.seat(replication: replication, entity: entity)
             return (0..<1000).map { _ in d.sample(stream) }
         }
-        for d in [KeyDistribution.zipf(exponent: 0.99, count: 5_000_000), .uniform(count: 1000), .uniform(count: 1 << 40)] {
+        for d in [
+            KeyDistribution.zipf(exponent: 0.99, count: 5_000_000), .uniform(count: 1000), .uniform(count: 1 << 40),
+        ] {
             let a = keys(d, replication: 3, entity: 11)
             #expect(a == keys(d, replication: 3, entity: 11))
             #expect(a != keys(d, replication: 3, entity: 12))
@@ -153,11 +164,14 @@ struct ZipfTests {
         let stream = store.stream(path: "tests/zipf/billion", purpose: .keys)
         stream.seat(replication: 0, entity: 0)
         let draws = 400_000
-        var ones = 0, upperHalf = 0
-        var lowest = UInt64.max, highest: UInt64 = 0
+        var ones = 0
+        var upperHalf = 0
+        var lowest = UInt64.max
+        var highest: UInt64 = 0
         for _ in 0..<draws {
             let k = z.sample(stream)
-            lowest = min(lowest, k); highest = max(highest, k)
+            lowest = min(lowest, k)
+            highest = max(highest, k)
             if k == 1 { ones += 1 }
             if k > n / 2 { upperHalf += 1 }
         }
@@ -198,10 +212,14 @@ struct ZipfTests {
         #expect(KeyDistribution.zipf(exponent: 0.99, count: 5_000_000).validate() == nil)
         #expect(KeyDistribution.zipf(exponent: 0, count: 1).validate() == nil)
         #expect(KeyDistribution.zipf(exponent: -1, count: 10).validate() == "exponent must be >= 0 (found -1)")
-        #expect(KeyDistribution.zipf(exponent: .nan, count: 10).validate() == "exponent must be a finite number (found nan)")
+        #expect(
+            KeyDistribution.zipf(exponent: .nan, count: 10).validate() == "exponent must be a finite number (found nan)"
+        )
         #expect(KeyDistribution.zipf(exponent: 1, count: 0).validate() == "count must be >= 1 (found 0)")
         #expect(KeyDistribution.uniform(count: 0).validate() == "count must be >= 1 (found 0)")
-        #expect(KeyDistribution.uniform(count: (1 << 53) + 1).validate() == "count must be <= 9007199254740992 (found 9007199254740993)")
+        #expect(
+            KeyDistribution.uniform(count: (1 << 53) + 1).validate()
+                == "count must be <= 9007199254740992 (found 9007199254740993)")
         #expect(KeyDistribution.uniform(count: 4).probability(ofRank: 4) == 0.25)
         #expect(KeyDistribution.uniform(count: 4).probability(ofRank: 5) == 0)
         let p2 = KeyDistribution.zipf(exponent: 1, count: 3).probability(ofRank: 2)

@@ -9,8 +9,9 @@ struct SequentialTestTests {
     /// Replications whose only metric (index 0) takes `values` in turn.
     func results(_ values: [Double]) -> [ReplicationResult] {
         values.enumerated().map { r, v in
-            ReplicationResult(replication: r, values: [v], histograms: [],
-                              outcome: RunOutcome(events: 0, arrivals: 0, successes: 0, errors: [], fingerprint: 0, unstable: false))
+            ReplicationResult(
+                replication: r, values: [v], histograms: [],
+                outcome: RunOutcome(events: 0, arrivals: 0, successes: 0, errors: [], fingerprint: 0, unstable: false))
         }
     }
 
@@ -40,11 +41,12 @@ struct SequentialTestTests {
 
     @Test("a clear case is rejected at the first look; one at its threshold stays undecided")
     func decisions() {
-        let values = (0..<20).map { 10 + Double($0 % 5) - 2 }   // mean 10, s ≈ 1.45
-        let test = SequentialTest(hypotheses: [
-            SequentialTest.Hypothesis(metric: 0, threshold: 20, isMaximum: true),
-            SequentialTest.Hypothesis(metric: 0, threshold: 10, isMaximum: true),
-        ], alpha: 0.05)
+        let values = (0..<20).map { 10 + Double($0 % 5) - 2 }  // mean 10, s ≈ 1.45
+        let test = SequentialTest(
+            hypotheses: [
+                SequentialTest.Hypothesis(metric: 0, threshold: 20, isMaximum: true),
+                SequentialTest.Hypothesis(metric: 0, threshold: 10, isMaximum: true),
+            ], alpha: 0.05)
         let looks = [5, 10, 20]
         var batches: [Range<Int>] = []
         let (run, outcomes) = test.run(looks: looks) { range in
@@ -54,7 +56,8 @@ struct SequentialTestTests {
         #expect(batches == [0..<5, 5..<10, 10..<20])
         #expect(run.count == 20)
         guard case .rejected(look: 0, looks: 3, replications: 5, _) = outcomes[0].decision else {
-            Issue.record("\(outcomes[0].decision)"); return
+            Issue.record("\(outcomes[0].decision)")
+            return
         }
         #expect(outcomes[0].look.keepsBound == true)
         #expect(outcomes[1].decision == .undecided(replications: 20))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SimStats
 import SimKernel
+import Testing
+
+@testable import SimStats
 
 @Suite("LatencyHistogram")
 struct LatencyHistogramTests {
@@ -10,7 +11,7 @@ struct LatencyHistogramTests {
         var previousEnd: UInt64 = 0
         for b in 0..<LatencyHistogram.bucketCount {
             let (low, width) = LatencyHistogram.range(of: b)
-            #expect(low == previousEnd)                     // buckets tile the range without gaps
+            #expect(low == previousEnd)  // buckets tile the range without gaps
             #expect(LatencyHistogram.bucket(low) == b)
             #expect(LatencyHistogram.bucket(low + width - 1) == b)
             // Relative width ≤ 1/1024 above the linear range.
@@ -26,7 +27,9 @@ struct LatencyHistogramTests {
         var values: [Int64] = []
         var h = LatencyHistogram()
         for _ in 0..<100_000 {
-            g ^= g << 13; g ^= g >> 7; g ^= g << 17
+            g ^= g << 13
+            g ^= g >> 7
+            g ^= g << 17
             let u = Double(g >> 11) * 0x1p-53
             let v = Int64(-log(1 - u) * 10_000_000)  // exponential, mean 10 ms in ns
             values.append(v)
@@ -47,7 +50,8 @@ struct LatencyHistogramTests {
     func mergeOrder() {
         var parts = (0..<5).map { _ in LatencyHistogram() }
         for i in 0..<5_000 { parts[i % 5].record(.nanoseconds(Int64(i * 7919 % 100_003))) }
-        var forward = LatencyHistogram(), backward = LatencyHistogram()
+        var forward = LatencyHistogram()
+        var backward = LatencyHistogram()
         for p in parts { forward.merge(p) }
         for p in parts.reversed() { backward.merge(p) }
         #expect(forward == backward)
@@ -68,7 +72,9 @@ struct TallyTests {
     @Test("merge equals adding everything to one tally")
     func merge() {
         let xs = (0..<1000).map { Double(($0 * 37) % 101) / 7 }
-        var all = Tally(), a = Tally(), b = Tally()
+        var all = Tally()
+        var a = Tally()
+        var b = Tally()
         for x in xs { all.add(x) }
         for x in xs[..<300] { a.add(x) }
         for x in xs[300...] { b.add(x) }

@@ -1,15 +1,17 @@
-import Testing
-@testable import SimStats
 import InfraModel
 import SimKernel
 import SimRandom
+import Testing
+
+@testable import SimStats
 
 @Suite("Summary")
 struct SummaryTests {
-    let spec = ModelSpec(stations: [StationSpec(name: "web", service: .exponential(mean: 0.001))],
-                         classes: [RequestClass(name: "default", path: [0])],
-                         arrivals: .poisson(rate: 500),
-                         window: RunWindow(warmup: SimTime.zero + .seconds(1), horizon: SimTime.zero + .seconds(20), drain: .seconds(1)))
+    let spec = ModelSpec(
+        stations: [StationSpec(name: "web", service: .exponential(mean: 0.001))],
+        classes: [RequestClass(name: "default", path: [0])],
+        arrivals: .poisson(rate: 500),
+        window: RunWindow(warmup: SimTime.zero + .seconds(1), horizon: SimTime.zero + .seconds(20), drain: .seconds(1)))
 
     @Test("scalar intervals are Student-t over replications; quantiles pool the histograms")
     func intervals() {
@@ -34,8 +36,11 @@ struct SummaryTests {
         let layout = MetricLayout(spec: spec)
         let one = Experiment(spec: spec, seed: 5, replications: 0..<4, jobs: 1).run()
         let two = Experiment(spec: spec, seed: 5, replications: 0..<4, jobs: 3).run()
-        let reversed = (0..<4).reversed().map { Experiment.runReplication(spec, layout: layout, seed: 5, replication: $0) }
-        let a = Summary(layout: layout, results: one), b = Summary(layout: layout, results: two)
+        let reversed = (0..<4).reversed().map {
+            Experiment.runReplication(spec, layout: layout, seed: 5, replication: $0)
+        }
+        let a = Summary(layout: layout, results: one)
+        let b = Summary(layout: layout, results: two)
         let c = Summary(layout: layout, results: reversed)
         #expect(a.estimates.map(\.value).map(\.bitPattern) == b.estimates.map(\.value).map(\.bitPattern))
         #expect(a.estimates.map(\.value).map(\.bitPattern) == c.estimates.map(\.value).map(\.bitPattern))
@@ -45,9 +50,11 @@ struct SummaryTests {
     @Test("metric ids follow the README's \"Metrics\" table, in a stable order")
     func ids() {
         let ids = MetricLayout(spec: spec).metrics.map(\.id)
-        for id in ["latency.mean", "latency.p50", "latency.p99", "latency.p999", "latency.max", "hop.web.wait.p99",
-                   "hop.web.self.mean", "availability.request", "errors.queue_full.rate", "errors.in_flight_at_end.rate",
-                   "throughput", "utilization.web", "instances.web.mean"] {
+        for id in [
+            "latency.mean", "latency.p50", "latency.p99", "latency.p999", "latency.max", "hop.web.wait.p99",
+            "hop.web.self.mean", "availability.request", "errors.queue_full.rate", "errors.in_flight_at_end.rate",
+            "throughput", "utilization.web", "instances.web.mean",
+        ] {
             #expect(ids.contains(id), "\(id) missing")
         }
         #expect(Set(ids).count == ids.count)

@@ -25,7 +25,8 @@ private let repositoryRoot: String = {
 
 private enum Metrics {
     /// Station events (arrivals at and departures from stations) per second of thread CPU time.
-    static let eventsPerSecond = BenchmarkMetric.custom("events/s (CPU)", polarity: .prefersLarger, useScalingFactor: false)
+    static let eventsPerSecond = BenchmarkMetric.custom(
+        "events/s (CPU)", polarity: .prefersLarger, useScalingFactor: false)
     /// Station events in one iteration (one replication).
     static let events = BenchmarkMetric.custom("station events", polarity: .prefersLarger, useScalingFactor: false)
     /// Events the kernel delivered (a hand-off between pipeline stations is one kernel event).
@@ -62,8 +63,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         // No .peakMemoryResident: its sampling thread mallocs every 10 ms and would make the malloc
         // count grow with the run's length (peak memory is checked with /usr/bin/time instead).
-        metrics: [.wallClock, .mallocCountTotal,
-                  Metrics.eventsPerSecond, Metrics.events, Metrics.kernelEvents],
+        metrics: [
+            .wallClock, .mallocCountTotal,
+            Metrics.eventsPerSecond, Metrics.events, Metrics.kernelEvents,
+        ],
         units: [Metrics.eventsPerSecond: .kilo, Metrics.events: .count, Metrics.kernelEvents: .count],
         warmupIterations: 1,
         maxDuration: .seconds(5),
@@ -91,7 +94,8 @@ let benchmarks: @Sendable () -> Void = {
                 let cpu = threadCPUNanoseconds() - start
                 let stationEvents = 2 * stationsPerCustomer * result.outcome.arrivals
                 blackHole(result)
-                benchmark.measurement(Metrics.eventsPerSecond, Int(Double(stationEvents) / (Double(max(cpu, 1)) * 1e-9)))
+                benchmark.measurement(
+                    Metrics.eventsPerSecond, Int(Double(stationEvents) / (Double(max(cpu, 1)) * 1e-9)))
                 benchmark.measurement(Metrics.events, Int(stationEvents))
                 benchmark.measurement(Metrics.kernelEvents, Int(result.outcome.events))
             }

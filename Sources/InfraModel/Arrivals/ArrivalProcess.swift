@@ -71,7 +71,8 @@ public struct MMPP2: Sendable, Equatable {
     public var meanTimes: [Double]
 
     public init(rates: (Double, Double), meanTimes: (Double, Double)) {
-        self.rates = [rates.0, rates.1]; self.meanTimes = [meanTimes.0, meanTimes.1]
+        self.rates = [rates.0, rates.1]
+        self.meanTimes = [meanTimes.0, meanTimes.1]
     }
 
     /// Stationary probability of each state: meanTimes[i] / Σ meanTimes.
@@ -97,7 +98,9 @@ public struct MMPP2: Sendable, Equatable {
     /// Var N(t) = λ̄t + 2∫₀ᵗ(t − u) Cov(λ(0), λ(u)) du with the modulating chain's autocovariance
     /// Cov(λ(0), λ(u)) = π₁π₂(λ₁ − λ₂)² e^{−ru}.
     public func indexOfDispersion(window t: Double) -> Double {
-        let r1 = 1 / meanTimes[0], r2 = 1 / meanTimes[1], r = r1 + r2
+        let r1 = 1 / meanTimes[0]
+        let r2 = 1 / meanTimes[1]
+        let r = r1 + r2
         let d = rates[0] - rates[1]
         let rt = r * t
         return 1 + 2 * d * d * r1 * r2 / (meanRate * r * r * r) * (1 + expm1(-rt) / rt)

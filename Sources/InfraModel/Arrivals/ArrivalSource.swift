@@ -46,24 +46,34 @@ struct ArrivalSource {
     var position = 0.0
 
     init(process: ArrivalProcess, stream: RandomStream, classIndex: Int32, profiled: Bool = false) {
-        self.stream = stream; self.classIndex = classIndex
+        self.stream = stream
+        self.classIndex = classIndex
         switch process {
         case .poisson(let r):
-            kind = profiled ? .profiled : .poisson; rate = r
+            kind = profiled ? .profiled : .poisson
+            rate = r
         case .constant(let r):
-            kind = .constant; rate = r
+            kind = .constant
+            rate = r
         case .gamma(let r, let cv):
-            kind = .gamma; rate = r
-            a = 1 / (cv * cv); b = cv * cv / r
+            kind = .gamma
+            rate = r
+            a = 1 / (cv * cv)
+            b = cv * cv / r
         case .mmpp2(let m):
-            kind = .mmpp2; rate = m.meanRate
-            rates = SIMD2(m.rates[0], m.rates[1]); meanTimes = SIMD2(m.meanTimes[0], m.meanTimes[1])
+            kind = .mmpp2
+            rate = m.meanRate
+            rates = SIMD2(m.rates[0], m.rates[1])
+            meanTimes = SIMD2(m.meanTimes[0], m.meanTimes[1])
         case .trace(let t):
             rate = 0
-            trace = UnsafePointer(t.storage.values); traceCount = t.count
+            trace = UnsafePointer(t.storage.values)
+            traceCount = t.count
             switch t.format {
             case .timestamps: kind = .timestamps
-            case .counts(let w): kind = .counts; bin = w.nanoseconds
+            case .counts(let w):
+                kind = .counts
+                bin = w.nanoseconds
             }
         }
     }

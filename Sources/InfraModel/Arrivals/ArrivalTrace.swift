@@ -25,7 +25,9 @@ public struct ArrivalTrace: Sendable, Equatable {
     let storage: TraceStorage
 
     public init(format: Format, values: [Int64], file: String = "", digest: UInt64 = 0) {
-        self.format = format; self.file = file; self.digest = digest
+        self.format = format
+        self.file = file
+        self.digest = digest
         storage = TraceStorage(values)
     }
 
@@ -75,12 +77,17 @@ public struct ArrivalTrace: Sendable, Equatable {
     public func peakRate(over horizon: Double) -> Double {
         switch format {
         case .timestamps:
-            var best = 0, second: Int64 = -1, inSecond = 0
+            var best = 0
+            var second: Int64 = -1
+            var inSecond = 0
             for i in 0..<count {
                 let t = self[i]
                 if Double(t) * 1e-9 >= horizon { break }
                 let s = t / 1_000_000_000
-                if s != second { second = s; inSecond = 0 }
+                if s != second {
+                    second = s
+                    inSecond = 0
+                }
                 inSecond += 1
                 best = max(best, inSecond)
             }

@@ -16,13 +16,17 @@ struct Arrivals {
     init(spec: ModelSpec, streams: StreamStore, replication: UInt32) {
         var list: [ArrivalSource] = []
         if let process = spec.arrivals {
-            list.append(ArrivalSource(process: process, stream: streams.stream(path: "workload", purpose: .arrivals),
-                                      classIndex: -1, profiled: spec.profile != nil))
+            list.append(
+                ArrivalSource(
+                    process: process, stream: streams.stream(path: "workload", purpose: .arrivals),
+                    classIndex: -1, profiled: spec.profile != nil))
         }
         for (c, cls) in spec.classes.enumerated() {
             guard let process = cls.arrivals else { continue }
-            list.append(ArrivalSource(process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
-                                      classIndex: Int32(c), profiled: spec.profile != nil))
+            list.append(
+                ArrivalSource(
+                    process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),
+                    classIndex: Int32(c), profiled: spec.profile != nil))
         }
         sourceCount = list.count
         sources = .allocate(capacity: max(1, list.count))

@@ -24,15 +24,21 @@ public struct RateProfile: Sendable, Equatable {
         public var values: [Double]
         public var interpolation: Interpolation
         public init(times: [Double], values: [Double], interpolation: Interpolation) {
-            self.times = times; self.values = values; self.interpolation = interpolation
+            self.times = times
+            self.values = values
+            self.interpolation = interpolation
         }
 
         func value(at t: Double) -> Double {
             guard t > times[0] else { return values[0] }
             guard t < times[times.count - 1] else { return values[values.count - 1] }
             // Largest k with times[k] ≤ t (binary search).
-            var lo = 0, hi = times.count - 1
-            while hi - lo > 1 { let mid = (lo + hi) / 2; if times[mid] <= t { lo = mid } else { hi = mid } }
+            var lo = 0
+            var hi = times.count - 1
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if times[mid] <= t { lo = mid } else { hi = mid }
+            }
             if interpolation == .step { return values[lo] }
             let f = (t - times[lo]) / (times[lo + 1] - times[lo])
             return values[lo] + f * (values[lo + 1] - values[lo])
@@ -47,7 +53,10 @@ public struct RateProfile: Sendable, Equatable {
         public var peakAt: Double
         public var period: Double
         public init(peak: Double, trough: Double, peakAt: Double, period: Double = 86_400) {
-            self.peak = peak; self.trough = trough; self.peakAt = peakAt; self.period = period
+            self.peak = peak
+            self.trough = trough
+            self.peakAt = peakAt
+            self.period = period
         }
         /// Mean over a whole period.
         public var mean: Double { (peak + trough) / 2 }
@@ -58,7 +67,11 @@ public struct RateProfile: Sendable, Equatable {
         public var at: Double
         public var length: Double
         public var factor: Double
-        public init(at: Double, length: Double, factor: Double) { self.at = at; self.length = length; self.factor = factor }
+        public init(at: Double, length: Double, factor: Double) {
+            self.at = at
+            self.length = length
+            self.factor = factor
+        }
     }
 
     /// Wall-clock seconds since Monday 00:00 at simulated time 0 (for `diurnal` and `weekly`).
@@ -71,13 +84,21 @@ public struct RateProfile: Sendable, Equatable {
     /// Every finite breakpoint (piecewise times, spike edges), sorted.
     let breaks: [Double]
 
-    public init(start: Double = 0, piecewise: Piecewise? = nil, diurnal: Diurnal? = nil, weekly: [Double]? = nil, spikes: [Spike] = []) {
-        self.start = start; self.piecewise = piecewise; self.diurnal = diurnal; self.weekly = weekly; self.spikes = spikes
+    public init(
+        start: Double = 0, piecewise: Piecewise? = nil, diurnal: Diurnal? = nil, weekly: [Double]? = nil,
+        spikes: [Spike] = []
+    ) {
+        self.start = start
+        self.piecewise = piecewise
+        self.diurnal = diurnal
+        self.weekly = weekly
+        self.spikes = spikes
         breaks = ((piecewise?.times ?? []) + spikes.flatMap { [$0.at, $0.at + $0.length] }).sorted()
     }
 
     public static func == (a: RateProfile, b: RateProfile) -> Bool {
-        a.start == b.start && a.piecewise == b.piecewise && a.diurnal == b.diurnal && a.weekly == b.weekly && a.spikes == b.spikes
+        a.start == b.start && a.piecewise == b.piecewise && a.diurnal == b.diurnal && a.weekly == b.weekly
+            && a.spikes == b.spikes
     }
 
     static let day = 86_400.0
@@ -113,8 +134,12 @@ public struct RateProfile: Sendable, Equatable {
     public func nextBreak(after t: Double) -> Double {
         var next = Double.infinity
         // Smallest finite breakpoint > t.
-        var lo = 0, hi = breaks.count
-        while lo < hi { let mid = (lo + hi) / 2; if breaks[mid] <= t { lo = mid + 1 } else { hi = mid } }
+        var lo = 0
+        var hi = breaks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if breaks[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
         if lo < breaks.count { next = breaks[lo] }
         if weekly != nil {
             let wall = t + start
@@ -150,10 +175,12 @@ public struct RateProfile: Sendable, Equatable {
     /// ∫ m(t) dt over `[a, b]`, by 8-point Gauss–Legendre on every segment (exact to rounding
     /// for the polynomial parts, and to ~1e-15 for a cosine over 1/48 of its period).
     public func integral(from a: Double, to b: Double) -> Double {
-        var total = 0.0, t = a
+        var total = 0.0
+        var t = a
         while t < b {
             let e = min(nextBreak(after: t), b)
-            let half = (e - t) / 2, mid = (e + t) / 2
+            let half = (e - t) / 2
+            let mid = (e + t) / 2
             var s = 0.0
             for (x, w) in Self.gaussLegendre8 {
                 s += w * (multiplier(at: mid - half * x) + multiplier(at: mid + half * x))
@@ -165,12 +192,15 @@ public struct RateProfile: Sendable, Equatable {
     }
 
     /// The mean multiplier over `[0, horizon)`.
-    public func mean(over horizon: Double) -> Double { horizon > 0 ? integral(from: 0, to: horizon) / horizon : multiplier(at: 0) }
+    public func mean(over horizon: Double) -> Double {
+        horizon > 0 ? integral(from: 0, to: horizon) / horizon : multiplier(at: 0)
+    }
 
     /// The highest multiplier over `[0, horizon)` (the maximum of the segment bounds: at most
     /// a hair above the true peak when a piecewise ramp and the cosine share a segment).
     public func peak(over horizon: Double) -> Double {
-        var best = 0.0, t = 0.0
+        var best = 0.0
+        var t = 0.0
         while t < horizon {
             let e = nextBreak(after: t)
             best = max(best, bound(from: t, to: min(e, horizon)) / (1 + 1e-12))

@@ -1,10 +1,11 @@
+import SimKernel
+import SimRandom
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SimKernel
-import SimRandom
 
 /// When the arrival processes deliver their next requests.
 extension Simulation {
@@ -15,10 +16,15 @@ extension Simulation {
         let at: SimTime
         switch arrivals.sources[i].kind {
         case .poisson:
-            at = kernel.now + SimDuration(seconds: Distribution.exponential(mean: 1 / arrivals.sources[i].rate).sample(arrivals.sources[i].stream))
+            at =
+                kernel.now
+                + SimDuration(
+                    seconds: Distribution.exponential(mean: 1 / arrivals.sources[i].rate).sample(
+                        arrivals.sources[i].stream))
         case .constant:
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
-            at = SimTime(nanoseconds: Int64((Double(arrivals.sources[i].count) / arrivals.sources[i].rate * 1e9).rounded()))
+            at = SimTime(
+                nanoseconds: Int64((Double(arrivals.sources[i].count) / arrivals.sources[i].rate * 1e9).rounded()))
         default:
             guard let t = nextVaryingArrival(i) else { return }
             at = t
@@ -36,18 +42,23 @@ extension Simulation {
         let first = arrivals.sources[i].count == 1
         switch arrivals.sources[i].kind {
         case .gamma:
-            let shape = arrivals.sources[i].a, scale = arrivals.sources[i].b
+            let shape = arrivals.sources[i].a
+            let scale = arrivals.sources[i].b
             // Equilibrium start: the first arrival comes after the forward recurrence time,
             // U · G with G ~ Gamma(shape + 1, scale) (a length-biased gap, cut uniformly).
-            let gap = first
-                ? stream.uniform() * Distribution.gamma(mean: (shape + 1) * scale, cv: (1 / (shape + 1)).squareRoot()).sample(stream)
+            let gap =
+                first
+                ? stream.uniform()
+                    * Distribution.gamma(mean: (shape + 1) * scale, cv: (1 / (shape + 1)).squareRoot()).sample(stream)
                 : Distribution.gamma(mean: shape * scale, cv: (1 / shape).squareRoot()).sample(stream)
             arrivals.sources[i].clock += gap
             return time(arrivals.sources[i].clock, horizon)
         case .mmpp2:
             var t = arrivals.sources[i].clock
-            var state = arrivals.sources[i].state, until = arrivals.sources[i].until
-            let rates = arrivals.sources[i].rates, means = arrivals.sources[i].meanTimes
+            var state = arrivals.sources[i].state
+            var until = arrivals.sources[i].until
+            let rates = arrivals.sources[i].rates
+            let means = arrivals.sources[i].meanTimes
             if first {
                 // Stationary start: state by its long-run share, remaining sojourn exponential.
                 state = stream.uniform() * (means[0] + means[1]) < means[0] ? 0 : 1
@@ -56,15 +67,23 @@ extension Simulation {
             while true {
                 if rates[state] > 0 {
                     let next = t + Distribution.exponential(mean: 1 / rates[state]).sample(stream)
-                    if next < until { t = next; break }
+                    if next < until {
+                        t = next
+                        break
+                    }
                 }
                 // The state ends first: memoryless, so the overshoot is simply discarded.
                 t = until
-                if t >= horizon { t = .infinity; break }
+                if t >= horizon {
+                    t = .infinity
+                    break
+                }
                 state ^= 1
                 until = t + Distribution.exponential(mean: means[state]).sample(stream)
             }
-            arrivals.sources[i].clock = t; arrivals.sources[i].state = state; arrivals.sources[i].until = until
+            arrivals.sources[i].clock = t
+            arrivals.sources[i].state = state
+            arrivals.sources[i].until = until
             return time(t, horizon)
         case .profiled:
             return nextProfiled(i, horizon, first)
@@ -74,17 +93,25 @@ extension Simulation {
             return SimTime(nanoseconds: trace[k])
         case .counts:
             guard let trace = arrivals.sources[i].trace else { return nil }
-            var left = arrivals.sources[i].left, bin = arrivals.sources[i].binIndex, u = arrivals.sources[i].position
+            var left = arrivals.sources[i].left
+            var bin = arrivals.sources[i].binIndex
+            var u = arrivals.sources[i].position
             while left == 0 {
                 bin += 1
-                guard bin < arrivals.sources[i].traceCount else { arrivals.sources[i].binIndex = bin; return nil }
-                left = trace[bin]; u = 0
+                guard bin < arrivals.sources[i].traceCount else {
+                    arrivals.sources[i].binIndex = bin
+                    return nil
+                }
+                left = trace[bin]
+                u = 0
             }
             // The smallest of `left` uniforms on [u, 1): the bin's arrivals come in order as
             // the order statistics of independent uniforms (a Poisson bin given its count).
             u += (1 - u) * (1 - pow(stream.uniformPositive(), 1 / Double(left)))
             left -= 1
-            arrivals.sources[i].left = left; arrivals.sources[i].binIndex = bin; arrivals.sources[i].position = u
+            arrivals.sources[i].left = left
+            arrivals.sources[i].binIndex = bin
+            arrivals.sources[i].position = u
             let width = arrivals.sources[i].bin
             let offset = min(Int64((u * Double(width)).rounded(.down)), width - 1)
             return SimTime(nanoseconds: Int64(bin) * width + offset)
@@ -99,13 +126,20 @@ extension Simulation {
     /// Where the bound equals m(t) (steps, spikes, weekly days) no acceptance draw is needed.
     mutating func nextProfiled(_ i: Int, _ horizon: Double, _ first: Bool) -> SimTime? {
         guard let profile = spec.profile else { return nil }
-        let stream = arrivals.sources[i].stream, rate = arrivals.sources[i].rate
-        var t = arrivals.sources[i].clock, end = arrivals.sources[i].until, bound = arrivals.sources[i].bound
+        let stream = arrivals.sources[i].stream
+        let rate = arrivals.sources[i].rate
+        var t = arrivals.sources[i].clock
+        var end = arrivals.sources[i].until
+        var bound = arrivals.sources[i].bound
         if first {
-            end = profile.nextBreak(after: t); bound = profile.bound(from: t, to: end)
+            end = profile.nextBreak(after: t)
+            bound = profile.bound(from: t, to: end)
         }
         while true {
-            if t >= horizon { t = .infinity; break }
+            if t >= horizon {
+                t = .infinity
+                break
+            }
             if bound > 0 {
                 let next = t + Distribution.exponential(mean: 1 / (rate * bound)).sample(stream)
                 if next < end {
@@ -116,9 +150,12 @@ extension Simulation {
                 }
             }
             t = end
-            end = profile.nextBreak(after: t); bound = profile.bound(from: t, to: end)
+            end = profile.nextBreak(after: t)
+            bound = profile.bound(from: t, to: end)
         }
-        arrivals.sources[i].clock = t; arrivals.sources[i].until = end; arrivals.sources[i].bound = bound
+        arrivals.sources[i].clock = t
+        arrivals.sources[i].until = end
+        arrivals.sources[i].bound = bound
         return time(t, horizon)
     }
 

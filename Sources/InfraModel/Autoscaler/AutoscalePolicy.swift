@@ -55,23 +55,36 @@ public struct AutoscalePolicy: Sendable, Equatable {
     /// The tolerance band around the target (Kubernetes' default 10 %).
     public static let tolerance = 0.1
 
-    public init(metric: Metric, target: Double, initial: Int, min: Int, max: Int,
-                interval: SimDuration = .seconds(15), metricLag: SimDuration = .zero,
-                scaleOutCooldown: SimDuration = .zero, scaleInCooldown: SimDuration = .seconds(300),
-                scaleOutWindow: SimDuration = .zero, scaleInWindow: SimDuration = .seconds(300),
-                maxStep: Int? = nil, provisioning: Distribution = .deterministic(value: 60), drain: SimDuration = .seconds(30),
-                schedule: [(at: SimTime, min: Int)] = []) {
-        self.metric = metric; self.target = target; self.initial = initial; self.min = min; self.max = max
-        self.interval = interval; self.metricLag = metricLag
-        self.scaleOutCooldown = scaleOutCooldown; self.scaleInCooldown = scaleInCooldown
-        self.scaleOutWindow = scaleOutWindow; self.scaleInWindow = scaleInWindow
-        self.maxStep = maxStep; self.provisioning = provisioning; self.drain = drain; self.schedule = schedule
+    public init(
+        metric: Metric, target: Double, initial: Int, min: Int, max: Int,
+        interval: SimDuration = .seconds(15), metricLag: SimDuration = .zero,
+        scaleOutCooldown: SimDuration = .zero, scaleInCooldown: SimDuration = .seconds(300),
+        scaleOutWindow: SimDuration = .zero, scaleInWindow: SimDuration = .seconds(300),
+        maxStep: Int? = nil, provisioning: Distribution = .deterministic(value: 60), drain: SimDuration = .seconds(30),
+        schedule: [(at: SimTime, min: Int)] = []
+    ) {
+        self.metric = metric
+        self.target = target
+        self.initial = initial
+        self.min = min
+        self.max = max
+        self.interval = interval
+        self.metricLag = metricLag
+        self.scaleOutCooldown = scaleOutCooldown
+        self.scaleInCooldown = scaleInCooldown
+        self.scaleOutWindow = scaleOutWindow
+        self.scaleInWindow = scaleInWindow
+        self.maxStep = maxStep
+        self.provisioning = provisioning
+        self.drain = drain
+        self.schedule = schedule
     }
 
     public static func == (a: AutoscalePolicy, b: AutoscalePolicy) -> Bool {
         a.metric == b.metric && a.target == b.target && a.initial == b.initial && a.min == b.min && a.max == b.max
             && a.interval == b.interval && a.metricLag == b.metricLag && a.scaleOutCooldown == b.scaleOutCooldown
-            && a.scaleInCooldown == b.scaleInCooldown && a.scaleOutWindow == b.scaleOutWindow && a.scaleInWindow == b.scaleInWindow
+            && a.scaleInCooldown == b.scaleInCooldown && a.scaleOutWindow == b.scaleOutWindow
+            && a.scaleInWindow == b.scaleInWindow
             && a.maxStep == b.maxStep && a.provisioning == b.provisioning && a.drain == b.drain
             && a.schedule.map(\.at) == b.schedule.map(\.at) && a.schedule.map(\.min) == b.schedule.map(\.min)
     }
@@ -100,9 +113,11 @@ public struct AutoscalePolicy: Sendable, Equatable {
 public struct ScalingLogEntry: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A scale-out or scale-in decision (`count` instances added or taken out).
-        case scaleOut(count: Int), scaleIn(count: Int)
+        case scaleOut(count: Int)
+        case scaleIn(count: Int)
         /// An instance finished provisioning (serves now), or finished draining (released).
-        case ready(instance: Int), released(instance: Int)
+        case ready(instance: Int)
+        case released(instance: Int)
     }
     public var time: SimTime
     public var station: Int

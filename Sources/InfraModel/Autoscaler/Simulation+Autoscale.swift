@@ -60,7 +60,10 @@ struct AutoscaleState {
         servingIntegral += Double(serving) * dt
         if serving < desired { underIntegral += dt }
         since = now
-        if !peakStarted && now >= warmup { peakStarted = true; peak = held }
+        if !peakStarted && now >= warmup {
+            peakStarted = true
+            peak = held
+        }
     }
 
     mutating func notePeak() { if peakStarted { peak = max(peak, held) } }
@@ -88,9 +91,11 @@ extension Simulation {
             guard let p = st.autoscale else { continue }
             let first = Int(stations[s].firstInstance)
             for j in p.initial..<st.instances { autoscaling.phase[first + j] = AutoscalePhase.unprovisioned }
-            autoscaling.scalers.append(AutoscaleState(station: Int32(s), policy: p,
-                                              stream: streams.stream(path: "components." + st.name + ".autoscale", purpose: .failures),
-                                              held: p.initial, serving: p.initial, desired: p.initial))
+            autoscaling.scalers.append(
+                AutoscaleState(
+                    station: Int32(s), policy: p,
+                    stream: streams.stream(path: "components." + st.name + ".autoscale", purpose: .failures),
+                    held: p.initial, serving: p.initial, desired: p.initial))
         }
     }
 
@@ -101,7 +106,8 @@ extension Simulation {
         for (p, a) in autoscaling.scalers.enumerated() {
             let s = Int(a.station)
             let first = Int(stations[s].firstInstance)
-            for j in 0..<Int(stations[s].instanceCount) where autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
+            for j in 0..<Int(stations[s].instanceCount)
+            where autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
                 let i = first + j
                 if instances[i].up {
                     instances[i].up = false
@@ -182,10 +188,12 @@ extension Simulation {
         let longest = max(policy.scaleOutWindow, policy.scaleInWindow).nanoseconds
         autoscaling.scalers[p].recommendations.append((time: now, desired: raw))
         while let r = autoscaling.scalers[p].recommendations.first, r.time.nanoseconds <= now.nanoseconds - longest,
-              autoscaling.scalers[p].recommendations.count > 1 {
+            autoscaling.scalers[p].recommendations.count > 1
+        {
             autoscaling.scalers[p].recommendations.removeFirst()
         }
-        var up = Int.max, down = Int.min
+        var up = Int.max
+        var down = Int.min
         for r in autoscaling.scalers[p].recommendations {
             let age = now.nanoseconds - r.time.nanoseconds
             if age == 0 || age < policy.scaleOutWindow.nanoseconds { up = min(up, r.desired) }
@@ -227,7 +235,8 @@ extension Simulation {
         let first = Int(stations[s].firstInstance)
         let stream = autoscaling.scalers[p].stream
         var added = 0
-        for j in 0..<Int(stations[s].instanceCount) where added < k && autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
+        for j in 0..<Int(stations[s].instanceCount)
+        where added < k && autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
             autoscaling.phase[first + j] = AutoscalePhase.provisioning
             stream.seat(replication: replication, entity: autoscaling.scalers[p].scaleOuts, block: UInt64(added))
             let delay = SimDuration(seconds: max(0, autoscaling.scalers[p].policy.provisioning.sample(stream)))
@@ -299,8 +308,10 @@ extension Simulation {
 
     mutating func log(_ p: Int, _ kind: ScalingLogEntry.Kind, desired: Int) {
         let a = autoscaling.scalers[p]
-        autoscaling.log.append(ScalingLogEntry(time: kernel.now, station: Int(a.station), kind: kind,
-                                          held: a.held, serving: a.serving, desired: desired))
+        autoscaling.log.append(
+            ScalingLogEntry(
+                time: kernel.now, station: Int(a.station), kind: kind,
+                held: a.held, serving: a.serving, desired: desired))
     }
 
     /// Fills the autoscaling counters of a snapshot (from `snapshot()`).
@@ -313,7 +324,8 @@ extension Simulation {
         }
         for p in autoscaling.scalers.indices {
             autoscaling.scalers[p].accumulate(to: now, warmup: spec.window.warmup)
-            let a = autoscaling.scalers[p], s = Int(a.station)
+            let a = autoscaling.scalers[p]
+            let s = Int(a.station)
             counters.heldIntegral[s] = a.heldIntegral
             counters.servingIntegral[s] = a.servingIntegral
             counters.underTargetIntegral[s] = a.underIntegral
@@ -327,7 +339,8 @@ extension Simulation {
         guard !c.heldIntegral.isEmpty else { return }
         for s in 0..<stationCount { c.heldIntegral[s] = Double(stations[s].instanceCount) * Double(now.nanoseconds) }
         for a in autoscaling.scalers where !c.servingIntegral.isEmpty {
-            let dt = Double(now.nanoseconds &- a.since.nanoseconds), s = Int(a.station)
+            let dt = Double(now.nanoseconds &- a.since.nanoseconds)
+            let s = Int(a.station)
             c.heldIntegral[s] = a.heldIntegral + Double(a.held) * dt
             c.servingIntegral[s] = a.servingIntegral + Double(a.serving) * dt
         }

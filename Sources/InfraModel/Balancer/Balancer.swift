@@ -60,16 +60,22 @@ struct Balancer {
 
     /// A balancer over `count` candidates. `weights` (weighted round robin; nil: equal) has one
     /// positive weight per candidate; `name` and `hashing` place a consistent-hash ring's points.
-    init(policy: BalancePolicy, routing: RandomStream, count: Int, weights: [Int]? = nil, name: String = "",
-         hashing: ConsistentHashOptions = ConsistentHashOptions()) {
+    init(
+        policy: BalancePolicy, routing: RandomStream, count: Int, weights: [Int]? = nil, name: String = "",
+        hashing: ConsistentHashOptions = ConsistentHashOptions()
+    ) {
         self.policy = policy
         self.routing = routing
         if policy == .weightedRoundRobin {
             let weights = weights ?? Array(repeating: 1, count: count)
-            precondition(weights.count == count && weights.allSatisfy { $0 > 0 },
-                         "weighted_round_robin needs one positive weight per instance")
+            precondition(
+                weights.count == count && weights.allSatisfy { $0 > 0 },
+                "weighted_round_robin needs one positive weight per instance")
             let buffer = UnsafeMutablePointer<Int64>.allocate(capacity: 2 * count)
-            for i in 0..<count { (buffer + i).initialize(to: Int64(weights[i])); (buffer + count + i).initialize(to: 0) }
+            for i in 0..<count {
+                (buffer + i).initialize(to: Int64(weights[i]))
+                (buffer + count + i).initialize(to: 0)
+            }
             smoothWeights = buffer
         } else {
             smoothWeights = nil
@@ -110,14 +116,16 @@ struct Balancer {
             let a = Int32(truncatingIfNeeded: routing.index(below: Int(h)))
             var b = Int32(truncatingIfNeeded: routing.index(below: Int(h) - 1))
             if b >= a { b += 1 }
-            let x = c.eligibleOffset(a), y = c.eligibleOffset(b)
+            let x = c.eligibleOffset(a)
+            let y = c.eligibleOffset(b)
             return c.inFlight(y) < c.inFlight(x) ? y : x
         case .weightedRoundRobin:
             return smoothWeightedRoundRobin(c)
         case .consistentHash:
             guard let ring else { preconditionFailure("consistent_hash balancer without its ring") }
-            return ring.choose(keyHash: HashRing.keyHash(q.pointee.dataKey), pool: c.pool, instances: n, healthy: c.eligible,
-                               allHealthy: c.all)
+            return ring.choose(
+                keyHash: HashRing.keyHash(q.pointee.dataKey), pool: c.pool, instances: n, healthy: c.eligible,
+                allHealthy: c.all)
         }
     }
 
@@ -126,7 +134,9 @@ struct Balancer {
     @inline(__always)
     private mutating func leastOutstanding(_ c: Candidates) -> Int32 {
         let n = c.count
-        var k = cursor, best: Int32 = -1, fewest = Int.max
+        var k = cursor
+        var best: Int32 = -1
+        var fewest = Int.max
         for _ in 0..<n {
             if c.isEligible(k) {
                 let load = c.inFlight(k)
@@ -150,12 +160,16 @@ struct Balancer {
         guard let weights = smoothWeights else { preconditionFailure("weighted_round_robin balancer without weights") }
         let n = Int(c.count)
         let current = weights + n
-        var best = 0, largest = Int64.min
+        var best = 0
+        var largest = Int64.min
         var total: Int64 = 0
         for i in 0..<n where c.isEligible(Int32(truncatingIfNeeded: i)) {
             current[i] &+= weights[i]
             total &+= weights[i]
-            if current[i] > largest { largest = current[i]; best = i }
+            if current[i] > largest {
+                largest = current[i]
+                best = i
+            }
         }
         current[best] &-= total
         return Int32(truncatingIfNeeded: best)

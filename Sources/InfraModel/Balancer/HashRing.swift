@@ -80,7 +80,8 @@ public enum HashRing {
     /// The index of the first of `count` sorted `hashes` at or after `h` (0 past the last).
     @inline(__always)
     static func successor(_ h: UInt64, in hashes: UnsafePointer<UInt64>, count: Int) -> Int {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo &+ hi) >> 1
             if hashes[mid] < h { lo = mid &+ 1 } else { hi = mid }
@@ -91,7 +92,8 @@ public enum HashRing {
     /// The owner (instance index) of `key` on a sorted ring, ignoring load and health.
     public static func owner(of key: UInt64, in points: [(hash: UInt64, owner: Int32)]) -> Int32 {
         let h = keyHash(key)
-        var lo = 0, hi = points.count
+        var lo = 0
+        var hi = points.count
         while lo < hi {
             let mid = (lo + hi) >> 1
             if points[mid].hash < h { lo = mid + 1 } else { hi = mid }
@@ -129,7 +131,10 @@ struct RingState {
         count = points.count
         hashes = .allocate(capacity: max(1, count))
         owners = .allocate(capacity: max(1, count))
-        for (k, p) in points.enumerated() { hashes[k] = p.hash; owners[k] = p.owner }
+        for (k, p) in points.enumerated() {
+            hashes[k] = p.hash
+            owners[k] = p.owner
+        }
         loadFactorMillionths = options.loadFactorMillionths ?? 0
     }
 
@@ -146,8 +151,10 @@ struct RingState {
     /// `pool` points at the pool's first instance; `healthy` is the number believed healthy
     /// (≥ 1), `allHealthy` whether that is all n.
     @inline(__always)
-    func choose(keyHash h: UInt64, pool: UnsafeMutablePointer<InstanceState>, instances n: Int32,
-                healthy m: Int32, allHealthy: Bool) -> Int32 {
+    func choose(
+        keyHash h: UInt64, pool: UnsafeMutablePointer<InstanceState>, instances n: Int32,
+        healthy m: Int32, allHealthy: Bool
+    ) -> Int32 {
         var k = HashRing.successor(h, in: hashes, count: count)
         var cap = -1
         for _ in 0..<count {
@@ -155,7 +162,7 @@ struct RingState {
             if allHealthy || pool[Int(o)].healthy {
                 if loadFactorMillionths == 0 { return o }
                 let load = Int(pool[Int(o)].busy) &+ pool[Int(o)].waiting.count
-                if load == 0 { return o }   // the bound is at least 1
+                if load == 0 { return o }  // the bound is at least 1
                 if cap < 0 { cap = bound(pool: pool, instances: n, healthy: m, allHealthy: allHealthy) }
                 if load < cap { return o }
             }
@@ -167,7 +174,8 @@ struct RingState {
     /// ceil(c · (T + 1) / m) in integers: T the requests in flight at the instances believed
     /// healthy, m their number.
     @inline(__always)
-    func bound(pool: UnsafeMutablePointer<InstanceState>, instances n: Int32, healthy m: Int32, allHealthy: Bool) -> Int {
+    func bound(pool: UnsafeMutablePointer<InstanceState>, instances n: Int32, healthy m: Int32, allHealthy: Bool) -> Int
+    {
         var total = 0
         for i in 0..<Int(n) where allHealthy || pool[i].healthy {
             total &+= Int(pool[i].busy) &+ pool[i].waiting.count

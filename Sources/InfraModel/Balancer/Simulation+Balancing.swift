@@ -10,8 +10,9 @@ extension Simulation {
     mutating func chooseInstance(for r: Int32, at s: Int) -> Int32 {
         let st = stations + s
         let first = st.pointee.firstInstance
-        let candidates = Candidates(pool: instances + Int(first), count: st.pointee.instanceCount,
-                                    eligible: st.pointee.healthyCount)
+        let candidates = Candidates(
+            pool: instances + Int(first), count: st.pointee.instanceCount,
+            eligible: st.pointee.healthyCount)
         let k = st.pointee.balancer.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
         return k < 0 ? -1 : first + k
     }

@@ -45,6 +45,9 @@ public struct CacheSpec: Sendable, Equatable {
     public var capacityIsTotal: Bool
 
     public init(policy: Policy, start: Start = .warm, onFailure: OnFailure = .bypass, capacityIsTotal: Bool = false) {
-        self.policy = policy; self.start = start; self.onFailure = onFailure; self.capacityIsTotal = capacityIsTotal
+        self.policy = policy
+        self.start = start
+        self.onFailure = onFailure
+        self.capacityIsTotal = capacityIsTotal
     }
 }

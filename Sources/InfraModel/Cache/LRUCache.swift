@@ -93,8 +93,12 @@ public struct LRUCache {
 
     /// Frees the buffers. Call exactly once, after the last use.
     public func deallocate() {
-        keys.deallocate(); filled.deallocate(); prev.deallocate(); next.deallocate()
-        tableKeys.deallocate(); tableSlots.deallocate()
+        keys.deallocate()
+        filled.deallocate()
+        prev.deallocate()
+        next.deallocate()
+        tableKeys.deallocate()
+        tableSlots.deallocate()
     }
 
     // MARK: Access
@@ -203,7 +207,10 @@ public struct LRUCache {
         var out: [UInt64] = []
         out.reserveCapacity(count)
         var s = head
-        while s >= 0 && out.count <= count { out.append(keys[Int(s)]); s = next[Int(s)] }
+        while s >= 0 && out.count <= count {
+            out.append(keys[Int(s)])
+            s = next[Int(s)]
+        }
         return out
     }
 
@@ -211,7 +218,8 @@ public struct LRUCache {
 
     @inline(__always)
     mutating func unlink(_ s: Int32) {
-        let p = prev[Int(s)], n = next[Int(s)]
+        let p = prev[Int(s)]
+        let n = next[Int(s)]
         if p >= 0 { next[Int(p)] = n } else { head = n }
         if n >= 0 { prev[Int(n)] = p } else { tail = p }
     }
@@ -289,7 +297,9 @@ public struct LRUCache {
             if head != -1 || tail != -1 { return "empty cache with head \(head), tail \(tail)" }
         }
         var seen = [Bool](repeating: false, count: capacity)
-        var s = head, before: Int32 = -1, walked = 0
+        var s = head
+        var before: Int32 = -1
+        var walked = 0
         while s >= 0 {
             if Int(s) >= count { return "list reaches slot \(s), not in use (count \(count))" }
             if seen[Int(s)] { return "list visits slot \(s) twice" }
@@ -309,7 +319,9 @@ public struct LRUCache {
             if slot >= count { return "bucket \(i) names slot \(slot), not in use" }
             if slotSeen[slot] { return "slot \(slot) indexed twice" }
             slotSeen[slot] = true
-            if keys[slot] != tableKeys[i] { return "bucket \(i) key \(tableKeys[i]) but slot \(slot) holds \(keys[slot])" }
+            if keys[slot] != tableKeys[i] {
+                return "bucket \(i) key \(tableKeys[i]) but slot \(slot) holds \(keys[slot])"
+            }
             var b = home(tableKeys[i])
             while b != i {
                 if tableSlots[b] < 0 { return "empty bucket \(b) between key \(tableKeys[i])'s home and bucket \(i)" }

@@ -22,18 +22,25 @@ struct CacheState {
     let any: Bool
 
     init(spec: ModelSpec, streams: StreamStore) {
-        var index: [Int32] = [], entries: [Entry] = []
+        var index: [Int32] = []
+        var entries: [Entry] = []
         for (s, st) in spec.stations.enumerated() {
-            guard let c = st.cache else { index.append(-1); continue }
+            guard let c = st.cache else {
+                index.append(-1)
+                continue
+            }
             index.append(Int32(entries.count))
-            var ratio = -1.0, lrus: [LRUCache] = []
+            var ratio = -1.0
+            var lrus: [LRUCache] = []
             switch c.policy {
             case .ratio(let h): ratio = h
             case .lru(let capacity, let ttl):
                 for _ in 0..<st.instances { lrus.append(LRUCache(capacity: capacity, ttl: ttl)) }
             }
-            entries.append(Entry(station: s, spec: c, hitRatio: ratio,
-                                 stream: streams.stream(path: "components." + st.name, purpose: .cache), lrus: lrus))
+            entries.append(
+                Entry(
+                    station: s, spec: c, hitRatio: ratio,
+                    stream: streams.stream(path: "components." + st.name, purpose: .cache), lrus: lrus))
         }
         self.index = index
         self.entries = entries
@@ -62,7 +69,8 @@ extension Simulation {
             let e = caches.entries[k]
             guard e.spec.start == .warm, !e.lrus.isEmpty else { continue }
             let st = spec.stations[e.station]
-            let keyCount = spec.classes.filter { c in c.calls.contains { $0.station == e.station } }
+            let keyCount =
+                spec.classes.filter { c in c.calls.contains { $0.station == e.station } }
                 .compactMap { $0.keys?.count }.max() ?? 0
             guard keyCount > 0 else { continue }
             let capacity = e.lrus[0].capacity
@@ -153,8 +161,9 @@ extension Simulation {
             guard calls.node(q.classIndex, q.hop).pointee.stepCount > 0 else { return false }
             counters.cacheBypassed[s] &+= 1
             requests[r].instance = -1
-            requests.frame(r, q.depth).pointee = CallFrame(instance: -1, hopArrival: now, serviceStart: now,
-                                                           serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
+            requests.frame(r, q.depth).pointee = CallFrame(
+                instance: -1, hopArrival: now, serviceStart: now,
+                serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
             requests[r].depth = q.depth &+ 1
             runSteps(r, from: 0, into: &sink)
             return true

@@ -35,14 +35,21 @@ struct CallTable {
     let policies: [RetryPolicy]
 
     init(_ classes: [RequestClass]) {
-        var nodes: [Node] = [], steps: [Step] = [], targets: [Int32] = [], start: [Int32] = [0]
+        var nodes: [Node] = []
+        var steps: [Step] = []
+        var targets: [Int32] = []
+        var start: [Int32] = [0]
         var policies: [RetryPolicy] = []
         for c in classes {
             for n in c.calls {
-                var node = Node(station: Int32(n.station), probability: n.probability, again: n.again,
-                                firstStep: Int32(steps.count), stepCount: Int32(n.steps.count), guarded: n.isGuarded)
+                var node = Node(
+                    station: Int32(n.station), probability: n.probability, again: n.again,
+                    firstStep: Int32(steps.count), stepCount: Int32(n.steps.count), guarded: n.isGuarded)
                 node.access = n.access
-                if let r = n.retries { node.policy = Int32(policies.count); policies.append(r) }
+                if let r = n.retries {
+                    node.policy = Int32(policies.count)
+                    policies.append(r)
+                }
                 nodes.append(node)
                 for step in n.steps {
                     switch step {
@@ -50,7 +57,8 @@ struct CallTable {
                         steps.append(Step(firstTarget: Int32(targets.count), targetCount: 1, parallel: false))
                         targets.append(Int32(m))
                     case .parallel(let ms):
-                        steps.append(Step(firstTarget: Int32(targets.count), targetCount: Int32(ms.count), parallel: true))
+                        steps.append(
+                            Step(firstTarget: Int32(targets.count), targetCount: Int32(ms.count), parallel: true))
                         targets.append(contentsOf: ms.map { Int32($0) })
                     }
                 }
@@ -82,6 +90,9 @@ struct CallTable {
     @inline(__always)
 
     func deallocate() {
-        start.deallocate(); nodes.deallocate(); steps.deallocate(); targets.deallocate()
+        start.deallocate()
+        nodes.deallocate()
+        steps.deallocate()
+        targets.deallocate()
     }
 }

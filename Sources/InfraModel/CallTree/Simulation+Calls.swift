@@ -39,13 +39,16 @@ extension Simulation {
         if p >= 1 { return true }
         if p <= 0 { return false }
         let key = Self.visitKey(parent: parentKey, rep: rep)
-        calls.stream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: m)) << 40,
-                        block: UInt64(key) << 32 | UInt64(UInt32(bitPattern: q.attempt) & 0xFFFF) << 16)
+        calls.stream.seat(
+            replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: m)) << 40,
+            block: UInt64(key) << 32 | UInt64(UInt32(bitPattern: q.attempt) & 0xFFFF) << 16)
         return calls.stream.uniform() < p
     }
 
     /// Strand r visits node m (repetition rep of a call from a visit keyed parentKey).
-    mutating func visit<Sink: RecordSink & ~Copyable>(_ r: Int32, node m: Int32, rep: Int32, parentKey: UInt32, into sink: inout Sink) {
+    mutating func visit<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, node m: Int32, rep: Int32, parentKey: UInt32, into sink: inout Sink
+    ) {
         requests[r].hop = m
         requests[r].rep = rep
         requests[r].key = Self.visitKey(parent: parentKey, rep: rep)
@@ -58,13 +61,16 @@ extension Simulation {
         let q = requests[r]
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
-        if requests.pathLength > 0 { requests.hopTimes(q.root)[Int(q.hop)] &+= now.nanoseconds &- q.hopArrival.nanoseconds }
+        if requests.pathLength > 0 {
+            requests.hopTimes(q.root)[Int(q.hop)] &+= now.nanoseconds &- q.hopArrival.nanoseconds
+        }
         let leaf = calls.node(q.classIndex, q.hop).pointee.stepCount == 0
         // A cache hit returns at once: its calls (the backend) are made only on a miss.
         let hit = caches.any && cacheLookup(r, station: s, fillNow: leaf)
         if !leaf && !hit {
-            requests.frame(r, q.depth).pointee = CallFrame(instance: q.instance, hopArrival: q.hopArrival, serviceStart: q.serviceStart,
-                                                           serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
+            requests.frame(r, q.depth).pointee = CallFrame(
+                instance: q.instance, hopArrival: q.hopArrival, serviceStart: q.serviceStart,
+                serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
             requests[r].depth = q.depth &+ 1
             runSteps(r, from: 0, into: &sink)
         } else {
@@ -101,10 +107,15 @@ extension Simulation {
 
     /// A parallel step: a child strand per branch called (each by its own probability). Returns
     /// false when no branch is called (the caller goes straight on).
-    mutating func fanOut<Sink: RecordSink & ~Copyable>(_ r: Int32, _ step: CallTable.Step, parentKey: UInt32,
-                                                      into sink: inout Sink) -> Bool {
+    mutating func fanOut<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, _ step: CallTable.Step, parentKey: UInt32,
+        into sink: inout Sink
+    ) -> Bool {
         assert(calls.scratch.isEmpty, "fan-outs do not nest within one event")
-        if requests[r].stamp == 0 { nextStamp &+= 1; requests[r].stamp = nextStamp }
+        if requests[r].stamp == 0 {
+            nextStamp &+= 1
+            requests[r].stamp = nextStamp
+        }
         let q = requests[r]
         // Insert every branch before any enters a station: an immediate rejection fails the
         // caller, and the branches not yet sent must still see it as their parent.
@@ -149,7 +160,10 @@ extension Simulation {
             visit(r, node: q.hop, rep: q.rep &+ 1, parentKey: parentKey, into: &sink)
             return
         }
-        if q.depth == 0 { strandReturned(r, into: &sink); return }
+        if q.depth == 0 {
+            strandReturned(r, into: &sink)
+            return
+        }
         runSteps(r, from: requests.frame(r, q.depth &- 1).pointee.step &+ 1, into: &sink)
     }
 
@@ -158,9 +172,16 @@ extension Simulation {
     mutating func callerReturns<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let d = requests[r].depth &- 1
         let f = requests.frame(r, d).pointee
-        if f.instance < 0 { bypassReturns(r, f, into: &sink); return }
+        if f.instance < 0 {
+            bypassReturns(r, f, into: &sink)
+            return
+        }
         // The caller's instance hangs: it cannot go on, and the strand waits for its restart.
-        if !instances[Int(f.instance)].up { requests[r].stall(); requests[r].instance = f.instance; return }
+        if !instances[Int(f.instance)].up {
+            requests[r].stall()
+            requests[r].instance = f.instance
+            return
+        }
         let q = requests[r]
         requests[r].depth = d
         let s = Int(instances[Int(f.instance)].station)
@@ -178,7 +199,10 @@ extension Simulation {
     /// its parent, which goes on when its last branch is back (unless it has ended: detached).
     mutating func strandReturned<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let q = requests[r]
-        if q.parent < 0 { finish(r, .success, into: &sink); return }
+        if q.parent < 0 {
+            finish(r, .success, into: &sink)
+            return
+        }
         requests.remove(r)
         if q.audience == .nobody { return }
         let p = q.parent
@@ -195,7 +219,10 @@ extension Simulation {
     mutating func failStrand<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         unwind(r, into: &sink)
         let q = requests[r]
-        if q.parent < 0 { finish(r, .error(cause), into: &sink); return }
+        if q.parent < 0 {
+            finish(r, .error(cause), into: &sink)
+            return
+        }
         if q.phase != .ended { requests.remove(r) }
         if q.audience == .nobody { return }
         let p = q.parent

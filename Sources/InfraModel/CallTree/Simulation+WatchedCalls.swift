@@ -38,12 +38,21 @@ extension Simulation {
         let c = q.classIndex
         let node = calls.node(c, q.baseNode).pointee
         let tries = q.callAttempt &+ 1
-        guard node.policy >= 0 else { failStrand(p, cause, into: &sink); return }
+        guard node.policy >= 0 else {
+            failStrand(p, cause, into: &sink)
+            return
+        }
         let policy = calls.policies[Int(node.policy)]
-        guard Int(tries) <= policy.maxRetries else { failStrand(p, cause, into: &sink); return }
+        guard Int(tries) <= policy.maxRetries else {
+            failStrand(p, cause, into: &sink)
+            return
+        }
         if policy.budget != nil {
             let f = calls.flat(c, q.baseNode)
-            guard calls.budget[f] >= 1 else { failStrand(p, .retryBudgetExhausted, into: &sink); return }
+            guard calls.budget[f] >= 1 else {
+                failStrand(p, .retryBudgetExhausted, into: &sink)
+                return
+            }
             calls.budget[f] -= 1
         }
         var retry = Request(arrival: q.arrival, serial: q.serial, classIndex: c)
@@ -60,8 +69,9 @@ extension Simulation {
         nextStamp &+= 1
         retry.stamp = nextStamp
         // Jitter is the request's own draw: seated at its serial and node, one block per try.
-        clients.retryStream.seat(replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,
-                         block: UInt64(retry.key) << 32 | UInt64(UInt32(bitPattern: tries) & 0xFFFF) << 16)
+        clients.retryStream.seat(
+            replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,
+            block: UInt64(retry.key) << 32 | UInt64(UInt32(bitPattern: tries) & 0xFFFF) << 16)
         let wait = policy.wait(retry: Int(tries), u: clients.retryStream.uniform(), previous: 0)
         let r = requests.insert(retry)
         kernel.schedule(.call(.retry(strand: r, stamp: retry.stamp)), after: SimDuration(nanoseconds: wait))
@@ -71,7 +81,10 @@ extension Simulation {
     mutating func retryCall<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
         guard requests[r].isLive, requests[r].stamp == stamp else { return }
         let p = requests[r].parent
-        guard requests[p].isLive, requests[p].stamp == requests[r].parentStamp else { requests.remove(r); return }
+        guard requests[p].isLive, requests[p].stamp == requests[r].parentStamp else {
+            requests.remove(r)
+            return
+        }
         sendBranch(r, into: &sink)
     }
 }

@@ -16,9 +16,15 @@ public struct ClientPolicy: Sendable, Equatable {
     public var deadline: SimDuration?
     public var retries: RetryPolicy?
 
-    public init(timeout: SimDuration? = nil, patience: Distribution? = nil, deadline: SimDuration? = nil, retries: RetryPolicy? = nil) {
+    public init(
+        timeout: SimDuration? = nil, patience: Distribution? = nil, deadline: SimDuration? = nil,
+        retries: RetryPolicy? = nil
+    ) {
         precondition(timeout == nil || patience == nil, "a client has a fixed timeout or a random patience, not both")
-        self.timeout = timeout; self.patience = patience; self.deadline = deadline; self.retries = retries
+        self.timeout = timeout
+        self.patience = patience
+        self.deadline = deadline
+        self.retries = retries
     }
 }
 
@@ -53,26 +59,35 @@ public struct RetryPolicy: Sendable, Equatable {
     /// budget tokens, starting full) and spends one per retry. nil = no budget.
     public var budget: Double?
 
-    public init(maxRetries: Int, backoff: Backoff = .exponential, base: SimDuration = .milliseconds(50),
-                cap: SimDuration = .seconds(10), jitter: Jitter = .full, budget: Double? = nil) {
-        self.maxRetries = maxRetries; self.backoff = backoff; self.base = base; self.cap = cap
-        self.jitter = jitter; self.budget = budget
+    public init(
+        maxRetries: Int, backoff: Backoff = .exponential, base: SimDuration = .milliseconds(50),
+        cap: SimDuration = .seconds(10), jitter: Jitter = .full, budget: Double? = nil
+    ) {
+        self.maxRetries = maxRetries
+        self.backoff = backoff
+        self.base = base
+        self.cap = cap
+        self.jitter = jitter
+        self.budget = budget
     }
 
     /// The wait before retry number `n` (1-based) given a uniform draw u in [0, 1) and the
     /// previous wait (for decorrelated jitter), in nanoseconds.
     func wait(retry n: Int, u: Double, previous: Int64) -> Int64 {
-        let b = Double(base.nanoseconds), c = Double(cap.nanoseconds)
-        let d: Double = switch backoff {
-        case .constant: min(b, c)
-        case .exponential: min(c, b * Double(sign: .plus, exponent: min(n - 1, 60), significand: 1))
-        }
-        let w: Double = switch jitter {
-        case .none: d
-        case .full: u * d
-        case .equal: d / 2 + u * d / 2
-        case .decorrelated: min(c, b + u * (max(b, 3 * Double(previous)) - b))
-        }
+        let b = Double(base.nanoseconds)
+        let c = Double(cap.nanoseconds)
+        let d: Double =
+            switch backoff {
+            case .constant: min(b, c)
+            case .exponential: min(c, b * Double(sign: .plus, exponent: min(n - 1, 60), significand: 1))
+            }
+        let w: Double =
+            switch jitter {
+            case .none: d
+            case .full: u * d
+            case .equal: d / 2 + u * d / 2
+            case .decorrelated: min(c, b + u * (max(b, 3 * Double(previous)) - b))
+            }
         return Int64(w.rounded())
     }
 }

@@ -15,13 +15,16 @@ enum RetryBudget {
 /// wasted work, which is how retry storms feed themselves.
 extension Simulation {
     /// A new logical request of a class with a client policy.
-    mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink) {
+    mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink)
+    {
         let now = kernel.now
         changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         nextStamp &+= 1
-        let k = clients.slab.insert(Client(arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
-                                      stamp: nextStamp, previousWait: 0, live: true))
+        let k = clients.slab.insert(
+            Client(
+                arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
+                stamp: nextStamp, previousWait: 0, live: true))
         if let ratio = spec.classes[Int(c)].client?.retries?.budget {
             clients.budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), clients.budgetTokens[Int(c)] + ratio)
         }
@@ -37,7 +40,8 @@ extension Simulation {
         nextStamp &+= 1
         attempt.stamp = nextStamp
         attempt.attempt = clients[k].attempts
-        if arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }  // the client's key: same serial, same draw
+        // The client's key: the same serial, so the same draw.
+        if arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }
         clients[k].attempts += 1
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)
@@ -46,8 +50,12 @@ extension Simulation {
         startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: nextStamp)
         if let patience = spec.classes[Int(c)].client?.patience {
             // The attempt's own patience: seated at its client's serial, one block per attempt.
-            clients.patienceStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
-            kernel.schedule(.client(.patience(request: r, stamp: nextStamp)), after: SimDuration(seconds: patience.sample(clients.patienceStream)))
+            clients.patienceStream.seat(
+                replication: replication, entity: clients[k].serial,
+                block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
+            kernel.schedule(
+                .client(.patience(request: r, stamp: nextStamp)),
+                after: SimDuration(seconds: patience.sample(clients.patienceStream)))
         }
         enterStation(r, into: &sink)
     }
@@ -60,7 +68,9 @@ extension Simulation {
     }
 
     /// An attempt of client k ended (its path completed, or failed at a station).
-    mutating func attemptEnded<Sink: RecordSink & ~Copyable>(_ r: Int32, client k: Int32, _ outcome: Outcome, into sink: inout Sink) {
+    mutating func attemptEnded<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, client k: Int32, _ outcome: Outcome, into sink: inout Sink
+    ) {
         let orphan = requests[r].audience == .nobody
         // The slot's hop times stay readable until the slab hands the slot out again, which
         // cannot happen before the record below is sent.
@@ -90,7 +100,10 @@ extension Simulation {
             return
         }
         if policy.budget != nil {
-            guard clients.budgetTokens[c] >= 1 else { endClient(k, .error(.retryBudgetExhausted), into: &sink); return }
+            guard clients.budgetTokens[c] >= 1 else {
+                endClient(k, .error(.retryBudgetExhausted), into: &sink)
+                return
+            }
             clients.budgetTokens[c] -= 1
         }
         // Jitter is the client's own randomness: seated at its serial, one block per retry.
@@ -111,7 +124,10 @@ extension Simulation {
                 let k = e.index
                 guard clients[k].live, clients[k].stamp == e.stamp else { continue }
                 let r = clients[k].current
-                if r >= 0 { requests[r].abandon(); clients[k].current = -1 }
+                if r >= 0 {
+                    requests[r].abandon()
+                    clients[k].current = -1
+                }
                 endClient(k, .error(.deadlineExceeded), into: &sink)
             } else {
                 attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
@@ -124,7 +140,8 @@ extension Simulation {
     /// for): the attempt is orphaned — it keeps whatever it holds — and the client retries or fails.
     mutating func attemptTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
         guard requests[r].isLive, requests[r].stamp == stamp, requests[r].audience == .caller, requests[r].parent < 0,
-              requests[r].phase != .ended else { return }
+            requests[r].phase != .ended
+        else { return }
         let k = requests[r].client
         requests[r].abandon()
         clients[k].current = -1
@@ -133,16 +150,19 @@ extension Simulation {
     }
 
     /// Ends client k's request exactly once: counts it, reports it, frees its slot.
-    mutating func endClient<Sink: RecordSink & ~Copyable>(_ k: Int32, _ outcome: Outcome, hopTimes: UnsafePointer<Int64>? = nil,
-                                                         into sink: inout Sink) {
+    mutating func endClient<Sink: RecordSink & ~Copyable>(
+        _ k: Int32, _ outcome: Outcome, hopTimes: UnsafePointer<Int64>? = nil,
+        into sink: inout Sink
+    ) {
         let client = clients[k]
         // Blame the component behind its last attempt's error, unless the client itself gave up.
         var blamed = Blame()
         if case .error(let cause) = outcome, cause != .timeout, cause != .deadlineExceeded, cause != .inFlightAtEnd {
             blamed = client.blame
         }
-        reportEnd(classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
-                  hopTimes: hopTimes, blame: blamed, into: &sink)
+        reportEnd(
+            classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
+            hopTimes: hopTimes, blame: blamed, into: &sink)
         if client.current >= 0 { requests[client.current].abandon() }
         clients.slab.remove(k)
     }

@@ -51,7 +51,10 @@ struct TimerQueue {
     /// After the queue's event fired and expired entries were popped: whether a new event is
     /// needed (for the new head), and when.
     mutating func rearm() -> Int64? {
-        guard let t = nextExpiry else { armed = false; return nil }
+        guard let t = nextExpiry else {
+            armed = false
+            return nil
+        }
         armed = true
         return t
     }

@@ -4,7 +4,8 @@ import SimRandom
 /// Whether a call-tree node reads or writes a database (`db.read` / `db.write` in a path);
 /// `none` for every other component.
 public enum DataAccess: UInt8, Sendable, Equatable {
-    case none = 0, read, write
+    case none = 0
+    case read, write
 }
 
 /// Which nodes of a database serve reads (`read_policy:`).
@@ -47,12 +48,19 @@ public struct DatabaseSpec: Sendable, Equatable {
     public var replication: ReplicationMode
     public var readPolicy: ReadPolicy
 
-    public init(replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
-                replicaBalance: BalancePolicy = .roundRobin, lag: Distribution, replication: ReplicationMode = .async,
-                readPolicy: ReadPolicy = .replicas) {
-        self.replicas = replicas; self.replicaWorkers = replicaWorkers; self.replicaQueue = replicaQueue
-        self.replicaService = replicaService; self.replicaBalance = replicaBalance; self.lag = lag
-        self.replication = replication; self.readPolicy = readPolicy
+    public init(
+        replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
+        replicaBalance: BalancePolicy = .roundRobin, lag: Distribution, replication: ReplicationMode = .async,
+        readPolicy: ReadPolicy = .replicas
+    ) {
+        self.replicas = replicas
+        self.replicaWorkers = replicaWorkers
+        self.replicaQueue = replicaQueue
+        self.replicaService = replicaService
+        self.replicaBalance = replicaBalance
+        self.lag = lag
+        self.replication = replication
+        self.readPolicy = readPolicy
     }
 
     /// The name of node j in metric ids: `primary`, then `replica1`, `replica2`, …

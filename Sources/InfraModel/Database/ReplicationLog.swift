@@ -105,7 +105,9 @@ struct Ring<T> {
             let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
             for i in 0..<count { (bigger + i).initialize(to: (buffer + (head + i) % capacity).move()) }
             buffer.deallocate()
-            buffer = bigger; head = 0; capacity *= 2
+            buffer = bigger
+            head = 0
+            capacity *= 2
         }
         (buffer + (head + count) % capacity).initialize(to: x)
         count += 1
@@ -122,7 +124,10 @@ struct Ring<T> {
 
     func deallocate() {
         var h = head
-        for _ in 0..<count { _ = (buffer + h).move(); h = h + 1 == capacity ? 0 : h + 1 }
+        for _ in 0..<count {
+            _ = (buffer + h).move()
+            h = h + 1 == capacity ? 0 : h + 1
+        }
         buffer.deallocate()
     }
 }
@@ -136,12 +141,17 @@ struct KeyCommitMap {
     private(set) var count = 0
 
     init(size: Int = 64) {
-        keys = .allocate(capacity: size); values = .allocate(capacity: size)
-        keys.initialize(repeating: 0, count: size); values.initialize(repeating: 0, count: size)
+        keys = .allocate(capacity: size)
+        values = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        values.initialize(repeating: 0, count: size)
         mask = size - 1
     }
 
-    func deallocate() { keys.deallocate(); values.deallocate() }
+    func deallocate() {
+        keys.deallocate()
+        values.deallocate()
+    }
 
     @inline(__always)
     private static func home(_ key: UInt64, _ mask: Int) -> Int {
@@ -165,10 +175,15 @@ struct KeyCommitMap {
         if 2 * (count + 1) > mask + 1 { grow() }
         var b = Self.home(key, mask)
         while values[b] != 0 {
-            if keys[b] == key { values[b] = value; return }
+            if keys[b] == key {
+                values[b] = value
+                return
+            }
             b = (b + 1) & mask
         }
-        keys[b] = key; values[b] = value; count += 1
+        keys[b] = key
+        values[b] = value
+        count += 1
     }
 
     mutating func remove(_ key: UInt64) {
@@ -183,7 +198,11 @@ struct KeyCommitMap {
             let h = Self.home(keys[j], mask)
             // j's entry may move to `hole` iff its home is not cyclically in (hole, j].
             let between = hole <= j ? (h > hole && h <= j) : (h > hole || h <= j)
-            if !between { keys[hole] = keys[j]; values[hole] = values[j]; hole = j }
+            if !between {
+                keys[hole] = keys[j]
+                values[hole] = values[j]
+                hole = j
+            }
             j = (j + 1) & mask
         }
         values[hole] = 0
@@ -191,13 +210,18 @@ struct KeyCommitMap {
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values, oldSize = mask + 1
+        let oldKeys = keys
+        let oldValues = values
+        let oldSize = mask + 1
         let size = oldSize * 2
-        keys = .allocate(capacity: size); values = .allocate(capacity: size)
-        keys.initialize(repeating: 0, count: size); values.initialize(repeating: 0, count: size)
+        keys = .allocate(capacity: size)
+        values = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        values.initialize(repeating: 0, count: size)
         mask = size - 1
         count = 0
         for b in 0..<oldSize where oldValues[b] != 0 { set(oldKeys[b], oldValues[b]) }
-        oldKeys.deallocate(); oldValues.deallocate()
+        oldKeys.deallocate()
+        oldValues.deallocate()
     }
 }

@@ -32,18 +32,22 @@ struct DatabaseState {
         lag = db.lag
         if case .sync(let k) = db.replication { acks = k } else { acks = 0 }
         readPolicy = db.readPolicy
-        var from = 0, count = 1
+        var from = 0
+        var count = 1
         if db.replicas > 0 {
             switch db.readPolicy {
             case .primary: break
-            case .replicas: from = 1; count = db.replicas
+            case .replicas:
+                from = 1
+                count = db.replicas
             case .any: count = db.replicas + 1
             }
         }
         readFrom = Int32(from)
         readCount = Int32(count)
-        precondition([.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
-                     "a database's reads are balanced by round_robin, random or least_outstanding")
+        precondition(
+            [.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
+            "a database's reads are balanced by round_robin, random or least_outstanding")
         reads = Balancer(policy: db.replicaBalance, routing: routing, count: count)
         self.lagStream = lagStream
         log = ReplicationLog(replicas: db.replicas)
@@ -63,9 +67,11 @@ extension Simulation {
         var out = ContiguousArray<DatabaseState>()
         for (s, st) in spec.stations.enumerated() {
             guard let db = st.database else { continue }
-            out.append(DatabaseState(station: s, spec: st, db: db,
-                                     lagStream: streams.stream(path: "components." + st.name, purpose: .replication),
-                                     routing: streams.stream(path: "components." + st.name, purpose: .routing)))
+            out.append(
+                DatabaseState(
+                    station: s, spec: st, db: db,
+                    lagStream: streams.stream(path: "components." + st.name, purpose: .replication),
+                    routing: streams.stream(path: "components." + st.name, purpose: .routing)))
         }
         return out
     }
@@ -78,11 +84,17 @@ extension Simulation {
         let d = Int(stations[s].database)
         let access = calls.node(requests[r].classIndex, requests[r].hop).pointee.access
         let i = chooseDatabaseNode(for: r, database: d, write: access == .write)
-        guard i >= 0 else { fail(r, .noHealthyInstance, into: &sink); return }
+        guard i >= 0 else {
+            fail(r, .noHealthyInstance, into: &sink)
+            return
+        }
         let primary = i == stations[s].firstInstance
         let workers = primary ? stations[s].workers : databases[d].replicaWorkers
         let queue = primary ? stations[s].queueCapacity : databases[d].replicaQueue
-        if !instances[Int(i)].up && !instances[Int(i)].hung { fail(r, .instanceFailed, into: &sink); return }
+        if !instances[Int(i)].up && !instances[Int(i)].hung {
+            fail(r, .instanceFailed, into: &sink)
+            return
+        }
         admit(r, at: i, station: s, workers: workers, queueCapacity: queue, into: &sink)
     }
 
@@ -91,7 +103,8 @@ extension Simulation {
     mutating func chooseDatabaseNode(for r: Int32, database d: Int, write: Bool) -> Int32 {
         let first = stations[Int(databases[d].station)].firstInstance
         if write { return instances[Int(first)].healthy ? first : -1 }
-        let from = first + databases[d].readFrom, count = databases[d].readCount
+        let from = first + databases[d].readFrom
+        let count = databases[d].readCount
         var eligible: Int32 = 0
         for k in 0..<count where instances[Int(from + k)].healthy { eligible += 1 }
         let candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
@@ -147,7 +160,9 @@ extension Simulation {
         databases[d].counters.reads[node] &+= 1
         if q.dataKey != 0 {
             databases[d].counters.judgedReads &+= 1
-            if node > 0 && databases[d].log.isStale(key: q.dataKey, replica: node - 1) { databases[d].counters.staleReads &+= 1 }
+            if node > 0 && databases[d].log.isStale(key: q.dataKey, replica: node - 1) {
+                databases[d].counters.staleReads &+= 1
+            }
         }
         return false
     }

@@ -34,8 +34,14 @@ public struct FailureSpec: Sendable, Equatable {
     /// this many up. Default 1.
     public var required: Int
 
-    public init(timeToFailure: Distribution, timeToRepair: Distribution, mode: Mode = .crash, repairCrews: Int? = nil, required: Int = 1) {
-        self.timeToFailure = timeToFailure; self.timeToRepair = timeToRepair; self.mode = mode; self.repairCrews = repairCrews
+    public init(
+        timeToFailure: Distribution, timeToRepair: Distribution, mode: Mode = .crash, repairCrews: Int? = nil,
+        required: Int = 1
+    ) {
+        self.timeToFailure = timeToFailure
+        self.timeToRepair = timeToRepair
+        self.mode = mode
+        self.repairCrews = repairCrews
         self.required = required
     }
 
@@ -53,7 +59,9 @@ public struct HealthCheck: Sendable, Equatable {
     public var healthyAfter: Int
 
     public init(interval: SimDuration, unhealthyAfter: Int = 3, healthyAfter: Int = 2) {
-        self.interval = interval; self.unhealthyAfter = unhealthyAfter; self.healthyAfter = healthyAfter
+        self.interval = interval
+        self.unhealthyAfter = unhealthyAfter
+        self.healthyAfter = healthyAfter
     }
 
     /// When the balancer's belief changes after a change of state at `time` (ns, may be

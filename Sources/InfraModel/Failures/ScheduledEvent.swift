@@ -7,7 +7,10 @@ public struct ScheduledEvent: Sendable, Equatable {
     public var at: SimTime
     public var action: Action
 
-    public init(at: SimTime, action: Action) { self.at = at; self.action = action }
+    public init(at: SimTime, action: Action) {
+        self.at = at
+        self.action = action
+    }
 
     public enum Action: Sendable, Equatable {
         /// The instances go down for `duration`, as a failure of the given mode would take them.
@@ -25,7 +28,8 @@ public struct ScheduledEvent: Sendable, Equatable {
         /// rotation, drains for `drain`, restarts for `each` and comes back — then the next.
         /// A deploy (`serviceFactor` ≠ 1) leaves each restarted instance serving that many times
         /// slower (or faster) than before.
-        case rolling(station: Int, instances: Int, batch: Int, each: SimDuration, drain: SimDuration, serviceFactor: Double)
+        case rolling(
+            station: Int, instances: Int, batch: Int, each: SimDuration, drain: SimDuration, serviceFactor: Double)
         /// Every instance of the cache station is emptied (`cache_flush`).
         case cacheFlush(station: Int)
     }
@@ -35,7 +39,10 @@ public struct ScheduledEvent: Sendable, Equatable {
 public struct InstanceRef: Sendable, Equatable {
     public var station: Int
     public var instance: Int
-    public init(station: Int, instance: Int) { self.station = station; self.instance = instance }
+    public init(station: Int, instance: Int) {
+        self.station = station
+        self.instance = instance
+    }
 }
 
 /// A zone that fails as a whole: every instance placed in it goes down together.
@@ -43,5 +50,8 @@ public struct ZoneSpec: Sendable, Equatable {
     public var name: String
     /// Random outages of the whole zone (nil: only scheduled ones).
     public var failures: FailureSpec?
-    public init(name: String, failures: FailureSpec? = nil) { self.name = name; self.failures = failures }
+    public init(name: String, failures: FailureSpec? = nil) {
+        self.name = name
+        self.failures = failures
+    }
 }

@@ -50,7 +50,8 @@ extension Simulation {
                 for first in stride(from: 0, to: n, by: batch) {
                     let t = (first..<min(n, first + batch)).map { Int32(firstInstance[s] + $0) }
                     out.append(TimedAction(time: start, kind: .admin(out: true), targets: t))
-                    out.append(TimedAction(time: start + drain, kind: .down(DownReason.maintenance, .crash), targets: t))
+                    out.append(
+                        TimedAction(time: start + drain, kind: .down(DownReason.maintenance, .crash), targets: t))
                     let back = start + drain + each
                     out.append(TimedAction(time: back, kind: .up(DownReason.maintenance), targets: t))
                     if factor != 1 { out.append(TimedAction(time: back, kind: .slow(factor), targets: t)) }
@@ -129,7 +130,9 @@ extension Simulation {
 
     /// The length of zone z's next up (`failure`) or down period.
     mutating func nextZonePeriod(_ z: Int, failure: Bool) -> SimDuration {
-        guard let f = spec.zones[z].failures else { preconditionFailure("only a zone with failures draws failure periods") }
+        guard let f = spec.zones[z].failures else {
+            preconditionFailure("only a zone with failures draws failure periods")
+        }
         let stream = outages.zones.streams[z]
         stream.seat(replication: replication, entity: 0, block: outages.zones.cycle[z] << 8 | (failure ? 0 : 0x80))
         if !failure { outages.zones.cycle[z] += 1 }
@@ -138,7 +141,9 @@ extension Simulation {
 
     mutating func zoneFails<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
         outages.zones.up[Int(z)] = false
-        guard let mode = spec.zones[Int(z)].failures?.mode else { preconditionFailure("only a zone with failures fails") }
+        guard let mode = spec.zones[Int(z)].failures?.mode else {
+            preconditionFailure("only a zone with failures fails")
+        }
         for i in outages.zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
         kernel.schedule(.failures(.zoneRepair(zone: z)), after: nextZonePeriod(Int(z), failure: false))
     }

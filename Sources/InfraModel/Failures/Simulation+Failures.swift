@@ -23,8 +23,12 @@ extension Simulation {
         }
         for s in 0..<stationCount {
             guard let f = stations[s].failures else { continue }
-            if spec.stations[s].failover != nil { startPairs(s, f); continue }
-            let first = Int(stations[s].firstInstance), n = Int(stations[s].instanceCount)
+            if spec.stations[s].failover != nil {
+                startPairs(s, f)
+                continue
+            }
+            let first = Int(stations[s].firstInstance)
+            let n = Int(stations[s].instanceCount)
             let stream = stations[s].failureStream
             var down = Array(repeating: false, count: n)
             var residual = Array(repeating: 0.0, count: n)
@@ -35,12 +39,18 @@ extension Simulation {
                 // residual times are exponential again. A down instance counts as detected.
                 var p = [1.0]
                 for k in 1...n {
-                    p.append(p[k - 1] * Double(n - k + 1) / f.timeToFailure.mean / (Double(min(k, crews)) / f.timeToRepair.mean))
+                    p.append(
+                        p[k - 1] * Double(n - k + 1) / f.timeToFailure.mean
+                            / (Double(min(k, crews)) / f.timeToRepair.mean))
                 }
                 let total = p.reduce(0, +)
                 stream.seat(replication: replication, entity: 1 << 40, block: 0)
-                var u = stream.uniform() * total, k = 0
-                while k < n && u >= p[k] { u -= p[k]; k += 1 }
+                var u = stream.uniform() * total
+                var k = 0
+                while k < n && u >= p[k] {
+                    u -= p[k]
+                    k += 1
+                }
                 var order = Array(0..<n)
                 for a in 0..<k {
                     let b = a + stream.index(below: n - a)
@@ -54,7 +64,9 @@ extension Simulation {
                 }
                 // Repairs in progress: the first `crews` down instances in that order; the rest wait.
                 for a in 0..<k {
-                    if a < crews { stations[s].crewsBusy += 1 } else {
+                    if a < crews {
+                        stations[s].crewsBusy += 1
+                    } else {
                         stations[s].repairQueue.append(Int32(first + order[a]))
                         residual[order[a]] = -1
                     }
@@ -77,13 +89,21 @@ extension Simulation {
                     instances[i].downReasons = DownReason.failure
                     instances[i].hung = f.mode == .hang
                     stations[s].upLevel -= 1
-                    if residual[j] >= 0 { kernel.schedule(.failures(.repair(instance: Int32(i))), after: SimDuration(seconds: residual[j])) }
+                    if residual[j] >= 0 {
+                        kernel.schedule(
+                            .failures(.repair(instance: Int32(i))), after: SimDuration(seconds: residual[j]))
+                    }
                     if let check = stations[s].healthCheck {
                         // Failed `age` ago: the verdict may already be in.
                         let failedAt = age[j].isFinite ? -Int64((age[j] * 1e9).rounded()) : Int64.min / 4
-                        let verdict = check.decided(after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
-                        if verdict <= 0 { markHealthy(i, false) } else {
-                            kernel.schedule(.failures(.healthVerdict(instance: Int32(i), epoch: 0)), at: SimTime(nanoseconds: verdict))
+                        let verdict = check.decided(
+                            after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
+                        if verdict <= 0 {
+                            markHealthy(i, false)
+                        } else {
+                            kernel.schedule(
+                                .failures(.healthVerdict(instance: Int32(i), epoch: 0)),
+                                at: SimTime(nanoseconds: verdict))
                         }
                     }
                 } else {
@@ -118,13 +138,18 @@ extension Simulation {
 
     /// Instance i goes down for `reason` (it may already be down for another). Going down
     /// counts as a failure unless it is planned (maintenance); a crash evicts its requests.
-    mutating func setDown<Sink: RecordSink & ~Copyable>(_ i: Int32, _ reason: UInt8, mode: FailureSpec.Mode, into sink: inout Sink) {
+    mutating func setDown<Sink: RecordSink & ~Copyable>(
+        _ i: Int32, _ reason: UInt8, mode: FailureSpec.Mode, into sink: inout Sink
+    ) {
         let s = Int(instances[Int(i)].station)
         let wasUp = instances[Int(i)].up
         instances[Int(i)].downReasons |= reason
         if !wasUp {
             // Already down: a crash now fails what a hang had left stuck.
-            if mode == .crash && instances[Int(i)].hung { instances[Int(i)].hung = false; evict(i, into: &sink) }
+            if mode == .crash && instances[Int(i)].hung {
+                instances[Int(i)].hung = false
+                evict(i, into: &sink)
+            }
             return
         }
         let now = kernel.now
@@ -137,8 +162,10 @@ extension Simulation {
         if reason != DownReason.maintenance && reason != DownReason.unprovisioned { stations[s].failureCount &+= 1 }
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
-            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
-            kernel.schedule(.failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
+            let at = check.decided(
+                after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
+            kernel.schedule(
+                .failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
         }
     }
 
@@ -148,7 +175,10 @@ extension Simulation {
         instances[Int(i)].downReasons &= ~reason
         guard instances[Int(i)].downReasons == 0, !instances[Int(i)].up else { return }
         let s = Int(instances[Int(i)].station)
-        if instances[Int(i)].hung { instances[Int(i)].hung = false; evict(i, into: &sink) }
+        if instances[Int(i)].hung {
+            instances[Int(i)].hung = false
+            evict(i, into: &sink)
+        }
         if caches.any { cacheRestarted(i) }  // a cache restarts cold
         let now = kernel.now
         stations[s].accumulate(to: now)
@@ -158,15 +188,19 @@ extension Simulation {
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
         if let check = stations[s].healthCheck, !instances[Int(i)].believed {
-            let at = check.decided(after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
-            kernel.schedule(.failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
+            let at = check.decided(
+                after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)
+            kernel.schedule(
+                .failures(.healthVerdict(instance: i, epoch: instances[Int(i)].epoch)), at: SimTime(nanoseconds: at))
         }
     }
 
     /// Draws the length (seconds) of instance i's next period: up (`failure`) or down.
     mutating func nextPeriod(_ i: Int, failure: Bool) -> SimDuration {
         let s = Int(instances[i].station)
-        guard let f = stations[s].failures else { preconditionFailure("only an instance of a station with failures draws failure periods") }
+        guard let f = stations[s].failures else {
+            preconditionFailure("only an instance of a station with failures draws failure periods")
+        }
         let j = i - Int(stations[s].firstInstance)
         let stream = stations[s].failureStream
         stream.seat(replication: replication, entity: UInt64(j), block: instances[i].cycle << 8 | (failure ? 0 : 0x80))
@@ -176,7 +210,9 @@ extension Simulation {
 
     mutating func instanceFails<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
         let s = Int(instances[Int(i)].station)
-        guard let f = stations[s].failures else { preconditionFailure("only an instance of a station with failures fails") }
+        guard let f = stations[s].failures else {
+            preconditionFailure("only an instance of a station with failures fails")
+        }
         setDown(i, DownReason.failure, mode: f.mode, into: &sink)
         if let crews = f.repairCrews, stations[s].crewsBusy >= crews {
             stations[s].repairQueue.append(i)
@@ -246,7 +282,8 @@ extension Simulation {
     /// The zone to blame for instance i being down: its zone, when the zone's outage is (one of)
     /// the reasons.
     func zoneBlame(_ i: Int32) -> Int32 {
-        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0 ? outages.zones.ofInstance[Int(i)] : -1
+        instances[Int(i)].downReasons & (DownReason.zone | DownReason.zoneOutage) != 0
+            ? outages.zones.ofInstance[Int(i)] : -1
     }
 
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued

@@ -26,9 +26,15 @@ extension Simulation {
                 let down = stream.uniform() < pDown
                 let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
                 outages.pairs.unitUp[unit] = !down
-                kernel.schedule(down ? .pair(.unitRepair(unit: Int32(unit))) : .pair(.unitFailure(unit: Int32(unit))), after: SimDuration(seconds: residual))
+                kernel.schedule(
+                    down ? .pair(.unitRepair(unit: Int32(unit))) : .pair(.unitFailure(unit: Int32(unit))),
+                    after: SimDuration(seconds: residual))
             }
-            if outages.pairs.unitUp[2 * i] { outages.pairs.activeUnit[i] = 0 } else if outages.pairs.unitUp[2 * i + 1] { outages.pairs.activeUnit[i] = 1 } else {
+            if outages.pairs.unitUp[2 * i] {
+                outages.pairs.activeUnit[i] = 0
+            } else if outages.pairs.unitUp[2 * i + 1] {
+                outages.pairs.activeUnit[i] = 1
+            } else {
                 outages.pairs.activeUnit[i] = -1
                 startDown(Int32(i), DownReason.failure, hang: false)
             }
@@ -39,16 +45,21 @@ extension Simulation {
     mutating func nextUnitPeriod(_ unit: Int, failure: Bool) -> SimDuration {
         let i = unit / 2
         let s = Int(instances[i].station)
-        guard let f = stations[s].failures else { preconditionFailure("only a unit of a pair whose station has failures draws failure periods") }
+        guard let f = stations[s].failures else {
+            preconditionFailure("only a unit of a pair whose station has failures draws failure periods")
+        }
         let j = unit - 2 * Int(stations[s].firstInstance)
         let stream = stations[s].failureStream
-        stream.seat(replication: replication, entity: 1 << 40 | UInt64(j), block: outages.pairs.unitCycle[unit] << 8 | (failure ? 0 : 0x80))
+        stream.seat(
+            replication: replication, entity: 1 << 40 | UInt64(j),
+            block: outages.pairs.unitCycle[unit] << 8 | (failure ? 0 : 0x80))
         if !failure { outages.pairs.unitCycle[unit] += 1 }
         return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
     }
 
     mutating func unitFails<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
-        let u = Int(unit), i = u / 2
+        let u = Int(unit)
+        let i = u / 2
         outages.pairs.unitUp[u] = false
         kernel.schedule(.pair(.unitRepair(unit: unit)), after: nextUnitPeriod(u, failure: false))
         guard Int(outages.pairs.activeUnit[i]) == u & 1 else { return }
@@ -58,8 +69,11 @@ extension Simulation {
             outages.pairs.switchStamp[i] &+= 1
             setDown(Int32(i), DownReason.failover, mode: .crash, into: &sink)
             let s = Int(instances[i].station)
-            guard let failover = spec.stations[s].failover else { preconditionFailure("pairs run only at a station with failover") }
-            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
+            guard let failover = spec.stations[s].failover else {
+                preconditionFailure("pairs run only at a station with failover")
+            }
+            kernel.schedule(
+                .pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
@@ -71,7 +85,10 @@ extension Simulation {
         guard outages.pairs.switchStamp[i] == stamp else { return }
         // Both units failed during the switch: the pair is down for that (until a repair),
         // no longer for the switch.
-        guard outages.pairs.activeUnit[i] >= 0 else { setUp(Int32(i), DownReason.failover, into: &sink); return }
+        guard outages.pairs.activeUnit[i] >= 0 else {
+            setUp(Int32(i), DownReason.failover, into: &sink)
+            return
+        }
         let a = 2 * i + Int(outages.pairs.activeUnit[i])
         if outages.pairs.unitUp[a] {
             setUp(Int32(i), DownReason.failover, into: &sink)
@@ -80,8 +97,11 @@ extension Simulation {
             outages.pairs.activeUnit[i] = Int8((a ^ 1) & 1)
             outages.pairs.switchStamp[i] &+= 1
             let s = Int(instances[i].station)
-            guard let failover = spec.stations[s].failover else { preconditionFailure("pairs run only at a station with failover") }
-            kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
+            guard let failover = spec.stations[s].failover else {
+                preconditionFailure("pairs run only at a station with failover")
+            }
+            kernel.schedule(
+                .pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
@@ -90,7 +110,8 @@ extension Simulation {
     }
 
     mutating func unitRepaired<Sink: RecordSink & ~Copyable>(_ unit: Int32, into sink: inout Sink) {
-        let u = Int(unit), i = u / 2
+        let u = Int(unit)
+        let i = u / 2
         outages.pairs.unitUp[u] = true
         kernel.schedule(.pair(.unitFailure(unit: unit)), after: nextUnitPeriod(u, failure: true))
         if outages.pairs.activeUnit[i] < 0 {

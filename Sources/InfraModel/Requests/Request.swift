@@ -64,8 +64,14 @@ struct Request: SlabElement {
 
     @inline(__always)
     init(arrival: SimTime, serial: UInt64, classIndex: Int32) {
-        self.arrival = arrival; self.hopArrival = arrival; self.serviceStart = arrival
-        self.serial = serial; self.classIndex = classIndex; self.hop = 0; self.instance = -1; self.phase = .working
+        self.arrival = arrival
+        self.hopArrival = arrival
+        self.serviceStart = arrival
+        self.serial = serial
+        self.classIndex = classIndex
+        self.hop = 0
+        self.instance = -1
+        self.phase = .working
     }
 
     /// A strand's life. Transitions (asserted in debug builds): `working → stalled`,
@@ -115,8 +121,9 @@ struct Request: SlabElement {
     @inline(__always)
     func seat(_ stream: RandomStream, replication: UInt32) {
         let attempt = UInt64(UInt32(bitPattern: attempt) & 0xFFFF)
-        stream.seat(replication: replication, entity: serial | UInt64(UInt32(bitPattern: hop)) << 40,
-                    block: UInt64(key) << 32 | attempt << 16)
+        stream.seat(
+            replication: replication, entity: serial | UInt64(UInt32(bitPattern: hop)) << 40,
+            block: UInt64(key) << 32 | attempt << 16)
     }
 
     /// The strand stops at a hung instance.
@@ -147,4 +154,3 @@ struct Request: SlabElement {
         phase = .free
     }
 }
-

@@ -9,8 +9,10 @@ extension Simulation {
     /// serves it at once; otherwise it waits if the line has room (a hung instance's line fills
     /// but is not served until the restart), else it ends with `queue_full`.
     @inline(__always)
-    mutating func admit<Sink: RecordSink & ~Copyable>(_ r: Int32, at i: Int32, station s: Int, workers: Int32, queueCapacity: Int,
-                                                     into sink: inout Sink) {
+    mutating func admit<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, at i: Int32, station s: Int, workers: Int32, queueCapacity: Int,
+        into sink: inout Sink
+    ) {
         if instances[Int(i)].up && instances[Int(i)].busy < workers {
             startService(r, at: i, station: s)
         } else if instances[Int(i)].waiting.count < queueCapacity {
@@ -24,16 +26,22 @@ extension Simulation {
     }
 
     mutating func startService(_ r: Int32, at i: Int32, station s: Int) {
-        if stations[s].sharing { admitSharing(r, at: i, station: s); return }
+        if stations[s].sharing {
+            admitSharing(r, at: i, station: s)
+            return
+        }
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].busyLevel += 1
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
-        var d = hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
+        var d =
+            hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
-        if instances[Int(i)].slowdown != 1 { d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded())) }
+        if instances[Int(i)].slowdown != 1 {
+            d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded()))
+        }
         kernel.schedule(.pool(.serviceEnd(request: r)), after: d)
     }
 
@@ -52,7 +60,10 @@ extension Simulation {
     mutating func release<Sink: RecordSink & ~Copyable>(_ i: Int32, station s: Int, into sink: inout Sink) {
         // A down instance's workers are all freed when it is evicted (crash) or restarts (hang).
         guard instances[Int(i)].up else { return }
-        if stations[s].sharing { instances[Int(i)].busy &-= 1; return }
+        if stations[s].sharing {
+            instances[Int(i)].busy &-= 1
+            return
+        }
         stations[s].accumulate(to: kernel.now)
         stations[s].busyLevel -= 1
         instances[Int(i)].busy &-= 1

@@ -27,8 +27,9 @@ extension Simulation {
             let progress = n <= Int(cores) ? dt : dt * Double(cores) / Double(n)
             // Completions are scheduled rounded up to the nanosecond, so V may overshoot the
             // smallest tag by a rounding error: clamp it (no request has negative work left).
-            instances[Int(i)].virtualTime = Swift.min(instances[Int(i)].virtualTime + progress,
-                                                      instances[Int(i)].waiting.heapMin.tag)
+            instances[Int(i)].virtualTime = Swift.min(
+                instances[Int(i)].virtualTime + progress,
+                instances[Int(i)].waiting.heapMin.tag)
         } else {
             instances[Int(i)].virtualTime = 0
         }
@@ -42,7 +43,11 @@ extension Simulation {
         let cores = stations[s].cores
         advanceSharingClock(i, cores: cores, now: now)
         stations[s].accumulate(to: now)
-        if instances[Int(i)].waiting.heapCount < Int(cores) { stations[s].busyLevel += 1 } else { stations[s].queueLevel += 1 }
+        if instances[Int(i)].waiting.heapCount < Int(cores) {
+            stations[s].busyLevel += 1
+        } else {
+            stations[s].queueLevel += 1
+        }
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
@@ -57,13 +62,17 @@ extension Simulation {
     mutating func completeSharing(_ r: Int32, at i: Int32, station s: Int) {
         let now = kernel.now
         let cores = stations[s].cores
-        instances[Int(i)].completion = nil   // delivered, not to be cancelled
+        instances[Int(i)].completion = nil  // delivered, not to be cancelled
         advanceSharingClock(i, cores: cores, now: now)
         let (tag, head) = instances[Int(i)].waiting.heapPopMin()
         assert(head == r, "processor sharing: completion of a request that is not the next to finish")
         instances[Int(i)].virtualTime = instances[Int(i)].waiting.heapCount > 0 ? tag : 0
         stations[s].accumulate(to: now)
-        if instances[Int(i)].waiting.heapCount < Int(cores) { stations[s].busyLevel -= 1 } else { stations[s].queueLevel -= 1 }
+        if instances[Int(i)].waiting.heapCount < Int(cores) {
+            stations[s].busyLevel -= 1
+        } else {
+            stations[s].queueLevel -= 1
+        }
         scheduleSharingCompletion(i, cores: cores, now: now)
     }
 
@@ -72,7 +81,10 @@ extension Simulation {
     mutating func scheduleSharingCompletion(_ i: Int32, cores: Int32, now: SimTime) {
         let n = instances[Int(i)].waiting.heapCount
         guard n > 0 else {
-            if let e = instances[Int(i)].completion { kernel.cancel(e); instances[Int(i)].completion = nil }
+            if let e = instances[Int(i)].completion {
+                kernel.cancel(e)
+                instances[Int(i)].completion = nil
+            }
             return
         }
         let (tag, head) = instances[Int(i)].waiting.heapMin

@@ -52,14 +52,17 @@ struct StationState {
 
     /// Brings `availableIntegral` up to `now`; call before `upLevel` changes.
     mutating func accumulateAvailability(to now: SimTime) {
-        if upLevel >= (failures?.required ?? 1) { availableIntegral += Double(now.nanoseconds &- availableSince.nanoseconds) }
+        if upLevel >= (failures?.required ?? 1) {
+            availableIntegral += Double(now.nanoseconds &- availableSince.nanoseconds)
+        }
         availableSince = now
     }
     /// Repair crews at work, and failed instances waiting for one (in failure order).
     var crewsBusy = 0
     var repairQueue: ContiguousArray<Int32> = []
 
-    init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream, failures: RandomStream) {
+    init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream, failures: RandomStream)
+    {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
         self.upLevel = spec.instances
@@ -83,8 +86,9 @@ struct StationState {
         }
         self.service = spec.service
         self.serviceStream = service
-        balancer = Balancer(policy: spec.balance, routing: routing, count: spec.instances, weights: spec.weights,
-                            name: spec.name, hashing: spec.consistentHash)
+        balancer = Balancer(
+            policy: spec.balance, routing: routing, count: spec.instances, weights: spec.weights,
+            name: spec.name, hashing: spec.consistentHash)
     }
 
     /// Frees what `init` allocated for the balancing policy (once, when the simulation ends).

@@ -82,8 +82,12 @@ struct WaitingLine {
 
     @inline(__always)
     private func swapAt(_ a: Int, _ b: Int) {
-        let t = tags![a]; tags![a] = tags![b]; tags![b] = t
-        let x = storage![a]; storage![a] = storage![b]; storage![b] = x
+        let t = tags![a]
+        tags![a] = tags![b]
+        tags![b] = t
+        let x = storage![a]
+        storage![a] = storage![b]
+        storage![b] = x
     }
 
     mutating func heapPush(tag: Double, request: Int32) {
@@ -110,7 +114,8 @@ struct WaitingLine {
             storage![0] = storage![heapCount]
             var k = 0
             while true {
-                let l = 2 &* k &+ 1, r = l &+ 1
+                let l = 2 &* k &+ 1
+                let r = l &+ 1
                 var m = k
                 if l < heapCount && precedes(l, m) { m = l }
                 if r < heapCount && precedes(r, m) { m = r }
@@ -157,7 +162,11 @@ struct WaitingLine {
     mutating func deallocate() {
         storage?.deallocate()
         tags?.deallocate()
-        storage = nil; tags = nil
-        capacity = 0; head = 0; count = 0; heapCount = 0
+        storage = nil
+        tags = nil
+        capacity = 0
+        head = 0
+        count = 0
+        heapCount = 0
     }
 }

@@ -20,11 +20,17 @@ struct ClassRoutes {
         pathStart = .allocate(capacity: spec.classes.count + 1)
         var start: Int32 = 0
         pathStart[0] = 0
-        for (c, cls) in spec.classes.enumerated() { start += Int32(cls.path.count); pathStart[c + 1] = start }
+        for (c, cls) in spec.classes.enumerated() {
+            start += Int32(cls.path.count)
+            pathStart[c + 1] = start
+        }
         let shared = spec.classes.indices.filter { spec.classes[$0].arrivals == nil }
         let total = shared.reduce(0) { $0 + spec.classes[$1].weight }
         var acc = 0.0
-        classCumulative = shared.map { acc += spec.classes[$0].weight; return acc / total }
+        classCumulative = shared.map {
+            acc += spec.classes[$0].weight
+            return acc / total
+        }
         sharedClasses = shared.map { Int32($0) }
     }
 

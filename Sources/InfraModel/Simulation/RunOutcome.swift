@@ -1,8 +1,14 @@
 /// How a replication ended.
 public struct RunOutcome: Sendable, Equatable {
-    public init(events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool) {
-        self.events = events; self.arrivals = arrivals; self.successes = successes; self.errors = errors
-        self.fingerprint = fingerprint; self.unstable = unstable
+    public init(
+        events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool
+    ) {
+        self.events = events
+        self.arrivals = arrivals
+        self.successes = successes
+        self.errors = errors
+        self.fingerprint = fingerprint
+        self.unstable = unstable
     }
 
     /// Events the kernel delivered.

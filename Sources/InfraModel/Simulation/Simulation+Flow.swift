@@ -8,7 +8,10 @@ extension Simulation {
         arrivals.nextSerial &+= 1
         note(kind: 0, index: Int32(truncatingIfNeeded: serial))
         scheduleArrival(from: s)
-        if requests.liveCount >= spec.maxInFlight { stage = .overloaded; return }
+        if requests.liveCount >= spec.maxInFlight {
+            stage = .overloaded
+            return
+        }
         var cls = arrivals.sources[Int(s)].classIndex
         if cls < 0 {
             // A shared arrival: its class by weight, from the request's own draw.
@@ -62,11 +65,15 @@ extension Simulation {
         requests[r].hopArrival = now
         let st = stations + s
         st.pointee.entered &+= 1
-        if hasDatabases && st.pointee.database >= 0 { enterDatabase(r, station: s, into: &sink); return }
+        if hasDatabases && st.pointee.database >= 0 {
+            enterDatabase(r, station: s, into: &sink)
+            return
+        }
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
-            fail(r, .noHealthyInstance, into: &sink); return
+            fail(r, .noHealthyInstance, into: &sink)
+            return
         }
         // A dead instance the balancer has not noticed: a crashed one refuses the request; a
         // hung one takes it into its queue, where it stays until the restart fails it.
@@ -85,7 +92,10 @@ extension Simulation {
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         guard answers(r, into: &sink) else { return }
         if hasDatabases && stations[Int(instances[Int(requests[r].instance)].station)].database >= 0
-            && databaseServiceEnded(r, into: &sink) { return }
+            && databaseServiceEnded(r, into: &sink)
+        {
+            return
+        }
         serviceDone(r, into: &sink)
     }
 
@@ -99,8 +109,14 @@ extension Simulation {
     /// ended vanishes, and one at a hung instance gets no answer — it stays stuck until the restart.
     @inline(__always)
     mutating func answers<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) -> Bool {
-        if requests[r].phase == .ended { zombieDone(r, into: &sink); return false }
-        if !instances[Int(requests[r].instance)].up { requests[r].stall(); return false }
+        if requests[r].phase == .ended {
+            zombieDone(r, into: &sink)
+            return false
+        }
+        if !instances[Int(requests[r].instance)].up {
+            requests[r].stall()
+            return false
+        }
         return true
     }
 
@@ -111,7 +127,10 @@ extension Simulation {
         let now = kernel.now
         let q = requests[r]
         let c = Int(q.classIndex)
-        if routes.synchronous[c] { endVisitService(r, into: &sink); return }
+        if routes.synchronous[c] {
+            endVisitService(r, into: &sink)
+            return
+        }
         let last = q.hop &+ 1 == routes.pathStart[c &+ 1] &- routes.pathStart[c]
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
         let s = Int(instances[Int(q.instance)].station)
@@ -148,48 +167,66 @@ extension Simulation {
     /// it got a worker at `started` and ended its own service at `served`: it releases the
     /// worker now (after its downstream calls, in a call tree).
     @inline(__always)
-    func reportHop<Sink: RecordSink & ~Copyable>(at s: Int, of q: Request, arrived: SimTime, started: SimTime, served: SimTime,
-                                                into sink: inout Sink) {
+    func reportHop<Sink: RecordSink & ~Copyable>(
+        at s: Int, of q: Request, arrived: SimTime, started: SimTime, served: SimTime,
+        into sink: inout Sink
+    ) {
         let now = kernel.now
-        sink.hopEnded(HopRecord(station: Int32(s), classIndex: q.classIndex, wait: started - arrived, service: served - started,
-                                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup))
+        sink.hopEnded(
+            HopRecord(
+                station: Int32(s), classIndex: q.classIndex, wait: started - arrived, service: served - started,
+                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup))
     }
 
     /// Ends a request with an error at its current hop, first releasing what it holds upstream
     /// (for a strand of a call tree: what the whole request holds).
     mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
         // A zombie's request has already ended: turned away or dropped, it just vanishes.
-        if requests[r].phase == .ended { requests.remove(r); return }
+        if requests[r].phase == .ended {
+            requests.remove(r)
+            return
+        }
         // A component turned it away; a dropped attempt (timeout) is its client's doing.
         blame.station = cause == .timeout ? -1 : Int32(station(of: r))
-        if routes.synchronous[Int(requests[r].classIndex)] { failStrand(r, cause, into: &sink); return }
+        if routes.synchronous[Int(requests[r].classIndex)] {
+            failStrand(r, cause, into: &sink)
+            return
+        }
         finish(r, .error(cause), into: &sink)
     }
 
     /// Ends a request exactly once: counts it, reports it, frees its slot.
     mutating func finish<Sink: RecordSink & ~Copyable>(_ r: Int32, _ outcome: Outcome, into sink: inout Sink) {
         let q = requests[r]
-        if q.client >= 0 { attemptEnded(r, client: q.client, outcome, into: &sink); return }
+        if q.client >= 0 {
+            attemptEnded(r, client: q.client, outcome, into: &sink)
+            return
+        }
         let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
-        reportEnd(classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
-                  blame: blame, into: &sink)
+        reportEnd(
+            classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
+            blame: blame, into: &sink)
         if q.phase != .ended { requests.remove(r) }
     }
 
     /// The one place a request (of the statistics: a root strand, or a client's logical request)
     /// ends: it is counted once, reported, and leaves the system. A success blames nobody.
-    mutating func reportEnd<Sink: RecordSink & ~Copyable>(classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
-                                                         hopTimes: UnsafePointer<Int64>?, blame: Blame,
-                                                         into sink: inout Sink) {
+    mutating func reportEnd<Sink: RecordSink & ~Copyable>(
+        classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
+        hopTimes: UnsafePointer<Int64>?, blame: Blame,
+        into sink: inout Sink
+    ) {
         let now = kernel.now
         switch outcome {
         case .success: counters.successes &+= 1
         case .error(let cause): counters.errors[Int(cause.rawValue)] &+= 1
         }
         let success = outcome == .success
-        sink.requestEnded(RequestRecord(classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
-                                        measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
-                                        blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
+        sink.requestEnded(
+            RequestRecord(
+                classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
+                measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
+                blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
         changeInSystem(by: -1, at: now)
     }
 

@@ -53,7 +53,9 @@ public struct Simulation: ~Copyable {
 
     /// Stations and instances (over all stations).
     var stationCount: Int { spec.stations.count }
-    var instanceCount: Int { stationCount == 0 ? 0 : Int(stations[stationCount - 1].firstInstance + stations[stationCount - 1].instanceCount) }
+    var instanceCount: Int {
+        stationCount == 0 ? 0 : Int(stations[stationCount - 1].firstInstance + stations[stationCount - 1].instanceCount)
+    }
     /// Some station is a database.
     var hasDatabases: Bool { !databases.isEmpty }
     /// The log of scaling changes (empty without autoscaling).
@@ -71,7 +73,8 @@ public struct Simulation: ~Copyable {
         self.spec = spec
         self.streams = streams
         databases = Self.databaseStates(spec, streams: streams)
-        requests = RequestSlab(frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
+        requests = RequestSlab(
+            frameDepth: spec.callDepth, pathLength: spec.tracksHops ? spec.classes.map(\.path.count).max() ?? 0 : 0)
         routes = ClassRoutes(spec)
         calls = CallTrees(table: CallTable(spec.classes), stream: streams.stream(path: "workload", purpose: .routing))
         self.replication = UInt32(truncatingIfNeeded: replication)
@@ -80,55 +83,63 @@ public struct Simulation: ~Copyable {
         instances = .allocate(capacity: instanceCount)
         var next = 0
         for (s, st) in spec.stations.enumerated() {
-            (stations + s).initialize(to: StationState(
-                spec: st, firstInstance: Int32(next),
-                service: streams.stream(path: "components." + st.name, purpose: .service),
-                routing: streams.stream(path: "components." + st.name, purpose: .routing),
-                failures: streams.stream(path: "components." + st.name, purpose: .failures)))
+            (stations + s).initialize(
+                to: StationState(
+                    spec: st, firstInstance: Int32(next),
+                    service: streams.stream(path: "components." + st.name, purpose: .service),
+                    routing: streams.stream(path: "components." + st.name, purpose: .routing),
+                    failures: streams.stream(path: "components." + st.name, purpose: .failures)))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1
             }
         }
-        var firstInstance: [Int] = [], members = Array(repeating: [Int32](), count: spec.zones.count)
+        var firstInstance: [Int] = []
+        var members = Array(repeating: [Int32](), count: spec.zones.count)
         var placed = 0
         for st in spec.stations {
             firstInstance.append(placed)
-            if !st.zones.isEmpty { for j in 0..<st.instances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) } }
+            if !st.zones.isEmpty {
+                for j in 0..<st.instances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) }
+            }
             placed += st.instances
         }
         var zoneOf = Array(repeating: Int32(-1), count: placed)
         for (z, m) in members.enumerated() { for i in m { zoneOf[Int(i)] = Int32(z) } }
         outages = Outages(
             actions: Self.timedActions(spec, firstInstance: firstInstance),
-            zones: ZoneState(members: members, up: Array(repeating: true, count: spec.zones.count),
-                             cycle: Array(repeating: 0, count: spec.zones.count),
-                             streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
-                             ofInstance: zoneOf),
+            zones: ZoneState(
+                members: members, up: Array(repeating: true, count: spec.zones.count),
+                cycle: Array(repeating: 0, count: spec.zones.count),
+                streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
+                ofInstance: zoneOf),
             pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
-        clients = ClientState(retryStream: streams.stream(path: "workload.client", purpose: .workload),
-                              patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),
-                              any: spec.classes.contains { $0.client != nil })
+        clients = ClientState(
+            retryStream: streams.stream(path: "workload.client", purpose: .workload),
+            patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),
+            any: spec.classes.contains { $0.client != nil })
         var timers = TimerQueues()
         for c in spec.classes {
-            var t: Int32 = -1, d: Int32 = -1
+            var t: Int32 = -1
+            var d: Int32 = -1
             if let timeout = c.client?.timeout { t = timers.add(timeout, .attempt) }
             if let deadline = c.client?.deadline { d = timers.add(deadline, .deadline) }
             clients.timeoutQueue.append(t)
             clients.deadlineQueue.append(d)
             clients.budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
         }
-        self.counters = ModelCounters(time: .zero,
-                                      busyIntegral: Array(repeating: 0, count: spec.stations.count),
-                                      queueIntegral: Array(repeating: 0, count: spec.stations.count),
-                                      upIntegral: Array(repeating: 0, count: spec.stations.count),
-                                      availableIntegral: Array(repeating: 0, count: spec.stations.count),
-                                      failures: Array(repeating: 0, count: spec.stations.count),
-                                      inSystemIntegral: 0, arrivals: 0, successes: 0,
-                                      errors: Array(repeating: 0, count: ErrorCause.allCases.count),
-                                      inSystem: 0, events: 0)
+        self.counters = ModelCounters(
+            time: .zero,
+            busyIntegral: Array(repeating: 0, count: spec.stations.count),
+            queueIntegral: Array(repeating: 0, count: spec.stations.count),
+            upIntegral: Array(repeating: 0, count: spec.stations.count),
+            availableIntegral: Array(repeating: 0, count: spec.stations.count),
+            failures: Array(repeating: 0, count: spec.stations.count),
+            inSystemIntegral: 0, arrivals: 0, successes: 0,
+            errors: Array(repeating: 0, count: ErrorCause.allCases.count),
+            inSystem: 0, events: 0)
         // Watched calls: a timer queue per call timeout, budget tokens per node.
         for (k, c) in spec.classes.enumerated() {
             for (n, node) in c.calls.enumerated() {
@@ -156,7 +167,10 @@ public struct Simulation: ~Copyable {
         caches.deallocate()
         clients.slab.deallocate()
         arrivals.deallocate()
-        for d in databases { d.log.deallocate(); d.reads.deallocate() }
+        for d in databases {
+            d.log.deallocate()
+            d.reads.deallocate()
+        }
     }
 
     /// Runs the replication to its end, sending every record to `sink`.
@@ -197,14 +211,17 @@ public struct Simulation: ~Copyable {
             for k in 0..<clients.slab.used where clients.slab.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
             }
-            for i in 0..<requests.used where requests.slots[i].isLive && requests.slots[i].client < 0 && requests.slots[i].parent < 0
-                && requests.slots[i].phase != .ended {
+            for i in 0..<requests.used
+            where requests.slots[i].isLive && requests.slots[i].client < 0 && requests.slots[i].parent < 0
+                && requests.slots[i].phase != .ended
+            {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }
-        return RunOutcome(events: kernel.delivered, arrivals: counters.arrivals,
-                          successes: counters.successes, errors: counters.errors,
-                          fingerprint: fingerprint, unstable: stage == .overloaded)
+        return RunOutcome(
+            events: kernel.delivered, arrivals: counters.arrivals,
+            successes: counters.successes, errors: counters.errors,
+            fingerprint: fingerprint, unstable: stage == .overloaded)
     }
 
     /// Mixes one event into the trajectory fingerprint (FNV-1a style over 64-bit words).

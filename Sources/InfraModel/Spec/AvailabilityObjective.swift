@@ -13,6 +13,8 @@ public struct AvailabilityObjective: Sendable, Equatable {
     public var minRequests: Int
 
     public init(objective: Double, window: SimDuration, minRequests: Int) {
-        self.objective = objective; self.window = window; self.minRequests = minRequests
+        self.objective = objective
+        self.window = window
+        self.minRequests = minRequests
     }
 }

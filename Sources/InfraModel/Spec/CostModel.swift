@@ -22,10 +22,14 @@ public struct CostModel: Sendable, Equatable {
         /// Money per GB (10^9 bytes) of responses the component sends to clients.
         public var egressPerGB: Double?
 
-        public init(instanceHour: Double? = nil, billing: Billing = .perSecond, perMillionRequests: Double? = nil,
-                    egressPerGB: Double? = nil) {
-            self.instanceHour = instanceHour; self.billing = billing
-            self.perMillionRequests = perMillionRequests; self.egressPerGB = egressPerGB
+        public init(
+            instanceHour: Double? = nil, billing: Billing = .perSecond, perMillionRequests: Double? = nil,
+            egressPerGB: Double? = nil
+        ) {
+            self.instanceHour = instanceHour
+            self.billing = billing
+            self.perMillionRequests = perMillionRequests
+            self.egressPerGB = egressPerGB
         }
     }
 
@@ -42,7 +46,9 @@ public struct CostModel: Sendable, Equatable {
     public static let monthSeconds = 730.0 * 3600
 
     public init(currency: String = "USD", stations: [Prices?], responseBytes: [Double]) {
-        self.currency = currency; self.stations = stations; self.responseBytes = responseBytes
+        self.currency = currency
+        self.stations = stations
+        self.responseBytes = responseBytes
     }
 
     /// True when some component has an instance price, a request price or an egress price.

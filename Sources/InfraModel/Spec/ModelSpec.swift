@@ -41,10 +41,15 @@ public struct ModelSpec: Sendable {
         return lengths
     }
 
-    public init(stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
-                window: RunWindow, maxInFlight: Int = 2_000_000) {
-        self.stations = stations; self.classes = classes; self.arrivals = arrivals
-        self.window = window; self.maxInFlight = maxInFlight
+    public init(
+        stations: [StationSpec], classes: [RequestClass], arrivals: ArrivalProcess?,
+        window: RunWindow, maxInFlight: Int = 2_000_000
+    ) {
+        self.stations = stations
+        self.classes = classes
+        self.arrivals = arrivals
+        self.window = window
+        self.maxInFlight = maxInFlight
     }
 
     /// True when some class makes synchronous calls (a path of two or more stations): its
@@ -61,7 +66,8 @@ public struct ModelSpec: Sendable {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
         return events.contains { e in
             switch e.action {
-            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _): refs.contains { $0.station == s }
+            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
+                refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
             case .degrade, .cacheFlush: false
             }
@@ -84,7 +90,9 @@ public struct RunWindow: Sendable, Equatable {
     public var drain: SimDuration
 
     public init(warmup: SimTime, horizon: SimTime, drain: SimDuration) {
-        self.warmup = warmup; self.horizon = horizon; self.drain = drain
+        self.warmup = warmup
+        self.horizon = horizon
+        self.drain = drain
     }
     /// Length of the measurement window.
     public var measured: SimDuration { horizon - warmup }
@@ -138,14 +146,23 @@ public struct StationSpec: Sendable, Equatable {
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
 
-    public init(name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
-                service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,
-                discipline: QueueDiscipline = .fifo, dropExpired: Bool = false,
-                failures: FailureSpec? = nil, healthCheck: HealthCheck? = nil) {
-        self.name = name; self.instances = instances; self.workers = workers
-        self.queueCapacity = queueCapacity; self.service = service; self.balance = balance
-        self.weights = weights; self.discipline = discipline; self.dropExpired = dropExpired
-        self.failures = failures; self.healthCheck = healthCheck
+    public init(
+        name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
+        service: Distribution, balance: BalancePolicy = .roundRobin, weights: [Int]? = nil,
+        discipline: QueueDiscipline = .fifo, dropExpired: Bool = false,
+        failures: FailureSpec? = nil, healthCheck: HealthCheck? = nil
+    ) {
+        self.name = name
+        self.instances = instances
+        self.workers = workers
+        self.queueCapacity = queueCapacity
+        self.service = service
+        self.balance = balance
+        self.weights = weights
+        self.discipline = discipline
+        self.dropExpired = dropExpired
+        self.failures = failures
+        self.healthCheck = healthCheck
     }
 
     /// The largest share of the station's requests one instance receives in the long run:

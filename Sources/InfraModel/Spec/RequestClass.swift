@@ -32,16 +32,25 @@ public struct RequestClass: Sendable, Equatable {
 
     /// A class whose requests visit `path` in order: a chain of calls (each station calls the
     /// next), or in pipeline mode a tandem.
-    public init(name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
-                arrivals: ArrivalProcess? = nil) {
-        self.init(name: name, weight: weight, calls: CallNode.chain(path), mode: mode, client: client, arrivals: arrivals)
+    public init(
+        name: String, weight: Double = 1, path: [Int], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
+        arrivals: ArrivalProcess? = nil
+    ) {
+        self.init(
+            name: name, weight: weight, calls: CallNode.chain(path), mode: mode, client: client, arrivals: arrivals)
     }
 
     /// A class with a call tree (see `calls`).
-    public init(name: String, weight: Double = 1, calls: [CallNode], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
-                arrivals: ArrivalProcess? = nil) {
+    public init(
+        name: String, weight: Double = 1, calls: [CallNode], mode: CallMode = .synchronous, client: ClientPolicy? = nil,
+        arrivals: ArrivalProcess? = nil
+    ) {
         precondition(!calls.isEmpty, "a class visits at least one station")
-        self.name = name; self.weight = weight; self.calls = calls; self.mode = mode; self.client = client
+        self.name = name
+        self.weight = weight
+        self.calls = calls
+        self.mode = mode
+        self.client = client
         self.arrivals = arrivals
     }
 
@@ -53,7 +62,8 @@ public struct RequestClass: Sendable, Equatable {
     public var isChain: Bool {
         calls.indices.allSatisfy { i in
             let n = calls[i]
-            return n.probability == 1 && n.meanCalls == 1 && !n.isGuarded && n.steps == (i + 1 < calls.count ? [.call(i + 1)] : [])
+            return n.probability == 1 && n.meanCalls == 1 && !n.isGuarded
+                && n.steps == (i + 1 < calls.count ? [.call(i + 1)] : [])
         }
     }
 
@@ -100,10 +110,16 @@ public struct CallNode: Sendable, Equatable {
     /// A read or a write of a database (`db.read` / `db.write`); `.none` for other components.
     public var access: DataAccess = .none
 
-    public init(station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = [],
-                timeout: SimDuration? = nil, retries: RetryPolicy? = nil) {
-        self.station = station; self.probability = probability; self.meanCalls = meanCalls; self.steps = steps
-        self.timeout = timeout; self.retries = retries
+    public init(
+        station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = [],
+        timeout: SimDuration? = nil, retries: RetryPolicy? = nil
+    ) {
+        self.station = station
+        self.probability = probability
+        self.meanCalls = meanCalls
+        self.steps = steps
+        self.timeout = timeout
+        self.retries = retries
     }
 
     /// A call the caller watches (a timeout or retries): it runs as a strand of its own.
@@ -115,7 +131,10 @@ public struct CallNode: Sendable, Equatable {
     /// Nodes this one calls, in step order.
     public var children: [Int] {
         steps.flatMap { step -> [Int] in
-            switch step { case .call(let m): [m]; case .parallel(let ms): ms }
+            switch step {
+            case .call(let m): [m]
+            case .parallel(let ms): ms
+            }
         }
     }
 
