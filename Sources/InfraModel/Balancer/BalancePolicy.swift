@@ -1,6 +1,6 @@
 /// How a station spreads requests over its instances: its `balance:` policy. The raw values are
-/// the YAML spellings (DESIGN "Load balancers"); the choice itself is made in
-/// `Simulation.chooseInstance(for:at:)`.
+/// the YAML spellings (the `balance:` key of the README's scenario reference); the choice itself
+/// is made by `Balancer`.
 ///
 /// "In flight" at an instance means its busy workers plus the requests waiting for one
 /// (in a synchronous call chain a worker stays busy while its downstream calls run).

@@ -23,8 +23,8 @@ public struct ConsistentHashOptions: Sendable, Equatable {
     public var loadFactor: Double? { loadFactorMillionths.map { Double($0) / 1e6 } }
 }
 
-/// The fixed, seed-independent hash functions of consistent hashing (DESIGN: never Swift's
-/// per-process `Hasher`, whose seed changes from run to run). A ring is a pure function of the
+/// The fixed, seed-independent hash functions of consistent hashing (never Swift's per-process
+/// `Hasher`, whose seed changes from run to run, so results would too). A ring is a pure function of the
 /// pool's component name, its instance count and `vnodes`, so it is the same in every
 /// replication, every design of a sweep, every process and every machine.
 ///

@@ -1,6 +1,6 @@
 import SimKernel
 
-/// Time-based availability (DESIGN "What it reports"): the measurement window is cut into
+/// Time-based availability (README "Availability over time"): the measurement window is cut into
 /// windows of `window`, and a window is good when the share of its requests that succeed is at
 /// least `objective`. A window with fewer than `minRequests` requests is not judged (its ratio
 /// says too little). The model only ticks at the boundaries; the statistics judge.
