@@ -7,43 +7,43 @@ import Glibc
 import Darwin
 #endif
 
-/// When the arrival processes deliver their next requests.
-extension Simulation {
-    /// Schedules the next arrival of source `s` if it falls before the horizon.
-    mutating func scheduleArrival(from s: Int32) {
-        let i = Int(s)
-        arrivals.sources[i].count &+= 1
+/// When the arrival processes deliver their next requests: a value computation over the
+/// sources' own state and streams, given the clock, the horizon and the rate profile. The
+/// router (`Simulation.scheduleArrival`) schedules what it returns.
+extension Arrivals {
+    /// The time of source i's next arrival, or nil when it has none before `horizon`.
+    mutating func next(from i: Int, now: SimTime, horizon: SimTime, profile: RateProfile?) -> SimTime? {
+        sources[i].count &+= 1
         let at: SimTime
-        switch arrivals.sources[i].kind {
+        switch sources[i].kind {
         case .poisson:
             at =
-                kernel.now
+                now
                 + SimDuration(
-                    seconds: Distribution.exponential(mean: 1 / arrivals.sources[i].rate).sample(
-                        arrivals.sources[i].stream))
+                    seconds: Distribution.exponential(mean: 1 / sources[i].rate).sample(
+                        sources[i].stream))
         case .constant:
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
             at = SimTime(
-                nanoseconds: Int64((Double(arrivals.sources[i].count) / arrivals.sources[i].rate * 1e9).rounded()))
+                nanoseconds: Int64((Double(sources[i].count) / sources[i].rate * 1e9).rounded()))
         default:
-            guard let t = nextVaryingArrival(i) else { return }
+            guard let t = nextVaryingArrival(i, horizon: horizon.seconds, profile: profile) else { return nil }
             at = t
         }
-        if at < spec.window.horizon { kernel.schedule(.arrival(source: s), at: at) }
+        return at < horizon ? at : nil
     }
 
     /// The next arrival of a gamma, MMPP2, trace or profiled Poisson source; nil when it has
     /// none before the horizon. Kept out of line: the Poisson and constant paths stay as tight
     /// as they were.
     @inline(never)
-    mutating func nextVaryingArrival(_ i: Int) -> SimTime? {
-        let horizon = spec.window.horizon.seconds
-        let stream = arrivals.sources[i].stream
-        let first = arrivals.sources[i].count == 1
-        switch arrivals.sources[i].kind {
+    mutating func nextVaryingArrival(_ i: Int, horizon: Double, profile: RateProfile?) -> SimTime? {
+        let stream = sources[i].stream
+        let first = sources[i].count == 1
+        switch sources[i].kind {
         case .gamma:
-            let shape = arrivals.sources[i].a
-            let scale = arrivals.sources[i].b
+            let shape = sources[i].a
+            let scale = sources[i].b
             // Equilibrium start: the first arrival comes after the forward recurrence time,
             // U · G with G ~ Gamma(shape + 1, scale) (a length-biased gap, cut uniformly).
             let gap =
@@ -51,14 +51,14 @@ extension Simulation {
                 ? stream.uniform()
                     * Distribution.gamma(mean: (shape + 1) * scale, cv: (1 / (shape + 1)).squareRoot()).sample(stream)
                 : Distribution.gamma(mean: shape * scale, cv: (1 / shape).squareRoot()).sample(stream)
-            arrivals.sources[i].clock += gap
-            return time(arrivals.sources[i].clock, horizon)
+            sources[i].clock += gap
+            return time(sources[i].clock, horizon)
         case .mmpp2:
-            var t = arrivals.sources[i].clock
-            var state = arrivals.sources[i].state
-            var until = arrivals.sources[i].until
-            let rates = arrivals.sources[i].rates
-            let means = arrivals.sources[i].meanTimes
+            var t = sources[i].clock
+            var state = sources[i].state
+            var until = sources[i].until
+            let rates = sources[i].rates
+            let means = sources[i].meanTimes
             if first {
                 // Stationary start: state by its long-run share, remaining sojourn exponential.
                 state = stream.uniform() * (means[0] + means[1]) < means[0] ? 0 : 1
@@ -81,25 +81,25 @@ extension Simulation {
                 state ^= 1
                 until = t + Distribution.exponential(mean: means[state]).sample(stream)
             }
-            arrivals.sources[i].clock = t
-            arrivals.sources[i].state = state
-            arrivals.sources[i].until = until
+            sources[i].clock = t
+            sources[i].state = state
+            sources[i].until = until
             return time(t, horizon)
         case .profiled:
-            return nextProfiled(i, horizon, first)
+            return nextProfiled(i, horizon, first, profile)
         case .timestamps:
-            let k = Int(arrivals.sources[i].count) - 1
-            guard k < arrivals.sources[i].traceCount, let trace = arrivals.sources[i].trace else { return nil }
+            let k = Int(sources[i].count) - 1
+            guard k < sources[i].traceCount, let trace = sources[i].trace else { return nil }
             return SimTime(nanoseconds: trace[k])
         case .counts:
-            guard let trace = arrivals.sources[i].trace else { return nil }
-            var left = arrivals.sources[i].left
-            var bin = arrivals.sources[i].binIndex
-            var u = arrivals.sources[i].position
+            guard let trace = sources[i].trace else { return nil }
+            var left = sources[i].left
+            var bin = sources[i].binIndex
+            var u = sources[i].position
             while left == 0 {
                 bin += 1
-                guard bin < arrivals.sources[i].traceCount else {
-                    arrivals.sources[i].binIndex = bin
+                guard bin < sources[i].traceCount else {
+                    sources[i].binIndex = bin
                     return nil
                 }
                 left = trace[bin]
@@ -109,10 +109,10 @@ extension Simulation {
             // the order statistics of independent uniforms (a Poisson bin given its count).
             u += (1 - u) * (1 - pow(stream.uniformPositive(), 1 / Double(left)))
             left -= 1
-            arrivals.sources[i].left = left
-            arrivals.sources[i].binIndex = bin
-            arrivals.sources[i].position = u
-            let width = arrivals.sources[i].bin
+            sources[i].left = left
+            sources[i].binIndex = bin
+            sources[i].position = u
+            let width = sources[i].bin
             let offset = min(Int64((u * Double(width)).rounded(.down)), width - 1)
             return SimTime(nanoseconds: Int64(bin) * width + offset)
         case .poisson, .constant:
@@ -124,13 +124,13 @@ extension Simulation {
     /// current segment, each kept with probability m(t)/bound. A candidate beyond the segment is
     /// discarded and the search restarts at its end (exact: exponential gaps are memoryless).
     /// Where the bound equals m(t) (steps, spikes, weekly days) no acceptance draw is needed.
-    mutating func nextProfiled(_ i: Int, _ horizon: Double, _ first: Bool) -> SimTime? {
-        guard let profile = spec.profile else { return nil }
-        let stream = arrivals.sources[i].stream
-        let rate = arrivals.sources[i].rate
-        var t = arrivals.sources[i].clock
-        var end = arrivals.sources[i].until
-        var bound = arrivals.sources[i].bound
+    mutating func nextProfiled(_ i: Int, _ horizon: Double, _ first: Bool, _ profile: RateProfile?) -> SimTime? {
+        guard let profile else { return nil }
+        let stream = sources[i].stream
+        let rate = sources[i].rate
+        var t = sources[i].clock
+        var end = sources[i].until
+        var bound = sources[i].bound
         if first {
             end = profile.nextBreak(after: t)
             bound = profile.bound(from: t, to: end)
@@ -153,9 +153,9 @@ extension Simulation {
             end = profile.nextBreak(after: t)
             bound = profile.bound(from: t, to: end)
         }
-        arrivals.sources[i].clock = t
-        arrivals.sources[i].until = end
-        arrivals.sources[i].bound = bound
+        sources[i].clock = t
+        sources[i].until = end
+        sources[i].bound = bound
         return time(t, horizon)
     }
 
@@ -163,5 +163,15 @@ extension Simulation {
     @inline(__always)
     func time(_ t: Double, _ horizon: Double) -> SimTime? {
         t < horizon ? SimTime.zero + SimDuration(seconds: t) : nil
+    }
+}
+
+extension Simulation {
+    /// Schedules the next arrival of source `s` if it falls before the horizon.
+    @inline(__always)
+    mutating func scheduleArrival(from s: Int32) {
+        if let at = arrivals.next(from: Int(s), now: kernel.now, horizon: spec.window.horizon, profile: spec.profile) {
+            kernel.schedule(.arrival(source: s), at: at)
+        }
     }
 }
