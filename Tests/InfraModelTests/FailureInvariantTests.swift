@@ -8,6 +8,37 @@ import Testing
 /// ends exactly once and no worker is lost or freed twice.
 @Suite("Failures: invariants")
 struct FailureInvariantTests {
+    @Test("a strand stuck at a hung instance whose caller crashes is freed, not kept for an event that never comes")
+    func stalledStrandOfACrashedCaller() {
+        // web → db, synchronous. db hangs at 1.05 s while the request that arrived at 1 s is in
+        // service there: its service ends during the hang and it stalls (no event pending). web
+        // crashes at 1.5 s: that request ends (instance_failed). Nothing refers to its strand any
+        // more, so its slot must be freed then; every other request ends by the end of the drain.
+        let spec = ModelSpec(
+            stations: [
+                StationSpec(name: "web", workers: 4, service: .deterministic(value: 0.001)),
+                StationSpec(name: "db", workers: 4, service: .deterministic(value: 0.1)),
+            ],
+            classes: [RequestClass(name: "r", path: [0, 1])],
+            arrivals: .constant(rate: 1),
+            window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 3_000_000_000), drain: .seconds(10)))
+        var events = spec
+        events.events = [
+            ScheduledEvent(
+                at: SimTime(nanoseconds: 1_050_000_000),
+                action: .outage([InstanceRef(station: 1, instance: 0)], duration: .seconds(5), mode: .hang)),
+            ScheduledEvent(
+                at: SimTime(nanoseconds: 1_500_000_000),
+                action: .outage([InstanceRef(station: 0, instance: 0)], duration: .milliseconds(500), mode: .crash)),
+        ]
+        var sim = Simulation(spec: events, streams: StreamStore(seed: 1), replication: 0)
+        var sink = RecordingSink()
+        let outcome = sim.run(into: &sink)
+        #expect(outcome.errors[Int(ErrorCause.instanceFailed.rawValue)] >= 1)
+        #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))
+        #expect(sim.requests.liveCount == 0, "\(sim.requests.liveCount) request slot(s) still held after the drain")
+    }
+
     @Test(
         "requests end once and workers balance under crashes, hangs, zone outages and scheduled events in call trees with watched calls",
         arguments: 0..<16)

@@ -287,9 +287,10 @@ extension Simulation {
     }
 
     /// Ends the request strand r belongs to with `cause` while r is busy (in service or queued
-    /// somewhere, or waiting for its branches): r finishes what it is doing for nobody.
+    /// somewhere, or waiting for its branches): r finishes what it is doing for nobody. A strand
+    /// stalled at a hung instance has nothing pending that refers to it, so it goes at once.
     mutating func kill<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
-        if requests[r].pending == 0 { requests[r].endRequest() }
+        if requests[r].pending == 0 && requests[r].phase == .working { requests[r].endRequest() }
         if routes.synchronous[Int(requests[r].classIndex)] {
             failStrand(r, cause, into: &sink)
         } else {

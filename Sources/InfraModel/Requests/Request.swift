@@ -75,7 +75,7 @@ struct Request: SlabElement {
     }
 
     /// A strand's life. Transitions (asserted in debug builds): `working → stalled`,
-    /// `working → ended`, `stalled → ended`, and any of them `→ free` when the slot is given back.
+    /// `working → ended`, and any of them `→ free` when the slot is given back.
     enum Phase: UInt8 {
         /// The slot is not in use (on the slab's free list).
         case free
@@ -136,7 +136,7 @@ struct Request: SlabElement {
     /// The request the strand belongs to has ended; the strand finishes for nobody.
     @inline(__always)
     mutating func endRequest() {
-        assert(phase == .working || phase == .stalled, "a strand ends once (was \(phase))")
+        assert(phase == .working, "only a working strand has an event or a line to finish for nobody (was \(phase))")
         phase = .ended
     }
 
