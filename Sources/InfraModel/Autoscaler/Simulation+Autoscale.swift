@@ -1,7 +1,7 @@
 import SimKernel
 import SimRandom
 
-/// An autoscaled instance's phase (`Simulation.autoscalePhase`).
+/// An autoscaled instance's phase (`Autoscaling.phase`).
 enum AutoscalePhase {
     /// Not held: down for `DownReason.unprovisioned`, out of the rotation, not billed.
     static let unprovisioned: UInt8 = 0

@@ -117,8 +117,7 @@ public enum HashRing {
 }
 
 /// A station's ring at run time: its points' hashes and owners in two buffers allocated once by
-/// `StationState.init` and freed by `StationState.releasePolicyState()`, so a lookup allocates
-/// nothing.
+/// `Balancer.init` and freed by `Balancer.deallocate()`, so a lookup allocates nothing.
 struct RingState {
     let hashes: UnsafeMutablePointer<UInt64>
     let owners: UnsafeMutablePointer<Int32>

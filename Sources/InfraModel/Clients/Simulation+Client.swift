@@ -11,8 +11,8 @@ enum RetryBudget {
 ///
 /// A client's request is one logical request; each attempt is a request in the slab that walks
 /// the path like any other. When the client gives up on an attempt (its timeout) the attempt is
-/// orphaned, not removed: it keeps the worker or queue place it has until its service ends —
-/// wasted work, which is how retry storms feed themselves.
+/// abandoned (`Request.Audience.nobody`), not removed: it keeps the worker or queue place it has
+/// until its service ends — wasted work, which is how retry storms feed themselves.
 extension Simulation {
     /// A new logical request of a class with a client policy.
     mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink)
