@@ -24,10 +24,12 @@ struct SchemaTests {
           - {metric: latency.p99, max: 100ms}
         """
 
-    /// The keys the decoder accepts at `path`, read from its "unknown key" message for a probe.
-    func decoderKeys(at path: String, service: String? = nil) throws -> [String] {
+    /// The keys the decoder accepts at `path`, read from its "unknown key" message for a probe:
+    /// `zzz_probe` set at `path`, or inside the `service` or the whole override `probe` given.
+    func decoderKeys(at path: String, service: String? = nil, probe: String? = nil) throws -> [String] {
         var sets = [path.isEmpty ? "zzz_probe=1" : path + ".zzz_probe=1"]
         if let service { sets = ["components.web.service=" + service] }
+        if let probe { sets = [probe] }
         do {
             _ = try ScenarioLoader.parse(
                 yaml: Self.probeBase, file: "p.yaml", overrides: sets.map { try Override(parsing: $0) })
@@ -83,18 +85,8 @@ struct SchemaTests {
 
     @Test("a load balancer's keys are in the schema, and no other")
     func loadBalancerKeysInStep() throws {
-        var decoder: [String] = []
-        do {
-            _ = try ScenarioLoader.parse(
-                yaml: Self.probeBase, file: "p.yaml",
-                overrides: [try Override(parsing: "components.lb={kind: load_balancer, targets: web, zzz_probe: 1}")])
-        } catch let ScenarioLoadError.invalid(e) {
-            let prefix = "unknown key 'zzz_probe'; expected one of "
-            decoder =
-                e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
-                    $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
-                } ?? []
-        }
+        let decoder = try decoderKeys(
+            at: "components.lb", probe: "components.lb={kind: load_balancer, targets: web, zzz_probe: 1}")
         let expected = Set(decoder).subtracting(ScenarioDecoder.plannedLoadBalancerKeys)
         #expect(!expected.isEmpty)
         #expect(expected == propertyNames(def("load-balancer")))
@@ -102,23 +94,9 @@ struct SchemaTests {
 
     @Test("a database's keys are in the schema, and no other")
     func databaseKeysInStep() throws {
-        var decoder: [String] = []
-        do {
-            _ = try ScenarioLoader.parse(
-                yaml: Self.probeBase, file: "p.yaml",
-                overrides: [
-                    try Override(
-                        parsing:
-                            "components.db={kind: database, primary: {service: {exponential: {mean: 1ms}}}, zzz_probe: 1}"
-                    )
-                ])
-        } catch let ScenarioLoadError.invalid(e) {
-            let prefix = "unknown key 'zzz_probe'; expected one of "
-            decoder =
-                e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
-                    $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
-                } ?? []
-        }
+        let decoder = try decoderKeys(
+            at: "components.db",
+            probe: "components.db={kind: database, primary: {service: {exponential: {mean: 1ms}}}, zzz_probe: 1}")
         let expected = Set(decoder).subtracting(ScenarioDecoder.plannedDatabaseKeys)
         #expect(!expected.isEmpty)
         #expect(expected == propertyNames(def("database")))
@@ -128,18 +106,8 @@ struct SchemaTests {
     @Test("a cache's and a cdn's keys are in the schema, and no other")
     func cacheKeysInStep() throws {
         for (kind, definition) in [("cache", "cache"), ("cdn", "cdn")] {
-            var decoder: [String] = []
-            do {
-                _ = try ScenarioLoader.parse(
-                    yaml: Self.probeBase, file: "p.yaml",
-                    overrides: [try Override(parsing: "components.c={kind: \(kind), hit_ratio: 0.5, zzz_probe: 1}")])
-            } catch let ScenarioLoadError.invalid(e) {
-                let prefix = "unknown key 'zzz_probe'; expected one of "
-                decoder =
-                    e.diagnostics.first { $0.message.hasPrefix(prefix) }.map {
-                        $0.message.dropFirst(prefix.count).components(separatedBy: ", ")
-                    } ?? []
-            }
+            let decoder = try decoderKeys(
+                at: "components.c", probe: "components.c={kind: \(kind), hit_ratio: 0.5, zzz_probe: 1}")
             // A pool's planned `capacity` is a cache's built one (keys held).
             let expected = Set(decoder).subtracting(ScenarioDecoder.plannedCacheKeys).union(["capacity"])
             #expect(!expected.isEmpty)

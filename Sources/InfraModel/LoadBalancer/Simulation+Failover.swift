@@ -65,19 +65,23 @@ extension Simulation {
         guard Int(outages.pairs.activeUnit[i]) == u & 1 else { return }
         let other = u ^ 1
         if outages.pairs.unitUp[other] {
-            outages.pairs.activeUnit[i] = Int8(other & 1)
-            outages.pairs.switchStamp[i] &+= 1
             setDown(Int32(i), DownReason.failover, mode: .crash, into: &sink)
-            let s = Int(instances[i].station)
-            guard let failover = spec.stations[s].failover else {
-                preconditionFailure("pairs run only at a station with failover")
-            }
-            kernel.schedule(
-                .pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
+            beginSwitch(i, to: other & 1)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
         }
+    }
+
+    /// Instance i's pair switches to its unit `unit` (0 or 1): the switch completes after the
+    /// station's `failover` time, unless another switch supersedes it (a new stamp).
+    mutating func beginSwitch(_ i: Int, to unit: Int) {
+        outages.pairs.activeUnit[i] = Int8(unit)
+        outages.pairs.switchStamp[i] &+= 1
+        guard let failover = spec.stations[Int(instances[i].station)].failover else {
+            preconditionFailure("pairs run only at a station with failover")
+        }
+        kernel.schedule(.pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
     }
 
     mutating func failoverDone<Sink: RecordSink & ~Copyable>(_ i: Int32, stamp: UInt32, into sink: inout Sink) {
@@ -94,14 +98,7 @@ extension Simulation {
             setUp(Int32(i), DownReason.failover, into: &sink)
         } else if outages.pairs.unitUp[a ^ 1] {
             // The unit taking over failed meanwhile; the other is back: switch to it.
-            outages.pairs.activeUnit[i] = Int8((a ^ 1) & 1)
-            outages.pairs.switchStamp[i] &+= 1
-            let s = Int(instances[i].station)
-            guard let failover = spec.stations[s].failover else {
-                preconditionFailure("pairs run only at a station with failover")
-            }
-            kernel.schedule(
-                .pair(.failoverDone(instance: Int32(i), stamp: outages.pairs.switchStamp[i])), after: failover)
+            beginSwitch(i, to: (a ^ 1) & 1)
         } else {
             outages.pairs.activeUnit[i] = -1
             setDown(Int32(i), DownReason.failure, mode: .crash, into: &sink)
