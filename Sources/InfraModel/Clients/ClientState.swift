@@ -1,11 +1,13 @@
 import SimKernel
 import SimRandom
 
-/// The clients of the classes with a `ClientPolicy`: their slab, their timer queues (indices
-/// into `Simulation.timers`), their retry budgets and their random streams.
+/// The clients of the classes with a `ClientPolicy`: their slab, their timer queues, their retry
+/// budgets and their random streams. The timer queues also hold the timeouts of watched calls.
 struct ClientState {
     var slab = ClientSlab(capacity: 256)
-    /// Per class: index into `Simulation.timers` of its attempt-timeout and deadline queues (−1: none).
+    /// Timer queues of attempt timeouts, deadlines and watched calls' timeouts.
+    var timers = TimerQueues()
+    /// Per class: index into `timers` of its attempt-timeout and deadline queues (−1: none).
     var timeoutQueue: [Int32] = []
     var deadlineQueue: [Int32] = []
     /// Per class: retry-budget tokens.

@@ -18,7 +18,7 @@ extension Simulation {
     mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink)
     {
         let now = kernel.now
-        changeInSystem(by: 1, at: now)
+        counters.changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         nextStamp &+= 1
         let k = clients.slab.insert(
@@ -62,8 +62,8 @@ extension Simulation {
 
     mutating func startTimer(_ q: Int32, index: Int32, stamp: UInt32) {
         guard q >= 0 else { return }
-        if timers[Int(q)].start(now: kernel.now, index: index, stamp: stamp) {
-            kernel.schedule(.client(.timers(queue: q)), after: timers[Int(q)].duration)
+        if clients.timers[Int(q)].start(now: kernel.now, index: index, stamp: stamp) {
+            kernel.schedule(.client(.timers(queue: q)), after: clients.timers[Int(q)].duration)
         }
     }
 
@@ -116,8 +116,8 @@ extension Simulation {
     /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
     mutating func timersExpired<Sink: RecordSink & ~Copyable>(_ q: Int32, into sink: inout Sink) {
         let now = kernel.now
-        let kind = timers.kinds[Int(q)]
-        while let e = timers[Int(q)].popExpired(now: now) {
+        let kind = clients.timers.kinds[Int(q)]
+        while let e = clients.timers[Int(q)].popExpired(now: now) {
             if kind == .call {
                 callTimedOut(e.index, stamp: e.stamp, into: &sink)
             } else if kind == .deadline {
@@ -133,7 +133,9 @@ extension Simulation {
                 attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
             }
         }
-        if let t = timers[Int(q)].rearm() { kernel.schedule(.client(.timers(queue: q)), at: SimTime(nanoseconds: t)) }
+        if let t = clients.timers[Int(q)].rearm() {
+            kernel.schedule(.client(.timers(queue: q)), at: SimTime(nanoseconds: t))
+        }
     }
 
     /// The client of attempt r gives up on it (if r is still that attempt and still waited

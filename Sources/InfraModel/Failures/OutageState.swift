@@ -7,6 +7,9 @@ struct Outages {
     let actions: [TimedAction]
     var zones: ZoneState
     var pairs: FailoverPairs
+    /// Kept only when asked for (`Simulation.tracksOccupancy`), for the stratified availability
+    /// estimator.
+    var occupancy: OccupancyLog? = nil
 }
 
 /// Zones failing as a whole: per zone its instances (global indices), whether it is up, the

@@ -155,7 +155,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
-        if occupancyLog != nil { noteOccupancy() }
+        if outages.occupancy != nil { noteOccupancy() }
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
@@ -183,7 +183,7 @@ extension Simulation {
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)
-        if occupancyLog != nil { noteOccupancy() }
+        if outages.occupancy != nil { noteOccupancy() }
         instances[Int(i)].up = true
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
@@ -313,18 +313,18 @@ extension Simulation {
     mutating func noteOccupancy() {
         let now = kernel.now
         let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
-        guard var log = occupancyLog else { return }
-        occupancyLog = nil  // no second reference while the dictionary changes (no copy on write)
+        guard var log = outages.occupancy else { return }
+        outages.occupancy = nil  // no second reference while the dictionary changes (no copy on write)
         log.seconds[state, default: 0] += Double(now.nanoseconds &- log.since.nanoseconds) * 1e-9
         log.since = now
-        occupancyLog = log
+        outages.occupancy = log
     }
 
     /// Seconds spent with each combination of instances up per station (in station order),
     /// sorted by combination so the order never depends on hashing. Empty unless
     /// `tracksOccupancy` was set before `run`.
     public var occupancy: [(up: [Int], seconds: Double)] {
-        (occupancyLog?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
+        (outages.occupancy?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
             .sorted { $0.up.lexicographicallyPrecedes($1.up) }
     }
 }

@@ -30,8 +30,10 @@ public struct ModelCounters: Sendable {
     public var underTargetIntegral: [Double] = []
     public var heldPeak: [Int] = []
     public var scalingActions: [UInt64] = []
-    /// ∫ requests in the system dt.
+    /// ∫ requests in the system dt, accumulated up to `inSystemSince`, the time of the last
+    /// change of `inSystem`.
     public var inSystemIntegral: Double
+    var inSystemSince = SimTime.zero
     /// Requests that have arrived so far (all, warm-up included).
     public var arrivals: UInt64
     /// Requests that have ended so far, by outcome: successes then one per `ErrorCause`.
@@ -54,4 +56,12 @@ public struct ModelCounters: Sendable {
     public var cacheLookups: [UInt64] = []
     public var cacheHits: [UInt64] = []
     public var cacheBypassed: [UInt64] = []
+
+    /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt up to `now`.
+    @inline(__always)
+    mutating func changeInSystem(by delta: Int, at now: SimTime) {
+        inSystemIntegral += Double(inSystem) * Double(now.nanoseconds &- inSystemSince.nanoseconds)
+        inSystemSince = now
+        inSystem += delta
+    }
 }

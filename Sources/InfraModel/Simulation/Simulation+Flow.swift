@@ -28,7 +28,7 @@ extension Simulation {
             return
         }
         let now = kernel.now
-        changeInSystem(by: 1, at: now)
+        counters.changeInSystem(by: 1, at: now)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
         if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
@@ -227,20 +227,13 @@ extension Simulation {
                 classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
                 measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
                 blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
-        changeInSystem(by: -1, at: now)
-    }
-
-    @inline(__always)
-    mutating func changeInSystem(by delta: Int, at now: SimTime) {
-        counters.inSystemIntegral += Double(counters.inSystem) * Double(now.nanoseconds &- inSystemSince.nanoseconds)
-        inSystemSince = now
-        counters.inSystem += delta
+        counters.changeInSystem(by: -1, at: now)
     }
 
     /// The counters brought up to now.
     mutating func snapshot() -> ModelCounters {
         let now = kernel.now
-        changeInSystem(by: 0, at: now)
+        counters.changeInSystem(by: 0, at: now)
         if counters.heldIntegral.isEmpty { counters.heldIntegral = Array(repeating: 0, count: stationCount) }
         for s in 0..<stationCount {
             // A fixed fleet: every instance held (billed) since time 0. (An autoscaled pool's

@@ -41,7 +41,7 @@ extension Simulation {
     func countersNow() -> ModelCounters {
         let now = kernel.now
         var c = counters
-        c.inSystemIntegral += Double(c.inSystem) * Double(now.nanoseconds &- inSystemSince.nanoseconds)
+        c.inSystemIntegral += Double(c.inSystem) * Double(now.nanoseconds &- c.inSystemSince.nanoseconds)
         for s in 0..<stationCount {
             let st = stations[s]
             let dt = Double(now.nanoseconds &- st.levelsSince.nanoseconds)

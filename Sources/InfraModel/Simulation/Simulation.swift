@@ -29,10 +29,9 @@ public struct Simulation: ~Copyable {
     let streams: StreamStore
     /// The arrival processes, class choice and request keys (`Arrivals/`).
     var arrivals: Arrivals
-    /// Clients of classes with a `ClientPolicy` (`Clients/`), and the timer queues of clients and
+    /// Clients of classes with a `ClientPolicy` (`Clients/`), with the timer queues of clients and
     /// watched calls.
     var clients: ClientState
-    var timers: TimerQueues
     /// What takes instances down on a schedule or at random beyond their own failures: the steps
     /// of scheduled events, zones, and active/passive pairs (`Failures/`, `LoadBalancer/`).
     var outages: Outages
@@ -42,16 +41,12 @@ public struct Simulation: ~Copyable {
     var databases: ContiguousArray<DatabaseState>
     var autoscaling = Autoscaling()
     var counters: ModelCounters
-    /// Time of the last change of the number of requests in the system (for ∫ in-system dt).
-    var inSystemSince = SimTime.zero
     /// The next stamp handed out to a request, client or switch (stale events compare stamps).
     var nextStamp: UInt32 = 0
     var stage = RunStage.open
     /// What to blame for the error being handled: set where an error arises, read where the
     /// request ends, within one event.
     var blame = Blame()
-    /// Kept only when asked for (`tracksOccupancy`), for the stratified availability estimator.
-    var occupancyLog: OccupancyLog?
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// Stations and instances (over all stations).
@@ -66,8 +61,8 @@ public struct Simulation: ~Copyable {
     /// When set (before `run`), the time spent with each combination of instances up per
     /// station is kept (`occupancy`), for the stratified availability estimator.
     public var tracksOccupancy: Bool {
-        get { occupancyLog != nil }
-        set { occupancyLog = newValue ? OccupancyLog() : nil }
+        get { outages.occupancy != nil }
+        set { outages.occupancy = newValue ? OccupancyLog() : nil }
     }
 
     /// Builds replication `replication` (0-based) of `spec`, drawing from `streams`
@@ -151,7 +146,7 @@ public struct Simulation: ~Copyable {
                 calls.node(Int32(k), Int32(n)).pointee.timerQueue = timers.add(timeout, .call)
             }
         }
-        self.timers = timers
+        clients.timers = timers
         for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
         setUpCaches()
         setUpAutoscale()
@@ -207,7 +202,7 @@ public struct Simulation: ~Copyable {
             sink.windowClosed(snapshot())
         }
         blame = Blame()  // requests still in flight at the end are nobody's fault
-        if occupancyLog != nil { noteOccupancy() }
+        if outages.occupancy != nil { noteOccupancy() }
         if requests.liveCount > 0 || clients.slab.liveCount > 0 {
             if stage != .overloaded, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
             // Clients first (their attempts are theirs to end), then requests that are their own client.
