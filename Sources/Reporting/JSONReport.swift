@@ -45,6 +45,13 @@ public enum JSONReport {
                         return (e.id, .object(fields))
                     })
             ),
+            (
+                "distributions",
+                .object(
+                    zip(layout.distributions, r.summary.pooledDistributions).map { name, levels in
+                        (name, .array(levels.shares.map { .number($0) }))
+                    })
+            ),
             ("slos", .array(r.slos.map(slo))),
             ("warnings", .array(r.summary.warnings.map { .string($0) })),
             ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),

@@ -27,11 +27,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     public static let highest: UInt64 = (1 << topExponent) - 1
     static let bucketCount = linearCount + (topExponent - linearBits) * subBuckets
 
-    /// Count, exact sum, min and max of the recorded values: what a histogram keeps beside its
-    /// buckets. Kept apart so the collector can record into its own flat buffers.
+    /// Count, exact sum, sum of squares, min and max of the recorded values: what a histogram
+    /// keeps beside its buckets. Kept apart so the collector can record into its own flat buffers.
     struct Header: Sendable, Equatable {
         var count: UInt64 = 0
         var sum: Double = 0
+        /// Σ v² in ns² (before clamping), for the standard deviation.
+        var sumOfSquares: Double = 0
         var minimum: UInt64 = .max
         var maximum: UInt64 = 0
         var clamped: UInt64 = 0
@@ -104,7 +106,9 @@ public struct LatencyHistogram: Sendable, Equatable {
     @inline(__always)
     static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
         var v = UInt64(Swift.max(d.nanoseconds, 0))
-        header.sum += Double(v)
+        let x = Double(v)
+        header.sum += x
+        header.sumOfSquares += x * x
         if v > highest {
             v = highest
             header.clamped &+= 1
@@ -150,6 +154,24 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Exact mean of the recorded values in seconds; NaN when empty.
     public var mean: Double { count > 0 ? sum / Double(count) * 1e-9 : .nan }
 
+    /// Sample standard deviation of the recorded values in seconds (n − 1 in the denominator), from
+    /// the exact sum and sum of squares; NaN with fewer than two values.
+    public var standardDeviation: Double {
+        guard count > 1 else { return .nan }
+        let n = Double(count)
+        let mean = sum / n
+        let variance = Swift.max(0, (header.sumOfSquares - n * mean * mean) / (n - 1))
+        return variance.squareRoot() * 1e-9
+    }
+
+    /// The share of recorded values above zero (for a wait: the probability that a request
+    /// waited at all); NaN when empty. Exact: zero has a bucket of its own.
+    public var positiveShare: Double {
+        guard count > 0 else { return .nan }
+        let zeros = offset == 0 && !counts.isEmpty ? counts[0] : 0
+        return Double(count - zeros) / Double(count)
+    }
+
     /// Largest recorded value in seconds (exact); NaN when empty.
     public var maximumSeconds: Double { count > 0 ? Double(maximum) / 1e9 : .nan }
 
@@ -161,6 +183,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         for (i, c) in other.counts.enumerated() where c != 0 { counts[other.offset - offset + i] += c }
         header.count += other.count
         header.sum += other.sum
+        header.sumOfSquares += other.header.sumOfSquares
         header.clamped += other.clamped
         header.minimum = Swift.min(minimum, other.minimum)
         header.maximum = Swift.max(maximum, other.maximum)

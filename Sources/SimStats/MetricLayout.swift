@@ -10,6 +10,16 @@ public enum MetricKind: Sendable, Equatable {
     case quantile(histogram: Int, q: Double)
     /// The largest value of a histogram. Across replications: the overall maximum, no interval.
     case maximum(histogram: Int)
+    /// Sample standard deviation of a histogram's values (seconds), from its exact moments.
+    case standardDeviation(histogram: Int)
+    /// Share of a histogram's values above zero: for a wait, the probability of waiting at all.
+    case positiveShare(histogram: Int)
+    /// Time-average mean of a count (`MetricLayout.distributions`), from its distribution.
+    case levelMean(distribution: Int)
+    /// The q-quantile of a count's time-average distribution (the smallest level whose
+    /// cumulative time share reaches q). Across replications: the quantile of the pooled
+    /// distribution, with a half-width by sectioning.
+    case levelQuantile(distribution: Int, q: Double)
     /// Successful measured requests / measured requests that ended.
     case availability
     /// Measured requests that succeeded within the latency objective / measured requests that
@@ -93,8 +103,27 @@ public enum MetricKind: Sendable, Equatable {
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
         switch self {
-        case .quantile, .maximum: false
+        case .quantile, .maximum, .levelQuantile: false
         default: true
+        }
+    }
+}
+
+/// A count whose time-average distribution a replication keeps (`ModelCounters`' level times).
+public enum CountSource: Sendable, Equatable {
+    /// Requests in the system.
+    case inSystem
+    /// Requests waiting for a worker at a station (all its instances).
+    case queue(station: Int)
+    /// Requests at a station (waiting or in service, all its instances).
+    case present(station: Int)
+
+    /// This count's level times in a snapshot of the counters.
+    public func levels(in c: ModelCounters) -> LevelTimes {
+        switch self {
+        case .inSystem: c.inSystemLevels
+        case .queue(let s): s < c.queueLevels.count ? c.queueLevels[s] : LevelTimes()
+        case .present(let s): s < c.presentLevels.count ? c.presentLevels[s] : LevelTimes()
         }
     }
 }
@@ -132,7 +161,9 @@ extension MetricKind {
     /// The unit of this kind's values.
     public var unit: MetricUnit {
         switch self {
-        case .mean, .quantile, .maximum, .beyondP99, .downtimeMonthly: .seconds
+        case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
+        case .positiveShare: .fraction
+        case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
             .errorsInZone, .instancesAvailable:
             .fraction
@@ -152,6 +183,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
+        case .standardDeviation, .positiveShare: false
+        case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
@@ -188,6 +221,10 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var metrics: [MetricDefinition] = []
     /// Names of the histograms kept per replication, e.g. `latency`, `hop.web.wait`.
     public private(set) var histograms: [String] = []
+    /// Counts whose time-average distribution is kept per replication (`in_system`,
+    /// `queue.<station>`, `in_system.<station>`), aligned with `distributionSources`.
+    public private(set) var distributions: [String] = []
+    public private(set) var distributionSources: [CountSource] = []
     /// Index of the first hop histogram; station s has wait at hopBase + hopStride·s, self at
     /// hopBase + hopStride·s + 1 and, with call chains, inclusive at hopBase + hopStride·s + 2.
     public private(set) var hopBase = 0
@@ -231,6 +268,7 @@ public struct MetricLayout: Sendable, Equatable {
         hopStride = spec.hasCallChains ? 3 : 2
         for s in spec.stations {
             addLatency("hop.\(s.name).wait")
+            add("hop.\(s.name).wait.probability", .positiveShare(histogram: histograms.count - 1))
             addLatency("hop.\(s.name).self")
             if hopStride == 3 { addLatency("hop.\(s.name).inclusive") }
         }
@@ -257,6 +295,7 @@ public struct MetricLayout: Sendable, Equatable {
         add("throughput", .throughput)
         add("arrival_rate", .arrivalRate)
         add("in_system.mean", .inSystemMean)
+        addDistribution("in_system", .inSystem, mean: false)
         if spec.classes.contains(where: { $0.client != nil }) {
             add("attempts.mean", .attemptsMean)
             add("attempts.wasted.rate", .wastedAttemptRate)
@@ -266,6 +305,10 @@ public struct MetricLayout: Sendable, Equatable {
             if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
+            if s.workers != nil && s.discipline != .processorSharing {
+                addDistribution("queue.\(s.name)", .queue(station: i), mean: false)
+            }
+            addDistribution("in_system.\(s.name)", .present(station: i), mean: true)
             add("instances.\(s.name).mean", .instancesMean(station: i))
             if s.autoscale != nil {
                 add("instances.\(s.name).peak", .instancesPeak(station: i))
@@ -329,8 +372,19 @@ public struct MetricLayout: Sendable, Equatable {
         let h = histograms.count
         histograms.append(name)
         add(name + ".mean", .mean(histogram: h))
+        add(name + ".stddev", .standardDeviation(histogram: h))
         for (suffix, q) in Self.quantiles { add("\(name).\(suffix)", .quantile(histogram: h, q: q)) }
         add(name + ".max", .maximum(histogram: h))
+    }
+
+    /// A count's time-average distribution: `<name>.mean` when asked (a count whose mean has
+    /// no metric yet), then `<name>.p50` … `<name>.p999`.
+    mutating func addDistribution(_ name: String, _ source: CountSource, mean: Bool) {
+        let d = distributions.count
+        distributions.append(name)
+        distributionSources.append(source)
+        if mean { add(name + ".mean", .levelMean(distribution: d)) }
+        for (suffix, q) in Self.quantiles { add("\(name).\(suffix)", .levelQuantile(distribution: d, q: q)) }
     }
 
     mutating func add(_ id: String, _ kind: MetricKind) { metrics.append(MetricDefinition(id: id, kind: kind)) }

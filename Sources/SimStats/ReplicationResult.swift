@@ -9,6 +9,8 @@ public struct ReplicationResult: Sendable {
     /// Aligned with `MetricLayout.metrics`.
     public var values: [Double]
     public var histograms: [LatencyHistogram]
+    /// The window's level times of each count of `MetricLayout.distributions`, for pooling.
+    public var distributions: [LevelTimes] = []
     /// The model's own account of the run: events, fingerprint, and how every request ended.
     public var outcome: RunOutcome
     /// Measured requests that ended, and their successes.
@@ -64,6 +66,14 @@ public struct ReplicationResult: Sendable {
                 spec: spec, cost: $0, layout: c.layout, histograms: histograms, opened: c.opened, closed: c.closed,
                 successes: c.successes)
         }
+        let distributions = c.layout.distributionSources.map { source in
+            if let o = c.opened, let e = c.closed {
+                source.levels(in: e).since(source.levels(in: o))
+            } else {
+                LevelTimes()
+            }
+        }
+        self.distributions = distributions
         let qs = MetricLayout.quantiles.map(\.q)
         let quantiles = histograms.map { $0.quantiles(qs) }
         func quantile(_ h: Int, _ q: Double) -> Double {
@@ -77,6 +87,10 @@ public struct ReplicationResult: Sendable {
             case .mean(let h): histograms[h].mean
             case .quantile(let h, let q): quantile(h, q)
             case .maximum(let h): histograms[h].maximumSeconds
+            case .standardDeviation(let h): histograms[h].standardDeviation
+            case .positiveShare(let h): histograms[h].positiveShare
+            case .levelMean(let d): distributions[d].mean
+            case .levelQuantile(let d, let q): distributions[d].quantile(q)
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan

@@ -23,6 +23,8 @@ public struct Summary: Sendable {
     public var estimates: [MetricEstimate]
     /// Pooled histograms (sum of all replications' counts), aligned with `layout.histograms`.
     public var pooled: [LatencyHistogram]
+    /// Pooled level times (sum over replications), aligned with `layout.distributions`.
+    public var pooledDistributions: [LevelTimes]
     public var replications: Int
     /// Events delivered over all replications.
     public var events: UInt64
@@ -40,6 +42,11 @@ public struct Summary: Sendable {
         var pooled = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
         for r in results { for h in pooled.indices { pooled[h].merge(r.histograms[h]) } }
         self.pooled = pooled
+        var pooledDistributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
+        for r in results where r.distributions.count == pooledDistributions.count {
+            for d in pooledDistributions.indices { pooledDistributions[d].merge(r.distributions[d]) }
+        }
+        self.pooledDistributions = pooledDistributions
         var warnings: [String] = []
         for h in pooled.indices where pooled[h].clamped > 0 {
             warnings.append(
@@ -62,6 +69,9 @@ public struct Summary: Sendable {
                 }
                 return MetricEstimate(
                     id: m.id, value: pooled[h].quantile(q), halfWidth95: hw, replications: Int(t.count))
+            case .levelQuantile(let d, let q):
+                return MetricEstimate(
+                    id: m.id, value: pooledDistributions[d].quantile(q), halfWidth95: hw, replications: Int(t.count))
             case .maximum(let h):
                 return MetricEstimate(
                     id: m.id, value: pooled[h].maximumSeconds, halfWidth95: nil, replications: Int(t.count))

@@ -59,7 +59,7 @@ struct CLITests {
         let header = csv.split(separator: "\n")[0]
         #expect(
             header.hasPrefix(
-                "scenario,file,scenario_hash,seed,replications,capsim_version,schema_version,latency.mean,latency.mean.hw95,latency.p50,"
+                "scenario,file,scenario_hash,seed,replications,capsim_version,schema_version,latency.mean,latency.mean.hw95,latency.stddev,latency.stddev.hw95,latency.p50,"
             ))
         #expect(csv.split(separator: "\n").count == 2)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import InfraModel
 import SimKernel
 import Testing
 
@@ -92,5 +93,45 @@ struct TallyTests {
         #expect(abs(StudentT.critical95(degreesOfFreedom: 1000) - 1.962339) < 1e-5)
         #expect(StudentT.critical95(degreesOfFreedom: 0).isNaN)
         #expect(StudentT.quantile(1.5, degreesOfFreedom: 3).isNaN)
+    }
+}
+
+@Suite("Level times and histogram moments")
+struct LevelTimesTests {
+    @Test("quantile, mean, shares, since and merge of level times, exactly")
+    func levels() {
+        let a = LevelTimes(nanoseconds: [4, 3, 2, 1, 0, 0])
+        #expect(a.total == 10)
+        #expect(a.mean == (0 * 4 + 1 * 3 + 2 * 2 + 3 * 1) / 10)
+        #expect(a.shares == [0.4, 0.3, 0.2, 0.1])
+        #expect(a.quantile(0.4) == 0)
+        #expect(a.quantile(0.41) == 1)
+        #expect(a.quantile(0.7) == 1)
+        #expect(a.quantile(0.95) == 3)
+        let earlier = LevelTimes(nanoseconds: [1, 1])
+        #expect(a.since(earlier) == LevelTimes(nanoseconds: [3, 2, 2, 1, 0, 0]))
+        var pooled = earlier
+        pooled.merge(a)
+        #expect(pooled == LevelTimes(nanoseconds: [5, 4, 2, 1, 0, 0]))
+        #expect(LevelTimes().quantile(0.5).isNaN)
+        #expect(LevelTimes().mean.isNaN)
+        #expect(LevelTimes().shares.isEmpty)
+    }
+
+    @Test("a histogram's standard deviation and share above zero are exact")
+    func moments() {
+        var h = LatencyHistogram()
+        for ns in [0, 0, 2_000, 4_000, 6_000] { h.record(.nanoseconds(Int64(ns))) }
+        // mean 2400 ns; Σ(x − mean)² = 2·2400² + 400² + 1600² + 3600² = 27.2e6; / 4 = 6.8e6 ns².
+        #expect(abs(h.standardDeviation - 6.8e6.squareRoot() * 1e-9) < 1e-15)
+        #expect(h.positiveShare == 0.6)
+        var other = LatencyHistogram()
+        other.record(.nanoseconds(5))
+        h.merge(other)
+        #expect(abs(h.positiveShare - 4.0 / 6) < 1e-15)
+        var single = LatencyHistogram()
+        single.record(.nanoseconds(7))
+        #expect(single.standardDeviation.isNaN)
+        #expect(LatencyHistogram().positiveShare.isNaN)
     }
 }

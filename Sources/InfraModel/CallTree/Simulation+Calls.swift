@@ -113,8 +113,7 @@ extension Simulation {
     ) -> Bool {
         assert(calls.scratch.isEmpty, "fan-outs do not nest within one event")
         if requests[r].stamp == 0 {
-            nextStamp &+= 1
-            requests[r].stamp = nextStamp
+            requests[r].stamp = requests.newStamp()
         }
         let q = requests[r]
         // Insert every branch before any enters a station: an immediate rejection fails the
@@ -129,8 +128,7 @@ extension Simulation {
             child.parentStamp = q.stamp
             child.baseKey = parentKey
             child.root = q.root
-            nextStamp &+= 1
-            child.stamp = nextStamp
+            child.stamp = requests.newStamp()
             child.hop = m
             child.baseNode = m
             child.key = Self.visitKey(parent: parentKey, rep: 0)

@@ -66,8 +66,7 @@ extension Simulation {
         retry.callAttempt = tries
         retry.hop = q.baseNode
         retry.key = Self.visitKey(parent: q.baseKey, rep: tries << 20)
-        nextStamp &+= 1
-        retry.stamp = nextStamp
+        retry.stamp = requests.newStamp()
         // Jitter is the request's own draw: seated at its serial and node, one block per try.
         clients.retryStream.seat(
             replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,

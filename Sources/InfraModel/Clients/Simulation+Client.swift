@@ -18,17 +18,17 @@ extension Simulation {
     mutating func startClient<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex c: Int32, into sink: inout Sink)
     {
         let now = kernel.now
-        counters.changeInSystem(by: 1, at: now)
+        counters.changeInSystem(by: 1, at: now, tally: &inSystemLevels)
         counters.arrivals &+= 1
-        nextStamp &+= 1
+        let stamp = requests.newStamp()
         let k = clients.slab.insert(
             Client(
                 arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
-                stamp: nextStamp, previousWait: 0, live: true))
+                stamp: stamp, previousWait: 0, live: true))
         if let ratio = spec.classes[Int(c)].client?.retries?.budget {
             clients.budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), clients.budgetTokens[Int(c)] + ratio)
         }
-        startTimer(clients.deadlineQueue[Int(c)], index: k, stamp: nextStamp)
+        startTimer(clients.deadlineQueue[Int(c)], index: k, stamp: stamp)
         startAttempt(k, into: &sink)
     }
 
@@ -37,8 +37,8 @@ extension Simulation {
         let c = clients[k].classIndex
         var attempt = Request(arrival: kernel.now, serial: clients[k].serial, classIndex: c)
         attempt.client = k
-        nextStamp &+= 1
-        attempt.stamp = nextStamp
+        let stamp = requests.newStamp()
+        attempt.stamp = stamp
         attempt.attempt = clients[k].attempts
         // The client's key: the same serial, so the same draw.
         if arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }
@@ -47,14 +47,14 @@ extension Simulation {
         let r = requests.insert(attempt)
         if routes.synchronous[Int(c)] { beginTree(r) }
         clients[k].current = r
-        startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: nextStamp)
+        startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: stamp)
         if let patience = spec.classes[Int(c)].client?.patience {
             // The attempt's own patience: seated at its client's serial, one block per attempt.
             clients.patienceStream.seat(
                 replication: replication, entity: clients[k].serial,
                 block: UInt64(UInt32(bitPattern: attempt.attempt)) << 8)
             kernel.schedule(
-                .client(.patience(request: r, stamp: nextStamp)),
+                .client(.patience(request: r, stamp: stamp)),
                 after: SimDuration(seconds: patience.sample(clients.patienceStream)))
         }
         enterStation(r, into: &sink)

@@ -29,6 +29,16 @@ struct RequestSlab {
     /// breakdown of slow requests by hop; `pathLength` entries per request (0: not tracked).
     let pathLength: Int
     private var hopTimes: UnsafeMutablePointer<Int64>
+    /// The last stamp handed out (`newStamp`).
+    private var lastStamp: UInt32 = 0
+
+    /// A stamp not handed out before, for a request's incarnation, a client or a switch: an
+    /// event carries the stamp of what it was scheduled for, and is stale when they differ.
+    @inline(__always)
+    mutating func newStamp() -> UInt32 {
+        lastStamp &+= 1
+        return lastStamp
+    }
 
     init(capacity: Int = 1024, frameDepth: Int = 0, pathLength: Int = 0) {
         slab = Slab(capacity: capacity)

@@ -21,7 +21,7 @@ struct StationState {
     let cores: Int32
     let service: Distribution
     let serviceStream: RandomStream
-    /// How requests are spread over the instances (its buffers freed by `releasePolicyState()`,
+    /// How requests are spread over the instances (its buffers freed by `deallocate()`,
     /// called from `Simulation`'s deinit).
     var balancer: Balancer
     /// A database: its index in `Simulation.databases`; −1 for a server pool.
@@ -35,6 +35,10 @@ struct StationState {
     var queueIntegral = 0.0
     var upIntegral = 0.0
     var levelsSince = SimTime.zero
+    /// Time spent with each number of requests waiting, and present (waiting or in service),
+    /// summed over instances, since time 0.
+    var queueLevels = LevelTally()
+    var presentLevels = LevelTally()
     /// Requests that entered the station (autoscaling's request_rate reads it).
     var entered: UInt64 = 0
 
@@ -91,8 +95,13 @@ struct StationState {
             name: spec.name, hashing: spec.consistentHash)
     }
 
-    /// Frees what `init` allocated for the balancing policy (once, when the simulation ends).
-    func releasePolicyState() { balancer.deallocate() }
+    /// Frees what `init` allocated for the balancing policy and the level tallies (once, when the
+    /// simulation ends).
+    func deallocate() {
+        balancer.deallocate()
+        queueLevels.deallocate()
+        presentLevels.deallocate()
+    }
 
     /// Brings the integrals up to `now`; call before any level changes.
     @inline(__always)
@@ -101,6 +110,8 @@ struct StationState {
         busyIntegral += Double(busyLevel) * dt
         queueIntegral += Double(queueLevel) * dt
         upIntegral += Double(upLevel) * dt
+        queueLevels.add(dt, at: queueLevel)
+        presentLevels.add(dt, at: busyLevel + queueLevel)
         levelsSince = now
     }
 }

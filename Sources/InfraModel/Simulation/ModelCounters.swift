@@ -34,6 +34,13 @@ public struct ModelCounters: Sendable {
     /// change of `inSystem`.
     public var inSystemIntegral: Double
     var inSystemSince = SimTime.zero
+    /// Time spent with each number of requests in the system, and per station with each number
+    /// of requests waiting and present (waiting or in service). Filled at the window's open and
+    /// close (`Simulation.snapshot`), not in the per-window counters of time series, which do
+    /// not report distributions.
+    public var inSystemLevels = LevelTimes()
+    public var queueLevels: [LevelTimes] = []
+    public var presentLevels: [LevelTimes] = []
     /// Requests that have arrived so far (all, warm-up included).
     public var arrivals: UInt64
     /// Requests that have ended so far, by outcome: successes then one per `ErrorCause`.
@@ -57,10 +64,13 @@ public struct ModelCounters: Sendable {
     public var cacheHits: [UInt64] = []
     public var cacheBypassed: [UInt64] = []
 
-    /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt up to `now`.
+    /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
+    /// time at each level (`tally`) up to `now`.
     @inline(__always)
-    mutating func changeInSystem(by delta: Int, at now: SimTime) {
-        inSystemIntegral += Double(inSystem) * Double(now.nanoseconds &- inSystemSince.nanoseconds)
+    mutating func changeInSystem(by delta: Int, at now: SimTime, tally: inout LevelTally) {
+        let dt = Double(now.nanoseconds &- inSystemSince.nanoseconds)
+        inSystemIntegral += Double(inSystem) * dt
+        tally.add(dt, at: inSystem)
         inSystemSince = now
         inSystem += delta
     }

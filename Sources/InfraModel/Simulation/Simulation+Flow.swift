@@ -28,7 +28,7 @@ extension Simulation {
             return
         }
         let now = kernel.now
-        counters.changeInSystem(by: 1, at: now)
+        counters.changeInSystem(by: 1, at: now, tally: &inSystemLevels)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
         if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
@@ -227,14 +227,17 @@ extension Simulation {
                 classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
                 measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
                 blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
-        counters.changeInSystem(by: -1, at: now)
+        counters.changeInSystem(by: -1, at: now, tally: &inSystemLevels)
     }
 
     /// The counters brought up to now.
     mutating func snapshot() -> ModelCounters {
         let now = kernel.now
-        counters.changeInSystem(by: 0, at: now)
+        counters.changeInSystem(by: 0, at: now, tally: &inSystemLevels)
         if counters.heldIntegral.isEmpty { counters.heldIntegral = Array(repeating: 0, count: stationCount) }
+        counters.inSystemLevels = inSystemLevels.times
+        counters.queueLevels.removeAll(keepingCapacity: true)
+        counters.presentLevels.removeAll(keepingCapacity: true)
         for s in 0..<stationCount {
             // A fixed fleet: every instance held (billed) since time 0. (An autoscaled pool's
             // is filled in by `autoscaleSnapshot` below.)
@@ -243,6 +246,8 @@ extension Simulation {
             counters.busyIntegral[s] = stations[s].busyIntegral
             counters.queueIntegral[s] = stations[s].queueIntegral
             counters.upIntegral[s] = stations[s].upIntegral
+            counters.queueLevels.append(stations[s].queueLevels.times)
+            counters.presentLevels.append(stations[s].presentLevels.times)
             stations[s].accumulateAvailability(to: now)
             counters.availableIntegral[s] = stations[s].availableIntegral
             counters.failures[s] = stations[s].failureCount

@@ -42,6 +42,10 @@ extension Simulation {
         let now = kernel.now
         var c = counters
         c.inSystemIntegral += Double(c.inSystem) * Double(now.nanoseconds &- c.inSystemSince.nanoseconds)
+        // Time series report no distributions (see `ModelCounters.inSystemLevels`).
+        c.inSystemLevels = LevelTimes()
+        c.queueLevels = []
+        c.presentLevels = []
         for s in 0..<stationCount {
             let st = stations[s]
             let dt = Double(now.nanoseconds &- st.levelsSince.nanoseconds)

@@ -41,8 +41,8 @@ public struct Simulation: ~Copyable {
     var databases: ContiguousArray<DatabaseState>
     var autoscaling = Autoscaling()
     var counters: ModelCounters
-    /// The next stamp handed out to a request, client or switch (stale events compare stamps).
-    var nextStamp: UInt32 = 0
+    /// Time spent with each number of requests in the system (`counters.inSystem`).
+    var inSystemLevels = LevelTally()
     var stage = RunStage.open
     /// What to blame for the error being handled: set where an error arises, read where the
     /// request ends, within one event.
@@ -156,11 +156,12 @@ public struct Simulation: ~Copyable {
         for i in 0..<instanceCount { instances[i].waiting.deallocate() }
         instances.deinitialize(count: instanceCount)
         instances.deallocate()
-        for s in 0..<stationCount { stations[s].releasePolicyState() }
+        for s in 0..<stationCount { stations[s].deallocate() }
         stations.deinitialize(count: stationCount)
         stations.deallocate()
         routes.deallocate()
         requests.deallocate()
+        inSystemLevels.deallocate()
         calls.deallocate()
         caches.deallocate()
         clients.slab.deallocate()
