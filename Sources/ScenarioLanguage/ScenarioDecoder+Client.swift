@@ -43,9 +43,33 @@ extension ScenarioDecoder {
     mutating func decodeRetries(_ r: ScenarioNode, _ path: String) -> RetryPolicy? {
         guard let rf = reader.fields(r, path, allowed: Self.retryKeys, required: ["max"]) else { return nil }
         let max = rf["max"].flatMap { reader.integer($0, rf.path("max"), min: 0, max: 100) }
-        let backoff =
-            rf["backoff"].map { reader.choice($0, rf.path("backoff"), RetryPolicy.Backoff.self) } ?? .exponential
-        let jitter = rf["jitter"].map { reader.choice($0, rf.path("jitter"), RetryPolicy.Jitter.self) } ?? .full
+        // `backoff: exponential`, or a distribution (`backoff: {exponential: {mean: 100ms}}`):
+        // a random wait drawn per retry, to which base and jitter do not apply.
+        var backoff: RetryPolicy.Backoff? = .exponential
+        var randomBackoff: Distribution?
+        var random = false
+        if let b = rf["backoff"] {
+            if case .mapping = b {
+                random = true
+                randomBackoff = decodeDistribution(b, rf.path("backoff"))
+                if randomBackoff == nil { backoff = nil }
+                for key in ["base", "jitter"] {
+                    if let n = rf[key] {
+                        reader.fail(
+                            n, rf.path(key),
+                            "'\(key)' does not apply to a random backoff (each retry waits a draw of the distribution, at most cap): leave it out"
+                        )
+                        backoff = nil
+                    }
+                }
+            } else {
+                backoff = reader.choice(b, rf.path("backoff"), RetryPolicy.Backoff.self)
+            }
+        }
+        let jitter: RetryPolicy.Jitter? =
+            random
+            ? RetryPolicy.Jitter.none
+            : rf["jitter"].map { reader.choice($0, rf.path("jitter"), RetryPolicy.Jitter.self) } ?? .full
         let base = rf["base"].map { reader.duration($0, rf.path("base")) } ?? .milliseconds(50)
         let cap = rf["cap"].map { reader.duration($0, rf.path("cap"), positive: true) } ?? .seconds(10)
         var budget: Double?? = .some(nil)
@@ -57,6 +81,8 @@ extension ScenarioDecoder {
             }
         }
         guard let max, let backoff, let jitter, let base, let cap, let budget else { return nil }
-        return RetryPolicy(maxRetries: max, backoff: backoff, base: base, cap: cap, jitter: jitter, budget: budget)
+        return RetryPolicy(
+            maxRetries: max, backoff: backoff, base: base, cap: cap, jitter: jitter, budget: budget,
+            randomBackoff: randomBackoff)
     }
 }

@@ -74,9 +74,17 @@ extension SchemaBuilder {
             "backoff": .object([
                 (
                     "description",
-                    .string("constant: every retry waits base; exponential: base · 2^(n−1), at most cap (default).")
+                    .string(
+                        "constant: every retry waits base; exponential: base · 2^(n−1), at most cap (default); or a distribution ({exponential: {mean: 100ms}}): every retry waits a fresh draw, at most cap (base and jitter do not apply)."
+                    )
                 ),
-                ("enum", .array(RetryPolicy.Backoff.allCases.map { .string($0.rawValue) })),
+                (
+                    "anyOf",
+                    .array([
+                        .object([("enum", .array(RetryPolicy.Backoff.allCases.map { .string($0.rawValue) }))]),
+                        ref("distribution"),
+                    ])
+                ),
                 ("default", .string("exponential")),
             ]),
             "base": described(ref("duration"), "The first backoff (default 50ms).", default: .string("50ms")),

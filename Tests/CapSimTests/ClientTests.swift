@@ -1,5 +1,6 @@
 import Foundation
 import ScenarioLanguage
+import SimRandom
 import SimStats
 import Testing
 
@@ -108,6 +109,47 @@ struct ClientTests {
         let d = RetryPolicy(maxRetries: 5, base: .milliseconds(10), cap: .seconds(1), jitter: .decorrelated)
         // decorrelated: U(base, 3·previous) capped.
         #expect(d.wait(retry: 2, u: 0.5, previous: 20_000_000) == 35_000_000)
+    }
+
+    @Test("a random backoff waits fresh draws of its distribution, at most cap")
+    func randomBackoff() throws {
+        let store = StreamStore(seed: 2026)
+        let stream = store.stream(path: "workload.client", purpose: .workload)
+        let p = RetryPolicy(maxRetries: 3, cap: .seconds(10), randomBackoff: .exponential(mean: 0.1))
+        let n = 20_000
+        var waits: [Double] = []
+        for k in 0..<n {
+            stream.seat(replication: 0, entity: UInt64(k), block: 1 << 8)
+            waits.append(Double(p.wait(retry: 1, stream: stream, previous: 0)) * 1e-9)
+        }
+        // Exponential, mean 100 ms: the mean within 3.9 standard errors (sd = mean), and
+        // P(wait > mean) = 1/e within 3.9 binomial standard errors.
+        let mean = waits.reduce(0, +) / Double(n)
+        #expect(abs(mean - 0.1) <= 3.9 * 0.1 / Double(n).squareRoot(), "mean \(mean)")
+        let beyond = Double(waits.filter { $0 > 0.1 }.count) / Double(n)
+        let e1 = exp(-1.0)
+        #expect(abs(beyond - e1) <= 3.9 * (e1 * (1 - e1) / Double(n)).squareRoot(), "P(> mean) \(beyond)")
+        let capped = RetryPolicy(maxRetries: 3, cap: .milliseconds(50), randomBackoff: .exponential(mean: 0.1))
+        #expect((0..<1000).allSatisfy { _ in capped.wait(retry: 1, stream: stream, previous: 0) <= 50_000_000 })
+
+        // In a run: decoded, retried after the draws (other waits than the schedule's), every request ends once.
+        let sets = ["horizon=20s", "warmup=2s", "replications=2", "workload.arrivals.rate=1450/s"]
+        let scheduled = try run("retry-storm.yaml", sets)
+        let random = try run(
+            "retry-storm.yaml", sets + ["workload.client.retries={max: 3, backoff: {exponential: {mean: 10ms}}}"])
+        #expect(random.scenario.model.classes[0].client?.retries?.randomBackoff == .exponential(mean: 0.01))
+        #expect(random.values("attempts.mean").allSatisfy { $0 > 1.01 })
+        #expect(random.values("latency.p999") != scheduled.values("latency.p999"))
+        expectConservation(random)
+        let bad = capsim([
+            "validate", scenarioPath("retry-storm.yaml"), "--set",
+            "workload.client.retries={max: 2, backoff: {exponential: {mean: 10ms}}, jitter: full}",
+        ])
+        #expect(bad.status == 65)
+        #expect(
+            bad.err.contains(
+                "workload.client.retries.jitter: 'jitter' does not apply to a random backoff (each retry waits a draw of the distribution, at most cap): leave it out"
+            ), "\(bad.err)")
     }
 
     @Test("client settings decode with defaults and errors")

@@ -67,11 +67,11 @@ extension Simulation {
         retry.hop = q.baseNode
         retry.key = Self.visitKey(parent: q.baseKey, rep: tries << 20)
         retry.stamp = requests.newStamp()
-        // Jitter is the request's own draw: seated at its serial and node, one block per try.
+        // The backoff is the request's own draw: seated at its serial and node, one block per try.
         clients.retryStream.seat(
             replication: replication, entity: q.serial | UInt64(UInt32(bitPattern: q.baseNode)) << 40,
             block: UInt64(retry.key) << 32 | UInt64(UInt32(bitPattern: tries) & 0xFFFF) << 16)
-        let wait = policy.wait(retry: Int(tries), u: clients.retryStream.uniform(), previous: 0)
+        let wait = policy.wait(retry: Int(tries), stream: clients.retryStream, previous: 0)
         let r = requests.insert(retry)
         kernel.schedule(.call(.retry(strand: r, stamp: retry.stamp)), after: SimDuration(nanoseconds: wait))
     }

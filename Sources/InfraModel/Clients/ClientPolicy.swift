@@ -58,10 +58,15 @@ public struct RetryPolicy: Sendable, Equatable {
     /// traffic): a token bucket that gains `budget` tokens per first attempt (at most 10 + 100 ·
     /// budget tokens, starting full) and spends one per retry. nil = no budget.
     public var budget: Double?
+    /// A random backoff: every retry waits a fresh draw of this distribution (seconds), at most
+    /// `cap`, instead of `backoff`'s schedule (so `base` and `jitter` do not apply). nil = the
+    /// schedule.
+    public var randomBackoff: Distribution?
 
     public init(
         maxRetries: Int, backoff: Backoff = .exponential, base: SimDuration = .milliseconds(50),
-        cap: SimDuration = .seconds(10), jitter: Jitter = .full, budget: Double? = nil
+        cap: SimDuration = .seconds(10), jitter: Jitter = .full, budget: Double? = nil,
+        randomBackoff: Distribution? = nil
     ) {
         self.maxRetries = maxRetries
         self.backoff = backoff
@@ -69,6 +74,18 @@ public struct RetryPolicy: Sendable, Equatable {
         self.cap = cap
         self.jitter = jitter
         self.budget = budget
+        self.randomBackoff = randomBackoff
+    }
+
+    /// The wait before retry number `n` (1-based), in nanoseconds, drawing from `stream` (seated
+    /// by the caller for this retry): a random backoff's draw, or the schedule with one uniform
+    /// draw of jitter (`previous`: the last wait, for decorrelated jitter).
+    func wait(retry n: Int, stream: RandomStream, previous: Int64) -> Int64 {
+        if let randomBackoff {
+            let seconds = min(randomBackoff.sample(stream), Double(cap.nanoseconds) * 1e-9)
+            return Int64((max(0, seconds) * 1e9).rounded())
+        }
+        return wait(retry: n, u: stream.uniform(), previous: previous)
     }
 
     /// The wait before retry number `n` (1-based) given a uniform draw u in [0, 1) and the

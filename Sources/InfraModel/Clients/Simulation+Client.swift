@@ -106,9 +106,9 @@ extension Simulation {
             }
             clients.budgetTokens[c] -= 1
         }
-        // Jitter is the client's own randomness: seated at its serial, one block per retry.
+        // The backoff is the client's own randomness: seated at its serial, one block per retry.
         clients.retryStream.seat(replication: replication, entity: clients[k].serial, block: UInt64(attempts) << 8)
-        let wait = policy.wait(retry: attempts, u: clients.retryStream.uniform(), previous: clients[k].previousWait)
+        let wait = policy.wait(retry: attempts, stream: clients.retryStream, previous: clients[k].previousWait)
         clients[k].previousWait = wait
         kernel.schedule(.client(.retry(client: k, stamp: clients[k].stamp)), after: SimDuration(nanoseconds: wait))
     }
