@@ -17,8 +17,9 @@ extension ScenarioDecoder {
         "max_step", "provisioning", "drain", "schedule",
     ]
     static let autoscaleScheduleKeys = ["at", "min"]
-    /// A cache's or a CDN's `autoscale:` (an autoscaled cache's contents are not modelled yet).
-    static let plannedCacheKeys = plannedServerPoolKeys + ["autoscale"]
+    /// A cache's or a CDN's `autoscale:` (an autoscaled cache's contents are not modelled yet)
+    /// and `timeout:` (a queue timeout at a cache is not built).
+    static let plannedCacheKeys = plannedServerPoolKeys + ["autoscale", "timeout"]
 
     /// Decodes `autoscale:` of the pool at `path` whose `instances:` (nil: not given) is the
     /// count at time 0 (default: `min`).

@@ -17,8 +17,9 @@ import SimRandom
 extension ScenarioDecoder {
     /// Keys only a cache has (beside the server pool's).
     static let cacheOnlyKeys = ["hit_ratio", "policy", "capacity", "per", "ttl", "start", "on_failure"]
-    static let cacheKeys = serverPoolKeys.filter { $0 != "autoscale" } + cacheOnlyKeys
-    static let cdnKeys = serverPoolKeys.filter { $0 != "service" && $0 != "autoscale" } + ["latency"] + cacheOnlyKeys
+    static let cacheKeys = serverPoolKeys.filter { $0 != "autoscale" && $0 != "timeout" } + cacheOnlyKeys
+    static let cdnKeys =
+        serverPoolKeys.filter { $0 != "service" && $0 != "autoscale" && $0 != "timeout" } + ["latency"] + cacheOnlyKeys
     static let cachePolicies = ["lru"]
 
     mutating func decodeCache(_ node: ScenarioNode, _ path: String, name: String, cdn: Bool) -> StationSpec? {
@@ -31,9 +32,11 @@ extension ScenarioDecoder {
                 node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedCacheKeys,
                 required: ["kind", cdn ? "latency" : "service"])
         else { return nil }
-        if let a = f["autoscale"] {
-            notBuilt(a, f.path("autoscale"))
-            return nil
+        for key in ["autoscale", "timeout"] {
+            if let n = f[key] {
+                notBuilt(n, f.path(key))
+                return nil
+            }
         }
         let latency: Distribution? = cdn ? f["latency"].flatMap { decodeDistribution($0, f.path("latency")) } : nil
         // The pool's own keys, read by the server pool's decoder (a cdn's latency stands in for its service).

@@ -7,13 +7,13 @@ extension ScenarioDecoder {
     static let plannedComponentKinds: [String] = []
     static let serverPoolKeys = [
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
-        "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "failures", "health_check", "zones",
-        "cost",
+        "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
+        "zones", "cost",
         "autoscale",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
-    static let plannedServerPoolKeys = ["timeout", "capacity"]
+    static let plannedServerPoolKeys = ["capacity"]
 
     /// `components:` — a mapping of names to components: the components in file order, and what
     /// their load balancers say about their targets.
@@ -143,6 +143,10 @@ extension ScenarioDecoder {
                 return nil
             }
         }
+        let queueTimeout: QueueTimeout?? =
+            f["timeout"].map { decodeQueueTimeout($0, f.path("timeout"), workers: workers, queue: queue, discipline) }
+            ?? .some(nil)
+        guard let queueTimeout else { return nil }
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
         let healthCheck: HealthCheck?? =
             f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
@@ -164,6 +168,7 @@ extension ScenarioDecoder {
             service: service, balance: balance, weights: weights, discipline: discipline,
             dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
         station.consistentHash = hashOptions
+        station.queueTimeout = queueTimeout
         if let a = f["autoscale"] {
             // Every instance the pool may hold is allocated; `initial` of them serve at time 0.
             guard
@@ -283,3 +288,24 @@ extension ScenarioDecoder {
 }
 
 private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
+extension ScenarioDecoder {
+    /// A pool's `timeout:` — a duration (`100ms`: a fixed server queue timeout) or a distribution
+    /// (`{exponential: {mean: 2s}}`: a patience drawn per visit). Only where requests can wait.
+    mutating func decodeQueueTimeout(
+        _ node: ScenarioNode, _ path: String, workers: Int?, queue: Int?, _ discipline: QueueDiscipline
+    ) -> QueueTimeout? {
+        let why: String? =
+            discipline == .processorSharing
+            ? "processor sharing has no waiting line (every admitted request is in service)"
+            : workers == nil
+                ? "with 'workers: unlimited' nothing waits for a worker"
+                : queue == 0 ? "with 'queue: 0' nothing waits for a worker" : nil
+        if let why {
+            reader.fail(node, path, "a queue timeout needs a waiting line: \(why); remove timeout")
+            return nil
+        }
+        if case .mapping = node { return decodeDistribution(node, path).map { .patience($0) } }
+        return reader.duration(node, path, positive: true).map { .fixed($0) }
+    }
+}

@@ -174,6 +174,15 @@ extension SchemaBuilder {
                 ),
                 ("type", .string("boolean")), ("default", .bool(false)),
             ]),
+            "timeout": .object([
+                (
+                    "description",
+                    .string(
+                        "Server-side queue timeout: a request that has waited this long in an instance's line leaves it unserved and ends with timeout, blamed on the pool (a duration); or a patience drawn per visit from a distribution ({exponential: {mean: 2s}}: the Erlang-A queue). Not with processor_sharing, unlimited workers or queue: 0. Default: none."
+                    )
+                ),
+                ("anyOf", .array([ref("duration"), ref("distribution")])),
+            ]),
             "lifo_above": described(
                 count(minimum: 0),
                 "discipline: adaptive_lifo only (an error elsewhere): newest first while more than this many requests wait (default half the queue, or 32 for an unlimited queue; below queue when the queue is finite)."

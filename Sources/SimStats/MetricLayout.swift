@@ -100,6 +100,10 @@ public enum MetricKind: Sendable, Equatable {
     /// reached it (lookups + bypasses), over the window.
     case cacheBypassRate(station: Int)
 
+    /// (Pools with a queue timeout) requests the timeout dropped from the station's lines /
+    /// requests that entered the station, over the window: Erlang-A's abandonment probability.
+    case queueTimedOut(station: Int)
+
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
         switch self {
@@ -162,7 +166,7 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
-        case .positiveShare: .fraction
+        case .positiveShare, .queueTimedOut: .fraction
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
             .errorsInZone, .instancesAvailable:
@@ -183,7 +187,7 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
-        case .standardDeviation, .positiveShare: false
+        case .standardDeviation, .positiveShare, .queueTimedOut: false
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
@@ -309,6 +313,7 @@ public struct MetricLayout: Sendable, Equatable {
                 addDistribution("queue.\(s.name)", .queue(station: i), mean: false)
             }
             addDistribution("in_system.\(s.name)", .present(station: i), mean: true)
+            if s.queueTimeout != nil { add("queue.\(s.name).timed_out.rate", .queueTimedOut(station: i)) }
             add("instances.\(s.name).mean", .instancesMean(station: i))
             if s.autoscale != nil {
                 add("instances.\(s.name).peak", .instancesPeak(station: i))

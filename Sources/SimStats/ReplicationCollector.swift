@@ -111,6 +111,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         guard h.measured else { return }
         let base = layout.hopBase + layout.hopStride * Int(h.station)
         record(base, h.wait)
+        // A visit that left the line unserved counts in the waits only.
+        guard h.served else { return }
         record(base + 1, h.wait + h.service)
         if layout.hopStride == 3 { record(base + 2, h.inclusive) }
     }

@@ -90,6 +90,12 @@ public struct ReplicationResult: Sendable {
             case .standardDeviation(let h): histograms[h].standardDeviation
             case .positiveShare(let h): histograms[h].positiveShare
             case .levelMean(let d): distributions[d].mean
+            case .queueTimedOut(let s):
+                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {
+                    Self.ratio(e.timedOut[s] - o.timedOut[s], e.entered[s] - o.entered[s])
+                } else {
+                    .nan
+                }
             case .levelQuantile(let d, let q): distributions[d].quantile(q)
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan

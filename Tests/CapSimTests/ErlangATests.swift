@@ -22,6 +22,96 @@ struct ErlangATests {
         return θ * (queued / total) / λ
     }
 
+    /// M/M/n+M's stationary means: E[(N − n)⁺] (requests waiting) and P(N ≥ n) (an arrival waits).
+    static func waiting(
+        servers n: Int, arrival λ: Double, service μ: Double, patience θ: Double
+    ) -> (
+        queue: Double, waits: Double
+    ) {
+        var p = 1.0
+        var total = 1.0
+        var queued = 0.0
+        var busy = 0.0
+        var j = 0
+        while true {
+            j += 1
+            p *= λ / (Double(min(j, n)) * μ + Double(max(j - n, 0)) * θ)
+            total += p
+            queued += Double(max(j - n, 0)) * p
+            if j >= n { busy += p }
+            if j > n && p < 1e-18 * total { break }
+        }
+        return (queued / total, busy / total)
+    }
+
+    @Test(
+        "a server-side queue timeout with exponential patience is Erlang-A: drops, waits of all requests, P(wait), queue"
+    )
+    func serverQueueTimeout() throws {
+        let run = try Run("erlang-a-server.yaml", ["horizon=60s", "warmup=5s", "replications=10"])
+        expectConservation(run)
+        let theory = Self.abandonment(servers: 4, arrival: 480, service: 100, patience: 50)
+        let (queue, waits) = Self.waiting(servers: 4, arrival: 480, service: 100, patience: 50)
+        run.expectMatches("queue.pool.timed_out.rate", theory)
+        // Every error is a drop from the line.
+        run.expectMatches("errors.timeout.rate", theory)
+        run.expectMatches("queue.pool.mean", queue)
+        // The waits cover every visit, dropped ones included: Little's law on the line.
+        run.expectMatches("hop.pool.wait.mean", queue / 480)
+        run.expectMatches("hop.pool.wait.probability", waits)
+        run.expectMatches("utilization.pool", 480 * (1 - theory) / 400)
+    }
+
+    @Test(
+        "a fixed queue timeout: nobody waits longer, a dropped request waits exactly the timeout; errors name the key")
+    func fixedQueueTimeout() throws {
+        let run = try Run(
+            "erlang-a-server.yaml", ["horizon=20s", "warmup=2s", "replications=2", "components.pool.timeout=15ms"])
+        expectConservation(run)
+        for (m, d) in zip(run.values("hop.pool.wait.max"), run.values("queue.pool.timed_out.rate")) {
+            #expect(m == 0.015)
+            #expect(d > 0.05)
+        }
+        #expect(run.values("hop.pool.self.max").allSatisfy { $0 > 0.015 })
+        // Blamed on the pool that dropped it, in a chain of synchronous calls too (the caller's
+        // worker is released when the request fails below it).
+        for mode in ["pipeline", "synchronous"] {
+            let chain = try Run(
+                yaml: """
+                    version: 1
+                    name: blame
+                    horizon: 20s
+                    warmup: 2s
+                    replications: 2
+                    workload:
+                      arrivals: {process: poisson, rate: 900/s}
+                      mode: \(mode)
+                    components:
+                      front: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
+                      back: {kind: server_pool, timeout: 2ms, service: {exponential: {mean: 1ms}}}
+                    """)
+            expectConservation(chain)
+            #expect(chain.values("errors.timeout.rate").allSatisfy { $0 > 0.05 })
+            #expect(chain.values("errors.at.back.rate") == chain.values("errors.timeout.rate"))
+            #expect(chain.values("errors.at.front.rate").allSatisfy { $0 == 0 })
+        }
+        let ps = capsim([
+            "validate", scenarioPath("erlang-a-server.yaml"), "--set", "components.pool.discipline=processor_sharing",
+        ])
+        #expect(ps.status == 65)
+        #expect(
+            ps.err.contains(
+                "components.pool.timeout: a queue timeout needs a waiting line: processor sharing has no waiting line (every admitted request is in service); remove timeout"
+            ), "\(ps.err)")
+        let unlimited = capsim([
+            "validate", scenarioPath("erlang-a-server.yaml"), "--set", "components.pool.workers=unlimited",
+        ])
+        #expect(
+            unlimited.err.contains(
+                "components.pool.timeout: a queue timeout needs a waiting line: with 'workers: unlimited' nothing waits for a worker; remove timeout"
+            ), "\(unlimited.err)")
+    }
+
     @Test("the formula: no patience limit at low load means almost nobody abandons; its value for the shipped scenario")
     func formula() {
         #expect(Self.abandonment(servers: 4, arrival: 100, service: 100, patience: 0.001) < 1e-6)

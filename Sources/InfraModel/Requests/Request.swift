@@ -34,6 +34,9 @@ struct Request: SlabElement {
     var client: Int32 = -1
     /// Distinguishes this attempt from later ones in the same slot (for stale timers).
     var stamp: UInt32 = 0
+    /// While waiting in the line of a pool with a queue timeout: the stamp of this visit's
+    /// timeout event; 0 otherwise (set back to 0 when service starts).
+    var lineStamp: UInt32 = 0
     /// Attempt number (0 = first), so retries draw their own routing and demands.
     var attempt: Int32 = 0
     /// Repetition of the current visit (0 = the first call of a repeated call).

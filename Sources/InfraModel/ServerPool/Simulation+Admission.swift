@@ -20,6 +20,7 @@ extension Simulation {
             stations[s].queueLevel += 1
             requests[r].instance = i
             instances[Int(i)].waiting.append(r)
+            if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
         } else {
             fail(r, .queueFull, into: &sink)
         }
@@ -36,6 +37,7 @@ extension Simulation {
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
+        requests[r].lineStamp = 0
         var d =
             hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
@@ -73,6 +75,7 @@ extension Simulation {
             if stations[s].dropExpired && abandoned(next) {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
                 if requests[next].parent < 0 && requests[next].phase != .ended { counters.droppedAttempts &+= 1 }
+                if requests[next].phase != .ended { reportUnserved(at: s, of: requests[next], into: &sink) }
                 fail(next, .timeout, into: &sink)
                 continue
             }

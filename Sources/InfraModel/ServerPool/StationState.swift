@@ -17,6 +17,14 @@ struct StationState {
     let sharing: Bool
     /// Drop waiting attempts whose client has given up instead of serving them.
     let dropExpired: Bool
+    /// Server-side queue timeout (nil: requests wait as long as it takes), and the stream its
+    /// patience is drawn from (seated per request visit).
+    let queueTimeout: QueueTimeout?
+    /// `queueTimeout != nil`, as a plain flag for the hot path (no copy of the payload).
+    let timesOutWaiting: Bool
+    let patienceStream: RandomStream
+    /// Requests dropped from the lines by the queue timeout, so far.
+    var timedOut: UInt64 = 0
     /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
     let cores: Int32
     let service: Distribution
@@ -65,8 +73,10 @@ struct StationState {
     var crewsBusy = 0
     var repairQueue: ContiguousArray<Int32> = []
 
-    init(spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream, failures: RandomStream)
-    {
+    init(
+        spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream,
+        failures: RandomStream, patience: RandomStream
+    ) {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
         self.upLevel = spec.instances
@@ -79,6 +89,9 @@ struct StationState {
         self.discipline = spec.discipline
         self.sharing = spec.discipline == .processorSharing
         self.dropExpired = spec.dropExpired
+        self.queueTimeout = spec.queueTimeout
+        self.timesOutWaiting = spec.queueTimeout != nil
+        self.patienceStream = patience
         self.cores = workers
         if spec.discipline == .processorSharing {
             // Admission: at most workers + queue places; nothing waits for a worker.

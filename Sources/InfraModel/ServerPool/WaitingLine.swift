@@ -51,6 +51,24 @@ struct WaitingLine {
         return storage![(head &+ count) & (capacity &- 1)]
     }
 
+    /// Removes `x` from the line wherever it waits, keeping the others' order; false when it
+    /// does not wait here. O(position from the head): a FIFO line with a fixed timeout loses
+    /// its head, in O(1).
+    mutating func remove(_ x: Int32) -> Bool {
+        guard count > 0, let storage else { return false }
+        let mask = capacity &- 1
+        var k = 0
+        while k < count && storage[(head &+ k) & mask] != x { k += 1 }
+        guard k < count else { return false }
+        if k == 0 {
+            head = (head &+ 1) & mask
+        } else {
+            for j in k..<(count - 1) { storage[(head &+ j) & mask] = storage[(head &+ j &+ 1) & mask] }
+        }
+        count &-= 1
+        return true
+    }
+
     /// The waiting request that takes a worker coming free, by the station's discipline
     /// (never `.processorSharing`, which has no waiting line).
     @inline(__always)

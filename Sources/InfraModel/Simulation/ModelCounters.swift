@@ -63,6 +63,10 @@ public struct ModelCounters: Sendable {
     public var cacheLookups: [UInt64] = []
     public var cacheHits: [UInt64] = []
     public var cacheBypassed: [UInt64] = []
+    /// Per station: requests that entered it, and requests its queue timeout dropped from a line
+    /// (`timeout:` on a pool), so far. Filled by `Simulation.snapshot` (not per window tick).
+    public var entered: [UInt64] = []
+    public var timedOut: [UInt64] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

@@ -46,6 +46,9 @@ public struct HopRecord: Sendable {
     public var inclusive: SimDuration
     /// True when the request arrived at the system inside the measurement window.
     public var measured: Bool
+    /// False for a visit that left the line unserved (a pool's queue timeout, `drop_expired`):
+    /// then only `wait` is meaningful (service 0, inclusive = wait).
+    public var served: Bool = true
 }
 
 /// Receives the model's records as a replication runs. Implemented by the statistics layer.

@@ -175,19 +175,33 @@ extension Simulation {
         sink.hopEnded(
             HopRecord(
                 station: Int32(s), classIndex: q.classIndex, wait: started - arrived, service: served - started,
-                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup))
+                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup, served: true))
+    }
+
+    /// Reports request q's visit to station s that ends now without service: it waited in the
+    /// line since its arrival there and leaves unserved (queue timeout, `drop_expired`).
+    func reportUnserved<Sink: RecordSink & ~Copyable>(at s: Int, of q: Request, into sink: inout Sink) {
+        let now = kernel.now
+        sink.hopEnded(
+            HopRecord(
+                station: Int32(s), classIndex: q.classIndex, wait: now - q.hopArrival, service: .zero,
+                inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup, served: false))
     }
 
     /// Ends a request with an error at its current hop, first releasing what it holds upstream
-    /// (for a strand of a call tree: what the whole request holds).
-    mutating func fail<Sink: RecordSink & ~Copyable>(_ r: Int32, _ cause: ErrorCause, into sink: inout Sink) {
+    /// (for a strand of a call tree: what the whole request holds). The error is blamed on the
+    /// station unless it is a `timeout` (by default the client's doing; a pool's own queue
+    /// timeout passes `blamingStation: true`).
+    mutating func fail<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, _ cause: ErrorCause, blamingStation: Bool? = nil, into sink: inout Sink
+    ) {
         // A zombie's request has already ended: turned away or dropped, it just vanishes.
         if requests[r].phase == .ended {
             requests.remove(r)
             return
         }
         // A component turned it away; a dropped attempt (timeout) is its client's doing.
-        blame.station = cause == .timeout ? -1 : Int32(station(of: r))
+        blame.station = blamingStation ?? (cause != .timeout) ? Int32(station(of: r)) : -1
         if routes.synchronous[Int(requests[r].classIndex)] {
             failStrand(r, cause, into: &sink)
             return
@@ -237,6 +251,8 @@ extension Simulation {
         if counters.heldIntegral.isEmpty { counters.heldIntegral = Array(repeating: 0, count: stationCount) }
         counters.inSystemLevels = inSystemLevels.times
         counters.queueLevels.removeAll(keepingCapacity: true)
+        counters.entered.removeAll(keepingCapacity: true)
+        counters.timedOut.removeAll(keepingCapacity: true)
         counters.presentLevels.removeAll(keepingCapacity: true)
         for s in 0..<stationCount {
             // A fixed fleet: every instance held (billed) since time 0. (An autoscaled pool's
@@ -248,6 +264,8 @@ extension Simulation {
             counters.upIntegral[s] = stations[s].upIntegral
             counters.queueLevels.append(stations[s].queueLevels.times)
             counters.presentLevels.append(stations[s].presentLevels.times)
+            counters.entered.append(stations[s].entered)
+            counters.timedOut.append(stations[s].timedOut)
             stations[s].accumulateAvailability(to: now)
             counters.availableIntegral[s] = stations[s].availableIntegral
             counters.failures[s] = stations[s].failureCount

@@ -86,7 +86,8 @@ public struct Simulation: ~Copyable {
                     spec: st, firstInstance: Int32(next),
                     service: streams.stream(path: "components." + st.name, purpose: .service),
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
-                    failures: streams.stream(path: "components." + st.name, purpose: .failures)))
+                    failures: streams.stream(path: "components." + st.name, purpose: .failures),
+                    patience: streams.stream(path: "components." + st.name, purpose: .patience)))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1
@@ -190,6 +191,7 @@ public struct Simulation: ~Copyable {
             case .arrival(let source): arrive(from: source, into: &sink)
             case .window(let e): handle(e, into: &sink)
             case .pool(.serviceEnd(let r)): endService(of: r, into: &sink)
+            case .pool(.queueTimeout(let r, let stamp)): queueTimedOut(r, stamp: stamp, into: &sink)
             case .database(.writeAcknowledged(let r)): writeAcknowledged(r, into: &sink)
             case .client(let e): handle(e, into: &sink)
             case .call(.retry(let r, let stamp)): retryCall(r, stamp: stamp, into: &sink)

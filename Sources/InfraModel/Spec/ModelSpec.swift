@@ -122,6 +122,9 @@ public struct StationSpec: Sendable, Equatable {
     /// A waiting attempt whose client has already given up is dropped when a worker would take
     /// it, instead of being served for nobody (`drop_expired: true`).
     public var dropExpired: Bool
+    /// A request waiting in an instance's line longer than this is dropped unserved (`timeout:`);
+    /// nil = it waits as long as it takes.
+    public var queueTimeout: QueueTimeout?
     /// How its instances fail and are repaired; nil = they never fail.
     public var failures: FailureSpec?
     /// How its balancer notices dead instances; nil = it never does (requests keep going to a
