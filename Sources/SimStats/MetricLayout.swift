@@ -104,6 +104,20 @@ public enum MetricKind: Sendable, Equatable {
     /// requests that entered the station, over the window: Erlang-A's abandonment probability.
     case queueTimedOut(station: Int)
 
+    /// Outage episodes of a station (nil: the service as a whole) begun in the window (one
+    /// replication's count).
+    case outageCount(station: Int?)
+    /// Mean time between outage episodes (`share` nil) or to failure (`share`: the metric of the
+    /// share of time available): the window's time (or its available time) over the episodes
+    /// begun in it (metric `count`), seconds. Across replications a ratio of sums, Σ time / Σ
+    /// episodes, with a delta-method interval; per replication its own ratio.
+    case outageMeanTime(count: Int, share: Int?)
+    /// (1 − the share of time available, metric `share`) × 730 hours, in seconds per month: a
+    /// component's time-based downtime.
+    case componentDowntimeMonthly(share: Int)
+    /// Share of the window with every station at or above its required instances up.
+    case serviceAvailable
+
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
         switch self {
@@ -166,7 +180,9 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
-        case .positiveShare, .queueTimedOut: .fraction
+        case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
+        case .outageCount: .count
+        case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
             .errorsInZone, .instancesAvailable:
@@ -188,6 +204,8 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
         case .standardDeviation, .positiveShare, .queueTimedOut: false
+        case .outageCount, .componentDowntimeMonthly: false
+        case .outageMeanTime, .serviceAvailable: true
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .windowsJudged: nil
@@ -229,6 +247,11 @@ public struct MetricLayout: Sendable, Equatable {
     /// `queue.<station>`, `in_system.<station>`), aligned with `distributionSources`.
     public private(set) var distributions: [String] = []
     public private(set) var distributionSources: [CountSource] = []
+    /// Per station, then the service last: the index of its outage-duration histogram, −1 for
+    /// none (empty when nothing can go down). See `outageHistogram(station:)`.
+    var outageHistogram: [Int] = []
+    /// Length of the measurement window in seconds.
+    public private(set) var windowSeconds = 0.0
     /// Index of the first hop histogram; station s has wait at hopBase + hopStride·s, self at
     /// hopBase + hopStride·s + 1 and, with call chains, inclusive at hopBase + hopStride·s + 2.
     public private(set) var hopBase = 0
@@ -268,6 +291,7 @@ public struct MetricLayout: Sendable, Equatable {
             classBase = histograms.count
             for c in spec.classes { addLatency("class.\(c.name).latency") }
         }
+        windowSeconds = spec.window.measured.seconds
         hopBase = histograms.count
         hopStride = spec.hasCallChains ? 3 : 2
         for s in spec.stations {
@@ -327,6 +351,7 @@ public struct MetricLayout: Sendable, Equatable {
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
         }
+        addOutages(spec)
         addDatabases(spec)
         for (i, s) in spec.stations.enumerated() where s.cache != nil {
             add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))

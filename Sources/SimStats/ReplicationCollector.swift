@@ -140,6 +140,11 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         return sums.map { $0 / Double(n) / 1e9 }
     }
 
+    public mutating func outageEnded(_ o: OutageRecord) {
+        guard o.measured, let h = layout.outageHistogram(station: o.station < 0 ? nil : Int(o.station)) else { return }
+        record(h, o.duration)
+    }
+
     public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {
         guard measured, let base = layout.lagBase else { return }
         record(base + Int(database), lag)

@@ -82,7 +82,7 @@ public struct ReplicationResult: Sendable {
             }
             return quantiles[h][k]
         }
-        values = c.layout.metrics.map { m in
+        var values: [Double] = c.layout.metrics.map { m in
             switch m.kind {
             case .mean(let h): histograms[h].mean
             case .quantile(let h, let q): quantile(h, q)
@@ -90,6 +90,14 @@ public struct ReplicationResult: Sendable {
             case .standardDeviation(let h): histograms[h].standardDeviation
             case .positiveShare(let h): histograms[h].positiveShare
             case .levelMean(let d): distributions[d].mean
+            case .outageCount(let s):
+                if let o = c.opened, let e = c.closed, s.map { $0 < e.outages.count && $0 < o.outages.count } ?? true {
+                    Double(s.map { e.outages[$0] - o.outages[$0] } ?? (e.serviceOutages - o.serviceOutages))
+                } else {
+                    .nan
+                }
+            case .serviceAvailable: level { $0.serviceAvailableIntegral }
+            case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below
             case .queueTimedOut(let s):
                 if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {
                     Self.ratio(e.timedOut[s] - o.timedOut[s], e.entered[s] - o.entered[s])
@@ -184,5 +192,21 @@ public struct ReplicationResult: Sendable {
                 if let account, let cost = spec.cost { account.value(figure, spec: spec, cost: cost) } else { .nan }
             }
         }
+        // Metrics derived from others of this replication.
+        let windowSeconds = windowNs * 1e-9
+        for (i, m) in c.layout.metrics.enumerated() {
+            switch m.kind {
+            case .outageMeanTime(let count, let share):
+                let time = share.map { values[$0] * windowSeconds } ?? windowSeconds
+                values[i] = values[count] > 0 ? time / values[count] : .nan
+            case .componentDowntimeMonthly(let share):
+                values[i] = (1 - values[share]) * Self.monthSeconds
+            default: break
+            }
+        }
+        self.values = values
     }
+
+    /// A 730-hour month, in seconds.
+    static let monthSeconds = 730.0 * 3600
 }

@@ -72,6 +72,10 @@ public struct Summary: Sendable {
             case .levelQuantile(let d, let q):
                 return MetricEstimate(
                     id: m.id, value: pooledDistributions[d].quantile(q), halfWidth95: hw, replications: Int(t.count))
+            case .outageMeanTime(let count, let share):
+                return Self.ratioOfSums(
+                    id: m.id, results: results, numerator: { r in share.map { r.values[$0] } ?? 1 },
+                    denominator: { $0.values[count] }, scale: layout.windowSeconds)
             case .maximum(let h):
                 return MetricEstimate(
                     id: m.id, value: pooled[h].maximumSeconds, halfWidth95: nil, replications: Int(t.count))
@@ -87,6 +91,27 @@ public struct Summary: Sendable {
         }
         if let w = layout.costWarning { warnings.append(w) }
         self.warnings = warnings
+    }
+
+    /// Σ numerator / Σ denominator over the replications where both are defined (× `scale`), with
+    /// the delta-method 95 % interval of a ratio estimator: s(x − R·y)/(√n·ȳ), Student-t. NaN
+    /// when the denominators sum to 0.
+    static func ratioOfSums(
+        id: String, results: [ReplicationResult], numerator: (ReplicationResult) -> Double,
+        denominator: (ReplicationResult) -> Double, scale: Double
+    ) -> MetricEstimate {
+        let pairs = results.map { (numerator($0) * scale, denominator($0)) }.filter { !$0.0.isNaN && !$0.1.isNaN }
+        let sy = pairs.reduce(0) { $0 + $1.1 }
+        guard sy > 0 else { return MetricEstimate(id: id, value: .nan, halfWidth95: nil, replications: pairs.count) }
+        let ratio = pairs.reduce(0) { $0 + $1.0 } / sy
+        let n = pairs.count
+        guard n >= 2 else { return MetricEstimate(id: id, value: ratio, halfWidth95: nil, replications: n) }
+        var residuals = Tally()
+        for (x, y) in pairs { residuals.add(x - ratio * y) }
+        let meanY = sy / Double(n)
+        let se = residuals.standardDeviation / (Double(n).squareRoot() * meanY)
+        return MetricEstimate(
+            id: id, value: ratio, halfWidth95: StudentT.critical95(degreesOfFreedom: n - 1) * se, replications: n)
     }
 
     /// The estimate for a metric id, if the layout has it.

@@ -32,6 +32,7 @@ public struct WindowedCollector: RecordSink, ~Copyable {
     }
 
     public mutating func hopEnded(_ h: HopRecord) { base.hopEnded(h) }
+    public mutating func outageEnded(_ o: OutageRecord) { base.outageEnded(o) }
     public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {
         base.replicationLagged(database: database, lag: lag, measured: measured)
     }

@@ -300,6 +300,92 @@ struct KOutOfNTests {
     }
 }
 
+@Suite("Outage episodes")
+struct OutageEpisodeTests {
+    /// The k-out-of-n chain of the number down j: failures (n − j)/MTBF, repairs min(j, crews)/MTTR.
+    /// Out while j > n − required; episodes begin at the rate p_{n−required}·required/MTBF.
+    static func episodes(
+        n: Int, required: Int, crews: Int, mtbf: Double, mttr: Double
+    ) -> (
+        frequency: Double, duration: Double, available: Double
+    ) {
+        var p = [1.0]
+        for j in 1...n { p.append(p[j - 1] * Double(n - j + 1) / mtbf / (Double(min(j, crews)) / mttr)) }
+        let total = p.reduce(0, +)
+        let k = n - required
+        let available = p[0...k].reduce(0, +) / total
+        let frequency = p[k] / total * Double(required) / mtbf
+        return (frequency, (1 - available) / frequency, available)
+    }
+
+    static func pool(n: Int, required: Int, crews: Int, seed: Int = 17, replications: Int = 10) throws -> Run {
+        let crewLine = crews < n ? ", repair_crews: \(crews)" : ""
+        return try Run(
+            yaml: """
+                version: 1
+                name: episodes
+                horizon: 2000s
+                warmup: 20s
+                replications: \(replications)
+                seed: \(seed)
+                workload:
+                  arrivals: {process: poisson, rate: 1/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: \(n)
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    failures: {mtbf: 10s, mttr: 5s, required: \(required)\(crewLine)}
+                """)
+    }
+
+    @Test(
+        "number, mean duration, MTBF and MTTF of a k-out-of-n pool's outages against the birth–death chain",
+        arguments: [(2, 1, 1), (2, 1, 2), (3, 2, 1)])
+    func againstChain(n: Int, required: Int, crews: Int) throws {
+        let r = try Self.pool(n: n, required: required, crews: crews)
+        let theory = Self.episodes(n: n, required: required, crews: crews, mtbf: 10, mttr: 5)
+        r.expectMatches("outages.web.count", theory.frequency * 1980)
+        r.expectMatches("outages.web.duration.mean", theory.duration)
+        r.expectMatches("availability.web.instances", theory.available)
+        // The ratio estimators, within 3.9 standard errors of their delta-method interval.
+        let t9 = StudentT.critical95(degreesOfFreedom: 9)
+        for (id, value) in [
+            ("outages.web.mtbf", 1 / theory.frequency), ("outages.web.mttf", theory.available / theory.frequency),
+        ] {
+            guard let e = r.summary[id], let hw = e.halfWidth95 else {
+                Issue.record("no interval for \(id)")
+                continue
+            }
+            #expect(abs(e.value - value) <= hw * 3.9 / t9 + 0.002 * value, "\(id): \(e.value) ± \(hw) vs \(value)")
+        }
+        // One component: the service is out exactly when it is.
+        #expect(r.values("outages.count") == r.values("outages.web.count"))
+        #expect(r.values("availability.instances") == r.values("availability.web.instances"))
+        for (d, a) in zip(r.values("downtime.web.monthly"), r.values("availability.web.instances")) {
+            #expect(abs(d - (1 - a) * 730 * 3600) < 1e-6)
+        }
+    }
+
+    @Test("the MTBF interval covers the chain's value as often as it claims (95 %), over 200 seeds")
+    func mtbfCoverage() throws {
+        let theory = Self.episodes(n: 2, required: 1, crews: 2, mtbf: 10, mttr: 5)
+        var covered = 0
+        let runs = 200
+        for seed in 1...runs {
+            let r = try Self.pool(n: 2, required: 1, crews: 2, seed: seed, replications: 5)
+            if let e = r.summary["outages.web.mtbf"], let hw = e.halfWidth95, abs(e.value - 1 / theory.frequency) <= hw
+            {
+                covered += 1
+            }
+        }
+        // Binomial(200, 0.95): mean 190, sd 3.08; 3.9 sd either side.
+        let sd = (Double(runs) * 0.95 * 0.05).squareRoot()
+        #expect(abs(Double(covered) - 0.95 * Double(runs)) <= 3.9 * sd, "covered \(covered) of \(runs)")
+    }
+}
+
 @Suite("Cost warnings for autoscaled fleets")
 struct AutoscaleCostWarningTests {
     @Test("an autoscaled fleet's monthly cost extrapolated from a short slice carries the warning")

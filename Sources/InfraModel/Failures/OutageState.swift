@@ -10,6 +10,27 @@ struct Outages {
     /// Kept only when asked for (`Simulation.tracksOccupancy`), for the stratified availability
     /// estimator.
     var occupancy: OccupancyLog? = nil
+    /// The service as a whole: available while every station has its required instances up.
+    var service = ServiceAvailability()
+}
+
+/// Outage episodes of the service as a whole: it is down while some station has fewer than its
+/// required instances up (a series system of the components).
+struct ServiceAvailability {
+    /// Stations below their required instances now.
+    var stationsDown = 0
+    /// Episodes begun so far, and when the current one began (while `stationsDown > 0`).
+    var outageCount: UInt64 = 0
+    var outageBegan = SimTime.zero
+    /// ∫ [no station down] dt (ns), up to `since`.
+    var availableIntegral = 0.0
+    var since = SimTime.zero
+
+    /// Brings `availableIntegral` up to `now`.
+    mutating func accumulate(to now: SimTime) {
+        if stationsDown == 0 { availableIntegral += Double(now.nanoseconds &- since.nanoseconds) }
+        since = now
+    }
 }
 
 /// Zones failing as a whole: per zone its instances (global indices), whether it is up, the

@@ -159,6 +159,7 @@ extension Simulation {
         instances[Int(i)].up = false
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
+        noteInstanceDown(station: s, at: now)
         if reason != DownReason.maintenance && reason != DownReason.unprovisioned { stations[s].failureCount &+= 1 }
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
@@ -187,6 +188,7 @@ extension Simulation {
         instances[Int(i)].up = true
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
+        noteInstanceUp(station: s, at: now, into: &sink)
         if let check = stations[s].healthCheck, !instances[Int(i)].believed {
             let at = check.decided(
                 after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)

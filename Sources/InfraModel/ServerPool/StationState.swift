@@ -62,6 +62,13 @@ struct StationState {
     var availableIntegral = 0.0
     var availableSince = SimTime.zero
 
+    /// Instances that must be up for the station to be available (`failures.required`, default 1).
+    var required: Int { failures?.required ?? 1 }
+    /// Outage episodes (fewer than `required` instances up) begun so far, and when the current
+    /// one began (meaningful while `upLevel < required`).
+    var outageCount: UInt64 = 0
+    var outageBegan = SimTime.zero
+
     /// Brings `availableIntegral` up to `now`; call before `upLevel` changes.
     mutating func accumulateAvailability(to now: SimTime) {
         if upLevel >= (failures?.required ?? 1) {

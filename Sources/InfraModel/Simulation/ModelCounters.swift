@@ -66,6 +66,12 @@ public struct ModelCounters: Sendable {
     /// Per station: requests that entered it, and requests its queue timeout dropped from a line
     /// (`timeout:` on a pool), so far. Filled by `Simulation.snapshot` (not per window tick).
     public var entered: [UInt64] = []
+    /// Per station: outage episodes (fewer than the required instances up) begun so far; for
+    /// the service as a whole (some station down): episodes begun and ∫ [none down] dt. Filled
+    /// by `Simulation.snapshot`.
+    public var outages: [UInt64] = []
+    public var serviceOutages: UInt64 = 0
+    public var serviceAvailableIntegral = 0.0
     public var timedOut: [UInt64] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the

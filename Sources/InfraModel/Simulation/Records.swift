@@ -73,9 +73,28 @@ public protocol RecordSink: ~Copyable {
     /// will be applied by one of its replicas `lag` after its commit (apply − commit).
     /// `measured`: committed inside the measurement window.
     mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool)
+    /// An outage episode ended: station `station` (−1: the service as a whole) was below its
+    /// required instances from `began` to now (`OutageRecord`).
+    mutating func outageEnded(_ record: OutageRecord)
+}
+
+/// One outage episode of a component or of the service: a stretch of time with fewer instances
+/// up than `failures.required` (default 1) at the component, or, for the service (`station`
+/// −1), at some component. Episodes still going on when the run ends are not reported.
+public struct OutageRecord: Sendable {
+    public var station: Int32
+    public var began: SimTime
+    public var ended: SimTime
+    /// True when the episode began inside the measurement window (at or after the warm-up).
+    public var measured: Bool
+
+    public var duration: SimDuration { ended - began }
 }
 
 extension RecordSink where Self: ~Copyable {
+    /// Sinks that keep no outage statistics ignore outage episodes.
+    public mutating func outageEnded(_ record: OutageRecord) {}
+
     /// Sinks without windowed statistics ignore ticks (which are scheduled only on request).
     public mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
     /// Sinks without database statistics ignore replication lags.

@@ -253,6 +253,10 @@ extension Simulation {
         counters.queueLevels.removeAll(keepingCapacity: true)
         counters.entered.removeAll(keepingCapacity: true)
         counters.timedOut.removeAll(keepingCapacity: true)
+        counters.outages.removeAll(keepingCapacity: true)
+        outages.service.accumulate(to: now)
+        counters.serviceOutages = outages.service.outageCount
+        counters.serviceAvailableIntegral = outages.service.availableIntegral
         counters.presentLevels.removeAll(keepingCapacity: true)
         for s in 0..<stationCount {
             // A fixed fleet: every instance held (billed) since time 0. (An autoscaled pool's
@@ -266,6 +270,7 @@ extension Simulation {
             counters.presentLevels.append(stations[s].presentLevels.times)
             counters.entered.append(stations[s].entered)
             counters.timedOut.append(stations[s].timedOut)
+            counters.outages.append(stations[s].outageCount)
             stations[s].accumulateAvailability(to: now)
             counters.availableIntegral[s] = stations[s].availableIntegral
             counters.failures[s] = stations[s].failureCount

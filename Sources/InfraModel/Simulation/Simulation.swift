@@ -183,6 +183,7 @@ public struct Simulation: ~Copyable {
         startFailureProcesses()
         startEvents()
         startAutoscale()
+        startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
             blame = Blame()
