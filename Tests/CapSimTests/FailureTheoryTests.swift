@@ -2,6 +2,7 @@ import Foundation
 import InfraModel
 import Reporting
 import ScenarioLanguage
+import SimKernel
 import SimStats
 import Testing
 
@@ -384,6 +385,94 @@ struct StratifiedAvailabilityTests {
         // 4.7 of those.
         #expect(strat.failureEvents > 1000)
         #expect(abs((1 - strat.estimate) - theory) < 0.20 * theory, "\(1 - strat.estimate) vs \(theory)")
+    }
+}
+
+/// Coverage of the stratified estimate's 95 % interval, over independent seeds, against the value
+/// it estimates in closed form.
+@Suite("Stratified availability: coverage of its interval")
+struct StratifiedCoverageTests {
+    /// Runs the estimate for seeds 1 … n and asserts that the share of intervals covering
+    /// `truth` is consistent with 95 %: within 3.9 binomial standard deviations of 0.95 (a correct
+    /// interval fails this about once in 10,000 runs; with n ≥ 300 the band also excludes an
+    /// interval so wide that it always covers).
+    func expectCoverage(
+        _ s: Scenario, truth: Double, seeds n: Int, failureHorizon: SimDuration,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        var covered = 0
+        var widths = Tally()
+        for seed in 1...n {
+            let strat = StratifiedAvailability.estimate(
+                spec: s.model, seed: UInt64(seed), failureHorizon: failureHorizon,
+                replications: s.replications, jobs: 1)
+            if abs(strat.estimate - truth) <= strat.halfWidth { covered += 1 }
+            widths.add(strat.halfWidth)
+        }
+        let coverage = Double(covered) / Double(n)
+        let sd = (0.95 * 0.05 / Double(n)).squareRoot()
+        #expect(
+            abs(coverage - 0.95) <= 3.9 * sd,
+            "coverage \(coverage) over \(n) seeds (band 0.95 ± \(3.9 * sd)); mean half-width \(widths.mean)",
+            sourceLocation: sourceLocation)
+    }
+
+    @Test("one instance, every request lost while it is down: the interval covers MTBF/(MTBF + MTTR) 95 % of the time")
+    func oneInstance() throws {
+        // 3650 d of failures with MTBF 50 h, MTTR 1 h: ≈ 1,720 failures, and the down share varies
+        // by ≈ 0.066 pp (sd) from seed to seed. Each state's availability is exact (1 up, 0
+        // down), so the whole error is the shares'.
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: one
+                horizon: 10s
+                warmup: 1s
+                replications: 2
+                workload:
+                  arrivals: {process: poisson, rate: 20/s}
+                components:
+                  web:
+                    kind: server_pool
+                    workers: 4
+                    service: {exponential: {mean: 10ms}}
+                    failures: {mtbf: 50h, mttr: 1h}
+                """)
+        expectCoverage(s, truth: 50.0 / 51, seeds: 400, failureHorizon: .seconds(3650 * 86_400))
+    }
+
+    @Test("two loss servers (Erlang B in each state): the shares' and the states' errors together cover 95 %")
+    func twoLossServers() throws {
+        // Two instances of one worker and no queue, least outstanding: M/M/2/2 with both up,
+        // M/M/1/1 with one (the other out of the rotation), nothing with none. Offered load
+        // a = 100/s × 10 ms = 1 erlang. Independent repairs: each up p = 50/55 of the time.
+        // 365 d of failures (≈ 160 per instance) make the shares' error about as large as the
+        // states' (5 replications of 30 s each), so the interval must combine both.
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: two
+                horizon: 31s
+                warmup: 1s
+                replications: 5
+                workload:
+                  arrivals: {process: poisson, rate: 100/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 2
+                    workers: 1
+                    queue: 0
+                    balance: least_outstanding
+                    service: {exponential: {mean: 10ms}}
+                    failures: {mtbf: 50h, mttr: 5h}
+                    health_check: {interval: 1s}
+                """)
+        let p = 50.0 / 55
+        let truth =
+            p * p * (1 - Queueing.erlangB(servers: 2, load: 1)) + 2 * p * (1 - p)
+            * (1 - Queueing.erlangB(servers: 1, load: 1))
+        expectCoverage(s, truth: truth, seeds: 400, failureHorizon: .seconds(365 * 86_400))
     }
 }
 

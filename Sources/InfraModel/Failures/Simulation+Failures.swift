@@ -315,8 +315,18 @@ extension Simulation {
         let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
         guard var log = occupancyLog else { return }
         occupancyLog = nil  // no second reference while the dictionary changes (no copy on write)
-        log.seconds[state, default: 0] += Double(now.nanoseconds &- log.since.nanoseconds) * 1e-9
-        log.since = now
+        log.add(state, until: now)
+        occupancyLog = log
+    }
+
+    /// Keeps the occupancy (as `tracksOccupancy` does) and also splits it over `batches`
+    /// consecutive batches of equal length cutting [0, horizon) (`occupancyBatches`). Call
+    /// before `run`.
+    public mutating func trackOccupancy(batches: Int) {
+        precondition(batches >= 1, "at least one batch")
+        var log = OccupancyLog()
+        log.batchCount = batches
+        log.batchLength = max(1, spec.window.horizon.nanoseconds / Int64(batches))
         occupancyLog = log
     }
 
@@ -325,6 +335,13 @@ extension Simulation {
     /// `tracksOccupancy` was set before `run`.
     public var occupancy: [(up: [Int], seconds: Double)] {
         (occupancyLog?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
+            .sorted { $0.up.lexicographicallyPrecedes($1.up) }
+    }
+
+    /// The same seconds batch by batch (`trackOccupancy(batches:)`; one batch otherwise), in the
+    /// order of `occupancy`.
+    public var occupancyBatches: [(up: [Int], seconds: [Double])] {
+        (occupancyLog?.batchSeconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
             .sorted { $0.up.lexicographicallyPrecedes($1.up) }
     }
 }
