@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
             guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }
-            for design in scenarios.flatMap(\.points) {
+            for (k, design) in scenarios.flatMap(\.points).enumerated() {
                 guard
                     design.model.stations.contains(where: { $0.failures != nil })
                         || design.model.zones.contains(where: { $0.failures != nil })
@@ -79,7 +79,14 @@ struct RunCommand: ParsableCommand {
                 let strat = StratifiedAvailability.estimate(
                     spec: design.model, seed: design.seed, failureHorizon: horizon,
                     replications: design.replications, jobs: output.jobs)
-                console.out(Self.render(strat, design: design))
+                // Standard output may carry a CSV or JSON report ('-'): the text then goes to standard error.
+                let text = Self.render(strat, design: design)
+                if [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput {
+                    console.err(text)
+                } else {
+                    console.out(text)
+                }
+                reports[k].rareFailures = strat  // reports are in the same order as the designs
             }
         }
         try output.write(reports)

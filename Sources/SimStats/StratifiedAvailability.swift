@@ -42,6 +42,8 @@ public struct StratifiedAvailability: Sendable {
 
     /// Batches the failure run is cut into for the error of the shares.
     public static let batches = 20
+    /// The estimate's id in the CSV and JSON reports.
+    public static let metricID = "availability.rare_failures"
 
     public var strata: [Stratum]
     public var estimate: Double

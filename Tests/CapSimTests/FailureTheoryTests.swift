@@ -495,4 +495,46 @@ struct RareFailuresCLITests {
         #expect(
             bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
     }
+
+    @Test("writes availability.rare_failures and its interval to the CSV and JSON reports")
+    func reports() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("one.yaml").path
+        try """
+        version: 1
+        name: one
+        horizon: 10s
+        warmup: 1s
+        replications: 2
+        workload:
+          arrivals: {process: poisson, rate: 20/s}
+        components:
+          web: {kind: server_pool, workers: 4, service: {exponential: {mean: 10ms}}, failures: {mtbf: 50h, mttr: 1h}}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("out.json").path
+        let args = ["run", file, "-q", "--rare-failures", "365d", "--json", json]
+        let r = capsim(args + ["--csv", "-"])
+        #expect(r.status == 0, "\(r.err)")
+        // The CSV has standard output to itself: the stratified text goes to standard error.
+        #expect(r.err.contains("stratified over failure states") && !r.out.contains("stratified"))
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = lines[0].map(String.init)
+        let value = try #require(header.firstIndex(of: "availability.rare_failures"))
+        #expect(header[value + 1] == "availability.rare_failures.hw95")
+        let estimate = try #require(Double(lines[1][value]))
+        let hw = try #require(Double(lines[1][value + 1]))
+        #expect(estimate > 0.9 && estimate < 1 && hw > 0 && hw < 0.01, "\(estimate) ± \(hw)")
+        let report = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let metric = try #require(
+            (report["metrics"] as? [String: Any])?["availability.rare_failures"] as? [String: Any])
+        let jsonEstimate = try #require(metric["value"] as? Double)
+        let jsonHW = try #require(metric["hw95"] as? Double)
+        #expect(abs(jsonEstimate - estimate) <= 1e-12 && abs(jsonHW - hw) <= 1e-12, "\(metric)")
+        let detail = try #require(report["rare_failures"] as? [String: Any])
+        #expect(detail["batches"] as? Double == 20 && (detail["states"] as? [Any])?.isEmpty == false)
+        // Without --rare-failures neither appears.
+        let plain = capsim(["run", file, "-q", "--csv", "-"])
+        #expect(plain.status == 0 && !plain.out.contains("rare_failures"))
+    }
 }
