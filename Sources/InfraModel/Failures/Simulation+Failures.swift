@@ -275,6 +275,7 @@ extension Simulation {
             }
         }
         stations[s].accumulate(to: now)
+        if hasDatabases && stations[s].database >= 0 { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel -= Int(instances[Int(i)].busy)
         instances[Int(i)].busy = 0
     }
