@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
             guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }
-            for design in scenarios.flatMap(\.points) {
+            for (k, design) in scenarios.flatMap(\.points).enumerated() {
                 guard
                     design.model.stations.contains(where: { $0.failures != nil })
                         || design.model.zones.contains(where: { $0.failures != nil })
@@ -79,7 +79,14 @@ struct RunCommand: ParsableCommand {
                 let strat = StratifiedAvailability.estimate(
                     spec: design.model, seed: design.seed, failureHorizon: horizon,
                     replications: design.replications, jobs: output.jobs)
-                console.out(Self.render(strat, design: design))
+                // Standard output may carry a CSV or JSON report ('-'): the text then goes to standard error.
+                let text = Self.render(strat, design: design)
+                if [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput {
+                    console.err(text)
+                } else {
+                    console.out(text)
+                }
+                reports[k].rareFailures = strat  // reports are in the same order as the designs
             }
         }
         try output.write(reports)
@@ -144,17 +151,21 @@ struct OutputOptions: ParsableArguments {
 extension RunCommand {
     /// The stratified estimate as text: the estimate, then each failure state's share and availability.
     static func render(_ strat: StratifiedAvailability, design: Scenario) -> String {
-        func pct(_ x: Double) -> String { TableReport.fixed(100 * x, 6) + " %" }
+        func pct(_ x: Double) -> String { x.isNaN ? "n/a" : TableReport.fixed(100 * x, 6) + " %" }
+        let interval =
+            strat.halfWidth.isNaN
+            ? "no interval: a state's run has fewer than 2 replications"
+            : "95 %; time shares ± \(pct(strat.sharesHalfWidth)) by \(StratifiedAvailability.batches) batch means, states' runs ± \(pct(strat.statesHalfWidth))"
         var lines = [
             "",
             "\(design.name): availability.request stratified over failure states (\(strat.failureHorizon) of failures, \(strat.failureEvents) failure events, \(strat.strata.count) states)",
-            "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (95 %; transients such as detection delays left out)",
+            "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (\(interval); transients such as detection delays left out)",
         ]
         for s in strat.strata {
             let up = zip(design.model.stations, s.up).filter { $0.0.failures != nil || $0.1 < $0.0.instances }
                 .map { "\($0.0.name) \($0.1)/\($0.0.instances) up" }.joined(separator: ", ")
             lines.append(
-                "  \(up.isEmpty ? "all up" : up): \(pct(s.share)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))"
+                "  \(up.isEmpty ? "all up" : up): \(pct(s.share)) ± \(pct(s.shareHalfWidth)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))"
             )
         }
         return lines.joined(separator: "\n") + "\n"

@@ -122,6 +122,13 @@ struct ValidateCommand: ParsableCommand {
         s +=
             ", utilisation \(TableReport.fixed(u * 100, 1)) %"
             + (load.unequalShare != nil ? " at the busiest instance" : "")
+        if let nodes = load.databaseNodes, nodes.count > 1 {
+            // A database: each node at its own service time over its own workers.
+            let each = nodes.map { n in
+                "\(n.name) " + (n.utilization.map { TableReport.fixed($0 * 100, 1) + " %" } ?? "unlimited workers")
+            }
+            s += " (" + each.joined(separator: ", ") + ")"
+        }
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
         if load.overloaded, let share = load.unequalShare {
             // Only the busiest instance is known to be over capacity: it loses at least 1 − 1/u of its share.
@@ -135,7 +142,11 @@ struct ValidateCommand: ParsableCommand {
         if station.discipline == .processorSharing {
             return s + ", processor sharing: nothing waits (mean sojourn E[S]/(1 − ρ) for one core)"
         }
-        guard let erlang = load.erlangCMeanWait else { return s + ", finite queue (no Erlang C estimate)" }
+        guard let erlang = load.erlangCMeanWait else {
+            return s
+                + (load.databaseNodes != nil
+                    ? ", no wait estimate for a database" : ", finite queue (no Erlang C estimate)")
+        }
         let model = "M/M/\(c)"
         if case .exponential = station.service {
             return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
@@ -165,6 +176,22 @@ struct ValidateCommand: ParsableCommand {
                     // Only when instances are loaded unequally (weighted round robin, consistent hashing).
                     if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                     if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
+                    if let nodes = l.databaseNodes {
+                        let each: [JSONValue] = nodes.map { n in
+                            var node: [(key: String, value: JSONValue)] = [
+                                ("name", .string(n.name)), ("arrival_rate", .number(n.arrivalRate)),
+                                ("utilization", .number(n.utilization)),
+                            ]
+                            if let peak = n.peakArrivalRate {
+                                node += [
+                                    ("peak_arrival_rate", .number(peak)),
+                                    ("peak_utilization", .number(n.peakUtilization)),
+                                ]
+                            }
+                            return .object(node)
+                        }
+                        pairs.append(("nodes", .array(each)))
+                    }
                     // Only under time-varying load (so the report of a stationary scenario is unchanged).
                     if let peak = l.peakArrivalRate {
                         pairs += [

@@ -6,7 +6,8 @@ import SimStats
 ///
 /// Columns: `scenario, file, scenario_hash, seed, replications, capsim_version, schema_version`;
 /// then one column per sweep axis (its key path); then every metric followed by its `.hw95`
-/// half-width (none for `.max`); then one verdict column per SLO (`slo.<metric>.<max|min>`).
+/// half-width (none for `.max`), and `availability.rare_failures` with its `.hw95` after `run
+/// --rare-failures`; then one verdict column per SLO (`slo.<metric>.<max|min>`).
 /// Rows of designs with different components share the union of the columns, in order of first
 /// appearance; a cell a design does not have is empty, as is an undefined value (NaN).
 public enum CSVReport {
@@ -26,6 +27,10 @@ public enum CSVReport {
             c.append((m.id, csvNumber(e.value)))
             if case .maximum = m.kind { continue }
             c.append((m.id + ".hw95", e.halfWidth95.map(csvNumber) ?? ""))
+        }
+        if let strat = r.rareFailures {
+            c.append((StratifiedAvailability.metricID, csvNumber(strat.estimate)))
+            c.append((StratifiedAvailability.metricID + ".hw95", csvNumber(strat.halfWidth)))
         }
         for o in r.slos { c.append((o.slo.column, o.verdict.rawValue)) }
         return c

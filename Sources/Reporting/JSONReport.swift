@@ -17,7 +17,7 @@ public enum JSONReport {
                 ("batches", .number(Double(c.batches))), ("pilots", .number(Double(c.pilots))),
             ]
         }
-        return .object([
+        var fields: [(key: String, value: JSONValue)] = [
             ("capsim_version", .string(CapSimInfo.version)),
             ("schema_version", .number(Double(CapSimInfo.schemaVersion))),
             (
@@ -35,16 +35,7 @@ public enum JSONReport {
             ("warmup", .object(warmup)),
             ("events", .number(Double(r.summary.events))),
             ("requests", .number(Double(r.summary.arrivals))),
-            (
-                "metrics",
-                .object(
-                    r.summary.estimates.map { e in
-                        var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
-                        if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
-                        fields.append(("n", .number(Double(e.replications))))
-                        return (e.id, .object(fields))
-                    })
-            ),
+            ("metrics", .object(metrics(r))),
             (
                 "distributions",
                 .object(
@@ -52,6 +43,10 @@ public enum JSONReport {
                         (name, .array(levels.shares.map { .number($0) }))
                     })
             ),
+        ]
+        // Only after `run --rare-failures`: every other report keeps its bytes.
+        if let strat = r.rareFailures { fields.append(("rare_failures", rareFailures(strat, r.scenario))) }
+        fields += [
             ("slos", .array(r.slos.map(slo))),
             ("warnings", .array(r.summary.warnings.map { .string($0) })),
             ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),
@@ -69,6 +64,50 @@ public enum JSONReport {
                         ])
                     })
             ),
+        ]
+        return .object(fields)
+    }
+
+    /// Every metric's value, half-width and replications; then, after `run --rare-failures`,
+    /// `availability.rare_failures` (its n: the replications of each state's run).
+    static func metrics(_ r: RunReport) -> [(key: String, value: JSONValue)] {
+        var metrics: [(key: String, value: JSONValue)] = r.summary.estimates.map { e in
+            var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
+            if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
+            fields.append(("n", .number(Double(e.replications))))
+            return (e.id, .object(fields))
+        }
+        if let strat = r.rareFailures {
+            let fields: [(key: String, value: JSONValue)] = [
+                ("value", .number(strat.estimate)), ("hw95", .number(strat.halfWidth)),
+                ("n", .number(Double(r.scenario.replications))),
+            ]
+            metrics.append((StratifiedAvailability.metricID, .object(fields)))
+        }
+        return metrics
+    }
+
+    /// The stratified estimate in full (`run --rare-failures`): the failure run, the interval and
+    /// its two parts, and every state with its instances up per component, its share and its
+    /// availability.
+    static func rareFailures(_ strat: StratifiedAvailability, _ scenario: Scenario) -> JSONValue {
+        let stations = scenario.model.stations
+        let states: [JSONValue] = strat.strata.map { s in
+            .object([
+                ("up", .object(zip(stations, s.up).map { ($0.name, .number(Double($1))) })),
+                ("share", .number(s.share)), ("share_hw95", .number(s.shareHalfWidth)),
+                ("availability", .number(s.availability)), ("hw95", .number(s.halfWidth)),
+                ("replications", .number(Double(s.replications))),
+            ])
+        }
+        return .object([
+            ("failure_horizon", .number(strat.failureHorizon.seconds)),
+            ("failure_events", .number(Double(strat.failureEvents))),
+            ("batches", .number(Double(StratifiedAvailability.batches))),
+            ("estimate", .number(strat.estimate)), ("hw95", .number(strat.halfWidth)),
+            ("shares_hw95", .number(strat.sharesHalfWidth)), ("states_hw95", .number(strat.statesHalfWidth)),
+            ("degrees_of_freedom", .number(strat.degreesOfFreedom)),
+            ("states", .array(states)),
         ])
     }
 

@@ -20,6 +20,9 @@ public struct RunReport: Sendable {
     public var warmup: WarmupChoice?
     /// The per-window time series across replications, when asked for (`--timeseries`).
     public var timeSeries: TimeSeriesSummary?
+    /// The stratified estimate of availability over failure states, when asked for
+    /// (`run --rare-failures`): `availability.rare_failures` in the CSV and JSON reports.
+    public var rareFailures: StratifiedAvailability?
 
     public init(scenario: Scenario, summary: Summary, results: [ReplicationResult], slos: [SLOOutcome] = []) {
         self.scenario = scenario

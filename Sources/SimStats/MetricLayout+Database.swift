@@ -21,3 +21,18 @@ extension MetricLayout {
         for st in dbs { addLatency("replication.\(st.name).lag") }
     }
 }
+
+extension StationSpec {
+    /// A database's workers per node (primary first; nil: unlimited); nil for any other station.
+    var databaseNodeWorkers: [Int?]? {
+        database.map { [workers] + Array(repeating: $0.replicaWorkers, count: $0.replicas) }
+    }
+
+    /// All the station's workers together — instances × workers, or the sum over a database's
+    /// nodes, each with its own — the capacity `utilization.<c>` divides by; nil when some are
+    /// unlimited.
+    var totalWorkers: Int? {
+        if let nodes = databaseNodeWorkers { return nodes.contains(nil) ? nil : nodes.reduce(0) { $0 + ($1 ?? 0) } }
+        return workers.map { instances * $0 }
+    }
+}

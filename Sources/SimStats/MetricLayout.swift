@@ -33,8 +33,12 @@ public enum MetricKind: Sendable, Equatable {
     case arrivalRate
     /// Time-average number of requests in the system over the window (L in Little's law).
     case inSystemMean
-    /// Busy workers / (instances × workers), time-averaged over the window.
+    /// Busy workers / all the station's workers (instances × workers; a database's nodes each
+    /// with their own), time-averaged over the window.
     case utilization(station: Int)
+    /// Busy workers of one database node (0 primary, j replica j) / its workers, time-averaged
+    /// over the window (`database`: index among the databases).
+    case databaseUtilization(station: Int, database: Int, node: Int)
     /// Time-average busy workers over the window (for unlimited stations: mean concurrency).
     case busyMean(station: Int)
     /// Time-average requests waiting for a worker over the window.
@@ -185,7 +189,7 @@ extension MetricKind {
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
-            .errorsInZone, .instancesAvailable:
+            .errorsInZone, .instancesAvailable, .databaseUtilization:
             .fraction
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
@@ -216,7 +220,8 @@ extension MetricKind {
         case .cacheHitRatio: true
         case .cacheBypassRate: false
         case .cacheLookupRate: nil
-        case .utilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean: nil
+        case .utilization, .databaseUtilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean:
+            nil
         case .instancesPeak, .instancesServing, .scalingActions: nil
         case .underTargetShare: false
         case .staleReadRate: false
@@ -329,8 +334,17 @@ public struct MetricLayout: Sendable, Equatable {
             add("attempts.wasted.rate", .wastedAttemptRate)
             add("attempts.dropped.rate", .droppedAttemptRate)
         }
+        var databaseIndex = 0
         for (i, s) in spec.stations.enumerated() {
-            if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            if s.totalWorkers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            if let nodes = s.databaseNodeWorkers {
+                for (j, w) in nodes.enumerated() where w != nil {
+                    add(
+                        "utilization.\(s.name).\(DatabaseSpec.nodeName(j))",
+                        .databaseUtilization(station: i, database: databaseIndex, node: j))
+                }
+                databaseIndex += 1
+            }
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
             if s.workers != nil && s.discipline != .processorSharing {

@@ -118,8 +118,15 @@ public struct ReplicationResult: Sendable {
                 spec.stations[s].autoscale != nil
                     ? level { $0.busyIntegral[s] } / level { $0.servingIntegral[s] }
                         / Double(spec.stations[s].workers ?? 1)
-                    : level { $0.busyIntegral[s] }
-                        / Double(spec.stations[s].instances * (spec.stations[s].workers ?? 1))
+                    : level { $0.busyIntegral[s] } / Double(spec.stations[s].totalWorkers ?? 1)
+            case .databaseUtilization(let s, let d, let node):
+                if let o = c.opened, let e = c.closed, let workers = spec.stations[s].databaseNodeWorkers?[node] ?? nil
+                {
+                    (e.databases[d].busyIntegral[node] - o.databases[d].busyIntegral[node]) / windowNs
+                        / Double(workers)
+                } else {
+                    .nan
+                }
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s):

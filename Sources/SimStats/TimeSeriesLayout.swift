@@ -23,8 +23,11 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         case errorRate(ErrorCause)
         /// The q-quantile of the latency of the window's successful requests (seconds).
         case latency(q: Double)
-        /// Busy workers / (instances × workers), time-averaged over the window.
+        /// Busy workers / all the station's workers (a database's nodes each with their own),
+        /// time-averaged over the window.
         case utilization(station: Int)
+        /// Busy workers of one database node / its workers, time-averaged over the window.
+        case databaseUtilization(station: Int, database: Int, node: Int)
         /// Time-average busy workers over the window.
         case busyMean(station: Int)
         /// Instances held, time-averaged over the window (constant for a fixed pool; an
@@ -40,9 +43,12 @@ public struct TimeSeriesLayout: Sendable, Equatable {
     public let length: SimDuration
     public let start: SimTime
     public let horizon: SimTime
-    /// Per station: instances and workers per instance (nil: unlimited).
+    /// Per station: instances, workers per instance and all its workers (nil: unlimited), and
+    /// a database's workers per node.
     let instances: [Int]
     let workers: [Int?]
+    let totalWorkers: [Int?]
+    let nodeWorkers: [[Int?]?]
     /// Per station: autoscaled (its instance count and utilisation come from the counters).
     let autoscaled: [Bool]
 
@@ -52,6 +58,8 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         horizon = spec.window.horizon
         instances = spec.stations.map(\.instances)
         workers = spec.stations.map(\.workers)
+        totalWorkers = spec.stations.map(\.totalWorkers)
+        nodeWorkers = spec.stations.map(\.databaseNodeWorkers)
         autoscaled = spec.stations.map { $0.autoscale != nil }
         add("requests", .requests)
         add("arrival_rate", .arrivalRate)
@@ -60,8 +68,17 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
         add("latency.p50", .latency(q: 0.5))
         add("latency.p99", .latency(q: 0.99))
+        var databaseIndex = 0
         for (i, s) in spec.stations.enumerated() {
-            if s.workers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            if s.totalWorkers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
+            if let nodes = s.databaseNodeWorkers {
+                for (j, w) in nodes.enumerated() where w != nil {
+                    add(
+                        "utilization.\(s.name).\(DatabaseSpec.nodeName(j))",
+                        .databaseUtilization(station: i, database: databaseIndex, node: j))
+                }
+                databaseIndex += 1
+            }
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("instances.\(s.name).mean", .instances(station: i))
             if s.cache != nil { add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i)) }

@@ -19,6 +19,8 @@ struct WindowTracker {
         var latency = LatencyHistogram()
         /// Per station ∫ busy workers dt over the window (level × ns); nil until its end boundary.
         var busy: [Double]?
+        /// Per database and node ∫ busy workers dt over the window (empty without databases).
+        var nodeBusy: [[Double]] = []
         /// Per station ∫ held and ∫ serving instances dt over the window (autoscaling only).
         var held: [Double]?
         var serving: [Double]?
@@ -84,6 +86,11 @@ struct WindowTracker {
                 open[i].held = zip(c.heldIntegral, p.heldIntegral).map { $0 - $1 }
                 open[i].serving = zip(c.servingIntegral, p.servingIntegral).map { $0 - $1 }
             }
+            if !c.databases.isEmpty && !p.databases.isEmpty {
+                open[i].nodeBusy = zip(c.databases, p.databases).map {
+                    zip($0.busyIntegral, $1.busyIntegral).map { $0 - $1 }
+                }
+            }
             if !c.cacheLookups.isEmpty {
                 open[i].cacheLookups = zip(c.cacheLookups, p.cacheLookups).map { $0 - $1 }
                 open[i].cacheHits = zip(c.cacheHits, p.cacheHits).map { $0 - $1 }
@@ -137,10 +144,13 @@ struct WindowTracker {
                             cell.busy.flatMap { b in cell.serving.map { b[s] / $0[s] / Double(layout.workers[s] ?? 1) }
                             } ?? .nan
                     } else {
-                        v =
-                            cell.busy.map { $0[s] / ns / Double(layout.instances[s] * (layout.workers[s] ?? 1)) }
-                            ?? .nan
+                        v = cell.busy.map { $0[s] / ns / Double(layout.totalWorkers[s] ?? 1) } ?? .nan
                     }
+                case .databaseUtilization(let s, let d, let node):
+                    let workers = layout.nodeWorkers[s]?[node] ?? nil
+                    v =
+                        d < cell.nodeBusy.count && workers != nil
+                        ? cell.nodeBusy[d][node] / ns / Double(workers ?? 1) : .nan
                 case .busyMean(let s): v = cell.busy.map { $0[s] / ns } ?? .nan
                 case .instances(let s):
                     v = layout.autoscaled[s] ? cell.held.map { $0[s] / ns } ?? .nan : Double(layout.instances[s])

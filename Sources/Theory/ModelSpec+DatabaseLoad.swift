@@ -1,12 +1,42 @@
 import InfraModel
 
+/// The offered load of one database node (`DatabaseSpec.nodeName`: primary, replica1, …).
+public struct DatabaseNodeLoad: Sendable, Equatable {
+    public var name: String
+    /// Requests per second the node serves: the primary its writes and the reads routed to it,
+    /// a replica its share of the reads.
+    public var arrivalRate: Double
+    /// The node's offered load over its workers (its own service times); nil for unlimited workers.
+    public var utilization: Double?
+    public var peakArrivalRate: Double?
+    public var peakUtilization: Double?
+}
+
 extension ModelSpec {
-    /// Offered load on database station s (its `DatabaseSpec` is `db`), node by node: writes at
-    /// the primary, reads over the nodes of the read policy (evenly, as round robin spreads
-    /// them); the station's utilisation is its busiest node's. A write under sync replication
-    /// holds its primary worker for its service plus the wait for its acks, counted here as one
-    /// mean lag (a rough estimate: the wait is the acks-th smallest apply time of several
-    /// replicas).
+    /// The mean time a visit to database `db` (station `st`) holds its node's worker for its own
+    /// sake (not counting the calls it makes): a write its primary service, plus under sync
+    /// replication the wait for its acks, counted as one mean lag (a rough estimate: the wait is
+    /// the acks-th smallest apply time of several replicas); a read the mean service of the nodes
+    /// its read policy spreads it over evenly (the replicas', the primary's, or both).
+    func databaseVisitService(_ db: DatabaseSpec, station st: StationSpec, access: DataAccess) -> Double {
+        if access == .write {
+            if case .sync = db.replication { return st.service.mean + db.lag.mean }
+            return st.service.mean
+        }
+        let n = Double(db.replicas)
+        switch db.readPolicy {
+        case _ where db.replicas == 0, .primary: return st.service.mean
+        case .replicas: return db.replicaService.mean
+        case .any: return (st.service.mean + n * db.replicaService.mean) / (n + 1)
+        }
+    }
+
+    /// Offered load on database station s (its `DatabaseSpec` is `db`), node by node: the
+    /// primary takes the writes and the reads its read policy sends it, each replica its share of
+    /// the reads (evenly, as round robin spreads them), each node at its own service time and
+    /// over its own workers; the station's utilisation is its busiest node's. A visit that calls
+    /// other components holds its worker for those calls too (reads' and writes' calls counted
+    /// apart: a write's calls do not load the replicas).
     func databaseLoad(
         station s: Int, _ db: DatabaseSpec, rates: [Double], peaks: [Double]?,
         trees: [(visits: [Double], hold: [Double])]
@@ -16,19 +46,22 @@ extension ModelSpec {
         var writes = 0.0
         var peakReads = 0.0
         var peakWrites = 0.0
-        var holding = 0.0
+        var readCalls = 0.0  // Σ rate × time a read visit's calls hold its worker
+        var writeCalls = 0.0
         for (k, c) in classes.enumerated() {
             for (n, node) in c.calls.enumerated() where node.station == s {
                 let rate = rates[k] * trees[k].visits[n]
                 let peak = (peaks?[k] ?? 0) * trees[k].visits[n]
-                // The calls a visit makes: its hold less its own service (which `utilization` adds per node).
-                holding += rate * (trees[k].hold[n] - st.service.mean)
+                // The calls a visit makes: its hold less its own time (which `utilization` adds per node).
+                let calls = rate * (trees[k].hold[n] - databaseVisitService(db, station: st, access: node.access))
                 if node.access == .write {
                     writes += rate
                     peakWrites += peak
+                    writeCalls += calls
                 } else {
                     reads += rate
                     peakReads += peak
+                    readCalls += calls
                 }
             }
         }
@@ -40,34 +73,58 @@ extension ModelSpec {
         case .replicas: (readNodes, primaryReads) = (n, false)
         case .any: (readNodes, primaryReads) = (n + 1, true)
         }
-        var writeHold = st.service.mean
-        if case .sync = db.replication { writeHold += db.lag.mean }
-        // Time the calls a database visit makes (rare) add to its holding, spread over its visits.
-        let callTime = reads + writes > 0 ? holding / (reads + writes) : 0
-        func utilization(_ r: Double, _ w: Double, primary: Bool) -> Double? {
-            let workers = primary ? st.workers : db.replicaWorkers
-            guard let workers else { return nil }
-            let service = primary ? st.service.mean : db.replicaService.mean
-            return (w * (writeHold + callTime) + r * (service + callTime)) / Double(workers)
-        }
+        let writeHold = databaseVisitService(db, station: st, access: .write)
+        let readCallTime = reads > 0 ? readCalls / reads : 0
+        let writeCallTime = writes > 0 ? writeCalls / writes : 0
         let share = 1 / Double(readNodes)
-        let primaryU = utilization(primaryReads ? reads * share : 0, writes, primary: true)
-        let replicaU = n > 0 ? utilization(reads * share, 0, primary: false) : nil
-        let u: Double? = primaryU == nil && replicaU == nil ? nil : max(primaryU ?? 0, replicaU ?? 0)
-        var load = OfferedLoad(
-            name: st.name, arrivalRate: reads + writes, utilization: u,
-            workers: st.workers, finiteQueue: st.queueCapacity != nil)
+        // Node utilisations for read and write rates r and w (the primary's: its reads and all
+        // writes; a replica's: its reads).
+        func primaryUtilization(_ r: Double, _ w: Double) -> Double? {
+            guard let workers = st.workers else { return nil }
+            return (w * (writeHold + writeCallTime) + r * (st.service.mean + readCallTime)) / Double(workers)
+        }
+        func replicaUtilization(_ r: Double) -> Double? {
+            guard let workers = db.replicaWorkers else { return nil }
+            return r * (db.replicaService.mean + readCallTime) / Double(workers)
+        }
+        let primaryRate = writes + (primaryReads ? reads * share : 0)
+        var nodes = [
+            DatabaseNodeLoad(
+                name: DatabaseSpec.nodeName(0), arrivalRate: primaryRate,
+                utilization: primaryUtilization(primaryReads ? reads * share : 0, writes))
+        ]
+        if n > 0 {
+            for j in 1...n {
+                nodes.append(
+                    DatabaseNodeLoad(
+                        name: DatabaseSpec.nodeName(j), arrivalRate: reads * share,
+                        utilization: replicaUtilization(reads * share)))
+            }
+        }
+        if peaks != nil {
+            nodes[0].peakArrivalRate = peakWrites + (primaryReads ? peakReads * share : 0)
+            nodes[0].peakUtilization = primaryUtilization(primaryReads ? peakReads * share : 0, peakWrites)
+            for j in nodes.indices.dropFirst() {
+                nodes[j].peakArrivalRate = peakReads * share
+                nodes[j].peakUtilization = replicaUtilization(peakReads * share)
+            }
+        }
+        let finite = nodes.compactMap(\.utilization)
         let total = reads + writes
-        if n > 0, total > 0 {
-            let primaryShare = (writes + (primaryReads ? reads * share : 0)) / total
-            load.unequalShare = (primaryU ?? 0) >= (replicaU ?? 0) ? primaryShare : reads * share / total
+        var load = OfferedLoad(
+            name: st.name, arrivalRate: total, utilization: finite.max(),
+            workers: st.workers, finiteQueue: st.queueCapacity != nil)
+        // The busiest node's share of the station's requests (the first of equals: the primary).
+        if n > 0, total > 0,
+            let busiest = nodes.indices.max(by: { (nodes[$0].utilization ?? 0) < (nodes[$1].utilization ?? 0) })
+        {
+            load.unequalShare = nodes[busiest].arrivalRate / total
         }
         if peaks != nil {
             load.peakArrivalRate = peakReads + peakWrites
-            let pp = utilization(primaryReads ? peakReads * share : 0, peakWrites, primary: true)
-            let pr = n > 0 ? utilization(peakReads * share, 0, primary: false) : nil
-            load.peakUtilization = max(pp ?? 0, pr ?? 0)
+            load.peakUtilization = nodes.compactMap(\.peakUtilization).max() ?? 0
         }
+        load.databaseNodes = nodes
         return load
     }
 }

@@ -22,7 +22,12 @@ extension ModelSpec {
         // Below a cache, visits and held time count only its misses (`expectedHitRatios`).
         let hits = expectedHitRatios()
         let trees = classes.map { c -> (visits: [Double], hold: [Double]) in
-            var hold = c.calls.map { stations[$0.station].service.mean }
+            // A database visit's own time is its node's: a read's is the read nodes' service.
+            var hold = c.calls.map { node in
+                let st = stations[node.station]
+                return st.database.map { databaseVisitService($0, station: st, access: node.access) }
+                    ?? st.service.mean
+            }
             if c.mode == .synchronous {
                 for n in c.calls.indices.reversed() {
                     let miss = 1 - (hits[c.calls[n].station] ?? 0)

@@ -38,6 +38,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// for a station that is not a cache.
     public var expectedHitRatio: Double?
 
+    /// A database's nodes (primary first, then the replicas), each with its own offered load
+    /// and utilisation; nil for a station that is not a database. `utilization` is the busiest
+    /// node's.
+    public var databaseNodes: [DatabaseNodeLoad]?
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?

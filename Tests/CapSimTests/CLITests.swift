@@ -142,6 +142,17 @@ struct CLITests {
         #expect(
             replicas.out.contains("  db: offered 1650.00/s, utilisation 18.8 % at the busiest instance"),
             "\(replicas.out)")
+        // Node by node: 150 writes/s × 4 ms on the primary's 32 workers; a sync write holds its
+        // worker one mean lag (30 ms) longer, and its caller waits for it too.
+        #expect(
+            replicas.out.contains(
+                "    db: offered 1650.00/s, utilisation 18.8 % at the busiest instance (primary 1.9 %, replica1 18.8 %, replica2 18.8 %), no wait estimate for a database"
+            ), "\(replicas.out)")
+        #expect(replicas.out.contains("(primary 15.9 %, replica1 18.8 %, replica2 18.8 %)"), "\(replicas.out)")
+        let replicasJSON = capsim(["validate", scenarioPath("read-replicas.yaml"), "--format", "json"])
+        #expect(
+            replicasJSON.out.contains(#""nodes": ["#) && replicasJSON.out.contains(#""name": "replica2""#),
+            "\(replicasJSON.out)")
         let over = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
         #expect(
             over.out.contains(

@@ -115,6 +115,84 @@ struct DatabaseTests {
         r.expectMatches("replication.db.lag.mean", 0.2, floor: 0.001)
     }
 
+    /// Replicas with 4× the primary's workers: primary 2 workers × 20 ms, two replicas 8 workers
+    /// × 40 ms each, 300 reads/s (round robin: 150/s per replica) and 20 writes/s.
+    static let unequalWorkers = """
+        version: 1
+        name: unequal
+        horizon: 60s
+        warmup: 5s
+        replications: 10
+        seed: 11
+        workload:
+          classes:
+            - {name: r, path: [db.read], arrivals: {process: poisson, rate: 300/s}}
+            - {name: w, path: [db.write], arrivals: {process: poisson, rate: 20/s}}
+        components:
+          db:
+            kind: database
+            primary: {workers: 2, service: {exponential: {mean: 20ms}}}
+            replicas: {count: 2, workers: 8, service: {exponential: {mean: 40ms}}, lag: {exponential: {mean: 10ms}}}
+        """
+
+    @Test(
+        "utilisation per node is λ·E[S]/c at each node's own workers, and the database's is busy over all its workers (never above 100 %)"
+    )
+    func utilizationPerNode() throws {
+        let r = try Run(yaml: Self.unequalWorkers)
+        // Offered: primary 20/s × 20 ms / 2 = 20 %; each replica 150/s × 40 ms / 8 = 75 %; all
+        // together (0.4 + 6 + 6) busy workers of 2 + 8 + 8 = 68.9 % (the old figure divided the
+        // 12.4 busy workers by 3 nodes × the primary's 2 workers: 207 %).
+        r.expectMatches("utilization.db.primary", 20 * 0.020 / 2)
+        r.expectMatches("utilization.db.replica1", 150 * 0.040 / 8)
+        r.expectMatches("utilization.db.replica2", 150 * 0.040 / 8)
+        r.expectMatches("utilization.db", (20 * 0.020 + 300 * 0.040) / 18)
+        for id in ["utilization.db", "utilization.db.primary", "utilization.db.replica1", "utilization.db.replica2"] {
+            #expect(r.values(id).allSatisfy { $0 >= 0 && $0 <= 1 }, "\(id): \(r.values(id))")
+        }
+        // The nodes' busy workers add up to the database's, replication by replication.
+        let busy = r.values("busy.db.mean")
+        let nodes = zip(
+            r.values("utilization.db.primary"),
+            zip(r.values("utilization.db.replica1"), r.values("utilization.db.replica2"))
+        )
+        .map { 2 * $0 + 8 * $1.0 + 8 * $1.1 }
+        #expect(zip(busy, nodes).allSatisfy { abs($0 - $1) <= 1e-9 * $0 }, "\(busy) vs \(nodes)")
+        #expect(zip(busy, r.values("utilization.db")).allSatisfy { abs($0 / 18 - $1) <= 1e-12 })
+        expectConservation(r)
+    }
+
+    @Test("the time series has each node's utilisation too: its windows average to the run's figure")
+    func utilizationPerNodeTimeSeries() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("unequal.yaml").path
+        try Self.unequalWorkers.write(toFile: file, atomically: true, encoding: .utf8)
+        let series = dir.appendingPathComponent("series.csv").path
+        // 55 s measured, 11 windows of 5 s: the mean over equal windows is the run's mean.
+        let r = capsim([
+            "run", file, "-q", "--replications", "3", "--csv", "-", "--timeseries", series, "--timeseries-window", "5s",
+        ])
+        #expect(r.status == 0, "\(r.err)")
+        func table(_ text: String) -> (header: [String], rows: [[String]]) {
+            let lines = text.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+            return (lines[0], Array(lines.dropFirst()))
+        }
+        let run = table(r.out)
+        let windows = table(try String(contentsOfFile: series, encoding: .utf8))
+        #expect(windows.rows.count == 11)
+        for id in ["utilization.db", "utilization.db.primary", "utilization.db.replica1", "utilization.db.replica2"] {
+            let w = try #require(windows.header.firstIndex(of: id), "\(windows.header)")
+            let values = windows.rows.compactMap { Double($0[w]) }
+            #expect(values.count == 11 && values.allSatisfy { $0 > 0 && $0 <= 1 }, "\(id): \(values)")
+            let k = try #require(run.header.firstIndex(of: id))
+            let whole = try #require(Double(run.rows[0][k]))
+            let mean = values.reduce(0, +) / 11
+            #expect(abs(mean - whole) <= 1e-9, "\(id): windows \(mean), run \(whole)")
+        }
+    }
+
     @Test(
         "Scenarios/read-replicas.yaml: reads split over the nodes of the read policy, writes at the primary; same results for any --jobs"
     )

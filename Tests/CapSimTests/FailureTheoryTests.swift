@@ -2,6 +2,7 @@ import Foundation
 import InfraModel
 import Reporting
 import ScenarioLanguage
+import SimKernel
 import SimStats
 import Testing
 
@@ -473,6 +474,94 @@ struct StratifiedAvailabilityTests {
     }
 }
 
+/// Coverage of the stratified estimate's 95 % interval, over independent seeds, against the value
+/// it estimates in closed form.
+@Suite("Stratified availability: coverage of its interval")
+struct StratifiedCoverageTests {
+    /// Runs the estimate for seeds 1 … n and asserts that the share of intervals covering
+    /// `truth` is consistent with 95 %: within 3.9 binomial standard deviations of 0.95 (a correct
+    /// interval fails this about once in 10,000 runs; with n ≥ 300 the band also excludes an
+    /// interval so wide that it always covers).
+    func expectCoverage(
+        _ s: Scenario, truth: Double, seeds n: Int, failureHorizon: SimDuration,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        var covered = 0
+        var widths = Tally()
+        for seed in 1...n {
+            let strat = StratifiedAvailability.estimate(
+                spec: s.model, seed: UInt64(seed), failureHorizon: failureHorizon,
+                replications: s.replications, jobs: 1)
+            if abs(strat.estimate - truth) <= strat.halfWidth { covered += 1 }
+            widths.add(strat.halfWidth)
+        }
+        let coverage = Double(covered) / Double(n)
+        let sd = (0.95 * 0.05 / Double(n)).squareRoot()
+        #expect(
+            abs(coverage - 0.95) <= 3.9 * sd,
+            "coverage \(coverage) over \(n) seeds (band 0.95 ± \(3.9 * sd)); mean half-width \(widths.mean)",
+            sourceLocation: sourceLocation)
+    }
+
+    @Test("one instance, every request lost while it is down: the interval covers MTBF/(MTBF + MTTR) 95 % of the time")
+    func oneInstance() throws {
+        // 3650 d of failures with MTBF 50 h, MTTR 1 h: ≈ 1,720 failures, and the down share varies
+        // by ≈ 0.066 pp (sd) from seed to seed. Each state's availability is exact (1 up, 0
+        // down), so the whole error is the shares'.
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: one
+                horizon: 10s
+                warmup: 1s
+                replications: 2
+                workload:
+                  arrivals: {process: poisson, rate: 20/s}
+                components:
+                  web:
+                    kind: server_pool
+                    workers: 4
+                    service: {exponential: {mean: 10ms}}
+                    failures: {mtbf: 50h, mttr: 1h}
+                """)
+        expectCoverage(s, truth: 50.0 / 51, seeds: 400, failureHorizon: .seconds(3650 * 86_400))
+    }
+
+    @Test("two loss servers (Erlang B in each state): the shares' and the states' errors together cover 95 %")
+    func twoLossServers() throws {
+        // Two instances of one worker and no queue, least outstanding: M/M/2/2 with both up,
+        // M/M/1/1 with one (the other out of the rotation), nothing with none. Offered load
+        // a = 100/s × 10 ms = 1 erlang. Independent repairs: each up p = 50/55 of the time.
+        // 365 d of failures (≈ 160 per instance) make the shares' error about as large as the
+        // states' (5 replications of 30 s each), so the interval must combine both.
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: two
+                horizon: 31s
+                warmup: 1s
+                replications: 5
+                workload:
+                  arrivals: {process: poisson, rate: 100/s}
+                components:
+                  web:
+                    kind: server_pool
+                    instances: 2
+                    workers: 1
+                    queue: 0
+                    balance: least_outstanding
+                    service: {exponential: {mean: 10ms}}
+                    failures: {mtbf: 50h, mttr: 5h}
+                    health_check: {interval: 1s}
+                """)
+        let p = 50.0 / 55
+        let truth =
+            p * p * (1 - Queueing.erlangB(servers: 2, load: 1)) + 2 * p * (1 - p)
+            * (1 - Queueing.erlangB(servers: 1, load: 1))
+        expectCoverage(s, truth: truth, seeds: 400, failureHorizon: .seconds(365 * 86_400))
+    }
+}
+
 @Suite("capsim run --rare-failures")
 struct RareFailuresCLITests {
     @Test("prints the stratified estimate and its states; refuses a design without random failures")
@@ -491,5 +580,47 @@ struct RareFailuresCLITests {
         let bad = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "long"])
         #expect(
             bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
+    }
+
+    @Test("writes availability.rare_failures and its interval to the CSV and JSON reports")
+    func reports() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("one.yaml").path
+        try """
+        version: 1
+        name: one
+        horizon: 10s
+        warmup: 1s
+        replications: 2
+        workload:
+          arrivals: {process: poisson, rate: 20/s}
+        components:
+          web: {kind: server_pool, workers: 4, service: {exponential: {mean: 10ms}}, failures: {mtbf: 50h, mttr: 1h}}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("out.json").path
+        let args = ["run", file, "-q", "--rare-failures", "365d", "--json", json]
+        let r = capsim(args + ["--csv", "-"])
+        #expect(r.status == 0, "\(r.err)")
+        // The CSV has standard output to itself: the stratified text goes to standard error.
+        #expect(r.err.contains("stratified over failure states") && !r.out.contains("stratified"))
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = lines[0].map(String.init)
+        let value = try #require(header.firstIndex(of: "availability.rare_failures"))
+        #expect(header[value + 1] == "availability.rare_failures.hw95")
+        let estimate = try #require(Double(lines[1][value]))
+        let hw = try #require(Double(lines[1][value + 1]))
+        #expect(estimate > 0.9 && estimate < 1 && hw > 0 && hw < 0.01, "\(estimate) ± \(hw)")
+        let report = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let metric = try #require(
+            (report["metrics"] as? [String: Any])?["availability.rare_failures"] as? [String: Any])
+        let jsonEstimate = try #require(metric["value"] as? Double)
+        let jsonHW = try #require(metric["hw95"] as? Double)
+        #expect(abs(jsonEstimate - estimate) <= 1e-12 && abs(jsonHW - hw) <= 1e-12, "\(metric)")
+        let detail = try #require(report["rare_failures"] as? [String: Any])
+        #expect(detail["batches"] as? Double == 20 && (detail["states"] as? [Any])?.isEmpty == false)
+        // Without --rare-failures neither appears.
+        let plain = capsim(["run", file, "-q", "--csv", "-"])
+        #expect(plain.status == 0 && !plain.out.contains("rare_failures"))
     }
 }

@@ -39,6 +39,38 @@ struct FailureInvariantTests {
         #expect(sim.requests.liveCount == 0, "\(sim.requests.liveCount) request slot(s) still held after the drain")
     }
 
+    @Test("the occupancy split into batches adds up: each state's batches to its total, each batch to its length")
+    func occupancyBatches() {
+        // 3 instances failing every 0.3 s (mean) for 0.1 s over 100 s, cut into 7 batches (100 s
+        // does not divide into 7 whole nanosecond batches: the last takes the remainder).
+        let spec = ModelSpec(
+            stations: [
+                StationSpec(
+                    name: "web", instances: 3, workers: 1, service: .exponential(mean: 0.001),
+                    failures: FailureSpec(timeToFailure: .exponential(mean: 0.3), timeToRepair: .exponential(mean: 0.1))
+                )
+            ],
+            classes: [RequestClass(name: "r", path: [0])],
+            arrivals: nil,
+            window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 100_000_000_000), drain: .zero))
+        var sim = Simulation(spec: spec, streams: StreamStore(seed: 3), replication: 0)
+        sim.trackOccupancy(batches: 7)
+        var sink = RecordingSink()
+        _ = sim.run(into: &sink)
+        let total = sim.occupancy
+        let batches = sim.occupancyBatches
+        #expect(total.map(\.up) == batches.map(\.up) && total.count == 4, "\(total.map(\.up))")
+        for (t, b) in zip(total, batches) {
+            #expect(b.seconds.count == 7 && abs(b.seconds.reduce(0, +) - t.seconds) <= 1e-9 * 100, "\(t.up)")
+        }
+        let length = Double(100_000_000_000 / 7) * 1e-9
+        for k in 0..<7 {
+            let sum = batches.reduce(0) { $0 + $1.seconds[k] }
+            let want = k < 6 ? length : 100 - 6 * length
+            #expect(abs(sum - want) <= 1e-9 * 100, "batch \(k): \(sum) s, want \(want) s")
+        }
+    }
+
     @Test(
         "requests end once and workers balance under crashes, hangs, zone outages and scheduled events in call trees with watched calls",
         arguments: 0..<16)

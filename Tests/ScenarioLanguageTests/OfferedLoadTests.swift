@@ -72,6 +72,61 @@ struct OfferedLoadTests {
         #expect(heavy.erlangCMeanWait != nil && heavy.meanWaitEstimate == nil)
     }
 
+    /// A database with primary 30 ms and replicas 20 ms mean service, 8 workers on every node,
+    /// behind a web tier (5 ms, 4 × 16 workers): `reads` reads/s spread over two replicas,
+    /// `writes` writes/s; `writePath` is the write class's path.
+    static func database(
+        reads: String = "500/s", writes: String = "50/s", writePath: String = "[web, db.write]"
+    )
+        -> String
+    {
+        """
+        version: 1
+        horizon: 1m
+        workload:
+          classes:
+            - {name: read,  path: [web, db.read], arrivals: {process: poisson, rate: \(reads)}}
+            - {name: write, path: \(writePath), arrivals: {process: poisson, rate: \(writes)}}
+        components:
+          web: {kind: server_pool, instances: 4, workers: 16, service: {exponential: {mean: 5ms}}}
+          audit: {kind: server_pool, workers: 64, service: {exponential: {mean: 100ms}}}
+          db:
+            kind: database
+            primary: {workers: 8, service: {exponential: {mean: 30ms}}}
+            replicas: {count: 2, workers: 8, service: {exponential: {mean: 20ms}}, lag: {exponential: {mean: 10ms}}}
+        """
+    }
+
+    @Test("a database's load node by node: each replica its read share at its own service time, the primary its writes")
+    func databaseNodes() throws {
+        // 250 reads/s per replica × 20 ms / 8 workers = 62.5 % (not 250 × (20 + 30 ms) / 8 = 156 %);
+        // the primary 50 writes/s × 30 ms / 8 = 18.75 %.
+        let loads = try load(Self.database())
+        let db = try #require(loads.first { $0.name == "db" })
+        let nodes = try #require(db.databaseNodes)
+        #expect(nodes.map(\.name) == ["primary", "replica1", "replica2"])
+        #expect(nodes.map(\.arrivalRate) == [50, 250, 250])
+        let u = nodes.map { $0.utilization ?? .nan }
+        #expect(abs(u[0] - 0.1875) < 1e-12 && abs(u[1] - 0.625) < 1e-12 && abs(u[2] - 0.625) < 1e-12, "\(u)")
+        #expect(abs((db.utilization ?? .nan) - 0.625) < 1e-12 && !db.unstable && !db.overloaded)
+        #expect(abs((db.unequalShare ?? .nan) - 250.0 / 550) < 1e-12)
+        // The web tier holds its worker for its 5 ms plus the database visit: a read's 20 ms at a
+        // replica, a write's 30 ms at the primary: (500 × 25 ms + 50 × 35 ms) / 64 = 22.27 %.
+        let web = try #require(loads.first { $0.name == "web" }?.utilization)
+        let held: Double = 500 * 0.025 + 50 * 0.035
+        #expect(abs(web - held / 64) < 1e-12, "\(web)")
+    }
+
+    @Test("a database write's calls hold a primary worker, not the replicas'")
+    func databaseWriteCalls() throws {
+        // Writes call `audit` (100 ms) from the database: each holds its primary worker 30 + 100 ms,
+        // 50/s × 130 ms / 8 = 81.25 %; the reads make no calls, so the replicas stay at 62.5 %.
+        let loads = try load(Self.database(writePath: "[web, db.write, audit]"))
+        let nodes = try #require(loads.first { $0.name == "db" }?.databaseNodes)
+        let u = nodes.map { $0.utilization ?? .nan }
+        #expect(abs(u[0] - 50 * 0.13 / 8) < 1e-12 && abs(u[1] - 0.625) < 1e-12 && abs(u[2] - 0.625) < 1e-12, "\(u)")
+    }
+
     @Test("Erlang C stays finite for thousands of servers")
     func large() {
         let c = ErlangC.probabilityOfWaiting(servers: 5000, load: 4900)

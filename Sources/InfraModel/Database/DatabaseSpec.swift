@@ -68,15 +68,22 @@ public struct DatabaseSpec: Sendable, Equatable {
 }
 
 /// A database's counters (cumulative, like `ModelCounters`' others): requests served per node
-/// (their service ended), and the reads judged for staleness (those with a key) and found stale.
+/// (their service ended), each node's busy workers integrated over time, and the reads judged
+/// for staleness (those with a key) and found stale.
 public struct DatabaseCounters: Sendable, Equatable {
     /// Reads whose service ended, per node (primary first).
     public var reads: [UInt64]
+    /// ∫ busy workers dt per node (primary first), in worker × nanoseconds; they add up to the
+    /// station's `ModelCounters.busyIntegral`.
+    public var busyIntegral: [Double]
     /// Writes committed (at the primary).
     public var writes: UInt64 = 0
     /// Reads with a key (judged), and those that found their replica behind the primary.
     public var judgedReads: UInt64 = 0
     public var staleReads: UInt64 = 0
 
-    public init(nodes: Int) { reads = Array(repeating: 0, count: nodes) }
+    public init(nodes: Int) {
+        reads = Array(repeating: 0, count: nodes)
+        busyIntegral = Array(repeating: 0, count: nodes)
+    }
 }

@@ -22,6 +22,8 @@ struct DatabaseState {
     var reads: Balancer
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
+    /// Per node, when its `counters.busyIntegral` was last brought up to date (ns).
+    var busySince: [Int64]
 
     init(station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream) {
         self.station = Int32(station)
@@ -53,6 +55,7 @@ struct DatabaseState {
         log = ReplicationLog(replicas: db.replicas)
         counters = DatabaseCounters(nodes: db.replicas + 1)
         applyScratch = Array(repeating: 0, count: db.replicas)
+        busySince = Array(repeating: 0, count: db.replicas + 1)
     }
 }
 
@@ -76,8 +79,31 @@ extension Simulation {
         return out
     }
 
-    /// The database's counters, for a snapshot.
-    var databaseCounters: [DatabaseCounters] { databases.map(\.counters) }
+    /// The databases' counters, for a snapshot: each node's busy integral brought up to now
+    /// on the copy (the model's own integrals are left as they are).
+    var databaseCounters: [DatabaseCounters] {
+        let now = kernel.now.nanoseconds
+        return databases.map { db in
+            var c = db.counters
+            let first = Int(stations[Int(db.station)].firstInstance)
+            for j in c.busyIntegral.indices {
+                c.busyIntegral[j] += Double(instances[first + j].busy) * Double(now &- db.busySince[j])
+            }
+            return c
+        }
+    }
+
+    /// Brings the busy integral of database node i (of station s) up to now; call before the
+    /// node's busy count changes.
+    @inline(__always)
+    mutating func accumulateNodeBusy(_ i: Int32, station s: Int) {
+        let d = Int(stations[s].database)
+        let j = Int(i &- stations[s].firstInstance)
+        let now = kernel.now.nanoseconds
+        databases[d].counters.busyIntegral[j] +=
+            Double(instances[Int(i)].busy) * Double(now &- databases[d].busySince[j])
+        databases[d].busySince[j] = now
+    }
 
     /// Request r arrives at database station s (its `hopArrival` already set).
     mutating func enterDatabase<Sink: RecordSink & ~Copyable>(_ r: Int32, station s: Int, into sink: inout Sink) {

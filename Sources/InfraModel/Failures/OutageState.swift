@@ -62,8 +62,29 @@ struct FailoverPairs {
 }
 
 /// The time spent with each combination of instances up per station, for the stratified
-/// availability estimator (kept only when asked for, before `Simulation.run`).
+/// availability estimator (kept only when asked for, before `Simulation.run`): over the whole
+/// run, and split over `batchCount` consecutive batches of `batchLength` nanoseconds (the last
+/// batch takes the rest of the run), whose spread gives the error of the shares (batch means).
 struct OccupancyLog {
     var seconds: [[Int32]: Double] = [:]
+    var batchSeconds: [[Int32]: [Double]] = [:]
+    var batchCount = 1
+    var batchLength = Int64.max
     var since = SimTime.zero
+
+    /// Adds [since, now) to `state`, in total and batch by batch.
+    mutating func add(_ state: [Int32], until now: SimTime) {
+        seconds[state, default: 0] += Double(now.nanoseconds &- since.nanoseconds) * 1e-9
+        var batches = batchSeconds.removeValue(forKey: state) ?? Array(repeating: 0, count: batchCount)
+        var t = since.nanoseconds
+        while t < now.nanoseconds {
+            let b = min(Int(t / batchLength), batchCount - 1)
+            // b + 1 ≤ batchCount − 1 here, and (batchCount − 1) · batchLength ≤ the horizon: no overflow.
+            let end = b == batchCount - 1 ? now.nanoseconds : min(now.nanoseconds, Int64(b + 1) * batchLength)
+            batches[b] += Double(end - t) * 1e-9
+            t = end
+        }
+        batchSeconds[state] = batches
+        since = now
+    }
 }

@@ -277,6 +277,7 @@ extension Simulation {
             }
         }
         stations[s].accumulate(to: now)
+        if hasDatabases && stations[s].database >= 0 { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel -= Int(instances[Int(i)].busy)
         instances[Int(i)].busy = 0
     }
@@ -317,8 +318,18 @@ extension Simulation {
         let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
         guard var log = outages.occupancy else { return }
         outages.occupancy = nil  // no second reference while the dictionary changes (no copy on write)
-        log.seconds[state, default: 0] += Double(now.nanoseconds &- log.since.nanoseconds) * 1e-9
-        log.since = now
+        log.add(state, until: now)
+        outages.occupancy = log
+    }
+
+    /// Keeps the occupancy (as `tracksOccupancy` does) and also splits it over `batches`
+    /// consecutive batches of equal length cutting [0, horizon) (`occupancyBatches`). Call
+    /// before `run`.
+    public mutating func trackOccupancy(batches: Int) {
+        precondition(batches >= 1, "at least one batch")
+        var log = OccupancyLog()
+        log.batchCount = batches
+        log.batchLength = max(1, spec.window.horizon.nanoseconds / Int64(batches))
         outages.occupancy = log
     }
 
@@ -327,6 +338,13 @@ extension Simulation {
     /// `tracksOccupancy` was set before `run`.
     public var occupancy: [(up: [Int], seconds: Double)] {
         (outages.occupancy?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
+            .sorted { $0.up.lexicographicallyPrecedes($1.up) }
+    }
+
+    /// The same seconds batch by batch (`trackOccupancy(batches:)`; one batch otherwise), in the
+    /// order of `occupancy`.
+    public var occupancyBatches: [(up: [Int], seconds: [Double])] {
+        (outages.occupancy?.batchSeconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
             .sorted { $0.up.lexicographicallyPrecedes($1.up) }
     }
 }

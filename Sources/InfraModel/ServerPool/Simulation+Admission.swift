@@ -33,13 +33,14 @@ extension Simulation {
         }
         let now = kernel.now
         stations[s].accumulate(to: now)
+        let database = hasDatabases && stations[s].database >= 0
+        if database { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel += 1
         instances[Int(i)].busy &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
         requests[r].lineStamp = 0
-        var d =
-            hasDatabases && stations[s].database >= 0 ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
+        var d = database ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
         if instances[Int(i)].slowdown != 1 {
             d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded()))
@@ -67,6 +68,7 @@ extension Simulation {
             return
         }
         stations[s].accumulate(to: kernel.now)
+        if hasDatabases && stations[s].database >= 0 { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel -= 1
         instances[Int(i)].busy &-= 1
         while !instances[Int(i)].waiting.isEmpty {

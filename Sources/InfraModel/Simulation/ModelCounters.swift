@@ -56,7 +56,7 @@ public struct ModelCounters: Sendable {
     public var wastedAttempts: UInt64 = 0
     /// Waiting attempts dropped unserved because their client had given up (`drop_expired`).
     public var droppedAttempts: UInt64 = 0
-    /// Per database (in station order): reads and writes served, stale reads.
+    /// Per database (in station order): reads and writes served, stale reads, busy workers per node.
     public var databases: [DatabaseCounters] = []
     /// Per station (empty when there is no cache): cache lookups, hits, and requests that
     /// bypassed the cache because no instance of it could take them.

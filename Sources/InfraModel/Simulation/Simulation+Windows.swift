@@ -53,6 +53,7 @@ extension Simulation {
             c.queueIntegral[s] = st.queueIntegral + Double(st.queueLevel) * dt
         }
         autoscaleCountersNow(&c, now)
+        if hasDatabases { c.databases = databaseCounters }
         c.time = now
         c.events = kernel.delivered
         return c
