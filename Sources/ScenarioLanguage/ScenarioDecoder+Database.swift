@@ -23,7 +23,9 @@ extension ScenarioDecoder {
     /// modelled yet): a "not built" error at its key path, never an unknown key.
     static let plannedDatabaseKeys = ["autoscale"]
     static let databasePrimaryKeys = ["workers", "queue", "service"]
-    static let databaseReplicaKeys = ["count", "workers", "queue", "service", "lag", "balance"]
+    static let databaseReplicaKeys = [
+        "count", "workers", "queue", "service", "lag", "apply", "apply_threads", "balance",
+    ]
     /// Balancing policies among a database's replicas.
     static let databaseBalancePolicies: [BalancePolicy] = [.roundRobin, .random, .leastOutstanding]
 
@@ -63,6 +65,8 @@ extension ScenarioDecoder {
         var rService = service
         var lag = Distribution.deterministic(value: 0)
         var balance = BalancePolicy.roundRobin
+        var apply: Distribution?
+        var applyThreads = 1
         if let r = f["replicas"] {
             guard let rf = reader.fields(r, f.path("replicas"), allowed: Self.databaseReplicaKeys, required: ["count"])
             else { return nil }
@@ -76,12 +80,28 @@ extension ScenarioDecoder {
             if let s = rf["service"] {
                 if let v = decodeDistribution(s, rf.path("service")) { rService = v } else { ok = false }
             }
+            if let a = rf["apply"] {
+                if let v = decodeDistribution(a, rf.path("apply")) { apply = v } else { ok = false }
+            }
+            if let t = rf["apply_threads"] {
+                if rf["apply"] == nil {
+                    reader.fail(
+                        t, rf.path("apply_threads"),
+                        "apply_threads needs an apply queue: give 'apply', the time to apply one commit, e.g. apply: {exponential: {mean: 2ms}}"
+                    )
+                    ok = false
+                } else if let v = reader.integer(t, rf.path("apply_threads"), min: 1, max: 1_000) {
+                    applyThreads = v
+                } else {
+                    ok = false
+                }
+            }
             if let l = rf["lag"] {
                 if let v = decodeDistribution(l, rf.path("lag")) { lag = v } else { ok = false }
-            } else if count > 0 {
+            } else if count > 0 && rf["apply"] == nil {
                 reader.fail(
                     r, rf.path("lag"),
-                    "missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}"
+                    "missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}} (or an apply queue: apply: {exponential: {mean: 2ms}})"
                 )
                 ok = false
             }
@@ -149,6 +169,8 @@ extension ScenarioDecoder {
         station.database = DatabaseSpec(
             replicas: count, replicaWorkers: rWorkers, replicaQueue: rQueue, replicaService: rService,
             replicaBalance: balance, lag: lag, replication: replication, readPolicy: readPolicy)
+        station.database?.apply = apply
+        station.database?.applyThreads = applyThreads
         return station
     }
 

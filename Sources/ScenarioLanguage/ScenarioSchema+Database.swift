@@ -30,8 +30,14 @@ extension SchemaBuilder {
             "service": described(dist, "Service time of one read at a replica (default the primary's)."),
             "lag": described(
                 dist,
-                "Replication lag of each commit at each replica, drawn per write and replica; a replica applies commits in commit order at max(commit + lag, previous apply). Required with replicas."
+                "Replication lag of each commit at each replica, drawn per write and replica; a replica applies commits in commit order at max(commit + lag, previous apply). Required with replicas unless 'apply' is given; with 'apply' it is the time to ship a commit to the replica (default 0s)."
             ),
+            "apply": described(
+                dist,
+                "An apply queue: the time to apply one commit at a replica, on 'apply_threads' threads, dispatched and made visible in commit order, so the lag grows with the write load. Default: none (the lag alone)."
+            ),
+            "apply_threads": described(
+                count(minimum: 1, maximum: 1_000), "Apply threads per replica (with 'apply'; default 1)."),
             "balance": .object([
                 ("description", .string("How reads pick a replica (default round_robin).")),
                 ("enum", .array(ScenarioDecoder.databaseBalancePolicies.map { .string($0.rawValue) })),

@@ -4,7 +4,8 @@ extension MetricLayout {
     /// Database metrics: `stale_reads.rate` (all databases), then per database `db.<c>.reads.rate`,
     /// `db.<c>.writes.rate`, reads per node (`db.<c>.primary.reads.rate`,
     /// `db.<c>.replica1.reads.rate`, …) and, with replicas, the lag histogram
-    /// `replication.<c>.lag.*` (apply − commit of every commit at every replica).
+    /// `replication.<c>.lag.*` (apply − commit of every commit at every replica) and the mean
+    /// apply backlog per replica `replication.<c>.backlog.mean`.
     mutating func addDatabases(_ spec: ModelSpec) {
         let dbs = spec.stations.filter { $0.database != nil }
         guard !dbs.isEmpty else { return }
@@ -18,7 +19,13 @@ extension MetricLayout {
             }
         }
         lagBase = histograms.count
-        for st in dbs { addLatency("replication.\(st.name).lag") }
+        for st in dbs {
+            let h = histograms.count
+            addLatency("replication.\(st.name).lag")
+            if let replicas = st.database?.replicas, replicas > 0 {
+                add("replication.\(st.name).backlog.mean", .replicationBacklog(histogram: h, replicas: replicas))
+            }
+        }
     }
 }
 

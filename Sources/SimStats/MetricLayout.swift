@@ -121,6 +121,10 @@ public enum MetricKind: Sendable, Equatable {
     case componentDowntimeMonthly(share: Int)
     /// Share of the window with every station at or above its required instances up.
     case serviceAvailable
+    /// (Databases with replicas) time-average commits committed and not yet applied, per
+    /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
+    /// `histogram`) over the window's length, divided by the replicas.
+    case replicationBacklog(histogram: Int, replicas: Int)
 
     /// Scalar kinds are summarised by a Student-t interval on the per-replication values.
     public var isScalar: Bool {
@@ -185,7 +189,7 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
         case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
-        case .outageCount: .count
+        case .outageCount, .replicationBacklog: .count
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
@@ -208,7 +212,7 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
         case .standardDeviation, .positiveShare, .queueTimedOut: false
-        case .outageCount, .componentDowntimeMonthly: false
+        case .outageCount, .componentDowntimeMonthly, .replicationBacklog: false
         case .outageMeanTime, .serviceAvailable: true
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true

@@ -97,6 +97,8 @@ public struct ReplicationResult: Sendable {
                     .nan
                 }
             case .serviceAvailable: level { $0.serviceAvailableIntegral }
+            case .replicationBacklog(let h, let replicas):
+                histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below
             case .queueTimedOut(let s):
                 if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {

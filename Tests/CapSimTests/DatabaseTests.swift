@@ -232,3 +232,98 @@ struct DatabaseTests {
         #expect(one.map(\.values) == two.map(\.values) && one.map(\.outcome) == two.map(\.outcome))
     }
 }
+
+@Suite("Replication lag from an apply queue")
+struct ApplyQueueTests {
+    static func database(
+        writes: String, apply: String, threads: Int? = nil, lag: String? = nil, horizon: String = "200s",
+        replications: Int = 10
+    ) throws -> Run {
+        var replicas = "count: 2, apply: \(apply)"
+        if let threads { replicas += ", apply_threads: \(threads)" }
+        if let lag { replicas += ", lag: \(lag)" }
+        return try Run(
+            yaml: """
+                version: 1
+                name: apply-queue
+                horizon: \(horizon)
+                warmup: 10s
+                replications: \(replications)
+                seed: 11
+                workload:
+                  classes:
+                    - {name: w, path: [db.write], arrivals: \(writes)}
+                components:
+                  db:
+                    kind: database
+                    primary: {workers: unlimited, service: {deterministic: 1ms}}
+                    replicas: {\(replicas)}
+                """)
+    }
+
+    @Test("one apply thread, exponential apply: each replica is an M/M/1 queue — lag ~ Exp(μ − λ); backlog λ/(μ − λ)")
+    func mm1() throws {
+        // Poisson writes at 100/s commit after a fixed 1 ms (the arrivals shifted: still Poisson);
+        // apply 5 ms: ρ = 0.5, mean lag 1/(200 − 100) = 10 ms, p99 = ln 100 / 100.
+        let r = try Self.database(
+            writes: "{process: poisson, rate: 100/s}", apply: "{exponential: {mean: 5ms}}")
+        r.expectMatches("replication.db.lag.mean", 0.01)
+        r.expectMatches("replication.db.lag.stddev", 0.01)
+        r.expectMatches("replication.db.lag.p99", log(100) / 100)
+        // Little: commits unapplied per replica = λ · E[lag] = 1.
+        r.expectMatches("replication.db.backlog.mean", 1)
+        expectConservation(r)
+    }
+
+    @Test("apply threads in commit order: exact lags for constant writes and a fixed apply time")
+    func threads() throws {
+        // Writes every 4 ms, apply 10 ms: three threads keep up (each commit waits for none), so
+        // every lag is the apply time; one thread with writes every 12 ms too.
+        let three = try Self.database(
+            writes: "{process: constant, rate: 250/s}", apply: "{deterministic: 10ms}", threads: 3, horizon: "20s",
+            replications: 2)
+        let one = try Self.database(
+            writes: "{process: constant, rate: 83.333333/s}", apply: "{deterministic: 10ms}", horizon: "20s",
+            replications: 2)
+        for run in [three, one] {
+            #expect(run.values("replication.db.lag.max").allSatisfy { abs($0 - 0.010) < 1e-9 })
+            #expect(run.values("replication.db.lag.p50").allSatisfy { abs($0 - 0.010) < 1e-5 })
+        }
+        // Two threads fall behind (200 commits/s of capacity for 250/s): the lag grows.
+        let two = try Self.database(
+            writes: "{process: constant, rate: 250/s}", apply: "{deterministic: 10ms}", threads: 2, horizon: "20s",
+            replications: 2)
+        #expect(two.values("replication.db.lag.max").allSatisfy { $0 > 1 })
+        // A shipping delay before the queue adds to every lag.
+        let shipped = try Self.database(
+            writes: "{process: constant, rate: 83.333333/s}", apply: "{deterministic: 10ms}",
+            lag: "{deterministic: 5ms}",
+            horizon: "20s", replications: 2)
+        #expect(shipped.values("replication.db.lag.max").allSatisfy { abs($0 - 0.015) < 1e-9 })
+    }
+
+    @Test("apply_threads without apply is an error naming the key")
+    func errors() {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try? """
+        version: 1
+        name: bad
+        horizon: 1s
+        workload:
+          classes:
+            - {name: w, path: [db.write], arrivals: {process: poisson, rate: 10/s}}
+        components:
+          db:
+            kind: database
+            primary: {service: {deterministic: 1ms}}
+            replicas: {count: 1, lag: 1ms, apply_threads: 2}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let r = capsim(["validate", file.path])
+        #expect(r.status == 65)
+        #expect(
+            r.err.contains(
+                "components.db.replicas.apply_threads: apply_threads needs an apply queue: give 'apply', the time to apply one commit, e.g. apply: {exponential: {mean: 2ms}}"
+            ), "\(r.err)")
+    }
+}

@@ -301,7 +301,7 @@ struct DatabaseDiagnosticTests {
         )
         #expect(
             problems("{kind: database, primary: {service: {exponential: {mean: 1ms}}}, replicas: {count: 2}}").last
-                == "s.yaml:7:82: error: components.db.replicas.lag: missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}}"
+                == "s.yaml:7:82: error: components.db.replicas.lag: missing required key 'lag': the replication lag of each commit at each replica, e.g. lag: {exponential: {mean: 80ms}} (or an apply queue: apply: {exponential: {mean: 2ms}})"
         )
         #expect(
             problems(

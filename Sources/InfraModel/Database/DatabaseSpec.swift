@@ -43,10 +43,16 @@ public struct DatabaseSpec: Sendable, Equatable {
     public var replicaService: Distribution
     /// How reads pick a replica (round_robin, random or least_outstanding).
     public var replicaBalance: BalancePolicy
-    /// Replication lag of one commit at one replica (seconds).
+    /// Replication lag of one commit at one replica (seconds); with an `apply` queue, the time
+    /// to ship the commit to the replica before it joins the queue.
     public var lag: Distribution
     public var replication: ReplicationMode
     public var readPolicy: ReadPolicy
+    /// A replica's apply queue (`apply:`): each commit takes this long (seconds) to apply, on
+    /// one of `applyThreads` apply threads, dispatched in commit order and made visible in
+    /// commit order, so lag emerges from the write load. nil: the lag alone (drawn per write).
+    public var apply: Distribution?
+    public var applyThreads = 1
 
     public init(
         replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,

@@ -28,11 +28,21 @@ struct ReplicationLog {
     private var appliedEverywhere: UInt64 = 0
     private var map = KeyCommitMap()
 
-    init(replicas: Int) {
+    /// With an apply queue (`threads` > 0): per replica, when each apply thread is next free,
+    /// and when the latest commit started applying (dispatch is in commit order).
+    let threads: Int
+    private var threadFree: [Int64]
+    private var lastStart: [Int64]
+
+    init(replicas: Int, threads: Int = 0) {
         self.replicas = replicas
+        self.threads = threads
         applied = Array(repeating: 0, count: replicas)
         lastApply = Array(repeating: .min, count: replicas)
         lags = Array(repeating: 0, count: replicas)
+        applyTimes = Array(repeating: 0, count: threads > 0 ? replicas : 0)
+        threadFree = Array(repeating: .min, count: replicas * threads)
+        lastStart = Array(repeating: .min, count: threads > 0 ? replicas : 0)
         pending = (0..<replicas).map { _ in Ring<Int64>() }
     }
 
@@ -44,9 +54,18 @@ struct ReplicationLog {
 
     /// The lags (ns ≥ 0) of the next commit, one per replica: filled by the caller before `commit`.
     var lags: [Int64]
+    /// With an apply queue: the next commit's apply times (ns ≥ 0), one per replica, filled by
+    /// the caller before `commit`; `lags` are then the shipping delays.
+    var applyTimes: [Int64]
 
     /// Commits key `key` at `now`, with lag `lags[r]` at replica r. The apply times are then
     /// `latestApply(r)`.
+    ///
+    /// Without an apply queue, commit j applies at a(j) = max(c(j) + lag, a(j − 1)). With one,
+    /// it reaches replica r at c(j) + lag, starts on the first free apply thread once it has
+    /// arrived and commit j − 1 has started, s(j) = max(c(j) + lag, s(j − 1), earliest free
+    /// thread), finishes at s(j) + apply, and becomes visible in commit order:
+    /// a(j) = max(s(j) + apply, a(j − 1)). One thread is a FIFO single-server queue (Lindley).
     mutating func commit(key: UInt64, now: Int64) {
         let j = nextCommit
         nextCommit &+= 1
@@ -54,7 +73,17 @@ struct ReplicationLog {
         map.set(key, j)
         keys.push(key)
         for r in 0..<replicas {
-            let a = max(now &+ lags[r], lastApply[r])
+            let arrival = now &+ lags[r]
+            var a = arrival
+            if threads > 0 {
+                var t = r * threads
+                for k in (r * threads)..<((r + 1) * threads) where threadFree[k] < threadFree[t] { t = k }
+                let start = max(arrival, lastStart[r], threadFree[t])
+                lastStart[r] = start
+                a = start &+ applyTimes[r]
+                threadFree[t] = a
+            }
+            a = max(a, lastApply[r])
             lastApply[r] = a
             pending[r].push(a)
         }

@@ -9,6 +9,8 @@ struct DatabaseState {
     let replicaQueue: Int
     let replicaService: Distribution
     let lag: Distribution
+    /// Apply time per commit of the replicas' apply queues (nil: none).
+    let apply: Distribution?
     /// Acknowledgements a write waits for (0: async).
     let acks: Int
     let readPolicy: ReadPolicy
@@ -32,6 +34,7 @@ struct DatabaseState {
         replicaQueue = db.replicaQueue ?? .max
         replicaService = db.replicaService
         lag = db.lag
+        apply = db.apply
         if case .sync(let k) = db.replication { acks = k } else { acks = 0 }
         readPolicy = db.readPolicy
         var from = 0
@@ -52,7 +55,7 @@ struct DatabaseState {
             "a database's reads are balanced by round_robin, random or least_outstanding")
         reads = Balancer(policy: db.replicaBalance, routing: routing, count: count)
         self.lagStream = lagStream
-        log = ReplicationLog(replicas: db.replicas)
+        log = ReplicationLog(replicas: db.replicas, threads: db.apply == nil ? 0 : db.applyThreads)
         counters = DatabaseCounters(nodes: db.replicas + 1)
         applyScratch = Array(repeating: 0, count: db.replicas)
         busySince = Array(repeating: 0, count: db.replicas + 1)
@@ -167,6 +170,12 @@ extension Simulation {
             seatDraws(stream, for: r)
             for j in 0..<n {
                 databases[d].log.lags[j] = max(0, SimDuration(seconds: databases[d].lag.sample(stream)).nanoseconds)
+            }
+            if let apply = databases[d].apply {
+                // Drawn after the shipping delays, from the same seated stream.
+                for j in 0..<n {
+                    databases[d].log.applyTimes[j] = max(0, SimDuration(seconds: apply.sample(stream)).nanoseconds)
+                }
             }
             databases[d].log.commit(key: q.dataKey, now: now)
             let measured = kernel.now >= spec.window.warmup && stage == .open
