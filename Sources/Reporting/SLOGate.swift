@@ -96,9 +96,10 @@ public struct SLOGate: Sendable {
     /// Failure events (summed over the deciding replications) an availability PASS needs.
     public static let minimumFailureEvents = 10
 
-    /// Metrics whose PASS says "failures do not hurt enough": availability and downtime.
+    /// Metrics whose PASS says "failures do not hurt enough": availability, downtime and
+    /// outage episodes (their count, durations, MTBF and MTTF).
     static func needsFailureEvidence(_ metric: String) -> Bool {
-        metric.hasPrefix("availability.") || metric.hasPrefix("downtime.")
+        metric.hasPrefix("availability.") || metric.hasPrefix("downtime.") || metric.hasPrefix("outages.")
     }
 
     /// The verdict and reason of one SLO from its test's outcome.
