@@ -26,14 +26,18 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     @inlinable public var seconds: Double { Double(nanoseconds) * 1e-9 }
 
     @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.nanoseconds < b.nanoseconds }
+    /// Saturating, as `SimTime + SimDuration` is: a sum past 2^63 ns stays at "never".
     @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration {
-        SimDuration(nanoseconds: a.nanoseconds &+ b.nanoseconds)
+        SimDuration(nanoseconds: a.nanoseconds.saturatingAdd(b.nanoseconds))
     }
     @inlinable public static func - (a: SimDuration, b: SimDuration) -> SimDuration {
         SimDuration(nanoseconds: a.nanoseconds &- b.nanoseconds)
     }
+    /// Saturating at `Int64.max` / `Int64.min` instead of wrapping.
     @inlinable public static func * (a: SimDuration, k: Int64) -> SimDuration {
-        SimDuration(nanoseconds: a.nanoseconds &* k)
+        let (product, overflow) = a.nanoseconds.multipliedReportingOverflow(by: k)
+        guard !overflow else { return SimDuration(nanoseconds: (a.nanoseconds < 0) != (k < 0) ? .min : .max) }
+        return SimDuration(nanoseconds: product)
     }
 
     /// Shortest exact spelling in capsim's duration units (`1500ms` prints as `1.5s` only when exact).

@@ -22,8 +22,11 @@ public struct SimTime: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.nanoseconds < b.nanoseconds }
 
+    /// Saturates at `distantFuture` (and at `Int64.min` below): a duration that would carry
+    /// time past 2^63 ns means "never" for the run, whose last event comes long before — time
+    /// never wraps around, in any build.
     @inlinable public static func + (t: SimTime, d: SimDuration) -> SimTime {
-        SimTime(nanoseconds: t.nanoseconds &+ d.nanoseconds)
+        SimTime(nanoseconds: t.nanoseconds.saturatingAdd(d.nanoseconds))
     }
     @inlinable public static func += (t: inout SimTime, d: SimDuration) { t = t + d }
     @inlinable public static func - (t: SimTime, d: SimDuration) -> SimTime {

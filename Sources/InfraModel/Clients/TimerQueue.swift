@@ -35,7 +35,7 @@ struct TimerQueue {
             entries.removeFirst(head)
             head = 0
         }
-        entries.append(Entry(expiry: now.nanoseconds &+ duration.nanoseconds, index: index, stamp: stamp))
+        entries.append(Entry(expiry: now.nanoseconds.saturatingAdd(duration.nanoseconds), index: index, stamp: stamp))
         if armed { return false }
         armed = true
         return true

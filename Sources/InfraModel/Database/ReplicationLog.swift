@@ -1,3 +1,5 @@
+import SimKernel
+
 /// The replication state of one database: which commits each replica has applied, and for each
 /// key with a commit not yet applied everywhere, its latest commit.
 ///
@@ -73,14 +75,14 @@ struct ReplicationLog {
         map.set(key, j)
         keys.push(key)
         for r in 0..<replicas {
-            let arrival = now &+ lags[r]
+            let arrival = now.saturatingAdd(lags[r])
             var a = arrival
             if threads > 0 {
                 var t = r * threads
                 for k in (r * threads)..<((r + 1) * threads) where threadFree[k] < threadFree[t] { t = k }
                 let start = max(arrival, lastStart[r], threadFree[t])
                 lastStart[r] = start
-                a = start &+ applyTimes[r]
+                a = start.saturatingAdd(applyTimes[r])
                 threadFree[t] = a
             }
             a = max(a, lastApply[r])
