@@ -69,7 +69,7 @@ enum TraceFile {
                     guard seconds * 1e9 < 9.2e18 else {
                         return fail("expected a time within nanosecond time (about 292 years), found '\(field)'")
                     }
-                    ns = Int64((seconds * 1e9).rounded())
+                    ns = Int64(saturatingRounded: seconds * 1e9)
                 } else if case .success(let d) = Quantity.duration(String(field)) {
                     ns = d.nanoseconds
                 } else {

@@ -6,3 +6,21 @@ extension Int64 {
         return overflow ? (x > 0 ? .max : .min) : sum
     }
 }
+
+extension Int64 {
+    /// `x` rounded to the nearest whole number (ties away from zero), held within Int64's range
+    /// instead of trapping; NaN becomes 0. For nanosecond counts computed from user-given
+    /// factors and rates (`1e308x`, `1e-30/s`), which must never crash a run.
+    @inlinable public init(saturatingRounded x: Double) {
+        let r = x.rounded()
+        if r.isNaN {
+            self = 0
+        } else if r >= 9_223_372_036_854_775_807.0 {
+            self = .max
+        } else if r <= -9_223_372_036_854_775_808.0 {
+            self = .min
+        } else {
+            self = Int64(r)
+        }
+    }
+}

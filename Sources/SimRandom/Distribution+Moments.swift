@@ -1,5 +1,9 @@
 import CGSL
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Distribution {
     /// The mean of the values ``sample(_:)`` draws, in seconds; `.infinity` for a Pareto with
     /// shape ≤ 1. For `normal` this is the mean of the normal truncated at 0:
@@ -15,7 +19,9 @@ extension Distribution {
         case .normal(let mu, let sd):
             return mu + sd * Distribution.inverseMillsRatio(mu / sd)
         case .weibull(let shape, let scale):
-            return scale * gsl_sf_gamma(1 + 1 / shape)
+            // tgamma, not gsl_sf_gamma: a tiny shape overflows Γ to +∞ (an infinite mean, which
+            // the offered-load check reports) instead of raising a GSL error.
+            return scale * tgamma(1 + 1 / shape)
         case .pareto(let shape, let scale):
             return shape > 1 ? shape * scale / (shape - 1) : .infinity
         case .hyperexponential(let probabilities, let means):
@@ -46,8 +52,9 @@ extension Distribution {
         case .lognormal(let mean, let cv), .gamma(let mean, let cv):
             return (cv * mean) * (cv * mean)
         case .weibull(let shape, let scale):
-            let g1 = gsl_sf_gamma(1 + 1 / shape)
-            let g2 = gsl_sf_gamma(1 + 2 / shape)
+            let g1 = tgamma(1 + 1 / shape)
+            let g2 = tgamma(1 + 2 / shape)
+            guard g2.isFinite else { return .infinity }
             return scale * scale * Swift.max(0, g2 - g1 * g1)
         case .pareto(let shape, let scale):
             guard shape > 2 else { return .infinity }

@@ -1,15 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Erlang's formulas for c parallel servers offered a erlangs (a = λ·E[S], λ in requests per
 /// second, E[S] in seconds): the M/M/c queue behind `capsim validate`'s wait estimates.
 public enum ErlangC {
     /// Probability that an arrival must wait in M/M/c, C(c, a) = B/(1 − ρ + ρB), from Erlang B
     /// by its stable recursion B(k) = aB(k−1)/(k + aB(k−1)) (no factorials, no overflow for
     /// thousands of servers). Requires a < c.
+    ///
+    /// Bounded work whatever c: the recursion stops once B underflows to 0 (then C = 0), and
+    /// beyond a million servers it gives way to the Halfin–Whitt limit
+    /// C ≈ 1/(1 + βΦ(β)/φ(β)), β = (c − a)/√a, whose error vanishes as c grows.
     public static func probabilityOfWaiting(servers c: Int, load a: Double) -> Double {
-        var b = 1.0
-        for k in 1...max(c, 1) { b = a * b / (Double(k) + a * b) }
         let rho = a / Double(c)
+        if c > 1_000_000 {
+            guard a > 0 else { return 0 }
+            let beta = (Double(c) - a) / a.squareRoot()
+            // Φ(β)/φ(β) = √(π/2)·erfcx(−β/√2), written with erfc to stay finite for large β.
+            let ratio = beta > 30 ? Double.infinity : (1 - 0.5 * erfc(beta / 2.0.squareRoot())) / normalDensity(beta)
+            return 1 / (1 + beta * ratio)
+        }
+        var b = 1.0
+        for k in 1...max(c, 1) {
+            b = a * b / (Double(k) + a * b)
+            if b == 0 { return 0 }
+        }
         return b / (1 - rho + rho * b)
     }
+
+    static func normalDensity(_ x: Double) -> Double { exp(-x * x / 2) / (2 * Double.pi).squareRoot() }
 
     /// Mean wait for a server in M/M/c, in seconds: C(c, a)/(cμ − λ) with a = λ·E[S] and
     /// μ = 1/E[S]. Requires λ·E[S] < c (a steady state) and E[S] > 0.

@@ -25,7 +25,7 @@ extension Arrivals {
         case .constant:
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
             at = SimTime(
-                nanoseconds: Int64((Double(sources[i].count) / sources[i].rate * 1e9).rounded()))
+                nanoseconds: Int64(saturatingRounded: Double(sources[i].count) / sources[i].rate * 1e9))
         default:
             guard let t = nextVaryingArrival(i, horizon: horizon.seconds, profile: profile) else { return nil }
             at = t

@@ -83,7 +83,7 @@ public struct RetryPolicy: Sendable, Equatable {
     func wait(retry n: Int, stream: RandomStream, previous: Int64) -> Int64 {
         if let randomBackoff {
             let seconds = min(randomBackoff.sample(stream), Double(cap.nanoseconds) * 1e-9)
-            return Int64((max(0, seconds) * 1e9).rounded())
+            return Int64(saturatingRounded: max(0, seconds) * 1e9)
         }
         return wait(retry: n, u: stream.uniform(), previous: previous)
     }

@@ -95,7 +95,7 @@ extension Simulation {
                     }
                     if let check = stations[s].healthCheck {
                         // Failed `age` ago: the verdict may already be in.
-                        let failedAt = age[j].isFinite ? -Int64((age[j] * 1e9).rounded()) : Int64.min / 4
+                        let failedAt = age[j].isFinite ? -Int64(saturatingRounded: age[j] * 1e9) : Int64.min / 4
                         let verdict = check.decided(
                             after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
                         if verdict <= 0 {

@@ -43,7 +43,7 @@ extension Simulation {
         var d = database ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
         if instances[Int(i)].slowdown != 1 {
-            d = SimDuration(nanoseconds: Int64((Double(d.nanoseconds) * instances[Int(i)].slowdown).rounded()))
+            d = SimDuration(nanoseconds: Int64(saturatingRounded: Double(d.nanoseconds) * instances[Int(i)].slowdown))
         }
         kernel.schedule(.pool(.serviceEnd(request: r)), after: d)
     }

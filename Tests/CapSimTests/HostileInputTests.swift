@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import Theory
+
+/// Values a scenario may carry that once trapped or hung: each is now a result or a located
+/// error (exit 0 or 65), never a crash, in bounded time.
+@Suite("Hostile values")
+struct HostileInputTests {
+    func write(_ text: String) -> String {
+        let file = temporaryDirectory().appendingPathComponent("s.yaml")
+        try? text.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    func scenario(arrivals: String = "{process: poisson, rate: 10/s}", web: String, events: String = "") -> String {
+        write(
+            """
+            version: 1
+            name: hostile
+            horizon: 2s
+            replications: 2
+            workload:
+              arrivals: \(arrivals)
+            components:
+              web: \(web)
+            \(events)
+            """)
+    }
+
+    @Test("a Weibull shape so small that its mean overflows: validate reports an infinite load, no GSL abort")
+    func tinyWeibull() {
+        let r = capsim([
+            "validate", scenario(web: "{kind: server_pool, service: {weibull: {shape: 0.005, scale: 1ms}}}"),
+        ])
+        #expect(r.status == 0)
+        #expect(r.out.contains("UNSTABLE"), "\(r.out)")
+    }
+
+    @Test("a constant arrival rate of 1e-30/s runs (its first arrival is never)")
+    func tinyRate() {
+        let r = capsim([
+            "run",
+            scenario(
+                arrivals: "{process: constant, rate: 1e-30/s}",
+                web: "{kind: server_pool, service: {deterministic: 1ms}}"),
+            "-q",
+        ])
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    @Test("a degrade of 1e308x saturates the stretched demands instead of trapping")
+    func hugeDegrade() {
+        let r = capsim([
+            "run",
+            scenario(
+                web: "{kind: server_pool, workers: 4, service: {deterministic: 1ms}}",
+                events: "events:\n  - {at: 1s, degrade: {component: web, factor: 1e308x, for: 10s}}"),
+            "-q",
+        ])
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    @Test("workers: 2^63 − 1: validate's Erlang C estimate takes bounded time")
+    func hugeWorkers() {
+        let started = Date()
+        let r = capsim([
+            "validate",
+            scenario(web: "{kind: server_pool, workers: 9223372036854775807, service: {exponential: {mean: 1ms}}}"),
+        ])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test("beyond a million servers Erlang C is the Halfin–Whitt limit, continuous with the exact recursion")
+    func halfinWhitt() {
+        let exact = ErlangC.probabilityOfWaiting(servers: 1_000_000, load: 999_000)
+        let limit = ErlangC.probabilityOfWaiting(servers: 1_000_001, load: 999_001)
+        #expect(abs(exact - limit) < 0.002, "\(exact) vs \(limit)")
+        #expect(ErlangC.probabilityOfWaiting(servers: 9_223_372_036_854_775_807, load: 10) == 0)
+    }
+}
