@@ -48,6 +48,7 @@ struct RunCommand: ParsableCommand {
         let console = Console.current
         // Load every scenario first: a bad file fails the command before any simulation runs.
         let scenarios = try files.map { try scenario.load($0) }
+        try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
         let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {

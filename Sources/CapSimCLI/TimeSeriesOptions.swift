@@ -50,6 +50,24 @@ struct TimeSeriesOptions: ParsableArguments {
         return (explicit ?? design.model.availability?.window ?? .seconds(60), perReplication != nil)
     }
 
+    /// At most this many windows per replication, as for the scenario's `availability.window`:
+    /// each costs a row of statistics.
+    static let maximumWindows: Int64 = 10_000_000
+
+    /// Refuses a window that would cut a design's measured time into more than
+    /// `maximumWindows` windows (checked for every design before any simulation runs).
+    func checkWindowCount(_ designs: [Scenario]) throws {
+        for design in designs {
+            guard let (w, _) = window(for: design), w.nanoseconds > 0 else { continue }
+            let measured = design.model.window.measured
+            if measured.nanoseconds / w.nanoseconds >= Self.maximumWindows {
+                throw ValidationError(
+                    "--timeseries-window: expected a window giving at most \(Self.maximumWindows) windows over \(design.name)'s measured time (\(measured)), found \(w)"
+                )
+            }
+        }
+    }
+
     var onStandardOutput: Bool { path == "-" || perReplication == "-" }
 
     func write(_ reports: [RunReport]) throws(CLIError) {

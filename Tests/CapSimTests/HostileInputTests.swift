@@ -78,4 +78,16 @@ struct HostileInputTests {
         #expect(abs(exact - limit) < 0.002, "\(exact) vs \(limit)")
         #expect(ErlangC.probabilityOfWaiting(servers: 9_223_372_036_854_775_807, load: 10) == 0)
     }
+
+    @Test("--timeseries-window 1ns is refused before any simulation (it would ask for 570 million windows)")
+    func tinyTimeSeriesWindow() {
+        let out = temporaryDirectory().appendingPathComponent("ts.csv").path
+        let r = capsim(["run", scenarioPath("mm1.yaml"), "--timeseries", out, "--timeseries-window", "1ns", "-q"])
+        #expect(r.status == 64)
+        #expect(
+            r.err.contains(
+                "--timeseries-window: expected a window giving at most 10000000 windows over mm1's measured time (570s), found 1ns"
+            ), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
