@@ -5,7 +5,8 @@ import SimRandom
 /// `kind: load_balancer`: a component in front of a server pool. It is a station of its own
 /// (its `latency` per request, at most `capacity` requests in flight per balancer instance) whose
 /// `policy` decides how requests spread over its target's instances, among those its
-/// `health_check` believes healthy. Active/passive failover of the balancer itself is not built yet.
+/// `health_check` believes healthy. With `failover:` each balancer instance is an active/passive
+/// pair of units.
 extension ScenarioDecoder {
     static let loadBalancerKeys = [
         "kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity",
@@ -60,9 +61,9 @@ extension ScenarioDecoder {
         let healthCheck: HealthCheck?? =
             f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
-        var failover: SimDuration?? = .some(nil)
+        var failover: FailoverSpec?? = .some(nil)
         if let n = f["failover"] {
-            failover = reader.duration(n, f.path("failover")).map { .some($0) }
+            failover = decodeFailover(n, f.path("failover")).map { .some($0) }
             if f["failures"] == nil {
                 reader.fail(
                     n, f.path("failover"),
@@ -71,14 +72,21 @@ extension ScenarioDecoder {
                 failover = nil
             }
         }
-        if case .some(.some(let spec)) = failures, let failuresNode = f["failures"],
-            spec.mode == .hang || spec.repairCrews != nil, f["failover"] != nil
-        {
-            reader.fail(
-                failuresNode, f.path("failures"),
-                "an active/passive pair's units crash and are repaired on their own: mode hang and repair_crews are not built for them"
-            )
-            failover = nil
+        if case .some(.some(let spec)) = failures, let failuresNode = f["failures"], f["failover"] != nil {
+            if spec.mode == .hang {
+                reader.fail(
+                    failuresNode, f.path("failures"),
+                    "an active/passive pair's units crash: mode hang is not built for them")
+                failover = nil
+            } else if spec.repairCrews != nil {
+                reader.fail(
+                    failuresNode, f.path("failures"),
+                    "a pair's units are repaired each on its own, or by one crew the pair shares: write failover: {switch: …, repair_crews: 1} instead of failures.repair_crews"
+                )
+                failover = nil
+            } else if case .some(.some(let pair)) = failover, pair.standby == .cold || pair.sharedRepairCrew {
+                failover = checkPairTimes(f["failures"], f.path("failures"), spec, pair)
+            }
         }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions,
@@ -99,6 +107,67 @@ extension ScenarioDecoder {
                 policyNode: f["policy"], weightsNode: f["weights"], healthCheck: healthCheck,
                 healthCheckNode: f["health_check"], path: path, hashOptions: hashOptions, hashNode: f["vnodes"])
         )
+    }
+
+    /// `failover:` — a switch time alone (`failover: 5s`: a hot pair, noticed at once, each unit
+    /// repaired on its own), or the pair's options:
+    ///
+    /// ```yaml
+    /// failover: {switch: 5s, standby: cold, detection: {exponential: {mean: 2s}}, repair_crews: 1}
+    /// ```
+    mutating func decodeFailover(_ node: ScenarioNode, _ path: String) -> FailoverSpec? {
+        guard case .mapping = node else {
+            if case .sequence = node {
+                reader.fail(
+                    node, path,
+                    "expected a duration (the switch time) or a mapping with keys \(Self.failoverKeys.joined(separator: ", ")), found \(node.kindDescription)"
+                )
+                return nil
+            }
+            return reader.duration(node, path).map { FailoverSpec(switchTime: $0) }
+        }
+        guard let f = reader.fields(node, path, allowed: Self.failoverKeys, required: ["switch"]) else { return nil }
+        let switchTime = f["switch"].flatMap { reader.duration($0, f.path("switch")) }
+        let standby = f["standby"].map { reader.choice($0, f.path("standby"), FailoverSpec.Standby.self) } ?? .hot
+        var detection: Distribution?? = .some(nil)
+        if let d = f["detection"] {
+            if case .mapping = d {
+                detection = decodeDistribution(d, f.path("detection")).map { .some($0) }
+            } else {
+                detection = reader.duration(d, f.path("detection")).map { .some(.deterministic(value: $0.seconds)) }
+            }
+        }
+        let crews = f["repair_crews"].map { reader.integer($0, f.path("repair_crews"), min: 1, max: 2) } ?? 2
+        guard let switchTime, let standby, let detection, let crews else { return nil }
+        // A detection that always takes 0 is no detection step at all.
+        let noticed: Distribution? = detection == .deterministic(value: 0) ? nil : detection
+        return FailoverSpec(
+            switchTime: switchTime, standby: standby, detection: noticed, sharedRepairCrew: crews == 1)
+    }
+
+    static let failoverKeys = ["switch", "standby", "detection", "repair_crews"]
+
+    /// A cold standby or a shared crew starts the pair from its birth–death chain, exact only
+    /// with exponential times: nil (after an error at the key) otherwise.
+    private mutating func checkPairTimes(
+        _ node: ScenarioNode?, _ path: String, _ failures: FailureSpec, _ pair: FailoverSpec
+    ) -> FailoverSpec?? {
+        let option = pair.standby == .cold ? "standby: cold" : "repair_crews: 1"
+        for (key, d) in [("mtbf", failures.timeToFailure), ("mttr", failures.timeToRepair)] {
+            guard case .exponential = d else {
+                let at = node.flatMap { n -> ScenarioNode? in
+                    guard case .mapping(let pairs, _) = n else { return nil }
+                    return pairs.first { $0.key == key }?.value
+                }
+                guard let at else { preconditionFailure("failures were decoded from a mapping with '\(key)'") }
+                reader.fail(
+                    at, path + "." + key,
+                    "an active/passive pair with \(option) needs exponential times (a plain duration): only then is its stationary start exact, found \(d.name)"
+                )
+                return nil
+            }
+        }
+        return .some(pair)
     }
 
     /// Gives each balancer's policy to its target pool, after checking the target.

@@ -98,15 +98,62 @@ extension SchemaBuilder {
                 ref("failures"),
                 "How the balancer's own instances (or, with failover, each unit of an active/passive pair) fail and are repaired (default: never)."
             ),
-            "failover": described(
-                ref("duration"),
-                "Each instance is an active/passive pair: when the active unit fails and the passive is up, requests are refused (failover) for this long, then the passive serves. Needs failures."
-            ),
+            "failover": failover(partial: partial),
             "cost": costProperty,
         ]
         return object(
             ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)",
             required: partial ? [] : ["kind", "targets"])
+    }
+
+    /// A load balancer's `failover:`: a switch time, or the pair's options.
+    mutating func failover(partial: Bool) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "switch": described(
+                ref("duration"),
+                "After the failure is noticed, requests are refused (failover) for this long, then the passive unit serves. Required."
+            ),
+            "standby": .object([
+                (
+                    "description",
+                    .string(
+                        "hot (default): the passive unit fails while it waits, as the active one; cold: it cannot fail while idle, its time to failure starts when it becomes active. cold needs exponential mtbf and mttr."
+                    )
+                ),
+                ("default", .string(FailoverSpec.Standby.hot.rawValue)),
+                ("enum", .array(FailoverSpec.Standby.allCases.map { .string($0.rawValue) })),
+            ]),
+            "detection": .object([
+                (
+                    "description",
+                    .string(
+                        "Time from the active unit's failure to the start of the switch, a duration or a distribution drawn per failure (default 0s): the instance is down meanwhile (instance_failed); a unit repaired first serves again at once."
+                    )
+                ),
+                ("anyOf", .array([ref("duration"), ref(partial ? "partial-distribution" : "distribution")])),
+            ]),
+            "repair_crews": described(
+                count(minimum: 1, maximum: 2),
+                "2 (default): each unit repaired on its own; 1: one crew the pair shares, repairing its units one at a time in failure order (needs exponential mtbf and mttr).",
+                default: .number(2)),
+        ]
+        return .object([
+            (
+                "description",
+                .string(
+                    "Each instance is an active/passive pair of units, each failing by failures: a switch time (failover: 5s: a hot standby, the failure noticed at once, each unit repaired on its own), or {switch, standby, detection, repair_crews}. Needs failures."
+                )
+            ),
+            (
+                "anyOf",
+                .array([
+                    ref("duration"),
+                    object(
+                        ScenarioDecoder.failoverKeys, table, at: "components.*(load_balancer).failover",
+                        required: partial ? [] : ["switch"]),
+                ])
+            ),
+        ])
     }
 
     mutating func serverPoolTable(partial: Bool) -> [String: JSONValue] {

@@ -92,6 +92,19 @@ struct SchemaTests {
         #expect(expected == propertyNames(def("load-balancer")))
     }
 
+    @Test("a load balancer's failover options are in the schema, and no other")
+    func failoverKeysInStep() throws {
+        let decoder = try decoderKeys(
+            at: "components.lb.failover",
+            probe:
+                "components.lb={kind: load_balancer, targets: web, failures: {mtbf: 1h, mttr: 1m}, failover: {switch: 1s, zzz_probe: 1}}"
+        )
+        #expect(decoder == ScenarioDecoder.failoverKeys)
+        for definition in ["load-balancer", "partial-load-balancer"] {
+            #expect(Set(decoder) == propertyNames(def(definition)?["properties"]?["failover"]), "\(definition)")
+        }
+    }
+
     @Test("a database's keys are in the schema, and no other")
     func databaseKeysInStep() throws {
         let decoder = try decoderKeys(

@@ -45,19 +45,27 @@ struct ZoneState {
 }
 
 /// Active/passive pairs (`LoadBalancer/Simulation+Failover`): per unit (2 × global instance +
-/// 0 or 1) up or down and the periods drawn; per instance its active unit (−1: none) and a
-/// stamp that makes a pending switch stale when it moves on. Empty without pairs.
+/// 0 or 1) up or down and the periods drawn; per instance its active unit (−1: none), a stamp
+/// that makes a pending detection or switch stale when it moves on, whether the active unit's
+/// failure is still being detected, and the pair's shared repair crew (busy, and the unit
+/// waiting for it, −1: none). Empty without pairs.
 struct FailoverPairs {
     var unitUp: [Bool]
     var unitCycle: [UInt64]
     var activeUnit: [Int8]
     var switchStamp: [UInt32]
+    var detecting: [Bool]
+    var crewBusy: [Bool]
+    var waitingUnit: [Int8]
 
     init(instances: Int) {
         unitUp = Array(repeating: true, count: 2 * instances)
         unitCycle = Array(repeating: 1, count: 2 * instances)
         activeUnit = Array(repeating: 0, count: instances)
         switchStamp = Array(repeating: 0, count: instances)
+        detecting = Array(repeating: false, count: instances)
+        crewBusy = Array(repeating: false, count: instances)
+        waitingUnit = Array(repeating: -1, count: instances)
     }
 }
 

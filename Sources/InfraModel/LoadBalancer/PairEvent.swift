@@ -5,6 +5,9 @@ enum PairEvent {
     case unitRepair(unit: Int32)
     /// A pair's switch to its passive unit completes (stale if its switch stamp has moved on).
     case failoverDone(instance: Int32, stamp: UInt32)
+    /// A pair notices that its active unit has failed, after the detection delay (stale if its
+    /// stamp has moved on: the unit was repaired first).
+    case failureDetected(instance: Int32, stamp: UInt32)
 
     /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`).
     var trajectoryCode: (kind: UInt64, index: Int32) {
@@ -12,6 +15,7 @@ enum PairEvent {
         case .unitFailure(let u): (14, u)
         case .unitRepair(let u): (15, u)
         case .failoverDone(let i, _): (16, i)
+        case .failureDetected(let i, _): (22, i)
         }
     }
 }
@@ -22,6 +26,7 @@ extension Simulation {
         case .unitFailure(let u): unitFails(u, into: &sink)
         case .unitRepair(let u): unitRepaired(u, into: &sink)
         case .failoverDone(let i, let stamp): failoverDone(i, stamp: stamp, into: &sink)
+        case .failureDetected(let i, let stamp): failureDetected(i, stamp: stamp, into: &sink)
         }
     }
 }

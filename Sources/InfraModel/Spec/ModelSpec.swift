@@ -132,8 +132,9 @@ public struct StationSpec: Sendable, Equatable {
     public var healthCheck: HealthCheck?
     /// Active/passive pairs (a load balancer's high availability): each instance is two units,
     /// each failing by `failures`; when the active one fails and the passive is up, the instance
-    /// refuses requests (`failover`) for this long, then serves on the passive. nil: one unit.
-    public var failover: SimDuration?
+    /// refuses requests (`failover`) for the switch time, then serves on the passive (see
+    /// `FailoverSpec`). nil: one unit.
+    public var failover: FailoverSpec?
     /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
     /// names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []
