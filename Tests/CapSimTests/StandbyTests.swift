@@ -63,6 +63,15 @@ struct StandbyTests {
         // Poisson arrivals see time averages: the requests arriving while both are down fail.
         r.expectMatches("errors.instance_failed.rate", down)
         #expect(r.values("errors.failover.rate").allSatisfy { $0 == 0 })
+        // Outage episodes are the visits to "both down", entered from "one down" at rate λ (the
+        // active unit failing): frequency π1·λ, mean length π2/(π1·λ). The switches in no time
+        // are no episodes.
+        let rho = Self.mttr / Self.mtbf
+        let p1 = (cold ? 1 : 2) * rho
+        let p2 = p1 * rho / Double(min(2, crews))
+        let frequency = p1 / (1 + p1 + p2) / Self.mtbf
+        r.expectMatches("outages.lb.count", frequency * 19_900)
+        r.expectMatches("outages.lb.duration.mean", down / frequency)
         expectConservation(r)
     }
 

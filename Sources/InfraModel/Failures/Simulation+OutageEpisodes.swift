@@ -12,19 +12,28 @@ extension Simulation {
     }
 
     /// Station s's instances up just rose by one, at `now`: its episode ends if it reached the
-    /// required count again.
+    /// required count again. An episode that ends at the instant it began (an active/passive
+    /// pair switching in no time) was no time out: it is taken back, neither counted nor reported.
     mutating func noteInstanceUp<Sink: RecordSink & ~Copyable>(station s: Int, at now: SimTime, into sink: inout Sink) {
         guard stations[s].upLevel == stations[s].required else { return }
         let warmup = spec.window.warmup
         let began = stations[s].outageBegan
-        sink.outageEnded(OutageRecord(station: Int32(s), began: began, ended: now, measured: began >= warmup))
+        if began == now {
+            stations[s].outageCount &-= 1
+        } else {
+            sink.outageEnded(OutageRecord(station: Int32(s), began: began, ended: now, measured: began >= warmup))
+        }
         outages.service.accumulate(to: now)
         outages.service.stationsDown -= 1
         assert(outages.service.stationsDown >= 0, "the service's count of stations out never goes negative")
         if outages.service.stationsDown == 0 {
             let serviceBegan = outages.service.outageBegan
-            sink.outageEnded(
-                OutageRecord(station: -1, began: serviceBegan, ended: now, measured: serviceBegan >= warmup))
+            if serviceBegan == now {
+                outages.service.outageCount &-= 1
+            } else {
+                sink.outageEnded(
+                    OutageRecord(station: -1, began: serviceBegan, ended: now, measured: serviceBegan >= warmup))
+            }
         }
     }
 
