@@ -37,6 +37,10 @@ public struct CapSimCommand: ParsableCommand {
             do {
                 var command = try parseAsRoot(arguments)
                 try command.run()
+                if let failure = console.outputError() {
+                    console.err("capsim: error: cannot write to standard output: \(failure)\n")
+                    return ExitStatus.cannotCreateOutput.rawValue
+                }
                 return ExitStatus.success.rawValue
             } catch let e as CLIError {
                 if !e.message.isEmpty { console.err(e.message.hasSuffix("\n") ? e.message : e.message + "\n") }

@@ -51,6 +51,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let scenarios = try files.map { try scenario.load($0) }
+        for path in [output.csv, output.json, output.perReplication, junit, markdown] {
+            if let path { try OutputFile.check(path) }
+        }
         for s in scenarios where s.slos.isEmpty {
             throw CLIError(
                 .invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")

@@ -41,6 +41,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let designs = try files.map { try scenario.load($0) }.flatMap(\.points)
+        if let csv { try OutputFile.check(csv) }
         guard designs.count >= 2, let base = designs.first else {
             throw CLIError(.usage, "compare needs at least two designs: two files, or a sweep with two or more points")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,9 @@ public struct Console: Sendable {
     public var isTerminal: Bool
     /// Environment variables the commands consult (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`).
     public var environment: [String: String]
+    /// Why writing to standard output failed, if it did (a full disk, a closed pipe); checked
+    /// when a command ends, which then exits 73 instead of 0.
+    public var outputError: @Sendable () -> String? = { nil }
 
     public init(
         out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
@@ -26,21 +30,34 @@ public struct Console: Sendable {
         self.environment = environment
     }
 
-    public static let standard = Console(
-        out: { s in write(1, s) },
-        err: { s in write(2, s) },
-        isTerminal: isatty(2) == 1,
-        environment: ProcessInfo.processInfo.environment)
+    public static let standard: Console = {
+        var c = Console(
+            out: { s in if let e = write(1, s) { standardOutputErrno.store(e, ordering: .relaxed) } },
+            err: { s in _ = write(2, s) },
+            isTerminal: isatty(2) == 1,
+            environment: ProcessInfo.processInfo.environment)
+        c.outputError = {
+            let e = standardOutputErrno.load(ordering: .relaxed)
+            return e == 0 ? nil : String(cString: strerror(e))
+        }
+        return c
+    }()
 
     @TaskLocal public static var current: Console = .standard
 }
 
-/// Writes all of `text` to a file descriptor (unbuffered, so output and errors interleave in order).
-private func write(_ fd: Int32, _ text: String) {
+/// The errno of the first failed write to standard output (0: none).
+private let standardOutputErrno = Atomic<Int32>(0)
+
+/// Writes all of `text` to a file descriptor (unbuffered, so output and errors interleave in
+/// order); returns the errno when it could not.
+private func write(_ fd: Int32, _ text: String) -> Int32? {
     var bytes = Array(text.utf8)[...]
     while !bytes.isEmpty {
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { return }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return n < 0 ? errno : EIO }
         bytes = bytes.dropFirst(n)
     }
+    return nil
 }

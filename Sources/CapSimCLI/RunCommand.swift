@@ -49,6 +49,9 @@ struct RunCommand: ParsableCommand {
         // Load every scenario first: a bad file fails the command before any simulation runs.
         let scenarios = try files.map { try scenario.load($0) }
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
+        for path in [output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication] {
+            if let path { try OutputFile.check(path) }
+        }
         let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {
