@@ -63,10 +63,17 @@ public struct CapSimCommand: ParsableCommand {
     }
 
     /// Makes SIGINT and SIGTERM end the process with 130 and 143. Output files are written by
-    /// rename, so an interrupted run never leaves a half-written one.
+    /// rename, so an interrupted run never leaves a half-written one, and the temporary file
+    /// being written is removed.
     public static func installSignalHandlers() {
-        signal(SIGINT) { _ in _exit(130) }
-        signal(SIGTERM) { _ in _exit(143) }
+        signal(SIGINT) { _ in
+            InterruptedWrite.removeTemporary()
+            _exit(130)
+        }
+        signal(SIGTERM) { _ in
+            InterruptedWrite.removeTemporary()
+            _exit(143)
+        }
         // A child inherits its parent's blocked signals: started from a thread that blocks them
         // (a Swift or Dispatch worker, some job runners), capsim would otherwise never see them.
         var set = sigset_t()

@@ -26,6 +26,8 @@ enum OutputFile {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        InterruptedWrite.begin(temporary.path)
+        defer { InterruptedWrite.end() }
         do {
             try Data(text.utf8).write(to: temporary)
             // rename(2) replaces the destination atomically.
@@ -84,5 +86,26 @@ enum OutputFile {
             }
             bytes = bytes.dropFirst(n)
         }
+    }
+}
+
+/// The temporary file being written, if any, so that SIGINT or SIGTERM removes it before the
+/// process exits (`CapSimCommand.installSignalHandlers`): an interrupt never leaves a
+/// `.name.tmp-PID` behind. The path lives in a C buffer the handler reads with unlink(2), which
+/// is async-signal-safe; only the main thread writes outputs.
+enum InterruptedWrite {
+    nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+
+    static func begin(_ temporary: String) { path = strdup(temporary) }
+
+    static func end() {
+        let p = path
+        path = nil
+        free(p)
+    }
+
+    /// Called from the signal handler only.
+    static func removeTemporary() {
+        if let p = path { unlink(p) }
     }
 }

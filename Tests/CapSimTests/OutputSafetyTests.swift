@@ -1,6 +1,7 @@
-import CapSimCLI
 import Foundation
 import Testing
+
+@testable import CapSimCLI
 
 /// Outputs are never clobbered or silently lost: special files are written in place, write
 /// failures exit 73, and bad output paths are refused before any simulation.
@@ -50,5 +51,17 @@ struct OutputSafetyTests {
         let asFolder = capsim(["check", scenarioPath("slo-gate.yaml"), "--junit", folder])
         #expect(asFolder.status == 73)
         #expect(asFolder.err.contains("\(folder): error: cannot create the output file: it is a folder"))
+    }
+
+    @Test("the temporary file being written is what an interrupt removes, and nothing once written")
+    func interruptRemovesTemporary() throws {
+        let file = temporaryDirectory().appendingPathComponent(".out.csv.tmp-1")
+        try Data("partial".utf8).write(to: file)
+        InterruptedWrite.begin(file.path)
+        InterruptedWrite.removeTemporary()  // what the SIGINT/SIGTERM handler does
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+        InterruptedWrite.end()
+        #expect(InterruptedWrite.path == nil)
+        InterruptedWrite.removeTemporary()  // nothing being written: nothing to remove
     }
 }
