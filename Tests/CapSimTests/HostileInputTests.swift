@@ -90,4 +90,23 @@ struct HostileInputTests {
             ), "\(r.err)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    @Test("run warns UNSTABLE at 101 % load, as validate does; not where abandonment keeps the queue bounded")
+    func unstableWarning() {
+        let over = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1010/s", "--set", "horizon=20s",
+            "--set", "warmup=2s", "--replications", "2",
+        ])
+        #expect(over.status == 0)
+        #expect(
+            (over.out + over.err).contains(
+                "server: offered load is 101.0 % of its capacity — UNSTABLE: its queue grows without bound, so these figures describe this horizon, not a steady state (see capsim validate)"
+            ), "\(over.out)")
+        for file in ["erlang-a.yaml", "erlang-a-server.yaml", "mm1.yaml"] {
+            let r = capsim([
+                "run", scenarioPath(file), "--set", "horizon=10s", "--set", "warmup=1s", "--replications", "2",
+            ])
+            #expect(!(r.out + r.err).contains("UNSTABLE"), "\(file)")
+        }
+    }
 }
