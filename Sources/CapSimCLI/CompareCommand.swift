@@ -25,7 +25,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
 
-    @Option(help: "Threads running replications in parallel (results do not depend on it).")
+    @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
 
     @Option(help: ArgumentHelp("Write the differences as CSV here ('-' for standard output).", valueName: "PATH"))

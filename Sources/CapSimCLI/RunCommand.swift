@@ -110,7 +110,7 @@ struct RunCommand: ParsableCommand {
 
 /// Output options shared by `run` and `check`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Threads running replications in parallel (results do not depend on it).")
+    @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
 
     @Option(help: ArgumentHelp("Write the summary CSV here ('-' for standard output).", valueName: "PATH"))

@@ -17,10 +17,11 @@ struct ScenarioOptions: ParsableArguments {
             valueName: "KEY.PATH=V1,V2,…"))
     var sweeps: [String] = []
 
-    @Option(help: "Replications to run (same as --set replications=N).")
+    // `.unconditional`: a negative number is the value (and then refused as such), not an option.
+    @Option(parsing: .unconditional, help: "Replications to run (same as --set replications=N).")
     var replications: Int?
 
-    @Option(help: "Master random seed (same as --set seed=N).")
+    @Option(parsing: .unconditional, help: "Master random seed (same as --set seed=N).")
     var seed: UInt64?
 
     /// The overrides in the order they apply: `--set` first, then the shorthand options.

@@ -109,4 +109,14 @@ struct HostileInputTests {
             #expect(!(r.out + r.err).contains("UNSTABLE"), "\(file)")
         }
     }
+
+    @Test("a negative --seed or --jobs is named as the bad value, not as a missing one")
+    func negativeOptions() {
+        let seed = capsim(["run", scenarioPath("mm1.yaml"), "--seed", "-1", "-q"])
+        #expect(seed.status == 64)
+        #expect(seed.err.contains("The value '-1' is invalid for '--seed <seed>'"), "\(seed.err)")
+        let jobs = capsim(["run", scenarioPath("mm1.yaml"), "--jobs", "-3", "-q"])
+        #expect(jobs.status == 64)
+        #expect(jobs.err.contains("--jobs must be at least 1, found -3"), "\(jobs.err)")
+    }
 }
