@@ -29,6 +29,25 @@ extension MetricLayout {
     }
 }
 
+extension ModelSpec {
+    /// The utilisation metrics of station i, in layout order: `utilization.<c>` when all its
+    /// workers are finite, then for a database each node with finite workers,
+    /// `utilization.<c>.<node>` with its database's index (among the databases) and node.
+    /// Shared by the run's and the time series' layouts, so their ids agree.
+    func utilizationMetrics(station i: Int) -> [(id: String, node: (database: Int, node: Int)?)] {
+        let s = stations[i]
+        var out: [(id: String, node: (database: Int, node: Int)?)] = []
+        if s.totalWorkers != nil { out.append(("utilization.\(s.name)", nil)) }
+        if let nodes = s.databaseNodeWorkers {
+            let database = stations[..<i].filter { $0.database != nil }.count
+            for (j, w) in nodes.enumerated() where w != nil {
+                out.append(("utilization.\(s.name).\(DatabaseSpec.nodeName(j))", (database, j)))
+            }
+        }
+        return out
+    }
+}
+
 extension StationSpec {
     /// A database's workers per node (primary first; nil: unlimited); nil for any other station.
     var databaseNodeWorkers: [Int?]? {

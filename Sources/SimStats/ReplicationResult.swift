@@ -91,7 +91,7 @@ public struct ReplicationResult: Sendable {
             case .positiveShare(let h): histograms[h].positiveShare
             case .levelMean(let d): distributions[d].mean
             case .outageCount(let s):
-                if let o = c.opened, let e = c.closed, s.map { $0 < e.outages.count && $0 < o.outages.count } ?? true {
+                if let o = c.opened, let e = c.closed, s.map({ $0 < e.outages.count && $0 < o.outages.count }) ?? true {
                     Double(s.map { e.outages[$0] - o.outages[$0] } ?? (e.serviceOutages - o.serviceOutages))
                 } else {
                     .nan

@@ -68,16 +68,12 @@ public struct TimeSeriesLayout: Sendable, Equatable {
         for cause in ErrorCause.allCases { add("errors.\(cause.id).rate", .errorRate(cause)) }
         add("latency.p50", .latency(q: 0.5))
         add("latency.p99", .latency(q: 0.99))
-        var databaseIndex = 0
         for (i, s) in spec.stations.enumerated() {
-            if s.totalWorkers != nil { add("utilization.\(s.name)", .utilization(station: i)) }
-            if let nodes = s.databaseNodeWorkers {
-                for (j, w) in nodes.enumerated() where w != nil {
-                    add(
-                        "utilization.\(s.name).\(DatabaseSpec.nodeName(j))",
-                        .databaseUtilization(station: i, database: databaseIndex, node: j))
-                }
-                databaseIndex += 1
+            for (id, node) in spec.utilizationMetrics(station: i) {
+                add(
+                    id,
+                    node.map { .databaseUtilization(station: i, database: $0.database, node: $0.node) }
+                        ?? .utilization(station: i))
             }
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("instances.\(s.name).mean", .instances(station: i))

@@ -8,18 +8,7 @@ struct ErlangATests {
     /// abandonments per second are θ·E[(N − n)⁺], so P(abandon) = θ·E[(N − n)⁺]/λ. The chain is
     /// summed until its terms vanish (they fall faster than geometrically once (j − n)θ > λ).
     static func abandonment(servers n: Int, arrival λ: Double, service μ: Double, patience θ: Double) -> Double {
-        var p = 1.0
-        var total = 1.0
-        var queued = 0.0
-        var j = 0
-        while true {
-            j += 1
-            p *= λ / (Double(min(j, n)) * μ + Double(max(j - n, 0)) * θ)
-            total += p
-            queued += Double(max(j - n, 0)) * p
-            if j > n && p < 1e-18 * total { break }
-        }
-        return θ * (queued / total) / λ
+        θ * waiting(servers: n, arrival: λ, service: μ, patience: θ).queue / λ
     }
 
     /// M/M/n+M's stationary means: E[(N − n)⁺] (requests waiting) and P(N ≥ n) (an arrival waits).
