@@ -90,6 +90,12 @@ extension ScenarioDecoder {
                 node, "workload",
                 "a database is called as '\(db.name).read' or '\(db.name).write' from a class's path: name classes under workload.classes, e.g. {name: read, path: [web, \(db.name).read]}"
             )
+        } else if stations.count > Self.maxCallNodes {
+            // The default class visits every component: held to the same cap as a class's calls.
+            reader.fail(
+                node, "workload",
+                "the default class visits every component in file order: expected at most \(Self.maxCallNodes), found \(stations.count); name classes under workload.classes with their own paths"
+            )
         } else if !stations.isEmpty, let defaultMode, let defaultClient {
             // No classes: one class whose path is every component in file order.
             checkHashKeys(

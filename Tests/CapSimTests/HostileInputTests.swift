@@ -119,4 +119,22 @@ struct HostileInputTests {
         #expect(jobs.status == 64)
         #expect(jobs.err.contains("--jobs must be at least 1, found -3"), "\(jobs.err)")
     }
+
+    @Test("257 components and no classes: the default class's path is refused like a long explicit one")
+    func longDefaultPath() {
+        let components = (0..<257).map {
+            "  c\($0): {kind: server_pool, workers: unlimited, service: {deterministic: 1us}}"
+        }
+        let file = write(
+            "version: 1\nname: long\nhorizon: 1s\nworkload:\n  arrivals: {process: poisson, rate: 10/s}\ncomponents:\n"
+                + components.joined(separator: "\n") + "\n")
+        for command in ["validate", "run"] {
+            let r = capsim([command, file, "-q"].filter { command == "run" || $0 != "-q" })
+            #expect(r.status == 65, "\(command)")
+            #expect(
+                r.err.contains(
+                    "workload: the default class visits every component in file order: expected at most 256, found 257; name classes under workload.classes with their own paths"
+                ), "\(r.err)")
+        }
+    }
 }
