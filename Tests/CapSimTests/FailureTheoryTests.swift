@@ -265,13 +265,18 @@ struct BlameTests {
 
 @Suite("k-out-of-n pools against their Markov chains")
 struct KOutOfNTests {
-    /// Long-run share of time with at least `required` of `n` instances up: the number down is
-    /// a birth–death chain with failures (n − j + 1)/MTBF and repairs min(j, crews)/MTTR.
-    static func available(n: Int, required: Int, crews: Int, mtbf: Double, mttr: Double) -> Double {
+    /// The stationary distribution of the number of n instances down: a birth–death chain with
+    /// failures (n − j + 1)/MTBF and repairs min(j, crews)/MTTR.
+    static func numberDown(n: Int, crews: Int, mtbf: Double, mttr: Double) -> [Double] {
         var p = [1.0]
         for j in 1...n { p.append(p[j - 1] * Double(n - j + 1) / mtbf / (Double(min(j, crews)) / mttr)) }
         let total = p.reduce(0, +)
-        return p[0...(n - required)].reduce(0, +) / total
+        return p.map { $0 / total }
+    }
+
+    /// Long-run share of time with at least `required` of `n` instances up.
+    static func available(n: Int, required: Int, crews: Int, mtbf: Double, mttr: Double) -> Double {
+        numberDown(n: n, crews: crews, mtbf: mtbf, mttr: mttr)[0...(n - required)].reduce(0, +)
     }
 
     @Test(
@@ -303,19 +308,17 @@ struct KOutOfNTests {
 
 @Suite("Outage episodes")
 struct OutageEpisodeTests {
-    /// The k-out-of-n chain of the number down j: failures (n − j)/MTBF, repairs min(j, crews)/MTTR.
-    /// Out while j > n − required; episodes begin at the rate p_{n−required}·required/MTBF.
+    /// The k-out-of-n chain of the number down j (`KOutOfNTests.numberDown`). Out while
+    /// j > n − required; episodes begin at the rate p_{n−required}·required/MTBF.
     static func episodes(
         n: Int, required: Int, crews: Int, mtbf: Double, mttr: Double
     ) -> (
         frequency: Double, duration: Double, available: Double
     ) {
-        var p = [1.0]
-        for j in 1...n { p.append(p[j - 1] * Double(n - j + 1) / mtbf / (Double(min(j, crews)) / mttr)) }
-        let total = p.reduce(0, +)
+        let p = KOutOfNTests.numberDown(n: n, crews: crews, mtbf: mtbf, mttr: mttr)
         let k = n - required
-        let available = p[0...k].reduce(0, +) / total
-        let frequency = p[k] / total * Double(required) / mtbf
+        let available = p[0...k].reduce(0, +)
+        let frequency = p[k] * Double(required) / mtbf
         return (frequency, (1 - available) / frequency, available)
     }
 

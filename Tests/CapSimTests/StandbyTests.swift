@@ -40,11 +40,14 @@ struct StandbyTests {
 
     /// P(both units down) of the two-unit birth–death chain on the number of units down:
     /// failures λ from the active unit only (cold) or (2 − k)λ (hot), repairs min(k, crews)μ.
-    static func bothDown(cold: Bool, crews: Int) -> Double {
+    static func bothDown(cold: Bool, crews: Int) -> Double { unitsDown(cold: cold, crews: crews)[2] }
+
+    /// The chain's stationary distribution [π0, π1, π2] of the number of units down.
+    static func unitsDown(cold: Bool, crews: Int) -> [Double] {
         let rho = mttr / mtbf
         let p1 = (cold ? 1 : 2) * rho
         let p2 = p1 * rho / Double(min(2, crews))
-        return p2 / (1 + p1 + p2)
+        return [1, p1, p2].map { $0 / (1 + p1 + p2) }
     }
 
     @Test(
@@ -66,10 +69,7 @@ struct StandbyTests {
         // Outage episodes are the visits to "both down", entered from "one down" at rate λ (the
         // active unit failing): frequency π1·λ, mean length π2/(π1·λ). The switches in no time
         // are no episodes.
-        let rho = Self.mttr / Self.mtbf
-        let p1 = (cold ? 1 : 2) * rho
-        let p2 = p1 * rho / Double(min(2, crews))
-        let frequency = p1 / (1 + p1 + p2) / Self.mtbf
+        let frequency = Self.unitsDown(cold: cold, crews: crews)[1] / Self.mtbf
         r.expectMatches("outages.lb.count", frequency * 19_900)
         r.expectMatches("outages.lb.duration.mean", down / frequency)
         expectConservation(r)
