@@ -11,11 +11,12 @@ extension ScenarioDecoder {
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// The workload's profile, checked against the processes it multiplies (Poisson only) and
-    /// against `warmup: auto` (refused for time-varying load: a trace or a profile); nil when
-    /// there is none or it is invalid.
+    /// against `warmup: auto` (refused for time-varying load: a trace or a profile), and against
+    /// the clock: no rate times the profile's peak over the horizon may pass 1e9/s, one arrival
+    /// per nanosecond, as for a rate written out; nil when there is none or it is invalid.
     mutating func decodeProfile(
         _ workload: ScenarioNode?, arrivals: ArrivalProcess?, classes: [RequestClass],
-        autoWarmup: ScenarioNode?
+        autoWarmup: ScenarioNode?, horizon: SimDuration?
     ) -> RateProfile? {
         var node: ScenarioNode?
         if case .mapping(let pairs, _)? = workload { node = pairs.first { $0.key == "profile" }?.value }
@@ -26,7 +27,15 @@ extension ScenarioDecoder {
                 + classes.map { ("the arrivals of class '\($0.name)'", $0.arrivals) }
             for (place, process) in named {
                 guard let process else { continue }
-                if case .poisson = process { continue }
+                if case .poisson(let rate) = process {
+                    if let horizon, let profile, !(rate * profile.peak(over: horizon.seconds) <= 1e9) {
+                        reader.fail(
+                            node, "workload.profile",
+                            "expected a profile whose peak keeps \(place)'s rate at most 1e9/s (one per nanosecond), found \(format(rate))/s × \(format(profile.peak(over: horizon.seconds)))x"
+                        )
+                    }
+                    continue
+                }
                 reader.fail(
                     node, "workload.profile",
                     "a rate profile multiplies Poisson arrivals only, found process: \(process.name) in \(place)")

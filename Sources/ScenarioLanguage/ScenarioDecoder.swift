@@ -104,7 +104,8 @@ struct ScenarioDecoder {
         var classes: [RequestClass] = []
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
         let profile = decodeProfile(
-            top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil)
+            top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil,
+            horizon: horizon)
         if !balancers.isEmpty, let w = top["workload"] {
             let explicit =
                 w.scalarText == nil

@@ -137,4 +137,62 @@ struct HostileInputTests {
                 ), "\(r.err)")
         }
     }
+
+    @Test("a cache ttl of 1000000h: validate's hit-ratio estimate takes bounded time")
+    func hugeTTL() {
+        let file = write(
+            """
+            version: 1
+            name: ttl
+            horizon: 2s
+            workload:
+              arrivals: {process: poisson, rate: 100/s}
+              classes:
+                - {name: read, path: [cache, db], keys: {count: 1M, zipf: 0.9}}
+            components:
+              cache: {kind: cache, workers: 4, service: {exponential: {mean: 0.3ms}}, policy: lru, capacity: 1000, ttl: 1000000h}
+              db: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+            """)
+        let started = Date()
+        let r = capsim(["validate", file])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("expected hit ratio"), "\(r.out)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test("a profile spike of 1e308x is refused: the peak rate would pass one arrival per nanosecond")
+    func hugeProfileFactor() {
+        let file = scenario(
+            arrivals: "{process: poisson, rate: 100/s}\n  profile: {spikes: [{at: 1s, for: 1s, factor: 1e308x}]}",
+            web: "{kind: server_pool, service: {exponential: {mean: 1ms}}}")
+        for command in ["validate", "run"] {
+            let r = capsim([command, file])
+            #expect(r.status == 65, "\(command)")
+            #expect(
+                r.err.contains(
+                    "workload.profile: expected a profile whose peak keeps workload.arrivals's rate at most 1e9/s (one per nanosecond), found 100/s × 1e+308x"
+                ), "\(r.err)")
+        }
+    }
+
+    @Test("a one-second diurnal cycle over a century: validate takes bounded time")
+    func longDiurnalHorizon() {
+        let file = write(
+            """
+            version: 1
+            name: century
+            horizon: 36500d
+            workload:
+              arrivals: {process: poisson, rate: 100/s}
+              profile: {diurnal: {peak: 1.5x, period: 1s}}
+            components:
+              web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
+            """)
+        let started = Date()
+        let r = capsim(["validate", file])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("offered mean 100.00/s, utilisation 10.0 %"), "\(r.out)")
+        #expect(r.out.contains("peak 150.00/s"), "\(r.out)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
 }

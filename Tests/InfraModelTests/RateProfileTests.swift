@@ -62,4 +62,30 @@ struct RateProfileTests {
                 "profile \(k): peak \(p.peak(over: h)) vs \(peak)")
         }
     }
+
+    @Test("past 100,000 diurnal segments the mean and peak take the closed form and agree with the segment walk")
+    func longHorizon() {
+        // A one-second period: 2,500 s is 120,000 segments, past the closed form's threshold.
+        let p = RateProfile(
+            start: 86_400 - 900,
+            piecewise: .init(times: [0, 60, 120], values: [0.5, 3, 2], interpolation: .linear),
+            diurnal: .init(peak: 1.4, trough: 0.6, peakAt: 0.3, period: 1), weekly: [1, 2, 0.5, 1, 1, 3, 0.2],
+            spikes: [.init(at: 100, length: 40, factor: 5)])
+        let h = 2_500.0
+        #expect(p.longTail(h) == 140)
+        let walked = p.integral(from: 0, to: h) / h
+        #expect(abs(p.mean(over: h) - walked) <= 1e-12 * walked, "\(p.mean(over: h)) vs \(walked)")
+        var scanned = 0.0
+        var t = 140.0
+        while t < h {
+            scanned = max(scanned, p.multiplier(at: t))
+            t += 1e-3
+        }
+        let tail = p.tailPeak(from: 140, to: h)
+        #expect(tail >= scanned && tail <= scanned * (1 + 1e-6), "\(tail) vs \(scanned)")
+        // A century of a one-second cycle: bounded work (about 36,500 days), not 1.5e11 segments.
+        let century = 100 * 365 * 86_400.0
+        #expect(abs(p.mean(over: century) - 2 * 1.0 * (1 + 2 + 0.5 + 1 + 1 + 3 + 0.2) / 7) < 1e-3)
+        #expect(p.peak(over: century) == max(p.peak(over: 140), 2 * 1.4 * 3))  // Saturday's 3x in the tail
+    }
 }

@@ -193,19 +193,23 @@ public struct RateProfile: Sendable, Equatable {
 
     /// The mean multiplier over `[0, horizon)`.
     public func mean(over horizon: Double) -> Double {
-        horizon > 0 ? integral(from: 0, to: horizon) / horizon : multiplier(at: 0)
+        guard horizon > 0 else { return multiplier(at: 0) }
+        guard let tail = longTail(horizon) else { return integral(from: 0, to: horizon) / horizon }
+        return (integral(from: 0, to: tail) + tailIntegral(from: tail, to: horizon)) / horizon
     }
 
     /// The highest multiplier over `[0, horizon)` (the maximum of the segment bounds: at most
     /// a hair above the true peak when a piecewise ramp and the cosine share a segment).
     public func peak(over horizon: Double) -> Double {
+        let exactEnd = longTail(horizon) ?? horizon
         var best = 0.0
         var t = 0.0
-        while t < horizon {
+        while t < exactEnd {
             let e = nextBreak(after: t)
-            best = max(best, bound(from: t, to: min(e, horizon)) / (1 + 1e-12))
+            best = max(best, bound(from: t, to: min(e, exactEnd)) / (1 + 1e-12))
             t = e
         }
+        if exactEnd < horizon { best = max(best, tailPeak(from: exactEnd, to: horizon)) }
         return best
     }
 
