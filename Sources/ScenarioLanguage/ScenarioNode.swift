@@ -62,6 +62,7 @@ public indirect enum ScenarioNode: Sendable, Equatable {
         let source = SourceText(yaml)
         var scalars = source.scalars
         var restore: [Unicode.Scalar: Unicode.Scalar] = [:]
+        var renamed: [(key: String, location: Mark)] = []
         var root: Node?
         while true {
             do {
@@ -72,9 +73,16 @@ public indirect enum ScenarioNode: Sendable, Equatable {
             } catch let error as YamlError {
                 if case .duplicatedKeysInMapping(_, let context) = error,
                     let i = renameableKey(
-                        in: scalars, source: source, line: context.mark.line, column: context.mark.column),
-                    restore.count < 6400, let marker = Unicode.Scalar(0xE000 + UInt32(restore.count))
+                        in: scalars, source: source, line: context.mark.line, column: context.mark.column)
                 {
+                    guard restore.count < Self.maximumDuplicateKeys,
+                        let marker = Unicode.Scalar(0xE000 + UInt32(restore.count))
+                    else {
+                        throw ScenarioError(
+                            renamed.map { Self.repeatedKey($0.key, at: $0.location, file: file) }
+                                + [Self.repeatedKey(at: context.mark, error: error, file: file)])
+                    }
+                    renamed.append((Self.keyText(scalars, from: i), context.mark))
                     restore[marker] = scalars[i]
                     scalars[i] = marker
                     continue
@@ -92,6 +100,38 @@ public indirect enum ScenarioNode: Sendable, Equatable {
         var converter = Converter(file: file, override: nil, restore: restore)
         let tree = converter.convert(root, path: "")
         return (tree, converter.diagnostics)
+    }
+
+    /// Duplicate keys renamed before `parseCollecting` stops: each costs a parse of the whole
+    /// text, so thousands of copies of one line must not cost thousands of parses.
+    static let maximumDuplicateKeys = 16
+
+    /// The key text starting at `i` (up to the colon or the end of its line), for messages.
+    private static func keyText(_ scalars: [Unicode.Scalar], from i: Int) -> String {
+        var view = String.UnicodeScalarView()
+        var j = i
+        while j < scalars.count, !":\n\r\"'".unicodeScalars.contains(scalars[j]), j - i < 80 {
+            view.append(scalars[j])
+            j += 1
+        }
+        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
+        return String(view)
+    }
+
+    /// A duplicate key found before the cap, reported at its first occurrence (its later one is
+    /// not located once parsing stops).
+    private static func repeatedKey(_ key: String, at mark: Mark, file: String) -> Diagnostic {
+        Diagnostic(
+            location: SourceLocation(file: file, line: mark.line, column: mark.column), keyPath: "",
+            message: "duplicate key '\(key)': written again later in the same mapping")
+    }
+
+    /// The duplicate that reached the cap.
+    private static func repeatedKey(at mark: Mark, error: YamlError, file: String) -> Diagnostic {
+        var d = diagnostic(for: error, file: file)
+        d.message +=
+            "; more than \(maximumDuplicateKeys) duplicate keys in this file, so capsim stops reading it here (remove these and run again)"
+        return d
     }
 
     /// Index of the key's first character at a mark, when swapping it cannot change the
@@ -184,10 +224,12 @@ private struct Converter {
             return .scalar(s.string, loc(s.mark))
         case .mapping(let m):
             var pairs: [(key: String, keyLocation: SourceLocation, value: ScenarioNode)] = []
+            var firstIndex: [String: Int] = [:]  // a mapping may have 100k keys: no linear search
             for pair in m {
                 let key = original(pair.key.scalar?.string ?? "\(pair.key)")
                 let keyPath = path.isEmpty ? key : path + "." + key
-                if let first = pairs.first(where: { $0.key == key }) {
+                if let index = firstIndex[key] {
+                    let first = pairs[index]
                     let at =
                         first.keyLocation.line.map { " (first at line \($0), column \(first.keyLocation.column ?? 0))" }
                         ?? ""
@@ -197,6 +239,7 @@ private struct Converter {
                             message: "duplicate key '\(key)'\(at)"))
                     continue
                 }
+                firstIndex[key] = pairs.count
                 pairs.append((key, loc(pair.key.mark), convert(pair.value, path: keyPath)))
             }
             return .mapping(pairs, loc(m.mark))

@@ -43,6 +43,25 @@ struct YAMLPitfallTests {
             ])
     }
 
+    @Test("3,000 copies of one key stop after 16 reported duplicates; 100,000 distinct keys are read in linear time")
+    func manyKeys() {
+        let copies = (0..<3000).map { _ in "seed: 1\n" }.joined()
+        let found = problems("version: 1\n" + copies)
+        #expect(found.count == 17)
+        #expect(found.first == "s.yaml:2:1: error: duplicate key 'seed': written again later in the same mapping")
+        #expect(
+            found.last
+                == "s.yaml:18:1: error: duplicate key 'seed' in a mapping; more than 16 duplicate keys in this file, so capsim stops reading it here (remove these and run again)"
+        )
+        // Each key is looked up once in its mapping (a linear search took 48 s here).
+        let keys = (0..<100_000).map { "  k\($0): \($0)\n" }.joined()
+        let clock = ContinuousClock()
+        var wide: [String] = []
+        let elapsed = clock.measure { wide = problems(DiagnosticTests.valid + "\nx-extra:\n" + keys + "  k7: 0\n") }
+        #expect(elapsed < .seconds(20), "\(elapsed)")
+        #expect(wide.contains { $0.contains("x-extra.k7: duplicate key 'k7' (first at line") }, "\(wide.prefix(3))")
+    }
+
     @Test("keys YAML 1.1 reads as booleans are names like any other, and are compared as text")
     func booleanKeys() {
         let yaml =
