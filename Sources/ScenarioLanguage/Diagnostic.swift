@@ -60,7 +60,28 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         if !keyPath.isEmpty { s += "\(keyPath): " }
         s += message
         if let suggestion { s += " (did you mean '\(suggestion)'?)" }
-        return s
+        return Self.visible(s)
+    }
+
+    /// The text with each control character but the tab shown as one visible symbol (U+2400 +
+    /// its code for C0, ␡ for DEL, U+FFFD for C1), so a stray byte in a scenario can neither
+    /// drive the terminal nor shift the caret: every scalar stays one column.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var view = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            guard isControl(u) else {
+                view.append(u)
+                continue
+            }
+            let shown: UInt32 = u.value < 0x20 ? 0x2400 + u.value : u.value == 0x7F ? 0x2421 : 0xFFFD
+            view.append(Unicode.Scalar(shown) ?? "?")
+        }
+        return String(view)
+    }
+
+    private static func isControl(_ u: Unicode.Scalar) -> Bool {
+        (u.value < 0x20 && u != "\t") || (0x7F...0x9F).contains(u.value)
     }
 
     public var description: String { summary }
@@ -81,7 +102,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         if text.unicodeScalars.count < column - 1 {
             pad += String(repeating: " ", count: column - 1 - text.unicodeScalars.count)
         }
-        return summary + "\n  \(number) | \(text)\n  \(gutter) | \(pad)^"
+        return summary + "\n  \(number) | \(Self.visible(text))\n  \(gutter) | \(pad)^"
     }
 }
 

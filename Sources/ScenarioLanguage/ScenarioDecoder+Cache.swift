@@ -29,7 +29,9 @@ extension ScenarioDecoder {
         }
         guard
             let f = reader.fields(
-                node, path, allowed: (cdn ? Self.cdnKeys : Self.cacheKeys) + Self.plannedCacheKeys,
+                node, path,
+                allowed: (cdn ? Self.cdnKeys : Self.cacheKeys)
+                    + Self.plannedCacheKeys.filter { !Self.cacheOnlyKeys.contains($0) },
                 required: ["kind", cdn ? "latency" : "service"])
         else { return nil }
         for key in ["autoscale", "timeout"] {
@@ -40,7 +42,11 @@ extension ScenarioDecoder {
         }
         let latency: Distribution? = cdn ? f["latency"].flatMap { decodeDistribution($0, f.path("latency")) } : nil
         // The pool's own keys, read by the server pool's decoder (a cdn's latency stands in for its service).
-        var poolPairs = pairs.filter { !Self.cacheOnlyKeys.contains($0.key) && $0.key != "latency" && $0.key != "kind" }
+        // Unknown keys were reported above, so only the pool's known keys are passed on.
+        var poolPairs = pairs.filter {
+            Self.serverPoolKeys.contains($0.key) && !Self.cacheOnlyKeys.contains($0.key) && $0.key != "kind"
+                && !(cdn && $0.key == "service")
+        }
         poolPairs.insert((key: "kind", keyLocation: location, value: .scalar("server_pool", location)), at: 0)
         if cdn {
             poolPairs.append(

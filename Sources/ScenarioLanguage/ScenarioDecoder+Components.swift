@@ -41,6 +41,8 @@ extension ScenarioDecoder {
                 if let (s, b) = decodeLoadBalancer(p.value, path, name: p.key) {
                     stations.append(s)
                     balancers.append(b)
+                } else {
+                    failedComponents.insert(p.key)
                 }
                 continue
             }
@@ -48,7 +50,11 @@ extension ScenarioDecoder {
                 fields.first(where: { $0.key == "kind" })?.value.scalarText == "database"
             {
                 kinds[p.key] = "database"
-                if let s = decodeDatabase(p.value, path, name: p.key) { stations.append(s) }
+                if let s = decodeDatabase(p.value, path, name: p.key) {
+                    stations.append(s)
+                } else {
+                    failedComponents.insert(p.key)
+                }
                 continue
             }
             if case .mapping(let fields, _) = p.value,
@@ -56,7 +62,11 @@ extension ScenarioDecoder {
                 kind == "cache" || kind == "cdn"
             {
                 kinds[p.key] = kind
-                if let s = decodeCache(p.value, path, name: p.key, cdn: kind == "cdn") { stations.append(s) }
+                if let s = decodeCache(p.value, path, name: p.key, cdn: kind == "cdn") {
+                    stations.append(s)
+                } else {
+                    failedComponents.insert(p.key)
+                }
                 continue
             }
             kinds[p.key] = "server_pool"
@@ -67,7 +77,11 @@ extension ScenarioDecoder {
             {
                 explicitBalance.insert(p.key)
             }
-            if let s = decodeServerPool(p.value, path, name: p.key) { stations.append(s) }
+            if let s = decodeServerPool(p.value, path, name: p.key) {
+                stations.append(s)
+            } else {
+                failedComponents.insert(p.key)
+            }
         }
         resolveBalancers(balancers, stations: &stations, explicitBalance: explicitBalance, kinds: kinds)
         return (stations, balancers)

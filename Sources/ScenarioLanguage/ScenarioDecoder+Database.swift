@@ -195,6 +195,11 @@ extension ScenarioDecoder {
             }
         }
         guard let s = stations.firstIndex(where: { $0.name == base }) else {
+            if failedComponents.contains(name)
+                || name.lastIndex(of: ".").map({ failedComponents.contains(String(name[..<$0])) }) == true
+            {
+                return nil  // its own problem is reported where it is defined
+            }
             reader.fail(
                 node, path, "expected the name of a component, found '\(name)'",
                 suggestion: nearest(name, in: stations.map(\.name)))

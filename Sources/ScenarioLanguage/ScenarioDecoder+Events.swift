@@ -58,9 +58,14 @@ extension ScenarioDecoder {
         guard case .mapping(let comps, _)? = components else { return zones }
         let declared = node != nil
         for p in comps {
-            guard case .mapping(let fields, _) = p.value, let z = fields.first(where: { $0.key == "zones" })?.value,
-                let s = stations.firstIndex(where: { $0.name == p.key })
+            guard case .mapping(let fields, _) = p.value, let z = fields.first(where: { $0.key == "zones" })?.value
             else { continue }
+            guard let s = stations.firstIndex(where: { $0.name == p.key }) else {
+                if failedComponents.contains(p.key), case .sequence(let items, _) = z {
+                    zonesOfFailedComponents.formUnion(items.compactMap(\.scalarText))
+                }
+                continue
+            }
             let path = "components.\(p.key).zones"
             guard let items = reader.list(z, path) else { continue }
             if items.isEmpty {
@@ -240,6 +245,7 @@ extension ScenarioDecoder {
             }
             guard let name = reader.name(z, f.path("zone")) else { return nil }
             guard let zi = zones.firstIndex(where: { $0.name == name }) else {
+                if zonesOfFailedComponents.contains(name) { return nil }  // that component's problem is reported
                 reader.fail(
                     z, f.path("zone"), "expected a zone some component is placed in, found '\(name)'",
                     suggestion: nearest(name, in: zones.map(\.name)))
@@ -268,6 +274,7 @@ extension ScenarioDecoder {
     private mutating func station(_ node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
         guard let name = reader.string(node, path) else { return nil }
         if let s = stations.firstIndex(where: { $0.name == name }) { return s }
+        if failedComponents.contains(name) { return nil }  // reported where it is defined
         reader.fail(
             node, path, "expected the name of a component, found '\(name)'",
             suggestion: nearest(name, in: stations.map(\.name)))

@@ -178,6 +178,7 @@ extension ScenarioDecoder {
         var targeted: [String: String] = [:]
         for b in balancers {
             guard let t = stations.firstIndex(where: { $0.name == b.target }) else {
+                if failedComponents.contains(b.target) { continue }  // reported where it is defined
                 reader.fail(
                     b.targetNode, b.path + ".targets",
                     "expected the name of a server_pool component, found '\(b.target)'",
@@ -242,7 +243,9 @@ extension ScenarioDecoder {
     ) {
         for (k, c) in classes.enumerated() {
             for n in c.calls {
-                guard let b = balancers.first(where: { $0.balancer == stations[n.station].name }) else { continue }
+                guard let b = balancers.first(where: { $0.balancer == stations[n.station].name }),
+                    !failedComponents.contains(b.target)  // the path was cut where the target was
+                else { continue }
                 let place = classesPath.map { "\($0).\(k).path" } ?? "components"
                 guard n.steps.count == 1, case .call(let m) = n.steps[0] else {
                     let found = n.steps.isEmpty ? "the end of the path" : "\(n.children.count) calls"

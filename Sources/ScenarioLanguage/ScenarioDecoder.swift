@@ -16,6 +16,11 @@ struct ScenarioDecoder {
     /// being decoded, turned into a `CostModel` once everything is known.
     var componentCosts: [ComponentCost] = []
     var responseBytes: [Double] = []
+    /// Components declared under `components:` whose own decoding failed (and was reported):
+    /// a path, target or event naming one is not reported again as an unknown name.
+    var failedComponents: Set<String> = []
+    /// The zones those components name, for the same reason.
+    var zonesOfFailedComponents: Set<String> = []
 
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",

@@ -161,7 +161,12 @@ public indirect enum ScenarioNode: Sendable, Equatable {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
+            if problem.hasPrefix("Maximum nesting level reached") {
+                // libyaml's own wording names its C setter; say what the limit is instead.
+                message = "invalid YAML: lists and mappings nested more than 1000 levels deep"
+            } else if let context {
+                message += " (\(context.text) at \(context.mark.line):\(context.mark.column))"
+            }
             return Diagnostic(
                 location: SourceLocation(file: file, line: mark.line, column: mark.column),
                 keyPath: "", message: message)
@@ -170,6 +175,28 @@ public indirect enum ScenarioNode: Sendable, Equatable {
                 location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
                 keyPath: "",
                 message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+        case .reader(let problem, let offset, let value, let yaml):
+            // `offset` counts Characters; the location counts lines and Unicode scalars, as
+            // every other mark does, so a control character is pointed at, not buried in text.
+            var line = 1
+            var column = 1
+            if let offset, let end = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) {
+                for c in yaml[..<end] {
+                    if c.isNewline {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += c.unicodeScalars.count
+                    }
+                }
+            }
+            var message = "invalid YAML: \(problem)"
+            if value >= 0, let scalar = Unicode.Scalar(UInt32(value)) {
+                message += " (found U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)))"
+            }
+            return Diagnostic(
+                location: SourceLocation(file: file, line: offset == nil ? nil : line, column: offset == nil ? nil : column),
+                keyPath: "", message: message)
         default:
             return Diagnostic(
                 location: SourceLocation(file: file, line: nil, column: nil),
@@ -225,8 +252,22 @@ private struct Converter {
         case .mapping(let m):
             var pairs: [(key: String, keyLocation: SourceLocation, value: ScenarioNode)] = []
             var firstIndex: [String: Int] = [:]  // a mapping may have 100k keys: no linear search
+            var merges: [Node] = []
             for pair in m {
-                let key = original(pair.key.scalar?.string ?? "\(pair.key)")
+                guard let name = pair.key.scalar?.string else {
+                    diagnostics.append(
+                        Diagnostic(
+                            location: loc(pair.key.mark), keyPath: path,
+                            message:
+                                "expected a name as a key, found \(pair.key.mapping != nil ? "a mapping" : "a list") (a '? ' complex key)"
+                        ))
+                    continue
+                }
+                if name == "<<", pair.key.scalar?.style == .plain {
+                    merges.append(pair.value)
+                    continue
+                }
+                let key = original(name)
                 let keyPath = path.isEmpty ? key : path + "." + key
                 if let index = firstIndex[key] {
                     let first = pairs[index]
@@ -242,6 +283,25 @@ private struct Converter {
                 firstIndex[key] = pairs.count
                 pairs.append((key, loc(pair.key.mark), convert(pair.value, path: keyPath)))
             }
+            // YAML's merge key: `<<: *base` (or a list of them) adds the keys of each mapping
+            // that the mapping does not set itself, earlier mappings first; merged values keep
+            // the location they were written at.
+            for source in merges {
+                let sources: [Node] = source.sequence.map { Array($0) } ?? [source]
+                for node in sources {
+                    guard node.mapping != nil, case .mapping(let more, _) = convert(node, path: path) else {
+                        diagnostics.append(
+                            Diagnostic(
+                                location: loc(node.mark), keyPath: path.isEmpty ? "<<" : path + ".<<",
+                                message: "expected a mapping (or a list of mappings) to merge, found \(describe(node))"))
+                        continue
+                    }
+                    for pair in more where firstIndex[pair.key] == nil {
+                        firstIndex[pair.key] = pairs.count
+                        pairs.append(pair)
+                    }
+                }
+            }
             return .mapping(pairs, loc(m.mark))
         case .sequence(let q):
             var items: [ScenarioNode] = []
@@ -252,5 +312,22 @@ private struct Converter {
         case .alias(let a):
             return .null(loc(a.mark))
         }
+    }
+}
+
+/// What a Yams node is, for messages.
+private func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): "'\(s.string)'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .alias: "an alias"
+    }
+}
+
+extension String {
+    /// The text with leading zeros up to `width` characters (for U+0001).
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
