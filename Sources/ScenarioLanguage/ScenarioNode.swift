@@ -195,7 +195,8 @@ public indirect enum ScenarioNode: Sendable, Equatable {
                 message += " (found U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)))"
             }
             return Diagnostic(
-                location: SourceLocation(file: file, line: offset == nil ? nil : line, column: offset == nil ? nil : column),
+                location: SourceLocation(
+                    file: file, line: offset == nil ? nil : line, column: offset == nil ? nil : column),
                 keyPath: "", message: message)
         default:
             return Diagnostic(
@@ -293,7 +294,8 @@ private struct Converter {
                         diagnostics.append(
                             Diagnostic(
                                 location: loc(node.mark), keyPath: path.isEmpty ? "<<" : path + ".<<",
-                                message: "expected a mapping (or a list of mappings) to merge, found \(describe(node))"))
+                                message: "expected a mapping (or a list of mappings) to merge, found \(describe(node))")
+                        )
                         continue
                     }
                     for pair in more where firstIndex[pair.key] == nil {

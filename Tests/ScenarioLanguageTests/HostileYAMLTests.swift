@@ -42,7 +42,8 @@ struct HostileYAMLTests {
     @Test("a control character is located at its line and column and shown as a visible symbol")
     func controlCharacters() {
         let yaml = "version: 1\nhorizon: 1s\u{1}\u{1B}[31m\n"
-        #expect(problems(yaml) == ["s.yaml:2:12: error: invalid YAML: control characters are not allowed (found U+0001)"])
+        #expect(
+            problems(yaml) == ["s.yaml:2:12: error: invalid YAML: control characters are not allowed (found U+0001)"])
         let text = rendered(yaml)
         #expect(!text.contains("\u{1B}") && !text.contains("\u{1}"), "\(text)")
         #expect(text.contains("  2 | horizon: 1s␁␛[31m\n    |            ^"), "\(text)")
@@ -53,7 +54,9 @@ struct HostileYAMLTests {
         for yaml in ["", "# nothing here\n", "42\n"] {
             let found = problems(yaml)
             #expect(found.count == 1, "\(found)")
-            #expect(found.first?.hasPrefix("s.yaml:1:1: error: expected a mapping with keys version, name") == true, "\(found)")
+            #expect(
+                found.first?.hasPrefix("s.yaml:1:1: error: expected a mapping with keys version, name") == true,
+                "\(found)")
         }
     }
 
