@@ -90,8 +90,10 @@ struct CheckCommand: ParsableCommand {
     }
 
     func loadBaseline(_ path: String) throws(CLIError) -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.inputMissing, "\(path): error: cannot read the baseline file")
+        let data: Data
+        switch InputFile.read(path, limit: InputFile.dataLimit) {
+        case .success(let d): data = d
+        case .failure(let f): throw CLIError(.inputMissing, "\(path): error: cannot read the baseline file: \(f)")
         }
         do { return try Baseline(json: data) } catch {
             throw CLIError(.usage, "\(path): error: the baseline is not a capsim JSON report: \(error.message)")

@@ -53,14 +53,12 @@ struct ExtendsResolver {
             fail(value, "expected at most \(Self.maximumDepth) files in a chain of 'extends', found more")
             return withoutExtends
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: baseName, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let data = FileManager.default.contents(atPath: baseName)
-        else {
-            fail(
-                value,
-                "cannot read the scenario file to extend, '\(baseName)': \(isDirectory.boolValue ? "it is a directory" : "no such file")"
-            )
+        let data: Data
+        switch InputFile.read(baseName, limit: InputFile.scenarioLimit) {
+        case .success(let d): data = d
+        case .failure(let f):
+            // A missing input, as for the file named on the command line: exit 66.
+            fail(value, "cannot read the scenario file to extend, '\(baseName)': \(f)", missingInput: true)
             return withoutExtends
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -90,8 +88,10 @@ struct ExtendsResolver {
         return own.contains(where: { $0.key == "name" }) ? merged : merged.removingKey("name")
     }
 
-    private mutating func fail(_ node: ScenarioNode, _ message: String) {
-        diagnostics.append(Diagnostic(location: node.location, keyPath: "extends", message: message))
+    private mutating func fail(_ node: ScenarioNode, _ message: String, missingInput: Bool = false) {
+        var d = Diagnostic(location: node.location, keyPath: "extends", message: message)
+        d.missingInput = missingInput
+        diagnostics.append(d)
         failed = true
     }
 

@@ -173,8 +173,18 @@ extension ScenarioDecoder {
             fileNode.location.override != nil || fileNode.location.file == file
             ? baseDirectory : ExtendsResolver.directory(of: fileNode.location.file)
         let full = name.hasPrefix("/") ? name : folder + "/" + name
-        guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
-            reader.fail(fileNode, f.path("file"), "cannot read the samples file '\(full)'")
+        let text: String
+        switch InputFile.read(full, limit: InputFile.dataLimit).map({ String(data: $0, encoding: .utf8) }) {
+        case .success(let t?): text = t
+        case .success(nil):
+            reader.fail(fileNode, f.path("file"), "cannot read the samples file '\(full)': expected UTF-8 text")
+            return nil
+        case .failure(let failure):
+            var d = Diagnostic(
+                location: fileNode.location, keyPath: f.path("file"),
+                message: "cannot read the samples file '\(full)': \(failure)")
+            d.missingInput = true
+            reader.diagnostics.append(d)
             return nil
         }
         var samples: [Double] = []

@@ -23,13 +23,10 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
 public enum ScenarioLoader {
     /// Loads the scenario at `path` with `--set` overrides applied in order.
     public static func load(path: String, overrides: [Override] = []) throws(ScenarioLoadError) -> Scenario {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(file: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(file: path, reason: "it is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(file: path, reason: "permission denied or unreadable")
+        let data: Data
+        switch InputFile.read(path, limit: InputFile.scenarioLimit) {
+        case .success(let d): data = d
+        case .failure(let f): throw .unreadable(file: path, reason: f.description)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .invalid(

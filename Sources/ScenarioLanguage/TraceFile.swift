@@ -21,13 +21,10 @@ enum TraceFile {
     }
 
     static func read(path: String, format: ArrivalTrace.Format) -> Result<ArrivalTrace, Failure> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(.unreadable("no such file"))
-        }
-        guard !isDirectory.boolValue else { return .failure(.unreadable("it is a directory")) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.unreadable("permission denied or unreadable"))
+        let data: Data
+        switch InputFile.read(path, limit: InputFile.dataLimit) {
+        case .success(let d): data = d
+        case .failure(let f): return .failure(.unreadable(f.description))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(.malformed(line: nil, column: nil, "expected UTF-8 text"))

@@ -195,4 +195,37 @@ struct HostileInputTests {
         #expect(r.out.contains("peak 150.00/s"), "\(r.out)")
         #expect(Date().timeIntervalSince(started) < 10)
     }
+
+    @Test("inputs that are not plain files: a FIFO is read, /dev/zero stops at the limit, a missing base exits 66")
+    func oddInputs() throws {
+        let dir = temporaryDirectory()
+        let fifo = dir.appendingPathComponent("scenario.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = try String(contentsOfFile: scenarioPath("mm1.yaml"), encoding: .utf8)
+        let writer = Thread {
+            if let h = FileHandle(forWritingAtPath: fifo) {
+                h.write(Data(text.utf8))
+                try? h.close()
+            }
+        }
+        writer.start()
+        let piped = capsim(["validate", fifo])
+        #expect(piped.status == 0, "\(piped.err)")
+        let zero = capsim(["validate", "/dev/zero"])
+        #expect(zero.status == 66)
+        #expect(
+            zero.err.contains(
+                "/dev/zero: error: cannot read the scenario file: it has more than 16 MiB, the most capsim reads for this file"
+            ), "\(zero.err)")
+        for (base, reason) in [
+            ("/dev/zero", "it has more than 16 MiB, the most capsim reads for this file"),
+            ("nothere.yaml", "no such file"), (dir.path, "it is a directory"),
+        ] {
+            let file = write("extends: \(base)\nname: x\n")
+            let r = capsim(["validate", file])
+            #expect(r.status == 66, "\(base)")
+            #expect(r.err.contains("extends: cannot read the scenario file to extend"), "\(r.err)")
+            #expect(r.err.contains(reason), "\(r.err)")
+        }
+    }
 }

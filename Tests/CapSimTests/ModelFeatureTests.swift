@@ -51,8 +51,9 @@ struct ModelFeatureTests {
         let i = layout.index(of: "hop.s.wait.mean")!
         expectMean(results.map { $0.values[i] }, 200 * 12.5e-6 / (2 * 0.4), label: "M/G/1 empirical wait")
         let bad = capsim(["run", file.path, "--set", "components.s.service.empirical.file=missing.csv"])
-        #expect(bad.status == 65)
+        #expect(bad.status == 66)  // a missing input, as a missing scenario or trace file
         #expect(bad.err.contains("components.s.service.empirical.file: cannot read the samples file"))
+        #expect(bad.err.contains("missing.csv': no such file"), "\(bad.err)")
     }
 
     @Test("unlimited workers make a pure delay: latency is the service time")
