@@ -29,6 +29,7 @@ struct CheckCommand: ParsableCommand {
     var files: [String]
 
     @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var limits: LimitOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: ArgumentHelp("Write JUnit XML here (a test case per design × SLO).", valueName: "PATH"))
@@ -59,7 +60,8 @@ struct CheckCommand: ParsableCommand {
                 .invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")
         }
         let base = try baseline.map { path throws(CLIError) in try loadBaseline(path) }
-        let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
+        let runner = DesignRunner(
+            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {
             let report = runner.run(design)
@@ -84,6 +86,7 @@ struct CheckCommand: ParsableCommand {
                 appendStepSummary(summary, to: path)
             }
         }
+        if let error = LimitOptions.eventLimited(reports) { throw error }
         var status = ExitStatus.of(reports)
         if !regressions.isEmpty { status = .sloFailed }
         if status != .success { throw CLIError(status, "") }

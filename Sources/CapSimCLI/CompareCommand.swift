@@ -24,6 +24,7 @@ struct CompareCommand: ParsableCommand {
     var files: [String]
 
     @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var limits: LimitOptions
 
     @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
@@ -45,7 +46,8 @@ struct CompareCommand: ParsableCommand {
         guard designs.count >= 2, let base = designs.first else {
             throw CLIError(.usage, "compare needs at least two designs: two files, or a sweep with two or more points")
         }
-        let runner = DesignRunner(jobs: jobs, alpha: 0.05, console: console)
+        let runner = DesignRunner(
+            jobs: jobs, alpha: 0.05, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         let plan = ReplicationPlan(fixed: base.replications)
         var reports = designs.map { d in
             var d = d
@@ -57,5 +59,6 @@ struct CompareCommand: ParsableCommand {
         reports[0].scenario.slos = base.slos
         if !quiet && csv != "-" { console.out(Comparison.table(reports)) }
         if let csv { try OutputFile.write(Comparison.csv(reports), to: csv) }
+        if let error = LimitOptions.eventLimited(reports) { throw error }
     }
 }

@@ -26,6 +26,7 @@ struct RunCommand: ParsableCommand {
     var files: [String]
 
     @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var limits: LimitOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var timeSeries: TimeSeriesOptions
 
@@ -52,7 +53,8 @@ struct RunCommand: ParsableCommand {
         for path in [output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication] {
             if let path { try OutputFile.check(path) }
         }
-        let runner = DesignRunner(jobs: output.jobs, alpha: output.alpha, console: console)
+        let runner = DesignRunner(
+            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
         for design in scenarios.flatMap(\.points) {
             let report = runner.run(design, timeSeries: timeSeries.window(for: design))
@@ -95,12 +97,7 @@ struct RunCommand: ParsableCommand {
         }
         try output.write(reports)
         try timeSeries.write(reports)
-        if let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) {
-            throw CLIError(
-                .invalidScenario,
-                "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state"
-            )
-        }
+        if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }
         if strict {
             let status = ExitStatus.of(reports)
             if status != .success { throw CLIError(status, "") }

@@ -50,6 +50,13 @@ public enum JSONReport {
             ("slos", .array(r.slos.map(slo))),
             ("warnings", .array(r.summary.warnings.map { .string($0) })),
             ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),
+        ]
+        // Only with --max-events reached, so reports of complete runs keep their shape.
+        if !r.eventLimitedReplications.isEmpty {
+            fields.append(
+                ("event_limited_replications", .array(r.eventLimitedReplications.map { .number(Double($0)) })))
+        }
+        fields += [
             (
                 "per_replication",
                 .array(
@@ -63,7 +70,7 @@ public enum JSONReport {
                             ("metrics", .object(zip(layout.metrics, rep.values).map { ($0.id, .number($1)) })),
                         ])
                     })
-            ),
+            )
         ]
         return .object(fields)
     }

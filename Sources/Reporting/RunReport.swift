@@ -36,6 +36,11 @@ public struct RunReport: Sendable {
 
     /// Replications that stopped because the design was overloaded.
     public var unstableReplications: [Int] { results.filter(\.outcome.unstable).map(\.replication) }
+
+    /// Replications that stopped at `--max-events`.
+    public var eventLimitedReplications: [Int] {
+        results.filter(\.outcome.eventLimitReached).map(\.replication)
+    }
 }
 
 /// Shortest round-trip text of a number (deterministic: the same bits always print the same);

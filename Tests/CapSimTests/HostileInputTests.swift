@@ -228,4 +228,32 @@ struct HostileInputTests {
             #expect(r.err.contains(reason), "\(r.err)")
         }
     }
+
+    @Test("--max-events stops every replication at that many events, writes its outputs, and exits 65 saying so")
+    func maxEvents() throws {
+        let json = temporaryDirectory().appendingPathComponent("out.json").path
+        let r = capsim([
+            "run", scenarioPath("mm1.yaml"), "--max-events", "5000", "--replications", "3", "--json", json, "-q",
+        ])
+        #expect(r.status == 65)
+        #expect(
+            r.err.contains(
+                "mm1.yaml: error: 3 replication(s) stopped at --max-events 5000 before the end of the run; shorten the horizon, lower the rate or raise --max-events"
+            ), "\(r.err)")
+        let design =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect(design?["event_limited_replications"] as? [Int] == [0, 1, 2])
+        let events = (design?["per_replication"] as? [[String: Any]])?.compactMap { $0["events"] as? Int }
+        #expect(events == [5000, 5000, 5000])
+        // Under the limit nothing changes: same fingerprints as without it.
+        let free = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=2s", "--set", "warmup=1s", "--json", "-", "-q",
+        ])
+        let capped = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=2s", "--set", "warmup=1s", "--json", "-", "-q",
+            "--max-events", "1000000",
+        ])
+        #expect(capped.status == 0 && capped.out == free.out)
+        #expect(capsim(["check", scenarioPath("slo-gate.yaml"), "--max-events", "2000", "-q"]).status == 65)
+    }
 }

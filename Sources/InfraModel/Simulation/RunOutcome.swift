@@ -1,8 +1,10 @@
 /// How a replication ended.
 public struct RunOutcome: Sendable, Equatable {
     public init(
-        events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool
+        events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool,
+        eventLimitReached: Bool = false
     ) {
+        self.eventLimitReached = eventLimitReached
         self.events = events
         self.arrivals = arrivals
         self.successes = successes
@@ -25,4 +27,7 @@ public struct RunOutcome: Sendable, Equatable {
     /// True when the run stopped early because more than `maxInFlight` requests were in flight:
     /// the design is overloaded (utilisation ≥ 1).
     public var unstable: Bool
+    /// True when the run stopped early because its kernel delivered `ModelSpec.maxEvents`
+    /// events (`--max-events`): its figures cover less than the horizon.
+    public var eventLimitReached: Bool
 }

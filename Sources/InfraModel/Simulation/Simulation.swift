@@ -185,7 +185,14 @@ public struct Simulation: ~Copyable {
         startAutoscale()
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
+        let maxEvents = spec.maxEvents
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
+            if kernel.delivered > maxEvents {
+                // Exactly `maxEvents` were handled; a window still open closes here.
+                if stage == .open { sink.windowClosed(snapshot()) }
+                stage = .eventLimit
+                break
+            }
             blame = Blame()
             if let code = event.trajectoryCode { note(kind: code.kind, index: code.index) }
             switch event {
@@ -201,14 +208,14 @@ public struct Simulation: ~Copyable {
             case .autoscale(let e): handle(e, into: &sink)
             }
         }
-        if stage != .closed {
+        if stage != .closed, stage != .eventLimit {
             if stage == .open { stage = .closed }
             sink.windowClosed(snapshot())
         }
         blame = Blame()  // requests still in flight at the end are nobody's fault
         if outages.occupancy != nil { noteOccupancy() }
         if requests.liveCount > 0 || clients.slab.liveCount > 0 {
-            if stage != .overloaded, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
+            if !stage.stopped, kernel.now < drainEnd { kernel.advance(to: drainEnd) }
             // Clients first (their attempts are theirs to end), then requests that are their own client.
             for k in 0..<clients.slab.used where clients.slab.slots[k].live {
                 endClient(Int32(k), .error(.inFlightAtEnd), into: &sink)
@@ -221,9 +228,9 @@ public struct Simulation: ~Copyable {
             }
         }
         return RunOutcome(
-            events: kernel.delivered, arrivals: counters.arrivals,
+            events: stage == .eventLimit ? spec.maxEvents : kernel.delivered, arrivals: counters.arrivals,
             successes: counters.successes, errors: counters.errors,
-            fingerprint: fingerprint, unstable: stage == .overloaded)
+            fingerprint: fingerprint, unstable: stage == .overloaded, eventLimitReached: stage == .eventLimit)
     }
 
     /// Mixes one event into the trajectory fingerprint (FNV-1a style over 64-bit words).

@@ -13,6 +13,10 @@ public struct ModelSpec: Sendable {
     /// A replication stops as unstable when more requests than this are in flight at once, so an
     /// overloaded design is reported rather than eating memory.
     public var maxInFlight: Int
+    /// A replication stops when its kernel has delivered this many events (`--max-events`), so
+    /// a scenario that asks for more simulation than a job allows ends with a message, not a
+    /// time-out. `.max` = no limit.
+    public var maxEvents: UInt64 = .max
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?
