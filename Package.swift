@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "capsim", targets: ["capsim"]),
+        .executable(name: "capsim-fuzz", targets: ["capsim-fuzz"]),
         .library(
             name: "CapSim",
             targets: [
@@ -53,8 +54,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: optimise),
         .executableTarget(name: "capsim", dependencies: ["CapSimCLI"], swiftSettings: optimise),
+        // The fuzzer drives the capsim binary as a child process: it links none of capsim's modules.
+        .target(
+            name: "ScenarioFuzzing", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "capsim-fuzz", dependencies: ["ScenarioFuzzing"]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "ScenarioFuzzingTests", dependencies: ["ScenarioFuzzing"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
         .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "Theory", "SimKernel", "SimRandom"]),
         .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "InfraModel", "SimKernel", "SimRandom"]),
@@ -66,6 +72,6 @@ let package = Package(
             dependencies: [
                 "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom",
                 "SimKernel", "CGSL",
-            ], exclude: ["Golden"]),
+            ], exclude: ["Golden", "FuzzCorpus"]),
     ]
 )

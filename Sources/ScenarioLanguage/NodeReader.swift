@@ -76,6 +76,11 @@ struct NodeReader {
         return v
     }
 
+    /// The largest finite count of workers, queue places or connections: a billion per
+    /// instance, so that × a million instances stays far inside Int64 in every sum and product
+    /// the model, the statistics and the theory take (`unlimited` is the way to say more).
+    static let maximumLimit = 1_000_000_000
+
     /// A count that may be `unlimited`: returns `.some(nil)` for unlimited.
     mutating func limit(_ node: ScenarioNode, _ path: String, min: Int) -> Int?? {
         if case .scalar("unlimited", _) = node { return .some(nil) }
@@ -85,7 +90,7 @@ struct NodeReader {
                 suggestion: nearest(s, in: ["unlimited"]))
             return nil
         }
-        return integer(node, path, min: min).map { .some($0) }
+        return integer(node, path, min: min, max: Self.maximumLimit).map { .some($0) }
     }
 
     mutating func number(

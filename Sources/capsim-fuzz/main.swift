@@ -1,0 +1,3 @@
+import ScenarioFuzzing
+
+FuzzCommand.main()

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import ScenarioFuzzing
+
+/// The fuzzer itself: its mutants are reproducible from a seed, and it tells a crash, a hang
+/// and an unexpected exit from an accepted one (checked on stand-in programs, so the fuzzer's
+/// CI step can fail).
+@Suite("Fuzzer")
+struct ScenarioFuzzingTests {
+    static let sources = [
+        (name: "a.yaml", text: "version: 1\nhorizon: 5m\nworkload:\n  arrivals: {process: poisson, rate: 900/s}\n"),
+        (name: "b.yaml", text: "components:\n  web: {kind: server_pool, workers: 8, service: {deterministic: 1ms}}\n"),
+    ]
+
+    @Test("the same seed gives the same mutants; different seeds, different ones")
+    func reproducible() {
+        let mutator = ScenarioMutator(sources: Self.sources)
+        func mutants(_ seed: UInt64) -> [String] {
+            var random = FuzzRandom(seed: seed)
+            return (0..<200).map { _ in mutator.mutant(&random).text }
+        }
+        #expect(mutants(7) == mutants(7))
+        #expect(mutants(7) != mutants(8))
+        let changed = mutants(7).filter { m in !Self.sources.contains { $0.text == m } }
+        #expect(changed.count > 150, "\(changed.count) of 200 mutants differ from their source")
+    }
+
+    @Test("hostile numbers replace a number, and sometimes its unit")
+    func numbers() {
+        let mutator = ScenarioMutator(sources: Self.sources)
+        var random = FuzzRandom(seed: 3)
+        var seen: Set<String> = []
+        for _ in 0..<300 { seen.insert(mutator.replacingNumber(in: "  rate: 900/s", &random)) }
+        #expect(seen.contains("  rate: 9223372036854775807/s"))
+        #expect(seen.contains { !$0.hasSuffix("/s") })
+        #expect(mutator.replacingNumber(in: "no digits here", &random) == "no digits here")
+    }
+
+    func script(_ body: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-stand-in-\(UUID().uuidString)")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+        return file.path
+    }
+
+    @Test("a crash, a hang and exit 70 are failures; exit 0, 65 and 66 are not")
+    func classification() throws {
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-stderr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        func outcome(_ body: String) throws -> ProcessOutcome {
+            try CapsimProcess(executable: script(body), timeLimit: 1, memoryLimitKiB: 1 << 20)
+                .run([], errorFile: errors)
+        }
+        #expect(try outcome("exit 65") == .exited(65))
+        // SIGKILL: the test runner may leave its children ignoring SIGABRT.
+        let killed = try outcome("kill -KILL $$")
+        #expect(killed == .signalled(SIGKILL), "\(killed)")
+        #expect(try outcome("exec sleep 30") == .timedOut(seconds: 1))  // exec: no grandchild to outlive the kill
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-work-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        for (body, fails) in [
+            ("exit 0", false), ("exit 65", false), ("exit 66", false), ("exit 70", true), ("kill -SEGV $$", true),
+            ("echo oops >&2; exit 1", true),
+        ] {
+            let campaign = FuzzCampaign(
+                mutator: ScenarioMutator(sources: Self.sources),
+                capsim: CapsimProcess(executable: try script(body), timeLimit: 5, memoryLimitKiB: 1 << 20),
+                workDirectory: work)
+            let failure = try campaign.check(text: "version: 1\n", source: "a.yaml", index: 0)
+            #expect((failure != nil) == fails, "\(body)")
+        }
+    }
+}
