@@ -62,18 +62,13 @@ public struct CapSimCommand: ParsableCommand {
         }
     }
 
-    /// Makes SIGINT and SIGTERM end the process with 130 and 143. Output files are written by
-    /// rename, so an interrupted run never leaves a half-written one, and the temporary file
-    /// being written is removed.
+    /// Makes SIGINT and SIGTERM stop the simulation and report what finished, or end the
+    /// process with 130 and 143 (see `Interruption`). Output files are written by rename, so an
+    /// interrupted run never leaves a half-written one, and the temporary file being written
+    /// is removed.
     public static func installSignalHandlers() {
-        signal(SIGINT) { _ in
-            InterruptedWrite.removeTemporary()
-            _exit(130)
-        }
-        signal(SIGTERM) { _ in
-            InterruptedWrite.removeTemporary()
-            _exit(143)
-        }
+        signal(SIGINT) { Interruption.received($0) }
+        signal(SIGTERM) { Interruption.received($0) }
         // A child inherits its parent's blocked signals: started from a thread that blocks them
         // (a Swift or Dispatch worker, some job runners), capsim would otherwise never see them.
         var set = sigset_t()

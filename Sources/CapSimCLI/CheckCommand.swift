@@ -63,8 +63,9 @@ struct CheckCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
+        Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
-            let report = runner.run(design)
+            guard let report = runner.run(design) else { break }
             if output.tableOnStandardOutput {
                 console.out(
                     (reports.isEmpty ? "" : "\n") + "\(report.designLabel) — \(report.scenario.file)\n"
@@ -76,6 +77,8 @@ struct CheckCommand: ParsableCommand {
         if output.tableOnStandardOutput {
             for g in regressions { console.out("regression: \(g.design): \(g.description)\n") }
         }
+        // Interrupted before any replication finished: no report, so no output file at all.
+        if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         if let junit { try OutputFile.write(JUnitReport.render(reports, regressions: regressions), to: junit) }
         let summary = MarkdownReport.render(reports, regressions: regressions)
@@ -86,7 +89,7 @@ struct CheckCommand: ParsableCommand {
                 appendStepSummary(summary, to: path)
             }
         }
-        if let error = LimitOptions.eventLimited(reports) { throw error }
+        if let error = Interruption.error(after: reports) ?? LimitOptions.eventLimited(reports) { throw error }
         var status = ExitStatus.of(reports)
         if !regressions.isEmpty { status = .sloFailed }
         if status != .success { throw CLIError(status, "") }

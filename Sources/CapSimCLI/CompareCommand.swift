@@ -49,11 +49,18 @@ struct CompareCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: jobs, alpha: 0.05, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         let plan = ReplicationPlan(fixed: base.replications)
-        var reports = designs.map { d in
+        Interruption.beginGraceful()
+        var reports: [RunReport] = []
+        for d in designs {
             var d = d
             d.seed = base.seed
             d.slos = []  // verdicts are `check`'s job; here every design runs the same fixed count
-            return runner.run(d, plan: plan)
+            guard let report = runner.run(d, plan: plan) else { break }
+            reports.append(report)
+        }
+        // A comparison needs every design, each with the same replications.
+        if Interruption.request.signal != nil {
+            throw Interruption.error(after: reports) ?? CLIError(.interrupted, "capsim: interrupted")
         }
         // The baseline's SLOs name the metrics whose winner the table reports.
         reports[0].scenario.slos = base.slos

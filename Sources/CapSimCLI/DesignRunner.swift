@@ -54,11 +54,13 @@ struct DesignRunner {
     /// each replication's rows (for the per-replication form) besides the summary.
     func run(
         _ design: Scenario, plan: ReplicationPlan? = nil, timeSeries: (window: SimDuration, perReplication: Bool)? = nil
-    ) -> RunReport {
+    ) -> RunReport? {
         let plan = plan ?? design.plan
         var design = design
         design.model.timeSeriesWindow = timeSeries?.window
         if let maxEvents { design.model.maxEvents = maxEvents }
+        design.model.stopRequest = Interruption.request
+        guard Interruption.request.signal == nil else { return nil }
         var warmup: WarmupChoice?
         if design.autoWarmup {
             let choice = WarmupDetection.choose(spec: design.model, seed: design.seed, pilots: min(plan.minimum, 5))
@@ -87,20 +89,35 @@ struct DesignRunner {
                 if !keepRows { r.windows?.series = [] }
             }
         }
+        var cut = false  // a batch came back short: an interrupt stopped it
         let batch: (Range<Int>) -> [ReplicationResult] = { range in
+            guard !cut else { return [] }
             let offset = range.lowerBound
-            return Experiment(spec: design.model, seed: design.seed, replications: range, jobs: jobs)
+            let results = Experiment(spec: design.model, seed: design.seed, replications: range, jobs: jobs)
                 .run(progress: { done in progress.update(offset + done) }, inOrder: fold)
+            if results.count < range.count { cut = true }
+            return results
         }
-        let (results, outcomes): ([ReplicationResult], [SLOOutcome])
+        var (results, outcomes): ([ReplicationResult], [SLOOutcome])
         if design.slos.isEmpty {
             (results, outcomes) = (batch(0..<plan.maximum), [])
         } else {
             (results, outcomes) = SLOGate(slos: design.slos, alpha: alpha).evaluate(
                 plan: plan, layout: layout, run: batch)
         }
+        // Interrupted: the replications that finished, reported as partial; nothing at all
+        // when none did. The SLO gate's looks were cut short, so it decides nothing.
+        guard !results.isEmpty else { return nil }
+        let interrupted = cut
+        if interrupted {
+            for i in outcomes.indices {
+                outcomes[i].verdict = .inconclusive
+                outcomes[i].reason = "interrupted after \(results.count) replication(s): the gate did not finish"
+            }
+        }
         var report = RunReport(
             scenario: design, summary: Summary(layout: layout, results: results), results: results, slos: outcomes)
+        if interrupted { report.interruptedOf = plan.maximum }
         report.warmup = warmup
         report.timeSeries = series?.summary.withLock { $0 }
         report.summary.warnings += Self.instabilityWarnings(design.model)

@@ -56,14 +56,15 @@ struct RunCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
+        Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
-            let report = runner.run(design, timeSeries: timeSeries.window(for: design))
+            guard let report = runner.run(design, timeSeries: timeSeries.window(for: design)) else { break }
             if output.tableOnStandardOutput && !timeSeries.onStandardOutput {
                 console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report))
             }
             reports.append(report)
         }
-        if let text = rareFailures {
+        if let text = rareFailures, Interruption.request.signal == nil {
             guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }
@@ -95,8 +96,11 @@ struct RunCommand: ParsableCommand {
                 reports[k].rareFailures = strat  // reports are in the same order as the designs
             }
         }
+        // Interrupted before any replication finished: no report, so no output file at all.
+        if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         try timeSeries.write(reports)
+        if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }
         if strict {
             let status = ExitStatus.of(reports)

@@ -51,7 +51,17 @@ public enum JSONReport {
             ("warnings", .array(r.summary.warnings.map { .string($0) })),
             ("unstable_replications", .array(r.unstableReplications.map { .number(Double($0)) })),
         ]
-        // Only with --max-events reached, so reports of complete runs keep their shape.
+        // Only for runs cut short, so reports of complete runs keep their shape.
+        if let planned = r.interruptedOf {
+            fields.append(
+                (
+                    "interrupted",
+                    .object([
+                        ("replications_finished", .number(Double(r.results.count))),
+                        ("replications_planned", .number(Double(planned))),
+                    ])
+                ))
+        }
         if !r.eventLimitedReplications.isEmpty {
             fields.append(
                 ("event_limited_replications", .array(r.eventLimitedReplications.map { .number(Double($0)) })))

@@ -23,6 +23,9 @@ public struct RunReport: Sendable {
     /// The stratified estimate of availability over failure states, when asked for
     /// (`run --rare-failures`): `availability.rare_failures` in the CSV and JSON reports.
     public var rareFailures: StratifiedAvailability?
+    /// The replications that were planned, when an interrupt (SIGINT, SIGTERM) stopped the run
+    /// after `results.count` of them had finished; nil for a complete run.
+    public var interruptedOf: Int?
 
     public init(scenario: Scenario, summary: Summary, results: [ReplicationResult], slos: [SLOOutcome] = []) {
         self.scenario = scenario

@@ -36,6 +36,10 @@ public enum TableReport {
             out +=
                 "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (utilisation ≥ 1)\n"
         }
+        if let planned = r.interruptedOf {
+            out +=
+                "warning: interrupted: these figures use the \(r.results.count) of \(planned) replication(s) that finished\n"
+        }
         if !r.eventLimitedReplications.isEmpty {
             out +=
                 "warning: \(r.eventLimitedReplications.count) replication(s) stopped early at --max-events \(r.scenario.model.maxEvents): these figures cover less than the horizon\n"

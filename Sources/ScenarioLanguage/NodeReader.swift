@@ -90,7 +90,11 @@ struct NodeReader {
                 suggestion: nearest(s, in: ["unlimited"]))
             return nil
         }
-        return integer(node, path, min: min, max: Self.maximumLimit).map { .some($0) }
+        if case .scalar(let s, _) = node, let v = Int(s.replacingUnderscores()), v > Self.maximumLimit {
+            fail(node, path, "expected a whole number ≤ \(Self.maximumLimit) or 'unlimited', found \(v)")
+            return nil
+        }
+        return integer(node, path, min: min).map { .some($0) }
     }
 
     mutating func number(

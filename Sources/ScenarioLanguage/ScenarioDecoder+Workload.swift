@@ -83,6 +83,16 @@ extension ScenarioDecoder {
                     responseBytes.append(size)
                 }
             }
+            // The shared process is split by weight among the classes without their own: with
+            // none left, its arrivals would have no class to go to.
+            if let shared = f["arrivals"], !classes.isEmpty, classes.count == items.count,
+                classes.allSatisfy({ $0.arrivals != nil })
+            {
+                reader.fail(
+                    shared, f.path("arrivals"),
+                    "every class has its own arrivals, so no class takes a share of workload.arrivals: remove it, or the 'arrivals' of a class that should share it"
+                )
+            }
         } else if f["arrivals"] == nil {
             reader.fail(node, "workload", "missing required key 'arrivals' (or classes with their own arrivals)")
         } else if let db = stations.first(where: { $0.database != nil }) {

@@ -40,7 +40,8 @@ public struct Experiment: Sendable {
             replication: replication, spec: spec, collector: collector.base, outcome: outcome, windows: windows)
     }
 
-    /// Runs every replication; `progress` is called (from any thread) with the number finished.
+    /// Runs every replication (or, once `spec.stopRequest` is set, the replications finished
+    /// before the first one that was not: a prefix); `progress` is called (from any thread) with the number finished.
     /// `inOrder`, if given, sees each result in replication order (whatever thread finished it
     /// first, so what it accumulates does not depend on `jobs`) and may trim it, e.g. fold its
     /// time series into a running summary and drop the rows: results waiting for an earlier
@@ -58,14 +59,16 @@ public struct Experiment: Sendable {
         let work: @Sendable (Int) -> Void = { _ in
             while true {
                 let k: Int? = state.withLock { s in
-                    guard s.next < indices.count else { return nil }
+                    guard s.next < indices.count, spec.stopRequest?.signal == nil else { return nil }
                     defer { s.next += 1 }
                     return s.next
                 }
                 guard let k else { return }
                 let r = Self.runReplication(spec, layout: layout, seed: seed, replication: indices[k])
                 let done = state.withLock { s in
-                    s.results[k] = r
+                    // An interrupted replication is partial: its slot stays empty, so neither
+                    // `inOrder` nor the returned results ever see it.
+                    if !r.outcome.interrupted { s.results[k] = r }
                     s.done += 1
                     if let inOrder {
                         // take() leaves the slot nil while inOrder runs, so the result is trimmed in place, not copied.
@@ -82,11 +85,11 @@ public struct Experiment: Sendable {
         }
         let threads = min(jobs, indices.count)
         if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        // Every replication has a result unless a stop was requested; then the results are the
+        // ones finished before the first that did not, so what is kept is a prefix in
+        // replication order whatever the thread count.
         return state.withLock { s in
-            s.results.map { r in
-                guard let r else { preconditionFailure("every replication has run and stored its result") }
-                return r
-            }
+            Array(s.results.prefix { $0 != nil }.compactMap { $0 })
         }
     }
 }

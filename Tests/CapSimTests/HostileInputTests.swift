@@ -73,7 +73,7 @@ struct HostileInputTests {
             #expect(r.status == 65, "\(r.err)")
             #expect(
                 r.err.contains(
-                    "components.web.workers: expected a whole number from 1 to 1000000000, found \(workers)"),
+                    "components.web.workers: expected a whole number ≤ 1000000000 or 'unlimited', found \(workers)"),
                 "\(r.err)")
         }
         let most = capsim([

@@ -2,9 +2,10 @@
 public struct RunOutcome: Sendable, Equatable {
     public init(
         events: UInt64, arrivals: UInt64, successes: UInt64, errors: [UInt64], fingerprint: UInt64, unstable: Bool,
-        eventLimitReached: Bool = false
+        eventLimitReached: Bool = false, interrupted: Bool = false
     ) {
         self.eventLimitReached = eventLimitReached
+        self.interrupted = interrupted
         self.events = events
         self.arrivals = arrivals
         self.successes = successes
@@ -30,4 +31,7 @@ public struct RunOutcome: Sendable, Equatable {
     /// True when the run stopped early because its kernel delivered `ModelSpec.maxEvents`
     /// events (`--max-events`): its figures cover less than the horizon.
     public var eventLimitReached: Bool
+    /// True when the run stopped because its `StopRequest` was set (an interrupt): its
+    /// figures are partial and are not reported.
+    public var interrupted: Bool
 }

@@ -186,12 +186,19 @@ public struct Simulation: ~Copyable {
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
         let maxEvents = spec.maxEvents
+        // One comparison per event: the limit and the stop request are looked at only when
+        // `delivered` passes `nextCheck`, every `stopCheckInterval` events or at the limit.
+        var nextCheck = min(maxEvents, Self.stopCheckInterval)
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
-            if kernel.delivered > maxEvents {
-                // Exactly `maxEvents` were handled; a window still open closes here.
-                if stage == .open { sink.windowClosed(snapshot()) }
-                stage = .eventLimit
-                break
+            if kernel.delivered > nextCheck {
+                let limited = kernel.delivered > maxEvents
+                if limited || spec.stopRequest?.signal != nil {
+                    // Exactly `nextCheck` events were handled; a window still open closes here.
+                    if stage == .open { sink.windowClosed(snapshot()) }
+                    stage = limited ? .eventLimit : .interrupted
+                    break
+                }
+                nextCheck = min(maxEvents, nextCheck &+ Self.stopCheckInterval)
             }
             blame = Blame()
             if let code = event.trajectoryCode { note(kind: code.kind, index: code.index) }
@@ -208,7 +215,7 @@ public struct Simulation: ~Copyable {
             case .autoscale(let e): handle(e, into: &sink)
             }
         }
-        if stage != .closed, stage != .eventLimit {
+        if stage == .open || stage == .overloaded {
             if stage == .open { stage = .closed }
             sink.windowClosed(snapshot())
         }
@@ -230,8 +237,12 @@ public struct Simulation: ~Copyable {
         return RunOutcome(
             events: stage == .eventLimit ? spec.maxEvents : kernel.delivered, arrivals: counters.arrivals,
             successes: counters.successes, errors: counters.errors,
-            fingerprint: fingerprint, unstable: stage == .overloaded, eventLimitReached: stage == .eventLimit)
+            fingerprint: fingerprint, unstable: stage == .overloaded, eventLimitReached: stage == .eventLimit,
+            interrupted: stage == .interrupted)
     }
+
+    /// Events between two looks at `ModelSpec.stopRequest`: about a millisecond of work.
+    static let stopCheckInterval: UInt64 = 1 << 16
 
     /// Mixes one event into the trajectory fingerprint (FNV-1a style over 64-bit words).
     @inline(__always)

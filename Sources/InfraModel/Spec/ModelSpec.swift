@@ -17,6 +17,9 @@ public struct ModelSpec: Sendable {
     /// a scenario that asks for more simulation than a job allows ends with a message, not a
     /// time-out. `.max` = no limit.
     public var maxEvents: UInt64 = .max
+    /// Checked every `Simulation.stopCheckInterval` events: once it is set, the replication
+    /// stops and reports itself interrupted (its figures are then not used). nil = never.
+    public var stopRequest: StopRequest?
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?

@@ -1,0 +1,51 @@
+import Foundation
+import InfraModel
+import Reporting
+import Synchronization
+
+/// What SIGINT and SIGTERM do. While a command that simulates is running (`run`, `check`,
+/// `compare` call `beginGraceful()`), the first signal asks the replications to stop: the
+/// finished ones are reported as partial results, every output is written as usual, and the
+/// command exits 130 or 143. Otherwise — and at a second signal — the process exits at once
+/// with that code, after removing the temporary output file being written, if any.
+enum Interruption {
+    /// Shared by every replication a command starts.
+    static let request = StopRequest()
+    private static let graceful = GracefulFlag()
+
+    /// From here on, a first signal stops the simulation instead of the process.
+    static func beginGraceful() { graceful.set() }
+
+    /// The signal handler's work: async-signal-safe (atomic loads and stores, `unlink`, `_exit`).
+    static func received(_ signal: Int32) {
+        if graceful.isSet, request.signal == nil {
+            request.request(signal: signal)
+            return
+        }
+        InterruptedWrite.removeTemporary()
+        _exit(128 + signal)
+    }
+
+    /// The error to end with after a graceful stop — what was kept, exit 130 or 143 — or nil
+    /// when no signal came.
+    static func error(after reports: [RunReport]) -> CLIError? {
+        guard let signal = request.signal else { return nil }
+        let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        let kept =
+            reports.isEmpty
+            ? "no replication had finished, so nothing was reported"
+            : "kept "
+                + reports.map {
+                    "\($0.results.count) of \($0.interruptedOf ?? $0.results.count) replication(s) of \($0.designLabel)"
+                }
+                .joined(separator: ", ") + " (the figures reported are partial)"
+        return CLIError(signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name): \(kept)")
+    }
+}
+
+/// A set-once flag readable from a signal handler.
+private final class GracefulFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// SIGINT and SIGTERM during a simulation: the finished replications are reported as partial
+/// results, outputs are written whole (no temporary file left), and the exit code says which
+/// signal came. Run against the built binary, since the signal goes to a process.
+@Suite("Interruption")
+struct InterruptionTests {
+    /// The `capsim` binary beside this test bundle (`swift build --build-tests` builds both).
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capsim")
+            .path
+    }
+
+    @Test("SIGTERM after a few seconds: finished replications are kept and reported, exit 143", arguments: [1, 2])
+    func keepsFinished(jobs: Int) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("no capsim binary at \(Self.binary): build with swift build --build-tests")
+            return
+        }
+        let dir = temporaryDirectory()
+        let json = dir.appendingPathComponent("out.json")
+        let errors = dir.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        // About a second per replication here: 100 of them cannot finish before the signal.
+        process.arguments = [
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=5000s", "--replications", "100", "--jobs", "\(jobs)",
+            "--json", json.path, "-q",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        Thread.sleep(forTimeInterval: 5)
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        let err = try String(contentsOf: errors, encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 143, "\(err)")
+        let data = try Data(contentsOf: json)
+        let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let interrupted = report?["interrupted"] as? [String: Any]
+        let finished = interrupted?["replications_finished"] as? Int ?? 0
+        #expect(finished >= 1 && finished < 100, "\(String(describing: interrupted))")
+        #expect(interrupted?["replications_planned"] as? Int == 100)
+        #expect((report?["per_replication"] as? [Any])?.count == finished)
+        #expect(
+            err.contains(
+                "capsim: interrupted by SIGTERM: kept \(finished) of 100 replication(s) of mm1 (the figures reported are partial)"
+            ), "\(err)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp") }
+        #expect(left.isEmpty, "\(left)")
+        // The kept replications are the ones a shorter run gives, bit for bit.
+        let short = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=5000s", "--replications", "\(finished)", "--json", "-",
+            "-q",
+        ])
+        let expected = try JSONSerialization.jsonObject(with: Data(short.out.utf8)) as? [String: Any]
+        let fingerprints = { (r: [String: Any]?) in
+            (r?["per_replication"] as? [[String: Any]])?.compactMap { $0["fingerprint"] as? String }
+        }
+        #expect(fingerprints(report) == fingerprints(expected))
+    }
+}
