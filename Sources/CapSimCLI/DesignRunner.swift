@@ -76,14 +76,17 @@ struct DesignRunner {
         defer { progress.finish() }
         // The time series is folded in replication order as replications finish (batches come
         // in order too), and each replication's rows dropped unless the long form wants them.
+        // Histograms are pooled the same way, so memory does not grow with the replications.
         var series: SeriesAccumulator?
-        var fold: (@Sendable (inout ReplicationResult) -> Void)?
+        let pool = Pool(layout: layout)
+        var fold: @Sendable (inout ReplicationResult) -> Void = { pool.absorb(&$0) }
         if let t = timeSeries {
             let accumulator = SeriesAccumulator(
                 TimeSeriesSummary(layout: TimeSeriesLayout(spec: design.model, length: t.window)))
             let keepRows = t.perReplication
             series = accumulator
             fold = { (r: inout ReplicationResult) in
+                pool.absorb(&r)
                 guard let rows = r.windows?.series else { return }
                 accumulator.summary.withLock { $0.add(rows) }
                 if !keepRows { r.windows?.series = [] }
@@ -116,7 +119,8 @@ struct DesignRunner {
             }
         }
         var report = RunReport(
-            scenario: design, summary: Summary(layout: layout, results: results), results: results, slos: outcomes)
+            scenario: design, summary: Summary(layout: layout, results: results, pool: pool), results: results,
+            slos: outcomes)
         if interrupted { report.interruptedOf = plan.maximum }
         report.warmup = warmup
         report.timeSeries = series?.summary.withLock { $0 }

@@ -33,20 +33,31 @@ public struct Summary: Sendable {
     /// Human-readable cautions (thin tails behind a percentile, clamped histogram values…).
     public var warnings: [String]
 
-    public init(layout: MetricLayout, results: [ReplicationResult]) {
+    /// `pool`: the results' histograms and level times already merged (and dropped from the
+    /// results) as they finished; nil to merge them here.
+    public init(layout: MetricLayout, results: [ReplicationResult], pool: Pool? = nil) {
         let results = results.sorted { $0.replication < $1.replication }
         self.layout = layout
         self.replications = results.count
         self.events = results.reduce(0) { $0 + $1.outcome.events }
         self.arrivals = results.reduce(0) { $0 + $1.outcome.arrivals }
-        var pooled = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
-        for r in results { for h in pooled.indices { pooled[h].merge(r.histograms[h]) } }
-        self.pooled = pooled
-        var pooledDistributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
-        for r in results where r.distributions.count == pooledDistributions.count {
-            for d in pooledDistributions.indices { pooledDistributions[d].merge(r.distributions[d]) }
+        if let pool {
+            let merged = pool.merged
+            precondition(merged.replications == results.count, "the pool holds exactly these results")
+            self.pooled = merged.histograms
+            self.pooledDistributions = merged.distributions
+        } else {
+            var pooled = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
+            for r in results { for h in pooled.indices { pooled[h].merge(r.histograms[h]) } }
+            self.pooled = pooled
+            var pooledDistributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
+            for r in results where r.distributions.count == pooledDistributions.count {
+                for d in pooledDistributions.indices { pooledDistributions[d].merge(r.distributions[d]) }
+            }
+            self.pooledDistributions = pooledDistributions
         }
-        self.pooledDistributions = pooledDistributions
+        let pooled = self.pooled
+        let pooledDistributions = self.pooledDistributions
         var warnings: [String] = []
         for h in pooled.indices where pooled[h].clamped > 0 {
             warnings.append(

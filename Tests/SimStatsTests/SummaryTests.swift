@@ -47,6 +47,21 @@ struct SummaryTests {
         #expect(one.map(\.outcome) == reversed.reversed().map(\.outcome))
     }
 
+    @Test("pooling as replications finish keeps no histogram per replication and gives the same summary, bit for bit")
+    func poolAsYouGo() {
+        let layout = MetricLayout(spec: spec)
+        let kept = Experiment(spec: spec, seed: 5, replications: 0..<8, jobs: 3).run()
+        let pool = Pool(layout: layout)
+        let folded = Experiment(spec: spec, seed: 5, replications: 0..<8, jobs: 3).run(inOrder: { pool.absorb(&$0) })
+        #expect(folded.allSatisfy { $0.histograms.isEmpty && $0.distributions.isEmpty })
+        #expect(kept.allSatisfy { $0.histograms.count == layout.histograms.count })
+        let a = Summary(layout: layout, results: kept)
+        let b = Summary(layout: layout, results: folded, pool: pool)
+        #expect(a.estimates.map(\.value).map(\.bitPattern) == b.estimates.map(\.value).map(\.bitPattern))
+        #expect(a.estimates.map { $0.halfWidth95?.bitPattern } == b.estimates.map { $0.halfWidth95?.bitPattern })
+        #expect(a.pooled.map { $0.quantile(0.99) } == b.pooled.map { $0.quantile(0.99) })
+    }
+
     @Test("metric ids follow the README's \"Metrics\" table, in a stable order")
     func ids() {
         let ids = MetricLayout(spec: spec).metrics.map(\.id)

@@ -1,0 +1,36 @@
+import InfraModel
+import Synchronization
+
+/// The pooled histograms and level times of replications, merged as each one finishes — in
+/// replication order, through `Experiment.run(inOrder:)` — so that a run of many replications
+/// holds one set of histograms, not one per replication (about 240 KB each on a three-tier
+/// model). `Summary(layout:results:pool:)` reads it instead of the results' own.
+public final class Pool: Sendable {
+    private let state: Mutex<(histograms: [LatencyHistogram], distributions: [LevelTimes], merged: Int)>
+
+    public init(layout: MetricLayout) {
+        state = Mutex(
+            (
+                Array(repeating: LatencyHistogram(), count: layout.histograms.count),
+                Array(repeating: LevelTimes(), count: layout.distributions.count), 0
+            ))
+    }
+
+    /// Merges the result's histograms and level times, then drops them from it.
+    public func absorb(_ r: inout ReplicationResult) {
+        state.withLock { s in
+            for h in s.histograms.indices { s.histograms[h].merge(r.histograms[h]) }
+            if r.distributions.count == s.distributions.count {
+                for d in s.distributions.indices { s.distributions[d].merge(r.distributions[d]) }
+            }
+            s.merged += 1
+        }
+        r.histograms = []
+        r.distributions = []
+    }
+
+    /// What has been merged so far, and from how many replications.
+    public var merged: (histograms: [LatencyHistogram], distributions: [LevelTimes], replications: Int) {
+        state.withLock { ($0.histograms, $0.distributions, $0.merged) }
+    }
+}
