@@ -16,6 +16,8 @@ import SimRandom
 /// mean exactly what they mean there.
 extension ScenarioDecoder {
     /// Keys only a cache has (beside the server pool's).
+    /// The most keys one cache may hold over all its instances: about 4 GB per replication.
+    static let maximumCachedKeys = 1 << 26
     static let cacheOnlyKeys = ["hit_ratio", "policy", "capacity", "per", "ttl", "start", "on_failure"]
     static let cacheKeys = serverPoolKeys.filter { $0 != "autoscale" && $0 != "timeout" } + cacheOnlyKeys
     static let cdnKeys =
@@ -138,6 +140,17 @@ extension ScenarioDecoder {
                 reader.fail(
                     c, f.path("capacity"),
                     "expected at most \(LRUCache.maxCapacity) keys per instance, found \(perInstance)")
+                return nil
+            }
+            // Every key's slot is allocated when a replication starts (about 64 bytes with its
+            // hash-table share), in each replication running at once.
+            guard perInstance.multipliedReportingOverflow(by: instances).partialValue <= Self.maximumCachedKeys,
+                perInstance <= Self.maximumCachedKeys
+            else {
+                reader.fail(
+                    c, f.path("capacity"),
+                    "expected at most \(Self.maximumCachedKeys) keys over the cache's instances (each takes about 64 bytes, allocated when a replication starts), found \(instances) × \(perInstance)"
+                )
                 return nil
             }
             policy = .lru(capacityPerInstance: perInstance, ttl: ttl)

@@ -5,6 +5,13 @@ extension Int64 {
         let (sum, overflow) = addingReportingOverflow(x)
         return overflow ? (x > 0 ? .max : .min) : sum
     }
+
+    /// `self × x`, held at `Int64.max` / `Int64.min` instead of wrapping (a count of periods
+    /// of a user-given length, e.g. the k-th health check of an interval of 136 years).
+    @inlinable public func saturatingMultiply(_ x: Int64) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: x)
+        return overflow ? ((self < 0) != (x < 0) ? .min : .max) : product
+    }
 }
 
 extension Int64 {

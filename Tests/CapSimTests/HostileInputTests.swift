@@ -270,4 +270,16 @@ struct HostileInputTests {
         #expect(capped.status == 0 && capped.out == free.out)
         #expect(capsim(["check", scenarioPath("slo-gate.yaml"), "--max-events", "2000", "-q"]).status == 65)
     }
+
+    @Test("a cache holding more than 2^26 keys over its instances is refused with what it would cost")
+    func hugeCache() {
+        let r = capsim([
+            "validate", FuzzCorpusTests.folder.appendingPathComponent("cache-half-a-billion-keys.yaml").path,
+        ])
+        #expect(r.status == 65)
+        #expect(
+            r.err.contains(
+                "components.cache.capacity: expected at most 67108864 keys over the cache's instances (each takes about 64 bytes, allocated when a replication starts), found 2 × 536870912"
+            ), "\(r.err)")
+    }
 }

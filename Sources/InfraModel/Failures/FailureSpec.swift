@@ -72,6 +72,7 @@ public struct HealthCheck: Sendable, Equatable {
         let d = time - phase
         var k = d / step
         if k * step < d { k += 1 }
-        return phase + (k + Int64(count - 1)) * step
+        // Saturating: an interval of centuries puts the decision past the end of time ("never").
+        return phase.saturatingAdd((k + Int64(count - 1)).saturatingMultiply(step))
     }
 }
