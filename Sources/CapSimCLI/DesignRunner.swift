@@ -26,7 +26,7 @@ struct LimitOptions: ParsableArguments {
         guard let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) else { return nil }
         return CLIError(
             .invalidScenario,
-            "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (utilisation ≥ 1); its results are not a steady state"
+            "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (the load offered to some component, retries included, is at or above its capacity); its results are not a steady state"
         )
     }
 

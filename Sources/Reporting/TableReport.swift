@@ -34,7 +34,7 @@ public enum TableReport {
         }
         if !r.unstableReplications.isEmpty {
             out +=
-                "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (utilisation ≥ 1)\n"
+                "warning: \(r.unstableReplications.count) replication(s) stopped early: more than \(r.scenario.model.maxInFlight) requests in flight — the design is overloaded (the load offered to some component, retries included, is at or above its capacity)\n"
         }
         if let planned = r.interruptedOf {
             out +=

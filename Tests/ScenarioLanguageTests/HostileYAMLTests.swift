@@ -7,15 +7,7 @@ import Testing
 /// located error, never a crash, a hang or a message about the parser's internals.
 @Suite("Hostile YAML")
 struct HostileYAMLTests {
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
-            return []
-        } catch {
-            guard case .invalid(let e) = error else { return ["\(error)"] }
-            return e.diagnostics.map(\.description)
-        }
-    }
+    func problems(_ yaml: String) -> [String] { YAMLPitfallTests().problems(yaml) }
 
     func rendered(_ yaml: String) -> String {
         do {

@@ -26,7 +26,7 @@ public struct RunOutcome: Sendable, Equatable {
     /// regression checks: any change in behaviour changes it.
     public var fingerprint: UInt64
     /// True when the run stopped early because more than `maxInFlight` requests were in flight:
-    /// the design is overloaded (utilisation ≥ 1).
+    /// the design is overloaded (offered load, retries included, at or above some capacity).
     public var unstable: Bool
     /// True when the run stopped early because its kernel delivered `ModelSpec.maxEvents`
     /// events (`--max-events`): its figures cover less than the horizon.
