@@ -150,16 +150,6 @@ struct BalancingLanguageTests {
             + "\n"
     }
 
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
-            return []
-        } catch {
-            guard case .invalid(let e) = error else { return ["\(error)"] }
-            return e.diagnostics.map(\.description)
-        }
-    }
-
     func station(_ extra: String, instances: Int = 2) throws -> StationSpec {
         try ScenarioLoader.parse(yaml: Self.yaml(extra, instances: instances), file: "s.yaml").model.stations[0]
     }

@@ -228,15 +228,6 @@ struct StandbyTests {
         #expect(cold > 0.005 && hot < 0.03)
     }
 
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
-            return []
-        } catch let ScenarioLoadError.invalid(e) { return e.diagnostics.map(\.description) } catch {
-            return ["\(error)"]
-        }
-    }
-
     @Test(
         "mistakes in failover: located, exact text",
         arguments: [

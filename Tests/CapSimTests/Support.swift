@@ -10,6 +10,17 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func scenarioPath(_ name: String) -> String { packageRoot.appendingPathComponent("Scenarios/\(name)").path }
 
+/// The one-line diagnostics of scenario text read as `s.yaml`; empty when it loads.
+func problems(_ yaml: String) -> [String] {
+    do {
+        _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
+        return []
+    } catch {
+        guard case .invalid(let e) = error else { return ["\(error)"] }
+        return e.diagnostics.map(\.description)
+    }
+}
+
 /// A shipped scenario, shortened or resized with `--set` overrides, run on two threads.
 struct Run {
     let scenario: Scenario
