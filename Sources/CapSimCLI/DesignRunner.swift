@@ -4,7 +4,6 @@ import Reporting
 import ScenarioLanguage
 import SimKernel
 import SimStats
-import Synchronization
 import Theory
 
 /// `--max-events`, for the commands that simulate.
@@ -146,8 +145,8 @@ struct DesignRunner {
 
 /// A time series summary shared with the threads that fold replications into it.
 final class SeriesAccumulator: Sendable {
-    let summary: Mutex<TimeSeriesSummary>
-    init(_ s: TimeSeriesSummary) { summary = Mutex(s) }
+    let summary: Guarded<TimeSeriesSummary>
+    init(_ s: TimeSeriesSummary) { summary = Guarded(s) }
 }
 
 extension ExitStatus {

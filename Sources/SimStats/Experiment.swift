@@ -1,7 +1,6 @@
 import Dispatch
 import InfraModel
 import SimRandom
-import Synchronization
 
 /// Runs independent replications of one model, on one or more threads.
 ///
@@ -52,7 +51,7 @@ public struct Experiment: Sendable {
     ) -> [ReplicationResult] {
         let layout = MetricLayout(spec: spec)
         let indices = Array(replications)
-        let state = Mutex<(next: Int, done: Int, delivered: Int, results: [ReplicationResult?])>(
+        let state = Guarded<(next: Int, done: Int, delivered: Int, results: [ReplicationResult?])>(
             (0, 0, 0, Array(repeating: nil, count: indices.count)))
         let spec = self.spec
         let seed = self.seed

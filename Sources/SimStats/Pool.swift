@@ -1,15 +1,14 @@
 import InfraModel
-import Synchronization
 
 /// The pooled histograms and level times of replications, merged as each one finishes — in
 /// replication order, through `Experiment.run(inOrder:)` — so that a run of many replications
 /// holds one set of histograms, not one per replication (about 240 KB each on a three-tier
 /// model). `Summary(layout:results:pool:)` reads it instead of the results' own.
 public final class Pool: Sendable {
-    private let state: Mutex<(histograms: [LatencyHistogram], distributions: [LevelTimes], merged: Int)>
+    private let state: Guarded<(histograms: [LatencyHistogram], distributions: [LevelTimes], merged: Int)>
 
     public init(layout: MetricLayout) {
-        state = Mutex(
+        state = Guarded(
             (
                 Array(repeating: LatencyHistogram(), count: layout.histograms.count),
                 Array(repeating: LevelTimes(), count: layout.distributions.count), 0

@@ -11,16 +11,22 @@ import SimRandom
 /// request serial + hop), so a request's demand at a hop does not depend on how many instances
 /// or workers a design has (common random numbers).
 public struct Simulation: ~Copyable {
+    // Hot state lives in buffers allocated once here and freed in `deinit`: the hot path reads
+    // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
+    // a simulation cannot be copied, so nothing else can free or alias these buffers.
+    //
+    // `stations` is the first stored property on purpose: in a ThreadSanitizer build, Swift 6.3
+    // instruments an access through a temporary copy of this struct as an access at the address
+    // held in its first word. That word must be this replication's own memory; were it the
+    // shared `spec` (an array buffer), replications on different threads would be reported as
+    // racing on it (see Scripts/sanitize).
+    let stations: UnsafeMutablePointer<StationState>
+    /// Per instance, over all stations (station-major).
+    let instances: UnsafeMutablePointer<InstanceState>
     public let spec: ModelSpec
     let replication: UInt32
     var kernel = Kernel<ModelEvent>()
     var requests: RequestSlab
-    // Hot state lives in buffers allocated once here and freed in `deinit`: the hot path reads
-    // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
-    // a simulation cannot be copied, so nothing else can free or alias these buffers.
-    let stations: UnsafeMutablePointer<StationState>
-    /// Per instance, over all stations (station-major).
-    let instances: UnsafeMutablePointer<InstanceState>
     /// Where each class goes (paths, shared arrivals, synchronous or pipeline).
     let routes: ClassRoutes
     /// The classes' call trees and their run-time state (`CallTree/`).
