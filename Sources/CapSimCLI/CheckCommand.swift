@@ -63,6 +63,8 @@ struct CheckCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design) else { break }

@@ -49,6 +49,8 @@ struct CompareCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: jobs, alpha: 0.05, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         let plan = ReplicationPlan(fixed: base.replications)
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
         var reports: [RunReport] = []
         for d in designs {
@@ -59,7 +61,7 @@ struct CompareCommand: ParsableCommand {
             reports.append(report)
         }
         // A comparison needs every design, each with the same replications.
-        if Interruption.request.signal != nil {
+        if Interruption.request.isRequested {
             throw Interruption.error(after: reports) ?? CLIError(.interrupted, "capsim: interrupted")
         }
         // The baseline's SLOs name the metrics whose winner the table reports.

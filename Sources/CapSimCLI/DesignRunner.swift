@@ -6,40 +6,6 @@ import SimKernel
 import SimStats
 import Theory
 
-/// `--max-events`, for the commands that simulate.
-struct LimitOptions: ParsableArguments {
-    @Option(
-        name: .customLong("max-events"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Stop each replication after this many events, and fail the command saying so (a guard for unattended jobs).",
-            valueName: "N"))
-    var maxEvents: Int?
-
-    func validate() throws {
-        if let n = maxEvents, n < 1 { throw ValidationError("--max-events must be at least 1, found \(n)") }
-    }
-
-    /// The error for reports with replications stopped by the overload guard (exit 65, after
-    /// every output is written): `run`'s figures would not be a steady state.
-    static func overloaded(_ reports: [RunReport]) -> CLIError? {
-        guard let bad = reports.first(where: { !$0.unstableReplications.isEmpty }) else { return nil }
-        return CLIError(
-            .invalidScenario,
-            "\(bad.scenario.file): error: the design is overloaded: \(bad.unstableReplications.count) replication(s) had more than \(bad.scenario.model.maxInFlight) requests in flight (the load offered to some component, retries included, is at or above its capacity); its results are not a steady state"
-        )
-    }
-
-    /// The error for reports with replications stopped at `--max-events` (exit 65, after every
-    /// output is written), for every command that simulates.
-    static func eventLimited(_ reports: [RunReport]) -> CLIError? {
-        guard let bad = reports.first(where: { !$0.eventLimitedReplications.isEmpty }) else { return nil }
-        return CLIError(
-            .invalidScenario,
-            "\(bad.scenario.file): error: \(bad.eventLimitedReplications.count) replication(s) stopped at --max-events \(bad.scenario.model.maxEvents) before the end of the run; shorten the horizon, lower the rate or raise --max-events"
-        )
-    }
-}
-
 /// Simulates one design (a scenario or a sweep point): a fixed number of replications, or planned
 /// batches until its SLOs are decided. Shared by `run`, `check` and `compare`.
 struct DesignRunner {
@@ -59,7 +25,7 @@ struct DesignRunner {
         design.model.timeSeriesWindow = timeSeries?.window
         if let maxEvents { design.model.maxEvents = maxEvents }
         design.model.stopRequest = Interruption.request
-        guard Interruption.request.signal == nil else { return nil }
+        guard !Interruption.request.isRequested else { return nil }
         var warmup: WarmupChoice?
         if design.autoWarmup {
             let choice = WarmupDetection.choose(spec: design.model, seed: design.seed, pilots: min(plan.minimum, 5))

@@ -18,7 +18,7 @@ enum Interruption {
 
     /// The signal handler's work: async-signal-safe (atomic loads and stores, `unlink`, `_exit`).
     static func received(_ signal: Int32) {
-        if graceful.isSet, request.signal == nil {
+        if graceful.isSet, !request.isRequested {
             request.request(signal: signal)
             return
         }
@@ -26,11 +26,11 @@ enum Interruption {
         _exit(128 + signal)
     }
 
-    /// The error to end with after a graceful stop — what was kept, exit 130 or 143 — or nil
-    /// when no signal came.
+    /// The error to end with after a graceful stop — what was kept; exit 130 or 143 after a
+    /// signal, 65 after the memory budget (as after `--max-events`) — or nil when nothing asked
+    /// for a stop.
     static func error(after reports: [RunReport]) -> CLIError? {
-        guard let signal = request.signal else { return nil }
-        let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        guard let reason = request.reason else { return nil }
         let kept =
             reports.isEmpty
             ? "no replication had finished, so nothing was reported"
@@ -39,7 +39,20 @@ enum Interruption {
                     "\($0.results.count) of \($0.interruptedOf ?? $0.results.count) replication(s) of \($0.designLabel)"
                 }
                 .joined(separator: ", ") + " (the figures reported are partial)"
-        return CLIError(signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name): \(kept)")
+        switch reason {
+        case .signal(let signal):
+            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+            return CLIError(signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name): \(kept)")
+        case .memoryBudget:
+            let seen =
+                MemoryBudget.exceeded.map {
+                    " \(MemoryBudget.describe($0.limit)) (resident memory reached \(MemoryBudget.describe($0.resident)))"
+                } ?? ""
+            return CLIError(
+                .invalidScenario,
+                "capsim: error: stopped at --max-memory\(seen): \(kept); shorten the horizon, run fewer replications at once (--jobs) or raise --max-memory"
+            )
+        }
     }
 }
 

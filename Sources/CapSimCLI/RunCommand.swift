@@ -56,6 +56,8 @@ struct RunCommand: ParsableCommand {
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design, timeSeries: timeSeries.window(for: design)) else { break }
@@ -64,7 +66,7 @@ struct RunCommand: ParsableCommand {
             }
             reports.append(report)
         }
-        if let text = rareFailures, Interruption.request.signal == nil {
+        if let text = rareFailures, !Interruption.request.isRequested {
             guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }

@@ -58,7 +58,7 @@ public struct Experiment: Sendable {
         let work: @Sendable (Int) -> Void = { _ in
             while true {
                 let k: Int? = state.withLock { s in
-                    guard s.next < indices.count, spec.stopRequest?.signal == nil else { return nil }
+                    guard s.next < indices.count, spec.stopRequest?.isRequested != true else { return nil }
                     defer { s.next += 1 }
                     return s.next
                 }

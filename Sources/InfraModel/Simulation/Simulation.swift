@@ -198,7 +198,7 @@ public struct Simulation: ~Copyable {
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
             if kernel.delivered > nextCheck {
                 let limited = kernel.delivered > maxEvents
-                if limited || spec.stopRequest?.signal != nil {
+                if limited || spec.stopRequest?.isRequested == true {
                     // Exactly `nextCheck` events were handled; a window still open closes here.
                     if stage == .open { sink.windowClosed(snapshot()) }
                     stage = limited ? .eventLimit : .interrupted
