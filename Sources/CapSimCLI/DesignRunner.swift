@@ -14,6 +14,9 @@ struct DesignRunner {
     var console: Console
     /// `--max-events`: events per replication before it stops (nil = no limit).
     var maxEvents: UInt64? = nil
+    /// The designs' metric layouts, shared between equal ones: every report keeps its layout,
+    /// and a sweep's points mostly have the same one.
+    let layouts = LayoutCache()
 
     /// `timeSeries`: the window length of a per-window time series to keep, and whether to keep
     /// each replication's rows (for the per-replication form) besides the summary.
@@ -32,7 +35,7 @@ struct DesignRunner {
             design.model.window.warmup = choice.warmup
             warmup = choice
         }
-        let layout = MetricLayout(spec: design.model)
+        let layout = layouts.shared(MetricLayout(spec: design.model))
         let label =
             design.axes.isEmpty
             ? design.name
@@ -105,6 +108,20 @@ struct DesignRunner {
             else { return nil }
             return
                 "\(load.name): offered load is \(TableReport.fixed(u * 100, 1)) % of its capacity — UNSTABLE: its queue grows without bound, so these figures describe this horizon, not a steady state (see capsim validate)"
+        }
+    }
+}
+
+/// The last metric layout made, handed out again for an equal one so that the reports of a
+/// sweep's points share one copy (its arrays are copy-on-write) instead of holding one each.
+final class LayoutCache: Sendable {
+    private let last = Guarded<MetricLayout?>(nil)
+
+    func shared(_ layout: MetricLayout) -> MetricLayout {
+        last.withLock { last in
+            if let kept = last, kept == layout { return kept }
+            last = layout
+            return layout
         }
     }
 }

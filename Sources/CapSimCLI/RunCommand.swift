@@ -149,8 +149,11 @@ struct OutputOptions: ParsableArguments {
         if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
         if let perReplication { try OutputFile.write(CSVReport.renderPerReplication(reports), to: perReplication) }
         if let json {
-            let value = reports.count == 1 ? JSONReport.value(reports[0]) : .array(reports.map(JSONReport.value))
-            try OutputFile.write(value.text, to: json)
+            let text =
+                reports.count == 1
+                ? JSONReport.value(reports[0]).text
+                : JSONValue.arrayText(count: reports.count) { JSONReport.value(reports[$0]) }
+            try OutputFile.write(text, to: json)
         }
     }
 }

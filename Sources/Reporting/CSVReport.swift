@@ -37,31 +37,42 @@ public enum CSVReport {
     }
 
     /// The whole file: one header (the union of every report's columns), a row per report.
+    /// Each report's cells are made twice — once for the header, once for its row — rather
+    /// than all held at once: a sweep of 10,000 designs would hold millions of small strings.
     public static func render(_ reports: [RunReport]) -> String {
-        let all = reports.map(cells)
-        var axes: [String] = []
-        var metrics: [String] = []
-        var verdicts: [String] = []
-        for (r, cells) in zip(reports, all) {
-            let axisNames = r.scenario.axes.map(\.path)
-            let sloNames = r.slos.map(\.slo.column)
-            for (name, _) in cells where !leading.contains(name) {
+        var axes = ColumnList()
+        var metrics = ColumnList()
+        var verdicts = ColumnList()
+        let leadingSet = Set(leading)
+        for r in reports {
+            let axisNames = Set(r.scenario.axes.map(\.path))
+            let sloNames = Set(r.slos.map(\.slo.column))
+            for (name, _) in cells(r) where !leadingSet.contains(name) {
                 if axisNames.contains(name) {
-                    if !axes.contains(name) { axes.append(name) }
+                    axes.add(name)
                 } else if sloNames.contains(name) {
-                    if !verdicts.contains(name) { verdicts.append(name) }
-                } else if !metrics.contains(name) {
-                    metrics.append(name)
+                    verdicts.add(name)
+                } else {
+                    metrics.add(name)
                 }
             }
         }
-        let header = leading + axes + metrics + verdicts
-        var lines = [header.map(field).joined(separator: ",")]
-        for cells in all {
-            // Linear lookups: a report has a few hundred cells, and order must follow the header.
-            lines.append(header.map { name in field(cells.first { $0.0 == name }?.1 ?? "") }.joined(separator: ","))
+        let header = leading + axes.names + metrics.names + verdicts.names
+        var text = header.map(field).joined(separator: ",") + "\n"
+        for r in reports {
+            // The first cell of a column wins, should a report name one twice.
+            let values = Dictionary(cells(r), uniquingKeysWith: { first, _ in first })
+            text += header.map { field(values[$0] ?? "") }.joined(separator: ",")
+            text += "\n"
         }
-        return lines.joined(separator: "\n") + "\n"
+        return text
+    }
+
+    /// Column names in order of first appearance, without repeats.
+    struct ColumnList {
+        private(set) var names: [String] = []
+        private var seen: Set<String> = []
+        mutating func add(_ name: String) { if seen.insert(name).inserted { names.append(name) } }
     }
 
     /// The long form (`--per-replication`): one row per design, replication and metric.

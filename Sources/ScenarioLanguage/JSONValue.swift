@@ -38,6 +38,21 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// enough stay on one line (`"enum": ["a", "b"]`).
     public var text: String { render(indent: 0) + "\n" }
 
+    /// The text of `.array(items)` (as `text` gives it) for items that are objects, each made
+    /// only when it is written: a report over thousands of designs holds one design's tree at a
+    /// time, not all of them.
+    public static func arrayText(count: Int, item: (Int) -> JSONValue) -> String {
+        if count == 0 { return "[]\n" }
+        var text = "[\n"
+        for i in 0..<count {
+            let value = item(i)
+            precondition(!value.isPlain, "arrayText lays out objects and arrays; plain values may go inline")
+            if i > 0 { text += ",\n" }
+            text += "  " + value.render(indent: 1)
+        }
+        return text + "\n]\n"
+    }
+
     func render(indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
         let end = String(repeating: "  ", count: indent)

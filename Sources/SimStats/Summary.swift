@@ -17,12 +17,11 @@ public struct MetricEstimate: Sendable, Equatable {
 /// Scalars: mean across replications ± t_{0.975,n−1}·s/√n. Quantiles: point estimate from the
 /// pooled histogram, half-width by sectioning (the same t formula on per-replication quantiles).
 /// Replication results are taken in replication order, so the summary does not depend on
-/// which thread finished first.
+/// which thread finished first. The pooled histograms are read here and not kept (about 270 KB
+/// each: a sweep of thousands of designs would hold gigabytes of them).
 public struct Summary: Sendable {
     public var layout: MetricLayout
     public var estimates: [MetricEstimate]
-    /// Pooled histograms (sum of all replications' counts), aligned with `layout.histograms`.
-    public var pooled: [LatencyHistogram]
     /// Pooled level times (sum over replications), aligned with `layout.distributions`.
     public var pooledDistributions: [LevelTimes]
     public var replications: Int
@@ -41,22 +40,22 @@ public struct Summary: Sendable {
         self.replications = results.count
         self.events = results.reduce(0) { $0 + $1.outcome.events }
         self.arrivals = results.reduce(0) { $0 + $1.outcome.arrivals }
+        let pooled: [LatencyHistogram]
         if let pool {
             let merged = pool.merged
             precondition(merged.replications == results.count, "the pool holds exactly these results")
-            self.pooled = merged.histograms
+            pooled = merged.histograms
             self.pooledDistributions = merged.distributions
         } else {
-            var pooled = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
-            for r in results { for h in pooled.indices { pooled[h].merge(r.histograms[h]) } }
-            self.pooled = pooled
+            var merged = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
+            for r in results { for h in merged.indices { merged[h].merge(r.histograms[h]) } }
+            pooled = merged
             var pooledDistributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
             for r in results where r.distributions.count == pooledDistributions.count {
                 for d in pooledDistributions.indices { pooledDistributions[d].merge(r.distributions[d]) }
             }
             self.pooledDistributions = pooledDistributions
         }
-        let pooled = self.pooled
         let pooledDistributions = self.pooledDistributions
         var warnings: [String] = []
         for h in pooled.indices where pooled[h].clamped > 0 {
