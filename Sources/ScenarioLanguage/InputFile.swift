@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// A file the user names — a scenario, a base of `extends:`, a trace, a samples file — read
-/// whole with a size limit and a reason for every failure.
+/// with a size limit and a reason for every failure: whole (`read`), or a line at a time
+/// (`forEachLine`, for traces and samples, which are parsed as they are read).
 ///
 /// Regular files, pipes (`<(…)`), FIFOs and character devices are read the same way, by
 /// `read(2)` until the end, so a device that never ends (`/dev/zero`) stops at the limit
@@ -41,6 +42,19 @@ public enum InputFile {
 
     /// The file's bytes, or why they cannot be had.
     public static func read(_ path: String, limit: Int) -> Result<Data, Failure> {
+        var data = Data()
+        return forEachChunk(path, limit: limit) {
+            data.append(contentsOf: $0)
+            return true
+        }.map { data }
+    }
+
+    /// Hands the file's bytes to `body` a chunk at a time (at most 64 KiB each, in order) until
+    /// it returns false, so a reader that parses as it goes never holds the whole file. Fails as
+    /// `read` does, including past `limit` bytes.
+    static func forEachChunk(
+        _ path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> Bool
+    ) -> Result<Void, Failure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(failure(errno)) }
         defer { close(fd) }
@@ -48,9 +62,9 @@ public enum InputFile {
         guard fstat(fd, &info) == 0 else { return .failure(failure(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { return .failure(.directory) }
         if info.st_mode & S_IFMT == S_IFREG, info.st_size > limit { return .failure(.tooLarge(limit: limit)) }
-        var data = Data()
         let chunk = 1 << 16
         var buffer = [UInt8](repeating: 0, count: chunk)
+        var total = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { readBytes(fd, $0.baseAddress, chunk) }
             if n == 0 { break }
@@ -58,10 +72,11 @@ public enum InputFile {
                 if errno == EINTR { continue }
                 return .failure(failure(errno))
             }
-            data.append(buffer, count: n)
-            if data.count > limit { return .failure(.tooLarge(limit: limit)) }
+            total += n
+            if total > limit { return .failure(.tooLarge(limit: limit)) }
+            guard buffer.withUnsafeBytes({ body(UnsafeRawBufferPointer(rebasing: $0[..<n])) }) else { break }
         }
-        return .success(data)
+        return .success(())
     }
 
     static func failure(_ code: Int32) -> Failure {

@@ -173,36 +173,47 @@ extension ScenarioDecoder {
             fileNode.location.override != nil || fileNode.location.file == file
             ? baseDirectory : ExtendsResolver.directory(of: fileNode.location.file)
         let full = name.hasPrefix("/") ? name : folder + "/" + name
-        let text: String
-        switch InputFile.read(full, limit: InputFile.dataLimit).map({ String(data: $0, encoding: .utf8) }) {
-        case .success(let t?): text = t
-        case .success(nil):
-            reader.fail(fileNode, f.path("file"), "cannot read the samples file '\(full)': expected UTF-8 text")
+        // Read a line at a time: a samples file may be large, and only its values are kept.
+        var samples: [Double] = []
+        var rowError: String?
+        let read = InputFile.forEachLine(full, limit: InputFile.dataLimit) { n, raw in
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+                    $0.trimmingWhitespace()
+                } ?? ""
+            if line.isEmpty { return true }
+            let withUnit = Quantity.split(String(line)).map { $0.1.isEmpty } == true ? line + unit : String(line)
+            switch Quantity.duration(String(withUnit)) {
+            case .success(let d):
+                samples.append(d.seconds)
+                return true
+            case .failure(let e):
+                rowError = "\(full):\(n): \(e.message)\(unit.isEmpty ? " (or give 'unit')" : "")"
+                return false
+            }
+        }
+        switch read {
+        case .success:
+            if let rowError {
+                reader.fail(fileNode, f.path("file"), rowError)
+                return nil
+            }
+        case .failure(.notUTF8(let line)):
+            reader.fail(
+                fileNode, f.path("file"), "cannot read the samples file '\(full)': line \(line) is not UTF-8 text")
             return nil
-        case .failure(let failure):
+        case .failure(.lineTooLong(let line)):
+            reader.fail(
+                fileNode, f.path("file"),
+                "cannot read the samples file '\(full)': line \(line) is longer than \(InputFile.lineLimit >> 20) MiB")
+            return nil
+        case .failure(.file(let failure)):
             var d = Diagnostic(
                 location: fileNode.location, keyPath: f.path("file"),
                 message: "cannot read the samples file '\(full)': \(failure)")
             d.missingInput = true
             reader.diagnostics.append(d)
             return nil
-        }
-        var samples: [Double] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line =
-                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map {
-                    $0.trimmingWhitespace()
-                } ?? ""
-            if line.isEmpty { continue }
-            let withUnit = Quantity.split(String(line)).map { $0.1.isEmpty } == true ? line + unit : String(line)
-            switch Quantity.duration(String(withUnit)) {
-            case .success(let d): samples.append(d.seconds)
-            case .failure(let e):
-                reader.fail(
-                    fileNode, f.path("file"), "\(full):\(n + 1): \(e.message)\(unit.isEmpty ? " (or give 'unit')" : "")"
-                )
-                return nil
-            }
         }
         return .empirical(samples: samples)
     }

@@ -1,4 +1,3 @@
-import Foundation
 import InfraModel
 import SimKernel
 
@@ -20,44 +19,58 @@ enum TraceFile {
         case malformed(line: Int?, column: Int?, String)
     }
 
+    /// Reads and parses the trace a line at a time (never holding the file's text; at most
+    /// `InputFile.dataLimit` bytes, lines of at most `InputFile.lineLimit`).
     static func read(path: String, format: ArrivalTrace.Format) -> Result<ArrivalTrace, Failure> {
-        let data: Data
-        switch InputFile.read(path, limit: InputFile.dataLimit) {
-        case .success(let d): data = d
-        case .failure(let f): return .failure(.unreadable(f.description))
+        var parser = Parser(format: format)
+        var rowFailure: Failure?
+        let read = InputFile.forEachLine(path, limit: InputFile.dataLimit) { number, line in
+            rowFailure = parser.take(line, number: number)
+            return rowFailure == nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(.malformed(line: nil, column: nil, "expected UTF-8 text"))
+        switch read {
+        case .failure(.file(let f)): return .failure(.unreadable(f.description))
+        case .failure(.notUTF8(let line)): return .failure(.malformed(line: line, column: nil, "expected UTF-8 text"))
+        case .failure(.lineTooLong(let line)):
+            return .failure(
+                .malformed(line: line, column: 1, "expected a line of at most \(InputFile.lineLimit >> 20) MiB"))
+        case .success(let digest):
+            if let rowFailure { return .failure(rowFailure) }
+            return parser.finish().map { ArrivalTrace(format: format, values: $0, file: path, digest: digest) }
         }
-        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in data { digest = (digest ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return parse(text, format: format).map { ArrivalTrace(format: format, values: $0, file: path, digest: digest) }
     }
 
-    /// The trace's values: nanoseconds from the start (timestamps) or counts per bin.
-    static func parse(_ text: String, format: ArrivalTrace.Format) -> Result<[Int64], Failure> {
+    /// The trace's rows, taken one line at a time: nanoseconds from the start (timestamps) or
+    /// counts per bin.
+    struct Parser {
+        let format: ArrivalTrace.Format
         var values: [Int64] = []
         var sawRow = false
-        var previous: (value: Int64, text: Substring)?
-        // Split on every line break: "\r\n" is one Character in Swift, so splitting on "\n" alone
-        // would miss it.
-        for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            if content.trimmingWhitespace().isEmpty { continue }
-            let raw = content.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            var field = raw.trimmingWhitespace()
-            if field.count >= 2, field.first == "\"", field.last == "\"" { field = field.dropFirst().dropLast() }
+        var previous: (value: Int64, text: String)?
+
+        init(format: ArrivalTrace.Format) { self.format = format }
+
+        /// Takes line `n` (1-based); a failure names the line and column of the bad field.
+        mutating func take(_ line: Substring, number n: Int) -> Failure? {
+            // Cut at '#' and ',' by their bytes (ASCII, so the cuts fall between scalars):
+            // splitting by Character cost more than parsing the number.
+            let content = line[..<(line.utf8.firstIndex(of: UInt8(ascii: "#")) ?? line.endIndex)]
+            if content.trimmingWhitespace().isEmpty { return nil }
+            let raw = content[..<(content.utf8.firstIndex(of: UInt8(ascii: ",")) ?? content.endIndex)]
+            let trimmed = raw.trimmingWhitespace()
+            let quoted =
+                trimmed.utf8.count >= 2 && trimmed.utf8.first == UInt8(ascii: "\"")
+                && trimmed.utf8.last == UInt8(ascii: "\"")
+            let field = quoted ? trimmed.dropFirst().dropLast() : trimmed
             // 1-based column of the field, counted in Unicode scalars (as libyaml counts).
             let lead = raw.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count
-            let column = lead + (raw.trimmingWhitespace().first == "\"" ? 2 : 1)
+            let column = lead + (trimmed.utf8.first == UInt8(ascii: "\"") ? 2 : 1)
             if !sawRow, let c = field.first, c.isLetter {
                 sawRow = true
-                continue
-            }  // a header
-            sawRow = true
-            func fail(_ message: String) -> Result<[Int64], Failure> {
-                .failure(.malformed(line: n + 1, column: column, message))
+                return nil  // a header
             }
+            sawRow = true
+            func fail(_ message: String) -> Failure { .malformed(line: n, column: column, message) }
             switch format {
             case .timestamps:
                 let ns: Int64
@@ -77,7 +90,7 @@ enum TraceFile {
                 if let p = previous, ns < p.value {
                     return fail("expected timestamps in non-decreasing order, found '\(field)' after '\(p.text)'")
                 }
-                previous = (ns, field)
+                previous = (ns, String(field))
                 values.append(ns)
             case .counts:
                 guard let v = Int64(field.filter { $0 != "_" }), v >= 0, v <= UInt32.max else {
@@ -87,13 +100,18 @@ enum TraceFile {
                 }
                 values.append(v)
             }
+            return nil
         }
-        if values.isEmpty {
-            return .failure(
-                .malformed(
-                    line: nil, column: nil,
-                    "expected at least one row (\(format == .timestamps ? "a timestamp" : "a count")), found none"))
+
+        /// The values, once every line is taken; a trace needs at least one row.
+        func finish() -> Result<[Int64], Failure> {
+            if values.isEmpty {
+                return .failure(
+                    .malformed(
+                        line: nil, column: nil,
+                        "expected at least one row (\(format == .timestamps ? "a timestamp" : "a count")), found none"))
+            }
+            return .success(values)
         }
-        return .success(values)
     }
 }
