@@ -112,8 +112,21 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
     /// True when some problem is a missing or unreadable input file (exit 66 rather than 65).
     public var missingInput: Bool { diagnostics.contains { $0.missingInput } }
-    /// Every diagnostic in its rendered (multi-line, with source snippet) form.
-    public var description: String { diagnostics.map(\.rendered).joined(separator: "\n") }
+    /// The diagnostics in their rendered (multi-line, with source snippet) form: the first
+    /// `shownLimit`, then a line counting the rest — a generated file with a hundred thousand
+    /// bad keys would otherwise print 300,000 lines that say the same thing.
+    public var description: String {
+        var lines = diagnostics.prefix(Self.shownLimit).map(\.rendered)
+        if diagnostics.count > Self.shownLimit {
+            lines.append(
+                "… and \(diagnostics.count - Self.shownLimit) more not shown (capsim validate FILE --format json lists every one)"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// How many diagnostics `description` shows.
+    public static let shownLimit = 100
 }
 
 /// Nearest valid name to a misspelling (Levenshtein distance at most 2, or a third of its
