@@ -38,7 +38,8 @@ enum Interruption {
                 + reports.map {
                     "\($0.results.count) of \($0.interruptedOf ?? $0.results.count) replication(s) of \($0.designLabel)"
                 }
-                .joined(separator: ", ") + " (the figures reported are partial)"
+                .joined(separator: ", ")
+                + (reports.contains { $0.interruptedOf != nil } ? " (the figures reported are partial)" : "")
         switch reason {
         case .signal(let signal):
             let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"

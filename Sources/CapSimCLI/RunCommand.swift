@@ -85,9 +85,16 @@ struct RunCommand: ParsableCommand {
                         "--rare-failures: autoscaled pools and active/passive pairs are not built for the stratified estimate yet"
                     )
                 }
-                let strat = StratifiedAvailability.estimate(
-                    spec: design.model, seed: design.seed, failureHorizon: horizon,
-                    replications: design.replications, jobs: output.jobs)
+                var model = design.model
+                model.stopRequest = Interruption.request
+                guard
+                    let strat = StratifiedAvailability.estimate(
+                        spec: model, seed: design.seed, failureHorizon: horizon,
+                        replications: design.replications, jobs: output.jobs)
+                else {
+                    console.err("capsim: --rare-failures: stopped before its estimate was finished; it is left out\n")
+                    break
+                }
                 // Standard output may carry a CSV or JSON report ('-'): the text then goes to standard error.
                 let text = Self.render(strat, design: design)
                 if [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput {

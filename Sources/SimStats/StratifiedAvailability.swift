@@ -60,10 +60,12 @@ public struct StratifiedAvailability: Sendable {
     public var failureHorizon: SimDuration
 
     /// Runs both steps for `spec` (requests in each state: `replications` replications of the
-    /// spec's own window, seeded by `seed`).
+    /// spec's own window, seeded by `seed`). Nil when `spec.stopRequest` stopped it first: a
+    /// stratified estimate over part of the states, or part of a state's replications, would
+    /// be biased, so nothing is reported rather than that.
     public static func estimate(
         spec: ModelSpec, seed: UInt64, failureHorizon: SimDuration, replications: Int, jobs: Int
-    ) -> StratifiedAvailability {
+    ) -> StratifiedAvailability? {
         // 1. Failures alone.
         var failureSpec = spec
         failureSpec.arrivals = nil
@@ -76,7 +78,7 @@ public struct StratifiedAvailability: Sendable {
         simulation.trackOccupancy(batches: batches)
         var sink = ReplicationCollector(layout: MetricLayout(spec: failureSpec))
         let outcome = simulation.run(into: &sink)
-        _ = outcome
+        if outcome.interrupted { return nil }
         let occupancy = simulation.occupancy
         let byBatch = simulation.occupancyBatches
         let total = occupancy.reduce(0) { $0 + $1.seconds }
@@ -112,6 +114,7 @@ public struct StratifiedAvailability: Sendable {
             let results = Experiment(
                 spec: state, seed: seed, replications: k * replications..<(k + 1) * replications, jobs: jobs
             ).run()
+            if results.count < replications { return nil }  // stopped
             guard let i = layout.index(of: "availability.request") else {
                 preconditionFailure("every metric layout has availability.request")
             }

@@ -444,9 +444,10 @@ struct StratifiedAvailabilityTests {
     @Test("it agrees with brute force where brute force is affordable, and with the birth–death shares")
     func agreesWithBruteForce() throws {
         let s = try spec(mtbf: "60s")
-        let strat = StratifiedAvailability.estimate(
-            spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400),
-            replications: 4, jobs: 2)
+        let strat = try #require(
+            StratifiedAvailability.estimate(
+                spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400),
+                replications: 4, jobs: 2))
         // Independent repairs: both down (1/4)² of the time; one down 2·(1/4)(3/4).
         let both = strat.strata.first { $0.up == [0] }!
         let one = strat.strata.first { $0.up == [1] }!
@@ -465,9 +466,10 @@ struct StratifiedAvailabilityTests {
         // ≈ 8e-5, so brute force reports [100 %, 100 %]. Unavailable 20/(7.2e6 + 20) ≈ 2.8e-6.
         var s = try spec(mtbf: "2000h")
         s.model.stations[0].instances = 1
-        let strat = StratifiedAvailability.estimate(
-            spec: s.model, seed: s.seed, failureHorizon: .seconds(250 * 365 * 86_400),
-            replications: 2, jobs: 2)
+        let strat = try #require(
+            StratifiedAvailability.estimate(
+                spec: s.model, seed: s.seed, failureHorizon: .seconds(250 * 365 * 86_400),
+                replications: 2, jobs: 2))
         let theory = 20 / (2000 * 3600 + 20.0)
         // ≈ 1,100 failures in 250 years (the longest nanosecond time allows): the down share has
         // a relative sd of about √(2/1100) ≈ 4.3 % (up and down periods both random); 20 % is
@@ -488,13 +490,14 @@ struct StratifiedCoverageTests {
     func expectCoverage(
         _ s: Scenario, truth: Double, seeds n: Int, failureHorizon: SimDuration,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
-    ) {
+    ) throws {
         var covered = 0
         var widths = Tally()
         for seed in 1...n {
-            let strat = StratifiedAvailability.estimate(
-                spec: s.model, seed: UInt64(seed), failureHorizon: failureHorizon,
-                replications: s.replications, jobs: 1)
+            let strat = try #require(
+                StratifiedAvailability.estimate(
+                    spec: s.model, seed: UInt64(seed), failureHorizon: failureHorizon,
+                    replications: s.replications, jobs: 1))
             if abs(strat.estimate - truth) <= strat.halfWidth { covered += 1 }
             widths.add(strat.halfWidth)
         }
@@ -527,7 +530,7 @@ struct StratifiedCoverageTests {
                     service: {exponential: {mean: 10ms}}
                     failures: {mtbf: 50h, mttr: 1h}
                 """)
-        expectCoverage(s, truth: 50.0 / 51, seeds: 400, failureHorizon: .seconds(3650 * 86_400))
+        try expectCoverage(s, truth: 50.0 / 51, seeds: 400, failureHorizon: .seconds(3650 * 86_400))
     }
 
     @Test("two loss servers (Erlang B in each state): the shares' and the states' errors together cover 95 %")
@@ -561,7 +564,7 @@ struct StratifiedCoverageTests {
         let truth =
             p * p * (1 - Queueing.erlangB(servers: 2, load: 1)) + 2 * p * (1 - p)
             * (1 - Queueing.erlangB(servers: 1, load: 1))
-        expectCoverage(s, truth: truth, seeds: 400, failureHorizon: .seconds(365 * 86_400))
+        try expectCoverage(s, truth: truth, seeds: 400, failureHorizon: .seconds(365 * 86_400))
     }
 }
 

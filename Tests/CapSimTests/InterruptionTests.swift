@@ -61,4 +61,46 @@ struct InterruptionTests {
         }
         #expect(fingerprints(report) == fingerprints(expected))
     }
+
+    @Test("SIGINT during --rare-failures: the estimate is left out, the run's reports are written, exit 130")
+    func rareFailures() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("no capsim binary at \(Self.binary): build with swift build --build-tests")
+            return
+        }
+        let dir = temporaryDirectory()
+        let scenario = dir.appendingPathComponent("rare.yaml")
+        // 100 instances failing hourly: the failure processes alone over 100 years are about
+        // 175 million events, far more than the second before the signal.
+        try """
+        version: 1
+        name: rare
+        horizon: 10s
+        replications: 2
+        workload: {arrivals: {process: poisson, rate: 100/s}}
+        components:
+          web: {kind: server_pool, instances: 100, workers: 4, service: {exponential: {mean: 10ms}}, failures: {mtbf: 1h, mttr: 10m}}
+        """.write(to: scenario, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("out.json")
+        let errors = dir.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", scenario.path, "-q", "--rare-failures", "36500d", "--json", json.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        process.interrupt()  // SIGINT
+        process.waitUntilExit()
+        let err = try String(contentsOf: errors, encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(err)")
+        #expect(
+            err
+                == "capsim: --rare-failures: stopped before its estimate was finished; it is left out\n"
+                + "capsim: interrupted by SIGINT: kept 2 of 2 replication(s) of rare\n")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+        #expect(report?["rare_failures"] == nil)
+        #expect((report?["per_replication"] as? [Any])?.count == 2)
+    }
 }
