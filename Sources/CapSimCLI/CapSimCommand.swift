@@ -17,6 +17,7 @@ public struct CapSimCommand: ParsableCommand {
               capsim run Scenarios/mm1.yaml --set horizon=10m --csv out.csv
               capsim check Scenarios/slo-gate.yaml --junit slo.xml
               capsim compare Scenarios/mmc.yaml --sweep components.pool.workers=8,9,10
+              capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..64
 
             Exit codes: 0 success, 1 an SLO failed, 2 an SLO is inconclusive, 64 usage error, \
             65 invalid scenario, 66 input file missing, 70 internal error, 73 output not \
@@ -24,8 +25,8 @@ public struct CapSimCommand: ParsableCommand {
             """,
         version: "capsim \(CapSimInfo.version)",
         subcommands: [
-            RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ShowCommand.self,
-            SchemaCommand.self,
+            RunCommand.self, CheckCommand.self, CompareCommand.self, SizeCommand.self, ValidateCommand.self,
+            ShowCommand.self, SchemaCommand.self,
         ])
 
     public init() {}

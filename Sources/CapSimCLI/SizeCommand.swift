@@ -1,0 +1,163 @@
+import ArgumentParser
+import Reporting
+import ScenarioLanguage
+
+/// `capsim size FILE --vary KEY.PATH=MIN..MAX …`: the cheapest setting that meets every SLO of
+/// the scenario, found by probing settings with the SLO gate (`CapacitySearch`).
+struct SizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "size",
+        abstract: "Find the cheapest setting that meets every SLO: bisection on one axis, a frontier walk on several.",
+        discussion: """
+            Each --vary names a field and the settings to try, from least to most capable:
+            MIN..MAX for whole numbers, or V1,V2,… as listed. More capability must never make an
+            SLO worse (workers, instances, cache size): the search relies on it. Each probe is a
+            'capsim check' of one setting — replications in the scenario's planned batches until
+            every SLO is decided — and every probe uses the same seed, so settings are compared
+            on common random numbers. Only a probed PASS is an answer: an INCONCLUSIVE probe
+            counts as not passing and is named if it is below the answer.
+
+            With one axis the answer is its smallest passing value; with several, the passing
+            setting of least cost.monthly (the scenario needs prices).
+
+            Exit status: 0 an answer was found, 1 no setting in range passes, 2 none was shown
+            to pass but some were INCONCLUSIVE.
+
+            Examples:
+              capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..64
+              capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..32 --vary components.pool.instances=1..4 --csv probes.csv
+            """)
+
+    @Argument(help: "A scenario file (YAML) with an 'slos:' section.")
+    var file: String
+
+    @Option(
+        name: .customLong("vary"),
+        help: ArgumentHelp(
+            "A field and its settings from least to most capable: KEY.PATH=MIN..MAX (whole numbers) or KEY.PATH=V1,V2,… (repeatable; the last varies fastest).",
+            valueName: "KEY.PATH=RANGE"))
+    var vary: [String] = []
+
+    @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var limits: LimitOptions
+
+    @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
+    var jobs: Int = 1
+
+    @Option(help: "Error budget of each probe's SLO verdicts, shared by its SLOs and looks.")
+    var alpha: Double = 0.05
+
+    @Option(help: ArgumentHelp("Write the probes as CSV here ('-' for standard output).", valueName: "PATH"))
+    var csv: String?
+
+    @Option(
+        help: ArgumentHelp("Write the probes and the answer as JSON here ('-' for standard output).", valueName: "PATH")
+    )
+    var json: String?
+
+    @Flag(name: .shortAndLong, help: "Print no probe lines (the answer is still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard !vary.isEmpty else { throw ValidationError("size needs at least one --vary KEY.PATH=MIN..MAX") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
+        guard !(csv == "-" && json == "-") else {
+            throw ValidationError("only one of --csv and --json can write to standard output ('-')")
+        }
+        guard scenario.sweeps.isEmpty else {
+            throw ValidationError("size varies settings itself: give them as --vary, not --sweep")
+        }
+        let axes = try vary.map(Self.axis)
+        let others = axes.dropLast().reduce(1) { $0 * $1.values.count }
+        guard others <= CapacitySearch.maximumCombinations else {
+            throw ValidationError(
+                "--vary: the axes before the last make \(others) combinations; at most \(CapacitySearch.maximumCombinations) are searched"
+            )
+        }
+    }
+
+    /// `KEY.PATH=MIN..MAX` or `KEY.PATH=V1,V2,…`.
+    static func axis(_ text: String) throws(ValidationError) -> CapacitySearch.Axis {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+            throw ValidationError("--vary \(text): expected KEY.PATH=MIN..MAX or KEY.PATH=V1,V2,…")
+        }
+        let path = String(text[..<eq])
+        let spec = text[text.index(after: eq)...]
+        let bounds = spec.split(separator: "..", maxSplits: 1, omittingEmptySubsequences: false)
+        if bounds.count == 2 {
+            guard let low = Int(bounds[0]), let high = Int(bounds[1]), low <= high else {
+                throw ValidationError("--vary \(text): expected whole numbers MIN..MAX with MIN ≤ MAX")
+            }
+            guard high - low < 1_000_000 else {
+                throw ValidationError("--vary \(text): at most 1,000,000 settings per axis")
+            }
+            return .init(path: path, values: (low...high).map(String.init))
+        }
+        let values = spec.split(separator: ",", omittingEmptySubsequences: false).map { value in
+            String(value.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
+        guard !values.contains(where: \.isEmpty), Set(values).count == values.count else {
+            throw ValidationError("--vary \(text): expected distinct values V1,V2,… from least to most capable")
+        }
+        return .init(path: path, values: values)
+    }
+
+    func run() throws {
+        let console = Console.current
+        let search = CapacitySearch(axes: try vary.map(Self.axis))
+        for path in [csv, json] { if let path { try OutputFile.check(path) } }
+        let tableOnStandardOutput = !quiet && csv != "-" && json != "-"
+        let runner = DesignRunner(
+            jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
+        Interruption.beginGraceful()
+        var reports: [RunReport] = []
+        let outcome = try search.run { (setting: [Int]) throws(CLIError) -> SizingProbe in
+            var options = scenario
+            options.overrides += zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }
+            let design = try options.load(file)
+            guard design.points.count == 1 else {
+                throw CLIError(
+                    .invalidScenario,
+                    "\(file): error: sweep: size varies settings itself; remove the scenario's 'sweep:'")
+            }
+            guard !design.slos.isEmpty else {
+                throw CLIError(
+                    .invalidScenario, "\(file): error: slos: nothing to size for: the scenario has no 'slos:' section")
+            }
+            if search.axes.count > 1, design.model.cost == nil {
+                throw CLIError(
+                    .invalidScenario,
+                    "\(file): error: size over several axes picks the setting of least \(SizingReport.costMetric): give the components prices"
+                )
+            }
+            guard let report = runner.run(design), report.interruptedOf == nil else {
+                throw Interruption.error(after: []) ?? CLIError(.interrupted, "capsim: interrupted")
+            }
+            let verdict = report.verdict ?? .pass
+            reports.append(report)
+            if tableOnStandardOutput {
+                let label = zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }.joined(separator: ", ")
+                console.out(
+                    SizingReport.probeLine(number: reports.count, label: label, report: report, verdict: verdict) + "\n"
+                )
+            }
+            return SizingProbe(verdict: verdict, cost: report.summary[SizingReport.costMetric]?.value)
+        }
+        let sizing = SizingReport(search: search, outcome: outcome, reports: reports)
+        if csv == "-" || json == "-" {
+            console.err(sizing.answerText + "\n")
+        } else {
+            console.out(sizing.answerText + "\n")
+        }
+        if let csv { try OutputFile.write(sizing.csv, to: csv) }
+        if let json { try OutputFile.write(sizing.json.text, to: json) }
+        if let error = LimitOptions.eventLimited(reports) { throw error }
+        if outcome.answer == nil {
+            let undecided = outcome.probes.contains { $0.verdict == .inconclusive }
+            throw CLIError(undecided ? .sloInconclusive : .sloFailed, "")
+        }
+    }
+}
