@@ -34,6 +34,17 @@ struct RunCommand: ParsableCommand {
     var strict = false
 
     @Option(
+        help: ArgumentHelp(
+            "Print the designs no other beats on both cost.monthly and this metric (e.g. latency.p99, availability.request).",
+            valueName: "METRIC"))
+    var pareto: String?
+
+    @Option(
+        name: .customLong("pareto-csv"),
+        help: ArgumentHelp("Write the --pareto front as CSV here ('-' for standard output).", valueName: "PATH"))
+    var paretoCSV: String?
+
+    @Option(
         name: .customLong("rare-failures"),
         help: ArgumentHelp(
             "Also estimate availability.request by stratification over failure states: the failure processes alone run this long (e.g. 100y as 36500d, at most about 250 years), then requests run in each state visited.",
@@ -43,6 +54,12 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         try output.check()
         try timeSeries.check(output)
+        if paretoCSV != nil, pareto == nil { throw ValidationError("--pareto-csv needs --pareto METRIC") }
+        if paretoCSV == "-",
+            [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput
+        {
+            throw ValidationError("only one report can write to standard output ('-')")
+        }
     }
 
     func run() throws {
@@ -50,8 +67,17 @@ struct RunCommand: ParsableCommand {
         // Load every scenario first: a bad file fails the command before any simulation runs.
         let scenarios = try files.map { try scenario.load($0) }
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
-        for path in [output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication] {
+        for path in [
+            output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, paretoCSV,
+        ] {
             if let path { try OutputFile.check(path) }
+        }
+        if let pareto {
+            do throws(ParetoFront.Failure) {
+                try ParetoFront.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) }, metric: pareto)
+            } catch {
+                throw CLIError(.usage, error.description)
+            }
         }
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
@@ -61,7 +87,7 @@ struct RunCommand: ParsableCommand {
         Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design, timeSeries: timeSeries.window(for: design)) else { break }
-            if output.tableOnStandardOutput && !timeSeries.onStandardOutput {
+            if output.tableOnStandardOutput && !timeSeries.onStandardOutput && paretoCSV != "-" {
                 console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report))
             }
             reports.append(report)
@@ -109,6 +135,16 @@ struct RunCommand: ParsableCommand {
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         try timeSeries.write(reports)
+        if let pareto {
+            let front: ParetoFront
+            do throws(ParetoFront.Failure) { front = try ParetoFront(reports, metric: pareto) } catch {
+                throw CLIError(.usage, error.description)
+            }
+            if output.tableOnStandardOutput && !timeSeries.onStandardOutput && paretoCSV != "-" {
+                console.out("\n" + front.table)
+            }
+            if let paretoCSV { try OutputFile.write(front.csv, to: paretoCSV) }
+        }
         if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }
         if strict {

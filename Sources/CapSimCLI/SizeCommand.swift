@@ -1,6 +1,7 @@
 import ArgumentParser
 import Reporting
 import ScenarioLanguage
+import SimStats
 
 /// `capsim size FILE --vary KEY.PATH=MIN..MAX …`: the cheapest setting that meets every SLO of
 /// the scenario, found by probing settings with the SLO gate (`CapacitySearch`).
@@ -58,13 +59,25 @@ struct SizeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no probe lines (the answer is still printed).")
     var quiet = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also print the passing probes no other beats on both cost.monthly and this metric (e.g. latency.p99).",
+            valueName: "METRIC"))
+    var pareto: String?
+
+    @Option(
+        name: .customLong("pareto-csv"),
+        help: ArgumentHelp("Write the --pareto front as CSV here ('-' for standard output).", valueName: "PATH"))
+    var paretoCSV: String?
+
     func validate() throws {
         guard !vary.isEmpty else { throw ValidationError("size needs at least one --vary KEY.PATH=MIN..MAX") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
-        guard !(csv == "-" && json == "-") else {
-            throw ValidationError("only one of --csv and --json can write to standard output ('-')")
+        guard [csv, json, paretoCSV].filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("only one of --csv, --json and --pareto-csv can write to standard output ('-')")
         }
+        if paretoCSV != nil, pareto == nil { throw ValidationError("--pareto-csv needs --pareto METRIC") }
         guard scenario.sweeps.isEmpty else {
             throw ValidationError("size varies settings itself: give them as --vary, not --sweep")
         }
@@ -106,8 +119,9 @@ struct SizeCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let search = CapacitySearch(axes: try vary.map(Self.axis))
-        for path in [csv, json] { if let path { try OutputFile.check(path) } }
-        let tableOnStandardOutput = !quiet && csv != "-" && json != "-"
+        for path in [csv, json, paretoCSV] { if let path { try OutputFile.check(path) } }
+        let standardOutputTaken = [csv, json, paretoCSV].contains("-")
+        let tableOnStandardOutput = !quiet && !standardOutputTaken
         let runner = DesignRunner(
             jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         let memoryBudget = try limits.startMemoryBudget()
@@ -117,7 +131,16 @@ struct SizeCommand: ParsableCommand {
         let outcome = try search.run { (setting: [Int]) throws(CLIError) -> SizingProbe in
             var options = scenario
             options.overrides += zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }
-            let design = try options.load(file)
+            var design = try options.load(file)
+            // Named by its setting in reports (the Pareto table, the JSON), as a sweep point is.
+            design.axes = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
+            if let pareto, reports.isEmpty {
+                do throws(ParetoFront.Failure) {
+                    try ParetoFront.check([MetricLayout(spec: design.model)], metric: pareto)
+                } catch {
+                    throw CLIError(.usage, error.description)
+                }
+            }
             guard design.points.count == 1 else {
                 throw CLIError(
                     .invalidScenario,
@@ -147,13 +170,23 @@ struct SizeCommand: ParsableCommand {
             return SizingProbe(verdict: verdict, cost: report.summary[SizingReport.costMetric]?.value)
         }
         let sizing = SizingReport(search: search, outcome: outcome, reports: reports)
-        if csv == "-" || json == "-" {
+        if standardOutputTaken {
             console.err(sizing.answerText + "\n")
         } else {
             console.out(sizing.answerText + "\n")
         }
         if let csv { try OutputFile.write(sizing.csv, to: csv) }
         if let json { try OutputFile.write(sizing.json.text, to: json) }
+        if let pareto {
+            // Over the probes that pass: the cheaper ones that fail are not a choice.
+            let passing = zip(outcome.probes, reports).filter { $0.0.verdict == .pass }.map(\.1)
+            let front: ParetoFront
+            do throws(ParetoFront.Failure) { front = try ParetoFront(passing, metric: pareto) } catch {
+                throw CLIError(.usage, error.description)
+            }
+            if !standardOutputTaken { console.out("\n" + front.table) }
+            if let paretoCSV { try OutputFile.write(front.csv, to: paretoCSV) }
+        }
         if let error = LimitOptions.eventLimited(reports) { throw error }
         if outcome.answer == nil {
             let undecided = outcome.probes.contains { $0.verdict == .inconclusive }

@@ -45,4 +45,9 @@ public struct SweepValue: Sendable, Equatable {
     public var path: String
     /// The value as written (flow YAML for lists and mappings).
     public var text: String
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
 }

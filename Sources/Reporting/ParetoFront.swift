@@ -1,0 +1,106 @@
+import SimStats
+
+/// The designs no other design beats on both cost and a chosen metric (`--pareto METRIC`): the
+/// trade-off a planner chooses along. Design d is dominated when another costs no more
+/// (`cost.monthly`) and is no worse on the metric (by its direction: lower latency, higher
+/// availability), and is strictly better on one of the two. Judged on point estimates; each
+/// point's 95 % half-widths are reported beside it, so a reader sees which neighbours are
+/// within noise of each other.
+public struct ParetoFront: Sendable {
+    public let metric: String
+    /// The reports on the front, cheapest first (then best on the metric).
+    public let reports: [RunReport]
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case unknownMetric(String)
+        case noDirection(String)
+        case noPrices
+
+        public var description: String {
+            switch self {
+            case .unknownMetric(let m): "--pareto: no metric '\(m)' in these designs (see the README's \"Metrics\")"
+            case .noDirection(let m): "--pareto: '\(m)' has no better direction (neither higher nor lower is better)"
+            case .noPrices: "--pareto: the designs have no \(costMetric) (give the components prices)"
+            }
+        }
+    }
+
+    public static let costMetric = "cost.monthly"
+
+    /// Whether a front over `metric` can be drawn for designs of these layouts: before
+    /// simulating, so a misspelt metric fails at once.
+    public static func check(_ layouts: [MetricLayout], metric: String) throws(Failure) {
+        for layout in layouts {
+            guard let m = layout.index(of: metric) else { throw .unknownMetric(metric) }
+            guard layout.metrics[m].kind.higherIsBetter != nil else { throw .noDirection(metric) }
+            guard layout.index(of: costMetric) != nil else { throw .noPrices }
+        }
+    }
+
+    /// The front of `reports` over cost and `metric`. Designs lacking either value (NaN) are
+    /// left out.
+    public init(_ reports: [RunReport], metric: String) throws(Failure) {
+        self.metric = metric
+        var points: [(report: RunReport, cost: Double, value: Double)] = []
+        var higherIsBetter: Bool?
+        for r in reports {
+            let layout = r.summary.layout
+            guard let m = layout.index(of: metric) else { throw .unknownMetric(metric) }
+            guard let up = layout.metrics[m].kind.higherIsBetter else { throw .noDirection(metric) }
+            guard let c = layout.index(of: Self.costMetric) else { throw .noPrices }
+            higherIsBetter = up
+            let cost = r.summary.estimates[c].value
+            let value = r.summary.estimates[m].value
+            if !cost.isNaN, !value.isNaN { points.append((r, cost, value)) }
+        }
+        let up = higherIsBetter ?? false
+        func better(_ a: Double, than b: Double) -> Bool { up ? a > b : a < b }
+        // Quadratic, and plainly the definition: at most 10,000 designs (a sweep's limit).
+        let front = points.filter { p in
+            !points.contains { q in
+                q.cost <= p.cost && !better(p.value, than: q.value)
+                    && (q.cost < p.cost || better(q.value, than: p.value))
+            }
+        }
+        self.reports = front.sorted { a, b in
+            a.cost != b.cost ? a.cost < b.cost : better(a.value, than: b.value)
+        }.map(\.report)
+    }
+
+    /// `design, <axes…>, cost.monthly, cost.monthly.hw95, METRIC, METRIC.hw95`, a row per design
+    /// on the front.
+    public var csv: String {
+        var axes: [String] = []
+        for r in reports { for a in r.scenario.axes where !axes.contains(a.path) { axes.append(a.path) } }
+        let header = ["design"] + axes + [Self.costMetric, Self.costMetric + ".hw95", metric, metric + ".hw95"]
+        var text = header.map(CSVReport.field).joined(separator: ",") + "\n"
+        for r in reports {
+            let c = r.summary[Self.costMetric]
+            let m = r.summary[metric]
+            let row =
+                [r.designLabel] + axes.map { path in r.scenario.axes.first { $0.path == path }?.text ?? "" }
+                + [
+                    c.map { csvNumber($0.value) } ?? "", c?.halfWidth95.map(csvNumber) ?? "",
+                    m.map { csvNumber($0.value) } ?? "", m?.halfWidth95.map(csvNumber) ?? "",
+                ]
+            text += row.map(CSVReport.field).joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// The front as an aligned table, values in their units with ± half-widths.
+    public var table: String {
+        var rows = [["Pareto front", Self.costMetric, metric]]
+        for r in reports {
+            func cell(_ id: String) -> String {
+                guard let e = r.summary[id], let i = r.summary.layout.index(of: id) else { return "" }
+                let unit = r.summary.layout.metrics[i].unit
+                // No "± 0": a cost without uncertainty shows none.
+                let hw = e.halfWidth95.flatMap { $0 > 0 ? " ± " + TableReport.format($0, unit) : nil } ?? ""
+                return TableReport.format(e.value, unit) + hw
+            }
+            rows.append([r.designLabel, cell(Self.costMetric), cell(metric)])
+        }
+        return TableReport.align(rows)
+    }
+}
