@@ -33,16 +33,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
 
-    @Option(
-        help: ArgumentHelp(
-            "Print the designs no other beats on both cost.monthly and this metric (e.g. latency.p99, availability.request).",
-            valueName: "METRIC"))
-    var pareto: String?
-
-    @Option(
-        name: .customLong("pareto-csv"),
-        help: ArgumentHelp("Write the --pareto front as CSV here ('-' for standard output).", valueName: "PATH"))
-    var paretoCSV: String?
+    @OptionGroup var front: ParetoOptions
 
     @Option(
         name: .customLong("rare-failures"),
@@ -54,8 +45,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         try output.check()
         try timeSeries.check(output)
-        if paretoCSV != nil, pareto == nil { throw ValidationError("--pareto-csv needs --pareto METRIC") }
-        if paretoCSV == "-",
+        if front.paretoCSV == "-",
             [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput
         {
             throw ValidationError("only one report can write to standard output ('-')")
@@ -68,17 +58,11 @@ struct RunCommand: ParsableCommand {
         let scenarios = try files.map { try scenario.load($0) }
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
         for path in [
-            output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, paretoCSV,
+            output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, front.paretoCSV,
         ] {
             if let path { try OutputFile.check(path) }
         }
-        if let pareto {
-            do throws(ParetoFront.Failure) {
-                try ParetoFront.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) }, metric: pareto)
-            } catch {
-                throw CLIError(.usage, error.description)
-            }
-        }
+        try front.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) })
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
         var reports: [RunReport] = []
@@ -87,7 +71,7 @@ struct RunCommand: ParsableCommand {
         Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design, timeSeries: timeSeries.window(for: design)) else { break }
-            if output.tableOnStandardOutput && !timeSeries.onStandardOutput && paretoCSV != "-" {
+            if output.tableOnStandardOutput && !timeSeries.onStandardOutput && front.paretoCSV != "-" {
                 console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report))
             }
             reports.append(report)
@@ -135,16 +119,7 @@ struct RunCommand: ParsableCommand {
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         try timeSeries.write(reports)
-        if let pareto {
-            let front: ParetoFront
-            do throws(ParetoFront.Failure) { front = try ParetoFront(reports, metric: pareto) } catch {
-                throw CLIError(.usage, error.description)
-            }
-            if output.tableOnStandardOutput && !timeSeries.onStandardOutput && paretoCSV != "-" {
-                console.out("\n" + front.table)
-            }
-            if let paretoCSV { try OutputFile.write(front.csv, to: paretoCSV) }
-        }
+        try front.report(reports, console: console, table: output.tableOnStandardOutput && !timeSeries.onStandardOutput)
         if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }
         if strict {

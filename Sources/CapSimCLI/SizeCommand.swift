@@ -59,25 +59,15 @@ struct SizeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no probe lines (the answer is still printed).")
     var quiet = false
 
-    @Option(
-        help: ArgumentHelp(
-            "Also print the passing probes no other beats on both cost.monthly and this metric (e.g. latency.p99).",
-            valueName: "METRIC"))
-    var pareto: String?
-
-    @Option(
-        name: .customLong("pareto-csv"),
-        help: ArgumentHelp("Write the --pareto front as CSV here ('-' for standard output).", valueName: "PATH"))
-    var paretoCSV: String?
+    @OptionGroup var front: ParetoOptions
 
     func validate() throws {
         guard !vary.isEmpty else { throw ValidationError("size needs at least one --vary KEY.PATH=MIN..MAX") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
-        guard [csv, json, paretoCSV].filter({ $0 == "-" }).count <= 1 else {
+        guard [csv, json, front.paretoCSV].filter({ $0 == "-" }).count <= 1 else {
             throw ValidationError("only one of --csv, --json and --pareto-csv can write to standard output ('-')")
         }
-        if paretoCSV != nil, pareto == nil { throw ValidationError("--pareto-csv needs --pareto METRIC") }
         guard scenario.sweeps.isEmpty else {
             throw ValidationError("size varies settings itself: give them as --vary, not --sweep")
         }
@@ -119,8 +109,8 @@ struct SizeCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let search = CapacitySearch(axes: try vary.map(Self.axis))
-        for path in [csv, json, paretoCSV] { if let path { try OutputFile.check(path) } }
-        let standardOutputTaken = [csv, json, paretoCSV].contains("-")
+        for path in [csv, json, front.paretoCSV] { if let path { try OutputFile.check(path) } }
+        let standardOutputTaken = [csv, json, front.paretoCSV].contains("-")
         let tableOnStandardOutput = !quiet && !standardOutputTaken
         let runner = DesignRunner(
             jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
@@ -134,13 +124,7 @@ struct SizeCommand: ParsableCommand {
             var design = try options.load(file)
             // Named by its setting in reports (the Pareto table, the JSON), as a sweep point is.
             design.axes = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
-            if let pareto, reports.isEmpty {
-                do throws(ParetoFront.Failure) {
-                    try ParetoFront.check([MetricLayout(spec: design.model)], metric: pareto)
-                } catch {
-                    throw CLIError(.usage, error.description)
-                }
-            }
+            if reports.isEmpty { try front.check([MetricLayout(spec: design.model)]) }
             guard design.points.count == 1 else {
                 throw CLIError(
                     .invalidScenario,
@@ -177,16 +161,9 @@ struct SizeCommand: ParsableCommand {
         }
         if let csv { try OutputFile.write(sizing.csv, to: csv) }
         if let json { try OutputFile.write(sizing.json.text, to: json) }
-        if let pareto {
-            // Over the probes that pass: the cheaper ones that fail are not a choice.
-            let passing = zip(outcome.probes, reports).filter { $0.0.verdict == .pass }.map(\.1)
-            let front: ParetoFront
-            do throws(ParetoFront.Failure) { front = try ParetoFront(passing, metric: pareto) } catch {
-                throw CLIError(.usage, error.description)
-            }
-            if !standardOutputTaken { console.out("\n" + front.table) }
-            if let paretoCSV { try OutputFile.write(front.csv, to: paretoCSV) }
-        }
+        // The front is over the probes that pass: the cheaper ones that fail are not a choice.
+        let passing = zip(outcome.probes, reports).filter { $0.0.verdict == .pass }.map(\.1)
+        try front.report(passing, console: console, table: !standardOutputTaken)
         if let error = LimitOptions.eventLimited(reports) { throw error }
         if outcome.answer == nil {
             let undecided = outcome.probes.contains { $0.verdict == .inconclusive }

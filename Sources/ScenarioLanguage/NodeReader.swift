@@ -9,6 +9,14 @@ struct NodeReader {
         diagnostics.append(Diagnostic(location: node.location, keyPath: path, message: message, suggestion: suggestion))
     }
 
+    /// A file the scenario names (a trace, a samples file) cannot be read: an error marked as a
+    /// missing input, which the command line exits 66 for.
+    mutating func failMissingInput(_ node: ScenarioNode, _ path: String, _ message: String) {
+        var d = Diagnostic(location: node.location, keyPath: path, message: message)
+        d.missingInput = true
+        diagnostics.append(d)
+    }
+
     /// A mapping's fields, checked against the keys allowed there. Unknown keys are errors with the
     /// nearest allowed name as a suggestion; missing required keys are errors at the mapping.
     mutating func fields(_ node: ScenarioNode, _ path: String, allowed: [String], required: [String] = []) -> Fields? {

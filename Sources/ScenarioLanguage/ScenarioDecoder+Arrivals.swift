@@ -147,11 +147,7 @@ extension ScenarioDecoder {
         switch TraceFile.read(path: full, format: counts ? .counts(bin: bin) : .timestamps) {
         case .success(let t): trace = t
         case .failure(.unreadable(let reason)):
-            var d = Diagnostic(
-                location: fileNode.location, keyPath: f.path("file"),
-                message: "cannot read the trace file '\(full)': \(reason)")
-            d.missingInput = true
-            reader.diagnostics.append(d)
+            reader.failMissingInput(fileNode, f.path("file"), "cannot read the trace file '\(full)': \(reason)")
             return nil
         case .failure(.malformed(let line, let column, let message)):
             reader.diagnostics.append(

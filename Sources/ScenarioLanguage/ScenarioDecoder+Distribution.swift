@@ -208,11 +208,7 @@ extension ScenarioDecoder {
                 "cannot read the samples file '\(full)': line \(line) is longer than \(InputFile.lineLimit >> 20) MiB")
             return nil
         case .failure(.file(let failure)):
-            var d = Diagnostic(
-                location: fileNode.location, keyPath: f.path("file"),
-                message: "cannot read the samples file '\(full)': \(failure)")
-            d.missingInput = true
-            reader.diagnostics.append(d)
+            reader.failMissingInput(fileNode, f.path("file"), "cannot read the samples file '\(full)': \(failure)")
             return nil
         }
         return .empirical(samples: samples)
