@@ -57,6 +57,24 @@ enum Interruption {
     }
 }
 
+extension Interruption {
+    /// The error to end with when a stop came during `what` (a step whose partial results are
+    /// not reported): the signal's exit code, or 65 for the memory budget; nil when no stop
+    /// was requested.
+    static func error(during what: String) -> CLIError? {
+        switch request.reason {
+        case nil: return nil
+        case .signal(let signal):
+            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+            return CLIError(
+                signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name) during \(what)")
+        case .memoryBudget:
+            let seen = MemoryBudget.exceeded.map { " \(MemoryBudget.describe($0.limit))" } ?? ""
+            return CLIError(.invalidScenario, "capsim: error: stopped at --max-memory\(seen) during \(what)")
+        }
+    }
+}
+
 /// A set-once flag readable from a signal handler.
 private final class GracefulFlag: Sendable {
     private let flag = Atomic<Bool>(false)

@@ -140,13 +140,19 @@ struct SizeCommand: ParsableCommand {
                     "\(file): error: size over several axes picks the setting of least \(SizingReport.costMetric): give the components prices"
                 )
             }
+            let label = zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }.joined(separator: ", ")
             guard let report = runner.run(design), report.interruptedOf == nil else {
-                throw Interruption.error(after: []) ?? CLIError(.interrupted, "capsim: interrupted")
+                // A search cut short has no answer: the probes printed are all that ran.
+                throw Interruption.error(during: "probe \(reports.count + 1) (\(label)) of capsim size")
+                    ?? CLIError(.interrupted, "capsim: interrupted")
             }
-            let verdict = report.verdict ?? .pass
+            // A verdict from replications cut at --max-events would steer the search wrongly.
+            if let error = LimitOptions.eventLimited([report]) { throw error }
+            // A design that piles up requests until the overload guard stops it cannot carry the
+            // load, whatever its truncated figures say.
+            let verdict = report.unstableReplications.isEmpty ? report.verdict ?? .pass : .fail
             reports.append(report)
             if tableOnStandardOutput {
-                let label = zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }.joined(separator: ", ")
                 console.out(
                     SizingReport.probeLine(number: reports.count, label: label, report: report, verdict: verdict) + "\n"
                 )
@@ -164,7 +170,6 @@ struct SizeCommand: ParsableCommand {
         // The front is over the probes that pass: the cheaper ones that fail are not a choice.
         let passing = zip(outcome.probes, reports).filter { $0.0.verdict == .pass }.map(\.1)
         try front.report(passing, console: console, table: !standardOutputTaken)
-        if let error = LimitOptions.eventLimited(reports) { throw error }
         if outcome.answer == nil {
             let undecided = outcome.probes.contains { $0.verdict == .inconclusive }
             throw CLIError(undecided ? .sloInconclusive : .sloFailed, "")

@@ -29,6 +29,7 @@ public struct SizingReport: Sendable {
     /// `probe 2: components.pool.workers=8 → FAIL (5 replications): slo … FAIL · cost.monthly …`.
     public static func probeLine(number: Int, label: String, report r: RunReport, verdict: Verdict) -> String {
         var line = "probe \(number): \(label) → \(verdict.rawValue) (\(r.summary.replications) replications)"
+        if !r.unstableReplications.isEmpty { line += ": overloaded (requests piled up until the run was stopped)" }
         let open = r.slos.filter { $0.verdict != .pass }
         if !open.isEmpty { line += ": " + open.map { "\($0.slo.name) \($0.verdict.rawValue)" }.joined(separator: ", ") }
         if let c = cost(r), let i = r.summary.layout.index(of: costMetric), c.value != 0 {

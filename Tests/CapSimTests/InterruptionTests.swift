@@ -103,4 +103,31 @@ struct InterruptionTests {
         #expect(report?["rare_failures"] == nil)
         #expect((report?["per_replication"] as? [Any])?.count == 2)
     }
+
+    @Test("SIGINT during capsim size: no answer is claimed, the probe is named, exit 130")
+    func size() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("no capsim binary at \(Self.binary): build with swift build --build-tests")
+            return
+        }
+        let errors = temporaryDirectory().appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        // Ten-hour replications: the first probe is still running when the signal comes.
+        process.arguments = [
+            "size", scenarioPath("sizing.yaml"), "--vary", "components.pool.workers=9..16", "--set", "horizon=10h",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        process.interrupt()
+        process.waitUntilExit()
+        let err = try String(contentsOf: errors, encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(err)")
+        #expect(
+            err == "capsim: interrupted by SIGINT during probe 1 (components.pool.workers=16) of capsim size\n",
+            "\(err)")
+    }
 }

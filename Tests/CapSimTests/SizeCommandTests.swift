@@ -180,4 +180,14 @@ struct SizeCommandTests {
         ])
         #expect(twoAxes.status == 65 && twoAxes.err.contains("give the components prices"), "\(twoAxes.err)")
     }
+
+    @Test("a probe cut at --max-events stops the search with exit 65: its verdict would steer it wrongly")
+    func eventLimited() {
+        let r = capsim([
+            "size", scenarioPath("sizing.yaml"), "--vary", "components.pool.workers=9..16", "--max-events", "1000",
+        ])
+        #expect(r.status == 65, "\(r.err)")
+        #expect(r.err.contains("replication(s) stopped at --max-events 1000"), "\(r.err)")
+        #expect(!r.out.contains("cheapest passing"), "\(r.out)")
+    }
 }
