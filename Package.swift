@@ -46,7 +46,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ], swiftSettings: optimise),
         .target(
-            name: "Reporting", dependencies: ["SimKernel", "SimStats", "ScenarioLanguage"], swiftSettings: optimise),
+            name: "Reporting", dependencies: ["SimKernel", "Theory", "SimStats", "ScenarioLanguage"],
+            swiftSettings: optimise),
         .target(
             name: "CapSimCLI",
             dependencies: [

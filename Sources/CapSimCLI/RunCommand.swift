@@ -33,6 +33,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
 
+    @Flag(help: "Print every metric with its interval, instead of the headline and a row per component.")
+    var all = false
+
     @OptionGroup var front: ParetoOptions
 
     @Option(
@@ -72,7 +75,7 @@ struct RunCommand: ParsableCommand {
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design, timeSeries: timeSeries.window(for: design)) else { break }
             if output.tableOnStandardOutput && !timeSeries.onStandardOutput && front.paretoCSV != "-" {
-                console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report))
+                console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report, all: all))
             }
             reports.append(report)
         }

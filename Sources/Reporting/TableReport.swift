@@ -4,7 +4,10 @@ import SimStats
 /// The readable terminal summary: headline metrics with their 95 % intervals, then per-hop and
 /// per-station detail. Latencies print in ms (or s / µs where that reads better).
 public enum TableReport {
-    public static func render(_ r: RunReport) -> String {
+    /// The report for a person: the run, the headline figures with their intervals, the SLO
+    /// verdicts, a row per component (`componentTable`), then warnings. With `all`, every
+    /// metric of the layout in one list instead of the headline and component table.
+    public static func render(_ r: RunReport, all: Bool = false) -> String {
         let s = r.summary
         var out =
             "capsim \(CapSimInfo.version) — \(r.scenario.name)  (\(r.scenario.file), hash \(r.scenario.hash), seed \(r.scenario.seed))\n"
@@ -20,13 +23,20 @@ public enum TableReport {
         }
         out += "\n"
 
-        var rows: [[String]] = [["metric", "value", "± 95% CI"]]
-        for (m, e) in zip(s.layout.metrics, s.estimates) where !e.value.isNaN {
-            if case .errorRate = m.kind, e.value == 0, (e.halfWidth95 ?? 0) == 0 { continue }
-            rows.append([m.id, format(e.value, m.unit), e.halfWidth95.map { "± " + format($0, m.unit) } ?? ""])
+        if all {
+            var rows: [[String]] = [["metric", "value", "± 95% CI"]]
+            for (m, e) in zip(s.layout.metrics, s.estimates) where !e.value.isNaN {
+                if case .errorRate = m.kind, e.value == 0, (e.halfWidth95 ?? 0) == 0 { continue }
+                rows.append([m.id, format(e.value, m.unit), e.halfWidth95.map { "± " + format($0, m.unit) } ?? ""])
+            }
+            out += align(rows)
+            if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
+        } else {
+            out += headline(r)
+            if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
+            out += "\n" + componentTable(r)
+            out += "(\(s.layout.metrics.count) metrics in all: --all prints every one; --csv and --json hold them)\n"
         }
-        out += align(rows)
-        if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
         for w in s.warnings { out += "warning: \(w)\n" }
         if let w = r.warmup, w.atSearchLimit {
             out +=

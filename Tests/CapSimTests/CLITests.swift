@@ -30,14 +30,21 @@ let short = ["--set", "horizon=20s", "--set", "warmup=2s", "--replications", "3"
 
 @Suite("Command line")
 struct CLITests {
-    @Test("run prints a table of metrics with intervals and exits 0")
+    @Test("run prints the headline with intervals and a row per component, --all every metric, and exits 0")
     func run() {
         let r = capsim(["run", scenarioPath("mm1.yaml")] + short)
         #expect(r.status == 0)
         #expect(r.err == "")
         #expect(r.out.contains("capsim 0.1.0 — mm1"))
-        #expect(r.out.contains("latency.p99"))
-        #expect(r.out.contains("utilization.server"))
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(lines.contains { $0.hasPrefix("latency.p99 ") && $0.contains(" ± ") }, "\(r.out)")
+        // The component row: M/M/1 at ρ = 0.9, theory beside the simulated value.
+        #expect(
+            lines.contains("component instances utilisation (theory) wait mean (theory) wait p99 self p99"), "\(r.out)")
+        #expect(lines.contains { $0.hasPrefix("server 1.00 ") && $0.contains(" 90.00 % ") }, "\(r.out)")
+        #expect(!r.out.contains("utilization.server"))
+        let all = capsim(["run", scenarioPath("mm1.yaml"), "--all"] + short)
+        #expect(all.status == 0 && all.out.contains("utilization.server") && !all.out.contains("component "))
     }
 
     @Test("same scenario and seed: byte-identical CSV and JSON, whatever the thread count")

@@ -1,0 +1,83 @@
+import SimStats
+import Theory
+
+/// The default terminal summary's parts: the headline figures and a row per component.
+extension TableReport {
+    /// The metrics a person reads first, each with its 95 % interval (none shown when it is 0).
+    static let headlineMetrics = [
+        "latency.p50", "latency.p95", "latency.p99", "latency.p999", "latency.mean", "availability.request",
+        "throughput", "cost.monthly",
+    ]
+
+    static func headline(_ r: RunReport) -> String {
+        var rows: [[String]] = [["headline", "value", "± 95% CI"]]
+        for id in headlineMetrics {
+            guard let e = r.summary[id], !e.value.isNaN, let i = r.summary.layout.index(of: id) else { continue }
+            let unit = r.summary.layout.metrics[i].unit
+            rows.append([
+                id, format(e.value, unit), e.halfWidth95.flatMap { $0 > 0 ? "± " + format($0, unit) : nil } ?? "",
+            ])
+        }
+        return align(rows)
+    }
+
+    /// A row per component: instances, utilisation (simulated, then offered load over capacity
+    /// from the spec alone), mean wait (simulated, then Erlang C with the Allen–Cunneen
+    /// correction where it applies), p99 of the wait, of the component's own time and of the
+    /// time including what it calls, the share of requests it failed, and its monthly cost.
+    /// Point estimates (their intervals: `--all`, CSV, JSON); a column no component has is left
+    /// out; each time column has one unit, so values compare at a glance.
+    static func componentTable(_ r: RunReport) -> String {
+        let s = r.summary
+        let theory = Dictionary(r.scenario.model.offeredLoad().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func value(_ id: String) -> Double? { s[id].map(\.value).flatMap { $0.isNaN ? nil : $0 } }
+        let stations = r.scenario.model.stations
+        let names = stations.map(\.name)
+        // A database's offered load is its busiest instance's, not the pool's mean the run
+        // reports: no theory beside it.
+        func estimate(_ name: String) -> OfferedLoad? {
+            stations.first { $0.name == name }?.database == nil ? theory[name] : nil
+        }
+        let currency = s.layout.index(of: "cost.monthly").map { s.layout.metrics[$0].unit }
+        let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }
+        // Columns of one group share a unit (a simulated value and its theory beside it).
+        typealias Column = (title: String, unit: MetricUnit, group: Int, cell: (String) -> Double?)
+        let columns: [Column] = [
+            ("instances", .count, 0, { value("instances.\($0).mean") }),
+            ("utilisation", .fraction, 1, { value("utilization.\($0)") }),
+            ("(theory)", .fraction, 1, { estimate($0)?.utilization }),
+            ("wait mean", .seconds, 2, { value("hop.\($0).wait.mean") }),
+            ("(theory)", .seconds, 2, { estimate($0)?.meanWaitEstimate }),
+            ("wait p99", .seconds, 3, { value("hop.\($0).wait.p99") }),
+            ("self p99", .seconds, 4, { value("hop.\($0).self.p99") }),
+            ("inclusive p99", .seconds, 5, { value("hop.\($0).inclusive.p99") }),
+            ("errors caused", .fraction, 6, { value("errors.at.\($0).rate") }),
+            (costTitle, .money(currency: ""), 7, { value("cost.\($0).monthly") }),
+        ]
+        let kept = columns.filter { c in names.contains { c.cell($0) != nil } }
+        var groupValues: [Int: [Double]] = [:]
+        for c in kept { groupValues[c.group, default: []] += names.compactMap(c.cell) }
+        var rows: [[String]] = [["component"] + kept.map(\.title)]
+        for name in names {
+            rows.append(
+                [name]
+                    + kept.map { c in c.cell(name).map { cell($0, c.unit, column: groupValues[c.group] ?? []) } ?? "" })
+        }
+        return align(rows)
+    }
+
+    /// A value in a column's unit: times in the one unit that suits the column's largest value
+    /// (s, ms or µs), shares in %, money and counts with two decimals.
+    static func cell(_ x: Double, _ unit: MetricUnit, column: [Double]) -> String {
+        switch unit {
+        case .seconds:
+            let largest = column.map(abs).max() ?? 0
+            if largest >= 1 { return fixed(x, 3) + " s" }
+            if largest >= 1e-3 { return fixed(x * 1e3, 3) + " ms" }
+            return fixed(x * 1e6, 3) + " µs"
+        case .fraction: return fixed(x * 100, 2) + " %"
+        case .count, .perSecond: return fixed(x, 2)
+        case .money: return money(x)
+        }
+    }
+}
