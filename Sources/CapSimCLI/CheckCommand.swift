@@ -61,7 +61,8 @@ struct CheckCommand: ParsableCommand {
         }
         let base = try baseline.map { path throws(CLIError) in try loadBaseline(path) }
         let runner = DesignRunner(
-            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
+            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: !output.quiet)
         var reports: [RunReport] = []
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }

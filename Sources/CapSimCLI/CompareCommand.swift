@@ -47,7 +47,8 @@ struct CompareCommand: ParsableCommand {
             throw CLIError(.usage, "compare needs at least two designs: two files, or a sweep with two or more points")
         }
         let runner = DesignRunner(
-            jobs: jobs, alpha: 0.05, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
+            jobs: jobs, alpha: 0.05, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: !quiet)
         let plan = ReplicationPlan(fixed: base.replications)
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }

@@ -14,6 +14,8 @@ struct DesignRunner {
     var console: Console
     /// `--max-events`: events per replication before it stops (nil = no limit).
     var maxEvents: UInt64? = nil
+    /// Whether to draw the progress display (when standard error is a terminal): not with `-q`.
+    var showProgress = true
     /// The designs' metric layouts, shared between equal ones: every report keeps its layout,
     /// and a sweep's points mostly have the same one.
     let layouts = LayoutCache()
@@ -40,7 +42,12 @@ struct DesignRunner {
             design.axes.isEmpty
             ? design.name
             : design.name + " (" + design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ")"
-        let progress = ProgressBar(total: plan.maximum, label: label, console: console)
+        let watched = RunProgress()
+        design.model.progress = watched
+        let window = design.model.window
+        let progress = ProgressBar(
+            total: plan.maximum, label: label, console: console, watching: watched,
+            perReplication: (window.horizon + window.drain).nanoseconds, show: showProgress)
         defer { progress.finish() }
         // The time series is folded in replication order as replications finish (batches come
         // in order too), and each replication's rows dropped unless the long form wants them.

@@ -67,7 +67,8 @@ struct RunCommand: ParsableCommand {
         }
         try front.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) })
         let runner = DesignRunner(
-            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
+            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: !output.quiet)
         var reports: [RunReport] = []
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }

@@ -113,7 +113,8 @@ struct SizeCommand: ParsableCommand {
         let standardOutputTaken = [csv, json, front.paretoCSV].contains("-")
         let tableOnStandardOutput = !quiet && !standardOutputTaken
         let runner = DesignRunner(
-            jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init))
+            jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: !quiet)
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }
         Interruption.beginGraceful()

@@ -195,8 +195,16 @@ public struct Simulation: ~Copyable {
         // One comparison per event: the limit and the stop request are looked at only when
         // `delivered` passes `nextCheck`, every `stopCheckInterval` events or at the limit.
         var nextCheck = min(maxEvents, Self.stopCheckInterval)
+        // What `spec.progress` has been told of this replication so far.
+        var reportedEvents: UInt64 = 0
+        var reportedTime: Int64 = 0
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
             if kernel.delivered > nextCheck {
+                if let progress = spec.progress {
+                    let now = kernel.now.nanoseconds
+                    progress.advance(events: kernel.delivered &- reportedEvents, nanoseconds: now - reportedTime)
+                    (reportedEvents, reportedTime) = (kernel.delivered, now)
+                }
                 let limited = kernel.delivered > maxEvents
                 if limited || spec.stopRequest?.isRequested == true {
                     // Exactly `nextCheck` events were handled; a window still open closes here.
@@ -240,6 +248,10 @@ public struct Simulation: ~Copyable {
                 finish(Int32(i), .error(.inFlightAtEnd), into: &sink)
             }
         }
+        // The whole window counts as covered, however the replication ended (early stops too:
+        // the display shows work done, not simulated seconds).
+        spec.progress?.advance(
+            events: kernel.delivered &- reportedEvents, nanoseconds: max(0, drainEnd.nanoseconds - reportedTime))
         return RunOutcome(
             events: stage == .eventLimit ? spec.maxEvents : kernel.delivered, arrivals: counters.arrivals,
             successes: counters.successes, errors: counters.errors,

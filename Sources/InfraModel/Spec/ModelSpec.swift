@@ -20,6 +20,9 @@ public struct ModelSpec: Sendable {
     /// Checked every `Simulation.stopCheckInterval` events: once it is set, the replication
     /// stops and reports itself interrupted (its figures are then not used). nil = never.
     public var stopRequest: StopRequest?
+    /// Told every `Simulation.stopCheckInterval` events how far the replication has got (a
+    /// progress display reads it); nil = nobody watches.
+    public var progress: RunProgress?
     /// The latency a request must answer within to count as good (`latency_objective`): not
     /// simulated, but counted by the statistics as `latency.good_ratio`. nil = not reported.
     public var latencyObjective: SimDuration?
