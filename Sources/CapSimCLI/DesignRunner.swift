@@ -42,8 +42,9 @@ struct DesignRunner {
             design.axes.isEmpty
             ? design.name
             : design.name + " (" + design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ")"
+        // Replications report their progress only when a display reads it.
         let watched = RunProgress()
-        design.model.progress = watched
+        if showProgress && console.isTerminal { design.model.progress = watched }
         let window = design.model.window
         let progress = ProgressBar(
             total: plan.maximum, label: label, console: console, watching: watched,
@@ -86,8 +87,7 @@ struct DesignRunner {
         // Interrupted: the replications that finished, reported as partial; nothing at all
         // when none did. The SLO gate's looks were cut short, so it decides nothing.
         guard !results.isEmpty else { return nil }
-        let interrupted = cut
-        if interrupted {
+        if cut {
             for i in outcomes.indices {
                 outcomes[i].verdict = .inconclusive
                 outcomes[i].reason = "interrupted after \(results.count) replication(s): the gate did not finish"
@@ -96,7 +96,7 @@ struct DesignRunner {
         var report = RunReport(
             scenario: design, summary: Summary(layout: layout, results: results, pool: pool), results: results,
             slos: outcomes)
-        if interrupted { report.interruptedOf = plan.maximum }
+        if cut { report.interruptedOf = plan.maximum }
         report.warmup = warmup
         report.timeSeries = series?.summary.withLock { $0 }
         report.summary.warnings += Self.instabilityWarnings(design.model)

@@ -40,37 +40,30 @@ enum Interruption {
                 }
                 .joined(separator: ", ")
                 + (reports.contains { $0.interruptedOf != nil } ? " (the figures reported are partial)" : "")
+        return stopped(
+            reason, ": \(kept)",
+            advice: "; shorten the horizon, run fewer replications at once (--jobs) or raise --max-memory")
+    }
+
+    /// The error to end with when a stop came during `what` (a step whose partial results are
+    /// not reported), or nil when no stop was requested.
+    static func error(during what: String) -> CLIError? {
+        request.reason.map { stopped($0, " during \(what)", advice: "") }
+    }
+
+    /// How a stop for `reason` ends a command: exit 130 or 143 after a signal, 65 after the
+    /// memory budget (as after `--max-events`); `detail` follows the cause, `advice` a memory stop.
+    private static func stopped(_ reason: StopReason, _ detail: String, advice: String) -> CLIError {
         switch reason {
         case .signal(let signal):
             let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
-            return CLIError(signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name): \(kept)")
+            return CLIError(signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name)\(detail)")
         case .memoryBudget:
             let seen =
                 MemoryBudget.exceeded.map {
                     " \(MemoryBudget.describe($0.limit)) (resident memory reached \(MemoryBudget.describe($0.resident)))"
                 } ?? ""
-            return CLIError(
-                .invalidScenario,
-                "capsim: error: stopped at --max-memory\(seen): \(kept); shorten the horizon, run fewer replications at once (--jobs) or raise --max-memory"
-            )
-        }
-    }
-}
-
-extension Interruption {
-    /// The error to end with when a stop came during `what` (a step whose partial results are
-    /// not reported): the signal's exit code, or 65 for the memory budget; nil when no stop
-    /// was requested.
-    static func error(during what: String) -> CLIError? {
-        switch request.reason {
-        case nil: return nil
-        case .signal(let signal):
-            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
-            return CLIError(
-                signal == SIGTERM ? .terminated : .interrupted, "capsim: interrupted by \(name) during \(what)")
-        case .memoryBudget:
-            let seen = MemoryBudget.exceeded.map { " \(MemoryBudget.describe($0.limit))" } ?? ""
-            return CLIError(.invalidScenario, "capsim: error: stopped at --max-memory\(seen) during \(what)")
+            return CLIError(.invalidScenario, "capsim: error: stopped at --max-memory\(seen)\(detail)\(advice)")
         }
     }
 }

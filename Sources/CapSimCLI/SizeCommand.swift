@@ -120,11 +120,13 @@ struct SizeCommand: ParsableCommand {
         Interruption.beginGraceful()
         var reports: [RunReport] = []
         let outcome = try search.run { (setting: [Int]) throws(CLIError) -> SizingProbe in
+            // The setting as `--set` assignments; reports name the design by it, as a sweep point.
+            let values = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
+            let assignments = values.map { "\($0.path)=\($0.text)" }
             var options = scenario
-            options.overrides += zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }
+            options.overrides += assignments
             var design = try options.load(file)
-            // Named by its setting in reports (the Pareto table, the JSON), as a sweep point is.
-            design.axes = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
+            design.axes = values
             if reports.isEmpty { try front.check([MetricLayout(spec: design.model)]) }
             guard design.points.count == 1 else {
                 throw CLIError(
@@ -141,7 +143,7 @@ struct SizeCommand: ParsableCommand {
                     "\(file): error: size over several axes picks the setting of least \(SizingReport.costMetric): give the components prices"
                 )
             }
-            let label = zip(search.axes, setting).map { "\($0.path)=\($0.values[$1])" }.joined(separator: ", ")
+            let label = assignments.joined(separator: ", ")
             guard let report = runner.run(design), report.interruptedOf == nil else {
                 // A search cut short has no answer: the probes printed are all that ran.
                 throw Interruption.error(during: "probe \(reports.count + 1) (\(label)) of capsim size")

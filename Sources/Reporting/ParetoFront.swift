@@ -41,19 +41,17 @@ public struct ParetoFront: Sendable {
     /// left out.
     public init(_ reports: [RunReport], metric: String) throws(Failure) {
         self.metric = metric
+        try Self.check(reports.map(\.summary.layout), metric: metric)
         var points: [(report: RunReport, cost: Double, value: Double)] = []
-        var higherIsBetter: Bool?
         for r in reports {
-            let layout = r.summary.layout
-            guard let m = layout.index(of: metric) else { throw .unknownMetric(metric) }
-            guard let up = layout.metrics[m].kind.higherIsBetter else { throw .noDirection(metric) }
-            guard let c = layout.index(of: Self.costMetric) else { throw .noPrices }
-            higherIsBetter = up
-            let cost = r.summary.estimates[c].value
-            let value = r.summary.estimates[m].value
-            if !cost.isNaN, !value.isNaN { points.append((r, cost, value)) }
+            guard let cost = r.summary[Self.costMetric]?.value, let value = r.summary[metric]?.value,
+                !cost.isNaN, !value.isNaN
+            else { continue }
+            points.append((r, cost, value))
         }
-        let up = higherIsBetter ?? false
+        let up =
+            reports.first.flatMap { r in r.summary.layout.index(of: metric).map { r.summary.layout.metrics[$0] } }?
+            .kind.higherIsBetter ?? false
         func better(_ a: Double, than b: Double) -> Bool { up ? a > b : a < b }
         // Quadratic, and plainly the definition: at most 10,000 designs (a sweep's limit).
         let front = points.filter { p in
@@ -95,9 +93,8 @@ public struct ParetoFront: Sendable {
             func cell(_ id: String) -> String {
                 guard let e = r.summary[id], let i = r.summary.layout.index(of: id) else { return "" }
                 let unit = r.summary.layout.metrics[i].unit
-                // No "± 0": a cost without uncertainty shows none.
-                let hw = e.halfWidth95.flatMap { $0 > 0 ? " ± " + TableReport.format($0, unit) : nil } ?? ""
-                return TableReport.format(e.value, unit) + hw
+                let hw = TableReport.halfWidth(e, unit)
+                return TableReport.format(e.value, unit) + (hw.isEmpty ? "" : " " + hw)
             }
             rows.append([r.designLabel, cell(Self.costMetric), cell(metric)])
         }

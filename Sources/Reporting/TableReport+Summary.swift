@@ -14,11 +14,16 @@ extension TableReport {
         for id in headlineMetrics {
             guard let e = r.summary[id], !e.value.isNaN, let i = r.summary.layout.index(of: id) else { continue }
             let unit = r.summary.layout.metrics[i].unit
-            rows.append([
-                id, format(e.value, unit), e.halfWidth95.flatMap { $0 > 0 ? "± " + format($0, unit) : nil } ?? "",
-            ])
+            rows.append([id, format(e.value, unit), halfWidth(e, unit)])
         }
         return align(rows)
+    }
+
+    /// `± 1.435 ms`, or nothing when the interval is 0 or unknown: a figure without
+    /// uncertainty (a price) shows none rather than "± 0".
+    static func halfWidth(_ e: MetricEstimate, _ unit: MetricUnit) -> String {
+        guard let hw = e.halfWidth95, hw > 0 else { return "" }
+        return "± " + format(hw, unit)
     }
 
     /// A row per component: instances, utilisation (simulated, then offered load over capacity
