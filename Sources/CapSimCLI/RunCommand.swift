@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
               capsim run Scenarios/mmc.yaml --sweep components.pool.workers=8,9,10 --csv sweep.csv
               capsim run Scenarios/mm1.yaml Scenarios/md1.yaml --csv results.csv --jobs 2
               capsim run Scenarios/mm1.yaml --timeseries series.csv --timeseries-window 30s
+              capsim run Scenarios/three-tier.yaml --trace trace.json --trace-sample 0.001
             """)
 
     @Argument(help: "Scenario files (YAML).")
@@ -37,6 +38,7 @@ struct RunCommand: ParsableCommand {
     var all = false
 
     @OptionGroup var front: ParetoOptions
+    @OptionGroup var tracing: TraceOptions
 
     @Option(
         name: .customLong("rare-failures"),
@@ -62,6 +64,7 @@ struct RunCommand: ParsableCommand {
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
         for path in [
             output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, front.paretoCSV,
+            tracing.trace,
         ] {
             if let path { try OutputFile.check(path) }
         }
@@ -70,6 +73,7 @@ struct RunCommand: ParsableCommand {
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
             showProgress: !output.quiet)
         var reports: [RunReport] = []
+        var trace = ChromeTrace()
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
@@ -79,6 +83,9 @@ struct RunCommand: ParsableCommand {
                 console.out((reports.isEmpty ? "" : "\n") + TableReport.render(report, all: all))
             }
             reports.append(report)
+            if tracing.trace != nil, let note = tracing.record(report, into: &trace), !output.quiet {
+                console.err(note)
+            }
         }
         if let text = rareFailures, !Interruption.request.isRequested {
             guard case .success(let horizon) = Quantity.duration(text), horizon.nanoseconds > 0 else {
@@ -123,6 +130,7 @@ struct RunCommand: ParsableCommand {
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         try timeSeries.write(reports)
+        if let path = tracing.trace, trace.designs > 0 { try OutputFile.write(trace.text, to: path) }
         try front.report(reports, console: console, table: output.tableOnStandardOutput && !timeSeries.onStandardOutput)
         if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }

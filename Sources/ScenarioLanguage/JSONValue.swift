@@ -85,7 +85,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Shortest text that reads back as the same double; whole numbers without a fraction;
     /// NaN and infinities (not JSON) as null.
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         return "\(x)"
@@ -94,7 +94,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// A double-quoted string with JSON's escapes. Controls (C0, DEL, C1), line and paragraph
     /// separators and the BOM are written as \\uXXXX, so the same text is also a valid YAML
     /// double-quoted scalar (`show` uses it) that no reader can misread.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -74,7 +74,8 @@ extension Simulation {
             requests[r].depth = q.depth &+ 1
             runSteps(r, from: 0, into: &sink)
         } else {
-            reportHop(at: s, of: q, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
+            reportHop(
+                at: s, of: q, on: q.instance, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
             release(q.instance, station: s, into: &sink)
             visitReturned(r, into: &sink)
         }
@@ -183,7 +184,9 @@ extension Simulation {
         let q = requests[r]
         requests[r].depth = d
         let s = Int(instances[Int(f.instance)].station)
-        reportHop(at: s, of: q, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd, into: &sink)
+        reportHop(
+            at: s, of: q, on: f.instance, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd,
+            into: &sink)
         release(f.instance, station: s, into: &sink)
         if caches.any { cacheFill(r, instance: f.instance, station: s) }
         requests[r].hop = f.node

@@ -163,7 +163,8 @@ extension Simulation {
             blamed = client.blame
         }
         reportEnd(
-            classIndex: client.classIndex, arrival: client.arrival, outcome, attempts: client.attempts,
+            serial: client.serial, classIndex: client.classIndex, arrival: client.arrival, outcome,
+            attempts: client.attempts,
             hopTimes: hopTimes, blame: blamed, into: &sink)
         if client.current >= 0 { requests[client.current].abandon() }
         clients.slab.remove(k)

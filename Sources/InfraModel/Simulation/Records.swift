@@ -3,6 +3,9 @@ import SimKernel
 /// What the model reports when a request ends. Models emit records; the statistics layer
 /// aggregates them (the model never computes a percentile).
 public struct RequestRecord {
+    /// The request's serial number in its replication (0, 1, 2, … in order of arrival; a
+    /// client's retries keep it): what its hops' records carry too.
+    public var serial: UInt64
     /// Index of the request's class in `ModelSpec.classes`.
     public var classIndex: Int32
     /// When the request arrived at the system.
@@ -49,6 +52,16 @@ public struct HopRecord: Sendable {
     /// False for a visit that left the line unserved (a pool's queue timeout, `drop_expired`):
     /// then only `wait` is meaningful (service 0, inclusive = wait).
     public var served: Bool = true
+    /// The serial of the request the visit belongs to (`RequestRecord.serial`). A visit made for
+    /// nobody after its request ended (wasted work of an abandoned attempt) carries it too, and
+    /// its record comes after the request's.
+    public var serial: UInt64 = 0
+    /// When the visit reached the station: its worker was released at `arrived + inclusive`.
+    public var arrived: SimTime = .zero
+    /// The instance that served it, counted within its station (0-based).
+    public var instance: Int32 = 0
+    /// The client's attempt it belongs to (0 = the first; always 0 without a client policy).
+    public var attempt: Int32 = 0
 }
 
 /// Receives the model's records as a replication runs. Implemented by the statistics layer.

@@ -135,7 +135,8 @@ extension Simulation {
         if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = now.nanoseconds &- q.hopArrival.nanoseconds }
         let s = Int(instances[Int(q.instance)].station)
         if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
-        reportHop(at: s, of: q, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
+        reportHop(
+            at: s, of: q, on: q.instance, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
         // A cache hit ends the request at the cache (a pipeline fills a miss at once).
         let hit = caches.any && pipelineCacheHit(r, station: s)
         release(q.instance, station: s, into: &sink)
@@ -158,24 +159,28 @@ extension Simulation {
             let f = requests.frame(r, h).pointee
             if f.instance < 0 { continue }  // a bypassed cache holds nothing
             let s = Int(instances[Int(f.instance)].station)
-            reportHop(at: s, of: q, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd, into: &sink)
+            reportHop(
+                at: s, of: q, on: f.instance, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd,
+                into: &sink)
             release(f.instance, station: s, into: &sink)
         }
     }
 
-    /// Reports the end of request q's visit to station s, which it reached at `arrived`, where
-    /// it got a worker at `started` and ended its own service at `served`: it releases the
-    /// worker now (after its downstream calls, in a call tree).
+    /// Reports the end of request q's visit to station s on instance `instance` (global index),
+    /// which it reached at `arrived`, where it got a worker at `started` and ended its own
+    /// service at `served`: it releases the worker now (after its downstream calls, in a call tree).
     @inline(__always)
     func reportHop<Sink: RecordSink & ~Copyable>(
-        at s: Int, of q: Request, arrived: SimTime, started: SimTime, served: SimTime,
+        at s: Int, of q: Request, on instance: Int32, arrived: SimTime, started: SimTime, served: SimTime,
         into sink: inout Sink
     ) {
         let now = kernel.now
         sink.hopEnded(
             HopRecord(
                 station: Int32(s), classIndex: q.classIndex, wait: started - arrived, service: served - started,
-                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup, served: true))
+                inclusive: now - arrived, measured: q.arrival >= spec.window.warmup, served: true,
+                serial: q.serial, arrived: arrived, instance: instance &- stations[s].firstInstance, attempt: q.attempt)
+        )
     }
 
     /// Reports request q's visit to station s that ends now without service: it waited in the
@@ -185,7 +190,9 @@ extension Simulation {
         sink.hopEnded(
             HopRecord(
                 station: Int32(s), classIndex: q.classIndex, wait: now - q.hopArrival, service: .zero,
-                inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup, served: false))
+                inclusive: now - q.hopArrival, measured: q.arrival >= spec.window.warmup, served: false,
+                serial: q.serial, arrived: q.hopArrival, instance: q.instance &- stations[s].firstInstance,
+                attempt: q.attempt))
     }
 
     /// Ends a request with an error at its current hop, first releasing what it holds upstream
@@ -218,7 +225,7 @@ extension Simulation {
         }
         let hops = outcome == .success && requests.pathLength > 0 ? UnsafePointer(requests.hopTimes(r)) : nil
         reportEnd(
-            classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
+            serial: q.serial, classIndex: q.classIndex, arrival: q.arrival, outcome, attempts: 1, hopTimes: hops,
             blame: blame, into: &sink)
         if q.phase != .ended { requests.remove(r) }
     }
@@ -226,7 +233,7 @@ extension Simulation {
     /// The one place a request (of the statistics: a root strand, or a client's logical request)
     /// ends: it is counted once, reported, and leaves the system. A success blames nobody.
     mutating func reportEnd<Sink: RecordSink & ~Copyable>(
-        classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
+        serial: UInt64, classIndex: Int32, arrival: SimTime, _ outcome: Outcome, attempts: Int32,
         hopTimes: UnsafePointer<Int64>?, blame: Blame,
         into sink: inout Sink
     ) {
@@ -238,7 +245,7 @@ extension Simulation {
         let success = outcome == .success
         sink.requestEnded(
             RequestRecord(
-                classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
+                serial: serial, classIndex: classIndex, arrival: arrival, end: now, outcome: outcome,
                 measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
                 blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
         counters.changeInSystem(by: -1, at: now, tally: &inSystemLevels)
