@@ -12,7 +12,9 @@ import Darwin
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     public var err: @Sendable (String) -> Void
-    /// True when standard error is a terminal (progress bars only then).
+    /// True when standard output and standard error are both terminals: progress bars only then.
+    /// Output sent to a file or a pipe means a script or a job runs the command, whose logs
+    /// should not fill with redraws.
     public var isTerminal: Bool
     /// Environment variables the commands consult (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`).
     public var environment: [String: String]
@@ -34,7 +36,7 @@ public struct Console: Sendable {
         var c = Console(
             out: { s in if let e = write(1, s) { standardOutputErrno.store(e, ordering: .relaxed) } },
             err: { s in _ = write(2, s) },
-            isTerminal: isatty(2) == 1,
+            isTerminal: isatty(1) == 1 && isatty(2) == 1,
             environment: ProcessInfo.processInfo.environment)
         c.outputError = {
             let e = standardOutputErrno.load(ordering: .relaxed)

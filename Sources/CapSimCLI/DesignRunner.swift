@@ -14,7 +14,7 @@ struct DesignRunner {
     var console: Console
     /// `--max-events`: events per replication before it stops (nil = no limit).
     var maxEvents: UInt64? = nil
-    /// Whether to draw the progress display (when standard error is a terminal): not with `-q`.
+    /// Whether to draw the progress display (when standard output and error are terminals): not with `-q`.
     var showProgress = true
     /// The designs' metric layouts, shared between equal ones: every report keeps its layout,
     /// and a sweep's points mostly have the same one.

@@ -3,11 +3,11 @@ import InfraModel
 import Reporting
 import Synchronization
 
-/// A one-line progress display on standard error, drawn only when it is a terminal (so logs and
-/// CI output stay clean) and the command is not quiet: replications finished, events per
-/// second and an estimate of the time left. It is redrawn four times a second from
-/// `RunProgress`, which the replications update every `Simulation.stopCheckInterval` events,
-/// so a long replication shows it moving.
+/// A one-line progress display on standard error, drawn only when it and standard output are
+/// terminals (so logs, pipes and CI output stay clean) and the command is not quiet:
+/// replications finished, events per second and an estimate of the time left. It is redrawn
+/// four times a second from `RunProgress`, which the replications update every
+/// `Simulation.stopCheckInterval` events, so a long replication shows it moving.
 final class ProgressBar: Sendable {
     let total: Int
     let label: String

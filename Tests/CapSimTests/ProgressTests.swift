@@ -57,4 +57,32 @@ struct ProgressTests {
         #expect(CapSimCommand.main(arguments: args + ["-q"], console: quiet.console) == 0)
         #expect(quiet.text.withLock { $0 }.isEmpty)
     }
+
+    /// The binary run in a pseudo-terminal (util-linux `script`), with `redirect` appended to
+    /// its command line; what the terminal showed.
+    func inTerminal(_ redirect: String) throws -> String {
+        let command =
+            "\(InterruptionTests.binary) run \(scenarioPath("mm1.yaml")) --set horizon=6000s --replications 1 \(redirect)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("the real terminal: drawn when standard output is one too, not when it goes to a file")
+    func outputRedirected() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux's script")
+        #expect(try inTerminal("").contains("0/1 replications · "))
+        let file = temporaryDirectory().appendingPathComponent("table.txt").path
+        let shown = try inTerminal("> \(file)")
+        #expect(!shown.contains("replications"), "\(shown)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("latency"))
+    }
 }
