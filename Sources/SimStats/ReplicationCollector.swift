@@ -1,10 +1,6 @@
 import InfraModel
 import SimKernel
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Aggregates one replication's records into histograms and counts. Models only emit records
 /// (`RecordSink`) and know nothing of metrics; this side decides what is measured and
 /// aggregates it, so a new metric needs no change to the simulation (README "Architecture").
@@ -15,11 +11,16 @@ import Glibc
 public struct ReplicationCollector: RecordSink, ~Copyable {
     public let layout: MetricLayout
     let headers: UnsafeMutablePointer<LatencyHistogram.Header>
+    /// The histograms' bucket counts, `LatencyHistogram.bucketCount` per histogram, in
+    /// `countPages`: only the pages of buckets actually recorded into are ever touched (a
+    /// replication's latencies span a small part of the layout).
     let counts: UnsafeMutablePointer<UInt64>
+    let countPages: ZeroPages
     /// Slow-request breakdown: for each bucket of the end-to-end latency histogram and each
     /// station, the total time (ns) successful requests of that latency spent at the station.
-    /// calloc'd like `counts`: only the rows of latencies that occur are ever touched.
+    /// In zero pages like `counts`: only the rows of latencies that occur are ever touched.
     let tail: UnsafeMutablePointer<UInt64>?
+    let tailPages: ZeroPages?
     /// Measured requests (arrived at or after warm-up) that ended, by outcome.
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
@@ -40,27 +41,24 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         let n = layout.histograms.count
         headers = .allocate(capacity: n)
         headers.initialize(repeating: LatencyHistogram.Header(), count: n)
-        // calloc: the kernel hands out zero pages lazily, so only the pages of buckets actually
-        // recorded into are ever touched (a replication's latencies span a small part of the layout).
-        guard let zeroed = calloc(n * LatencyHistogram.bucketCount, MemoryLayout<UInt64>.stride) else {
-            preconditionFailure("out of memory for \(n) latency histograms")
-        }
-        counts = zeroed.bindMemory(to: UInt64.self, capacity: n * LatencyHistogram.bucketCount)
+        let buckets = max(1, n) * LatencyHistogram.bucketCount
+        countPages = ZeroPages(bytes: buckets * MemoryLayout<UInt64>.stride)
+        counts = countPages.bound(to: UInt64.self, capacity: buckets)
         let cells = LatencyHistogram.bucketCount * layout.stationCount
-        if layout.tracksHops {
-            guard let zeroed = calloc(cells, MemoryLayout<UInt64>.stride) else {
-                preconditionFailure("out of memory for the hop times of \(layout.stationCount) stations")
-            }
-            tail = zeroed.bindMemory(to: UInt64.self, capacity: cells)
+        if layout.tracksHops && cells > 0 {
+            let pages = ZeroPages(bytes: cells * MemoryLayout<UInt64>.stride)
+            tailPages = pages
+            tail = pages.bound(to: UInt64.self, capacity: cells)
         } else {
+            tailPages = nil
             tail = nil
         }
     }
 
     deinit {
         headers.deallocate()
-        free(counts)
-        free(tail)
+        countPages.release()
+        tailPages?.release()
     }
 
     /// The histograms recorded so far, in layout order.

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Speed guarded by deterministic counts, not wall time: instructions under callgrind, which
+/// are the same on every run of the same binary (a shared CI machine's timings are not).
+/// The budgets leave room for compiler versions to shift code a little, and fail on a real
+/// regression. Needs valgrind and strip (binutils); skipped without them, except under CI
+/// (`CI` set, as `.ci/run` does), where they are installed and a missing one is a failure.
+@Suite("Instruction budgets", .serialized)
+struct InstructionBudgetTests {
+    /// The capsim binary without debug information (valgrind 3.19 cannot read the DWARF of a
+    /// Swift 6 release build), made once.
+    static let stripped: String? = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strip") else { return nil }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-stripped-\(getpid())").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/strip")
+        p.arguments = ["-g", "-o", path, InterruptionTests.binary]
+        guard (try? p.run()) != nil else { return nil }
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? path : nil
+    }()
+
+    /// Whether the tools are here; records a failure under CI when they are not.
+    func toolsPresent() -> Bool {
+        let present = FileManager.default.isExecutableFile(atPath: "/usr/bin/valgrind") && Self.stripped != nil
+        if !present && ProcessInfo.processInfo.environment["CI"] != nil {
+            Issue.record("valgrind or strip missing under CI: .ci/run installs them")
+        }
+        return present
+    }
+
+    /// Instructions the binary executes for `arguments` (callgrind's total), and its standard output.
+    func instructions(_ arguments: [String]) throws -> (count: Int, output: String) {
+        let binary = try #require(Self.stripped)
+        let log = temporaryDirectory().appendingPathComponent("callgrind.log").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/valgrind")
+        p.arguments = ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--log-file=\(log)", binary] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        // "==123== Collected : 411029941" (or "I   refs:      411,029,941").
+        let line = try #require(text.split(separator: "\n").first { $0.contains("Collected :") })
+        let count = try #require(Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""))
+        return (count, String(decoding: data, as: UTF8.self))
+    }
+
+    func events(_ json: String) throws -> Int {
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return try #require(root["events"] as? Int)
+    }
+
+    @Test("a replication's set-up: under 2 M instructions (three-tier, 20 more replications of 1 ms)")
+    func replicationSetUp() throws {
+        guard toolsPresent() else { return }
+        let base = ["run", scenarioPath("three-tier.yaml"), "--set", "horizon=1ms", "--set", "warmup=0s", "-q"]
+        let one = try instructions(base + ["--replications", "1"])
+        let many = try instructions(base + ["--replications", "21"])
+        let perReplication = (many.count - one.count) / 20
+        #expect(perReplication < 2_000_000, "\(perReplication) instructions per replication's set-up")
+    }
+
+    @Test("M/M/1's events: under 1,100 instructions each, statistics included")
+    func perEvent() throws {
+        guard toolsPresent() else { return }
+        let base = ["run", scenarioPath("mm1.yaml"), "--set", "warmup=0s", "--replications", "1", "--json", "-"]
+        let short = try instructions(base + ["--set", "horizon=1ms"])
+        let long = try instructions(base + ["--set", "horizon=100s"])
+        let events = try self.events(long.output) - self.events(short.output)
+        #expect(events > 150_000)
+        let perEvent = (long.count - short.count) / events
+        #expect(perEvent < 1_100, "\(perEvent) instructions per event")
+    }
+}
