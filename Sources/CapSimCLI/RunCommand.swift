@@ -29,6 +29,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var limits: LimitOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var timeSeries: TimeSeriesOptions
+    @OptionGroup var html: HTMLOptions
 
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
@@ -65,6 +66,7 @@ struct RunCommand: ParsableCommand {
         ] {
             if let path { try OutputFile.check(path) }
         }
+        try html.check()
         try front.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) })
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
@@ -123,6 +125,7 @@ struct RunCommand: ParsableCommand {
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
         try timeSeries.write(reports)
+        try html.write(reports)
         try front.report(reports, console: console, table: output.tableOnStandardOutput && !timeSeries.onStandardOutput)
         if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }
