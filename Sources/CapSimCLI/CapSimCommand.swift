@@ -26,7 +26,7 @@ public struct CapSimCommand: ParsableCommand {
         version: "capsim \(CapSimInfo.version)",
         subcommands: [
             RunCommand.self, CheckCommand.self, CompareCommand.self, SizeCommand.self, ValidateCommand.self,
-            ShowCommand.self, SchemaCommand.self,
+            ShowCommand.self, SchemaCommand.self, ReportCommand.self,
         ])
 
     public init() {}

@@ -31,6 +31,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var limits: LimitOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var html: HTMLOptions
 
     @Option(help: ArgumentHelp("Write JUnit XML here (a test case per design × SLO).", valueName: "PATH"))
     var junit: String?
@@ -55,6 +56,7 @@ struct CheckCommand: ParsableCommand {
         for path in [output.csv, output.json, output.perReplication, junit, markdown] {
             if let path { try OutputFile.check(path) }
         }
+        try html.check()
         for s in scenarios where s.slos.isEmpty {
             throw CLIError(
                 .invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")
@@ -83,6 +85,7 @@ struct CheckCommand: ParsableCommand {
         // Interrupted before any replication finished: no report, so no output file at all.
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
         try output.write(reports)
+        try html.write(reports)
         if let junit { try OutputFile.write(JUnitReport.render(reports, regressions: regressions), to: junit) }
         let summary = MarkdownReport.render(reports, regressions: regressions)
         if let markdown { try OutputFile.write(summary, to: markdown) }

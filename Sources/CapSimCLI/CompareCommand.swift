@@ -25,6 +25,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var limits: LimitOptions
+    @OptionGroup var html: HTMLOptions
 
     @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
@@ -43,6 +44,7 @@ struct CompareCommand: ParsableCommand {
         let console = Console.current
         let designs = try files.map { try scenario.load($0) }.flatMap(\.points)
         if let csv { try OutputFile.check(csv) }
+        try html.check()
         guard designs.count >= 2, let base = designs.first else {
             throw CLIError(.usage, "compare needs at least two designs: two files, or a sweep with two or more points")
         }
@@ -69,6 +71,7 @@ struct CompareCommand: ParsableCommand {
         reports[0].scenario.slos = base.slos
         if !quiet && csv != "-" { console.out(Comparison.table(reports)) }
         if let csv { try OutputFile.write(Comparison.csv(reports), to: csv) }
+        try html.write(reports)
         if let error = LimitOptions.eventLimited(reports) { throw error }
     }
 }

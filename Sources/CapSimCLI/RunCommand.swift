@@ -30,6 +30,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var limits: LimitOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var timeSeries: TimeSeriesOptions
+    @OptionGroup var html: HTMLOptions
 
     @Flag(help: "Exit 1 if an SLO fails, 2 if one is inconclusive (as `check` does).")
     var strict = false
@@ -68,6 +69,7 @@ struct RunCommand: ParsableCommand {
         ] {
             if let path { try OutputFile.check(path) }
         }
+        try html.check()
         try front.check(scenarios.flatMap(\.points).map { MetricLayout(spec: $0.model) })
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
@@ -131,6 +133,7 @@ struct RunCommand: ParsableCommand {
         try output.write(reports)
         try timeSeries.write(reports)
         if let path = tracing.trace, trace.designs > 0 { try OutputFile.write(trace.text, to: path) }
+        try html.write(reports)
         try front.report(reports, console: console, table: output.tableOnStandardOutput && !timeSeries.onStandardOutput)
         if let error = Interruption.error(after: reports) { throw error }
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }

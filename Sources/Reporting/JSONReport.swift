@@ -43,7 +43,11 @@ public enum JSONReport {
                         (name, .array(levels.shares.map { .number($0) }))
                     })
             ),
+            ("components", components(r)),
+            ("latency_quantiles", latencyQuantiles(r.summary)),
         ]
+        // Only with `--timeseries`: every other report keeps its shape.
+        if let series = r.timeSeries { fields.append(("time_series", timeSeries(series))) }
         // Only after `run --rare-failures`: every other report keeps its bytes.
         if let strat = r.rareFailures { fields.append(("rare_failures", rareFailures(strat, r.scenario))) }
         fields += [
@@ -88,16 +92,19 @@ public enum JSONReport {
     /// Every metric's value, half-width and replications; then, after `run --rare-failures`,
     /// `availability.rare_failures` (its n: the replications of each state's run).
     static func metrics(_ r: RunReport) -> [(key: String, value: JSONValue)] {
-        var metrics: [(key: String, value: JSONValue)] = r.summary.estimates.map { e in
+        let layout = r.summary.layout
+        // Estimates are aligned with the layout's metrics (`Summary.init`).
+        var metrics: [(key: String, value: JSONValue)] = zip(layout.metrics, r.summary.estimates).map { m, e in
             var fields: [(key: String, value: JSONValue)] = [("value", .number(e.value))]
             if let hw = e.halfWidth95 { fields.append(("hw95", .number(hw))) }
             fields.append(("n", .number(Double(e.replications))))
+            fields.append(("unit", .string(m.unit.jsonName)))
             return (e.id, .object(fields))
         }
         if let strat = r.rareFailures {
             let fields: [(key: String, value: JSONValue)] = [
                 ("value", .number(strat.estimate)), ("hw95", .number(strat.halfWidth)),
-                ("n", .number(Double(r.scenario.replications))),
+                ("n", .number(Double(r.scenario.replications))), ("unit", .string(MetricUnit.fraction.jsonName)),
             ]
             metrics.append((StratifiedAvailability.metricID, .object(fields)))
         }

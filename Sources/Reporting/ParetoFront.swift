@@ -42,27 +42,34 @@ public struct ParetoFront: Sendable {
     public init(_ reports: [RunReport], metric: String) throws(Failure) {
         self.metric = metric
         try Self.check(reports.map(\.summary.layout), metric: metric)
-        var points: [(report: RunReport, cost: Double, value: Double)] = []
-        for r in reports {
-            guard let cost = r.summary[Self.costMetric]?.value, let value = r.summary[metric]?.value,
-                !cost.isNaN, !value.isNaN
-            else { continue }
-            points.append((r, cost, value))
-        }
         let up =
             reports.first.flatMap { r in r.summary.layout.index(of: metric).map { r.summary.layout.metrics[$0] } }?
             .kind.higherIsBetter ?? false
+        let costs = reports.map { $0.summary[Self.costMetric]?.value ?? .nan }
+        let values = reports.map { $0.summary[metric]?.value ?? .nan }
+        self.reports = Self.front(costs: costs, values: values, higherIsBetter: up).map { reports[$0] }
+    }
+
+    /// The indices of the points on the front over cost (lower is better) and a value (better
+    /// by `higherIsBetter`), cheapest first (then best on the value). Points lacking either (NaN)
+    /// are left out. Shared by `init` and the HTML report, which reads designs from JSON.
+    public static func front(costs: [Double], values: [Double], higherIsBetter up: Bool) -> [Int] {
+        let points = costs.indices.filter { !costs[$0].isNaN && !values[$0].isNaN }
         func better(_ a: Double, than b: Double) -> Bool { up ? a > b : a < b }
         // Quadratic, and plainly the definition: at most 10,000 designs (a sweep's limit).
         let front = points.filter { p in
             !points.contains { q in
-                q.cost <= p.cost && !better(p.value, than: q.value)
-                    && (q.cost < p.cost || better(q.value, than: p.value))
+                costs[q] <= costs[p] && !better(values[p], than: values[q])
+                    && (costs[q] < costs[p] || better(values[q], than: values[p]))
             }
         }
-        self.reports = front.sorted { a, b in
-            a.cost != b.cost ? a.cost < b.cost : better(a.value, than: b.value)
-        }.map(\.report)
+        // Stable: equal points keep their order, as the sort of the reports did.
+        return front.enumerated().sorted { a, b in
+            let (i, j) = (a.element, b.element)
+            if costs[i] != costs[j] { return costs[i] < costs[j] }
+            if values[i] != values[j] { return better(values[i], than: values[j]) }
+            return a.offset < b.offset
+        }.map(\.element)
     }
 
     /// `design, <axes…>, cost.monthly, cost.monthly.hw95, METRIC, METRIC.hw95`, a row per design

@@ -117,9 +117,12 @@ public enum TableReport {
         let n = UInt64(scaled)
         let whole = n / UInt64(p)
         let frac = n % UInt64(p)
+        let sign = x < 0 && n > 0 ? "-" : ""
+        // With no decimals there is no fraction to pad (frac is 0, one digit longer than none).
+        guard digits > 0 else { return sign + String(whole) }
         var f = String(frac)
         f = String(repeating: "0", count: digits - f.count) + f
-        return (x < 0 && n > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
+        return sign + String(whole) + "." + f
     }
 
     public static func align(_ rows: [[String]]) -> String {

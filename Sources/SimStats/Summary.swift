@@ -31,6 +31,20 @@ public struct Summary: Sendable {
     public var arrivals: UInt64
     /// Human-readable cautions (thin tails behind a percentile, clamped histogram values…).
     public var warnings: [String]
+    /// The end-to-end latency's quantiles at `latencyLevels` (seconds, from the pooled
+    /// histogram; NaN without a success): the points of a report's latency CDF, read here because
+    /// the pooled histograms are not kept.
+    public var latencyQuantiles: [Double]
+    /// Successes in the pooled latency histogram: (1 − q) × this many lie beyond the q-quantile,
+    /// so a reader can tell which tail points rest on a handful of requests.
+    public var latencySamples: UInt64
+
+    /// The levels of `latencyQuantiles`, ascending: the body in steps of 0.1, then the tail in
+    /// 1-2-5 steps of 1 − q down to 10⁻⁵, so the tail is evenly spaced on a log axis of 1 − F.
+    public static let latencyLevels: [Double] = [
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995,
+        0.9998, 0.9999, 0.99995, 0.99998, 0.99999,
+    ]
 
     /// `pool`: the results' histograms and level times already merged (and dropped from the
     /// results) as they finished; nil to merge them here.
@@ -57,6 +71,9 @@ public struct Summary: Sendable {
             self.pooledDistributions = pooledDistributions
         }
         let pooledDistributions = self.pooledDistributions
+        // Histogram 0 is the end-to-end latency (`MetricLayout.init` adds it first).
+        latencyQuantiles = pooled[0].quantiles(Self.latencyLevels)
+        latencySamples = pooled[0].count
         var warnings: [String] = []
         for h in pooled.indices where pooled[h].clamped > 0 {
             warnings.append(
