@@ -99,11 +99,50 @@ extension SchemaBuilder {
                 "How the balancer's own instances (or, with failover, each unit of an active/passive pair) fail and are repaired (default: never)."
             ),
             "failover": failover(partial: partial),
+            "rate_limit": rateLimit(partial: partial, owner: "load_balancer"),
             "cost": costProperty,
         ]
         return object(
             ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)",
             required: partial ? [] : ["kind", "targets"])
+    }
+
+    /// `rate_limit:` of a server pool or a load balancer: a token bucket.
+    mutating func rateLimit(partial: Bool, owner: String) -> JSONValue {
+        let table: [String: JSONValue] = [
+            "rate": described(
+                ref("rate"), "Tokens added per second, e.g. 500/s: the long-run rate of requests let through. Required."
+            ),
+            "burst": described(
+                count(minimum: 1, maximum: 1_000_000_000),
+                "The bucket's size in requests; it starts full, so this many may pass at once. Required."),
+            "scope": .object([
+                (
+                    "description",
+                    .string(
+                        "fleet (default): one bucket for the component, checked before an instance is chosen; instance: a bucket per instance, checked after the balancer chose it."
+                    )
+                ),
+                ("default", .string(RateLimitSpec.Scope.fleet.rawValue)),
+                ("enum", .array(RateLimitSpec.Scope.allCases.map { .string($0.rawValue) })),
+            ]),
+            "per": .object([
+                (
+                    "description",
+                    .string(
+                        "component (default): every class shares the bucket(s); class: each class has bucket(s) of its own, each with the full rate and burst."
+                    )
+                ),
+                ("default", .string(RateLimitSpec.Partition.component.rawValue)),
+                ("enum", .array(RateLimitSpec.Partition.allCases.map { .string($0.rawValue) })),
+            ]),
+        ]
+        return described(
+            object(
+                ScenarioDecoder.rateLimitKeys, table, at: "components.*(\(owner)).rate_limit",
+                required: partial ? [] : ["rate", "burst"]),
+            "A token bucket in front of the component: a request finding it empty is turned away at once with rate_limited (blamed on the component, no worker used). Default: no limit."
+        )
     }
 
     /// A load balancer's `failover:`: a switch time, or the pair's options.
@@ -249,6 +288,7 @@ extension SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
+            "rate_limit": rateLimit(partial: partial, owner: "server_pool"),
             "autoscale": described(
                 ref(partial ? "partial-autoscale" : "autoscale"),
                 "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."

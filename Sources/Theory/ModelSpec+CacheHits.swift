@@ -45,13 +45,19 @@ extension ModelSpec {
     }
 
     /// Mean visits per request to each node of class c, counting a node below a cache only on
-    /// the cache's misses (`hits[s]`: the hit ratio of station s, nil if not a cache).
-    public func meanVisits(_ c: RequestClass, hits: [Double?]) -> [Double] {
+    /// the cache's misses (`hits[s]`: the hit ratio of station s, nil if not a cache), and a
+    /// visit only when the station's rate limit lets it in (`passes[s]`: the class's pass ratio
+    /// at station s, `expectedPassRatios`; nil: every visit passes).
+    public func meanVisits(_ c: RequestClass, hits: [Double?], passes: [Double]? = nil) -> [Double] {
         var visits = Array(repeating: 0.0, count: c.calls.count)
-        visits[0] = 1
+        guard !c.calls.isEmpty else { return visits }
+        visits[0] = passes?[c.calls[0].station] ?? 1
         for (i, n) in c.calls.enumerated() {
             let miss = 1 - (hits[n.station] ?? 0)
-            for m in n.children { visits[m] = visits[i] * miss * c.calls[m].probability * c.calls[m].meanCalls }
+            for m in n.children {
+                let pass = passes?[c.calls[m].station] ?? 1
+                visits[m] = visits[i] * miss * c.calls[m].probability * c.calls[m].meanCalls * pass
+            }
         }
         return visits
     }

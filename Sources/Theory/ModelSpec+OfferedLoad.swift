@@ -19,9 +19,11 @@ extension ModelSpec {
         // holds its worker — its own service, plus in synchronous mode the calls it makes (a
         // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
         // whose mean exceeds the largest branch mean).
-        // Below a cache, visits and held time count only its misses (`expectedHitRatios`).
+        // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
+        // past a rate limit only what it lets through (`expectedPassRatios`).
         let hits = expectedHitRatios()
-        let trees = classes.map { c -> (visits: [Double], hold: [Double]) in
+        let passes = expectedPassRatios(hits: hits)
+        let trees = classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
             // A database visit's own time is its node's: a read's is the read nodes' service.
             var hold = c.calls.map { node in
                 let st = stations[node.station]
@@ -32,7 +34,11 @@ extension ModelSpec {
                 for n in c.calls.indices.reversed() {
                     let miss = 1 - (hits[c.calls[n].station] ?? 0)
                     for step in c.calls[n].steps {
-                        let branch = { (m: Int) in miss * c.calls[m].probability * c.calls[m].meanCalls * hold[m] }
+                        // A call its rate limit turns away returns at once: only admitted calls hold.
+                        let branch = { (m: Int) in
+                            miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
+                                * hold[m]
+                        }
                         switch step {
                         case .call(let m): hold[n] += branch(m)
                         case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
@@ -40,7 +46,7 @@ extension ModelSpec {
                     }
                 }
             }
-            return (meanVisits(c, hits: hits), hold)
+            return (meanVisits(c, hits: hits, passes: passes[k]), hold)
         }
         return stations.enumerated().map { (s, st) in
             if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }

@@ -69,6 +69,10 @@ extension Simulation {
             enterDatabase(r, station: s, into: &sink)
             return
         }
+        if limits.any && !passesFleetLimit(r, station: s) {
+            fail(r, .rateLimited, into: &sink)
+            return
+        }
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
@@ -81,6 +85,10 @@ extension Simulation {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
             blame.zone = zoneBlame(i)
             fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
+            return
+        }
+        if limits.any && !passesInstanceLimit(r, instance: i, station: s) {
+            fail(r, .rateLimited, into: &sink)
             return
         }
         admit(r, at: i, station: s, workers: st.pointee.workers, queueCapacity: st.pointee.queueCapacity, into: &sink)

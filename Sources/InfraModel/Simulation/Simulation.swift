@@ -46,6 +46,8 @@ public struct Simulation: ~Copyable {
     var caches: CacheState
     var databases: ContiguousArray<DatabaseState>
     var autoscaling = Autoscaling()
+    /// The token buckets of rate-limited components (`RateLimit/`).
+    var limits: RateLimits
     var counters: ModelCounters
     /// Time spent with each number of requests in the system (`counters.inSystem`).
     var inSystemLevels = LevelTally()
@@ -121,6 +123,7 @@ public struct Simulation: ~Copyable {
             pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
+        limits = RateLimits(spec: spec)
         clients = ClientState(
             retryStream: streams.stream(path: "workload.client", purpose: .workload),
             patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),

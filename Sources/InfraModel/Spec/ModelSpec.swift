@@ -156,6 +156,8 @@ public struct StationSpec: Sendable, Equatable {
     public var database: DatabaseSpec?
     /// What makes it a cache (`kind: cache` or `cdn`); nil for a plain pool. See `CacheSpec`.
     public var cache: CacheSpec?
+    /// A token bucket in front of the component (`rate_limit:`); nil = none. See `RateLimitSpec`.
+    public var rateLimit: RateLimitSpec?
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?

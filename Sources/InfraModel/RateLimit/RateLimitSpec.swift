@@ -1,0 +1,49 @@
+import SimKernel
+
+/// A token bucket in front of a component (`rate_limit:`): requests arriving at it take a token
+/// each, and one that finds the bucket empty is turned away at once with `rate_limited`, using
+/// no worker. The bucket holds at most `burst` tokens, starts full, and gains one every
+/// `interval` (1/`rate`, to the nanosecond), so over any stretch of time t it admits at most
+/// burst + ⌊t / interval⌋ requests.
+public struct RateLimitSpec: Sendable, Equatable {
+    /// Which requests share a bucket.
+    public enum Scope: String, Sendable, CaseIterable {
+        /// One bucket for the whole component, whatever instance would serve the request.
+        case fleet
+        /// One bucket per instance, taken after the balancer chose it.
+        case instance
+    }
+
+    /// Whether classes share a bucket.
+    public enum Partition: String, Sendable, CaseIterable {
+        /// Every class draws from the same bucket(s).
+        case component
+        /// Each class has bucket(s) of its own, each with the full rate and burst.
+        case `class`
+    }
+
+    /// Tokens per second (> 0).
+    public var rate: Double
+    /// The bucket's size, in requests (≥ 1).
+    public var burst: Int
+    public var scope: Scope
+    public var per: Partition
+
+    public init(rate: Double, burst: Int, scope: Scope = .fleet, per: Partition = .component) {
+        self.rate = rate
+        self.burst = burst
+        self.scope = scope
+        self.per = per
+    }
+
+    /// The time between tokens in nanoseconds: 1/rate, rounded, at least 1.
+    public var interval: Int64 {
+        let ns = (1e9 / rate).rounded()
+        return ns >= 9e18 ? Int64.max : max(1, Int64(ns))
+    }
+
+    /// The admitted rate this limit allows when every bucket is busy: the rate times the number
+    /// of buckets a request stream is spread over (`buckets` = instances for `.instance` scope,
+    /// times the classes passing for `.class` partition).
+    public func capacity(buckets: Int) -> Double { 1e9 / Double(interval) * Double(buckets) }
+}
