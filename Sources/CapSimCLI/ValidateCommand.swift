@@ -115,6 +115,10 @@ struct ValidateCommand: ParsableCommand {
 
     static func stationaryLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
         var s = "\(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s"
+        if let p = load.passRatio {
+            s +=
+                ", its rate limit lets \(TableReport.fixed(p * 100, 1)) % through (\(TableReport.fixed(load.arrivalRate * p, 2))/s)"
+        }
         if let h = load.expectedHitRatio { s += ", expected hit ratio \(TableReport.fixed(h * 100, 1)) %" }
         guard let u = load.utilization, let c = station.workers else {
             return s + ", unlimited workers (no waiting)"
@@ -176,6 +180,7 @@ struct ValidateCommand: ParsableCommand {
                     // Only when instances are loaded unequally (weighted round robin, consistent hashing).
                     if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                     if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
+                    if let p = l.passRatio { pairs.append(("rate_limit_pass_ratio", .number(p))) }
                     if let nodes = l.databaseNodes {
                         let each: [JSONValue] = nodes.map { n in
                             var node: [(key: String, value: JSONValue)] = [

@@ -50,31 +50,42 @@ extension ModelSpec {
         }
         return stations.enumerated().map { (s, st) in
             if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }
-            var rate = 0.0
+            var rate = 0.0  // past the station's own rate limit
+            var arriving = 0.0  // before it
             var holding = 0.0
             var peak = 0.0
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
+                    if passes[k][s] > 0 { arriving += rates[k] * trees[k].visits[n] / passes[k][s] }
                     peak += (peaks?[k] ?? 0) * trees[k].visits[n]
                     holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
                 }
             }
+            // At the peak a limit passes no more than its capacity (the mean pass ratio above
+            // is lower there, so scaling the peak by it alone can overstate or understate).
+            if let limit = st.rateLimit {
+                let buckets = (limit.scope == .instance ? st.instances : 1) * (limit.per == .class ? classes.count : 1)
+                peak = min(peak, limit.capacity(buckets: buckets))
+            }
             let meanService = rate > 0 ? holding / rate : st.service.mean
+            let passRatio = st.rateLimit == nil ? nil : arriving > 0 ? rate / arriving : 1
             guard let workers = st.workers else {
                 var load = OfferedLoad(
-                    name: st.name, arrivalRate: rate, utilization: nil, workers: nil,
+                    name: st.name, arrivalRate: arriving, utilization: nil, workers: nil,
                     finiteQueue: st.queueCapacity != nil, erlangCMeanWait: 0, meanWaitEstimate: 0)
                 if peaks != nil { load.peakArrivalRate = peak }
                 load.expectedHitRatio = hits[s]
+                load.passRatio = passRatio
                 return load
             }
             // The busiest instance (weighted round robin and hashed keys load them unequally) saturates first.
             let share = heaviestInstanceShare(station: s)
             let u = rate * share * meanService / Double(workers)
             var load = OfferedLoad(
-                name: st.name, arrivalRate: rate, utilization: u, workers: workers,
+                name: st.name, arrivalRate: arriving, utilization: u, workers: workers,
                 finiteQueue: st.queueCapacity != nil)
+            load.passRatio = passRatio
             if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
             load.expectedHitRatio = hits[s]
             if peaks != nil {

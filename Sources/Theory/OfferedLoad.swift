@@ -3,7 +3,8 @@
 /// wait, so `capsim validate` can say in a millisecond what a long run would show.
 public struct OfferedLoad: Sendable, Equatable {
     public var name: String
-    /// Requests per second arriving at the station (all instances together).
+    /// Requests per second arriving at the station (all instances together), before its own
+    /// rate limit if it has one (past the limits above it).
     public var arrivalRate: Double
     /// Offered load over capacity; nil for unlimited workers (a pure delay has no capacity).
     public var utilization: Double?
@@ -33,6 +34,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// are loaded unequally (weighted round robin, consistent hashing); nil when each gets
     /// 1/instances. `utilization` is that instance's.
     public var unequalShare: Double?
+
+    /// For a station with a rate limit: the share of `arrivalRate` the limit lets through
+    /// (`ModelSpec.expectedPassRatios`, over the classes that visit it); nil without a limit.
+    /// `utilization` counts only what passes.
+    public var passRatio: Double?
 
     /// A cache's expected hit ratio in the steady state (`ModelSpec.expectedHitRatios`); nil
     /// for a station that is not a cache.

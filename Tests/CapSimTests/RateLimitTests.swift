@@ -156,10 +156,16 @@ struct RateLimitTests {
         // 5000/s offered, 1000/s let through: the app is at 1000 × 4 ms / 8 = 50 %, not 250 %.
         #expect(abs((load[1].utilization ?? 0) - 0.5) < 1e-9)
         #expect(abs(load[1].arrivalRate - 1000) < 1e-9)
+        #expect(abs(load[0].arrivalRate - 5000) < 1e-9 && abs((load[0].passRatio ?? 0) - 0.2) < 1e-12)
+        #expect(load[1].passRatio == nil)
         let file = temporaryDirectory().appendingPathComponent("edge.yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         let validate = capsim(["validate", file.path])
         #expect(validate.status == 0 && !validate.out.contains("UNSTABLE"), "\(validate.out)")
+        #expect(
+            validate.out.contains(
+                "  edge: offered 5000.00/s, its rate limit lets 20.0 % through (1000.00/s), unlimited workers (no waiting)\n"
+            ), "\(validate.out)")
     }
 
     @Test(
