@@ -9,7 +9,7 @@ extension ScenarioDecoder {
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
         "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
         "zones", "cost",
-        "autoscale", "rate_limit",
+        "autoscale", "rate_limit", "tls",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
@@ -186,6 +186,10 @@ extension ScenarioDecoder {
         if let n = f["rate_limit"] {
             guard let limit = decodeRateLimit(n, f.path("rate_limit")) else { return nil }
             station.rateLimit = limit
+        }
+        if let n = f["tls"] {
+            guard let tls = decodeTLS(n, f.path("tls")) else { return nil }
+            station.tls = tls
         }
         if let a = f["autoscale"] {
             // Every instance the pool may hold is allocated; `initial` of them serve at time 0.

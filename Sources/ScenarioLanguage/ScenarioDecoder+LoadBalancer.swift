@@ -10,7 +10,7 @@ import SimRandom
 extension ScenarioDecoder {
     static let loadBalancerKeys = [
         "kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity",
-        "health_check", "cost", "failures", "failover", "rate_limit",
+        "health_check", "cost", "failures", "failover", "rate_limit", "tls",
     ]
     /// A balancer's `autoscale:` (the language's design has one; an autoscaled balancer fleet is not
     /// modelled yet): a "not built" error at its key path, never an unknown key.
@@ -91,8 +91,9 @@ extension ScenarioDecoder {
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
         let rateLimit: RateLimitSpec?? =
             f["rate_limit"].map { decodeRateLimit($0, f.path("rate_limit")) } ?? .some(nil)
+        let tls: TLSSpec?? = f["tls"].map { decodeTLS($0, f.path("tls")) } ?? .some(nil)
         guard let target, let policy, let instances, let capacity, let latency, let healthCheck, let hashOptions,
-            let failures, let failover, let rateLimit
+            let failures, let failover, let rateLimit, let tls
         else { return nil }
         // A balancer instance holds at most `capacity` requests; one more is turned away.
         var station = StationSpec(
@@ -100,6 +101,7 @@ extension ScenarioDecoder {
             service: latency, balance: .roundRobin, failures: failures)
         station.failover = failover
         station.rateLimit = rateLimit
+        station.tls = tls
         guard let targetNode = f["targets"] else {
             preconditionFailure("target was decoded from 'targets', so it is present")
         }

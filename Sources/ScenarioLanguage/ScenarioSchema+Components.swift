@@ -100,6 +100,7 @@ extension SchemaBuilder {
             ),
             "failover": failover(partial: partial),
             "rate_limit": rateLimit(partial: partial, owner: "load_balancer"),
+            "tls": tls(partial: partial, owner: "load_balancer"),
             "cost": costProperty,
         ]
         return object(
@@ -142,6 +143,50 @@ extension SchemaBuilder {
                 ScenarioDecoder.rateLimitKeys, table, at: "components.*(\(owner)).rate_limit",
                 required: partial ? [] : ["rate", "burst"]),
             "A token bucket in front of the component: a request finding it empty is turned away at once with rate_limited (blamed on the component, no worker used). Default: no limit."
+        )
+    }
+
+    /// `tls:` of a server pool or a load balancer: TLS termination's CPU.
+    mutating func tls(partial: Bool, owner: String) -> JSONValue {
+        let cost = JSONValue.array([ref("duration"), ref(partial ? "partial-distribution" : "distribution")])
+        let table: [String: JSONValue] = [
+            "handshake": .object([
+                ("description", .string("CPU of a full handshake, a duration or a distribution. Required.")),
+                ("anyOf", cost),
+            ]),
+            "resumption": .object([
+                (
+                    "description",
+                    .string("CPU of a resumed handshake (a session ticket), a duration or a distribution (default 0s).")
+                ),
+                ("anyOf", cost),
+            ]),
+            "resumed": .object([
+                ("description", .string("Share of new connections resumed, 0 to 1 or 0% to 100% (default 0).")),
+                ("type", .array([.string("number"), .string("string")])),
+            ]),
+            "per_request": .object([
+                (
+                    "description",
+                    .string("CPU of every request's record encryption, a duration or a distribution (default 0s).")
+                ),
+                ("anyOf", cost),
+            ]),
+            "requests_per_connection": .object([
+                (
+                    "description",
+                    .string(
+                        "Mean requests a connection carries (keep-alive), at least 1 (default 1): a request opens a connection with probability 1/this."
+                    )
+                ),
+                ("type", .string("number")), ("minimum", .number(1)), ("default", .number(1)),
+            ]),
+        ]
+        return described(
+            object(
+                ScenarioDecoder.tlsKeys, table, at: "components.*(\(owner)).tls", required: partial ? [] : ["handshake"]
+            ),
+            "TLS termination: CPU added to each request's service here (a handshake for a new connection, full or resumed, and a per-request cost); round trips are not modelled. Default: none."
         )
     }
 
@@ -289,6 +334,7 @@ extension SchemaBuilder {
             ]),
             "cost": costProperty,
             "rate_limit": rateLimit(partial: partial, owner: "server_pool"),
+            "tls": tls(partial: partial, owner: "server_pool"),
             "autoscale": described(
                 ref(partial ? "partial-autoscale" : "autoscale"),
                 "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."

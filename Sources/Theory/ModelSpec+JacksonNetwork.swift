@@ -12,7 +12,7 @@ extension ModelSpec {
         guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
         else { return false }
         return stations.allSatisfy { st in
-            guard case .exponential = st.service else { return false }
+            guard case .exponential = st.service, st.tls == nil else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
     }

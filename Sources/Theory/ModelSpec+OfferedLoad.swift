@@ -28,7 +28,7 @@ extension ModelSpec {
             var hold = c.calls.map { node in
                 let st = stations[node.station]
                 return st.database.map { databaseVisitService($0, station: st, access: node.access) }
-                    ?? st.service.mean
+                    ?? st.service.mean + (st.tls?.meanCost ?? 0)
             }
             if c.mode == .synchronous {
                 for n in c.calls.indices.reversed() {
@@ -99,7 +99,8 @@ extension ModelSpec {
                 load.meanWaitEstimate = 0
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
-                let serviceSCV = st.service.variance / (meanService * meanService)
+                // TLS CPU is drawn independently of the service time: the variances add.
+                let serviceSCV = (st.service.variance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
                 load.erlangCMeanWait = wait
                 load.meanWaitEstimate =
                     serviceSCV.isFinite

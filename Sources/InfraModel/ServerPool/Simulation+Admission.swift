@@ -49,12 +49,14 @@ extension Simulation {
     }
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and
-    /// attempt), so it does not depend on the design (common random numbers).
+    /// attempt), so it does not depend on the design (common random numbers), plus its TLS CPU
+    /// where the station terminates TLS.
     @inline(__always)
     func demand(of r: Int32, at s: Int) -> SimDuration {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
-        return SimDuration(seconds: stations[s].service.sample(stream))
+        let own = SimDuration(seconds: stations[s].service.sample(stream))
+        return tls.any ? own + tlsCost(of: r, at: s) : own
     }
 
     /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:

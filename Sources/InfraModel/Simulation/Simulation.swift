@@ -48,6 +48,8 @@ public struct Simulation: ~Copyable {
     var autoscaling = Autoscaling()
     /// The token buckets of rate-limited components (`RateLimit/`).
     var limits: RateLimits
+    /// TLS termination's costs (`TLS/`).
+    let tls: TLSState
     var counters: ModelCounters
     /// Time spent with each number of requests in the system (`counters.inSystem`).
     var inSystemLevels = LevelTally()
@@ -124,6 +126,7 @@ public struct Simulation: ~Copyable {
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)
+        tls = TLSState(spec: spec, streams: streams)
         clients = ClientState(
             retryStream: streams.stream(path: "workload.client", purpose: .workload),
             patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),

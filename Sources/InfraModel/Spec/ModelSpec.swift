@@ -156,6 +156,8 @@ public struct StationSpec: Sendable, Equatable {
     public var database: DatabaseSpec?
     /// What makes it a cache (`kind: cache` or `cdn`); nil for a plain pool. See `CacheSpec`.
     public var cache: CacheSpec?
+    /// TLS termination (`tls:`): CPU added to each request's service; nil = none. See `TLSSpec`.
+    public var tls: TLSSpec?
     /// A token bucket in front of the component (`rate_limit:`); nil = none. See `RateLimitSpec`.
     public var rateLimit: RateLimitSpec?
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is

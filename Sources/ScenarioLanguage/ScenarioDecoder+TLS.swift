@@ -1,0 +1,34 @@
+import InfraModel
+import SimRandom
+
+/// `tls:` on a server pool or a load balancer: TLS termination's CPU (see `TLSSpec`).
+///
+/// ```yaml
+/// tls: {handshake: 2ms, resumption: 0.3ms, resumed: 80%, per_request: 40us, requests_per_connection: 10}
+/// ```
+extension ScenarioDecoder {
+    static let tlsKeys = ["handshake", "resumption", "resumed", "per_request", "requests_per_connection"]
+
+    mutating func decodeTLS(_ node: ScenarioNode, _ path: String) -> TLSSpec? {
+        guard let f = reader.fields(node, path, allowed: Self.tlsKeys, required: ["handshake"]) else { return nil }
+        let handshake = f["handshake"].flatMap { cost($0, f.path("handshake")) }
+        let resumption = f["resumption"].map { cost($0, f.path("resumption")) } ?? .deterministic(value: 0)
+        let perRequest = f["per_request"].map { cost($0, f.path("per_request")) } ?? .deterministic(value: 0)
+        // A share: `threshold` refuses anything outside 0 … 1 (0% … 100%).
+        let resumed = f["resumed"].map { threshold($0, f.path("resumed"), unit: .fraction) } ?? 0
+        let perConnection =
+            f["requests_per_connection"].map {
+                reader.number($0, f.path("requests_per_connection"), minimum: 1)
+            } ?? 1
+        guard let handshake, let resumption, let perRequest, let resumed, let perConnection else { return nil }
+        return TLSSpec(
+            handshake: handshake, resumption: resumption, resumed: resumed, perRequest: perRequest,
+            requestsPerConnection: perConnection)
+    }
+
+    /// A CPU cost: a duration (`2ms`) or a distribution (`{lognormal: {mean: 2ms, cv: 0.3}}`).
+    private mutating func cost(_ node: ScenarioNode, _ path: String) -> Distribution? {
+        if case .mapping = node { return decodeDistribution(node, path) }
+        return reader.duration(node, path).map { .deterministic(value: $0.seconds) }
+    }
+}
