@@ -194,6 +194,45 @@ struct PerClassTests {
         run.expectMatches("busy.edge.mean", 2.0, floor: 0.05)
     }
 
+    @Test(
+        "the shipped flood: the users lose availability while the origin is flooded; the table, validate and schema show the attack"
+    )
+    func shippedFlood() throws {
+        let run = try Run("flood.yaml", ["replications=3"])
+        // 3 of the 14 measured minutes flooded, losing about 1 − 1,600/4,200 of the users' requests.
+        let availability = run.summary["availability.request"]!.value
+        #expect(availability > 0.84 && availability < 0.9, "\(availability)")
+        #expect(run.values("availability.request") == run.values("class.users.availability.request"))
+        #expect(run.values("class.flood.reached.edge").allSatisfy { $0 == 1 })
+        #expect(run.values("class.flood.reached.origin") == run.values("class.flood.availability.request"))
+        let table = capsim(["run", scenarioPath("flood.yaml"), "--set", "replications=2"])
+        #expect(table.status == 0)
+        let lines = table.out.split(separator: "\n").map(String.init)
+        #expect(
+            lines.contains {
+                $0.hasPrefix("class ") && $0.hasSuffix("share  availability         p99           top error")
+            })
+        #expect(lines.contains { $0.hasPrefix("users ") && $0.contains("queue_full") })
+        #expect(lines.contains { $0.hasPrefix("flood (attack) ") })
+        #expect(lines.contains("(attack classes load the components but are left out of the headline figures)"))
+        let validate = capsim(["validate", scenarioPath("flood.yaml")])
+        #expect(
+            validate.out.split(separator: "\n").dropFirst().first
+                == "  attack class(es): flood — their load is in the figures below; the run leaves them out of the headline request figures"
+        )
+        let schema = capsim(["schema"])
+        #expect(schema.status == 0 && schema.out.contains("\"attack\": {"))
+        // One class: no class block, and no per-class metric.
+        let single = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=2s", "--set", "warmup=0s", "--set", "replications=2",
+        ])
+        #expect(single.status == 0 && single.out.contains("availability.request") && !single.out.contains("top error"))
+        #expect(
+            MetricLayout(spec: try Run("mm1.yaml", ["horizon=1s", "warmup=0s", "replications=2"]).scenario.model)
+                .metrics
+                .allSatisfy { !$0.id.hasPrefix("class.") })
+    }
+
     @Test("attack: must be a boolean, and some class must be legitimate")
     func diagnostics() {
         func yaml(_ first: String, _ second: String) -> String {
