@@ -73,6 +73,12 @@ struct ValidateCommand: ParsableCommand {
         var rows = [
             "\(s.file): ok — \(s.name), \(s.model.stations.count) component(s), \(s.replications) replications, seed \(s.seed)"
         ]
+        let attacks = s.model.classes.filter(\.attack).map(\.name)
+        if !attacks.isEmpty {
+            rows.append(
+                "  attack class(es): \(attacks.joined(separator: ", ")) — their load is in the figures below; the run leaves them out of the headline request figures"
+            )
+        }
         let points = s.points.count > 1 ? s.points : [s]
         for p in points {
             var indent = "  "

@@ -19,6 +19,42 @@ extension TableReport {
         return align(rows)
     }
 
+    /// With more than one class, a row per class: its share of the measured requests (attack
+    /// classes included), its availability, its latency p99 and its most frequent error cause
+    /// with that cause's rate. Attack classes are marked: the headline above leaves them out.
+    /// nil with one class (the headline is its own).
+    static func classTable(_ r: RunReport) -> String? {
+        let s = r.summary
+        let classes = r.scenario.model.classes
+        guard classes.count > 1 else { return nil }
+        func value(_ id: String) -> Double? { s[id].map(\.value).flatMap { $0.isNaN ? nil : $0 } }
+        let rates = classes.map { value("class.\($0.name).arrival_rate") ?? 0 }
+        let total = rates.reduce(0, +)
+        let p99s = classes.compactMap { value("class.\($0.name).latency.p99") }
+        var rows: [[String]] = [["class", "share", "availability", "p99", "top error"]]
+        for (k, c) in classes.enumerated() {
+            let base = "class.\(c.name)"
+            // The class's error rates, by cause, as the layout lists them (first of equals wins).
+            let errors = zip(s.layout.metrics, s.estimates).compactMap { m, e -> (String, Double)? in
+                guard case .classErrorRate(k, let cause) = m.kind, e.value > 0 else { return nil }
+                return (cause.id, e.value)
+            }
+            let top = errors.reduce(nil as (String, Double)?) { best, x in x.1 > (best?.1 ?? 0) ? x : best }
+            rows.append([
+                c.attack ? c.name + " (attack)" : c.name,
+                total > 0 ? cell(rates[k] / total, .fraction, column: []) : "",
+                value(base + ".availability.request").map { cell($0, .fraction, column: []) } ?? "",
+                value(base + ".latency.p99").map { cell($0, .seconds, column: p99s) } ?? "",
+                top.map { "\($0.0) \(cell($0.1, .fraction, column: []))" } ?? "",
+            ])
+        }
+        var text = align(rows)
+        if classes.contains(where: \.attack) {
+            text += "(attack classes load the components but are left out of the headline figures)\n"
+        }
+        return text
+    }
+
     /// `± 1.435 ms`, or nothing when the interval is 0 or unknown: a figure without
     /// uncertainty (a price) shows none rather than "± 0".
     static func halfWidth(_ e: MetricEstimate, _ unit: MetricUnit) -> String {

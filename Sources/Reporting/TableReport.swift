@@ -33,6 +33,7 @@ public enum TableReport {
             if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
         } else {
             out += headline(r)
+            if let classes = classTable(r) { out += "\n" + classes }
             if !r.slos.isEmpty { out += "\n" + sloTable(r.slos, layout: s.layout) }
             out += "\n" + componentTable(r)
             out += "(\(s.layout.metrics.count) metrics in all: --all prints every one; --csv and --json hold them)\n"

@@ -4,7 +4,7 @@ import SimKernel
 extension ScenarioDecoder {
     static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile", "response_size"]
     static let plannedWorkloadKeys: [String] = []
-    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys", "response_size"]
+    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys", "response_size", "attack"]
     static let plannedClassKeys: [String] = []
 
     /// `workload:` — the arrival process and the request classes.
@@ -55,6 +55,7 @@ extension ScenarioDecoder {
                         hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
                 let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
+                let attack = cf["attack"].map { decodeAttack($0, cf.path("attack")) } ?? false
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(
                         item, path,
@@ -75,13 +76,24 @@ extension ScenarioDecoder {
                     )
                     continue
                 }
-                if let name, let weight, let calls, let mode, let client, own != .some(nil), keys != .some(nil) {
+                if let name, let weight, let calls, let mode, let client, own != .some(nil), keys != .some(nil),
+                    let attack
+                {
                     var cls = RequestClass(
                         name: name, weight: weight, calls: calls, mode: mode, client: client, arrivals: own ?? nil)
                     cls.keys = keys ?? nil
+                    cls.attack = attack
                     classes.append(cls)
                     responseBytes.append(size)
                 }
+            }
+            // Attack classes are left out of the headline figures: with no legitimate class, every
+            // headline figure would be undefined.
+            if !classes.isEmpty, classes.count == items.count, classes.allSatisfy(\.attack) {
+                reader.fail(
+                    c, f.path("classes"),
+                    "every class is an attack class (attack: true), so no request would count in the headline figures: mark at least one class legitimate (attack: false, the default)"
+                )
             }
             // The shared process is split by weight among the classes without their own: with
             // none left, its arrivals would have no class to go to.
@@ -124,6 +136,17 @@ extension ScenarioDecoder {
             responseBytes = [defaultSize]
         }
         return (arrivals, classes)
+    }
+
+    /// `attack: true | false`; nil after reporting anything else (a string, a number, `yes`).
+    mutating func decodeAttack(_ node: ScenarioNode, _ path: String) -> Bool? {
+        switch node.scalarText {
+        case "true": return true
+        case "false": return false
+        default:
+            reader.fail(node, path, "expected true or false, found \(node.kindDescription)")
+            return nil
+        }
     }
 
     /// `synchronous` (the default) or `pipeline`; nil after reporting a misspelling.

@@ -315,6 +315,15 @@ extension SchemaBuilder {
                 ref("size"),
                 "Size of this class's successful responses (replaces workload.response_size), billed as egress at its entry component (the first of its path)."
             ),
+            "attack": .object([
+                (
+                    "description",
+                    .string(
+                        "An attack class: simulated like any class (it loads the components), but left out of the headline figures (latency, availability.request, errors, throughput) and reported on its own as class.<name>.*, with class.<name>.reached.<component>. At least one class must be legitimate (default false)."
+                    )
+                ),
+                ("type", .string("boolean")), ("default", .bool(false)),
+            ]),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }

@@ -104,6 +104,23 @@ public enum MetricKind: Sendable, Equatable {
     /// reached it (lookups + bypasses), over the window.
     case cacheBypassRate(station: Int)
 
+    /// (More than one class) a class's successful measured requests / its measured requests
+    /// that ended: `availability` restricted to the class.
+    case classAvailability(classIndex: Int)
+    /// (More than one class) a class's measured requests that ended with this cause / its
+    /// measured requests that ended.
+    case classErrorRate(classIndex: Int, ErrorCause)
+    /// (More than one class) a class's successful measured requests per second of the window.
+    case classThroughput(classIndex: Int)
+    /// (More than one class) a class's measured requests that ended, per second of the window.
+    case classArrivalRate(classIndex: Int)
+    /// (Attack classes) visits of the class's measured requests admitted at the station (given a
+    /// worker or a waiting place: a hop record, served or dropped unserved from the line) / the
+    /// class's measured requests that ended. Refusals (queue_full, a dead instance) are not
+    /// visits. One per request on a plain path where nothing turns it away; retries and repeated
+    /// calls can make it exceed 1.
+    case classReached(classIndex: Int, station: Int)
+
     /// (Pools with a queue timeout) requests the timeout dropped from the station's lines /
     /// requests that entered the station, over the window: Erlang-A's abandonment probability.
     case queueTimedOut(station: Int)
@@ -193,9 +210,12 @@ extension MetricKind {
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
-            .errorsInZone, .instancesAvailable, .databaseUtilization:
+            .errorsInZone, .instancesAvailable, .databaseUtilization, .classAvailability, .classErrorRate:
             .fraction
-        case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate: .perSecond
+        case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate, .classThroughput,
+            .classArrivalRate:
+            .perSecond
+        case .classReached: .count
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .instancesPeak, .instancesServing, .scalingActions: .count
@@ -216,6 +236,9 @@ extension MetricKind {
         case .outageMeanTime, .serviceAvailable: true
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
+        case .classAvailability, .classThroughput: true
+        case .classErrorRate: false
+        case .classArrivalRate, .classReached: nil
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
@@ -268,6 +291,12 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var hopStride = 2
     /// Index of the first per-class latency histogram (only when there is more than one class).
     public private(set) var classBase: Int?
+    /// Per class, whether it is an attack class (`RequestClass.attack`), when there is more than
+    /// one class; empty with one (which is never an attack class). An attack class's requests
+    /// count in their class's figures only, never in the headline's.
+    public private(set) var attackClasses: [Bool] = []
+    /// True when some class is an attack class.
+    public var hasAttack: Bool { attackClasses.contains(true) }
     /// Stations visited by each class, in path order (for the breakdown of slow requests).
     public private(set) var classPaths: [[Int]] = []
     /// Number of stations; the slow-request breakdown is kept only when requests visit several.
@@ -299,6 +328,7 @@ public struct MetricLayout: Sendable, Equatable {
         if spec.classes.count > 1 {
             classBase = histograms.count
             for c in spec.classes { addLatency("class.\(c.name).latency") }
+            attackClasses = spec.classes.map(\.attack)
         }
         windowSeconds = spec.window.measured.seconds
         hopBase = histograms.count
@@ -338,6 +368,7 @@ public struct MetricLayout: Sendable, Equatable {
             add("attempts.wasted.rate", .wastedAttemptRate)
             add("attempts.dropped.rate", .droppedAttemptRate)
         }
+        addClassOutcomes(spec)
         for (i, s) in spec.stations.enumerated() {
             for (id, node) in spec.utilizationMetrics(station: i) {
                 add(
@@ -401,6 +432,28 @@ public struct MetricLayout: Sendable, Equatable {
                 : scaled ? "autoscaled instance costs" : "request and egress costs"
             costWarning =
                 "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
+        }
+    }
+
+    /// With more than one class, each class's outcomes (`class.<c>.availability.request`,
+    /// `class.<c>.errors.<cause>.rate`, `class.<c>.throughput`, `class.<c>.arrival_rate`), and for
+    /// an attack class how much of it reached each component on its path (`class.<c>.reached.<s>`,
+    /// stations in file order).
+    private mutating func addClassOutcomes(_ spec: ModelSpec) {
+        guard spec.classes.count > 1 else { return }
+        for (k, c) in spec.classes.enumerated() {
+            let base = "class.\(c.name)"
+            add(base + ".availability.request", .classAvailability(classIndex: k))
+            for cause in ErrorCause.allCases {
+                add("\(base).errors.\(cause.id).rate", .classErrorRate(classIndex: k, cause))
+            }
+            add(base + ".throughput", .classThroughput(classIndex: k))
+            add(base + ".arrival_rate", .classArrivalRate(classIndex: k))
+            guard c.attack else { continue }
+            let path = Set(c.path)
+            for (s, station) in spec.stations.enumerated() where path.contains(s) {
+                add("\(base).reached.\(station.name)", .classReached(classIndex: k, station: s))
+            }
         }
     }
 

@@ -21,7 +21,8 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// In zero pages like `counts`: only the rows of latencies that occur are ever touched.
     let tail: UnsafeMutablePointer<UInt64>?
     let tailPages: ZeroPages?
-    /// Measured requests (arrived at or after warm-up) that ended, by outcome.
+    /// Measured requests (arrived at or after warm-up) of the legitimate classes that ended, by
+    /// outcome: the headline figures' counts (an attack class's requests are in `classCounts` only).
     public private(set) var ended: UInt64 = 0
     public private(set) var successes: UInt64 = 0
     /// Measured requests that succeeded within the latency objective.
@@ -35,6 +36,17 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public private(set) var blamedZones: [UInt64] = []
     public private(set) var opened: ModelCounters?
     public private(set) var closed: ModelCounters?
+    /// With more than one class, per class a row of `classStride` counts of its measured
+    /// requests that ended: [ended, successes, errors by cause…]; nil with one class (the
+    /// headline counts are then its own, and nothing is spent on this). Every class counts here,
+    /// attack classes too; the headline counts above are the legitimate classes' sums.
+    let classCounts: UnsafeMutablePointer<UInt64>?
+    /// `layout.classBase`, or 0 when there is one class (then unused).
+    let classLatencyBase: Int
+    /// With an attack class, the measured visits admitted per class (row) and station (column):
+    /// the hop records, served or not. nil without an attack class.
+    let visits: UnsafeMutablePointer<UInt64>?
+    static let classStride = 2 + ErrorCause.allCases.count
 
     public init(layout: MetricLayout) {
         self.layout = layout
@@ -53,13 +65,51 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             tailPages = nil
             tail = nil
         }
+        let classes = layout.attackClasses.count
+        if let base = layout.classBase, classes > 1 {
+            classLatencyBase = base
+            let n = classes * Self.classStride
+            let rows = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+            rows.initialize(repeating: 0, count: n)
+            classCounts = rows
+        } else {
+            classLatencyBase = 0
+            classCounts = nil
+        }
+        if layout.hasAttack {
+            let n = classes * layout.stationCount
+            let cells = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+            cells.initialize(repeating: 0, count: n)
+            visits = cells
+        } else {
+            visits = nil
+        }
     }
 
     deinit {
         headers.deallocate()
         countPages.release()
         tailPages?.release()
+        classCounts?.deallocate()
+        visits?.deallocate()
     }
+
+    /// Class k's measured requests that ended; 0 with one class.
+    public func classEnded(_ k: Int) -> UInt64 { classCounts.map { $0[k * Self.classStride] } ?? 0 }
+    /// Class k's successful measured requests; 0 with one class.
+    public func classSuccesses(_ k: Int) -> UInt64 { classCounts.map { $0[k * Self.classStride + 1] } ?? 0 }
+    /// Class k's measured requests that ended with `cause`; 0 with one class.
+    public func classErrors(_ k: Int, _ cause: ErrorCause) -> UInt64 {
+        classCounts.map { $0[k * Self.classStride + 2 + Int(cause.rawValue)] } ?? 0
+    }
+    /// Measured visits of class k admitted at station s; 0 without an attack class.
+    public func classVisits(_ k: Int, station s: Int) -> UInt64 {
+        visits.map { $0[k * layout.stationCount + s] } ?? 0
+    }
+
+    /// True when class k is an attack class (so its requests stay out of the headline counts).
+    @inline(__always)
+    public func isAttack(_ k: Int32) -> Bool { classCounts != nil && layout.attackClasses[Int(k)] }
 
     /// The histograms recorded so far, in layout order.
     public var histograms: [LatencyHistogram] {
@@ -75,6 +125,19 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
 
     public mutating func requestEnded(_ r: RequestRecord) {
         guard r.measured else { return }
+        if let classCounts {
+            let k = Int(r.classIndex)
+            let row = classCounts + k &* Self.classStride
+            row[0] &+= 1
+            switch r.outcome {
+            case .success:
+                row[1] &+= 1
+                record(classLatencyBase &+ k, r.latency)
+            case .error(let cause): row[2 &+ Int(cause.rawValue)] &+= 1
+            }
+            // An attack request counts in its class's figures only.
+            if layout.attackClasses[k] { return }
+        }
         ended &+= 1
         attempts &+= UInt64(r.attempts)
         switch r.outcome {
@@ -91,7 +154,6 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
                     row[station] &+= UInt64(max(hops[position], 0))
                 }
             }
-            if let base = layout.classBase { record(base + Int(r.classIndex), latency) }
         case .error(let cause):
             errors[Int(cause.rawValue)] &+= 1
             if r.blame >= 0 {
@@ -107,6 +169,7 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
 
     public mutating func hopEnded(_ h: HopRecord) {
         guard h.measured else { return }
+        if let visits { visits[Int(h.classIndex) &* layout.stationCount &+ Int(h.station)] &+= 1 }
         let base = layout.hopBase + layout.hopStride * Int(h.station)
         record(base, h.wait)
         // A visit that left the line unserved counts in the waits only.

@@ -112,6 +112,11 @@ public struct ReplicationResult: Sendable {
             case .errorRate(let cause): ended > 0 ? Double(c.errors[Int(cause.rawValue)]) / ended : .nan
             case .errorsAt(let s): ended > 0 ? Double(c.blamed.isEmpty ? 0 : c.blamed[s]) / ended : .nan
             case .errorsInZone(let z): ended > 0 ? Double(c.blamedZones.isEmpty ? 0 : c.blamedZones[z]) / ended : .nan
+            case .classAvailability(let k): Self.ratio(c.classSuccesses(k), c.classEnded(k))
+            case .classErrorRate(let k, let cause): Self.ratio(c.classErrors(k, cause), c.classEnded(k))
+            case .classThroughput(let k): Double(c.classSuccesses(k)) / (windowNs * 1e-9)
+            case .classArrivalRate(let k): Double(c.classEnded(k)) / (windowNs * 1e-9)
+            case .classReached(let k, let s): Self.ratio(c.classVisits(k, station: s), c.classEnded(k))
             case .throughput: Double(c.successes) / (windowNs * 1e-9)
             case .arrivalRate: ended / (windowNs * 1e-9)
             case .inSystemMean: level { $0.inSystemIntegral }

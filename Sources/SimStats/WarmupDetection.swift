@@ -19,7 +19,8 @@ public struct WarmupChoice: Sendable, Equatable {
 /// MSER-5 (White 1997; Franklin & White 2008): truncate the initial transient where the
 /// standard error of the mean of what remains is smallest.
 ///
-/// The output series is the latency of requests in the order they finish, in batches of 5.
+/// The output series is the latency of requests in the order they finish, in batches of 5 (the
+/// legitimate classes' successes: the headline latency's series, which leaves attack classes out).
 /// Pilot replications (the first few replication indices, run with no warm-up) are averaged
 /// batch by batch into one series, so one truncation point holds for all replications. The
 /// point is converted to time as the mean arrival time of the first request after it.
@@ -33,9 +34,12 @@ public enum WarmupDetection {
         var means: [Double] = []
         var starts: [Double] = []
         var sum = 0.0, count = 0, start = 0.0
+        /// Per class, whether it is an attack class (left out of the series).
+        var attack: [Bool] = []
 
         mutating func requestEnded(_ r: RequestRecord) {
-            guard case .success = r.outcome, means.count < WarmupDetection.maximumBatches else { return }
+            guard case .success = r.outcome, means.count < WarmupDetection.maximumBatches, !attack[Int(r.classIndex)]
+            else { return }
             if count == 0 { start = r.arrival.seconds }
             sum += r.latency.seconds
             count += 1
@@ -78,7 +82,7 @@ public enum WarmupDetection {
         var probes: [Probe] = []
         for r in 0..<pilots {
             var sim = Simulation(spec: pilotSpec, streams: StreamStore(seed: seed), replication: r)
-            var probe = Probe()
+            var probe = Probe(attack: spec.classes.map(\.attack))
             _ = sim.run(into: &probe)
             probes.append(probe)
         }

@@ -27,7 +27,9 @@ public struct WindowedCollector: RecordSink, ~Copyable {
 
     public mutating func requestEnded(_ r: RequestRecord) {
         base.requestEnded(r)
-        guard r.measured else { return }
+        // The windows' figures (availability.time, the time series) are headline figures: an
+        // attack class's requests stay out of them.
+        guard r.measured, !base.isAttack(r.classIndex) else { return }
         for c in clocks.indices { clocks[c].record(r) }
     }
 

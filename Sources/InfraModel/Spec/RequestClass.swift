@@ -29,6 +29,11 @@ public struct RequestClass: Sendable, Equatable {
     /// request at arrival; nil = its requests carry no key (and may not visit a
     /// `consistent_hash` station).
     public var keys: KeyDistribution?
+    /// An attack class (`attack: true`): its requests are simulated like any class's (they load
+    /// the components, wait in their lines, hold their workers), but the statistics leave them
+    /// out of the headline request figures (latency, availability, error rates, throughput) and
+    /// report them on their own. The model itself never reads this flag.
+    public var attack = false
 
     /// A class whose requests visit `path` in order: a chain of calls (each station calls the
     /// next), or in pipeline mode a tandem.
