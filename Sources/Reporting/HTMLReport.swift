@@ -249,28 +249,9 @@ public enum HTMLReport {
         let theory = Dictionary(d.components.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let names = d.components.map(\.name)
         let costTitle = d.currency.map { "cost/month (\($0))" } ?? "cost/month"
-        typealias Column = (title: String, unit: MetricUnit, group: Int, cell: (String) -> Double?)
-        let columns: [Column] = [
-            ("instances", .count, 0, { value("instances.\($0).mean") }),
-            ("utilisation", .fraction, 1, { value("utilization.\($0)") }),
-            ("(theory)", .fraction, 1, { theory[$0]?.utilizationTheory }),
-            ("wait mean", .seconds, 2, { value("hop.\($0).wait.mean") }),
-            ("(theory)", .seconds, 2, { theory[$0]?.waitMeanTheory }),
-            ("wait p99", .seconds, 3, { value("hop.\($0).wait.p99") }),
-            ("self p99", .seconds, 4, { value("hop.\($0).self.p99") }),
-            ("inclusive p99", .seconds, 5, { value("hop.\($0).inclusive.p99") }),
-            ("errors caused", .fraction, 6, { value("errors.at.\($0).rate") }),
-            (costTitle, .money(currency: ""), 7, { value("cost.\($0).monthly") }),
-        ]
-        let kept = columns.filter { c in names.contains { c.cell($0) != nil } }
-        var groupValues: [Int: [Double]] = [:]
-        for c in kept { groupValues[c.group, default: []] += names.compactMap(c.cell) }
-        let rows = names.map { name in
-            [name]
-                + kept.map { c in
-                    c.cell(name).map { TableReport.cell($0, c.unit, column: groupValues[c.group] ?? []) } ?? ""
-                }
-        }
-        return table(["component"] + kept.map(\.title), rows)
+        let (header, rows) = TableReport.componentCells(
+            names: names, value: value, utilizationTheory: { theory[$0]?.utilizationTheory },
+            waitTheory: { theory[$0]?.waitMeanTheory }, costTitle: costTitle)
+        return table(header, rows)
     }
 }

@@ -81,14 +81,29 @@ extension TableReport {
         }
         let currency = s.layout.index(of: "cost.monthly").map { s.layout.metrics[$0].unit }
         let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }
+        let (header, rows) = componentCells(
+            names: names, value: value, utilizationTheory: { estimate($0)?.utilization },
+            waitTheory: { estimate($0)?.meanWaitEstimate }, costTitle: costTitle)
+        return align([header] + rows)
+    }
+
+    /// The component table as text cells, shared by the terminal summary and the HTML report
+    /// (each with its own source of values): the header ("component", then the columns some
+    /// component has), and a row per component of `names`. `value` gives a metric's point
+    /// estimate by id (nil where there is none); the theory functions give a component's
+    /// analytic utilisation and mean wait.
+    static func componentCells(
+        names: [String], value: @escaping (String) -> Double?, utilizationTheory: @escaping (String) -> Double?,
+        waitTheory: @escaping (String) -> Double?, costTitle: String
+    ) -> (header: [String], rows: [[String]]) {
         // Columns of one group share a unit (a simulated value and its theory beside it).
         typealias Column = (title: String, unit: MetricUnit, group: Int, cell: (String) -> Double?)
         let columns: [Column] = [
             ("instances", .count, 0, { value("instances.\($0).mean") }),
             ("utilisation", .fraction, 1, { value("utilization.\($0)") }),
-            ("(theory)", .fraction, 1, { estimate($0)?.utilization }),
+            ("(theory)", .fraction, 1, utilizationTheory),
             ("wait mean", .seconds, 2, { value("hop.\($0).wait.mean") }),
-            ("(theory)", .seconds, 2, { estimate($0)?.meanWaitEstimate }),
+            ("(theory)", .seconds, 2, waitTheory),
             ("wait p99", .seconds, 3, { value("hop.\($0).wait.p99") }),
             ("self p99", .seconds, 4, { value("hop.\($0).self.p99") }),
             ("inclusive p99", .seconds, 5, { value("hop.\($0).inclusive.p99") }),
@@ -98,13 +113,10 @@ extension TableReport {
         let kept = columns.filter { c in names.contains { c.cell($0) != nil } }
         var groupValues: [Int: [Double]] = [:]
         for c in kept { groupValues[c.group, default: []] += names.compactMap(c.cell) }
-        var rows: [[String]] = [["component"] + kept.map(\.title)]
-        for name in names {
-            rows.append(
-                [name]
-                    + kept.map { c in c.cell(name).map { cell($0, c.unit, column: groupValues[c.group] ?? []) } ?? "" })
+        let rows = names.map { name in
+            [name] + kept.map { c in c.cell(name).map { cell($0, c.unit, column: groupValues[c.group] ?? []) } ?? "" }
         }
-        return align(rows)
+        return (["component"] + kept.map(\.title), rows)
     }
 
     /// A value in a column's unit: times in the one unit that suits the column's largest value
