@@ -53,6 +53,9 @@ extension ScenarioDecoder {
                     checkCacheKeys(
                         calls, hasKeys: cf["keys"] != nil, className: name ?? "?", stations: stations, at: item, path,
                         hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+                    checkLimitKeys(
+                        calls, keys: keys ?? nil, hasKeys: cf["keys"] != nil, className: name ?? "?",
+                        stations: stations, at: item, path, hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
                 let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
                 let attack = cf["attack"].map { decodeAttack($0, cf.path("attack")) } ?? false
@@ -127,6 +130,10 @@ extension ScenarioDecoder {
             checkCacheKeys(
                 CallNode.chain(Array(stations.indices)), hasKeys: false, className: "default", stations: stations,
                 at: node, "workload",
+                hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
+            checkLimitKeys(
+                CallNode.chain(Array(stations.indices)), keys: nil, hasKeys: false, className: "default",
+                stations: stations, at: node, "workload",
                 hint: "name classes under workload.classes and give them keys:, e.g. keys: {count: 1M, zipf: 0.99}")
             classes = [
                 RequestClass(

@@ -131,7 +131,7 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "component (default): every class shares the bucket(s); class: each class has bucket(s) of its own, each with the full rate and burst."
+                        "component (default): every class shares the bucket(s); class: each class has bucket(s) of its own, each with the full rate and burst; key: each request key (a class's keys: rank, standing for its client) has its own (every class reaching the component needs keys; at most 10,000,000 buckets)."
                     )
                 ),
                 ("default", .string(RateLimitSpec.Partition.component.rawValue)),

@@ -63,8 +63,9 @@ extension ModelSpec {
                 }
             }
             // At the peak a limit passes no more than its capacity (the mean pass ratio above
-            // is lower there, so scaling the peak by it alone can overstate or understate).
-            if let limit = st.rateLimit {
+            // is lower there, so scaling the peak by it alone can overstate or understate); a
+            // per-key limit's capacity is per key, no bound on the whole.
+            if let limit = st.rateLimit, limit.per != .key {
                 let buckets = (limit.scope == .instance ? st.instances : 1) * (limit.per == .class ? classes.count : 1)
                 peak = min(peak, limit.capacity(buckets: buckets))
             }

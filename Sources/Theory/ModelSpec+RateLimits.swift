@@ -36,9 +36,38 @@ extension ModelSpec {
                     for k in classes.indices {
                         passes[k][s] = arriving[k][s] > capacity ? capacity / arriving[k][s] : 1
                     }
+                case .key:
+                    // A key's stream meets its own bucket(s): one, or with `scope: instance` one
+                    // per instance it is spread over (all but under consistent hashing).
+                    let spread = limit.scope == .instance && st.balance != .consistentHash ? st.instances : 1
+                    let lost = keyLosses(arriving.map { $0[s] }, capacity: limit.capacity(buckets: spread))
+                    for k in classes.indices where arriving[k][s] > 0 { passes[k][s] = 1 - lost[k] / arriving[k][s] }
                 }
             }
         }
         return passes
+    }
+
+    /// The rate each class loses to per-key buckets of `capacity` each, given the classes' rates
+    /// arriving at the station: key r arrives at a(r) = Σ_c rate_c · P_c(r), and loses
+    /// a(r) − capacity when above it, shared by the classes in proportion. a(r) does not grow
+    /// with the rank (every key distribution puts its popular keys first), so the sum stops at
+    /// the first key under the capacity: only the heavy head of the keys is limited.
+    func keyLosses(_ rates: [Double], capacity: Double) -> [Double] {
+        var lost = Array(repeating: 0.0, count: classes.count)
+        let visiting = classes.indices.filter { rates[$0] > 0 && classes[$0].keys != nil }
+        let last = visiting.compactMap { classes[$0].keys?.count }.max() ?? 0
+        var rank: UInt64 = 1
+        while rank <= last {
+            var shares: [(k: Int, rate: Double)] = []
+            for k in visiting {
+                if let keys = classes[k].keys { shares.append((k, rates[k] * keys.probability(ofRank: rank))) }
+            }
+            let a = shares.reduce(0) { $0 + $1.rate }
+            if a <= capacity { break }
+            for (k, rate) in shares { lost[k] += rate * (1 - capacity / a) }
+            rank += 1
+        }
+        return lost
     }
 }

@@ -201,3 +201,59 @@ struct RateLimitTests {
         #expect(problems(yaml).contains { $0.contains("db.rate_limit") }, "\(problems(yaml))")
     }
 }
+
+/// `per: key`: a bucket per request key, so a flood from a few keys is cut to rate × keys while
+/// users spread over many keys pass; theory's pass ratios by key popularity agree.
+@Suite("Rate limits per key")
+struct RateLimitPerKeyTests {
+    static let yaml = """
+        version: 1
+        name: keyed
+        horizon: 2m
+        warmup: 10s
+        replications: 4
+        seed: 7
+        workload:
+          classes:
+            - {name: users, path: [api], keys: {count: 100000}, arrivals: {process: poisson, rate: 200/s}}
+            - {name: flood, attack: true, path: [api], keys: {count: 5}, arrivals: {process: poisson, rate: 1000/s}}
+        components:
+          api:
+            kind: server_pool
+            workers: unlimited
+            service: {deterministic: 1ms}
+            rate_limit: {rate: 20/s, burst: 20, per: key}
+        """
+
+    @Test("five flooding keys pass 5 × 20/s; the users' many keys pass; theory says the same")
+    func floodFromFewKeys() throws {
+        let run = Run(try ScenarioLoader.parse(yaml: Self.yaml))
+        // Each flooding key gets at most 20/s plus its burst over the 110 s measured.
+        for t in run.values("class.flood.throughput") { #expect(t <= 100 + 5 * 20 / 110.0 && t >= 99, "\(t)") }
+        for a in run.values("class.users.availability.request") { #expect(a > 0.9995, "\(a)") }
+        let passes = run.scenario.model.expectedPassRatios(hits: run.scenario.model.expectedHitRatios())
+        // Each flooding key carries 200/s, and the users' 0.002/s on the same rank (ranks are
+        // shared): each passes 20/200.002 of it.
+        #expect(abs(passes[1][0] - 20 / 200.002) < 1e-12)
+        // The users lose that share of their 5 × 0.002/s on ranks 1…5, of their 200/s.
+        #expect(abs(passes[0][0] - (1 - 5 * 0.002 * (1 - 20 / 200.002) / 200)) < 1e-12)
+    }
+
+    @Test("a class without keys on a per-key limit, and too many keys, are errors at the class")
+    func diagnostics() {
+        let noKeys = Self.yaml.replacingOccurrences(of: "keys: {count: 100000}, ", with: "")
+        #expect(
+            problems(noKeys).contains {
+                $0.contains(
+                    "the per-key rate limit at 'api' needs keys: class 'users' has none (give it keys:, e.g. keys: {count: 1M, zipf: 0.99})"
+                )
+            }, "\(problems(noKeys))")
+        let many = Self.yaml.replacingOccurrences(of: "keys: {count: 100000}", with: "keys: {count: 20M}")
+        #expect(
+            problems(many).contains {
+                $0.contains(
+                    "the per-key rate limit at 'api' keeps a bucket per key: at most 10000000, but class 'users' has 20000000 keys"
+                )
+            }, "\(problems(many))")
+    }
+}

@@ -14,13 +14,20 @@ public struct RateLimitSpec: Sendable, Equatable {
         case instance
     }
 
-    /// Whether classes share a bucket.
+    /// Which requests share a bucket within a scope.
     public enum Partition: String, Sendable, CaseIterable {
         /// Every class draws from the same bucket(s).
         case component
         /// Each class has bucket(s) of its own, each with the full rate and burst.
         case `class`
+        /// Each request key (the class's `keys:` rank, standing for the client that sends it:
+        /// a user, a token, an address) has bucket(s) of its own; ranks are shared by classes.
+        case key
     }
+
+    /// The most buckets `per: key` may hold for a component (one per key, times the instances
+    /// with `scope: instance`): 8 bytes each, so 80 MB at most.
+    public static let maxKeyBuckets = 10_000_000
 
     /// Tokens per second (> 0).
     public var rate: Double
@@ -44,6 +51,6 @@ public struct RateLimitSpec: Sendable, Equatable {
 
     /// The admitted rate this limit allows when every bucket is busy: the rate times the number
     /// of buckets a request stream is spread over (`buckets` = instances for `.instance` scope,
-    /// times the classes passing for `.class` partition).
+    /// times the classes passing for `.class` partition, or 1 for one key's stream).
     public func capacity(buckets: Int) -> Double { 1e9 / Double(interval) * Double(buckets) }
 }

@@ -11,9 +11,12 @@ import SimKernel
 struct RateLimits {
     /// First bucket of each station, −1 without a limit.
     var base: [Int32]
-    /// Buckets per instance (`.instance` scope) or for the station: the classes for `.class`, else 1.
+    /// Buckets per instance (`.instance` scope) or for the station: the classes for `.class`,
+    /// the most keys of a class for `.key`, else 1.
     var perUnit: [Int32]
     var instanceScoped: [Bool]
+    /// The station's buckets are per key (`per: key`): a request's is its key's rank − 1.
+    var keyed: [Bool]
     var interval: [Int64]
     /// (burst − 1) · interval, saturating.
     var tolerance: [Int64]
@@ -25,7 +28,10 @@ struct RateLimits {
         var base: [Int32] = []
         var perUnit: [Int32] = []
         var scoped: [Bool] = []
+        var keyed: [Bool] = []
         var interval: [Int64] = []
+        // The decoder checked that every class visiting a per-key limit has keys, and the count.
+        let keyCount = spec.classes.compactMap { $0.keys.map { Int($0.count) } }.max() ?? 1
         var tolerance: [Int64] = []
         var count = 0
         for st in spec.stations {
@@ -33,14 +39,21 @@ struct RateLimits {
                 base.append(-1)
                 perUnit.append(0)
                 scoped.append(false)
+                keyed.append(false)
                 interval.append(0)
                 tolerance.append(0)
                 continue
             }
-            let unit = limit.per == .class ? spec.classes.count : 1
+            let unit =
+                switch limit.per {
+                case .component: 1
+                case .class: spec.classes.count
+                case .key: keyCount
+                }
             base.append(Int32(count))
             perUnit.append(Int32(unit))
             scoped.append(limit.scope == .instance)
+            keyed.append(limit.per == .key)
             interval.append(limit.interval)
             let (t, overflow) = Int64(limit.burst - 1).multipliedReportingOverflow(by: limit.interval)
             tolerance.append(overflow ? .max : t)
@@ -49,6 +62,7 @@ struct RateLimits {
         self.base = base
         self.perUnit = perUnit
         self.instanceScoped = scoped
+        self.keyed = keyed
         self.interval = interval
         self.tolerance = tolerance
         tat = Array(repeating: 0, count: count)

@@ -10,7 +10,7 @@ extension Simulation {
     mutating func passesFleetLimit(_ r: Int32, station s: Int) -> Bool {
         let base = limits.base[s]
         guard base >= 0, !limits.instanceScoped[s] else { return true }
-        return limits.admit(bucket: Int(base) + classPart(r, station: s), station: s, at: kernel.now)
+        return limits.admit(bucket: Int(base) + bucketInUnit(r, station: s), station: s, at: kernel.now)
     }
 
     /// Whether request r may enter instance i (global index) of station s under a per-instance limit.
@@ -20,12 +20,19 @@ extension Simulation {
         guard base >= 0, limits.instanceScoped[s] else { return true }
         let local = Int(i &- stations[s].firstInstance)
         return limits.admit(
-            bucket: Int(base) + local * Int(limits.perUnit[s]) + classPart(r, station: s), station: s, at: kernel.now)
+            bucket: Int(base) + local * Int(limits.perUnit[s]) + bucketInUnit(r, station: s), station: s, at: kernel.now
+        )
     }
 
-    /// The request's bucket among a unit's: its class with `per: class`, else the one.
+    /// The request's bucket among a unit's: its key's with `per: key` (rank 1 → 0), its
+    /// class's with `per: class`, else the one.
     @inline(__always)
-    func classPart(_ r: Int32, station s: Int) -> Int {
-        limits.perUnit[s] > 1 ? Int(requests[r].classIndex) : 0
+    func bucketInUnit(_ r: Int32, station s: Int) -> Int {
+        if limits.keyed[s] {
+            // The decoder refuses a per-key limit on the path of a class without keys.
+            assert(requests[r].dataKey >= 1, "a request at a per-key limit has a key")
+            return Int(requests[r].dataKey &- 1)
+        }
+        return limits.perUnit[s] > 1 ? Int(requests[r].classIndex) : 0
     }
 }
