@@ -105,7 +105,7 @@ extension SchemaBuilder {
         ]
         return object(
             ScenarioDecoder.loadBalancerKeys, table, at: "components.*(load_balancer)",
-            required: partial ? [] : ["kind", "targets"])
+            required: ["kind", "targets"], partial: partial)
     }
 
     /// `rate_limit:` of a server pool or a load balancer: a token bucket.
@@ -141,7 +141,7 @@ extension SchemaBuilder {
         return described(
             object(
                 ScenarioDecoder.rateLimitKeys, table, at: "components.*(\(owner)).rate_limit",
-                required: partial ? [] : ["rate", "burst"]),
+                required: ["rate", "burst"], partial: partial),
             "A token bucket in front of the component: a request finding it empty is turned away at once with rate_limited (blamed on the component, no worker used). Default: no limit."
         )
     }
@@ -184,7 +184,8 @@ extension SchemaBuilder {
         ]
         return described(
             object(
-                ScenarioDecoder.tlsKeys, table, at: "components.*(\(owner)).tls", required: partial ? [] : ["handshake"]
+                ScenarioDecoder.tlsKeys, table, at: "components.*(\(owner)).tls", required: ["handshake"],
+                partial: partial
             ),
             "TLS termination: CPU added to each request's service here (a handshake for a new connection, full or resumed, and a per-request cost); round trips are not modelled. Default: none."
         )
@@ -234,7 +235,7 @@ extension SchemaBuilder {
                     ref("duration"),
                     object(
                         ScenarioDecoder.failoverKeys, table, at: "components.*(load_balancer).failover",
-                        required: partial ? [] : ["switch"]),
+                        required: ["switch"], partial: partial),
                 ])
             ),
         ])
@@ -414,13 +415,13 @@ extension SchemaBuilder {
         ]
         return object(
             ScenarioDecoder.autoscaleKeys, table, at: "components.*.autoscale",
-            required: partial ? [] : ["metric", "target", "max"])
+            required: ["metric", "target", "max"], partial: partial)
     }
 
     mutating func serverPool(partial: Bool) -> JSONValue {
         object(
             ScenarioDecoder.serverPoolKeys, serverPoolTable(partial: partial), at: "components.*",
-            required: partial ? [] : ["kind", "service"])
+            required: ["kind", "service"], partial: partial)
     }
 
     /// `kind: cache` (`cdn: false`) or `kind: cdn`: a server pool's keys and the cache's own.
@@ -512,6 +513,6 @@ extension SchemaBuilder {
         ])
         return object(
             cdn ? ScenarioDecoder.cdnKeys : ScenarioDecoder.cacheKeys, table, at: "components.*(\(kind))",
-            required: partial ? [] : ["kind", cdn ? "latency" : "service"])
+            required: ["kind", cdn ? "latency" : "service"], partial: partial)
     }
 }

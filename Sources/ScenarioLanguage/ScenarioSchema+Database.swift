@@ -50,12 +50,12 @@ extension SchemaBuilder {
             "primary": described(
                 object(
                     ScenarioDecoder.databasePrimaryKeys, primaryTable, at: "components.*(database).primary",
-                    required: partial ? [] : ["service"]),
+                    required: ["service"], partial: partial),
                 "The primary, which serves every write (and reads by read_policy). Required."),
             "replicas": described(
                 object(
                     ScenarioDecoder.databaseReplicaKeys, replicaTable, at: "components.*(database).replicas",
-                    required: partial ? [] : ["count"]),
+                    required: ["count"], partial: partial),
                 "Read replicas (default none)."),
             "replication": .object([
                 (
@@ -86,6 +86,6 @@ extension SchemaBuilder {
         ]
         return object(
             ScenarioDecoder.databaseKeys, table, at: "components.*(database)",
-            required: partial ? [] : ["kind", "primary"])
+            required: ["kind", "primary"], partial: partial)
     }
 }

@@ -15,7 +15,7 @@ extension SchemaBuilder {
         ]
         return object(
             ScenarioDecoder.replicationPlanKeys, table, at: "replications",
-            required: partial ? [] : ["min", "max", "until"])
+            required: ["min", "max", "until"], partial: partial)
     }
 
     mutating func availability(partial: Bool) -> JSONValue {
@@ -43,7 +43,7 @@ extension SchemaBuilder {
                 default: .number(1)),
         ]
         return object(
-            ScenarioDecoder.availabilityKeys, table, at: "availability", required: partial ? [] : ["objective"])
+            ScenarioDecoder.availabilityKeys, table, at: "availability", required: ["objective"], partial: partial)
     }
 
     mutating func client() -> JSONValue {

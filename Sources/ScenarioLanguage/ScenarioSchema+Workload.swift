@@ -108,7 +108,7 @@ extension SchemaBuilder {
                 default: .string("1s")),
         ]
         var schema = object(
-            ScenarioDecoder.arrivalKeys, table, at: "workload.arrivals", required: partial ? [] : ["process"])
+            ScenarioDecoder.arrivalKeys, table, at: "workload.arrivals", required: ["process"], partial: partial)
         if !partial, case .object(var pairs) = schema {
             // The keys each process needs: one alternative per process (they exclude each other).
             pairs.append(

@@ -277,7 +277,8 @@ struct SchemaBuilder {
             ]),
         ]
         let keys = ScenarioDecoder.topLevelKeys.filter { partial || $0 != "extends" }
-        return object(keys, table, at: "", required: partial ? [] : ["version", "horizon", "workload", "components"])
+        return object(
+            keys, table, at: "", required: ["version", "horizon", "workload", "components"], partial: partial)
     }
 
     // MARK: helpers
@@ -292,19 +293,25 @@ struct SchemaBuilder {
         return .object(head + pairs)
     }
 
-    /// A closed object with the decoder's `keys` in order, each described by `table`.
+    /// A closed object with the decoder's `keys` in order, each described by `table`. In the
+    /// `partial` form (a variant's, over its `extends:` base) nothing is required and every key
+    /// may also be null: `key: ~` removes the base's value.
     mutating func object(
-        _ keys: [String], _ table: [String: JSONValue], at path: String, required: [String]
+        _ keys: [String], _ table: [String: JSONValue], at path: String, required: [String], partial: Bool = false
     ) -> JSONValue {
         var properties: [(key: String, value: JSONValue)] = []
         for k in keys {
-            if let schema = table[k] {
-                properties.append((k, schema))
+            var schema: JSONValue
+            if let described = table[k] {
+                schema = described
             } else {
                 undescribed.append(path.isEmpty ? k : path + "." + k)
-                properties.append((k, .object([("description", .string("See the README."))])))
+                schema = .object([("description", .string("See the README."))])
             }
+            if partial { schema = .object([("anyOf", .array([schema, .object([("type", .string("null"))])]))]) }
+            properties.append((k, schema))
         }
+        let required = partial ? [] : required
         var pairs: [(key: String, value: JSONValue)] = [
             ("type", .string("object")),
             ("additionalProperties", .bool(false)),

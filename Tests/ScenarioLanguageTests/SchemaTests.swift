@@ -246,6 +246,9 @@ struct SchemaTests {
         let misspelt = "extends: base.yaml\ncomponents:\n  web: {workrs: 16}\n"
         #expect(validator.validate(try JSONValue.fromYAML(misspelt)) == ["components.web.workrs: unknown key"])
         #expect(!validator.validate(try JSONValue.fromYAML("name: x\n")).isEmpty)
+        // `key: ~` removes the base's value (README "Variants"): the schema lets any key be null.
+        let removal = "extends: base.yaml\ncomponents:\n  web: {tls: ~, timeout: ~}\nlatency_objective: ~\n"
+        #expect(validator.validate(try JSONValue.fromYAML(removal)) == [])
     }
 
     @Test("every example in the schema validates and decodes")

@@ -94,6 +94,20 @@ struct SchemaValidator {
                     check(x, against: option, at: path, into: &sub)
                     return sub.isEmpty
                 }.count
+                // A variant's key is its schema or null (`key: ~` removes it): a value that is not
+                // null gets the schema's own problems, as precise as without the null option.
+                let nonNull = options.filter {
+                    if case .object(let o) = $0, o.count == 1, o.first?.key == "type",
+                        o.first?.value == .string("null")
+                    {
+                        return false
+                    }
+                    return true
+                }
+                if key == "anyOf" && passing == 0 && nonNull.count == 1 && options.count == 2 && x != .null {
+                    check(x, against: nonNull[0], at: path, into: &problems)
+                    continue
+                }
                 if key == "anyOf" && passing == 0 { fail("matches none of anyOf: \(x.render(indent: 0))") }
                 if key == "oneOf" && passing != 1 {
                     fail("matches \(passing) of oneOf (expected exactly 1): \(x.render(indent: 0))")
