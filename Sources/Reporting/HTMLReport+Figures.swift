@@ -72,15 +72,11 @@ extension HTMLReport {
             }
             chart.series.append(s)
         }
-        var out = figure(
+        return figure(
             chart.svg,
             caption:
                 "Each line is a design's latency distribution from its pooled histogram: at latency x, the share of successful requests slower than x (log scale: 10 % is p90, 1 % p99, 0.1 % p99.9). Points resting on fewer than one request are left out."
-        )
-        if designs.count > shown.count {
-            out += note("The first \(shown.count) of \(designs.count) designs are drawn.")
-        }
-        return out
+        ) + drawnNote(shown.count, of: designs.count, "designs")
     }
 
     /// `50`, `99`, `99.9`, `99.99`: a quantile level as the suffix of p.
@@ -121,15 +117,11 @@ extension HTMLReport {
             rows: rows.map { StackedBarChart.Row(label: $0.label, values: $0.values.map { $0 * unit.factor }) })
         let factor = unit.factor
         chart.valueText = { TableReport.format($0 / factor, .seconds) }
-        var out = figure(
+        return figure(
             chart.svg,
             caption:
                 "For the requests slower than the design's p99, the mean time (waiting and own service) each component held them: the parts add up to their mean latency, so the longest segment is where the tail comes from."
-        )
-        if designs.count > shown.count {
-            out += note("The first \(shown.count) of \(designs.count) designs are drawn.")
-        }
-        return out
+        ) + drawnNote(shown.count, of: designs.count, "designs")
     }
 
     // MARK: sweeps
@@ -202,9 +194,7 @@ extension HTMLReport {
                 out += figure(
                     chart.svg, caption: "\(id) at each value of \(axis); the shaded band is its 95 % interval.")
             }
-            if groups.count > drawn.count {
-                out += note("The first \(drawn.count) of \(groups.count) lines are drawn.")
-            }
+            out += drawnNote(drawn.count, of: groups.count, "lines")
         }
         return out.isEmpty ? nil : out
     }

@@ -104,6 +104,12 @@ public enum HTMLReport {
 
     static func note(_ text: String) -> String { "<p class=\"note\">\(e(text))</p>\n" }
 
+    /// The note under a chart that draws only the first `drawn` of `total` things (designs,
+    /// lines); nothing when it draws them all.
+    static func drawnNote(_ drawn: Int, of total: Int, _ things: String) -> String {
+        total > drawn ? note("The first \(drawn) of \(total) \(things) are drawn.") : ""
+    }
+
     // MARK: tables
 
     static func scenarioTable(_ designs: [ReportDesign]) -> String {

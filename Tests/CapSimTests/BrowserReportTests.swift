@@ -25,26 +25,13 @@ struct BrowserReportTests {
     static func browse(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         let chromium = try #require(chromium, "CI=true, but chromium is not installed: .ci/run installs it")
         let profile = temporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments =
+        defer { try? FileManager.default.removeItem(at: profile) }
+        return try runProcess(
+            "/usr/bin/timeout",
             [
                 "120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                 "--user-data-dir=\(profile.path)", "--host-resolver-rules=MAP * ~NOTFOUND", "--no-first-run",
-            ] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: profile)
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+            ] + arguments)
     }
 
     /// The width and height in a PNG's IHDR chunk (bytes 16–23, big-endian), after checking the

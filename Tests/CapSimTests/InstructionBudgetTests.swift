@@ -34,20 +34,15 @@ struct InstructionBudgetTests {
     func instructions(_ arguments: [String]) throws -> (count: Int, output: String) {
         let binary = try #require(Self.stripped)
         let log = temporaryDirectory().appendingPathComponent("callgrind.log").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/valgrind")
-        p.arguments = ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--log-file=\(log)", binary] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let run = try runProcess(
+            "/usr/bin/valgrind",
+            ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--log-file=\(log)", binary] + arguments)
+        #expect(run.status == 0, "\(run.err)")
         let text = try String(contentsOfFile: log, encoding: .utf8)
         // "==123== Collected : 411029941" (or "I   refs:      411,029,941").
         let line = try #require(text.split(separator: "\n").first { $0.contains("Collected :") })
         let count = try #require(Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""))
-        return (count, String(decoding: data, as: UTF8.self))
+        return (count, run.out)
     }
 
     func events(_ json: String) throws -> Int {

@@ -25,21 +25,7 @@ struct MemoryBudgetTests {
             Issue.record("no capsim binary at \(binary): build with swift build --build-tests")
             return (-1, "", "")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        return try runProcess(binary, arguments)
     }
 
     func scenarioFile() throws -> (dir: URL, file: String) {

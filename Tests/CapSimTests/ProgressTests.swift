@@ -63,17 +63,9 @@ struct ProgressTests {
     func inTerminal(_ redirect: String) throws -> String {
         let command =
             "\(InterruptionTests.binary) run \(scenarioPath("mm1.yaml")) --set horizon=6000s --replications 1 \(redirect)"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-q", "-e", "-c", command, "/dev/null"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+        let run = try runProcess("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"])
+        #expect(run.status == 0, "\(run.err)")
+        return run.out
     }
 
     @Test("the real terminal: drawn when standard output is one too, not when it goes to a file")
