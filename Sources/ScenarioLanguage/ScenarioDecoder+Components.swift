@@ -3,7 +3,7 @@ import SimKernel
 import SimRandom
 
 extension ScenarioDecoder {
-    static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn"]
+    static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn", "firewall", "waf", "ids"]
     static let plannedComponentKinds: [String] = []
     static let serverPoolKeys = [
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
@@ -63,6 +63,18 @@ extension ScenarioDecoder {
             {
                 kinds[p.key] = kind
                 if let s = decodeCache(p.value, path, name: p.key, cdn: kind == "cdn") {
+                    stations.append(s)
+                } else {
+                    failedComponents.insert(p.key)
+                }
+                continue
+            }
+            if case .mapping(let fields, _) = p.value,
+                let kind = fields.first(where: { $0.key == "kind" })?.value.scalarText,
+                let inspection = InspectionSpec.Kind(rawValue: kind)
+            {
+                kinds[p.key] = kind
+                if let s = decodeInspection(p.value, path, name: p.key, kind: inspection) {
                     stations.append(s)
                 } else {
                     failedComponents.insert(p.key)

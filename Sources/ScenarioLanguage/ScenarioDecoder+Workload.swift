@@ -4,7 +4,9 @@ import SimKernel
 extension ScenarioDecoder {
     static let workloadKeys = ["arrivals", "classes", "mode", "client", "profile", "response_size"]
     static let plannedWorkloadKeys: [String] = []
-    static let classKeys = ["name", "weight", "path", "mode", "client", "arrivals", "keys", "response_size", "attack"]
+    static let classKeys = [
+        "name", "weight", "path", "mode", "client", "arrivals", "keys", "response_size", "attack", "legitimate",
+    ]
     static let plannedClassKeys: [String] = []
 
     /// `workload:` — the arrival process and the request classes.
@@ -58,7 +60,20 @@ extension ScenarioDecoder {
                         stations: stations, at: item, path, hint: "give it keys:, e.g. keys: {count: 1M, zipf: 0.99}")
                 }
                 let size = cf["response_size"].map { responseSize($0, cf.path("response_size")) ?? 0 } ?? defaultSize
-                let attack = cf["attack"].map { decodeAttack($0, cf.path("attack")) } ?? false
+                var attack = cf["attack"].map { decodeAttack($0, cf.path("attack")) } ?? false
+                // `legitimate: false` is another spelling of `attack: true`; both given must agree.
+                if let l = cf["legitimate"], let legitimate = decodeAttack(l, cf.path("legitimate")) {
+                    if cf["attack"] != nil, let a = attack, a == legitimate {
+                        reader.fail(
+                            l, cf.path("legitimate"),
+                            "'legitimate: \(legitimate)' contradicts 'attack: \(a)': give one of them")
+                        attack = nil
+                    } else if cf["attack"] == nil {
+                        attack = !legitimate
+                    }
+                } else if cf["legitimate"] != nil {
+                    attack = nil
+                }
                 if cf["arrivals"] == nil && f["arrivals"] == nil {
                     reader.fail(
                         item, path,

@@ -19,6 +19,8 @@ struct ScenarioDecoder {
     /// Components declared under `components:` whose own decoding failed (and was reported):
     /// a path, target or event naming one is not reported again as an unknown name.
     var failedComponents: Set<String> = []
+    /// Classes named by inspection stages' `detect:`, checked once the workload is read.
+    var pendingDetections: [PendingDetection] = []
     /// The zones those components name, for the same reason.
     var zonesOfFailedComponents: Set<String> = []
 
@@ -93,6 +95,7 @@ struct ScenarioDecoder {
 
         let currency = top["currency"].map { decodeCurrency($0) } ?? "USD"
         componentCosts = []
+        pendingDetections = []
         responseBytes = []
         var stations: [StationSpec] = []
         var balancers: [BalancerTarget] = []
@@ -107,7 +110,13 @@ struct ScenarioDecoder {
         }
         var arrivals: ArrivalProcess?
         var classes: [RequestClass] = []
+        let problemsBefore = reader.diagnostics.count
         if let w = top["workload"] { (arrivals, classes) = decodeWorkload(w, stations: stations) }
+        // (A workload with problems of its own, or classes on a broken component's path, may
+        // lack classes the stages name: those problems are reported instead.)
+        if reader.diagnostics.count == problemsBefore && failedComponents.isEmpty {
+            checkDetections(classes: classes, stations: stations)
+        }
         let profile = decodeProfile(
             top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil,
             horizon: horizon)

@@ -34,15 +34,25 @@ extension SchemaBuilder {
         ])
     }
 
+    /// The schema of a component chosen by its `kind`. `unknownKind` applies when the kind is
+    /// absent (a variant's component, which takes its kind from the scenario it extends): nil
+    /// means the server pool's (whose rules then report the missing kind).
     func byKind(
-        balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, pool: JSONValue
+        balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, inspection: JSONValue,
+        pool: JSONValue, unknownKind: JSONValue? = nil
     ) -> JSONValue {
         func kind(_ k: String, _ then: JSONValue, _ otherwise: JSONValue) -> JSONValue {
-            .object([
+            kinds([k], then, otherwise)
+        }
+        func kinds(_ ks: [String], _ then: JSONValue, _ otherwise: JSONValue) -> JSONValue {
+            let test: JSONValue =
+                ks.count == 1
+                ? .object([("const", .string(ks[0]))]) : .object([("enum", .array(ks.map { .string($0) }))])
+            return .object([
                 (
                     "if",
                     .object([
-                        ("properties", .object([("kind", .object([("const", .string(k))]))])),
+                        ("properties", .object([("kind", test)])),
                         ("required", .array([.string("kind")])),
                     ])
                 ),
@@ -50,7 +60,17 @@ extension SchemaBuilder {
                 ("else", otherwise),
             ])
         }
-        return kind("load_balancer", balancer, kind("database", database, kind("cache", cache, kind("cdn", cdn, pool))))
+        return kind(
+            "load_balancer", balancer,
+            kind(
+                "database", database,
+                kind(
+                    "cache", cache,
+                    kind(
+                        "cdn", cdn,
+                        kinds(
+                            ScenarioDecoder.inspectionKinds, inspection,
+                            unknownKind.map { kind("server_pool", pool, $0) } ?? pool)))))
     }
 
     mutating func loadBalancer(partial: Bool) -> JSONValue {
@@ -514,5 +534,88 @@ extension SchemaBuilder {
         return object(
             cdn ? ScenarioDecoder.cdnKeys : ScenarioDecoder.cacheKeys, table, at: "components.*(\(kind))",
             required: ["kind", cdn ? "latency" : "service"], partial: partial)
+    }
+
+    /// `kind: firewall`, `waf` or `ids`: a server pool's keys and the stage's own.
+    mutating func inspection(partial: Bool) -> JSONValue {
+        var table = serverPoolTable(partial: partial)
+        table["kind"] = .object([
+            ("description", .string("The kind of component. Required.")),
+            ("enum", .array(ScenarioDecoder.inspectionKinds.map { .string($0) })),
+        ])
+        table["service"] = described(
+            ref(partial ? "partial-distribution" : "distribution"),
+            "Time of one inspection at one worker (every request, blocked or not). Required.")
+        table["on_failure"] = .object([
+            (
+                "description",
+                .string(
+                    "What a request does when no instance can take it (all believed unhealthy, or the one picked has crashed): open, passes uninspected (default for waf and ids); closed, rejected as at a server pool (default for firewall)."
+                )
+            ),
+            ("enum", .array(InspectionSpec.OnFailure.allCases.map { .string($0.rawValue) })),
+        ])
+        let share: JSONValue = .object([
+            ("description", .string("The share of the class's inspected requests blocked, 0.95 or 95%.")),
+            ("type", .array([.string("number"), .string("string")])),
+        ])
+        let detection = object(
+            ScenarioDecoder.detectionKeys,
+            [
+                "probability": share,
+                "delay": described(
+                    ref("duration"),
+                    "Time from the first request of the class the stage inspects until it detects the class (default 0s)."
+                ),
+            ], at: "components.*(inspection).detect.*", required: ["probability"], partial: partial)
+        table["detect"] = .object([
+            (
+                "description",
+                .string(
+                    "Class names mapped to the share blocked (95%: from the start) or {probability, delay}. A class not named passes."
+                )
+            ),
+            ("type", .string("object")),
+            ("additionalProperties", .object([("anyOf", .array([share, detection]))])),
+        ])
+        return object(
+            ScenarioDecoder.inspectionKeys, table, at: "components.*(inspection)", required: ["kind", "service"],
+            partial: partial)
+    }
+
+    /// A variant's component without `kind` (it keeps its base's): any key of any kind, where a
+    /// key two kinds describe differently may take either form. The merged scenario is checked
+    /// against its kind's own rules when it is loaded.
+    mutating func componentOfAnyKind() -> JSONValue {
+        let kinds = [
+            serverPool(partial: true), loadBalancer(partial: true), database(partial: true),
+            cache(partial: true, cdn: false), cache(partial: true, cdn: true), inspection(partial: true),
+        ]
+        // Per key, the distinct forms the kinds give it, in the kinds' order.
+        var forms: [(key: String, schemas: [JSONValue])] = []
+        for kind in kinds {
+            guard case .object(let pairs)? = kind["properties"] else { continue }
+            for (key, schema) in pairs {
+                if let i = forms.firstIndex(where: { $0.key == key }) {
+                    if !forms[i].schemas.contains(schema) { forms[i].schemas.append(schema) }
+                } else {
+                    forms.append((key, [schema]))
+                }
+            }
+        }
+        let properties = forms.map { f in
+            (key: f.key, value: f.schemas.count == 1 ? f.schemas[0] : JSONValue.object([("anyOf", .array(f.schemas))]))
+        }
+        return .object([
+            (
+                "description",
+                .string(
+                    "A variant's component without 'kind' (it keeps its base's): any key of any kind; the merged component is checked by its kind's rules."
+                )
+            ),
+            ("type", .string("object")),
+            ("additionalProperties", .bool(false)),
+            ("properties", .object(properties)),
+        ])
     }
 }

@@ -324,6 +324,10 @@ extension SchemaBuilder {
                 ),
                 ("type", .string("boolean")), ("default", .bool(false)),
             ]),
+            "legitimate": .object([
+                ("description", .string("legitimate: false is another spelling of attack: true (default true).")),
+                ("type", .string("boolean")), ("default", .bool(true)),
+            ]),
         ]
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }

@@ -67,19 +67,23 @@ struct SchemaBuilder {
                 "component",
                 byKind(
                     balancer: ref("load-balancer"), database: ref("database"), cache: ref("cache"), cdn: ref("cdn"),
-                    pool: ref("server-pool"))
+                    inspection: ref("inspection"), pool: ref("server-pool"))
             ),
             (
                 "partial-component",
                 byKind(
                     balancer: ref("partial-load-balancer"), database: ref("partial-database"),
                     cache: ref("partial-cache"),
-                    cdn: ref("partial-cdn"), pool: ref("partial-server-pool"))
+                    cdn: ref("partial-cdn"), inspection: ref("partial-inspection"), pool: ref("partial-server-pool"),
+                    unknownKind: ref("partial-component-of-any-kind"))
             ),
             ("cache", cache(partial: false, cdn: false)),
             ("partial-cache", cache(partial: true, cdn: false)),
             ("cdn", cache(partial: false, cdn: true)),
             ("partial-cdn", cache(partial: true, cdn: true)),
+            ("partial-component-of-any-kind", componentOfAnyKind()),
+            ("inspection", inspection(partial: false)),
+            ("partial-inspection", inspection(partial: true)),
             ("server-pool", serverPool(partial: false)),
             ("partial-server-pool", serverPool(partial: true)),
             ("load-balancer", loadBalancer(partial: false)),

@@ -124,6 +124,11 @@ public enum MetricKind: Sendable, Equatable {
     /// (Pools with a queue timeout) requests the timeout dropped from the station's lines /
     /// requests that entered the station, over the window: Erlang-A's abandonment probability.
     case queueTimedOut(station: Int)
+    /// (Inspection stages) requests the stage blocked / requests that entered it, over the window.
+    case inspectionBlocked(station: Int)
+    /// (Inspection stages) requests that passed the stage uninspected (it failed open) / requests
+    /// that entered it, over the window.
+    case inspectionUninspected(station: Int)
 
     /// Outage episodes of a station (nil: the service as a whole) begun in the window (one
     /// replication's count).
@@ -206,6 +211,7 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
         case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
+        case .inspectionBlocked, .inspectionUninspected: .fraction
         case .outageCount, .replicationBacklog: .count
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
@@ -239,6 +245,8 @@ extension MetricKind {
         case .classAvailability, .classThroughput: true
         case .classErrorRate: false
         case .classArrivalRate, .classReached: nil
+        // Blocking a flood is good and blocking users bad; passing uninspected keeps users up.
+        case .inspectionBlocked, .inspectionUninspected: nil
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
@@ -402,6 +410,10 @@ public struct MetricLayout: Sendable, Equatable {
             add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))
             add("cache.\(s.name).lookups.rate", .cacheLookupRate(station: i))
             add("cache.\(s.name).bypass.rate", .cacheBypassRate(station: i))
+        }
+        for (i, s) in spec.stations.enumerated() where s.inspection != nil {
+            add("inspection.\(s.name).blocked.rate", .inspectionBlocked(station: i))
+            add("inspection.\(s.name).uninspected.rate", .inspectionUninspected(station: i))
         }
         if let cost = spec.cost { addCost(cost, spec: spec) }
         noteFailureEvidence(spec)

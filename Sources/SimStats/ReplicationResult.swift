@@ -106,6 +106,16 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .inspectionBlocked(let s), .inspectionUninspected(let s):
+                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count, s < e.blocked.count {
+                    if case .inspectionBlocked = m.kind {
+                        Self.ratio(e.blocked[s] - o.blocked[s], e.entered[s] - o.entered[s])
+                    } else {
+                        Self.ratio(e.uninspected[s] - o.uninspected[s], e.entered[s] - o.entered[s])
+                    }
+                } else {
+                    .nan
+                }
             case .levelQuantile(let d, let q): distributions[d].quantile(q)
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan

@@ -45,7 +45,8 @@ extension ModelSpec {
     }
 
     /// Mean visits per request to each node of class c, counting a node below a cache only on
-    /// the cache's misses (`hits[s]`: the hit ratio of station s, nil if not a cache), and a
+    /// the cache's misses (`hits[s]`: the hit ratio of station s, nil if not a cache), below an
+    /// inspection stage only on what it does not block (`inspectionPassShare`), and a
     /// visit only when the station's rate limit lets it in (`passes[s]`: the class's pass ratio
     /// at station s, `expectedPassRatios`; nil: every visit passes).
     public func meanVisits(_ c: RequestClass, hits: [Double?], passes: [Double]? = nil) -> [Double] {
@@ -53,7 +54,8 @@ extension ModelSpec {
         guard !c.calls.isEmpty else { return visits }
         visits[0] = passes?[c.calls[0].station] ?? 1
         for (i, n) in c.calls.enumerated() {
-            let miss = 1 - (hits[n.station] ?? 0)
+            // Calls below are made on a miss, and past an inspection stage when not blocked.
+            let miss = (1 - (hits[n.station] ?? 0)) * inspectionPassShare(c, station: n.station)
             for m in n.children {
                 let pass = passes?[c.calls[m].station] ?? 1
                 visits[m] = visits[i] * miss * c.calls[m].probability * c.calls[m].meanCalls * pass

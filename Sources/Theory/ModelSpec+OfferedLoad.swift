@@ -32,7 +32,8 @@ extension ModelSpec {
             }
             if c.mode == .synchronous {
                 for n in c.calls.indices.reversed() {
-                    let miss = 1 - (hits[c.calls[n].station] ?? 0)
+                    let miss =
+                        (1 - (hits[c.calls[n].station] ?? 0)) * inspectionPassShare(c, station: c.calls[n].station)
                     for step in c.calls[n].steps {
                         // A call its rate limit turns away returns at once: only admitted calls hold.
                         let branch = { (m: Int) in

@@ -174,13 +174,7 @@ struct CLITests {
         .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files.count >= 8)
         for f in files {
-            // Scheduled events happen at set times (an error beyond the horizon): keep the
-            // horizon of such a scenario and thin its traffic instead.
-            let text = try String(contentsOfFile: scenarioPath(f), encoding: .utf8)
-            let shorten =
-                text.contains("\nevents:")
-                ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
-            let r = capsim(["run", scenarioPath(f), "-q", "--replications", "2"] + shorten)
+            let r = capsim(["run", scenarioPath(f), "-q", "--replications", "2"] + (try smokeShortening(f)))
             #expect(r.status == 0, "\(f): \(r.err)")
         }
     }

@@ -26,11 +26,10 @@ struct GoldenOutputTests {
         let dir = temporaryDirectory()
         var lines: [String] = []
         for f in files {
-            let text = try String(contentsOfFile: scenarioPath(f), encoding: .utf8)
             let csvPath = dir.appendingPathComponent(f + ".csv").path
             let r = capsim(
                 ["run", scenarioPath(f), "-q", "--replications", "2", "--json", "-", "--csv", csvPath]
-                    + shortening(for: text))
+                    + (try smokeShortening(f)))
             #expect(r.status == 0, "\(f): \(r.err)")
             let relative = "Scenarios/" + f
             let json = r.out.replacingOccurrences(of: scenarioPath(f), with: relative)
@@ -60,13 +59,6 @@ struct GoldenOutputTests {
             names == recordedNames,
             "scenarios added or removed since Golden/shipped-scenarios.txt was recorded: \(names.symmetricDifference(recordedNames).sorted())"
         )
-    }
-
-    /// The smoke test's shortening: scenarios with scheduled events (at set times, which must lie
-    /// within the horizon) keep their horizon and get thinner traffic; the others a 3 s horizon.
-    func shortening(for text: String) -> [String] {
-        text.contains("\nevents:")
-            ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
     }
 
     func fnv1a(_ s: String) -> UInt64 {

@@ -131,3 +131,12 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
         process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
     )
 }
+
+/// The smoke tests' shortening of a shipped scenario: one with scheduled events (at set times,
+/// which must lie within the horizon; its own or one it extends) keeps its horizon and gets
+/// thinner traffic (its `workload.arrivals`, which it must therefore have); the others a 3 s
+/// horizon.
+func smokeShortening(_ file: String) throws -> [String] {
+    try ScenarioLoader.load(path: scenarioPath(file)).model.events.isEmpty
+        ? ["--set", "horizon=3s", "--set", "warmup=1s"] : ["--set", "workload.arrivals.rate=20/s"]
+}

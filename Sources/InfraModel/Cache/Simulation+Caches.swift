@@ -148,43 +148,16 @@ extension Simulation {
     }
 
     /// Whether request r, which no instance of station s can take, bypasses it (a cache with
-    /// `on_failure: bypass`), and if so sends it on: in a call tree the cache's calls are made
-    /// as on a miss, holding nothing there (a frame with no instance) and filling nothing; in a
-    /// pipeline it moves to the next station. A cache with nothing below it cannot be bypassed.
+    /// `on_failure: bypass`), and if so sends it on (`passBy`): its calls are made as on a miss,
+    /// holding nothing at the cache and filling nothing. A cache with nothing below it cannot be
+    /// bypassed.
     mutating func cacheBypass<Sink: RecordSink & ~Copyable>(_ r: Int32, station s: Int, into sink: inout Sink) -> Bool {
         let k = Int(caches.index[s])
         guard k >= 0, caches.entries[k].spec.onFailure == .bypass else { return false }
-        let q = requests[r]
-        let c = Int(q.classIndex)
-        let now = kernel.now
-        if routes.synchronous[c] {
-            guard calls.node(q.classIndex, q.hop).pointee.stepCount > 0 else { return false }
-            counters.cacheBypassed[s] &+= 1
-            requests[r].instance = -1
-            requests.frame(r, q.depth).pointee = CallFrame(
-                instance: -1, hopArrival: now, serviceStart: now,
-                serviceEnd: now, node: q.hop, rep: q.rep, key: q.key, step: 0)
-            requests[r].depth = q.depth &+ 1
-            runSteps(r, from: 0, into: &sink)
-            return true
-        }
-        guard q.hop &+ 1 < routes.pathStart[c &+ 1] &- routes.pathStart[c] else { return false }
+        guard canPassBy(r, leafPasses: false) else { return false }
         counters.cacheBypassed[s] &+= 1
-        if requests.pathLength > 0 { requests.hopTimes(r)[Int(q.hop)] = 0 }
-        requests[r].hop &+= 1
-        enterStation(r, into: &sink)
+        passBy(r, into: &sink)
         return true
-    }
-
-    /// A bypassed cache's frame on top of strand r has made its calls: it holds nothing, so it
-    /// just returns.
-    mutating func bypassReturns<Sink: RecordSink & ~Copyable>(_ r: Int32, _ f: CallFrame, into sink: inout Sink) {
-        requests[r].depth &-= 1
-        requests[r].hop = f.node
-        requests[r].rep = f.rep
-        requests[r].key = f.key
-        requests[r].instance = -1
-        visitReturned(r, into: &sink)
     }
 
     /// Instance i (global index) restarts: a cache comes back cold.

@@ -8,6 +8,8 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case noHealthyInstance
     case instanceFailed
     case rateLimited
+    /// An inspection stage (firewall, WAF, IDS) detected the request and blocked it.
+    case blocked
     case retryBudgetExhausted
     case failover
     /// Still in flight when the drain time after the horizon ran out.
@@ -22,6 +24,7 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .noHealthyInstance: "no_healthy_instance"
         case .instanceFailed: "instance_failed"
         case .rateLimited: "rate_limited"
+        case .blocked: "blocked"
         case .retryBudgetExhausted: "retry_budget_exhausted"
         case .failover: "failover"
         case .inFlightAtEnd: "in_flight_at_end"

@@ -63,6 +63,10 @@ public struct ModelCounters: Sendable {
     public var cacheLookups: [UInt64] = []
     public var cacheHits: [UInt64] = []
     public var cacheBypassed: [UInt64] = []
+    /// Per station (empty when there is no inspection stage): requests a stage blocked, and
+    /// requests that passed it uninspected because it failed open.
+    public var blocked: [UInt64] = []
+    public var uninspected: [UInt64] = []
     /// Per station: requests that entered it, and requests its queue timeout dropped from a line
     /// (`timeout:` on a pool), so far. Filled by `Simulation.snapshot` (not per window tick).
     public var entered: [UInt64] = []

@@ -76,6 +76,7 @@ extension Simulation {
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            if inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
             fail(r, .noHealthyInstance, into: &sink)
             return
         }
@@ -83,6 +84,7 @@ extension Simulation {
         // hung one takes it into its queue, where it stays until the restart fails it.
         if !instances[Int(i)].up && !instances[Int(i)].hung {
             if caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            if inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
             blame.zone = zoneBlame(i)
             fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
             return
@@ -99,6 +101,7 @@ extension Simulation {
     /// `writeAcknowledged`); then the request goes on (`serviceDone`).
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         guard answers(r, into: &sink) else { return }
+        if inspections.any && blockedAtInspection(r, into: &sink) { return }
         if hasDatabases && stations[Int(instances[Int(requests[r].instance)].station)].database >= 0
             && databaseServiceEnded(r, into: &sink)
         {

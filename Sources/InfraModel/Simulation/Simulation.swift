@@ -50,6 +50,8 @@ public struct Simulation: ~Copyable {
     var limits: RateLimits
     /// TLS termination's costs (`TLS/`).
     let tls: TLSState
+    /// Inspection stages' detections (`Inspection/`).
+    var inspections: Inspections
     var counters: ModelCounters
     /// Time spent with each number of requests in the system (`counters.inSystem`).
     var inSystemLevels = LevelTally()
@@ -127,6 +129,7 @@ public struct Simulation: ~Copyable {
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)
         tls = TLSState(spec: spec, streams: streams)
+        inspections = Inspections(spec: spec, streams: streams)
         clients = ClientState(
             retryStream: streams.stream(path: "workload.client", purpose: .workload),
             patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),
@@ -162,6 +165,7 @@ public struct Simulation: ~Copyable {
         clients.timers = timers
         for d in databases.indices { stations[Int(databases[d].station)].database = Int32(d) }
         setUpCaches()
+        setUpInspections()
         setUpAutoscale()
     }
 

@@ -160,6 +160,9 @@ public struct StationSpec: Sendable, Equatable {
     public var tls: TLSSpec?
     /// A token bucket in front of the component (`rate_limit:`); nil = none. See `RateLimitSpec`.
     public var rateLimit: RateLimitSpec?
+    /// What makes it an inspection stage (`kind: firewall`, `waf` or `ids`); nil for a plain
+    /// pool. See `InspectionSpec`.
+    public var inspection: InspectionSpec?
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
