@@ -9,7 +9,7 @@ extension ScenarioDecoder {
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
         "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
         "zones", "cost",
-        "autoscale", "rate_limit", "tls",
+        "autoscale", "rate_limit", "tls", "concurrency_limit",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
@@ -202,6 +202,10 @@ extension ScenarioDecoder {
         if let n = f["tls"] {
             guard let tls = decodeTLS(n, f.path("tls")) else { return nil }
             station.tls = tls
+        }
+        if let n = f["concurrency_limit"] {
+            guard let limit = decodeConcurrencyLimit(n, f.path("concurrency_limit")) else { return nil }
+            station.concurrencyLimit = limit
         }
         if let a = f["autoscale"] {
             // Every instance the pool may hold is allocated; `initial` of them serve at time 0.

@@ -211,6 +211,45 @@ extension SchemaBuilder {
         )
     }
 
+    /// A server pool's `concurrency_limit:`: a fixed count, or an adaptive (AIMD) limit.
+    mutating func concurrencyLimit(partial: Bool) -> JSONValue {
+        let count = JSONValue.object([("type", .string("integer")), ("minimum", .number(1))])
+        let table: [String: JSONValue] = [
+            "latency": described(
+                ref("duration"),
+                "A visit slower than this (arrival at the instance to release) multiplies the limit by 'backoff'. Required."
+            ),
+            "initial": described(count, "The limit at the start (default 20).", default: .number(20)),
+            "min": described(count, "The least the limit falls to (default 1).", default: .number(1)),
+            "max": described(count, "The most the limit grows to (default 1000).", default: .number(1000)),
+            "backoff": .object([
+                (
+                    "description",
+                    .string("The factor a slow visit multiplies the limit by, between 0 and 1 (default 0.9).")
+                ),
+                ("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1)),
+                ("default", .number(0.9)),
+            ]),
+        ]
+        return .object([
+            (
+                "description",
+                .string(
+                    "At most this many requests in flight per instance (in service or waiting); more are turned away with rate_limited. A number (fixed), or an adaptive AIMD limit {latency, initial, min, max, backoff}. Default: none."
+                )
+            ),
+            (
+                "anyOf",
+                .array([
+                    count,
+                    object(
+                        ScenarioDecoder.concurrencyLimitKeys, table, at: "components.*.concurrency_limit",
+                        required: ["latency"], partial: partial),
+                ])
+            ),
+        ])
+    }
+
     /// A load balancer's `failover:`: a switch time, or the pair's options.
     mutating func failover(partial: Bool) -> JSONValue {
         let table: [String: JSONValue] = [
@@ -356,6 +395,7 @@ extension SchemaBuilder {
             "cost": costProperty,
             "rate_limit": rateLimit(partial: partial, owner: "server_pool"),
             "tls": tls(partial: partial, owner: "server_pool"),
+            "concurrency_limit": concurrencyLimit(partial: partial),
             "autoscale": described(
                 ref(partial ? "partial-autoscale" : "autoscale"),
                 "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."

@@ -93,6 +93,10 @@ extension Simulation {
             fail(r, .rateLimited, into: &sink)
             return
         }
+        if concurrency.any && !underConcurrencyLimit(instance: i, station: s) {
+            fail(r, .rateLimited, into: &sink)
+            return
+        }
         admit(r, at: i, station: s, workers: st.pointee.workers, queueCapacity: st.pointee.queueCapacity, into: &sink)
     }
 
@@ -180,11 +184,13 @@ extension Simulation {
     /// Reports the end of request q's visit to station s on instance `instance` (global index),
     /// which it reached at `arrived`, where it got a worker at `started` and ended its own
     /// service at `served`: it releases the worker now (after its downstream calls, in a call tree).
+    /// The visit is also a sample for the instance's adaptive concurrency limit.
     @inline(__always)
-    func reportHop<Sink: RecordSink & ~Copyable>(
+    mutating func reportHop<Sink: RecordSink & ~Copyable>(
         at s: Int, of q: Request, on instance: Int32, arrived: SimTime, started: SimTime, served: SimTime,
         into sink: inout Sink
     ) {
+        if concurrency.any { concurrencySample(instance: instance, station: s, arrived: arrived) }
         let now = kernel.now
         sink.hopEnded(
             HopRecord(

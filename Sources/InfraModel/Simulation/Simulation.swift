@@ -52,6 +52,8 @@ public struct Simulation: ~Copyable {
     let tls: TLSState
     /// Inspection stages' detections (`Inspection/`).
     var inspections: Inspections
+    /// Per-instance concurrency limits (`ConcurrencyLimit/`).
+    var concurrency: ConcurrencyLimits
     var counters: ModelCounters
     /// Time spent with each number of requests in the system (`counters.inSystem`).
     var inSystemLevels = LevelTally()
@@ -130,6 +132,7 @@ public struct Simulation: ~Copyable {
         limits = RateLimits(spec: spec)
         tls = TLSState(spec: spec, streams: streams)
         inspections = Inspections(spec: spec, streams: streams)
+        concurrency = ConcurrencyLimits(spec: spec)
         clients = ClientState(
             retryStream: streams.stream(path: "workload.client", purpose: .workload),
             patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),

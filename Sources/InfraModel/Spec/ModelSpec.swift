@@ -163,6 +163,9 @@ public struct StationSpec: Sendable, Equatable {
     /// What makes it an inspection stage (`kind: firewall`, `waf` or `ids`); nil for a plain
     /// pool. See `InspectionSpec`.
     public var inspection: InspectionSpec?
+    /// A limit on the requests in flight at each instance (`concurrency_limit:`); nil = none.
+    /// See `ConcurrencyLimitSpec`.
+    public var concurrencyLimit: ConcurrencyLimitSpec?
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
