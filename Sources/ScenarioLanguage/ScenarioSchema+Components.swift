@@ -201,13 +201,38 @@ extension SchemaBuilder {
                 ),
                 ("type", .string("number")), ("minimum", .number(1)), ("default", .number(1)),
             ]),
+            "rtt": .object([
+                (
+                    "description",
+                    .string(
+                        "The network round trip between the client and this component, a duration or a distribution: a request that opens a connection spends its handshake's round trips first (latency, holding nothing). Default: not counted."
+                    )
+                ),
+                ("anyOf", cost),
+            ]),
+            "round_trips": .object([
+                (
+                    "description",
+                    .string("Round trips of a full handshake (TLS 1.3: 1, TLS 1.2: 2; default 1). Needs rtt.")
+                ),
+                ("type", .string("integer")), ("minimum", .number(0)), ("maximum", .number(10)),
+                ("default", .number(1)),
+            ]),
+            "resumed_round_trips": .object([
+                (
+                    "description",
+                    .string("Round trips of a resumed handshake (default 1; 0 for TLS 1.3 early data). Needs rtt.")
+                ),
+                ("type", .string("integer")), ("minimum", .number(0)), ("maximum", .number(10)),
+                ("default", .number(1)),
+            ]),
         ]
         return described(
             object(
                 ScenarioDecoder.tlsKeys, table, at: "components.*(\(owner)).tls", required: ["handshake"],
                 partial: partial
             ),
-            "TLS termination: CPU added to each request's service here (a handshake for a new connection, full or resumed, and a per-request cost); round trips are not modelled. Default: none."
+            "TLS termination: CPU added to each request's service here (a handshake for a new connection, full or resumed, and a per-request cost), and with rtt the handshake's round trips as latency. Default: none."
         )
     }
 

@@ -50,6 +50,43 @@ struct TLSTests {
         #expect(abs((run.scenario.model.stations[0].tls?.costVariance ?? 0) - variance) < 1e-15)
     }
 
+    @Test("with rtt, a request opening a connection first spends its handshake's round trips: latency, not a hop")
+    func roundTrips() throws {
+        // 1/4 full handshakes (2 ms of CPU, 2 round trips of 40 ms), 1/4 resumed (0.5 ms, 1 round
+        // trip): + 0.625 ms at the component, + 40 ms · (0.25 · 2 + 0.25 · 1) = 30 ms before it.
+        let tls =
+            "{handshake: 2ms, resumption: 0.5ms, resumed: 50%, requests_per_connection: 2, rtt: 40ms, round_trips: 2, resumed_round_trips: 1}"
+        let yaml = Self.scenario(tls)
+        let run = Run(try ScenarioLoader.parse(yaml: yaml))
+        #expect(abs((run.scenario.model.stations[0].tls?.meanRoundTripDelay ?? 0) - 0.030) < 1e-15)
+        run.expectMatches("hop.api.self.mean", 0.001625)
+        run.expectMatches("latency.mean", 0.001625 + 0.030)
+        // The round trips and the CPU come from one decision per request: a request's time is
+        // 1 ms, 41.5 ms (resumed) or 83 ms (full), never a mix.
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("s.yaml")
+        try yaml.replacingOccurrences(of: "horizon: 1m", with: "horizon: 5s").write(
+            to: file, atomically: true, encoding: .utf8)
+        let trace = dir.appendingPathComponent("t.json").path
+        let r = capsim(["run", file.path, "-q", "--trace", trace, "--trace-sample", "1", "--trace-limit", "100000"])
+        #expect(r.status == 0, "\(r.err)")
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace))) as? [String: Any])
+        let events = try #require(root["traceEvents"] as? [[String: Any]])
+        let durations = events.filter { $0["cat"] as? String == "request" }.compactMap { $0["dur"] as? Double }
+        #expect(durations.count > 4000)
+        let kinds = Set(durations.map { ($0 / 100).rounded() / 10 })
+        #expect(kinds == [1.0, 41.5, 83.0], "request times in ms: \(kinds.sorted())")
+    }
+
+    @Test("round_trips without rtt is an error")
+    func roundTripsNeedRTT() {
+        let found = problems(Self.scenario("{handshake: 1ms, round_trips: 2}"))
+        #expect(
+            found.contains { $0.contains("'round_trips' counts round trips of 'rtt': give the client's round trip") },
+            "\(found)")
+    }
+
     @Test("turning TLS on leaves every other draw as it was: service times are the same, request by request")
     func commonRandomNumbers() throws {
         // Exponential service: with TLS every request's time is its old time plus its TLS cost,

@@ -12,6 +12,7 @@ enum ModelEvent {
     case failures(FailureEvent)
     case pair(PairEvent)
     case autoscale(AutoscaleEvent)
+    case tls(TLSEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -28,6 +29,7 @@ enum ModelEvent {
         case .failures(let e): e.trajectoryCode
         case .pair(let e): e.trajectoryCode
         case .autoscale(let e): e.trajectoryCode
+        case .tls(let e): e.trajectoryCode
         }
     }
 }

@@ -59,8 +59,13 @@ extension Simulation {
         }
     }
 
-    mutating func enterStation<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
+    /// Request r reaches the station of its current hop (`connected`: it has spent its TLS
+    /// handshake's round trips there already).
+    mutating func enterStation<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, connected: Bool = false, into sink: inout Sink
+    ) {
         let s = station(of: r)
+        if tls.anyRoundTrips && !connected && startsHandshake(r, station: s) { return }
         let now = kernel.now
         requests[r].hopArrival = now
         let st = stations + s

@@ -240,6 +240,7 @@ public struct Simulation: ~Copyable {
             case .failures(let e): handle(e, into: &sink)
             case .pair(let e): handle(e, into: &sink)
             case .autoscale(let e): handle(e, into: &sink)
+            case .tls(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

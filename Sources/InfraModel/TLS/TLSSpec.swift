@@ -4,8 +4,11 @@ import SimRandom
 /// holds its worker longer. A request opens a new connection with probability
 /// 1/`requestsPerConnection` (keep-alive carries the rest); a new connection costs a full
 /// `handshake`, or the cheaper `resumption` for the `resumed` share that present a session
-/// ticket; every request also pays `perRequest` (record encryption). The handshake's network
-/// round trips are not modelled: only the CPU, which is what decides where TLS can run.
+/// ticket; every request also pays `perRequest` (record encryption).
+///
+/// With `rtt` (the network round trip between the client and this component), a request that
+/// opens a connection first spends `roundTrips` (full) or `resumedRoundTrips` (resumed) round
+/// trips on the handshake before it reaches the component: latency, holding nothing.
 public struct TLSSpec: Sendable, Equatable {
     public var handshake: Distribution
     public var resumption: Distribution
@@ -14,6 +17,13 @@ public struct TLSSpec: Sendable, Equatable {
     public var perRequest: Distribution
     /// Mean requests per connection, ≥ 1.
     public var requestsPerConnection: Double
+    /// The network round trip between the client and the component (seconds); nil: the
+    /// handshake's round trips are not counted.
+    public var rtt: Distribution?
+    /// Round trips of a full handshake (TLS 1.3: 1, TLS 1.2: 2) and of a resumed one (1; 0 for
+    /// TLS 1.3's early data).
+    public var roundTrips = 1
+    public var resumedRoundTrips = 1
 
     public init(
         handshake: Distribution, resumption: Distribution = .deterministic(value: 0), resumed: Double = 0,
@@ -33,6 +43,13 @@ public struct TLSSpec: Sendable, Equatable {
     /// Mean TLS CPU per request (seconds): full · E[h] + resumed · E[r] + E[per request].
     public var meanCost: Double {
         fullShare * handshake.mean + resumedShare * resumption.mean + perRequest.mean
+    }
+
+    /// Mean handshake latency per request (seconds): E[rtt] · (full · round trips + resumed ·
+    /// resumed round trips); 0 without `rtt`.
+    public var meanRoundTripDelay: Double {
+        guard let rtt else { return 0 }
+        return rtt.mean * (fullShare * Double(roundTrips) + resumedShare * Double(resumedRoundTrips))
     }
 
     /// Variance of the TLS CPU per request: the handshake part is a mixture (none, full or
