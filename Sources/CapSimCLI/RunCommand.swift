@@ -179,6 +179,11 @@ struct OutputOptions: ParsableArguments {
     var tableOnStandardOutput: Bool { !quiet && ![csv, json, perReplication].contains("-") }
 
     func write(_ reports: [RunReport]) throws(CLIError) {
+        try Self.write(reports, csv: csv, json: json, perReplication: perReplication)
+    }
+
+    /// The CSV, per-replication CSV and JSON reports, each where asked (shared with `merge`).
+    static func write(_ reports: [RunReport], csv: String?, json: String?, perReplication: String?) throws(CLIError) {
         if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
         if let perReplication { try OutputFile.write(CSVReport.renderPerReplication(reports), to: perReplication) }
         if let json {
