@@ -290,7 +290,7 @@ struct MergeCommand: ParsableCommand {
             + ["--tasks", TaskTable.listText(missing), "--out", folder]
         return CLIError(
             .tasksMissing,
-            "capsim: error: \(missing.count) of \(m.tasks) tasks are in no shard file: \(TaskTable.listText(missing))\(hint)\nrerun them, then merge again:\n  \(command.map(shellQuoted).joined(separator: " "))"
+            "capsim: error: \(missing.count) of \(m.tasks) tasks \(missing.count == 1 ? "is" : "are") in no shard file: \(TaskTable.listText(missing))\(hint)\nrerun them, then merge again:\n  \(command.map(shellQuoted).joined(separator: " "))"
         )
     }
 }

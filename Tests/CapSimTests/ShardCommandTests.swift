@@ -123,6 +123,11 @@ struct ShardCommandTests {
         let gap = capsim(["merge", two.path + "-part"])
         #expect(gap.status == 75)
         #expect(gap.err.hasPrefix("capsim: error: 2 of 10 tasks are in no shard file: 2,4\nrerun them"), "\(gap.err)")
+        let last = capsim(["run"] + Self.sweep + ["--tasks", "0-8", "--out", two.path + "-last", "-q"])
+        #expect(last.status == 0)
+        #expect(
+            capsim(["merge", two.path + "-last"]).err.hasPrefix("capsim: error: 1 of 10 tasks is in no shard file: 9\n")
+        )
     }
 
     @Test("a truncated, damaged, duplicated or foreign shard file is named and nothing is merged (exit 65)")
