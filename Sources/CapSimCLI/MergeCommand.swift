@@ -108,16 +108,27 @@ struct MergeCommand: ParsableCommand {
             throw CLIError(.invalidScenario, "capsim: error: \(error.message); nothing was merged")
         }
         try Self.checkVersions(set.manifest, file: paths[0])
+        if set.manifest.command == "size" {
+            let others: [(option: String, given: Bool)] = [
+                ("--check", check), ("--per-replication", perReplication != nil), ("--html", html.path != nil),
+                ("--all", all), ("--strict", strict),
+            ]
+            if let given = others.first(where: \.given) {
+                throw CLIError(
+                    .usage,
+                    "\(given.option): these are the shards of capsim size, which merge into its reports: the probes, --csv, --json and --pareto"
+                )
+            }
+        }
         let missing = set.missing
         if !missing.isEmpty { throw Self.missingTasks(missing, set: set, arguments: shards) }
         let table = try Self.reload(set.manifest)
-        if check { try CheckOptions.requireSLOs(table.designs.map(\.scenario)) }
-        try front.check(table.designs.map { MetricLayout(spec: $0.scenario.model) })
         let runner = DesignRunner(
             jobs: 1, alpha: alpha, console: console, maxEvents: set.manifest.maxEvents, showProgress: false)
         let damage = Guarded<String?>(nil)
-        var reports: [RunReport] = []
-        for (d, design) in table.designs.enumerated() {
+        /// Design d's report from its recorded replications, through a single run's code.
+        func report(_ d: Int) throws -> RunReport? {
+            let design = table.designs[d]
             let first = design.first
             let recorded = DesignRunner.Recorded(warmup: set.warmups[d]) { k in
                 do throws(ShardFile.Failure) { return try set.result(task: first + k) } catch {
@@ -131,14 +142,30 @@ struct MergeCommand: ParsableCommand {
                     "capsim: error: no shard file records the warm-up of \(design.scenario.name) (warmup: auto); nothing was merged"
                 )
             }
-            guard let report = runner.run(design.scenario, recorded: recorded), damage.withLock({ $0 }) == nil else {
-                break
+            let report = runner.run(design.scenario, recorded: recorded)
+            // A file that changed under the merge (it was read whole and checked before).
+            if let message = damage.withLock({ $0 }) {
+                throw CLIError(.invalidScenario, "capsim: error: \(message); nothing was merged")
             }
-            reports.append(report)
+            return report
         }
-        // A file that changed under the merge (it was read whole and checked before).
-        if let message = damage.withLock({ $0 }) {
-            throw CLIError(.invalidScenario, "capsim: error: \(message); nothing was merged")
+        if set.manifest.command == "size" {
+            // The search of `capsim size`, probing the settings it visits among those the shards ran.
+            let search = try Self.sizing(set.manifest)
+            // A setting's place in the grid: the last axis varies fastest.
+            let counts = search.axes.map(\.values.count)
+            let place = { (setting: [Int]) in zip(setting, counts).reduce(0) { $0 * $1.1 + $1.0 } }
+            try SizeCommand.search(
+                search, console: console, quiet: quiet, csv: csv, json: json, front: front,
+                design: { table.designs[place($0)].scenario }, run: { setting, _ in try report(place(setting)) })
+            return
+        }
+        if check { try CheckOptions.requireSLOs(table.designs.map(\.scenario)) }
+        try front.check(table.designs.map { MetricLayout(spec: $0.scenario.model) })
+        var reports: [RunReport] = []
+        for d in table.designs.indices {
+            guard let report = try report(d) else { break }
+            reports.append(report)
         }
         if check {
             if tableOnStandardOutput {
@@ -221,7 +248,7 @@ struct MergeCommand: ParsableCommand {
         do { options = try ScenarioOptions.parse(m.overrides.flatMap { ["--set", $0] }) } catch {
             throw CLIError(.invalidScenario, "capsim: error: the shards' overrides do not read back: \(error)")
         }
-        var scenarios: [Scenario] = []
+        var paths: [String] = []
         for (f, given) in m.files.enumerated() {
             let candidates = (f < m.paths.count ? [m.paths[f]] : []) + [given]
             guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -230,16 +257,32 @@ struct MergeCommand: ParsableCommand {
                     "\(given): error: cannot read the scenario file the shards ran (looked at \(candidates.joined(separator: " and ")))"
                 )
             }
-            var s = try options.load(path)
+            paths.append(path)
+        }
+        /// Reports name a file as it was given to the shards, not where it was found.
+        func named(_ s: Scenario, _ given: String) -> Scenario {
+            var s = s
             s.file = given
             s.points = s.points.map { p in
                 var p = p
                 p.file = given
                 return p
             }
-            scenarios.append(s)
+            return s
         }
-        let table = TaskTable(scenarios)
+        let table: TaskTable
+        if m.command == "size" {
+            guard let path = paths.first, let given = m.files.first, m.files.count == 1 else {
+                throw CLIError(.invalidScenario, "capsim: error: a sizing's shards name one scenario file")
+            }
+            let search = try sizing(m)
+            table = TaskTable(grid: try SizeCommand.grid(path, options, search).map { named($0, given) })
+        } else {
+            table = TaskTable(
+                try zip(paths, m.files).map { (path, given) throws(CLIError) in
+                    named(try options.load(path), given)
+                })
+        }
         guard table.designs.count == m.designs.count, table.count == m.tasks else {
             throw CLIError(
                 .invalidScenario,
@@ -257,6 +300,16 @@ struct MergeCommand: ParsableCommand {
             }
         }
         return table
+    }
+
+    /// The search of a sizing's shards, from the `--vary` axes they recorded.
+    static func sizing(_ m: ShardManifest) throws(CLIError) -> CapacitySearch {
+        do {
+            return CapacitySearch(axes: try m.vary.map(SizeCommand.axis))
+        } catch {
+            throw CLIError(
+                .invalidScenario, "capsim: error: the shards' --vary axes do not read back: \(error.message)")
+        }
     }
 
     /// Exit 75: the tasks no file holds, and the command that reruns them.
@@ -285,7 +338,7 @@ struct MergeCommand: ParsableCommand {
             return "DIR"
         }()
         let command =
-            ["capsim", "run"] + m.files + m.overrides.flatMap { ["--set", $0] }
+            ["capsim", m.command] + m.files + m.overrides.flatMap { ["--set", $0] } + m.vary.flatMap { ["--vary", $0] }
             + (m.maxEvents.map { ["--max-events", String($0)] } ?? [])
             + ["--tasks", TaskTable.listText(missing), "--out", folder]
         return CLIError(

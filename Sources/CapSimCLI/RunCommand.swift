@@ -228,7 +228,8 @@ extension RunCommand {
         defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
         try ShardRunner(runner: runner, console: console, quiet: output.quiet).run(
-            scenarios, files: files, overrides: try scenario.parsedOverrides().map(\.text), selection: selection,
+            TaskTable(scenarios), files: files, overrides: try scenario.parsedOverrides().map(\.text),
+            selection: selection,
             directory: directory)
     }
 

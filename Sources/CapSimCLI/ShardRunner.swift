@@ -16,12 +16,14 @@ struct ShardRunner {
     var console: Console
     var quiet: Bool
 
-    /// `files` as given, `overrides` as `ScenarioOptions` applied them, to `scenarios`.
+    /// Runs this shard's part of `table`: the task table of `run` (`TaskTable(scenarios)`) or of
+    /// a sharded `size` (`TaskTable(grid:)`, with its `--vary` axes as given in `vary`). `files`
+    /// are as given and `overrides` as `ScenarioOptions` applied them, for the merge to load
+    /// the designs again.
     func run(
-        _ scenarios: [Scenario], files: [String], overrides: [String], selection: ShardOptions.Selection,
-        directory: String
+        _ table: TaskTable, files: [String], overrides: [String], vary: [String] = [],
+        selection: ShardOptions.Selection, directory: String
     ) throws(CLIError) {
-        let table = TaskTable(scenarios)
         let ids: [Int]
         let name: String
         let chosen: ShardManifest.Selection
@@ -61,7 +63,8 @@ struct ShardRunner {
             if let w = p.warmup { warmups.append((d, w)) }
         }
         let manifest = ShardManifest(
-            files: files, paths: files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, overrides: overrides,
+            command: vary.isEmpty ? "run" : "size", vary: vary, files: files,
+            paths: files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, overrides: overrides,
             maxEvents: runner.maxEvents,
             designs: table.designs.map { ShardManifest.Design($0, layout: MetricLayout(spec: $0.scenario.model)) },
             tasks: table.count, selection: chosen, taskList: ids, warmups: warmups)

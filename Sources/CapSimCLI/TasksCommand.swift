@@ -11,7 +11,8 @@ struct TasksCommand: ParsableCommand {
             A task is one replication of one design (a scenario, or a point of its sweep),
             numbered from 0 by design (files in the order given, sweep points in order), then
             replication. 'capsim run … --shard I/N' runs the tasks whose id ≡ I (mod N); give
-            tasks the same files and options as the run.
+            tasks the same files and options as the run. With --vary, the table of a sharded
+            'capsim size': every setting of the axes, the last varying fastest.
 
             Examples:
               capsim tasks Scenarios/mm1.yaml
@@ -24,12 +25,31 @@ struct TasksCommand: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOptions
 
+    @Option(
+        name: .customLong("vary"),
+        help: ArgumentHelp(
+            "The table of 'capsim size FILE --vary … --shard': one design per setting of these axes (as size's --vary).",
+            valueName: "KEY.PATH=RANGE"))
+    var vary: [String] = []
+
     @Flag(help: "Print every task as JSON (task, file, point, axes, replication) instead of their number.")
     var json = false
 
+    func validate() throws {
+        if !vary.isEmpty {
+            guard files.count == 1 else { throw ValidationError("--vary: size sizes one scenario file") }
+            guard scenario.sweeps.isEmpty else { throw ValidationError("--vary and --sweep exclude each other") }
+            _ = try vary.map(SizeCommand.axis)
+        }
+    }
+
     func run() throws {
         let console = Console.current
-        let table = TaskTable(try files.map { try scenario.load($0) })
+        let table =
+            vary.isEmpty
+            ? TaskTable(try files.map { try scenario.load($0) })
+            : TaskTable(
+                grid: try SizeCommand.grid(files[0], scenario, CapacitySearch(axes: try vary.map(SizeCommand.axis))))
         guard json else {
             console.out("\(table.count)\n")
             return

@@ -46,6 +46,11 @@ public struct ShardManifest: Sendable {
         case list(String)
     }
 
+    /// The command whose task table this is: `run` (its designs are the files' sweep points;
+    /// `check` has the same) or `size` (its designs are every setting of `vary`).
+    public var command: String
+    /// `size`'s `--vary` axes as given; empty for `run`.
+    public var vary: [String]
     public var capsimVersion = CapSimInfo.version
     public var recordVersion = ReplicationCodec.version
     /// The scenario files as given on the command line, and their absolute paths when the
@@ -67,9 +72,12 @@ public struct ShardManifest: Sendable {
     public var warmups: [(design: Int, choice: WarmupChoice)]
 
     public init(
-        files: [String], paths: [String], overrides: [String], maxEvents: UInt64?, designs: [Design], tasks: Int,
-        selection: Selection, taskList: [Int], warmups: [(design: Int, choice: WarmupChoice)]
+        command: String = "run", vary: [String] = [], files: [String], paths: [String], overrides: [String],
+        maxEvents: UInt64?, designs: [Design], tasks: Int, selection: Selection, taskList: [Int],
+        warmups: [(design: Int, choice: WarmupChoice)]
     ) {
+        self.command = command
+        self.vary = vary
         self.files = files
         self.paths = paths
         self.overrides = overrides
@@ -84,6 +92,8 @@ public struct ShardManifest: Sendable {
     /// The part every shard of one run shares: a merge refuses files that differ in it.
     public var run: JSONValue {
         .object([
+            ("command", .string(command)),
+            ("vary", .array(vary.map { .string($0) })),
             ("capsim_version", .string(capsimVersion)),
             ("record_version", .number(Double(recordVersion))),
             (
@@ -168,6 +178,9 @@ public struct ShardManifest: Sendable {
             throw fail("'format' is not '\(ShardFile.formatName)'")
         }
         guard let run = json["run"] else { throw fail("'run' is missing") }
+        command = try string(run["command"], "run.command")
+        guard command == "run" || command == "size" else { throw fail("'run.command' is neither run nor size") }
+        vary = try array(run["vary"], "run.vary").map { v throws(ShardFile.Failure) in try string(v, "run.vary") }
         capsimVersion = try string(run["capsim_version"], "run.capsim_version")
         recordVersion = try whole(run["record_version"], "run.record_version")
         files = try array(run["files"], "run.files").map { v throws(ShardFile.Failure) in try string(v, "run.files") }

@@ -33,6 +33,16 @@ public struct TaskTable: Sendable {
         }
     }
 
+    /// The table of a sharded `capsim size`: one design per setting of its axes, in the
+    /// search's grid order, all of one file (`point` is the setting's place in the grid).
+    public init(grid designs: [Scenario]) {
+        for (p, design) in designs.enumerated() {
+            self.designs.append(
+                Design(scenario: design, file: 0, point: p, first: count, replications: design.plan.maximum))
+            count += design.plan.maximum
+        }
+    }
+
     /// The design and replication of task `id` (0 ≤ id < count).
     public func locate(_ id: Int) -> (design: Int, replication: Int) {
         precondition(id >= 0 && id < count, "a task id of the table")

@@ -97,6 +97,50 @@ struct ShardCommandTests {
         #expect(warm[1].contains("\"method\": \"MSER-5\""))
     }
 
+    @Test("size over shards: every setting in the table, and the merge searches as size does, byte for byte")
+    func sizing() throws {
+        let base = [scenarioPath("sizing.yaml"), "--set", "horizon=1m", "--set", "warmup=5s"]
+        for vary in [
+            ["--vary", "components.pool.workers=8..14"],
+            ["--vary", "components.pool.instances=1..2", "--vary", "components.pool.workers=5..12"],
+        ] {
+            let args = base + vary
+            let settings = vary.count == 2 ? 7 : 16
+            #expect(capsim(["tasks"] + args).out == "\(settings * 40)\n")  // the plan's maximum, 40 each
+            let dir = temporaryDirectory()
+            func sized(_ command: [String]) -> [String] {
+                let csv = dir.appendingPathComponent("p.csv").path
+                let json = dir.appendingPathComponent("p.json").path
+                let r = capsim(command + ["--csv", csv, "--json", json])
+                #expect(r.status == 0, "\(r.err)")
+                return [r.out, read(URL(fileURLWithPath: csv)), read(URL(fileURLWithPath: json))]
+            }
+            let plain = sized(["size"] + args)
+            #expect(plain[0].contains("cheapest passing: "))
+            for n in [1, 3] {
+                let shards = dir.appendingPathComponent("shards-\(n)")
+                for i in 0..<n {
+                    let r = capsim(["size"] + args + ["--shard", "\(i)/\(n)", "--out", shards.path, "-q"])
+                    #expect(r.status == 0, "\(r.err)")
+                }
+                #expect(sized(["merge", shards.path]) == plain, "\(vary), \(n) shards")
+                #expect(
+                    capsim(["merge", shards.path, "--html", dir.appendingPathComponent("x.html").path]).status == 64)
+            }
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("shards-3/shard-2-of-3.capsim-shard"))
+            let missing = capsim(["merge", dir.appendingPathComponent("shards-3").path])
+            #expect(missing.status == 75)
+            #expect(
+                missing.err.contains(" --set horizon=1m --set warmup=5s \(vary.joined(separator: " ")) --tasks 2,5,8,"))
+            #expect(missing.err.contains("capsim size \(scenarioPath("sizing.yaml"))"))
+        }
+        let noSLOs = capsim([
+            "size", scenarioPath("mm1.yaml"), "--vary", "components.server.workers=1..2", "--shard", "0/2", "--out",
+            temporaryDirectory().path,
+        ])
+        #expect(noSLOs.status == 65 && noSLOs.err.contains("nothing to size for"))
+    }
+
     @Test("a missing shard is named with the --tasks that rerun it; the rerun completes the merge")
     func missingTasks() throws {
         let plain = reports(["run"] + Self.sweep)
