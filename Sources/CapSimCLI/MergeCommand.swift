@@ -16,13 +16,15 @@ import Glibc
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge shard files (run --shard) into the reports a single run gives, or check's (--check).",
+        abstract: "Merge shard files (run --shard) into the reports a single run gives, check's (--check) or size's.",
         discussion: """
             Reads every *.capsim-shard file of each folder given (or the files given), checks
             that they are shards of one run, loads the scenario files again (they must be
             unchanged: the hashes are compared), and reports as 'capsim run' would — or as
             'capsim check' would, with --check. Byte for byte the same CSV and JSON as a single
-            run, however the tasks were split.
+            run, however the tasks were split. The shards of 'capsim size … --shard' (every
+            setting of its axes) merge as size: its search over them, its probe lines, answer,
+            --csv, --json and --pareto.
 
             Exit status: as run (or check with --check); 65 when a shard file is damaged,
             truncated or from another run (it is named, and nothing is merged); 66 when a file
@@ -32,6 +34,7 @@ struct MergeCommand: ParsableCommand {
             Examples:
               capsim merge shards/ --csv results.csv --json results.json
               capsim merge shards/ --check --junit slo.xml
+              capsim merge sizing-shards/ --csv probes.csv
               capsim merge a/shard-0-of-2.capsim-shard b/shard-1-of-2.capsim-shard -q --csv -
             """)
 
