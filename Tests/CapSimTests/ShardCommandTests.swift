@@ -13,6 +13,22 @@ private func capsim(_ args: [String], environment: [String: String]) -> (status:
 
 private func read(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
+/// Expects the same reports, naming the first that differs and its first differing line (the
+/// reports are far too long to print whole).
+private func expectSame(
+    _ got: [String], _ want: [String], _ what: String, names: [String] = ["CSV", "JSON", "per-replication CSV"],
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    for (k, (a, b)) in zip(got, want).enumerated() where a != b {
+        let line = zip(a.split(separator: "\n"), b.split(separator: "\n")).first { $0 != $1 }
+        Issue.record(
+            "\(what): the \(k < names.count ? names[k] : "report \(k)") differs: \(line.map { "'\($0.0)' against '\($0.1)'" } ?? "in length")",
+            sourceLocation: sourceLocation)
+        return
+    }
+    #expect(got.count == want.count, sourceLocation: sourceLocation)
+}
+
 /// Scale-out (README "Scale-out"): the task table, shards and their merge.
 @Suite("Shards and merge")
 struct ShardCommandTests {
@@ -68,11 +84,10 @@ struct ShardCommandTests {
         #expect(plain.allSatisfy { !$0.isEmpty })
         for n in [1, 3, 7] {
             let dir = shard(Self.sweep, n, jobs: n == 3 ? "2" : "1")
-            let merged = reports(["merge", dir.path])
-            #expect(merged == plain, "\(n) shards")
+            expectSame(reports(["merge", dir.path]), plain, "\(n) shards")
         }
         // More shards than tasks: the empty ones write a file too, and merge as well.
-        #expect(reports(["merge", shard(Self.sweep, 12).path]) == plain)
+        expectSame(reports(["merge", shard(Self.sweep, 12).path]), plain, "12 shards")
         // The table printed is the run's.
         let table = capsim(["run"] + Self.sweep).out
         #expect(capsim(["merge", shard(Self.sweep, 3).path]).out == table)
@@ -93,7 +108,7 @@ struct ShardCommandTests {
         #expect(capsim(["merge", shards.path]).out == capsim(["run"] + gate).out)
         let auto = [scenarioPath("mm1.yaml"), "--set", "warmup=auto", "--set", "horizon=30s", "--replications", "4"]
         let warm = reports(["merge", shard(auto, 3).path])
-        #expect(warm == reports(["run"] + auto))
+        expectSame(warm, reports(["run"] + auto), "warmup: auto")
         #expect(warm[1].contains("\"method\": \"MSER-5\""))
     }
 
@@ -123,7 +138,8 @@ struct ShardCommandTests {
                     let r = capsim(["size"] + args + ["--shard", "\(i)/\(n)", "--out", shards.path, "-q"])
                     #expect(r.status == 0, "\(r.err)")
                 }
-                #expect(sized(["merge", shards.path]) == plain, "\(vary), \(n) shards")
+                expectSame(
+                    sized(["merge", shards.path]), plain, "\(vary), \(n) shards", names: ["output", "CSV", "JSON"])
                 #expect(
                     capsim(["merge", shards.path, "--html", dir.appendingPathComponent("x.html").path]).status == 64)
             }
@@ -159,7 +175,7 @@ struct ShardCommandTests {
         let rerun = capsim(["run"] + Self.sweep + ["--tasks", "1,4,7", "--out", dir.path])
         #expect(rerun.status == 0)
         #expect(rerun.out.hasPrefix("capsim: tasks 1,4,7: 3 of 10 tasks (2 designs) written to \(dir.path)/tasks-"))
-        #expect(reports(["merge", dir.path]) == plain)
+        expectSame(reports(["merge", dir.path]), plain, "after the rerun")
         // Two shards, one task missing from the middle.
         let two = shard(Self.sweep, 2)
         let partial = capsim(["run"] + Self.sweep + ["--tasks", "0-1,3,5-9", "--out", two.path + "-part"])
@@ -238,6 +254,59 @@ struct ShardCommandTests {
         #expect(r.err.contains("\(file.path): error: not the scenario the shards ran"), "\(r.err)")
         try FileManager.default.removeItem(at: file)
         #expect(capsim(["merge", shards.path, "-q"]).status == 66)
+    }
+
+    @Test("--max-events and an overloaded design: the merge gives run's bytes and run's exit 65; shards exit 0")
+    func limits() {
+        for args in [
+            [
+                scenarioPath("mm1.yaml"), "--replications", "4", "--set", "horizon=20s", "--set", "warmup=2s",
+                "--max-events", "20000",
+            ],
+            [
+                scenarioPath("mm1.yaml"), "--replications", "2", "--set", "horizon=1h", "--set",
+                "workload.arrivals.rate=5000/s",
+            ],
+        ] {
+            let plain = capsim(["run"] + args + ["-q", "--json", "-"])
+            #expect(plain.status == 65)
+            let merged = capsim(["merge", shard(args, 2).path, "-q", "--json", "-"])
+            #expect(merged.status == 65)
+            #expect(merged.out == plain.out && merged.err == plain.err && !plain.err.isEmpty)
+        }
+    }
+
+    @Test("SIGTERM during a shard: no shard file, no temporary file, exit 143")
+    func interrupted() throws {
+        let binary = InterruptionTests.binary
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("no capsim binary at \(binary): build with swift build --build-tests")
+            return
+        }
+        let dir = temporaryDirectory().appendingPathComponent("shards")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        // 200 replications of about 0.2 s each: the shard cannot finish before the signal.
+        process.arguments = [
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=1000s", "--replications", "400", "--shard", "0/2",
+            "--out", dir.path,
+        ]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        // Signal once the temporary file exists: the shard is under way.
+        for _ in 0..<600 {
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path), !names.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        process.terminate()
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143, "\(err)")
+        #expect(err == "capsim: interrupted by SIGTERM during a shard of 200 tasks; no shard file was written\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
     @Test("--shard auto/N takes its index from the job runner's variable, or says which to set")
