@@ -20,13 +20,13 @@ public struct CapSimCommand: ParsableCommand {
               capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..64
 
             Exit codes: 0 success, 1 an SLO failed, 2 an SLO is inconclusive, 64 usage error, \
-            65 invalid scenario, 66 input file missing, 70 internal error, 73 output not \
-            created, 130/143 interrupted.
+            65 invalid scenario (or shard file), 66 input file missing, 70 internal error, 73 output \
+            not created, 75 tasks missing from a merge, 130/143 interrupted.
             """,
         version: "capsim \(CapSimInfo.version)",
         subcommands: [
             RunCommand.self, CheckCommand.self, CompareCommand.self, SizeCommand.self, ValidateCommand.self,
-            ShowCommand.self, SchemaCommand.self, ReportCommand.self,
+            ShowCommand.self, SchemaCommand.self, ReportCommand.self, TasksCommand.self, MergeCommand.self,
         ])
 
     public init() {}

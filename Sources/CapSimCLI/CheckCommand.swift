@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Reporting
 import ScenarioLanguage
 
@@ -33,35 +32,21 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var html: HTMLOptions
 
-    @Option(help: ArgumentHelp("Write JUnit XML here (a test case per design × SLO).", valueName: "PATH"))
-    var junit: String?
-
-    @Option(help: ArgumentHelp("Write a Markdown summary here.", valueName: "PATH"))
-    var markdown: String?
-
-    @Option(help: ArgumentHelp("A JSON report of an earlier run to flag regressions against.", valueName: "PATH"))
-    var baseline: String?
-
-    @Option(help: "Practical margin for regressions against the baseline, as a fraction (0.05 = 5 % worse).")
-    var margin: Double = 0.05
+    @OptionGroup var gate: CheckOptions
 
     func validate() throws {
         try output.check()
-        guard margin >= 0 else { throw ValidationError("--margin must be ≥ 0, found \(margin)") }
     }
 
     func run() throws {
         let console = Console.current
         let scenarios = try files.map { try scenario.load($0) }
-        for path in [output.csv, output.json, output.perReplication, junit, markdown] {
+        for path in [output.csv, output.json, output.perReplication, gate.junit, gate.markdown] {
             if let path { try OutputFile.check(path) }
         }
         try html.check()
-        for s in scenarios where s.slos.isEmpty {
-            throw CLIError(
-                .invalidScenario, "\(s.file): error: slos: nothing to check: the scenario has no 'slos:' section")
-        }
-        let base = try baseline.map { path throws(CLIError) in try loadBaseline(path) }
+        try CheckOptions.requireSLOs(scenarios)
+        let base = try gate.loadBaseline()
         let runner = DesignRunner(
             jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
             showProgress: !output.quiet)
@@ -71,52 +56,12 @@ struct CheckCommand: ParsableCommand {
         Interruption.beginGraceful()
         for design in scenarios.flatMap(\.points) {
             guard let report = runner.run(design) else { break }
-            if output.tableOnStandardOutput {
-                console.out(
-                    (reports.isEmpty ? "" : "\n") + "\(report.designLabel) — \(report.scenario.file)\n"
-                        + TableReport.sloTable(report.slos, layout: report.summary.layout))
-            }
+            if output.tableOnStandardOutput { console.out(CheckOptions.sloTable(report, first: reports.isEmpty)) }
             reports.append(report)
         }
-        let regressions = base?.regressions(of: reports, margin: margin) ?? []
-        if output.tableOnStandardOutput {
-            for g in regressions { console.out("regression: \(g.design): \(g.description)\n") }
+        try gate.finish(reports, baseline: base, console: console, table: output.tableOnStandardOutput) {
+            try output.write(reports)
+            try html.write(reports)
         }
-        // Interrupted before any replication finished: no report, so no output file at all.
-        if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
-        try output.write(reports)
-        try html.write(reports)
-        if let junit { try OutputFile.write(JUnitReport.render(reports, regressions: regressions), to: junit) }
-        let summary = MarkdownReport.render(reports, regressions: regressions)
-        if let markdown { try OutputFile.write(summary, to: markdown) }
-        if console.environment["GITHUB_ACTIONS"] == "true" {
-            console.out(GitHubAnnotations.render(reports, regressions: regressions))
-            if let path = console.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-                appendStepSummary(summary, to: path)
-            }
-        }
-        if let error = Interruption.error(after: reports) ?? LimitOptions.eventLimited(reports) { throw error }
-        var status = ExitStatus.of(reports)
-        if !regressions.isEmpty { status = .sloFailed }
-        if status != .success { throw CLIError(status, "") }
-    }
-
-    func loadBaseline(_ path: String) throws(CLIError) -> Baseline {
-        let data: Data
-        switch InputFile.read(path, limit: InputFile.dataLimit) {
-        case .success(let d): data = d
-        case .failure(let f): throw CLIError(.inputMissing, "\(path): error: cannot read the baseline file: \(f)")
-        }
-        do { return try Baseline(json: data) } catch {
-            throw CLIError(.usage, "\(path): error: the baseline is not a capsim JSON report: \(error.message)")
-        }
-    }
-
-    /// GitHub shows this file on the run's summary page; appending keeps earlier steps' text.
-    func appendStepSummary(_ text: String, to path: String) {
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data(text.utf8))
-        handle.closeFile()
     }
 }

@@ -20,23 +20,48 @@ struct DesignRunner {
     /// and a sweep's points mostly have the same one.
     let layouts = LayoutCache()
 
-    /// `timeSeries`: the window length of a per-window time series to keep, and whether to keep
-    /// each replication's rows (for the per-replication form) besides the summary.
-    func run(
-        _ design: Scenario, plan: ReplicationPlan? = nil, timeSeries: (window: SimDuration, perReplication: Bool)? = nil
-    ) -> RunReport? {
-        let plan = plan ?? design.plan
+    /// Replications read back instead of simulated (`capsim merge`): each index's result, and
+    /// the warm-up the shards chose for `warmup: auto`. A nil result stops the design as an
+    /// interrupt would; the caller knows why.
+    struct Recorded {
+        var warmup: WarmupChoice?
+        var result: @Sendable (Int) -> ReplicationResult?
+    }
+
+    /// The design as its replications run: `--max-events`, the stop request and the time
+    /// series window set, and for `warmup: auto` the warm-up MSER-5 chooses on pilot
+    /// replications (or `chosen`, the one a shard file recorded). Shared by `run` and shards,
+    /// so a shard's replications are those of a single run.
+    func prepare(
+        _ design: Scenario, plan: ReplicationPlan, timeSeries window: SimDuration?, chosen: WarmupChoice? = nil
+    ) -> (design: Scenario, warmup: WarmupChoice?) {
         var design = design
-        design.model.timeSeriesWindow = timeSeries?.window
+        design.model.timeSeriesWindow = window
         if let maxEvents { design.model.maxEvents = maxEvents }
         design.model.stopRequest = Interruption.request
-        guard !Interruption.request.isRequested else { return nil }
         var warmup: WarmupChoice?
         if design.autoWarmup {
-            let choice = WarmupDetection.choose(spec: design.model, seed: design.seed, pilots: min(plan.minimum, 5))
+            let choice =
+                chosen ?? WarmupDetection.choose(spec: design.model, seed: design.seed, pilots: min(plan.minimum, 5))
             design.model.window.warmup = choice.warmup
             warmup = choice
         }
+        return (design, warmup)
+    }
+
+    /// `timeSeries`: the window length of a per-window time series to keep, and whether to keep
+    /// each replication's rows (for the per-replication form) besides the summary. `recorded`:
+    /// the replications' results from shard files instead of a simulation.
+    func run(
+        _ design: Scenario, plan: ReplicationPlan? = nil,
+        timeSeries: (window: SimDuration, perReplication: Bool)? = nil,
+        recorded: Recorded? = nil
+    ) -> RunReport? {
+        let plan = plan ?? design.plan
+        guard !Interruption.request.isRequested else { return nil }
+        let prepared = prepare(design, plan: plan, timeSeries: timeSeries?.window, chosen: recorded?.warmup)
+        var design = prepared.design
+        let warmup = prepared.warmup
         let layout = layouts.shared(MetricLayout(spec: design.model))
         let label =
             design.axes.isEmpty
@@ -72,8 +97,18 @@ struct DesignRunner {
         let batch: (Range<Int>) -> [ReplicationResult] = { range in
             guard !cut else { return [] }
             let offset = range.lowerBound
-            let results = Experiment(spec: design.model, seed: design.seed, replications: range, jobs: jobs)
-                .run(progress: { done in progress.update(offset + done) }, inOrder: fold)
+            var results: [ReplicationResult] = []
+            if let recorded {
+                // In replication order, as `Experiment` hands them to `fold`.
+                for k in range {
+                    guard var r = recorded.result(k) else { break }
+                    fold(&r)
+                    results.append(r)
+                }
+            } else {
+                results = Experiment(spec: design.model, seed: design.seed, replications: range, jobs: jobs)
+                    .run(progress: { done in progress.update(offset + done) }, inOrder: fold)
+            }
             if results.count < range.count { cut = true }
             return results
         }

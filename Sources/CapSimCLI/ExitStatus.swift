@@ -9,6 +9,9 @@ public enum ExitStatus: Int32, Sendable {
     case inputMissing = 66
     case internalError = 70
     case cannotCreateOutput = 73
+    /// `capsim merge`: tasks of the table are in no shard file; rerun them (`--tasks`) and merge
+    /// again (sysexits' EX_TEMPFAIL: the user is invited to retry).
+    case tasksMissing = 75
     case interrupted = 130
     case terminated = 143
 }

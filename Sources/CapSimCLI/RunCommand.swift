@@ -21,6 +21,7 @@ struct RunCommand: ParsableCommand {
               capsim run Scenarios/mm1.yaml Scenarios/md1.yaml --csv results.csv --jobs 2
               capsim run Scenarios/mm1.yaml --timeseries series.csv --timeseries-window 30s
               capsim run Scenarios/three-tier.yaml --trace trace.json --trace-sample 0.001
+              capsim run Scenarios/mm1.yaml --shard 2/7 --out shards/   (then: capsim merge shards/)
             """)
 
     @Argument(help: "Scenario files (YAML).")
@@ -40,6 +41,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var front: ParetoOptions
     @OptionGroup var tracing: TraceOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Option(
         name: .customLong("rare-failures"),
@@ -56,12 +58,31 @@ struct RunCommand: ParsableCommand {
         {
             throw ValidationError("only one report can write to standard output ('-')")
         }
+        if sharding.isSharded {
+            let reports: [(option: String, given: Bool)] = [
+                ("--csv", output.csv != nil), ("--json", output.json != nil),
+                ("--per-replication", output.perReplication != nil), ("--html", html.path != nil),
+                ("--timeseries", timeSeries.wanted), ("--trace", tracing.trace != nil),
+                ("--rare-failures", rareFailures != nil), ("--pareto", front.pareto != nil), ("--strict", strict),
+                ("--all", all),
+            ]
+            if let asked = reports.first(where: \.given) {
+                throw ValidationError(
+                    "\(asked.option): a shard (--shard, --tasks) writes only its shard file; ask capsim merge for reports"
+                )
+            }
+        }
     }
 
     func run() throws {
         let console = Console.current
+        let selection = try sharding.isSharded ? sharding.selection(environment: console.environment) : nil
         // Load every scenario first: a bad file fails the command before any simulation runs.
         let scenarios = try files.map { try scenario.load($0) }
+        if let selection {
+            try runShard(scenarios, selection: selection, console: console)
+            return
+        }
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
         for path in [
             output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, front.paretoCSV,
@@ -179,6 +200,11 @@ struct OutputOptions: ParsableArguments {
     var tableOnStandardOutput: Bool { !quiet && ![csv, json, perReplication].contains("-") }
 
     func write(_ reports: [RunReport]) throws(CLIError) {
+        try Self.write(reports, csv: csv, json: json, perReplication: perReplication)
+    }
+
+    /// The CSV, per-replication CSV and JSON reports, each where asked (shared with `merge`).
+    static func write(_ reports: [RunReport], csv: String?, json: String?, perReplication: String?) throws(CLIError) {
         if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
         if let perReplication { try OutputFile.write(CSVReport.renderPerReplication(reports), to: perReplication) }
         if let json {
@@ -192,6 +218,21 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension RunCommand {
+    /// `--shard` or `--tasks`: the tasks asked for, into one shard file (`ShardRunner`).
+    func runShard(_ scenarios: [Scenario], selection: ShardOptions.Selection, console: Console) throws {
+        guard let directory = sharding.out else { preconditionFailure("validate() requires --out with a shard") }
+        let runner = DesignRunner(
+            jobs: output.jobs, alpha: output.alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: false)
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
+        Interruption.beginGraceful()
+        try ShardRunner(runner: runner, console: console, quiet: output.quiet).run(
+            TaskTable(scenarios), files: files, overrides: try scenario.parsedOverrides().map(\.text),
+            selection: selection,
+            directory: directory)
+    }
+
     /// The stratified estimate as text: the estimate, then each failure state's share and availability.
     static func render(_ strat: StratifiedAvailability, design: Scenario) -> String {
         func pct(_ x: Double) -> String { x.isNaN ? "n/a" : TableReport.fixed(100 * x, 6) + " %" }

@@ -27,6 +27,7 @@ struct SizeCommand: ParsableCommand {
             Examples:
               capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..64
               capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..32 --vary components.pool.instances=1..4 --csv probes.csv
+              capsim size Scenarios/sizing.yaml --vary components.pool.workers=1..64 --shard 0/8 --out shards/   (every setting; then capsim merge shards/)
             """)
 
     @Argument(help: "A scenario file (YAML) with an 'slos:' section.")
@@ -60,6 +61,7 @@ struct SizeCommand: ParsableCommand {
     var quiet = false
 
     @OptionGroup var front: ParetoOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard !vary.isEmpty else { throw ValidationError("size needs at least one --vary KEY.PATH=MIN..MAX") }
@@ -109,42 +111,72 @@ struct SizeCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let search = CapacitySearch(axes: try vary.map(Self.axis))
+        if sharding.isSharded {
+            try runShard(search, console: console)
+            return
+        }
         for path in [csv, json, front.paretoCSV] { if let path { try OutputFile.check(path) } }
-        let standardOutputTaken = [csv, json, front.paretoCSV].contains("-")
-        let tableOnStandardOutput = !quiet && !standardOutputTaken
         let runner = DesignRunner(
             jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
             showProgress: !quiet)
         let memoryBudget = try limits.startMemoryBudget()
         defer { memoryBudget?.stop() }
         Interruption.beginGraceful()
+        try Self.search(
+            search, console: console, quiet: quiet, csv: csv, json: json, front: front,
+            design: { setting in try Self.design(file, scenario, search, setting) },
+            run: { runner.run($1) })
+    }
+
+    /// The design `size` probes for a setting: the file loaded with the setting as `--set`
+    /// assignments, and named by them as a sweep point is.
+    static func design(
+        _ file: String, _ options: ScenarioOptions, _ search: CapacitySearch, _ setting: [Int]
+    ) throws(CLIError) -> Scenario {
+        let values = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
+        var options = options
+        options.overrides += values.map { "\($0.path)=\($0.text)" }
+        var design = try options.load(file)
+        design.axes = values
+        return design
+    }
+
+    /// What a probe's design must be: one design (no sweep), with SLOs, and priced when the
+    /// search has several axes (its answer is the cheapest).
+    static func check(_ design: Scenario, _ search: CapacitySearch) throws(CLIError) {
+        let file = design.file
+        guard design.points.count == 1 else {
+            throw CLIError(
+                .invalidScenario, "\(file): error: sweep: size varies settings itself; remove the scenario's 'sweep:'")
+        }
+        guard !design.slos.isEmpty else {
+            throw CLIError(
+                .invalidScenario, "\(file): error: slos: nothing to size for: the scenario has no 'slos:' section")
+        }
+        if search.axes.count > 1, design.model.cost == nil {
+            throw CLIError(
+                .invalidScenario,
+                "\(file): error: size over several axes picks the setting of least \(SizingReport.costMetric): give the components prices"
+            )
+        }
+    }
+
+    /// The search and size's reports: each probe's design from `design`, its report from `run`
+    /// (given the setting and its design: a simulation, or shard files read back), the probe lines, the answer, `--csv`,
+    /// `--json`, the Pareto front, and the exit status (1 no setting passes, 2 none shown to).
+    static func search(
+        _ search: CapacitySearch, console: Console, quiet: Bool, csv: String?, json: String?, front: ParetoOptions,
+        design: ([Int]) throws -> Scenario, run: ([Int], Scenario) throws -> RunReport?
+    ) throws {
+        let standardOutputTaken = [csv, json, front.paretoCSV].contains("-")
+        let tableOnStandardOutput = !quiet && !standardOutputTaken
         var reports: [RunReport] = []
-        let outcome = try search.run { (setting: [Int]) throws(CLIError) -> SizingProbe in
-            // The setting as `--set` assignments; reports name the design by it, as a sweep point.
-            let values = zip(search.axes, setting).map { SweepValue(path: $0.path, text: $0.values[$1]) }
-            let assignments = values.map { "\($0.path)=\($0.text)" }
-            var options = scenario
-            options.overrides += assignments
-            var design = try options.load(file)
-            design.axes = values
+        let outcome = try search.run { (setting: [Int]) throws -> SizingProbe in
+            let design = try design(setting)
             if reports.isEmpty { try front.check([MetricLayout(spec: design.model)]) }
-            guard design.points.count == 1 else {
-                throw CLIError(
-                    .invalidScenario,
-                    "\(file): error: sweep: size varies settings itself; remove the scenario's 'sweep:'")
-            }
-            guard !design.slos.isEmpty else {
-                throw CLIError(
-                    .invalidScenario, "\(file): error: slos: nothing to size for: the scenario has no 'slos:' section")
-            }
-            if search.axes.count > 1, design.model.cost == nil {
-                throw CLIError(
-                    .invalidScenario,
-                    "\(file): error: size over several axes picks the setting of least \(SizingReport.costMetric): give the components prices"
-                )
-            }
-            let label = assignments.joined(separator: ", ")
-            guard let report = runner.run(design), report.interruptedOf == nil else {
+            try check(design, search)
+            let label = design.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ")
+            guard let report = try run(setting, design), report.interruptedOf == nil else {
                 // A search cut short has no answer: the probes printed are all that ran.
                 throw Interruption.error(during: "probe \(reports.count + 1) (\(label)) of capsim size")
                     ?? CLIError(.interrupted, "capsim: interrupted")
@@ -177,5 +209,50 @@ struct SizeCommand: ParsableCommand {
             let undecided = outcome.probes.contains { $0.verdict == .inconclusive }
             throw CLIError(undecided ? .sloInconclusive : .sloFailed, "")
         }
+    }
+
+    /// The designs of every setting, in the order of `CapacitySearch.grid` (the last axis
+    /// fastest): what a sharded `size` runs, so that the merge can search over them.
+    static func grid(
+        _ file: String, _ options: ScenarioOptions, _ search: CapacitySearch
+    ) throws(CLIError) -> [Scenario] {
+        let settings = CapacitySearch.grid(search.axes.map(\.values.count))
+        guard settings.count <= maximumGrid else {
+            throw CLIError(
+                .usage,
+                "--shard: a sharded size runs every setting, and the --vary axes make \(settings.count); at most \(maximumGrid)"
+            )
+        }
+        var designs: [Scenario] = []
+        for setting in settings {
+            let design = try design(file, options, search, setting)
+            try check(design, search)
+            designs.append(design)
+        }
+        return designs
+    }
+
+    /// The most settings a sharded size runs (as many as a sweep's points).
+    static let maximumGrid = 10_000
+
+    /// `--shard` or `--tasks`: every setting's replications in the task table, this shard's
+    /// part of them into its file; `capsim merge` then searches as size would.
+    func runShard(_ search: CapacitySearch, console: Console) throws {
+        if let given = [csv, json, front.pareto].compactMap({ $0 }).first {
+            throw CLIError(
+                .usage, "\(given): a shard (--shard, --tasks) writes only its shard file; ask capsim merge for reports")
+        }
+        guard let directory = sharding.out else { preconditionFailure("validate() requires --out with a shard") }
+        let selection = try sharding.selection(environment: console.environment)
+        let designs = try Self.grid(file, scenario, search)
+        let runner = DesignRunner(
+            jobs: jobs, alpha: alpha, console: console, maxEvents: limits.maxEvents.map(UInt64.init),
+            showProgress: false)
+        let memoryBudget = try limits.startMemoryBudget()
+        defer { memoryBudget?.stop() }
+        Interruption.beginGraceful()
+        try ShardRunner(runner: runner, console: console, quiet: quiet).run(
+            TaskTable(grid: designs), files: [file], overrides: try scenario.parsedOverrides().map(\.text),
+            vary: vary, selection: selection, directory: directory)
     }
 }

@@ -84,7 +84,7 @@ public struct CapacitySearch: Sendable {
     }
 
     /// Every index tuple over `counts`, the last varying fastest; one empty tuple for no counts.
-    static func grid(_ counts: [Int]) -> [[Int]] {
+    public static func grid(_ counts: [Int]) -> [[Int]] {
         var result: [[Int]] = [[]]
         for n in counts { result = result.flatMap { prefix in (0..<n).map { prefix + [$0] } } }
         return result

@@ -10,15 +10,21 @@ import SimRandom
 public struct Experiment: Sendable {
     public var spec: ModelSpec
     public var seed: UInt64
-    /// Replication indices to run (normally 0 ..< n).
-    public var replications: Range<Int>
+    /// Replication indices to run, ascending (normally 0 ..< n; a shard's are spread out).
+    public var indices: [Int]
     /// Threads to use (≥ 1).
     public var jobs: Int
 
     public init(spec: ModelSpec, seed: UInt64, replications: Range<Int>, jobs: Int = 1) {
+        self.init(spec: spec, seed: seed, indices: Array(replications), jobs: jobs)
+    }
+
+    /// Runs the replications `indices` (ascending, each ≥ 0): a shard's share of a design's
+    /// replications. Each one's result is what a run of `0 ..< n` gives for that index.
+    public init(spec: ModelSpec, seed: UInt64, indices: [Int], jobs: Int = 1) {
         self.spec = spec
         self.seed = seed
-        self.replications = replications
+        self.indices = indices
         self.jobs = max(1, jobs)
     }
 
@@ -50,7 +56,7 @@ public struct Experiment: Sendable {
         inOrder: (@Sendable (inout ReplicationResult) -> Void)? = nil
     ) -> [ReplicationResult] {
         let layout = MetricLayout(spec: spec)
-        let indices = Array(replications)
+        let indices = self.indices
         let state = Guarded<(next: Int, done: Int, delivered: Int, results: [ReplicationResult?])>(
             (0, 0, 0, Array(repeating: nil, count: indices.count)))
         let spec = self.spec

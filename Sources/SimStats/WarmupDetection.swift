@@ -14,6 +14,14 @@ public struct WarmupChoice: Sendable, Equatable {
     /// True when the minimum lies at the edge of the search (half the series): the horizon may
     /// be too short to reach a steady state.
     public var atSearchLimit: Bool
+
+    public init(warmup: SimTime, batch: Int, batches: Int, pilots: Int, atSearchLimit: Bool) {
+        self.warmup = warmup
+        self.batch = batch
+        self.batches = batches
+        self.pilots = pilots
+        self.atSearchLimit = atSearchLimit
+    }
 }
 
 /// MSER-5 (White 1997; Franklin & White 2008): truncate the initial transient where the
