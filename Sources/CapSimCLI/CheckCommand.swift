@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let scenarios = try files.map { try scenario.load($0) }
-        for path in [output.csv, output.json, output.perReplication, gate.junit, gate.markdown] {
+        for path in output.files.paths + [gate.junit, gate.markdown] {
             if let path { try OutputFile.check(path) }
         }
         try html.check()
@@ -60,7 +60,7 @@ struct CheckCommand: ParsableCommand {
             reports.append(report)
         }
         try gate.finish(reports, baseline: base, console: console, table: output.tableOnStandardOutput) {
-            try output.write(reports)
+            try output.files.write(reports)
             try html.write(reports)
         }
     }

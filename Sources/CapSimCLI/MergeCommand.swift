@@ -41,17 +41,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "Shard files, or folders of them (every *.capsim-shard inside).")
     var shards: [String]
 
-    @Option(help: ArgumentHelp("Write the summary CSV here ('-' for standard output).", valueName: "PATH"))
-    var csv: String?
-
-    @Option(help: ArgumentHelp("Write the full JSON report here ('-' for standard output).", valueName: "PATH"))
-    var json: String?
-
-    @Option(
-        name: .customLong("per-replication"),
-        help: ArgumentHelp(
-            "Write the long-form CSV (one row per design, replication and metric) here.", valueName: "PATH"))
-    var perReplication: String?
+    @OptionGroup var files: ReportFiles
 
     @OptionGroup var html: HTMLOptions
 
@@ -76,7 +66,7 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
-        if [csv, json, perReplication, front.paretoCSV].filter({ $0 == "-" }).count > 1 {
+        if (files.paths + [front.paretoCSV]).filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one report can write to standard output ('-')")
         }
         if check {
@@ -89,11 +79,11 @@ struct MergeCommand: ParsableCommand {
     }
 
     /// The table goes to standard output unless asked not to, or a file format goes there.
-    var tableOnStandardOutput: Bool { !quiet && ![csv, json, perReplication, front.paretoCSV].contains("-") }
+    var tableOnStandardOutput: Bool { !quiet && !(files.paths + [front.paretoCSV]).contains("-") }
 
     func run() throws {
         let console = Console.current
-        for path in [csv, json, perReplication, gate.junit, gate.markdown, front.paretoCSV] {
+        for path in files.paths + [gate.junit, gate.markdown, front.paretoCSV] {
             if let path { try OutputFile.check(path) }
         }
         try html.check()
@@ -113,7 +103,7 @@ struct MergeCommand: ParsableCommand {
         try Self.checkVersions(set.manifest, file: paths[0])
         if set.manifest.command == "size" {
             let others: [(option: String, given: Bool)] = [
-                ("--check", check), ("--per-replication", perReplication != nil), ("--html", html.path != nil),
+                ("--check", check), ("--per-replication", files.perReplication != nil), ("--html", html.path != nil),
                 ("--all", all), ("--strict", strict),
             ]
             if let given = others.first(where: \.given) {
@@ -159,7 +149,7 @@ struct MergeCommand: ParsableCommand {
             let counts = search.axes.map(\.values.count)
             let place = { (setting: [Int]) in zip(setting, counts).reduce(0) { $0 * $1.1 + $1.0 } }
             try SizeCommand.search(
-                search, console: console, quiet: quiet, csv: csv, json: json, front: front,
+                search, console: console, quiet: quiet, csv: files.csv, json: files.json, front: front,
                 design: { table.designs[place($0)].scenario }, run: { setting, _ in try report(place(setting)) })
             return
         }
@@ -175,7 +165,7 @@ struct MergeCommand: ParsableCommand {
                 for (k, report) in reports.enumerated() { console.out(CheckOptions.sloTable(report, first: k == 0)) }
             }
             try gate.finish(reports, baseline: base, console: console, table: tableOnStandardOutput) {
-                try OutputOptions.write(reports, csv: csv, json: json, perReplication: perReplication)
+                try files.write(reports)
                 try html.write(reports)
             }
             return
@@ -185,7 +175,7 @@ struct MergeCommand: ParsableCommand {
                 console.out((k == 0 ? "" : "\n") + TableReport.render(report, all: all))
             }
         }
-        try OutputOptions.write(reports, csv: csv, json: json, perReplication: perReplication)
+        try files.write(reports)
         try html.write(reports)
         try front.report(reports, console: console, table: tableOnStandardOutput)
         if let error = LimitOptions.overloaded(reports) ?? LimitOptions.eventLimited(reports) { throw error }

@@ -54,14 +54,14 @@ struct RunCommand: ParsableCommand {
         try output.check()
         try timeSeries.check(output)
         if front.paretoCSV == "-",
-            [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput
+            output.files.paths.contains("-") || timeSeries.onStandardOutput
         {
             throw ValidationError("only one report can write to standard output ('-')")
         }
         if sharding.isSharded {
             let reports: [(option: String, given: Bool)] = [
-                ("--csv", output.csv != nil), ("--json", output.json != nil),
-                ("--per-replication", output.perReplication != nil), ("--html", html.path != nil),
+                ("--csv", output.files.csv != nil), ("--json", output.files.json != nil),
+                ("--per-replication", output.files.perReplication != nil), ("--html", html.path != nil),
                 ("--timeseries", timeSeries.wanted), ("--trace", tracing.trace != nil),
                 ("--rare-failures", rareFailures != nil), ("--pareto", front.pareto != nil), ("--strict", strict),
                 ("--all", all),
@@ -85,7 +85,8 @@ struct RunCommand: ParsableCommand {
         }
         try timeSeries.checkWindowCount(scenarios.flatMap(\.points))
         for path in [
-            output.csv, output.json, output.perReplication, timeSeries.path, timeSeries.perReplication, front.paretoCSV,
+            output.files.csv, output.files.json, output.files.perReplication, timeSeries.path,
+            timeSeries.perReplication, front.paretoCSV,
             tracing.trace,
         ] {
             if let path { try OutputFile.check(path) }
@@ -141,7 +142,7 @@ struct RunCommand: ParsableCommand {
                 }
                 // Standard output may carry a CSV or JSON report ('-'): the text then goes to standard error.
                 let text = Self.render(strat, design: design)
-                if [output.csv, output.json, output.perReplication].contains("-") || timeSeries.onStandardOutput {
+                if output.files.paths.contains("-") || timeSeries.onStandardOutput {
                     console.err(text)
                 } else {
                     console.out(text)
@@ -151,7 +152,7 @@ struct RunCommand: ParsableCommand {
         }
         // Interrupted before any replication finished: no report, so no output file at all.
         if reports.isEmpty, let error = Interruption.error(after: reports) { throw error }
-        try output.write(reports)
+        try output.files.write(reports)
         try timeSeries.write(reports)
         if let path = tracing.trace, trace.designs > 0 { try OutputFile.write(trace.text, to: path) }
         try html.write(reports)
@@ -170,17 +171,7 @@ struct OutputOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Threads running replications in parallel (results do not depend on it).")
     var jobs: Int = 1
 
-    @Option(help: ArgumentHelp("Write the summary CSV here ('-' for standard output).", valueName: "PATH"))
-    var csv: String?
-
-    @Option(help: ArgumentHelp("Write the full JSON report here ('-' for standard output).", valueName: "PATH"))
-    var json: String?
-
-    @Option(
-        name: .customLong("per-replication"),
-        help: ArgumentHelp(
-            "Write the long-form CSV (one row per design, replication and metric) here.", valueName: "PATH"))
-    var perReplication: String?
+    @OptionGroup var files: ReportFiles
 
     @Option(help: "Error budget of the SLO verdicts, shared by all SLOs and looks.")
     var alpha: Double = 0.05
@@ -191,30 +182,13 @@ struct OutputOptions: ParsableArguments {
     func check() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, found \(alpha)") }
-        if [csv, json, perReplication].filter({ $0 == "-" }).count > 1 {
+        if files.paths.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one of --csv, --json and --per-replication can write to standard output ('-')")
         }
     }
 
     /// The table goes to standard output unless asked not to, or a file format goes there.
-    var tableOnStandardOutput: Bool { !quiet && ![csv, json, perReplication].contains("-") }
-
-    func write(_ reports: [RunReport]) throws(CLIError) {
-        try Self.write(reports, csv: csv, json: json, perReplication: perReplication)
-    }
-
-    /// The CSV, per-replication CSV and JSON reports, each where asked (shared with `merge`).
-    static func write(_ reports: [RunReport], csv: String?, json: String?, perReplication: String?) throws(CLIError) {
-        if let csv { try OutputFile.write(CSVReport.render(reports), to: csv) }
-        if let perReplication { try OutputFile.write(CSVReport.renderPerReplication(reports), to: perReplication) }
-        if let json {
-            let text =
-                reports.count == 1
-                ? JSONReport.value(reports[0]).text
-                : JSONValue.arrayText(count: reports.count) { JSONReport.value(reports[$0]) }
-            try OutputFile.write(text, to: json)
-        }
-    }
+    var tableOnStandardOutput: Bool { !quiet && !files.paths.contains("-") }
 }
 
 extension RunCommand {

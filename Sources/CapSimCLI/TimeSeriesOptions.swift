@@ -36,7 +36,7 @@ struct TimeSeriesOptions: ParsableArguments {
         if let w = window, case .success(let d) = Quantity.duration(w), d <= .zero {
             throw ValidationError("--timeseries-window: expected a positive duration, found '\(w)'")
         }
-        if ([output.csv, output.json, output.perReplication, path, perReplication]).filter({ $0 == "-" }).count > 1 {
+        if (output.files.paths + [path, perReplication]).filter({ $0 == "-" }).count > 1 {
             throw ValidationError(
                 "only one of --csv, --json, --per-replication, --timeseries and --timeseries-per-replication can write to standard output ('-')"
             )
