@@ -13,7 +13,10 @@ import SimKernel
 /// ```
 extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
-    static let eventKinds = ["outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "cache_flush"]
+    static let eventKinds = [
+        "outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "canary_deploy", "blue_green_deploy",
+        "cache_flush",
+    ]
     static let plannedEventKinds: [String] = []
     static let targetKeys = ["component", "zone", "instances"]
     static let eventKeys: [String: [String]] = [
@@ -21,7 +24,6 @@ extension ScenarioDecoder {
         "degrade": targetKeys + ["factor", "for"],
         "maintenance": ["component", "instances", "for", "drain"],
         "rolling_restart": ["component", "batch", "each", "drain"],
-        "rolling_deploy": ["component", "batch", "each", "drain", "service_factor"],
         "cache_flush": ["component"],
     ]
 
@@ -93,7 +95,8 @@ extension ScenarioDecoder {
     }
 
     mutating func decodeEvents(
-        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], horizon: SimDuration?
+        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], horizon: SimDuration?,
+        deploys: inout [DeploySpec]
     ) -> [ScheduledEvent] {
         guard let items = reader.list(node, "events") else { return [] }
         var events: [ScheduledEvent] = []
@@ -125,6 +128,14 @@ extension ScenarioDecoder {
             guard let atNode = f["at"], let at = reader.duration(atNode, f.path("at")) else { continue }
             if let horizon, at >= horizon {
                 reader.fail(atNode, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
+                continue
+            }
+            if Self.deployKeys[kind] != nil {
+                if let deploy = decodeDeploy(
+                    kind, body, path + "." + kind, at: SimTime.zero + at, stations: stations, earlier: deploys)
+                {
+                    deploys.append(deploy)
+                }
                 continue
             }
             if let action = decodeAction(kind, body, path + "." + kind, stations: stations, zones: zones) {
@@ -199,16 +210,8 @@ extension ScenarioDecoder {
             let batch = f["batch"].map { reader.integer($0, f.path("batch"), min: 1, max: n) } ?? 1
             let each = f["each"].flatMap { reader.duration($0, f.path("each"), positive: true) }
             let drain = f["drain"].map { reader.duration($0, f.path("drain")) } ?? .seconds(30)
-            var factor: Double? = 1
-            if kind == "rolling_deploy", let sf = f["service_factor"] {
-                factor = multiplier(sf, f.path("service_factor"))
-                if let v = factor, v <= 0 {
-                    reader.fail(sf, f.path("service_factor"), "expected a factor > 0, found \(format(v))")
-                    factor = nil
-                }
-            }
-            guard let batch, let each, let drain, let factor else { return nil }
-            return .rolling(station: s, instances: n, batch: batch, each: each, drain: drain, serviceFactor: factor)
+            guard let batch, let each, let drain else { return nil }
+            return .rolling(station: s, instances: n, batch: batch, each: each, drain: drain, serviceFactor: 1)
         }
     }
 
@@ -271,7 +274,7 @@ extension ScenarioDecoder {
         }
     }
 
-    private mutating func station(_ node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
+    mutating func station(_ node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
         guard let name = reader.string(node, path) else { return nil }
         if let s = stations.firstIndex(where: { $0.name == name }) { return s }
         if failedComponents.contains(name) { return nil }  // reported where it is defined

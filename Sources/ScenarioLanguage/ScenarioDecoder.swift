@@ -101,8 +101,12 @@ struct ScenarioDecoder {
         var balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
-        let events = top["events"].map { decodeEvents($0, stations: stations, zones: zones, horizon: horizon) } ?? []
-        if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty {
+        var deploys: [DeploySpec] = []
+        let events =
+            top["events"].map {
+                decodeEvents($0, stations: stations, zones: zones, horizon: horizon, deploys: &deploys)
+            } ?? []
+        if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty || !deploys.isEmpty {
             reader.fail(
                 warmupNode, "warmup",
                 "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration"
@@ -144,6 +148,7 @@ struct ScenarioDecoder {
         model.profile = profile
         model.zones = zones
         model.events = events
+        model.deploys = deploys
         model.cost = cost
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }

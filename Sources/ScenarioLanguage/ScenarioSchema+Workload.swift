@@ -490,6 +490,73 @@ extension SchemaBuilder {
             ])
         }
         let multiplier = JSONValue.object([("type", .array([.string("number"), .string("string")]))])
+        func share(_ what: String) -> JSONValue {
+            .object([
+                ("description", .string(what + ", 0.01 or 1%.")),
+                ("type", .array([.string("number"), .string("string")])),
+            ])
+        }
+        func step(_ what: String) -> JSONValue {
+            .object([
+                ("description", .string(what + ": a count, or a share of the pool such as 25%.")),
+                ("type", .array([.string("integer"), .string("string")])),
+            ])
+        }
+        let version = JSONValue.object([
+            (
+                "description",
+                .string(
+                    "The new version: service times × service_factor (default 1x), and the share of its responses that are errors, server_error (default 0)."
+                )
+            ),
+            ("type", .string("object")), ("additionalProperties", .bool(false)),
+            (
+                "properties",
+                .object([
+                    ("service_factor", multiplier),
+                    ("error_rate", share("Share of the new version's responses that are errors")),
+                ])
+            ),
+        ])
+        let analysis = JSONValue.object([
+            (
+                "description",
+                .string(
+                    "Judges the new version at the end of the bake by one-sided Wilson bounds at the confidence: a share above its limit rolls back, all within promote, otherwise on_inconclusive decides."
+                )
+            ),
+            ("type", .string("object")), ("additionalProperties", .bool(false)),
+            (
+                "properties",
+                .object([
+                    ("max_error_rate", share("Most errors allowed among the new version's responses")),
+                    (
+                        "max_latency",
+                        .object([
+                            (
+                                "description",
+                                .string("One percentile of the time at the instance and its limit, e.g. {p99: 250ms}.")
+                            ),
+                            ("type", .string("object")), ("minProperties", .number(1)),
+                            ("additionalProperties", .bool(false)),
+                            ("properties", .object(ScenarioDecoder.deployQuantiles.map { ($0.0, ref("duration")) })),
+                        ])
+                    ),
+                    ("confidence", share("Confidence of each bound, in [50%, 100%) (default 95%)")),
+                    (
+                        "on_inconclusive",
+                        .object([("enum", .array(DeployVerdict.allCases.map { .string($0.rawValue) }))])
+                    ),
+                ])
+            ),
+            (
+                "anyOf",
+                .array([
+                    .object([("required", .array([.string("max_error_rate")]))]),
+                    .object([("required", .array([.string("max_latency")]))]),
+                ])
+            ),
+        ])
         let actions: [(key: String, value: JSONValue)] = [
             (
                 "outage",
@@ -516,10 +583,45 @@ extension SchemaBuilder {
                 "rolling_deploy",
                 action(
                     [
-                        ("batch", count(minimum: 1)), ("each", ref("duration")), ("drain", ref("duration")),
-                        ("service_factor", multiplier),
+                        ("batch", count(minimum: 1)),
+                        (
+                            "max_unavailable",
+                            step("Instances out of the rotation at once: batch by its Kubernetes name")
+                        ),
+                        ("max_surge", step("Instances replaced beside them per step, billed extra (default 0)")),
+                        ("each", ref("duration")), ("drain", ref("duration")),
+                        ("service_factor", multiplier), ("version", version),
                     ],
                     required: ["component", "each"], targets: ["component"])
+            ),
+            (
+                "canary_deploy",
+                action(
+                    [
+                        ("instances", count(minimum: 1)), ("bake", ref("duration")), ("batch", count(minimum: 1)),
+                        (
+                            "max_unavailable",
+                            step(
+                                "A promotion step's instances out of the rotation at once: batch by its Kubernetes name"
+                            )
+                        ),
+                        (
+                            "max_surge",
+                            step("Instances replaced beside them per promotion step, billed extra (default 0)")
+                        ),
+                        ("each", ref("duration")), ("drain", ref("duration")), ("version", version),
+                        ("analysis", analysis),
+                    ],
+                    required: ["component", "bake", "each"], targets: ["component"])
+            ),
+            (
+                "blue_green_deploy",
+                action(
+                    [
+                        ("provision", ref("duration")), ("bake", ref("duration")), ("version", version),
+                        ("analysis", analysis),
+                    ],
+                    required: ["component", "provision", "bake"], targets: ["component"])
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
         ]

@@ -100,3 +100,11 @@ extension Distribution {
         return s / Double(values.count)
     }
 }
+
+extension Distribution {
+    /// The standard normal quantile Φ⁻¹(p) for 0 < p < 1 (GSL's `gsl_cdf_ugaussian_Pinv`).
+    public static func standardNormalQuantile(_ p: Double) -> Double {
+        precondition(p > 0 && p < 1, "a normal quantile needs 0 < p < 1")
+        return gsl_cdf_ugaussian_Pinv(p)
+    }
+}

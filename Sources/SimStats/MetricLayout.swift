@@ -129,6 +129,14 @@ public enum MetricKind: Sendable, Equatable {
     /// (Inspection stages) requests that passed the stage uninspected (it failed open) / requests
     /// that entered it, over the window.
     case inspectionUninspected(station: Int)
+    /// (Canary and blue-green deploys) 1 when the deploy rolled back, 0 when it was promoted, in
+    /// the replication (NaN: not decided before the window closed). Across replications: the
+    /// share of replications that rolled back.
+    case deployRolledBack(deploy: Int)
+    /// (Deploys) responses the new version gave within the window (one replication's count).
+    case deployResponses(deploy: Int)
+    /// (Deploys) of those, the errors (`server_error`): the errors the deploy let through.
+    case deployErrors(deploy: Int)
 
     /// Outage episodes of a station (nil: the service as a whole) begun in the window (one
     /// replication's count).
@@ -212,6 +220,8 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
         case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
         case .inspectionBlocked, .inspectionUninspected: .fraction
+        case .deployRolledBack: .fraction
+        case .deployResponses, .deployErrors: .count
         case .outageCount, .replicationBacklog: .count
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
         case .levelMean, .levelQuantile: .count
@@ -247,6 +257,9 @@ extension MetricKind {
         case .classArrivalRate, .classReached: nil
         // Blocking a flood is good and blocking users bad; passing uninspected keeps users up.
         case .inspectionBlocked, .inspectionUninspected: nil
+        // A rollback of a bad version is good and of a good one wasted work.
+        case .deployRolledBack, .deployResponses: nil
+        case .deployErrors: false
         case .windowsJudged: nil
         case .attemptsMean, .wastedAttemptRate: false
         case .droppedAttemptRate: nil
@@ -414,6 +427,16 @@ public struct MetricLayout: Sendable, Equatable {
         for (i, s) in spec.stations.enumerated() where s.inspection != nil {
             add("inspection.\(s.name).blocked.rate", .inspectionBlocked(station: i))
             add("inspection.\(s.name).uninspected.rate", .inspectionUninspected(station: i))
+        }
+        // A pool's first deploy is `deploy.<c>`, its later ones `deploy.<c>.2`, `deploy.<c>.3`, …
+        var deploysOf: [Int: Int] = [:]
+        for (d, deploy) in spec.deploys.enumerated() {
+            let n = deploysOf[deploy.station, default: 0] + 1
+            deploysOf[deploy.station] = n
+            let base = "deploy.\(spec.stations[deploy.station].name)" + (n == 1 ? "" : ".\(n)")
+            if deploy.analysis != nil { add(base + ".rolled_back", .deployRolledBack(deploy: d)) }
+            add(base + ".new_version.responses", .deployResponses(deploy: d))
+            add(base + ".new_version.errors", .deployErrors(deploy: d))
         }
         if let cost = spec.cost { addCost(cost, spec: spec) }
         noteFailureEvidence(spec)

@@ -147,7 +147,8 @@ public struct ReplicationResult: Sendable {
             case .busyMean(let s): level { $0.busyIntegral[s] }
             case .queueMean(let s): level { $0.queueIntegral[s] }
             case .instancesMean(let s):
-                spec.stations[s].autoscale != nil ? level { $0.heldIntegral[s] } : Double(spec.stations[s].instances)
+                spec.stations[s].autoscale != nil || spec.deploys.contains(where: { $0.station == s && $0.holdsExtra })
+                    ? level { $0.heldIntegral[s] } : Double(spec.stations[s].instances)
             case .instancesPeak(let s): c.closed.map { Double($0.heldPeak[s]) } ?? .nan
             case .instancesServing(let s): level { $0.servingIntegral[s] }
             case .scalingActions(let s):
@@ -165,6 +166,16 @@ public struct ReplicationResult: Sendable {
             case .instancesAvailable(let s): level { $0.availableIntegral[s] }
             case .failureCount(let s):
                 if let o = c.opened, let e = c.closed { Double(e.failures[s] - o.failures[s]) } else { .nan }
+            case .deployRolledBack(let d):
+                c.closed.map { $0.deployOutcomes[d] < 0 ? .nan : Double($0.deployOutcomes[d]) } ?? .nan
+            case .deployResponses(let d):
+                if let o = c.opened, let e = c.closed {
+                    Double(e.deployResponses[d] - o.deployResponses[d])
+                } else {
+                    .nan
+                }
+            case .deployErrors(let d):
+                if let o = c.opened, let e = c.closed { Double(e.deployErrors[d] - o.deployErrors[d]) } else { .nan }
             case .availabilityTime: windows?.availabilityTime ?? .nan
             case .downtimeMonthly: windows?.downtimeMonthly ?? .nan
             case .windowsJudged: windows?.judgedShare ?? .nan

@@ -137,6 +137,7 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
 /// thinner traffic (its `workload.arrivals`, which it must therefore have); the others a 3 s
 /// horizon.
 func smokeShortening(_ file: String) throws -> [String] {
-    try ScenarioLoader.load(path: scenarioPath(file)).model.events.isEmpty
+    let model = try ScenarioLoader.load(path: scenarioPath(file)).model
+    return model.events.isEmpty && model.deploys.isEmpty
         ? ["--set", "horizon=3s", "--set", "warmup=1s"] : ["--set", "workload.arrivals.rate=20/s"]
 }

@@ -10,6 +10,8 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case rateLimited
     /// An inspection stage (firewall, WAF, IDS) detected the request and blocked it.
     case blocked
+    /// A deployed version answered with an error (its `error_rate`).
+    case serverError
     case retryBudgetExhausted
     case failover
     /// Still in flight when the drain time after the horizon ran out.
@@ -25,6 +27,7 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .instanceFailed: "instance_failed"
         case .rateLimited: "rate_limited"
         case .blocked: "blocked"
+        case .serverError: "server_error"
         case .retryBudgetExhausted: "retry_budget_exhausted"
         case .failover: "failover"
         case .inFlightAtEnd: "in_flight_at_end"

@@ -170,6 +170,8 @@ struct InstanceState {
     var adminOut = false
     /// Service-time multiplier (a `degrade` event, or a deployed version): 1 normally.
     var slowdown = 1.0
+    /// The deploy (index into `ModelSpec.deploys`) whose new version it runs; −1: the pool's own.
+    var version: Int32 = -1
     /// Changes at every failure and repair, so a health-check verdict decided for an earlier
     /// state is recognised as stale.
     var epoch: UInt32 = 0

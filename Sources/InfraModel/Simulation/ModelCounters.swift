@@ -77,6 +77,12 @@ public struct ModelCounters: Sendable {
     public var serviceOutages: UInt64 = 0
     public var serviceAvailableIntegral = 0.0
     public var timedOut: [UInt64] = []
+    /// Per deploy (`ModelSpec.deploys`; empty without one): responses its new version gave and
+    /// those that were errors, so far; and its outcome (1 rolled back, 0 promoted, −1 not
+    /// decided yet).
+    public var deployResponses: [UInt64] = []
+    public var deployErrors: [UInt64] = []
+    public var deployOutcomes: [Int8] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

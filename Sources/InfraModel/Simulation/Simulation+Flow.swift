@@ -111,6 +111,7 @@ extension Simulation {
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         guard answers(r, into: &sink) else { return }
         if inspections.any && blockedAtInspection(r, into: &sink) { return }
+        if deploys.any && failedByVersion(r, into: &sink) { return }
         if hasDatabases && stations[Int(instances[Int(requests[r].instance)].station)].database >= 0
             && databaseServiceEnded(r, into: &sink)
         {
@@ -308,6 +309,7 @@ extension Simulation {
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
+        if deploys.any { deploySnapshot(now) }
         return counters
     }
 }

@@ -54,6 +54,8 @@ public struct Simulation: ~Copyable {
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
     var concurrency: ConcurrencyLimits
+    /// Deploys of new versions (`Deploy/`).
+    var deploys = Deploys()
     var counters: ModelCounters
     /// Time spent with each number of requests in the system (`counters.inSystem`).
     var inSystemLevels = LevelTally()
@@ -170,6 +172,7 @@ public struct Simulation: ~Copyable {
         setUpCaches()
         setUpInspections()
         setUpAutoscale()
+        setUpDeploys()
     }
 
     deinit {
@@ -202,6 +205,7 @@ public struct Simulation: ~Copyable {
         startFailureProcesses()
         startEvents()
         startAutoscale()
+        startDeploys()
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
         let maxEvents = spec.maxEvents
@@ -241,6 +245,7 @@ public struct Simulation: ~Copyable {
             case .pair(let e): handle(e, into: &sink)
             case .autoscale(let e): handle(e, into: &sink)
             case .tls(let e): handle(e, into: &sink)
+            case .deploy(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

@@ -29,6 +29,8 @@ public struct ModelSpec: Sendable {
     /// Zones that fail as a whole, and the events scheduled on the timeline.
     public var zones: [ZoneSpec] = []
     public var events: [ScheduledEvent] = []
+    /// Deploys of new versions (`rolling_deploy:`, `canary_deploy:`, `blue_green_deploy:` events).
+    public var deploys: [DeploySpec] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
     public var profile: RateProfile?
@@ -71,9 +73,10 @@ public struct ModelSpec: Sendable {
     public var tracksHops: Bool { stations.count > 1 }
 
     /// True when station s's instances can go down: it fails on its own, sits in a zone, or
-    /// a scheduled event takes some of its instances.
+    /// a scheduled event (a canary deploy's restarts among them) takes some of its instances.
     public func canGoDown(_ s: Int) -> Bool {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
+        if deploys.contains(where: { $0.station == s && !$0.isBlueGreen }) { return true }
         return events.contains { e in
             switch e.action {
             case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):

@@ -1,0 +1,207 @@
+import SimKernel
+import SimRandom
+
+/// Rolling, canary and blue-green deploys (see `DeploySpec`): their steps as kernel events, the new
+/// version's errors and latency as it answers, and the analysis's decision at the end of the
+/// bake. Nothing here runs per request unless an instance runs a deployed version.
+extension Simulation {
+    /// Builds the deploys' state (from `init`).
+    mutating func setUpDeploys() {
+        for (d, spec) in spec.deploys.enumerated() {
+            let s = spec.station
+            deploys.entries.append(
+                DeployState(
+                    spec: spec, first: Int(stations[s].firstInstance), count: Int(stations[s].instanceCount),
+                    stream: streams.stream(path: "events.deploy\(d)." + self.spec.stations[s].name, purpose: .deploy))
+            )
+        }
+    }
+
+    /// Schedules each deploy's start.
+    mutating func startDeploys() {
+        let end = spec.window.horizon + spec.window.drain
+        for (d, e) in deploys.entries.enumerated() where e.spec.at < end {
+            kernel.schedule(.deploy(.begin(deploy: Int32(d))), at: e.spec.at)
+        }
+    }
+
+    mutating func handle<Sink: RecordSink & ~Copyable>(_ event: DeployEvent, into sink: inout Sink) {
+        switch event {
+        case .begin(let d): beginDeploy(Int(d))
+        case .batchDown(let d):
+            let e = deploys.entries[Int(d)]
+            for i in e.step.prefix(e.stepOut) { setDown(Int32(i), DownReason.maintenance, mode: .crash, into: &sink) }
+            kernel.schedule(.deploy(.batchUp(deploy: d)), after: deploys.entries[Int(d)].spec.restart)
+        case .batchUp(let d): stepDone(Int(d), into: &sink)
+        case .switchOver(let d):
+            let e = deploys.entries[Int(d)]
+            for i in e.first..<e.first + e.count { install(Int(d), on: i, new: true) }
+            deploys.entries[Int(d)].enter(.baking)
+            kernel.schedule(.deploy(.judge(deploy: d)), after: e.spec.bake)
+        case .judge(let d): judge(Int(d))
+        }
+    }
+
+    private mutating func beginDeploy(_ d: Int) {
+        let e = deploys.entries[d]
+        switch e.spec.strategy {
+        case .rolling:
+            deploys.entries[d].enter(.promoting)
+            deploys.entries[d].hold(e.spec.surge, at: kernel.now)
+            beginPromotionStep(d, from: e.first)
+        case .canary(let k, _, _):
+            deploys.entries[d].enter(.startingCanary)
+            beginStep(d, e.first..<e.first + k, out: k, installsNew: true)
+        case .blueGreen(let provision, _):
+            deploys.entries[d].enter(.provisioning)
+            deploys.entries[d].hold(e.count, at: kernel.now)
+            kernel.schedule(.deploy(.switchOver(deploy: Int32(d))), after: provision)
+        }
+    }
+
+    /// The promotion step from instance `first` (global): `batch` instances out of the rotation
+    /// and `surge` more replaced beside them, as far as the pool goes.
+    private mutating func beginPromotionStep(_ d: Int, from first: Int) {
+        let e = deploys.entries[d]
+        let end = e.first + e.count
+        let out = min(e.spec.batch, end - first)
+        beginStep(d, first..<min(end, first + e.spec.batch + e.spec.surge), out: out, installsNew: true)
+    }
+
+    /// A step: its first `out` instances leave the rotation and drain, then restart; the others
+    /// (surged) serve on until the step's end, when their replacements take over.
+    private mutating func beginStep(_ d: Int, _ step: Range<Int>, out: Int, installsNew: Bool) {
+        deploys.entries[d].step = step
+        deploys.entries[d].stepOut = out
+        deploys.entries[d].stepInstallsNew = installsNew
+        for i in step.prefix(out) {
+            instances[i].adminOut = true
+            refreshEligibility(i)
+        }
+        kernel.schedule(.deploy(.batchDown(deploy: Int32(d))), after: deploys.entries[d].spec.drain)
+    }
+
+    /// A step's instances have restarted: they run the version it installs and rejoin the
+    /// rotation at once (their readiness check passes, as after a rolling restart).
+    private mutating func stepDone<Sink: RecordSink & ~Copyable>(_ d: Int, into sink: inout Sink) {
+        let e = deploys.entries[d]
+        for i in e.step.dropFirst(e.stepOut) { install(d, on: i, new: e.stepInstallsNew) }
+        for i in e.step.prefix(e.stepOut) {
+            install(d, on: i, new: e.stepInstallsNew)
+            setUp(Int32(i), DownReason.maintenance, into: &sink)
+            if instances[i].up { markHealthy(i, true) }
+            instances[i].adminOut = false
+            refreshEligibility(i)
+        }
+        switch e.phase {
+        case .startingCanary:
+            deploys.entries[d].enter(.baking)
+            kernel.schedule(.deploy(.judge(deploy: Int32(d))), after: e.spec.bake)
+        case .promoting:
+            let next = e.step.upperBound
+            if next < e.first + e.count {
+                beginPromotionStep(d, from: next)
+            } else {
+                deploys.entries[d].hold(0, at: kernel.now)
+                deploys.entries[d].enter(.promoted)
+            }
+        case .rollingBack: deploys.entries[d].enter(.rolledBack)
+        default: preconditionFailure("a deploy step ends only while it starts, promotes or rolls back")
+        }
+    }
+
+    /// Instance i runs deploy d's new version (`new`) or the pool's own again.
+    private mutating func install(_ d: Int, on i: Int, new: Bool) {
+        let factor = deploys.entries[d].spec.version.serviceFactor
+        if new && instances[i].version != Int32(d) {
+            instances[i].version = Int32(d)
+            instances[i].slowdown *= factor
+        } else if !new && instances[i].version == Int32(d) {
+            instances[i].version = -1
+            instances[i].slowdown /= factor
+        }
+    }
+
+    /// The bake is over: the analysis (if any) decides between promoting and rolling back.
+    private mutating func judge(_ d: Int) {
+        let e = deploys.entries[d]
+        var verdict = DeployVerdict.promote
+        if let analysis = e.spec.analysis {
+            switch analysis.verdict(responses: e.responses, errors: e.errors, slow: e.slow) {
+            case .pass: verdict = .promote
+            case .fail: verdict = .rollBack
+            case .inconclusive: verdict = analysis.onInconclusive
+            }
+        }
+        switch e.spec.strategy {
+        case .rolling: preconditionFailure("a rolling deploy has no bake to judge")
+        case .canary(let k, _, _):
+            if verdict == .rollBack {
+                deploys.entries[d].enter(.rollingBack)
+                beginStep(d, e.first..<e.first + k, out: k, installsNew: false)
+            } else if k < e.count {
+                deploys.entries[d].enter(.promoting)
+                deploys.entries[d].hold(e.spec.surge, at: kernel.now)
+                beginPromotionStep(d, from: e.first + k)
+            } else {
+                deploys.entries[d].enter(.promoted)
+            }
+        case .blueGreen:
+            // The idle fleet is released either way: the old one after a promotion, the new
+            // one when traffic switches straight back.
+            deploys.entries[d].hold(0, at: kernel.now)
+            if verdict == .rollBack {
+                for i in e.first..<e.first + e.count { install(d, on: i, new: false) }
+                deploys.entries[d].enter(.rolledBack)
+            } else {
+                deploys.entries[d].enter(.promoted)
+            }
+        }
+    }
+
+    /// Request r's service has just ended at an instance running a deployed version: the
+    /// response is counted for the analysis, and with the version's error rate it is an error
+    /// — the visit ends (the hop is reported, the worker released) and the request fails with
+    /// `server_error`, blamed on the pool. Returns false for a request that goes on.
+    mutating func failedByVersion<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) -> Bool {
+        let q = requests[r]
+        let d = Int(instances[Int(q.instance)].version)
+        guard d >= 0 else { return false }
+        let now = kernel.now
+        deploys.entries[d].responses &+= 1
+        let rate = deploys.entries[d].spec.version.errorRate
+        if rate > 0 {
+            let stream = deploys.entries[d].stream
+            seatDraws(stream, for: r)
+            if stream.uniform() < rate {
+                deploys.entries[d].errors &+= 1
+                let s = Int(instances[Int(q.instance)].station)
+                if stations[s].sharing { completeSharing(r, at: q.instance, station: s) }
+                reportHop(
+                    at: s, of: q, on: q.instance, arrived: q.hopArrival, started: q.serviceStart, served: now,
+                    into: &sink)
+                release(q.instance, station: s, into: &sink)
+                fail(r, .serverError, into: &sink)
+                return true
+            }
+        }
+        if now.nanoseconds &- q.hopArrival.nanoseconds > deploys.entries[d].slowAbove {
+            deploys.entries[d].slow &+= 1
+        }
+        return false
+    }
+
+    /// The deploys' counters into a snapshot, and a blue-green deploy's extra fleet into its
+    /// pool's held (billed) instance-time.
+    mutating func deploySnapshot(_ now: SimTime) {
+        counters.deployResponses.removeAll(keepingCapacity: true)
+        counters.deployErrors.removeAll(keepingCapacity: true)
+        counters.deployOutcomes.removeAll(keepingCapacity: true)
+        for e in deploys.entries {
+            counters.deployResponses.append(e.responses)
+            counters.deployErrors.append(e.errors)
+            counters.deployOutcomes.append(e.outcome)
+            counters.heldIntegral[e.spec.station] += e.extraHeldIntegral(at: now)
+        }
+    }
+}
