@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# capsim against SimPy and Ciw on the same three models (M/M/1, M/M/8, 3-station tandem).
+# capsim against SimPy, Ciw and a hand-written C loop (reference.c) on the same three models
+# (M/M/1, M/M/8, 3-station tandem).
 #
 #   Benchmarks/peers/run.sh            # full run: ~4 min of CPU on top of the venv set-up
 #   QUICK=1 Benchmarks/peers/run.sh    # smoke run with 10x fewer customers
@@ -45,6 +46,8 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
+# The yardstick: the same models hand-written in C (reference.c), as many customers as capsim.
+cc -O2 -o "$work/reference" "$here/reference.c" -lm
 
 for entry in "${models[@]}"; do
   IFS='|' read -r model file stations horizon <<<"$entry"
@@ -63,6 +66,10 @@ print(json.dumps({"tool": "capsim", "model": model, "customers": requests, "even
                   "events_per_second": events / cpu,
                   "mean_sojourn_ms": 1e3 * report["metrics"]["latency.mean"]["value"]}))
 EOF
+    case "$model" in mm1) rate=900 ;; mm8) rate=7200 ;; *) rate=600 ;; esac
+    reference_customers=$((rate * horizon))
+    echo "[$model run $i/$repeats] hand-written C loop ($reference_customers customers)" >&2
+    "$work/reference" "$model" "$reference_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] SimPy ($peer_customers customers)" >&2
     "$py" "$here/simpy_models.py" "$model" "$peer_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] Ciw ($ciw_customers customers)" >&2
@@ -84,16 +91,16 @@ def rate(x):
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 print(f"\nStation events per CPU second, median of {sys.argv[2]} "
       "(an event: one arrival at or one departure from a station)\n")
-print("| model | capsim events/s | SimPy events/s | Ciw events/s | speed-up over SimPy | speed-up over Ciw |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| model | capsim events/s | C loop events/s | SimPy events/s | Ciw events/s | capsim / C loop | speed-up over SimPy | speed-up over Ciw |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for m in models:
-    c, s, w = (median(t, m, "events_per_second") for t in ("capsim", "simpy", "ciw"))
-    print(f"| {names[m]} | {rate(c)} | {rate(s)} | {rate(w)} | {c / s:.0f}× | {c / w:.0f}× |")
+    c, r, s, w = (median(t, m, "events_per_second") for t in ("capsim", "reference", "simpy", "ciw"))
+    print(f"| {names[m]} | {rate(c)} | {rate(r)} | {rate(s)} | {rate(w)} | {c / r:.2f}× | {c / s:.0f}× | {c / w:.0f}× |")
 print("\nRun sizes (customers, station events, CPU seconds; medians) and mean sojourn against theory\n")
 print("| model | tool | customers | events | CPU s | mean sojourn (ms) | theory (ms) |")
 print("|---|---|---:|---:|---:|---:|---:|")
 for m in models:
-    for t in ("capsim", "simpy", "ciw"):
+    for t in ("capsim", "reference", "simpy", "ciw"):
         print(f"| {names[m]} | {t} | {median(t, m, 'customers'):.0f} | {median(t, m, 'events'):.0f} | "
               f"{median(t, m, 'cpu_seconds'):.2f} | {median(t, m, 'mean_sojourn_ms'):.3f} | {theory[m]:.3f} |")
 EOF
