@@ -522,6 +522,7 @@ extension SchemaBuilder {
                     required: ["component", "each"], targets: ["component"])
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
+            ("switchover", action([], required: ["component"], targets: ["component"])),
         ]
         return .object([
             ("type", .string("object")),

@@ -201,6 +201,7 @@ public struct Simulation: ~Copyable {
         for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         startEvents()
+        startDatabaseFailovers()
         startAutoscale()
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
@@ -235,6 +236,7 @@ public struct Simulation: ~Copyable {
             case .pool(.serviceEnd(let r)): endService(of: r, into: &sink)
             case .pool(.queueTimeout(let r, let stamp)): queueTimedOut(r, stamp: stamp, into: &sink)
             case .database(.writeAcknowledged(let r)): writeAcknowledged(r, into: &sink)
+            case .database(let e): handle(e, into: &sink)
             case .client(let e): handle(e, into: &sink)
             case .call(.retry(let r, let stamp)): retryCall(r, stamp: stamp, into: &sink)
             case .failures(let e): handle(e, into: &sink)
