@@ -12,6 +12,7 @@ import SimRandom
 ///   replicas: {count: 2, workers: 32, lag: {exponential: {mean: 80ms}}, balance: least_outstanding}
 ///   replication: async        # or sync (writes wait for `acks` replicas)
 ///   read_policy: replicas     # or primary, any
+///   failover: {detect: 10s, promote: {uniform: [5s, 15s]}}   # promote a replica when the primary fails
 /// ```
 /// Classes call it as `db.read` or `db.write` in their path.
 extension ScenarioDecoder {
@@ -20,9 +21,12 @@ extension ScenarioDecoder {
         "health_check", "zones", "cost", "failover",
     ]
     /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
-    /// modelled yet): a "not built" error at its key path, never an unknown key.
-    static let plannedDatabaseKeys = ["autoscale"]
+    /// modelled yet), and its `backups:` and `restore:` (backup schedules slowing a node, and
+    /// restores after a total loss, issue 15's second part): a "not built" error at its key
+    /// path, never an unknown key.
+    static let plannedDatabaseKeys = ["autoscale", "backups", "restore"]
     static let databasePrimaryKeys = ["workers", "queue", "service"]
+    static let databaseFailoverKeys = ["detect", "promote"]
     static let databaseReplicaKeys = [
         "count", "workers", "queue", "service", "lag", "apply", "apply_threads", "balance",
     ]
@@ -36,14 +40,13 @@ extension ScenarioDecoder {
                 required: ["kind", "primary"])
         else { return nil }
         for key in Self.plannedDatabaseKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
-        if let n = f["failover"] {
-            reader.fail(
-                n, f.path("failover"),
-                "primary failover (detect + promote the most caught-up replica) is part of the scenario language but not built in this version of capsim yet: without it a failed primary fails writes (instance_failed, or no_healthy_instance once health checks notice)"
-            )
-        }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
-        var ok = f["failover"] == nil
+        var ok = true
+        var failover: DatabaseFailover?
+        if let n = f["failover"] {
+            failover = decodeDatabaseFailover(n, f.path("failover"))
+            if failover == nil { ok = false }
+        }
         // Primary.
         var workers: Int?? = .some(1)
         var queue: Int?? = .some(nil)
@@ -162,6 +165,13 @@ extension ScenarioDecoder {
         let failures: FailureSpec?? = f["failures"].map { decodeFailures($0, f.path("failures")) } ?? .some(nil)
         let healthCheck: HealthCheck?? =
             f["health_check"].map { decodeHealthCheck($0, f.path("health_check")) } ?? .some(nil)
+        if failover != nil, count == 0, let n = f["failover"] {
+            reader.fail(
+                n, f.path("failover"),
+                "failover promotes a replica: add replicas: {count: …, lag: …} (with none, a failed primary fails writes until it is back)"
+            )
+            ok = false
+        }
         guard ok, count >= 0, let failures, let healthCheck else { return nil }
         var station = StationSpec(
             name: name, instances: count + 1, workers: workers, queueCapacity: queue, service: service,
@@ -171,7 +181,25 @@ extension ScenarioDecoder {
             replicaBalance: balance, lag: lag, replication: replication, readPolicy: readPolicy)
         station.database?.apply = apply
         station.database?.applyThreads = applyThreads
+        station.database?.failover = failover
         return station
+    }
+
+    /// `failover: {detect, promote}`: each a duration or a distribution (seconds).
+    mutating func decodeDatabaseFailover(_ node: ScenarioNode, _ path: String) -> DatabaseFailover? {
+        guard
+            let f = reader.fields(
+                node, path, allowed: Self.databaseFailoverKeys, required: Self.databaseFailoverKeys)
+        else { return nil }
+        func time(_ key: String) -> Distribution? {
+            guard let n = f[key] else { return nil }
+            if case .scalar = n { return reader.duration(n, f.path(key)).map { .deterministic(value: $0.seconds) } }
+            return decodeDistribution(n, f.path(key))
+        }
+        let detect = time("detect")
+        let promote = time("promote")
+        guard let detect, let promote else { return nil }
+        return DatabaseFailover(detect: detect, promote: promote)
     }
 
     /// A path element naming a component: `name`, or `db.read` / `db.write` for a database

@@ -6,6 +6,7 @@ import SimKernel
 ///
 /// ```yaml
 /// zones: {a: {}, b: {failures: {mtbf: 2000h, mttr: 2h}}, c: {}}
+/// # also: {at: 1h, switchover: {component: db}} (a database's planned primary switchover)
 /// events:
 ///   - {at: 30m, outage: {zone: b, for: 15m}}
 ///   - {at: 20m, degrade: {component: db, factor: 3x, for: 10m}}
@@ -15,9 +16,10 @@ extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
     static let eventKinds = [
         "outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "canary_deploy", "blue_green_deploy",
-        "cache_flush",
+        "cache_flush", "switchover",
     ]
-    static let plannedEventKinds: [String] = []
+    /// A database's total loss (`data_loss`, recovered by a restore): not built yet.
+    static let plannedEventKinds = ["data_loss"]
     static let targetKeys = ["component", "zone", "instances"]
     static let eventKeys: [String: [String]] = [
         "outage": targetKeys + ["for", "mode"],
@@ -25,6 +27,7 @@ extension ScenarioDecoder {
         "maintenance": ["component", "instances", "for", "drain"],
         "rolling_restart": ["component", "batch", "each", "drain"],
         "cache_flush": ["component"],
+        "switchover": ["component"],
     ]
 
     /// The zones: those declared at the top level (in file order), then any a pool names that
@@ -153,7 +156,7 @@ extension ScenarioDecoder {
             switch kind {
             case "outage", "maintenance": ["for"]
             case "degrade": ["factor", "for"]
-            case "cache_flush": ["component"]
+            case "cache_flush", "switchover": ["component"]
             default: ["component", "each"]
             }
         guard let allowed = Self.eventKeys[kind] else {
@@ -202,6 +205,20 @@ extension ScenarioDecoder {
                 return nil
             }
             return .cacheFlush(station: s)
+        case "switchover":
+            // A missing 'component' is already reported by fields(…) as a missing required key.
+            guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations)
+            else { return nil }
+            guard let db = stations[s].database, db.failover != nil, db.replicas > 0 else {
+                reader.fail(
+                    componentNode, f.path("component"),
+                    stations[s].database == nil
+                        ? "a switchover promotes a database replica; '\(stations[s].name)' is not a database"
+                        : "a switchover needs the database's 'failover: {detect, promote}' (its promotion time) and at least one replica"
+                )
+                return nil
+            }
+            return .switchover(station: s)
         default:
             // A missing 'component' is already reported by fields(…) as a missing required key.
             guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations)

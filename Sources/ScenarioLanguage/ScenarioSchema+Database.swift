@@ -82,7 +82,32 @@ extension SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
-            "failover": .object([("description", .string("Primary failover: not built yet (an error)."))]),
+            "failover": described(
+                object(
+                    ScenarioDecoder.databaseFailoverKeys,
+                    [
+                        "detect": .object([
+                            (
+                                "description",
+                                .string(
+                                    "Time from the primary's failure until it is noticed: a duration or a distribution. Required."
+                                )
+                            ),
+                            ("anyOf", .array([ref("duration"), dist])),
+                        ]),
+                        "promote": .object([
+                            (
+                                "description",
+                                .string(
+                                    "Time to promote the most caught-up replica once noticed (and a switchover's promotion): a duration or a distribution. Required."
+                                )
+                            ),
+                            ("anyOf", .array([ref("duration"), dist])),
+                        ]),
+                    ], at: "components.*(database).failover", required: ScenarioDecoder.databaseFailoverKeys,
+                    partial: partial),
+                "Primary failover (needs replicas): when the primary fails, writes end with 'failover' until, after detect + promote, the up replica with the most commits is the primary; the commits it lacks are lost (db.<c>.lost_writes). Default: none (a failed primary fails writes until it is back)."
+            ),
         ]
         return object(
             ScenarioDecoder.databaseKeys, table, at: "components.*(database)",

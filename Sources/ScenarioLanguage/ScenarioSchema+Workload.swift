@@ -624,6 +624,7 @@ extension SchemaBuilder {
                     required: ["component", "provision", "bake"], targets: ["component"])
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
+            ("switchover", action([], required: ["component"], targets: ["component"])),
         ]
         return .object([
             ("type", .string("object")),

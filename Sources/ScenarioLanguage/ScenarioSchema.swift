@@ -254,7 +254,7 @@ struct SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush: {…}}; see the README."
+                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush|switchover: {…}}; see the README."
                     )
                 ),
                 ("type", .string("array")),

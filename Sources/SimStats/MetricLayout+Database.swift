@@ -5,7 +5,9 @@ extension MetricLayout {
     /// `db.<c>.writes.rate`, reads per node (`db.<c>.primary.reads.rate`,
     /// `db.<c>.replica1.reads.rate`, …) and, with replicas, the lag histogram
     /// `replication.<c>.lag.*` (apply − commit of every commit at every replica) and the mean
-    /// apply backlog per replica `replication.<c>.backlog.mean`.
+    /// apply backlog per replica `replication.<c>.backlog.mean`. With `failover:`, per database
+    /// its failovers, switchovers, lost writes, RPO, RTO histogram and stale reads during
+    /// failovers (`db.<c>.failovers`, …).
     mutating func addDatabases(_ spec: ModelSpec) {
         let dbs = spec.stations.filter { $0.database != nil }
         guard !dbs.isEmpty else { return }
@@ -25,6 +27,70 @@ extension MetricLayout {
             if let replicas = st.database?.replicas, replicas > 0 {
                 add("replication.\(st.name).backlog.mean", .replicationBacklog(histogram: h, replicas: replicas))
             }
+        }
+        rtoHistograms = Array(repeating: -1, count: dbs.count)
+        for (d, st) in dbs.enumerated() where st.database?.failover != nil {
+            add("db.\(st.name).failovers", .databaseFailover(database: d, .failovers))
+            add("db.\(st.name).switchovers", .databaseFailover(database: d, .switchovers))
+            add("db.\(st.name).lost_writes", .databaseFailover(database: d, .lostWrites))
+            add("db.\(st.name).lost_writes.per_failover", .databaseFailover(database: d, .lostWritesPerFailover))
+            add("db.\(st.name).rpo.mean", .databaseFailover(database: d, .rpoMean))
+            add("db.\(st.name).stale_reads.failover.rate", .databaseFailover(database: d, .staleReadsInFailover))
+            rtoHistograms[d] = histograms.count
+            addLatency("db.\(st.name).rto")
+        }
+    }
+}
+
+/// A database failover figure (`MetricKind.databaseFailover`), over the window.
+public enum FailoverFigure: Sendable, Equatable {
+    /// Primaries lost and replaced by a promoted replica (one replication's count).
+    case failovers
+    /// Planned switchovers completed (one replication's count).
+    case switchovers
+    /// Acknowledged writes the promoted replicas lacked (one replication's count).
+    case lostWrites
+    /// lostWrites / failovers: the RPO in writes (NaN without failovers).
+    case lostWritesPerFailover
+    /// Mean over failovers of (failure − commit of the oldest lost write), 0 for a failover that
+    /// lost nothing: the RPO in seconds of data (NaN without failovers).
+    case rpoMean
+    /// Stale reads / reads judged while writes were refused (failovers and switchovers).
+    case staleReadsInFailover
+    /// Share of the window the database accepted writes: its primary (or a promoted replica)
+    /// up and no failover or switchover in progress (`availability.<c>.instances`).
+    case writable
+
+    var unit: MetricUnit {
+        switch self {
+        case .failovers, .switchovers, .lostWrites, .lostWritesPerFailover: .count
+        case .rpoMean: .seconds
+        case .staleReadsInFailover, .writable: .fraction
+        }
+    }
+
+    var higherIsBetter: Bool? {
+        switch self {
+        case .failovers, .lostWrites, .lostWritesPerFailover, .rpoMean, .staleReadsInFailover: false
+        case .switchovers: nil
+        case .writable: true
+        }
+    }
+
+    /// This figure from the window's first and last counters of one database.
+    func value(opened o: DatabaseCounters, closed e: DatabaseCounters, windowNs: Double) -> Double {
+        let failovers = e.failovers - o.failovers
+        switch self {
+        case .failovers: return Double(failovers)
+        case .switchovers: return Double(e.switchovers - o.switchovers)
+        case .lostWrites: return Double(e.lostWrites - o.lostWrites)
+        case .lostWritesPerFailover: return ReplicationResult.ratio(e.lostWrites - o.lostWrites, failovers)
+        case .rpoMean:
+            return failovers > 0 ? (e.lostDataNanoseconds - o.lostDataNanoseconds) * 1e-9 / Double(failovers) : .nan
+        case .staleReadsInFailover:
+            return ReplicationResult.ratio(
+                e.staleReadsInFailover - o.staleReadsInFailover, e.judgedReadsInFailover - o.judgedReadsInFailover)
+        case .writable: return (e.writableIntegral - o.writableIntegral) / windowNs
         }
     }
 }

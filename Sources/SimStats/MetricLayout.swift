@@ -96,6 +96,8 @@ public enum MetricKind: Sendable, Equatable {
     case databaseReads(database: Int, node: Int?)
     /// Writes committed per second of the window by database `database`.
     case databaseWrites(database: Int)
+    /// A failover figure of database `database` (index among the databases).
+    case databaseFailover(database: Int, FailoverFigure)
     /// A cache's hits / lookups over the window.
     case cacheHitRatio(station: Int)
     /// A cache's lookups per second of the window.
@@ -238,6 +240,7 @@ extension MetricKind {
         case .underTargetShare: .fraction
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
+        case .databaseFailover(_, let figure): figure.unit
         }
     }
 
@@ -274,6 +277,7 @@ extension MetricKind {
         case .underTargetShare: false
         case .staleReadRate: false
         case .databaseReads, .databaseWrites: nil
+        case .databaseFailover(_, let figure): figure.higherIsBetter
         }
     }
 }
@@ -334,6 +338,8 @@ public struct MetricLayout: Sendable, Equatable {
     public private(set) var costWarning: String?
     /// Index of the first replication-lag histogram (database d's is lagBase + d); nil without databases.
     public internal(set) var lagBase: Int?
+    /// Per database: the index of its failover RTO histogram (`db.<c>.rto`), −1 without `failover:`.
+    public internal(set) var rtoHistograms: [Int] = []
 
     /// Below this much measured time, a monthly cost that depends on the load is extrapolated
     /// from a slice shorter than a day (such as a peak hour), and a warning says so.
@@ -413,7 +419,13 @@ public struct MetricLayout: Sendable, Equatable {
             }
             if spec.canGoDown(i) {
                 add("instances.\(s.name).up.mean", .instancesUp(station: i))
-                add("availability.\(s.name).instances", .instancesAvailable(station: i))
+                // A database is available while it takes writes: a replica up does not count.
+                if s.database != nil {
+                    let d = spec.stations[..<i].filter { $0.database != nil }.count
+                    add("availability.\(s.name).instances", .databaseFailover(database: d, .writable))
+                } else {
+                    add("availability.\(s.name).instances", .instancesAvailable(station: i))
+                }
                 add("failures.\(s.name).count", .failureCount(station: i))
             }
         }

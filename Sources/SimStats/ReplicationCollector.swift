@@ -211,6 +211,12 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         record(base + Int(database), lag)
     }
 
+    public mutating func failedOver(database: Int32, rto: SimDuration, measured: Bool) {
+        guard measured, Int(database) < layout.rtoHistograms.count else { return }
+        let h = layout.rtoHistograms[Int(database)]
+        if h >= 0 { record(h, rto) }
+    }
+
     public mutating func windowOpened(_ c: ModelCounters) { opened = c }
     public mutating func windowClosed(_ c: ModelCounters) { closed = c }
 }

@@ -196,6 +196,12 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .databaseFailover(let d, let figure):
+                if let o = c.opened, let e = c.closed {
+                    figure.value(opened: o.databases[d], closed: e.databases[d], windowNs: windowNs)
+                } else {
+                    .nan
+                }
             case .databaseWrites(let d):
                 if let o = c.opened, let e = c.closed {
                     Double(e.databases[d].writes - o.databases[d].writes) / (windowNs * 1e-9)

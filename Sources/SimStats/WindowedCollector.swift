@@ -38,6 +38,9 @@ public struct WindowedCollector: RecordSink, ~Copyable {
     public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {
         base.replicationLagged(database: database, lag: lag, measured: measured)
     }
+    public mutating func failedOver(database: Int32, rto: SimDuration, measured: Bool) {
+        base.failedOver(database: database, rto: rto, measured: measured)
+    }
 
     public mutating func windowOpened(_ c: ModelCounters) {
         base.windowOpened(c)

@@ -5,18 +5,21 @@ import SimRandom
 /// instances, or a database's read nodes), of which `eligible` are in the rotation (believed
 /// healthy and not taken out on purpose: `InstanceState.healthy`).
 ///
-/// Invariant: `eligible` is the number of `pool[0 ..< count]` with `healthy` set.
+/// Invariant: `eligible` is the number of `pool[0 ..< count]` with `healthy` set, other than
+/// `excluded` (a candidate never chosen, −1 for none: a database's primary among its nodes when
+/// reads go to the replicas, which node that is changing with failovers).
 struct Candidates {
     let pool: UnsafeMutablePointer<InstanceState>
     let count: Int32
     let eligible: Int32
+    var excluded: Int32 = -1
 
     /// Every candidate is in the rotation: the policies skip no one (the common case, kept free of
     /// per-instance health reads).
     @inline(__always) var all: Bool { eligible == count }
 
     @inline(__always)
-    func isEligible(_ k: Int32) -> Bool { all || pool[Int(k)].healthy }
+    func isEligible(_ k: Int32) -> Bool { all || (pool[Int(k)].healthy && k != excluded) }
 
     /// Requests in flight at candidate k: busy workers plus those waiting. (Under processor
     /// sharing `busy` counts every admitted request and nothing waits.)
@@ -28,7 +31,7 @@ struct Candidates {
     func eligibleOffset(_ m: Int32) -> Int32 {
         if all { return m }
         var seen: Int32 = -1
-        for k in 0..<count where pool[Int(k)].healthy {
+        for k in 0..<count where pool[Int(k)].healthy && k != excluded {
             seen += 1
             if seen == m { return k }
         }
@@ -100,7 +103,7 @@ struct Balancer {
         switch policy {
         case .roundRobin:
             var k = cursor
-            if !c.all { while !c.pool[Int(k)].healthy { k = k + 1 == n ? 0 : k + 1 } }
+            if !c.all { while !c.isEligible(k) { k = k + 1 == n ? 0 : k + 1 } }
             cursor = k + 1 == n ? 0 : k + 1
             return k
         case .random:

@@ -3,12 +3,21 @@ enum DatabaseEvent {
     /// The sync write at this slab index has its acknowledgements: its service at the primary,
     /// held since its commit, is over.
     case writeAcknowledged(request: Int32)
+    /// The primary's failure is noticed (`failover.detect` after it): promotion begins.
+    case failoverDetected(database: Int32, epoch: UInt32)
+    /// A replica has been promoted (`failover.promote` after the promotion began).
+    case promoted(database: Int32, epoch: UInt32)
+    /// A switchover's chosen replica has applied every commit: promotion begins.
+    case caughtUp(database: Int32, epoch: UInt32)
 
     /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`). The
     /// acknowledgement ends the write's service at the primary, so it has the service end's code.
     var trajectoryCode: (kind: UInt64, index: Int32) {
         switch self {
         case .writeAcknowledged(let r): (1, r)
+        case .failoverDetected(let d, _): (40, d)
+        case .promoted(let d, _): (41, d)
+        case .caughtUp(let d, _): (42, d)
         }
     }
 }

@@ -53,6 +53,8 @@ public struct DatabaseSpec: Sendable, Equatable {
     /// commit order, so lag emerges from the write load. nil: the lag alone (drawn per write).
     public var apply: Distribution?
     public var applyThreads = 1
+    /// Primary failover (`failover:`); nil: a failed primary fails writes until it is back.
+    public var failover: DatabaseFailover?
 
     public init(
         replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
@@ -87,6 +89,20 @@ public struct DatabaseCounters: Sendable, Equatable {
     /// Reads with a key (judged), and those that found their replica behind the primary.
     public var judgedReads: UInt64 = 0
     public var staleReads: UInt64 = 0
+    /// (With failover) the same during failovers and switchovers (while writes are refused).
+    public var judgedReadsInFailover: UInt64 = 0
+    public var staleReadsInFailover: UInt64 = 0
+    /// ∫ [the database accepts writes: its primary, or a promoted replica, up and serving] dt, ns.
+    public var writableIntegral: Double = 0
+    /// (With failover) primaries lost and replaced; planned switchovers.
+    public var failovers: UInt64 = 0
+    public var switchovers: UInt64 = 0
+    /// Acknowledged writes the promoted replica lacked (over all failovers), and the data they
+    /// span: Σ over failovers of (failure − commit of the oldest lost write), ns.
+    public var lostWrites: UInt64 = 0
+    public var lostDataNanoseconds: Double = 0
+    /// Σ over failovers of the write unavailability (failure → promotion), ns.
+    public var unavailableNanoseconds: Double = 0
 
     public init(nodes: Int) {
         reads = Array(repeating: 0, count: nodes)

@@ -26,6 +26,11 @@ struct ReplicationLog {
     private var lastApply: [Int64]
     private var pending: [Ring<Int64>]
     private var keys = Ring<UInt64>()
+    /// The commit times (ns) of the same commits as `keys`: how old a lost write was.
+    private var commitTimes = Ring<Int64>()
+    /// Per replica: the commit it may not apply beyond (`freeze`); `.max` when it follows the
+    /// primary. A primary that has failed ships nothing more, so its replicas stop where they are.
+    private var limit: [UInt64]
     /// Commits every replica has applied.
     private var appliedEverywhere: UInt64 = 0
     private var map = KeyCommitMap()
@@ -41,6 +46,7 @@ struct ReplicationLog {
         self.threads = threads
         applied = Array(repeating: 0, count: replicas)
         lastApply = Array(repeating: .min, count: replicas)
+        limit = Array(repeating: .max, count: replicas)
         lags = Array(repeating: 0, count: replicas)
         applyTimes = Array(repeating: 0, count: threads > 0 ? replicas : 0)
         threadFree = Array(repeating: .min, count: replicas * threads)
@@ -51,6 +57,7 @@ struct ReplicationLog {
     func deallocate() {
         for p in pending { p.deallocate() }
         keys.deallocate()
+        commitTimes.deallocate()
         map.deallocate()
     }
 
@@ -74,6 +81,7 @@ struct ReplicationLog {
         if replicas == 0 { return }
         map.set(key, j)
         keys.push(key)
+        commitTimes.push(now)
         for r in 0..<replicas {
             let arrival = now.saturatingAdd(lags[r])
             var a = arrival
@@ -99,7 +107,7 @@ struct ReplicationLog {
         guard replicas > 0 else { return }
         var least = UInt64.max
         for r in 0..<replicas {
-            while let head = pending[r].first, head <= now {
+            while let head = pending[r].first, head <= now, applied[r] < limit[r] {
                 pending[r].removeFirst()
                 applied[r] &+= 1
             }
@@ -108,9 +116,82 @@ struct ReplicationLog {
         while appliedEverywhere < least {
             appliedEverywhere &+= 1
             let key = keys.removeFirst()
+            commitTimes.removeFirst()
             if map.get(key) == appliedEverywhere { map.remove(key) }
         }
     }
+
+    /// The latest commit's number (0 before the first).
+    var lastCommit: UInt64 { nextCommit &- 1 }
+
+    /// Replica r applies nothing beyond what it has now (call `advance` first): its primary has
+    /// failed, or it has.
+    mutating func freeze(_ r: Int) { limit[r] = applied[r] }
+
+    /// Replica r follows the primary again: what is due by the next `advance` applies then.
+    mutating func unfreeze(_ r: Int) { limit[r] = .max }
+
+    func isFrozen(_ r: Int) -> Bool { limit[r] != .max }
+
+    /// The commit time (ns) of commit j, which some replica has not applied (j > every
+    /// replica's applied prefix minimum).
+    func commitTime(of j: UInt64) -> Int64 {
+        precondition(j > appliedEverywhere && j < nextCommit, "commit \(j) is not in the log")
+        return commitTimes[Int(j &- appliedEverywhere &- 1)]
+    }
+
+    /// A replica promoted with commits 1…`last`: the commits after `last` are lost. Every
+    /// replica forgets the lost commits (it rewinds those it had applied, and will not apply
+    /// the others), numbering goes on from `last` + 1, and each key's latest commit is its
+    /// latest one up to `last`. O(lost commits × commits in flight): failovers are rare.
+    mutating func truncate(after last: UInt64) {
+        precondition(last >= appliedEverywhere && last < nextCommit, "truncating outside the log")
+        guard replicas > 0 else {
+            nextCommit = last &+ 1
+            return
+        }
+        let drop = Int(nextCommit &- 1 &- last)
+        for r in 0..<replicas {
+            // pending[r] holds commits applied[r] + 1 … nextCommit − 1.
+            applied[r] = min(applied[r], last)
+            let keep = Int(last &- applied[r])
+            while pending[r].count > keep { pending[r].removeLast() }
+            // The dropped commits no longer hold back later ones, nor occupy the apply threads.
+            lastApply[r] = pending[r].last ?? .min
+            if threads > 0 {
+                lastStart[r] = min(lastStart[r], lastApply[r])
+                for k in (r * threads)..<((r + 1) * threads) { threadFree[k] = min(threadFree[k], lastApply[r]) }
+            }
+        }
+        for _ in 0..<drop {
+            let j = nextCommit &- 1
+            let key = keys.removeLast()
+            commitTimes.removeLast()
+            nextCommit = j
+            guard map.get(key) == j else { continue }
+            // The key's latest surviving commit, if some replica still lacks it.
+            var k = keys.count - 1
+            while k >= 0 && keys[k] != key { k -= 1 }
+            if k >= 0 { map.set(key, appliedEverywhere &+ UInt64(k) &+ 1) } else { map.remove(key) }
+        }
+    }
+
+    /// Replica r is a node that has commits 1…`last` (a former primary rejoining as a replica
+    /// after its rewind): nothing pending, frozen until it is back.
+    mutating func reset(_ r: Int, applied last: UInt64, at now: Int64) {
+        precondition(last == nextCommit &- 1 && last >= appliedEverywhere, "a rejoining node has every commit")
+        while pending[r].count > 0 { pending[r].removeLast() }
+        applied[r] = last
+        lastApply[r] = now
+        if threads > 0 {
+            lastStart[r] = now
+            for k in (r * threads)..<((r + 1) * threads) { threadFree[k] = now }
+        }
+        limit[r] = last
+    }
+
+    /// Commits replica r has applied (after `advance`).
+    func appliedCount(_ r: Int) -> UInt64 { applied[r] }
 
     /// True when replica r (after `advance`) lacks the latest commit of `key`.
     func isStale(key: UInt64, replica r: Int) -> Bool {
@@ -130,6 +211,20 @@ struct Ring<T> {
     private(set) var count = 0
 
     var first: T? { count > 0 ? buffer[head] : nil }
+    var last: T? { count > 0 ? buffer[(head + count - 1) % capacity] : nil }
+
+    /// The k-th element from the head (0 ≤ k < count).
+    subscript(k: Int) -> T {
+        precondition(k >= 0 && k < count, "ring index out of range")
+        return buffer[(head + k) % capacity]
+    }
+
+    @discardableResult
+    mutating func removeLast() -> T {
+        precondition(count > 0, "removeLast from an empty ring")
+        count -= 1
+        return (buffer + (head + count) % capacity).move()
+    }
 
     mutating func push(_ x: T) {
         if count == capacity {

@@ -17,10 +17,15 @@ struct DatabaseState {
     let lagStream: RandomStream
     var log: ReplicationLog
     var counters: DatabaseCounters
-    /// Reads go to nodes `readFrom ..< readFrom + readCount` (offsets from the primary, node 0),
-    /// by `read_policy`: the primary alone, the replicas, or all nodes; spread by `reads`.
+    /// Reads go to nodes `readFrom ..< readFrom + readCount` (offsets from node 0), by
+    /// `read_policy`: the primary alone, the replicas, or all nodes; spread by `reads`. With
+    /// failover the primary moves, so the replicas are every node but the primary of the moment
+    /// (`readsSkipPrimary`), and `read_policy: primary` reads at the primary of the moment.
     let readFrom: Int32
     let readCount: Int32
+    let readsSkipPrimary: Bool
+    /// Which node is the primary, and failovers and switchovers (`DatabaseFailover.swift`).
+    var failover: FailoverState
     var reads: Balancer
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
@@ -48,8 +53,14 @@ struct DatabaseState {
             case .any: count = db.replicas + 1
             }
         }
+        readsSkipPrimary = db.failover != nil && db.replicas > 0 && db.readPolicy == .replicas
+        if readsSkipPrimary {
+            from = 0
+            count = db.replicas + 1
+        }
         readFrom = Int32(from)
         readCount = Int32(count)
+        failover = FailoverState(plan: db.failover, replicas: db.replicas)
         precondition(
             [.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
             "a database's reads are balanced by round_robin, random or least_outstanding")
@@ -92,6 +103,7 @@ extension Simulation {
             for j in c.busyIntegral.indices {
                 c.busyIntegral[j] += Double(instances[first + j].busy) * Double(now &- db.busySince[j])
             }
+            if db.failover.writable { c.writableIntegral += Double(now &- db.failover.writableSince) }
             return c
         }
     }
@@ -114,10 +126,10 @@ extension Simulation {
         let access = calls.node(requests[r].classIndex, requests[r].hop).pointee.access
         let i = chooseDatabaseNode(for: r, database: d, write: access == .write)
         guard i >= 0 else {
-            fail(r, .noHealthyInstance, into: &sink)
+            fail(r, i == Self.failingOver ? .failover : .noHealthyInstance, into: &sink)
             return
         }
-        let primary = i == stations[s].firstInstance
+        let primary = i == stations[s].firstInstance + databases[d].failover.primary
         let workers = primary ? stations[s].workers : databases[d].replicaWorkers
         let queue = primary ? stations[s].queueCapacity : databases[d].replicaQueue
         if !instances[Int(i)].up && !instances[Int(i)].hung {
@@ -127,16 +139,36 @@ extension Simulation {
         admit(r, at: i, station: s, workers: workers, queueCapacity: queue, into: &sink)
     }
 
+    /// `chooseDatabaseNode`'s answer while the database has no primary taking requests (a
+    /// failover or switchover in progress): the request ends with `failover`.
+    static let failingOver: Int32 = -2
+
     /// The node a request goes to: the primary for a write; for a read, the database's read
-    /// balancer among its read nodes in the rotation. −1 when none is.
+    /// balancer among its read nodes in the rotation. −1 when none is; `failingOver` for a
+    /// write (or a read of `read_policy: primary`) during a failover.
     mutating func chooseDatabaseNode(for r: Int32, database d: Int, write: Bool) -> Int32 {
         let first = stations[Int(databases[d].station)].firstInstance
-        if write { return instances[Int(first)].healthy ? first : -1 }
+        let primary = first + databases[d].failover.primary
+        let onPrimary = write || (databases[d].readCount == 1 && databases[d].readPolicy == .primary)
+        if onPrimary {
+            guard databases[d].failover.phase == .serving else { return Self.failingOver }
+            return instances[Int(primary)].healthy ? primary : -1
+        }
         let from = first + databases[d].readFrom
         let count = databases[d].readCount
         var eligible: Int32 = 0
         for k in 0..<count where instances[Int(from + k)].healthy { eligible += 1 }
-        let candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
+        var candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
+        // A read never goes to the primary when reads are the replicas', nor to a primary being
+        // replaced (`read_policy: any` during a failover or switchover).
+        if databases[d].readsSkipPrimary || (databases[d].readPolicy == .any && databases[d].failover.phase != .serving)
+        {
+            let p = databases[d].failover.primary
+            candidates = Candidates(
+                pool: instances + Int(from), count: count,
+                eligible: eligible - (instances[Int(primary)].healthy ? 1 : 0),
+                excluded: p)
+        }
         let k = databases[d].reads.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
         return k < 0 ? -1 : from + k
     }
@@ -145,7 +177,9 @@ extension Simulation {
     /// from the same seated draw (so a read's demand is the same quantile whichever node serves it).
     @inline(__always)
     func databaseDemand(of r: Int32, at i: Int32, station s: Int) -> SimDuration {
-        guard i != stations[s].firstInstance else { return demand(of: r, at: s) }
+        guard i != stations[s].firstInstance + databases[Int(stations[s].database)].failover.primary else {
+            return demand(of: r, at: s)
+        }
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
         return SimDuration(seconds: databases[Int(stations[s].database)].replicaService.sample(stream))
@@ -179,15 +213,20 @@ extension Simulation {
             }
             databases[d].log.commit(key: q.dataKey, now: now)
             let measured = kernel.now >= spec.window.warmup && stage == .open
+            var live = 0
             for j in 0..<n {
                 let a = databases[d].log.latestApply(j)
-                databases[d].applyScratch[j] = a
+                // A frozen replica (a former primary not yet back) acknowledges nothing.
+                let frozen = databases[d].log.isFrozen(j)
+                databases[d].applyScratch[j] = frozen ? .max : a
+                if !frozen { live += 1 }
                 sink.replicationLagged(database: Int32(d), lag: SimDuration(nanoseconds: a &- now), measured: measured)
             }
             let k = databases[d].acks
-            guard k > 0 else { return false }
+            guard k > 0, live > 0 else { return false }
             databases[d].applyScratch.sort()
-            let ack = databases[d].applyScratch[k - 1]
+            // With fewer replicas following than `acks`, the write waits for those that follow.
+            let ack = databases[d].applyScratch[min(k, live) - 1]
             guard ack > now else { return false }
             kernel.schedule(.database(.writeAcknowledged(request: r)), at: SimTime(nanoseconds: ack))
             return true
@@ -195,8 +234,12 @@ extension Simulation {
         databases[d].counters.reads[node] &+= 1
         if q.dataKey != 0 {
             databases[d].counters.judgedReads &+= 1
-            if node > 0 && databases[d].log.isStale(key: q.dataKey, replica: node - 1) {
-                databases[d].counters.staleReads &+= 1
+            let slot = Int(databases[d].failover.slotOfNode[node])
+            let stale = slot >= 0 && databases[d].log.isStale(key: q.dataKey, replica: slot)
+            if stale { databases[d].counters.staleReads &+= 1 }
+            if databases[d].failover.phase != .serving {
+                databases[d].counters.judgedReadsInFailover &+= 1
+                if stale { databases[d].counters.staleReadsInFailover &+= 1 }
             }
         }
         return false

@@ -32,6 +32,9 @@ public struct ScheduledEvent: Sendable, Equatable {
             station: Int, instances: Int, batch: Int, each: SimDuration, drain: SimDuration, serviceFactor: Double)
         /// Every instance of the cache station is emptied (`cache_flush`).
         case cacheFlush(station: Int)
+        /// The database station's primary hands over to a replica: writes drain, the replica
+        /// catches up and is promoted, nothing is lost (`Database/Simulation+DatabaseFailover`).
+        case switchover(station: Int)
     }
 }
 

@@ -15,6 +15,8 @@ struct TimedAction {
         case admin(out: Bool)
         /// A cache instance is emptied (`cache_flush`).
         case flush
+        /// A database's primary switchover begins (targets: its primary node's instance 0).
+        case switchover
     }
     var time: SimTime
     var kind: Kind
@@ -61,6 +63,8 @@ extension Simulation {
             case .cacheFlush(let s):
                 let t = (0..<spec.stations[s].instances).map { Int32(firstInstance[s] + $0) }
                 out.append(TimedAction(time: e.at, kind: .flush, targets: t))
+            case .switchover(let s):
+                out.append(TimedAction(time: e.at, kind: .switchover, targets: [Int32(firstInstance[s])]))
             }
         }
         return out
@@ -124,6 +128,7 @@ extension Simulation {
                 instances[Int(i)].adminOut = out
                 refreshEligibility(Int(i))
             case .flush: cacheRestarted(i)
+            case .switchover: switchoverBegins(station: Int(instances[Int(i)].station))
             }
         }
     }

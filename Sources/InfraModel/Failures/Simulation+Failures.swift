@@ -162,6 +162,7 @@ extension Simulation {
         noteInstanceDown(station: s, at: now)
         if reason != DownReason.maintenance && reason != DownReason.unprovisioned { stations[s].failureCount &+= 1 }
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
+        if hasDatabases && stations[s].database >= 0 { databaseNodeChanged(i, station: s, up: false, into: &sink) }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
             let at = check.decided(
                 after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.unhealthyAfter)
@@ -189,6 +190,7 @@ extension Simulation {
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel += 1
         noteInstanceUp(station: s, at: now, into: &sink)
+        if hasDatabases && stations[s].database >= 0 { databaseNodeChanged(i, station: s, up: true, into: &sink) }
         if let check = stations[s].healthCheck, !instances[Int(i)].believed {
             let at = check.decided(
                 after: now.nanoseconds, phase: instances[Int(i)].checkPhase, count: check.healthyAfter)

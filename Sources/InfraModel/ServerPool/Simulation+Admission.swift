@@ -86,5 +86,6 @@ extension Simulation {
             startService(next, at: i, station: s)
             break
         }
+        if hasDatabases && stations[s].database >= 0 { databaseReleased(i, station: s) }
     }
 }

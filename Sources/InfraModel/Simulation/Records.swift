@@ -86,6 +86,10 @@ public protocol RecordSink: ~Copyable {
     /// will be applied by one of its replicas `lag` after its commit (apply − commit).
     /// `measured`: committed inside the measurement window.
     mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool)
+    /// Database `database` (index among the databases) promoted a replica after losing its
+    /// primary: writes were refused for `rto` (failure → promotion). `measured`: promoted inside
+    /// the measurement window.
+    mutating func failedOver(database: Int32, rto: SimDuration, measured: Bool)
     /// An outage episode ended: station `station` (−1: the service as a whole) was below its
     /// required instances from `began` to now (`OutageRecord`).
     mutating func outageEnded(_ record: OutageRecord)
@@ -112,4 +116,6 @@ extension RecordSink where Self: ~Copyable {
     public mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
     /// Sinks without database statistics ignore replication lags.
     public mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {}
+    /// Sinks without database statistics ignore failovers.
+    public mutating func failedOver(database: Int32, rto: SimDuration, measured: Bool) {}
 }

@@ -204,6 +204,7 @@ public struct Simulation: ~Copyable {
         for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         startEvents()
+        startDatabaseFailovers()
         startAutoscale()
         startDeploys()
         startOutageEpisodes()
@@ -239,6 +240,7 @@ public struct Simulation: ~Copyable {
             case .pool(.serviceEnd(let r)): endService(of: r, into: &sink)
             case .pool(.queueTimeout(let r, let stamp)): queueTimedOut(r, stamp: stamp, into: &sink)
             case .database(.writeAcknowledged(let r)): writeAcknowledged(r, into: &sink)
+            case .database(let e): handle(e, into: &sink)
             case .client(let e): handle(e, into: &sink)
             case .call(.retry(let r, let stamp)): retryCall(r, stamp: stamp, into: &sink)
             case .failures(let e): handle(e, into: &sink)

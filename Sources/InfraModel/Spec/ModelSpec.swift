@@ -82,6 +82,8 @@ public struct ModelSpec: Sendable {
             case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
                 refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
+            // A database's switchover takes its writes away for a while.
+            case .switchover(let station): station == s
             case .degrade, .cacheFlush: false
             }
         }
