@@ -308,6 +308,7 @@ extension Simulation {
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
+        if clusterState.any { clusterSnapshot(now) }
         return counters
     }
 }

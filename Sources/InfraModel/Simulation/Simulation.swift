@@ -46,6 +46,8 @@ public struct Simulation: ~Copyable {
     var caches: CacheState
     var databases: ContiguousArray<DatabaseState>
     var autoscaling = Autoscaling()
+    /// Clusters' nodes and their pods (`Cluster/`).
+    var clusterState = ClusterState()
     /// The token buckets of rate-limited components (`RateLimit/`).
     var limits: RateLimits
     /// TLS termination's costs (`TLS/`).
@@ -170,6 +172,7 @@ public struct Simulation: ~Copyable {
         setUpCaches()
         setUpInspections()
         setUpAutoscale()
+        setUpCluster()
     }
 
     deinit {
@@ -202,6 +205,7 @@ public struct Simulation: ~Copyable {
         startFailureProcesses()
         startEvents()
         startAutoscale()
+        startCluster(into: &sink)
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
         let maxEvents = spec.maxEvents
@@ -241,6 +245,7 @@ public struct Simulation: ~Copyable {
             case .pair(let e): handle(e, into: &sink)
             case .autoscale(let e): handle(e, into: &sink)
             case .tls(let e): handle(e, into: &sink)
+            case .cluster(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

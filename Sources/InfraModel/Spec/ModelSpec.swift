@@ -29,6 +29,8 @@ public struct ModelSpec: Sendable {
     /// Zones that fail as a whole, and the events scheduled on the timeline.
     public var zones: [ZoneSpec] = []
     public var events: [ScheduledEvent] = []
+    /// Clusters of nodes (`kind: cluster`) that pools with a `StationSpec.pod` run on.
+    public var clusters: [ClusterSpec] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
     public var profile: RateProfile?
@@ -74,6 +76,8 @@ public struct ModelSpec: Sendable {
     /// a scheduled event takes some of its instances.
     public func canGoDown(_ s: Int) -> Bool {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
+        // A pod may be pending (no node with room for it).
+        if stations[s].pod != nil { return true }
         return events.contains { e in
             switch e.action {
             case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
@@ -169,6 +173,9 @@ public struct StationSpec: Sendable, Equatable {
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
+    /// The pool runs on a cluster (`cluster:`, `pod:`): each instance is a pod with these
+    /// requests, placed on a node by the cluster's scheduler; nil = instances of its own.
+    public var pod: PodSpec?
 
     public init(
         name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,
