@@ -231,4 +231,18 @@ struct ClusterTests {
         }
         #expect(kills > 10, "the failures happened: \(kills) pods killed")
     }
+
+    @Test("validate: a cluster's line gives its pods' requests and the fewest nodes that could hold them")
+    func validateLine() {
+        let line =
+            "    k8s: cluster of 6 node(s) of 4.00 CPU, 16.00 GiB; its 12 pod(s) request 19.00 CPU, 44.00 GiB in all: at least 5 node(s) (whole pods may need more)\n"
+        let r = capsim(["validate", scenarioPath("cluster-packing.yaml")])
+        #expect(r.status == 0)
+        #expect(r.out.components(separatedBy: line).count == 3, "one line per sweep point: \(r.out)")
+        let small = capsim(["validate", scenarioPath("cluster-packing.yaml"), "--set", "components.k8s.nodes=4"])
+        #expect(
+            small.out.contains(
+                "at least 5 node(s) (whole pods may need more)  — TOO FEW NODES: some pods will be pending from the start"
+            ))
+    }
 }
