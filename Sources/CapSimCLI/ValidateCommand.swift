@@ -90,6 +90,7 @@ struct ValidateCommand: ParsableCommand {
             for (load, station) in zip(p.model.offeredLoad(), p.model.stations) {
                 rows.append(indent + line(load, station, exact: exact))
             }
+            for c in p.model.clusters.indices { rows.append(indent + clusterLine(p.model, c)) }
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -165,6 +166,21 @@ struct ValidateCommand: ParsableCommand {
             return s + ", mean wait ≈ \(duration(erlang)) if service were exponential (Erlang C, \(model))"
         }
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
+    }
+
+    /// A cluster's line: its nodes, what its pods request in all, and the fewest nodes that
+    /// could hold that (flagged when the cluster has fewer: some pods are sure to be pending).
+    static func clusterLine(_ m: ModelSpec, _ c: Int) -> String {
+        let cluster = m.clusters[c]
+        let r = m.clusterRequests(c)
+        func cpu(_ millicores: Int) -> String { TableReport.fixed(Double(millicores) / 1000, 2) + " CPU" }
+        func memory(_ bytes: Int) -> String { TableReport.fixed(Double(bytes) / 1_073_741_824, 2) + " GiB" }
+        var s =
+            "\(cluster.name): cluster of \(cluster.nodes) node(s) of \(cpu(cluster.nodeCPU)), \(memory(cluster.nodeMemory)); its \(r.pods) pod(s) request \(cpu(r.cpu)), \(memory(r.memory)) in all: at least \(r.minimumNodes) node(s) (whole pods may need more)"
+        if r.minimumNodes > cluster.nodes {
+            s += "  — TOO FEW NODES: some pods will be pending from the start"
+        }
+        return s
     }
 
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }

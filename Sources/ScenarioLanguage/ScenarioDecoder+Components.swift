@@ -3,13 +3,15 @@ import SimKernel
 import SimRandom
 
 extension ScenarioDecoder {
-    static let componentKinds = ["server_pool", "load_balancer", "database", "cache", "cdn", "firewall", "waf", "ids"]
+    static let componentKinds = [
+        "server_pool", "load_balancer", "database", "cache", "cdn", "firewall", "waf", "ids", "cluster",
+    ]
     static let plannedComponentKinds: [String] = []
     static let serverPoolKeys = [
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
         "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
         "zones", "cost",
-        "autoscale", "rate_limit", "tls", "concurrency_limit",
+        "autoscale", "rate_limit", "tls", "concurrency_limit", "cluster", "pod",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
@@ -44,6 +46,15 @@ extension ScenarioDecoder {
                 } else {
                     failedComponents.insert(p.key)
                 }
+                continue
+            }
+            if case .mapping(let fields, _) = p.value,
+                fields.first(where: { $0.key == "kind" })?.value.scalarText == "cluster"
+            {
+                kinds[p.key] = "cluster"
+                let decoded = pendingClusters.count
+                decodeCluster(p.value, path, name: p.key)
+                if pendingClusters.count == decoded { failedComponents.insert(p.key) }
                 continue
             }
             if case .mapping(let fields, _) = p.value,
@@ -118,6 +129,7 @@ extension ScenarioDecoder {
         else { return nil }
         for key in Self.plannedServerPoolKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         if let c = f["cost"] { decodeCost(c, f.path("cost"), component: name) }
+        decodePod(f, name: name)
         if let k = f["kind"], let kind = reader.string(k, f.path("kind")), !Self.componentKinds.contains(kind) {
             reader.fail(
                 k, f.path("kind"),

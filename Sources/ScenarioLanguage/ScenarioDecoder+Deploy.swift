@@ -109,6 +109,14 @@ extension ScenarioDecoder {
             station: s, at: at, strategy: strategy, drain: drain, restart: restart, version: version,
             analysis: analysis)
         deploy.surge = surge
+        if pool.pod != nil && deploy.holdsExtra {
+            // Extra pods need room on the nodes, which the scheduler would have to find.
+            reader.fail(
+                node, path,
+                "a \(deploy.isBlueGreen ? "blue-green deploy" : "surge") of pods on a cluster is not built in this version of capsim yet: '\(pool.name)' runs on cluster nodes; restart pods in place (max_unavailable, no max_surge) instead"
+            )
+            return nil
+        }
         // Two deploys of one pool may not overlap: an instance runs one deployed version at a time.
         if let other = earlier.first(where: {
             $0.station == s && $0.at < at + deploy.longestDuration(instances: n)

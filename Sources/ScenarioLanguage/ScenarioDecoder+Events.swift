@@ -277,7 +277,9 @@ extension ScenarioDecoder {
                     refs.append(InstanceRef(station: s, instance: j))
                 }
             }
-            if refs.isEmpty {
+            // A cluster's nodes in the zone go down with it (`Cluster/`): their pods are its instances.
+            let nodesInZone = pendingClusters.contains { c in c.zoneNames.contains { $0.name == name } }
+            if refs.isEmpty && !nodesInZone {
                 reader.fail(z, f.path("zone"), "no instance is placed in zone '\(name)'")
                 return nil
             }

@@ -23,6 +23,9 @@ struct ScenarioDecoder {
     var pendingDetections: [PendingDetection] = []
     /// The zones those components name, for the same reason.
     var zonesOfFailedComponents: Set<String> = []
+    /// Clusters and pools' pod requests, resolved once components and zones are known.
+    var pendingClusters: [PendingCluster] = []
+    var pendingPods: [PendingPod] = []
 
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",
@@ -97,10 +100,14 @@ struct ScenarioDecoder {
         componentCosts = []
         pendingDetections = []
         responseBytes = []
+        pendingClusters = []
+        pendingPods = []
         var stations: [StationSpec] = []
         var balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
-        let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
+        var zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
+        let (clusters, nodePrices) = resolveClusters(
+            zones: &zones, declaredZones: top["zones"] != nil, stations: &stations, horizon: horizon)
         var deploys: [DeploySpec] = []
         let events =
             top["events"].map {
@@ -136,10 +143,21 @@ struct ScenarioDecoder {
                 classesPath: explicit ? "workload.classes" : nil)
         }
 
-        let cost = costModel(
+        var cost = costModel(
             currency: currency ?? "USD", stations: stations, classes: classes,
             responseBytes: responseBytes.count == classes.count
                 ? responseBytes : Array(repeating: 0, count: classes.count))
+        if nodePrices.contains(where: { $0 != nil }) {
+            // Nodes priced: a cost model even when no component has a price of its own.
+            var c =
+                cost
+                ?? CostModel(
+                    currency: currency ?? "USD", stations: Array(repeating: nil, count: stations.count),
+                    responseBytes: responseBytes.count == classes.count
+                        ? responseBytes : Array(repeating: 0, count: classes.count))
+            c.clusters = nodePrices
+            cost = c
+        }
 
         // (Arrivals may be nil: then every class has its own, which decodeWorkload checked.)
         guard reader.diagnostics.isEmpty, let horizon, let warmup, let drain, let plan, let seed else { return nil }
@@ -149,6 +167,7 @@ struct ScenarioDecoder {
         model.zones = zones
         model.events = events
         model.deploys = deploys
+        model.clusters = clusters
         model.cost = cost
         if let o = top["latency_objective"] {
             guard let objective = reader.duration(o, "latency_objective", positive: true) else { return nil }

@@ -40,7 +40,7 @@ extension SchemaBuilder {
     /// means the server pool's (whose rules then report the missing kind).
     func byKind(
         balancer: JSONValue, database: JSONValue, cache: JSONValue, cdn: JSONValue, inspection: JSONValue,
-        pool: JSONValue, unknownKind: JSONValue? = nil
+        cluster: JSONValue, pool: JSONValue, unknownKind: JSONValue? = nil
     ) -> JSONValue {
         func kind(_ k: String, _ then: JSONValue, _ otherwise: JSONValue) -> JSONValue {
             kinds([k], then, otherwise)
@@ -71,7 +71,9 @@ extension SchemaBuilder {
                         "cdn", cdn,
                         kinds(
                             ScenarioDecoder.inspectionKinds, inspection,
-                            unknownKind.map { kind("server_pool", pool, $0) } ?? pool)))))
+                            kind(
+                                "cluster", cluster,
+                                unknownKind.map { kind("server_pool", pool, $0) } ?? pool))))))
     }
 
     mutating func loadBalancer(partial: Bool) -> JSONValue {
@@ -279,7 +281,7 @@ extension SchemaBuilder {
                 ref(partial ? "partial-autoscale" : "autoscale"),
                 "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."
             ),
-        ]
+        ].merging(podProperties()) { a, _ in a }
     }
 
     mutating func autoscale(partial: Bool) -> JSONValue {
@@ -462,6 +464,7 @@ extension SchemaBuilder {
         let kinds = [
             serverPool(partial: true), loadBalancer(partial: true), database(partial: true),
             cache(partial: true, cdn: false), cache(partial: true, cdn: true), inspection(partial: true),
+            cluster(partial: true),
         ]
         // Per key, the distinct forms the kinds give it, in the kinds' order.
         var forms: [(key: String, schemas: [JSONValue])] = []

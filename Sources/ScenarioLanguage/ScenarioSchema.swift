@@ -67,16 +67,19 @@ struct SchemaBuilder {
                 "component",
                 byKind(
                     balancer: ref("load-balancer"), database: ref("database"), cache: ref("cache"), cdn: ref("cdn"),
-                    inspection: ref("inspection"), pool: ref("server-pool"))
+                    inspection: ref("inspection"), cluster: ref("cluster"), pool: ref("server-pool"))
             ),
             (
                 "partial-component",
                 byKind(
                     balancer: ref("partial-load-balancer"), database: ref("partial-database"),
                     cache: ref("partial-cache"),
-                    cdn: ref("partial-cdn"), inspection: ref("partial-inspection"), pool: ref("partial-server-pool"),
+                    cdn: ref("partial-cdn"), inspection: ref("partial-inspection"), cluster: ref("partial-cluster"),
+                    pool: ref("partial-server-pool"),
                     unknownKind: ref("partial-component-of-any-kind"))
             ),
+            ("cluster", cluster(partial: false)),
+            ("partial-cluster", cluster(partial: true)),
             ("cache", cache(partial: false, cdn: false)),
             ("partial-cache", cache(partial: true, cdn: false)),
             ("cdn", cache(partial: false, cdn: true)),

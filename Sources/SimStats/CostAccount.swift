@@ -11,6 +11,8 @@ struct CostAccount {
     var instances: [Double]
     var requests: [Double]
     var egress: [Double]
+    /// Money spent over the window on each cluster's nodes (node-time held × price).
+    var nodes: [Double]
     /// Measured successful requests.
     var successes: UInt64
 
@@ -26,6 +28,13 @@ struct CostAccount {
         requests = Array(repeating: 0, count: n)
         egress = Array(repeating: 0, count: n)
         self.successes = successes
+        nodes = Array(repeating: 0, count: spec.clusters.count)
+        for c in nodes.indices where c < cost.clusters.count {
+            guard let price = cost.clusters[c], c < e.nodeHeldIntegral.count, c < o.nodeHeldIntegral.count else {
+                continue
+            }
+            nodes[c] = (e.nodeHeldIntegral[c] - o.nodeHeldIntegral[c]) / 3.6e12 * price
+        }
         for s in 0..<n {
             guard let p = cost.stations[s] else { continue }
             if let price = p.instanceHour {
@@ -61,7 +70,8 @@ struct CostAccount {
         let horizon = Double(spec.window.horizon.nanoseconds) * 1e-9
         let month = CostModel.monthSeconds / window
         func total(_ s: Int) -> Double { instances[s] + requests[s] + egress[s] }
-        let all = instances.indices.reduce(0.0) { $0 + total($1) }
+        let allNodes = nodes.reduce(0, +)
+        let all = instances.indices.reduce(0.0) { $0 + total($1) } + allNodes
         switch figure {
         case .horizon:
             var sum = 0.0
@@ -69,6 +79,8 @@ struct CostAccount {
                 let billing = cost.stations[s]?.billing ?? .perSecond
                 sum += instances[s] * Self.rounding(billing, horizon: spec.window.horizon) + requests[s] + egress[s]
             }
+            // Nodes are billed per second; a fixed node count is held for the whole horizon.
+            sum += allNodes * Self.rounding(.perSecond, horizon: spec.window.horizon)
             return sum * horizon / window
         case .monthly: return all * month
         case .perMillionSuccessful: return successes > 0 ? all / Double(successes) * 1e6 : .nan
@@ -76,6 +88,8 @@ struct CostAccount {
         case .monthlyRequests: return requests.reduce(0, +) * month
         case .monthlyEgress: return egress.reduce(0, +) * month
         case .componentMonthly(let s): return total(s) * month
+        case .monthlyNodes: return allNodes * month
+        case .clusterMonthly(let c): return nodes[c] * month
         }
     }
 }

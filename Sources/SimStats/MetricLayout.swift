@@ -153,6 +153,10 @@ public enum MetricKind: Sendable, Equatable {
     case componentDowntimeMonthly(share: Int)
     /// Share of the window with every station at or above its required instances up.
     case serviceAvailable
+    /// (Clusters) mean time a pod waits for a node, by Little's law: ∫ pods pending dt over the
+    /// window / the pending episodes of the window (those in progress when it opened and those
+    /// begun in it), seconds; an episode still going on is counted up to the window's end.
+    case podPendingTime(cluster: Int)
     /// (Databases with replicas) time-average commits committed and not yet applied, per
     /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
     /// `histogram`) over the window's length, divided by the replicas.
@@ -175,10 +179,14 @@ public enum CountSource: Sendable, Equatable {
     case queue(station: Int)
     /// Requests at a station (waiting or in service, all its instances).
     case present(station: Int)
+    /// A cluster's level (`ModelCounters.clusterLevels[level]`: nodes held, nodes used or pods
+    /// pending of cluster level / 3).
+    case cluster(level: Int)
 
     /// This count's level times in a snapshot of the counters.
     public func levels(in c: ModelCounters) -> LevelTimes {
         switch self {
+        case .cluster(let k): k < c.clusterLevels.count ? c.clusterLevels[k] : LevelTimes()
         case .inSystem: c.inSystemLevels
         case .queue(let s): s < c.queueLevels.count ? c.queueLevels[s] : LevelTimes()
         case .present(let s): s < c.presentLevels.count ? c.presentLevels[s] : LevelTimes()
@@ -211,6 +219,10 @@ public enum CostFigure: Sendable, Equatable {
     case perMillionSuccessful
     /// The monthly cost of held instances, of requests handled, of responses sent.
     case monthlyInstances, monthlyRequests, monthlyEgress
+    /// The monthly cost of clusters' nodes held (node-hours × price).
+    case monthlyNodes
+    /// One cluster's monthly cost (its nodes).
+    case clusterMonthly(cluster: Int)
     /// One component's monthly cost (all its prices).
     case componentMonthly(station: Int)
 }
@@ -225,7 +237,7 @@ extension MetricKind {
         case .deployRolledBack: .fraction
         case .deployResponses, .deployErrors: .count
         case .outageCount, .replicationBacklog: .count
-        case .outageMeanTime, .componentDowntimeMonthly: .seconds
+        case .outageMeanTime, .componentDowntimeMonthly, .podPendingTime: .seconds
         case .levelMean, .levelQuantile: .count
         case .availability, .goodRatio, .errorRate, .utilization, .availabilityTime, .windowsJudged, .errorsAt,
             .errorsInZone, .instancesAvailable, .databaseUtilization, .classAvailability, .classErrorRate:
@@ -251,7 +263,7 @@ extension MetricKind {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
         case .standardDeviation, .positiveShare, .queueTimedOut: false
-        case .outageCount, .componentDowntimeMonthly, .replicationBacklog: false
+        case .outageCount, .componentDowntimeMonthly, .replicationBacklog, .podPendingTime: false
         case .outageMeanTime, .serviceAvailable: true
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
@@ -431,6 +443,7 @@ public struct MetricLayout: Sendable, Equatable {
         }
         addOutages(spec)
         addDatabases(spec)
+        addClusters(spec)
         for (i, s) in spec.stations.enumerated() where s.cache != nil {
             add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))
             add("cache.\(s.name).lookups.rate", .cacheLookupRate(station: i))
@@ -464,8 +477,12 @@ public struct MetricLayout: Sendable, Equatable {
         if cost.hasInstancePrice { add("cost.monthly.instances", .cost(.monthlyInstances, currency: currency)) }
         if cost.hasRequestPrice { add("cost.monthly.requests", .cost(.monthlyRequests, currency: currency)) }
         if cost.hasEgressPrice { add("cost.monthly.egress", .cost(.monthlyEgress, currency: currency)) }
+        if cost.hasNodePrice { add("cost.monthly.nodes", .cost(.monthlyNodes, currency: currency)) }
         for (i, s) in spec.stations.enumerated() where cost.stations[i] != nil {
             add("cost.\(s.name).monthly", .cost(.componentMonthly(station: i), currency: currency))
+        }
+        for (c, cluster) in spec.clusters.enumerated() where c < cost.clusters.count && cost.clusters[c] != nil {
+            add("cost.\(cluster.name).monthly", .cost(.clusterMonthly(cluster: c), currency: currency))
         }
         let measured = spec.window.measured
         // An autoscaled fleet's instance-hours follow the load too.

@@ -38,6 +38,11 @@ public struct ReplicationResult: Sendable {
         return Double(count(e) - count(o)) / Double(e.attemptsStarted - o.attemptsStarted)
     }
 
+    /// Mean pending time (s) from ∫ pending dt (pod × ns) over the episodes; NaN without one.
+    static func pendingTime(integral: Double, episodes: UInt64) -> Double {
+        episodes > 0 ? integral * 1e-9 / Double(episodes) : .nan
+    }
+
     /// part / whole, NaN when whole is 0.
     static func ratio(_ part: UInt64, _ whole: UInt64) -> Double { whole > 0 ? Double(part) / Double(whole) : .nan }
 
@@ -97,6 +102,14 @@ public struct ReplicationResult: Sendable {
                     .nan
                 }
             case .serviceAvailable: level { $0.serviceAvailableIntegral }
+            case .podPendingTime(let k):
+                if let o = c.opened, let e = c.closed, k < o.podsPending.count, k < e.podsPending.count {
+                    Self.pendingTime(
+                        integral: e.podPendingIntegral[k] - o.podPendingIntegral[k],
+                        episodes: e.podPendingEpisodes[k] - o.podPendingEpisodes[k] + UInt64(o.podsPending[k]))
+                } else {
+                    .nan
+                }
             case .replicationBacklog(let h, let replicas):
                 histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below

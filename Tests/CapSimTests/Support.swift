@@ -132,12 +132,14 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
     )
 }
 
-/// The smoke tests' shortening of a shipped scenario: one with scheduled events (at set times,
+/// The smoke tests' shortening of a shipped scenario: one with scheduled events or node outages (at set times,
 /// which must lie within the horizon; its own or one it extends) keeps its horizon and gets
 /// thinner traffic (its `workload.arrivals`, which it must therefore have); the others a 3 s
 /// horizon.
 func smokeShortening(_ file: String) throws -> [String] {
     let model = try ScenarioLoader.load(path: scenarioPath(file)).model
-    return model.events.isEmpty && model.deploys.isEmpty
-        ? ["--set", "horizon=3s", "--set", "warmup=1s"] : ["--set", "workload.arrivals.rate=20/s"]
+    // A cluster's node outages and deploys are scheduled events too.
+    let timed =
+        !model.events.isEmpty || !model.deploys.isEmpty || model.clusters.contains { !$0.outages.isEmpty }
+    return timed ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
 }

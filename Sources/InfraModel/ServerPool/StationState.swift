@@ -195,4 +195,6 @@ enum DownReason {
     static let zoneOutage: UInt8 = 32
     /// An autoscaled pool's instance not provisioned (not held) now.
     static let unprovisioned: UInt8 = 64
+    /// A pod waiting for a node with room for it (`Cluster/`).
+    static let pending: UInt8 = 128
 }

@@ -83,6 +83,16 @@ public struct ModelCounters: Sendable {
     public var deployResponses: [UInt64] = []
     public var deployErrors: [UInt64] = []
     public var deployOutcomes: [Int8] = []
+    /// Per cluster, three level times in turn (empty without clusters): nodes held, nodes
+    /// running at least one pod, pods pending; and per cluster ∫ nodes held dt (node × ns),
+    /// which the node price bills. Filled by `Simulation.snapshot`.
+    public var clusterLevels: [LevelTimes] = []
+    public var nodeHeldIntegral: [Double] = []
+    /// Per cluster: ∫ pods pending dt (pod × ns), pending episodes begun so far (pods pending
+    /// at set-up count), and pods pending now.
+    public var podPendingIntegral: [Double] = []
+    public var podPendingEpisodes: [UInt64] = []
+    public var podsPending: [Int] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

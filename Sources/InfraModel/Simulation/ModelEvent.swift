@@ -14,6 +14,7 @@ enum ModelEvent {
     case autoscale(AutoscaleEvent)
     case tls(TLSEvent)
     case deploy(DeployEvent)
+    case cluster(ClusterEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -32,6 +33,7 @@ enum ModelEvent {
         case .autoscale(let e): e.trajectoryCode
         case .tls(let e): e.trajectoryCode
         case .deploy(let e): e.trajectoryCode
+        case .cluster(let e): e.trajectoryCode
         }
     }
 }

@@ -310,6 +310,7 @@ extension Simulation {
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
         if deploys.any { deploySnapshot(now) }
+        if clusterState.any { clusterSnapshot(now) }
         return counters
     }
 }

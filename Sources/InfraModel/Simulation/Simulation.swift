@@ -46,6 +46,8 @@ public struct Simulation: ~Copyable {
     var caches: CacheState
     var databases: ContiguousArray<DatabaseState>
     var autoscaling = Autoscaling()
+    /// Clusters' nodes and their pods (`Cluster/`).
+    var clusterState = ClusterState()
     /// The token buckets of rate-limited components (`RateLimit/`).
     var limits: RateLimits
     /// TLS termination's costs (`TLS/`).
@@ -173,6 +175,7 @@ public struct Simulation: ~Copyable {
         setUpInspections()
         setUpAutoscale()
         setUpDeploys()
+        setUpCluster()
     }
 
     deinit {
@@ -207,6 +210,7 @@ public struct Simulation: ~Copyable {
         startDatabaseFailovers()
         startAutoscale()
         startDeploys()
+        startCluster(into: &sink)
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
         let maxEvents = spec.maxEvents
@@ -248,6 +252,7 @@ public struct Simulation: ~Copyable {
             case .autoscale(let e): handle(e, into: &sink)
             case .tls(let e): handle(e, into: &sink)
             case .deploy(let e): handle(e, into: &sink)
+            case .cluster(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

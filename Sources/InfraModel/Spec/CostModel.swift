@@ -41,6 +41,9 @@ public struct CostModel: Sendable, Equatable {
     /// Egress is billed at the class's entry component (the first of its path), which answers
     /// the client.
     public var responseBytes: [Double]
+    /// Aligned with `ModelSpec.clusters`: money per node-hour held (billed per second); nil =
+    /// the cluster's nodes cost nothing. A pool on a cluster has no instance price of its own.
+    public var clusters: [Double?] = []
 
     /// The month capsim extrapolates to: 730 hours, in seconds.
     public static let monthSeconds = 730.0 * 3600
@@ -55,6 +58,7 @@ public struct CostModel: Sendable, Equatable {
     public var hasInstancePrice: Bool { stations.contains { $0?.instanceHour != nil } }
     public var hasRequestPrice: Bool { stations.contains { $0?.perMillionRequests != nil } }
     public var hasEgressPrice: Bool { stations.contains { $0?.egressPerGB != nil } }
+    public var hasNodePrice: Bool { clusters.contains { $0 != nil } }
     /// True when what is spent depends on the load (requests or egress are priced), so a month
     /// extrapolated from a short slice of time inherits that slice's load.
     public var dependsOnLoad: Bool { hasRequestPrice || hasEgressPrice }

@@ -31,6 +31,8 @@ public struct ModelSpec: Sendable {
     public var events: [ScheduledEvent] = []
     /// Deploys of new versions (`rolling_deploy:`, `canary_deploy:`, `blue_green_deploy:` events).
     public var deploys: [DeploySpec] = []
+    /// Clusters of nodes (`kind: cluster`) that pools with a `StationSpec.pod` run on.
+    public var clusters: [ClusterSpec] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
     public var profile: RateProfile?
@@ -77,6 +79,8 @@ public struct ModelSpec: Sendable {
     public func canGoDown(_ s: Int) -> Bool {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
         if deploys.contains(where: { $0.station == s && !$0.isBlueGreen }) { return true }
+        // A pod may be pending (no node with room for it).
+        if stations[s].pod != nil { return true }
         return events.contains { e in
             switch e.action {
             case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
@@ -174,6 +178,9 @@ public struct StationSpec: Sendable, Equatable {
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
+    /// The pool runs on a cluster (`cluster:`, `pod:`): each instance is a pod with these
+    /// requests, placed on a node by the cluster's scheduler; nil = instances of its own.
+    public var pod: PodSpec?
 
     public init(
         name: String, instances: Int = 1, workers: Int? = 1, queueCapacity: Int? = nil,

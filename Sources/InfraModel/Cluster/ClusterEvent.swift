@@ -1,0 +1,29 @@
+/// A cluster's events. Nodes are numbered over all clusters (`ClusterState.nodeBase`).
+enum ClusterEvent {
+    /// A node's random failure begins, or its repair ends (`failures:`).
+    case nodeFails(node: Int32)
+    case nodeRepaired(node: Int32)
+    /// A scheduled outage of a node begins or ends (`node_outages:`).
+    case outageBegins(node: Int32)
+    case outageEnds(node: Int32)
+    /// A scheduled outage of a zone (an `outage: {zone: …}` event) begins or ends: the nodes
+    /// in it go down with it. (A zone's random outages reach the nodes from `Failures/`.)
+    case zoneOutageBegins(zone: Int32)
+    case zoneOutageEnds(zone: Int32)
+    /// A pod's start-up is over: it serves, unless `stamp` is stale (it was killed meanwhile).
+    case podReady(instance: Int32, stamp: UInt32)
+
+    /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`): codes from 40
+    /// on, clear of the other components'.
+    var trajectoryCode: (kind: UInt64, index: Int32) {
+        switch self {
+        case .nodeFails(let n): (50, n)
+        case .nodeRepaired(let n): (51, n)
+        case .outageBegins(let n): (52, n)
+        case .outageEnds(let n): (53, n)
+        case .zoneOutageBegins(let z): (54, z)
+        case .zoneOutageEnds(let z): (55, z)
+        case .podReady(let i, _): (56, i)
+        }
+    }
+}
