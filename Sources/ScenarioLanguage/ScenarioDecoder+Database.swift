@@ -17,7 +17,7 @@ import SimRandom
 extension ScenarioDecoder {
     static let databaseKeys = [
         "kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
-        "health_check", "zones", "cost", "failover",
+        "health_check", "zones", "region", "cost", "failover",
     ]
     /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
     /// modelled yet): a "not built" error at its key path, never an unknown key.

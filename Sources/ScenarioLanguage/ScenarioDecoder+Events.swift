@@ -13,7 +13,9 @@ import SimKernel
 /// ```
 extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
-    static let eventKinds = ["outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "cache_flush"]
+    static let eventKinds = [
+        "outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "cache_flush", "region_outage",
+    ]
     static let plannedEventKinds: [String] = []
     static let targetKeys = ["component", "zone", "instances"]
     static let eventKeys: [String: [String]] = [
@@ -23,6 +25,7 @@ extension ScenarioDecoder {
         "rolling_restart": ["component", "batch", "each", "drain"],
         "rolling_deploy": ["component", "batch", "each", "drain", "service_factor"],
         "cache_flush": ["component"],
+        "region_outage": ["region", "for", "mode"],
     ]
 
     /// The zones: those declared at the top level (in file order), then any a pool names that
@@ -93,7 +96,8 @@ extension ScenarioDecoder {
     }
 
     mutating func decodeEvents(
-        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], horizon: SimDuration?
+        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], regions: Regions = Regions(),
+        horizon: SimDuration?
     ) -> [ScheduledEvent] {
         guard let items = reader.list(node, "events") else { return [] }
         var events: [ScheduledEvent] = []
@@ -125,6 +129,12 @@ extension ScenarioDecoder {
             guard let atNode = f["at"], let at = reader.duration(atNode, f.path("at")) else { continue }
             if let horizon, at >= horizon {
                 reader.fail(atNode, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
+                continue
+            }
+            if kind == "region_outage" {
+                if let action = decodeRegionOutage(body, path + "." + kind, stations: stations, regions: regions) {
+                    events.append(ScheduledEvent(at: SimTime.zero + at, action: action))
+                }
                 continue
             }
             if let action = decodeAction(kind, body, path + "." + kind, stations: stations, zones: zones) {

@@ -27,11 +27,11 @@ struct ScenarioDecoder {
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",
         "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones",
-        "events", "extends", "currency",
+        "regions", "events", "extends", "currency",
     ]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["autoscale"]
+    static let plannedTopLevelKeys = ["autoscale"] + plannedTopLevelRegionKeys
 
     /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
@@ -101,7 +101,11 @@ struct ScenarioDecoder {
         var balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
-        let events = top["events"].map { decodeEvents($0, stations: stations, zones: zones, horizon: horizon) } ?? []
+        let regions = decodeRegions(top["regions"], components: top["components"], zones: zones, stations: &stations)
+        let events =
+            top["events"].map {
+                decodeEvents($0, stations: stations, zones: zones, regions: regions, horizon: horizon)
+            } ?? []
         if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty {
             reader.fail(
                 warmupNode, "warmup",
@@ -143,6 +147,7 @@ struct ScenarioDecoder {
         var model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
         model.profile = profile
         model.zones = zones
+        model.regions = regions
         model.events = events
         model.cost = cost
         if let o = top["latency_objective"] {

@@ -82,6 +82,7 @@ extension SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
+            "region": regionProperty,
             "failover": .object([("description", .string("Primary failover: not built yet (an error)."))]),
         ]
         return object(

@@ -225,6 +225,7 @@ struct SchemaBuilder {
                 ref("sweep"),
                 "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."
             ),
+            "regions": regionsSchema,
             "zones": .object([
                 (
                     "description",
@@ -254,7 +255,7 @@ struct SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|cache_flush: {…}}; see the README."
+                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|cache_flush|region_outage: {…}}; see the README."
                     )
                 ),
                 ("type", .string("array")),

@@ -143,6 +143,11 @@ public enum MetricKind: Sendable, Equatable {
     case componentDowntimeMonthly(share: Int)
     /// Share of the window with every station at or above its required instances up.
     case serviceAvailable
+    /// (Regions) share of the window the region was up (no region outage in progress).
+    case regionAvailable(region: Int)
+    /// (Regions) calls that crossed into the region from another one (paying the pair's round
+    /// trip) per second of the window.
+    case regionCrossingRate(region: Int)
     /// (Databases with replicas) time-average commits committed and not yet applied, per
     /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
     /// `histogram`) over the window's length, divided by the replicas.
@@ -210,7 +215,8 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
-        case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
+        case .positiveShare, .queueTimedOut, .serviceAvailable, .regionAvailable: .fraction
+        case .regionCrossingRate: .perSecond
         case .inspectionBlocked, .inspectionUninspected: .fraction
         case .outageCount, .replicationBacklog: .count
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
@@ -239,7 +245,8 @@ extension MetricKind {
             false
         case .standardDeviation, .positiveShare, .queueTimedOut: false
         case .outageCount, .componentDowntimeMonthly, .replicationBacklog: false
-        case .outageMeanTime, .serviceAvailable: true
+        case .outageMeanTime, .serviceAvailable, .regionAvailable: true
+        case .regionCrossingRate: nil
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .classAvailability, .classThroughput: true
@@ -405,6 +412,7 @@ public struct MetricLayout: Sendable, Equatable {
             }
         }
         addOutages(spec)
+        addRegions(spec)
         addDatabases(spec)
         for (i, s) in spec.stations.enumerated() where s.cache != nil {
             add("cache.\(s.name).hit_ratio", .cacheHitRatio(station: i))

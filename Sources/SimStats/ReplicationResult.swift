@@ -97,6 +97,13 @@ public struct ReplicationResult: Sendable {
                     .nan
                 }
             case .serviceAvailable: level { $0.serviceAvailableIntegral }
+            case .regionAvailable(let g): level { g < $0.regionUpIntegral.count ? $0.regionUpIntegral[g] : .nan }
+            case .regionCrossingRate(let g):
+                if let o = c.opened, let e = c.closed, g < e.regionCrossings.count, g < o.regionCrossings.count {
+                    Double(e.regionCrossings[g] - o.regionCrossings[g]) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
             case .replicationBacklog(let h, let replicas):
                 histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below

@@ -15,6 +15,8 @@ struct TimedAction {
         case admin(out: Bool)
         /// A cache instance is emptied (`cache_flush`).
         case flush
+        /// A scheduled outage of a region begins or ends (its instances: `RegionState.members`).
+        case region(Int32, down: Bool, FailureSpec.Mode)
     }
     var time: SimTime
     var kind: Kind
@@ -33,6 +35,9 @@ extension Simulation {
             case .zoneOutage(_, let refs, let d, let mode):
                 out.append(TimedAction(time: e.at, kind: .down(DownReason.zoneOutage, mode), targets: global(refs)))
                 out.append(TimedAction(time: e.at + d, kind: .up(DownReason.zoneOutage), targets: global(refs)))
+            case .regionOutage(let g, _, let d, let mode):
+                out.append(TimedAction(time: e.at, kind: .region(Int32(g), down: true, mode), targets: []))
+                out.append(TimedAction(time: e.at + d, kind: .region(Int32(g), down: false, mode), targets: []))
             case .outage(let refs, let d, let mode):
                 out.append(TimedAction(time: e.at, kind: .down(DownReason.outage, mode), targets: global(refs)))
                 out.append(TimedAction(time: e.at + d, kind: .up(DownReason.outage), targets: global(refs)))
@@ -110,6 +115,10 @@ extension Simulation {
 
     mutating func scheduledAction<Sink: RecordSink & ~Copyable>(_ k: Int32, into sink: inout Sink) {
         let a = outages.actions[Int(k)]
+        if case .region(let g, let down, let mode) = a.kind {
+            if down { regionGoesDown(Int(g), mode: mode, into: &sink) } else { regionComesBack(Int(g), into: &sink) }
+            return
+        }
         for i in a.targets {
             switch a.kind {
             case .down(let reason, let mode): setDown(i, reason, mode: mode, into: &sink)
@@ -124,6 +133,7 @@ extension Simulation {
                 instances[Int(i)].adminOut = out
                 refreshEligibility(Int(i))
             case .flush: cacheRestarted(i)
+            case .region: preconditionFailure("a region's step has no targets: handled above")
             }
         }
     }

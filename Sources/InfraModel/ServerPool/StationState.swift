@@ -193,4 +193,6 @@ enum DownReason {
     static let zoneOutage: UInt8 = 32
     /// An autoscaled pool's instance not provisioned (not held) now.
     static let unprovisioned: UInt8 = 64
+    /// Its region is out (at random or scheduled: `RegionState.downCount` keeps the reasons).
+    static let region: UInt8 = 128
 }

@@ -77,6 +77,11 @@ public struct ModelCounters: Sendable {
     public var serviceOutages: UInt64 = 0
     public var serviceAvailableIntegral = 0.0
     public var timedOut: [UInt64] = []
+    /// Per region (empty without regions): ∫ [region up] dt, outages begun, and calls that
+    /// crossed into it from another region, so far. Filled by `Simulation.snapshot`.
+    public var regionUpIntegral: [Double] = []
+    public var regionOutages: [UInt64] = []
+    public var regionCrossings: [UInt64] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

@@ -13,6 +13,7 @@ enum ModelEvent {
     case pair(PairEvent)
     case autoscale(AutoscaleEvent)
     case tls(TLSEvent)
+    case regions(RegionEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -30,6 +31,7 @@ enum ModelEvent {
         case .pair(let e): e.trajectoryCode
         case .autoscale(let e): e.trajectoryCode
         case .tls(let e): e.trajectoryCode
+        case .regions(let e): e.trajectoryCode
         }
     }
 }

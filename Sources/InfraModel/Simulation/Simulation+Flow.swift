@@ -59,12 +59,14 @@ extension Simulation {
         }
     }
 
-    /// Request r reaches the station of its current hop (`connected`: it has spent its TLS
-    /// handshake's round trips there already).
+    /// Request r reaches the station of its current hop (`crossed`: it has crossed from
+    /// another region already; `connected`: it has spent its TLS handshake's round trips there
+    /// already).
     mutating func enterStation<Sink: RecordSink & ~Copyable>(
-        _ r: Int32, connected: Bool = false, into sink: inout Sink
+        _ r: Int32, crossed: Bool = false, connected: Bool = false, into sink: inout Sink
     ) {
         let s = station(of: r)
+        if regions.any && !crossed && !connected && startsCrossing(r, station: s) { return }
         if tls.anyRoundTrips && !connected && startsHandshake(r, station: s) { return }
         let now = kernel.now
         requests[r].hopArrival = now
@@ -308,6 +310,7 @@ extension Simulation {
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
+        if !spec.regions.isEmpty { regionSnapshot(now) }
         return counters
     }
 }

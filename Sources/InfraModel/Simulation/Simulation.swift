@@ -50,6 +50,8 @@ public struct Simulation: ~Copyable {
     var limits: RateLimits
     /// TLS termination's costs (`TLS/`).
     let tls: TLSState
+    /// Regions: crossings between them and their outages (`Regions/`).
+    var regions: RegionState
     /// Inspection stages' detections (`Inspection/`).
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
@@ -127,6 +129,7 @@ public struct Simulation: ~Copyable {
                 streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
                 ofInstance: zoneOf),
             pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
+        regions = RegionState(spec: spec, streams: streams, firstInstance: firstInstance)
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)
@@ -201,6 +204,7 @@ public struct Simulation: ~Copyable {
         for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
         startFailureProcesses()
         startEvents()
+        startRegions()
         startAutoscale()
         startOutageEpisodes()
         let drainEnd = window.horizon + window.drain
@@ -241,6 +245,7 @@ public struct Simulation: ~Copyable {
             case .pair(let e): handle(e, into: &sink)
             case .autoscale(let e): handle(e, into: &sink)
             case .tls(let e): handle(e, into: &sink)
+            case .regions(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

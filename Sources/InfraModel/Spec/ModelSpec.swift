@@ -28,6 +28,9 @@ public struct ModelSpec: Sendable {
     public var latencyObjective: SimDuration?
     /// Zones that fail as a whole, and the events scheduled on the timeline.
     public var zones: [ZoneSpec] = []
+    /// Regions (`regions:`): groups of zones that fail as a whole, where components live and
+    /// users are, with the round trips between them. Empty: none.
+    public var regions = Regions()
     public var events: [ScheduledEvent] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
@@ -74,9 +77,11 @@ public struct ModelSpec: Sendable {
     /// a scheduled event takes some of its instances.
     public func canGoDown(_ s: Int) -> Bool {
         if stations[s].failures != nil || !stations[s].zones.isEmpty { return true }
+        if let g = stations[s].region, regions.list[g].failures != nil { return true }
         return events.contains { e in
             switch e.action {
-            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
+            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _),
+                .regionOutage(_, let refs, _, _):
                 refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
             case .degrade, .cacheFlush: false
@@ -148,6 +153,10 @@ public struct StationSpec: Sendable, Equatable {
     /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
     /// names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []
+    /// The region it lives in (index into `ModelSpec.regions.list`): a call to it from another
+    /// region pays the pair's round trip, and the region's outages take all its instances.
+    /// nil: in no region (reached from anywhere at no extra latency).
+    public var region: Int?
     /// `vnodes:` and `load_factor:` of `.consistentHash` (defaults 100 and 1.25). Ignored by
     /// the other policies.
     public var consistentHash = ConsistentHashOptions()
