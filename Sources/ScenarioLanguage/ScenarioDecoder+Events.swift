@@ -281,7 +281,7 @@ extension ScenarioDecoder {
         }
     }
 
-    private mutating func station(_ node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
+    mutating func station(_ node: ScenarioNode, _ path: String, _ stations: [StationSpec]) -> Int? {
         guard let name = reader.string(node, path) else { return nil }
         if let s = stations.firstIndex(where: { $0.name == name }) { return s }
         if failedComponents.contains(name) { return nil }  // reported where it is defined

@@ -18,7 +18,7 @@ extension ScenarioDecoder {
     static let regionKeys = ["zones", "users", "failures", "latency"]
     /// Parts of regions that later versions of capsim build: a "not built" error at their key
     /// path, never an unknown key.
-    static let plannedTopLevelRegionKeys = ["dns", "standby"]
+    static let plannedTopLevelRegionKeys = ["standby"]
 
     /// The regions in file order, with every pair's round trip; sets each component's region
     /// (its `region:`, or the region of its zones).

@@ -27,7 +27,7 @@ struct ScenarioDecoder {
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",
         "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones",
-        "regions", "events", "extends", "currency",
+        "regions", "dns", "events", "extends", "currency",
     ]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
@@ -102,6 +102,7 @@ struct ScenarioDecoder {
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
         let zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
         let regions = decodeRegions(top["regions"], components: top["components"], zones: zones, stations: &stations)
+        let dns = top["dns"].flatMap { decodeDNS($0, regions: regions, stations: stations) }
         let events =
             top["events"].map {
                 decodeEvents($0, stations: stations, zones: zones, regions: regions, horizon: horizon)
@@ -120,6 +121,9 @@ struct ScenarioDecoder {
         // lack classes the stages name: those problems are reported instead.)
         if reader.diagnostics.count == problemsBefore && failedComponents.isEmpty {
             checkDetections(classes: classes, stations: stations)
+        }
+        if let dns, let node = top["dns"], reader.diagnostics.count == problemsBefore {
+            checkDNSRoutes(dns, classes: classes, node: node)
         }
         let profile = decodeProfile(
             top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil,
@@ -148,6 +152,7 @@ struct ScenarioDecoder {
         model.profile = profile
         model.zones = zones
         model.regions = regions
+        model.dns = dns
         model.events = events
         model.cost = cost
         if let o = top["latency_objective"] {

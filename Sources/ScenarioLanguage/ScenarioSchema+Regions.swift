@@ -10,6 +10,60 @@ extension SchemaBuilder {
         )
     }
 
+    /// The top-level `dns:`.
+    var dnsSchema: JSONValue {
+        .object([
+            (
+                "description",
+                .string(
+                    "DNS failover between the regions' entry components: a request of a class whose path begins at an entry starts at the entry of the region its client's cached answer names."
+                )
+            ),
+            ("type", .string("object")), ("additionalProperties", .bool(false)),
+            (
+                "properties",
+                .object([
+                    (
+                        "routing",
+                        .object([
+                            (
+                                "description",
+                                .string("health_checked (default: clients cache answers for ttl) or anycast.")
+                            ),
+                            ("enum", .array(DNSSpec.Routing.allCases.map { .string($0.rawValue) })),
+                        ])
+                    ),
+                    ("ttl", described(ref("duration"), "health_checked: how long a client keeps an answer. Required.")),
+                    (
+                        "detect",
+                        described(
+                            ref("duration"),
+                            "From a region's outage (or recovery) to DNS answering accordingly (default 0s).")
+                    ),
+                    (
+                        "entries",
+                        .object([
+                            (
+                                "description",
+                                .string("Each region's entry component (living in it), by region name. Required.")
+                            ),
+                            ("type", .string("object")), ("propertyNames", ref("name")),
+                            ("additionalProperties", ref("name")),
+                        ])
+                    ),
+                    (
+                        "primary",
+                        described(
+                            ref("name"),
+                            "Everyone is answered this region while it is known up (active/passive); default: each user its own region, else the nearest entry."
+                        )
+                    ),
+                ])
+            ),
+            ("required", .array([.string("entries")])),
+        ])
+    }
+
     /// The top-level `regions:`.
     var regionsSchema: JSONValue {
         .object([

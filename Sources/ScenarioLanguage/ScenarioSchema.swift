@@ -226,6 +226,7 @@ struct SchemaBuilder {
                 "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."
             ),
             "regions": regionsSchema,
+            "dns": dnsSchema,
             "zones": .object([
                 (
                     "description",

@@ -148,6 +148,10 @@ public enum MetricKind: Sendable, Equatable {
     /// (Regions) calls that crossed into the region from another one (paying the pair's round
     /// trip) per second of the window.
     case regionCrossingRate(region: Int)
+    /// (DNS) requests DNS sent to the region per second of the window.
+    case regionRequestRate(region: Int)
+    /// (DNS) requests DNS sent to a region that was down then / requests it routed, over the window.
+    case dnsStaleRate
     /// (Databases with replicas) time-average commits committed and not yet applied, per
     /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
     /// `histogram`) over the window's length, divided by the replicas.
@@ -216,7 +220,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
         case .positiveShare, .queueTimedOut, .serviceAvailable, .regionAvailable: .fraction
-        case .regionCrossingRate: .perSecond
+        case .regionCrossingRate, .regionRequestRate: .perSecond
+        case .dnsStaleRate: .fraction
         case .inspectionBlocked, .inspectionUninspected: .fraction
         case .outageCount, .replicationBacklog: .count
         case .outageMeanTime, .componentDowntimeMonthly: .seconds
@@ -246,7 +251,8 @@ extension MetricKind {
         case .standardDeviation, .positiveShare, .queueTimedOut: false
         case .outageCount, .componentDowntimeMonthly, .replicationBacklog: false
         case .outageMeanTime, .serviceAvailable, .regionAvailable: true
-        case .regionCrossingRate: nil
+        case .regionCrossingRate, .regionRequestRate: nil
+        case .dnsStaleRate: false
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .classAvailability, .classThroughput: true

@@ -158,7 +158,7 @@ struct EventTests {
                 "events.0.cache_flush.component: cache_flush needs an lru cache; 'web' is not a cache"))
         #expect(
             problems("events: [{at: 1m}]").contains(
-                "expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, cache_flush beside 'at', found 0"
+                "expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, cache_flush, region_outage beside 'at', found 0"
             ))
         #expect(
             problems("zones: {a: {}, b: {}}").contains(

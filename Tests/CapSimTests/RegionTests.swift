@@ -142,11 +142,11 @@ struct RegionTests {
                 "s.yaml:5:83: error: regions.west.zones.0: zone 'a' is already in region east",
             ])
         check(
-            "regions: {east: {}}\ndns: {ttl: 60s}\n"
+            "regions: {east: {}}\nstandby: {}\n"
                 + "components: {web: {kind: server_pool, service: {deterministic: 1ms}}}\n"
                 + "events: [{at: 10s, region_outage: {region: wes, for: 1m}}]",
             [
-                "s.yaml:6:6: error: dns: 'dns' is part of the scenario language but not built in this version of capsim yet",
+                "s.yaml:6:10: error: standby: 'standby' is part of the scenario language but not built in this version of capsim yet",
                 "s.yaml:8:44: error: events.0.region_outage.region: expected a region declared under 'regions:', found 'wes'",
             ])
     }

@@ -13,6 +13,8 @@ struct RegionState {
     /// comes from — the region of the nearest calling station that has one — or −1 for a call
     /// from the user (the root, or a root reached only through stations in no region).
     let fromNode: [Int32]
+    /// Per call-tree node, as `fromNode`: true when that calling station is the root's.
+    let fromRoot: [Bool]
     /// Cumulative user shares by region (empty without `users:`), ending at 1.
     let userCumulative: [Double]
     let userStream: RandomStream
@@ -37,6 +39,7 @@ struct RegionState {
         ofStation = spec.stations.map { Int32($0.region ?? -1) }
         any = ofStation.contains { $0 >= 0 }
         var from: [Int32] = []
+        var root: [Bool] = []
         for c in spec.classes {
             var parent = Array(repeating: -1, count: c.calls.count)
             for (n, node) in c.calls.enumerated() { for m in node.children { parent[m] = n } }
@@ -44,9 +47,11 @@ struct RegionState {
                 var p = parent[n]
                 while p >= 0 && ofStation[c.calls[p].station] < 0 { p = parent[p] }
                 from.append(p >= 0 ? ofStation[c.calls[p].station] : -1)
+                root.append(p == 0)
             }
         }
         fromNode = from
+        fromRoot = root
         var acc = 0.0
         let total = regions.reduce(0) { $0 + $1.users }
         userCumulative =

@@ -27,7 +27,10 @@ extension Simulation {
     mutating func startsCrossing(_ r: Int32, station s: Int) -> Bool {
         let to = regions.ofStation[s]
         guard to >= 0 else { return false }
-        var from = regions.fromNode[Int(routes.pathStart[Int(requests[r].classIndex)] &+ requests[r].hop)]
+        let node = Int(routes.pathStart[Int(requests[r].classIndex)] &+ requests[r].hop)
+        var from = regions.fromNode[node]
+        // Called from the root, which DNS may have moved to another region's entry.
+        if regions.fromRoot[node] && requests[r].servingRegion >= 0 { from = Int32(requests[r].servingRegion) }
         if from < 0 { from = userRegion(of: r) }
         guard from >= 0, from != to, let latency = spec.regions.latency[Int(from)][Int(to)] else { return false }
         seatDraws(regions.latencyStream, for: r)
@@ -66,6 +69,7 @@ extension Simulation {
         regions.downCount[g] += 1
         guard regions.downCount[g] == 1 else { return }
         regions.outages[g] &+= 1
+        dnsNotes(region: g, down: true)
         for i in regions.members[g] { setDown(i, DownReason.region, mode: mode, into: &sink) }
     }
 
@@ -75,6 +79,7 @@ extension Simulation {
         regions.accumulate(to: kernel.now)
         regions.downCount[g] -= 1
         guard regions.downCount[g] == 0 else { return }
+        dnsNotes(region: g, down: false)
         for i in regions.members[g] { setUp(i, DownReason.region, into: &sink) }
     }
 
@@ -93,6 +98,7 @@ extension Simulation {
             if down {
                 regions.downCount[g] += 1
                 regions.outages[g] &+= 1
+                dnsNotes(region: g, down: true, longAgo: true)
                 for i in regions.members[g] { startDown(i, DownReason.region, hang: f.mode == .hang) }
                 kernel.schedule(.regions(.repair(region: Int32(g))), after: SimDuration(seconds: residual))
             } else {

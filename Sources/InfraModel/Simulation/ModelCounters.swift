@@ -82,6 +82,10 @@ public struct ModelCounters: Sendable {
     public var regionUpIntegral: [Double] = []
     public var regionOutages: [UInt64] = []
     public var regionCrossings: [UInt64] = []
+    /// Per region (empty without DNS): requests DNS sent there; and requests it sent to a region
+    /// that was down then (by a cached or not yet updated answer), so far.
+    public var dnsResolved: [UInt64] = []
+    public var dnsStale: UInt64 = 0
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

@@ -33,6 +33,7 @@ extension Simulation {
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
         if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
         if routes.synchronous[Int(cls)] { beginTree(r) }
+        if dns.any && dns.routed[Int(cls)] { resolveRegion(r) }
         enterStation(r, into: &sink)
     }
 
@@ -40,6 +41,8 @@ extension Simulation {
     @inline(__always)
     func station(of r: Int32) -> Int {
         let q = requests[r]
+        // DNS picked the root's station: its region's entry.
+        if q.servingRegion >= 0 && q.hop == 0 { return Int(dns.entry[Int(q.servingRegion)]) }
         return Int(routes.paths[Int(routes.pathStart[Int(q.classIndex)] &+ q.hop)])
     }
 
@@ -311,6 +314,7 @@ extension Simulation {
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
         if !spec.regions.isEmpty { regionSnapshot(now) }
+        if dns.any { dnsSnapshot() }
         return counters
     }
 }

@@ -52,6 +52,8 @@ public struct Simulation: ~Copyable {
     let tls: TLSState
     /// Regions: crossings between them and their outages (`Regions/`).
     var regions: RegionState
+    /// DNS between the regions' entries (`DNS/`).
+    var dns: DNSState
     /// Inspection stages' detections (`Inspection/`).
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
@@ -130,6 +132,7 @@ public struct Simulation: ~Copyable {
                 ofInstance: zoneOf),
             pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
         regions = RegionState(spec: spec, streams: streams, firstInstance: firstInstance)
+        dns = DNSState(spec: spec, streams: streams)
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)

@@ -31,6 +31,8 @@ public struct ModelSpec: Sendable {
     /// Regions (`regions:`): groups of zones that fail as a whole, where components live and
     /// users are, with the round trips between them. Empty: none.
     public var regions = Regions()
+    /// Global traffic management between the regions' entry components (`dns:`); nil: none.
+    public var dns: DNSSpec?
     public var events: [ScheduledEvent] = []
     /// A time-varying multiplier of the rate of every Poisson arrival process
     /// (`workload.profile`); nil = constant rates.
