@@ -38,6 +38,8 @@ extension ScenarioDecoder {
         }
         var entries: [Int?] = Array(repeating: nil, count: names.count)
         var ok = true
+        // Regions whose entry names a component already reported (broken, or unknown).
+        var unresolved: Set<Int> = []
         if let e = f["entries"] {
             if case .mapping(let pairs, _) = e, !pairs.isEmpty {
                 for p in pairs {
@@ -51,6 +53,7 @@ extension ScenarioDecoder {
                         continue
                     }
                     guard let s = station(p.value, at, stations) else {
+                        unresolved.insert(g)
                         ok = false
                         continue
                     }
@@ -78,6 +81,8 @@ extension ScenarioDecoder {
         if let p = f["primary"], let name = reader.name(p, f.path("primary")) {
             if let g = names.firstIndex(of: name), entries[g] != nil {
                 primary = g
+            } else if let g = names.firstIndex(of: name), unresolved.contains(g) {
+                ok = false
             } else {
                 reader.fail(
                     p, f.path("primary"), "expected a region with an entry under dns.entries, found '\(name)'",
