@@ -10,7 +10,7 @@ extension ScenarioDecoder {
     static let serverPoolKeys = [
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
         "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
-        "zones", "cost",
+        "zones", "region", "cost",
         "autoscale", "rate_limit", "tls", "concurrency_limit", "cluster", "pod",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.

@@ -18,7 +18,7 @@ import SimRandom
 extension ScenarioDecoder {
     static let databaseKeys = [
         "kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
-        "health_check", "zones", "cost", "failover",
+        "health_check", "zones", "region", "cost", "failover",
     ]
     /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
     /// modelled yet), and its `backups:` and `restore:` (backup schedules slowing a node, and

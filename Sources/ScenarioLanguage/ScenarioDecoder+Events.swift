@@ -16,7 +16,7 @@ extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
     static let eventKinds = [
         "outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "canary_deploy", "blue_green_deploy",
-        "cache_flush", "switchover",
+        "cache_flush", "switchover", "region_outage",
     ]
     /// A database's total loss (`data_loss`, recovered by a restore): not built yet.
     static let plannedEventKinds = ["data_loss"]
@@ -28,6 +28,7 @@ extension ScenarioDecoder {
         "rolling_restart": ["component", "batch", "each", "drain"],
         "cache_flush": ["component"],
         "switchover": ["component"],
+        "region_outage": ["region", "for", "mode"],
     ]
 
     /// The zones: those declared at the top level (in file order), then any a pool names that
@@ -98,8 +99,8 @@ extension ScenarioDecoder {
     }
 
     mutating func decodeEvents(
-        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], horizon: SimDuration?,
-        deploys: inout [DeploySpec]
+        _ node: ScenarioNode, stations: [StationSpec], zones: [ZoneSpec], regions: Regions = Regions(),
+        horizon: SimDuration?, deploys: inout [DeploySpec]
     ) -> [ScheduledEvent] {
         guard let items = reader.list(node, "events") else { return [] }
         var events: [ScheduledEvent] = []
@@ -131,6 +132,12 @@ extension ScenarioDecoder {
             guard let atNode = f["at"], let at = reader.duration(atNode, f.path("at")) else { continue }
             if let horizon, at >= horizon {
                 reader.fail(atNode, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
+                continue
+            }
+            if kind == "region_outage" {
+                if let action = decodeRegionOutage(body, path + "." + kind, stations: stations, regions: regions) {
+                    events.append(ScheduledEvent(at: SimTime.zero + at, action: action))
+                }
                 continue
             }
             if Self.deployKeys[kind] != nil {

@@ -10,7 +10,7 @@ import SimRandom
 extension ScenarioDecoder {
     static let loadBalancerKeys = [
         "kind", "targets", "policy", "weights", "vnodes", "load_factor", "latency", "instances", "capacity",
-        "health_check", "cost", "failures", "failover", "rate_limit", "tls",
+        "health_check", "cost", "failures", "failover", "rate_limit", "tls", "region",
     ]
     /// A balancer's `autoscale:` (the language's design has one; an autoscaled balancer fleet is not
     /// modelled yet): a "not built" error at its key path, never an unknown key.

@@ -30,11 +30,11 @@ struct ScenarioDecoder {
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",
         "replications", "seed", "workload", "components", "slos", "sweep", "latency_objective", "availability", "zones",
-        "events", "extends", "currency",
+        "regions", "dns", "events", "extends", "currency",
     ]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["autoscale"]
+    static let plannedTopLevelKeys = ["autoscale"] + plannedTopLevelRegionKeys
 
     /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
@@ -108,10 +108,13 @@ struct ScenarioDecoder {
         var zones = decodeZones(top["zones"], components: top["components"], stations: &stations)
         let (clusters, nodePrices) = resolveClusters(
             zones: &zones, declaredZones: top["zones"] != nil, stations: &stations, horizon: horizon)
+        let regions = decodeRegions(top["regions"], components: top["components"], zones: zones, stations: &stations)
+        let dns = top["dns"].flatMap { decodeDNS($0, regions: regions, stations: stations) }
         var deploys: [DeploySpec] = []
         let events =
             top["events"].map {
-                decodeEvents($0, stations: stations, zones: zones, horizon: horizon, deploys: &deploys)
+                decodeEvents(
+                    $0, stations: stations, zones: zones, regions: regions, horizon: horizon, deploys: &deploys)
             } ?? []
         if autoWarmup, let warmupNode = top["warmup"], top["events"] != nil, !events.isEmpty || !deploys.isEmpty {
             reader.fail(
@@ -127,6 +130,9 @@ struct ScenarioDecoder {
         // lack classes the stages name: those problems are reported instead.)
         if reader.diagnostics.count == problemsBefore && failedComponents.isEmpty {
             checkDetections(classes: classes, stations: stations)
+        }
+        if let dns, let node = top["dns"], reader.diagnostics.count == problemsBefore {
+            checkDNSRoutes(dns, classes: classes, node: node)
         }
         let profile = decodeProfile(
             top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil,
@@ -165,6 +171,8 @@ struct ScenarioDecoder {
         var model = ModelSpec(stations: stations, classes: classes, arrivals: arrivals, window: window)
         model.profile = profile
         model.zones = zones
+        model.regions = regions
+        model.dns = dns
         model.events = events
         model.deploys = deploys
         model.clusters = clusters

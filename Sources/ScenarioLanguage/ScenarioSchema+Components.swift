@@ -124,6 +124,7 @@ extension SchemaBuilder {
             "failover": failover(partial: partial),
             "rate_limit": rateLimit(partial: partial, owner: "load_balancer"),
             "tls": tls(partial: partial, owner: "load_balancer"),
+            "region": regionProperty,
             "cost": costProperty,
         ]
         return object(
@@ -274,6 +275,7 @@ extension SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
+            "region": regionProperty,
             "rate_limit": rateLimit(partial: partial, owner: "server_pool"),
             "tls": tls(partial: partial, owner: "server_pool"),
             "concurrency_limit": concurrencyLimit(partial: partial),

@@ -82,6 +82,7 @@ extension SchemaBuilder {
                 ("type", .string("array")), ("minItems", .number(1)), ("items", ref("name")),
             ]),
             "cost": costProperty,
+            "region": regionProperty,
             "failover": described(
                 object(
                     ScenarioDecoder.databaseFailoverKeys,

@@ -625,6 +625,24 @@ extension SchemaBuilder {
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
             ("switchover", action([], required: ["component"], targets: ["component"])),
+            (
+                "region_outage",
+                .object([
+                    ("type", .string("object")), ("additionalProperties", .bool(false)),
+                    (
+                        "properties",
+                        .object([
+                            ("region", described(ref("name"), "The region (under 'regions:') that goes down.")),
+                            ("for", ref("duration")),
+                            (
+                                "mode",
+                                .object([("enum", .array(FailureSpec.Mode.allCases.map { .string($0.rawValue) }))])
+                            ),
+                        ])
+                    ),
+                    ("required", .array([.string("region"), .string("for")])),
+                ])
+            ),
         ]
         return .object([
             ("type", .string("object")),

@@ -228,6 +228,8 @@ struct SchemaBuilder {
                 ref("sweep"),
                 "Key paths from the root mapped to lists of values; every point of their cartesian product is simulated (first axis outermost)."
             ),
+            "regions": regionsSchema,
+            "dns": dnsSchema,
             "zones": .object([
                 (
                     "description",
@@ -257,7 +259,7 @@ struct SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush|switchover: {…}}; see the README."
+                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush|switchover|region_outage: {…}}; see the README."
                     )
                 ),
                 ("type", .string("array")),

@@ -157,6 +157,15 @@ public enum MetricKind: Sendable, Equatable {
     /// window / the pending episodes of the window (those in progress when it opened and those
     /// begun in it), seconds; an episode still going on is counted up to the window's end.
     case podPendingTime(cluster: Int)
+    /// (Regions) share of the window the region was up (no region outage in progress).
+    case regionAvailable(region: Int)
+    /// (Regions) calls that crossed into the region from another one (paying the pair's round
+    /// trip) per second of the window.
+    case regionCrossingRate(region: Int)
+    /// (DNS) requests DNS sent to the region per second of the window.
+    case regionRequestRate(region: Int)
+    /// (DNS) requests DNS sent to a region that was down then / requests it routed, over the window.
+    case dnsStaleRate
     /// (Databases with replicas) time-average commits committed and not yet applied, per
     /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
     /// `histogram`) over the window's length, divided by the replicas.
@@ -232,7 +241,9 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
-        case .positiveShare, .queueTimedOut, .serviceAvailable: .fraction
+        case .positiveShare, .queueTimedOut, .serviceAvailable, .regionAvailable: .fraction
+        case .regionCrossingRate, .regionRequestRate: .perSecond
+        case .dnsStaleRate: .fraction
         case .inspectionBlocked, .inspectionUninspected: .fraction
         case .deployRolledBack: .fraction
         case .deployResponses, .deployErrors: .count
@@ -264,7 +275,9 @@ extension MetricKind {
             false
         case .standardDeviation, .positiveShare, .queueTimedOut: false
         case .outageCount, .componentDowntimeMonthly, .replicationBacklog, .podPendingTime: false
-        case .outageMeanTime, .serviceAvailable: true
+        case .outageMeanTime, .serviceAvailable, .regionAvailable: true
+        case .regionCrossingRate, .regionRequestRate: nil
+        case .dnsStaleRate: false
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .classAvailability, .classThroughput: true
@@ -442,6 +455,7 @@ public struct MetricLayout: Sendable, Equatable {
             }
         }
         addOutages(spec)
+        addRegions(spec)
         addDatabases(spec)
         addClusters(spec)
         for (i, s) in spec.stations.enumerated() where s.cache != nil {

@@ -110,6 +110,26 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .regionAvailable(let g): level { g < $0.regionUpIntegral.count ? $0.regionUpIntegral[g] : .nan }
+            case .regionRequestRate(let g):
+                if let o = c.opened, let e = c.closed, g < e.dnsResolved.count, g < o.dnsResolved.count {
+                    Double(e.dnsResolved[g] - o.dnsResolved[g]) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
+            case .dnsStaleRate:
+                if let o = c.opened, let e = c.closed {
+                    Self.ratio(
+                        e.dnsStale - o.dnsStale, e.dnsResolved.reduce(0, +) - o.dnsResolved.reduce(0, +))
+                } else {
+                    .nan
+                }
+            case .regionCrossingRate(let g):
+                if let o = c.opened, let e = c.closed, g < e.regionCrossings.count, g < o.regionCrossings.count {
+                    Double(e.regionCrossings[g] - o.regionCrossings[g]) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
             case .replicationBacklog(let h, let replicas):
                 histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below

@@ -18,7 +18,8 @@ extension ModelSpec {
         // Per class and call-tree node: mean visits per request, and the mean time a visit
         // holds its worker — its own service, plus in synchronous mode the calls it makes (a
         // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
-        // whose mean exceeds the largest branch mean).
+        // whose mean exceeds the largest branch mean), and a call to another region its round
+        // trip.
         // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
         // past a rate limit only what it lets through (`expectedPassRatios`).
         let hits = expectedHitRatios()
@@ -31,6 +32,8 @@ extension ModelSpec {
                     ?? st.service.mean + (st.tls?.meanCost ?? 0)
             }
             if c.mode == .synchronous {
+                // A call to another region holds its caller for the round trip too.
+                let crossing = meanCrossings(c)
                 for n in c.calls.indices.reversed() {
                     let miss =
                         (1 - (hits[c.calls[n].station] ?? 0)) * inspectionPassShare(c, station: c.calls[n].station)
@@ -38,7 +41,7 @@ extension ModelSpec {
                         // A call its rate limit turns away returns at once: only admitted calls hold.
                         let branch = { (m: Int) in
                             miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
-                                * hold[m]
+                                * (hold[m] + crossing[m])
                         }
                         switch step {
                         case .call(let m): hold[n] += branch(m)

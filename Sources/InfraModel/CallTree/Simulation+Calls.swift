@@ -125,6 +125,7 @@ extension Simulation {
             var child = Request(arrival: q.arrival, serial: q.serial, classIndex: q.classIndex)
             child.attempt = q.attempt
             child.dataKey = q.dataKey
+            child.servingRegion = q.servingRegion
             child.parent = r
             child.parentStamp = q.stamp
             child.baseKey = parentKey

@@ -57,6 +57,7 @@ extension Simulation {
         }
         var retry = Request(arrival: q.arrival, serial: q.serial, classIndex: c)
         retry.attempt = q.attempt
+        retry.servingRegion = q.servingRegion
         retry.parent = p
         retry.parentStamp = q.parentStamp
         retry.baseKey = q.baseKey

@@ -46,6 +46,7 @@ extension Simulation {
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)
         if routes.synchronous[Int(c)] { beginTree(r) }
+        if dns.any && dns.routed[Int(c)] { resolveRegion(r) }
         clients[k].current = r
         startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: stamp)
         if let patience = spec.classes[Int(c)].client?.patience {

@@ -18,6 +18,9 @@ public struct ScheduledEvent: Sendable, Equatable {
         /// A whole zone (index into `ModelSpec.zones`) goes down for `duration`: every instance
         /// placed in it (listed), with the losses blamed on the zone.
         case zoneOutage(zone: Int, [InstanceRef], duration: SimDuration, mode: FailureSpec.Mode)
+        /// A whole region (index into `ModelSpec.regions.list`) goes down for `duration`: every
+        /// instance of its components (listed).
+        case regionOutage(region: Int, [InstanceRef], duration: SimDuration, mode: FailureSpec.Mode)
         /// The instances serve `factor` times slower for `duration` (a gray failure: up, in
         /// the rotation, passing health checks).
         case degrade([InstanceRef], factor: Double, duration: SimDuration)

@@ -5,8 +5,8 @@ import SimRandom
 struct TimedAction {
     enum Kind {
         /// Down for this reason (and mode), or that reason over.
-        case down(UInt8, FailureSpec.Mode)
-        case up(UInt8)
+        case down(UInt16, FailureSpec.Mode)
+        case up(UInt16)
         /// Service times multiplied by this factor (a degrade begins, or a new version is
         /// deployed), or divided by it (a degrade ends).
         case slow(Double)
@@ -17,6 +17,8 @@ struct TimedAction {
         case flush
         /// A database's primary switchover begins (targets: its primary node's instance 0).
         case switchover
+        /// A scheduled outage of a region begins or ends (its instances: `RegionState.members`).
+        case region(Int32, down: Bool, FailureSpec.Mode)
     }
     var time: SimTime
     var kind: Kind
@@ -35,6 +37,9 @@ extension Simulation {
             case .zoneOutage(_, let refs, let d, let mode):
                 out.append(TimedAction(time: e.at, kind: .down(DownReason.zoneOutage, mode), targets: global(refs)))
                 out.append(TimedAction(time: e.at + d, kind: .up(DownReason.zoneOutage), targets: global(refs)))
+            case .regionOutage(let g, _, let d, let mode):
+                out.append(TimedAction(time: e.at, kind: .region(Int32(g), down: true, mode), targets: []))
+                out.append(TimedAction(time: e.at + d, kind: .region(Int32(g), down: false, mode), targets: []))
             case .outage(let refs, let d, let mode):
                 out.append(TimedAction(time: e.at, kind: .down(DownReason.outage, mode), targets: global(refs)))
                 out.append(TimedAction(time: e.at + d, kind: .up(DownReason.outage), targets: global(refs)))
@@ -101,7 +106,7 @@ extension Simulation {
 
     /// An instance down at time 0 (its zone is out): no requests to evict yet; its balancer is
     /// taken to know already (a start-up approximation the warm-up absorbs).
-    mutating func startDown(_ i: Int32, _ reason: UInt8, hang: Bool) {
+    mutating func startDown(_ i: Int32, _ reason: UInt16, hang: Bool) {
         let s = Int(instances[Int(i)].station)
         if instances[Int(i)].up {
             instances[Int(i)].up = false
@@ -114,6 +119,10 @@ extension Simulation {
 
     mutating func scheduledAction<Sink: RecordSink & ~Copyable>(_ k: Int32, into sink: inout Sink) {
         let a = outages.actions[Int(k)]
+        if case .region(let g, let down, let mode) = a.kind {
+            if down { regionGoesDown(Int(g), mode: mode, into: &sink) } else { regionComesBack(Int(g), into: &sink) }
+            return
+        }
         for i in a.targets {
             switch a.kind {
             case .down(let reason, let mode): setDown(i, reason, mode: mode, into: &sink)
@@ -129,6 +138,7 @@ extension Simulation {
                 refreshEligibility(Int(i))
             case .flush: cacheRestarted(i)
             case .switchover: switchoverBegins(station: Int(instances[Int(i)].station))
+            case .region: preconditionFailure("a region's step has no targets: handled above")
             }
         }
     }

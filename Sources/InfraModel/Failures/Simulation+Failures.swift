@@ -139,7 +139,7 @@ extension Simulation {
     /// Instance i goes down for `reason` (it may already be down for another). Going down
     /// counts as a failure unless it is planned (maintenance); a crash evicts its requests.
     mutating func setDown<Sink: RecordSink & ~Copyable>(
-        _ i: Int32, _ reason: UInt8, mode: FailureSpec.Mode, into sink: inout Sink
+        _ i: Int32, _ reason: UInt16, mode: FailureSpec.Mode, into sink: inout Sink
     ) {
         let s = Int(instances[Int(i)].station)
         let wasUp = instances[Int(i)].up
@@ -173,7 +173,7 @@ extension Simulation {
 
     /// `reason` for instance i being down is over; when no reason is left it restarts (a hung
     /// instance's stuck requests fail) and serves again — readmitted by its health checks.
-    mutating func setUp<Sink: RecordSink & ~Copyable>(_ i: Int32, _ reason: UInt8, into sink: inout Sink) {
+    mutating func setUp<Sink: RecordSink & ~Copyable>(_ i: Int32, _ reason: UInt16, into sink: inout Sink) {
         instances[Int(i)].downReasons &= ~reason
         guard instances[Int(i)].downReasons == 0, !instances[Int(i)].up else { return }
         let s = Int(instances[Int(i)].station)

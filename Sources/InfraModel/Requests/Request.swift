@@ -29,6 +29,9 @@ struct Request: SlabElement {
     private(set) var audience: Audience = .caller
     /// What the strand is to the request; see `Role`.
     var role: Role = .root
+    /// For a strand of a class DNS routes: the region DNS sent its request to (whose entry is
+    /// the station of its root node); −1 otherwise. (In the padding after `role`: no size change.)
+    var servingRegion: Int8 = -1
     /// For an attempt of a class with a client policy: its client's slab index; −1 otherwise
     /// (the request is its own client).
     var client: Int32 = -1

@@ -159,7 +159,7 @@ struct InstanceState {
     /// empty. Reasons (bits of `DownReason`) are independent: an instance whose zone is out and
     /// that has also failed on its own serves again only when both are over.
     var up = true
-    var downReasons: UInt8 = 0
+    var downReasons: UInt16 = 0
     /// The current down period is a hang (what is stuck fails at the restart), not a crash.
     var hung = false
     /// Whether the balancer sends it requests: it believes it healthy (through health checks)
@@ -185,16 +185,18 @@ struct InstanceState {
 
 /// Why an instance is down (bits of `InstanceState.downReasons`).
 enum DownReason {
-    static let failure: UInt8 = 1
-    static let zone: UInt8 = 2
-    static let outage: UInt8 = 4
-    static let maintenance: UInt8 = 8
+    static let failure: UInt16 = 1
+    static let zone: UInt16 = 2
+    static let outage: UInt16 = 4
+    static let maintenance: UInt16 = 8
     /// An active/passive pair is switching to its passive unit.
-    static let failover: UInt8 = 16
+    static let failover: UInt16 = 16
     /// A scheduled outage of its zone (the zone's random outages are `zone`).
-    static let zoneOutage: UInt8 = 32
+    static let zoneOutage: UInt16 = 32
     /// An autoscaled pool's instance not provisioned (not held) now.
-    static let unprovisioned: UInt8 = 64
+    static let unprovisioned: UInt16 = 64
     /// A pod waiting for a node with room for it (`Cluster/`).
-    static let pending: UInt8 = 128
+    static let pending: UInt16 = 128
+    /// Its region is out (at random or scheduled: `RegionState.downCount` keeps the reasons).
+    static let region: UInt16 = 256
 }

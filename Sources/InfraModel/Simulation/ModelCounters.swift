@@ -93,6 +93,15 @@ public struct ModelCounters: Sendable {
     public var podPendingIntegral: [Double] = []
     public var podPendingEpisodes: [UInt64] = []
     public var podsPending: [Int] = []
+    /// Per region (empty without regions): ∫ [region up] dt, outages begun, and calls that
+    /// crossed into it from another region, so far. Filled by `Simulation.snapshot`.
+    public var regionUpIntegral: [Double] = []
+    public var regionOutages: [UInt64] = []
+    public var regionCrossings: [UInt64] = []
+    /// Per region (empty without DNS): requests DNS sent there; and requests it sent to a region
+    /// that was down then (by a cached or not yet updated answer), so far.
+    public var dnsResolved: [UInt64] = []
+    public var dnsStale: UInt64 = 0
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

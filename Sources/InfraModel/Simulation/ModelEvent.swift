@@ -15,6 +15,7 @@ enum ModelEvent {
     case tls(TLSEvent)
     case deploy(DeployEvent)
     case cluster(ClusterEvent)
+    case regions(RegionEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -34,6 +35,7 @@ enum ModelEvent {
         case .tls(let e): e.trajectoryCode
         case .deploy(let e): e.trajectoryCode
         case .cluster(let e): e.trajectoryCode
+        case .regions(let e): e.trajectoryCode
         }
     }
 }

@@ -33,6 +33,7 @@ extension Simulation {
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
         if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
         if routes.synchronous[Int(cls)] { beginTree(r) }
+        if dns.any && dns.routed[Int(cls)] { resolveRegion(r) }
         enterStation(r, into: &sink)
     }
 
@@ -40,6 +41,8 @@ extension Simulation {
     @inline(__always)
     func station(of r: Int32) -> Int {
         let q = requests[r]
+        // DNS picked the root's station: its region's entry.
+        if q.servingRegion >= 0 && q.hop == 0 { return Int(dns.entry[Int(q.servingRegion)]) }
         return Int(routes.paths[Int(routes.pathStart[Int(q.classIndex)] &+ q.hop)])
     }
 
@@ -59,12 +62,14 @@ extension Simulation {
         }
     }
 
-    /// Request r reaches the station of its current hop (`connected`: it has spent its TLS
-    /// handshake's round trips there already).
+    /// Request r reaches the station of its current hop (`crossed`: it has crossed from
+    /// another region already; `connected`: it has spent its TLS handshake's round trips there
+    /// already).
     mutating func enterStation<Sink: RecordSink & ~Copyable>(
-        _ r: Int32, connected: Bool = false, into sink: inout Sink
+        _ r: Int32, crossed: Bool = false, connected: Bool = false, into sink: inout Sink
     ) {
         let s = station(of: r)
+        if regions.any && !crossed && !connected && startsCrossing(r, station: s) { return }
         if tls.anyRoundTrips && !connected && startsHandshake(r, station: s) { return }
         let now = kernel.now
         requests[r].hopArrival = now
@@ -311,6 +316,8 @@ extension Simulation {
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
         if deploys.any { deploySnapshot(now) }
         if clusterState.any { clusterSnapshot(now) }
+        if !spec.regions.isEmpty { regionSnapshot(now) }
+        if dns.any { dnsSnapshot() }
         return counters
     }
 }

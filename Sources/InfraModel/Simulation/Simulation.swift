@@ -52,6 +52,10 @@ public struct Simulation: ~Copyable {
     var limits: RateLimits
     /// TLS termination's costs (`TLS/`).
     let tls: TLSState
+    /// Regions: crossings between them and their outages (`Regions/`).
+    var regions: RegionState
+    /// DNS between the regions' entries (`DNS/`).
+    var dns: DNSState
     /// Inspection stages' detections (`Inspection/`).
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
@@ -131,6 +135,8 @@ public struct Simulation: ~Copyable {
                 streams: spec.zones.map { streams.stream(path: "zones." + $0.name, purpose: .failures) },
                 ofInstance: zoneOf),
             pairs: FailoverPairs(instances: spec.stations.contains { $0.failover != nil } ? placed : 0))
+        regions = RegionState(spec: spec, streams: streams, firstInstance: firstInstance)
+        dns = DNSState(spec: spec, streams: streams)
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)
@@ -208,6 +214,7 @@ public struct Simulation: ~Copyable {
         startFailureProcesses()
         startEvents()
         startDatabaseFailovers()
+        startRegions()
         startAutoscale()
         startDeploys()
         startCluster(into: &sink)
@@ -253,6 +260,7 @@ public struct Simulation: ~Copyable {
             case .tls(let e): handle(e, into: &sink)
             case .deploy(let e): handle(e, into: &sink)
             case .cluster(let e): handle(e, into: &sink)
+            case .regions(let e): handle(e, into: &sink)
             }
         }
         if stage == .open || stage == .overloaded {

@@ -28,6 +28,11 @@ public struct ModelSpec: Sendable {
     public var latencyObjective: SimDuration?
     /// Zones that fail as a whole, and the events scheduled on the timeline.
     public var zones: [ZoneSpec] = []
+    /// Regions (`regions:`): groups of zones that fail as a whole, where components live and
+    /// users are, with the round trips between them. Empty: none.
+    public var regions = Regions()
+    /// Global traffic management between the regions' entry components (`dns:`); nil: none.
+    public var dns: DNSSpec?
     public var events: [ScheduledEvent] = []
     /// Deploys of new versions (`rolling_deploy:`, `canary_deploy:`, `blue_green_deploy:` events).
     public var deploys: [DeploySpec] = []
@@ -81,9 +86,11 @@ public struct ModelSpec: Sendable {
         if deploys.contains(where: { $0.station == s && !$0.isBlueGreen }) { return true }
         // A pod may be pending (no node with room for it).
         if stations[s].pod != nil { return true }
+        if let g = stations[s].region, regions.list[g].failures != nil { return true }
         return events.contains { e in
             switch e.action {
-            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _):
+            case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _),
+                .regionOutage(_, let refs, _, _):
                 refs.contains { $0.station == s }
             case .rolling(let station, _, _, _, _, _): station == s
             // A database's switchover takes its writes away for a while.
@@ -157,6 +164,10 @@ public struct StationSpec: Sendable, Equatable {
     /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
     /// names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []
+    /// The region it lives in (index into `ModelSpec.regions.list`): a call to it from another
+    /// region pays the pair's round trip, and the region's outages take all its instances.
+    /// nil: in no region (reached from anywhere at no extra latency).
+    public var region: Int?
     /// `vnodes:` and `load_factor:` of `.consistentHash` (defaults 100 and 1.25). Ignored by
     /// the other policies.
     public var consistentHash = ConsistentHashOptions()

@@ -90,7 +90,7 @@ extension Simulation {
                 requests.remove(r)
                 return
             }
-            enterStation(r, connected: true, into: &sink)
+            enterStation(r, crossed: true, connected: true, into: &sink)
         }
     }
 }

@@ -1,0 +1,128 @@
+import SimKernel
+import SimRandom
+
+/// Requests crossing between regions, and regions failing as a whole.
+///
+/// A call to a station in region b from region a ≠ b (the caller's region, or for the first
+/// call the user's) pays a round trip drawn from `Regions.latency[a][b]` before it reaches the
+/// station, holding nothing at the callee (its caller keeps its worker, as for any call). The
+/// draw is the request's own, seated at its visit like its service draw, so adding a region
+/// leaves every other draw of the run as it was (common random numbers).
+extension Simulation {
+    /// The region of request r's users: drawn once per request from its serial (its retries and
+    /// branches share it); −1 when no region has users.
+    @inline(__always)
+    func userRegion(of r: Int32) -> Int32 {
+        guard !regions.userCumulative.isEmpty else { return -1 }
+        regions.userStream.seat(replication: replication, entity: requests[r].serial)
+        let u = regions.userStream.uniform()
+        var g = 0
+        while g < regions.userCumulative.count - 1 && u >= regions.userCumulative[g] { g += 1 }
+        return Int32(g)
+    }
+
+    /// Request r is about to reach station s: when it comes from another region it starts the
+    /// crossing (arriving with `.regions(.crossed)`) and this returns true; false for a request
+    /// that goes straight in.
+    mutating func startsCrossing(_ r: Int32, station s: Int) -> Bool {
+        let to = regions.ofStation[s]
+        guard to >= 0 else { return false }
+        let node = Int(routes.pathStart[Int(requests[r].classIndex)] &+ requests[r].hop)
+        var from = regions.fromNode[node]
+        // Called from the root, which DNS may have moved to another region's entry.
+        if regions.fromRoot[node] && requests[r].servingRegion >= 0 { from = Int32(requests[r].servingRegion) }
+        if from < 0 { from = userRegion(of: r) }
+        guard from >= 0, from != to, let latency = spec.regions.latency[Int(from)][Int(to)] else { return false }
+        seatDraws(regions.latencyStream, for: r)
+        let delay = SimDuration(seconds: latency.sample(regions.latencyStream))
+        regions.crossings[Int(to)] &+= 1
+        // At no instance while crossing: a crash elsewhere must not take it for in service.
+        requests[r].instance = -1
+        kernel.schedule(.regions(.crossed(request: r)), after: delay)
+        return true
+    }
+
+    mutating func handle<Sink: RecordSink & ~Copyable>(_ event: RegionEvent, into sink: inout Sink) {
+        switch event {
+        case .crossed(let r):
+            // Its request ended meanwhile (a crash took a worker its caller held): nothing
+            // refers to the strand any more, and it holds nothing.
+            if requests[r].phase == .ended {
+                requests.remove(r)
+                return
+            }
+            enterStation(r, crossed: true, into: &sink)
+        case .failure(let g):
+            regionGoesDown(Int(g), mode: spec.regions.list[Int(g)].failures?.mode ?? .crash, into: &sink)
+            kernel.schedule(.regions(.repair(region: g)), after: nextRegionPeriod(Int(g), failure: false))
+        case .repair(let g):
+            regionComesBack(Int(g), into: &sink)
+            kernel.schedule(.regions(.failure(region: g)), after: nextRegionPeriod(Int(g), failure: true))
+        }
+    }
+
+    /// Region g gets one more reason to be down; on the first, every instance in it goes down.
+    mutating func regionGoesDown<Sink: RecordSink & ~Copyable>(
+        _ g: Int, mode: FailureSpec.Mode, into sink: inout Sink
+    ) {
+        regions.accumulate(to: kernel.now)
+        regions.downCount[g] += 1
+        guard regions.downCount[g] == 1 else { return }
+        regions.outages[g] &+= 1
+        dnsNotes(region: g, down: true)
+        for i in regions.members[g] { setDown(i, DownReason.region, mode: mode, into: &sink) }
+    }
+
+    /// One reason for region g to be down is over; when none is left its instances come back.
+    mutating func regionComesBack<Sink: RecordSink & ~Copyable>(_ g: Int, into sink: inout Sink) {
+        assert(regions.downCount[g] > 0, "a region comes back only from an outage")
+        regions.accumulate(to: kernel.now)
+        regions.downCount[g] -= 1
+        guard regions.downCount[g] == 0 else { return }
+        dnsNotes(region: g, down: false)
+        for i in regions.members[g] { setUp(i, DownReason.region, into: &sink) }
+    }
+
+    /// Puts every region with random outages in its stationary state at time 0 (down with
+    /// probability MTTR/(MTBF + MTTR), the time left in its period from the equilibrium
+    /// distribution, as zones do) and schedules its next change.
+    mutating func startRegions() {
+        for (g, region) in spec.regions.list.enumerated() {
+            guard let f = region.failures else { continue }
+            let stream = regions.failureStreams[g]
+            stream.seat(replication: replication, entity: 0, block: 0)
+            let pDown = f.timeToRepair.mean / (f.timeToFailure.mean + f.timeToRepair.mean)
+            let down = stream.uniform() < pDown
+            let residual = (down ? f.timeToRepair : f.timeToFailure).lengthBiasedSample(stream) * stream.uniform()
+            regions.cycle[g] = 1
+            if down {
+                regions.downCount[g] += 1
+                regions.outages[g] &+= 1
+                dnsNotes(region: g, down: true, longAgo: true)
+                for i in regions.members[g] { startDown(i, DownReason.region, hang: f.mode == .hang) }
+                kernel.schedule(.regions(.repair(region: Int32(g))), after: SimDuration(seconds: residual))
+            } else {
+                kernel.schedule(.regions(.failure(region: Int32(g))), after: SimDuration(seconds: residual))
+            }
+        }
+    }
+
+    /// The length of region g's next up (`failure`) or down period.
+    mutating func nextRegionPeriod(_ g: Int, failure: Bool) -> SimDuration {
+        guard let f = spec.regions.list[g].failures else {
+            preconditionFailure("only a region with failures draws failure periods")
+        }
+        let stream = regions.failureStreams[g]
+        stream.seat(replication: replication, entity: 0, block: regions.cycle[g] << 8 | (failure ? 0 : 0x80))
+        if !failure { regions.cycle[g] += 1 }
+        return SimDuration(seconds: (failure ? f.timeToFailure : f.timeToRepair).sample(stream))
+    }
+
+    /// Fills the regions' counters of a snapshot (from `snapshot()`).
+    mutating func regionSnapshot(_ now: SimTime) {
+        regions.accumulate(to: now)
+        counters.regionUpIntegral = regions.upIntegral
+        counters.regionOutages = regions.outages
+        counters.regionCrossings = regions.crossings
+    }
+}

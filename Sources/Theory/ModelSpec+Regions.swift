@@ -1,0 +1,20 @@
+import InfraModel
+
+extension ModelSpec {
+    /// Per call-tree node of class c: the mean cross-region round trip a call to it pays (0
+    /// unless the node's station is in a region other than that of its nearest calling station
+    /// in a region). Calls from the users (the root, or below stations in no region) are left
+    /// out: they hold no worker.
+    func meanCrossings(_ c: RequestClass) -> [Double] {
+        guard !regions.isEmpty else { return Array(repeating: 0, count: c.calls.count) }
+        var parent = Array(repeating: -1, count: c.calls.count)
+        for (n, node) in c.calls.enumerated() { for m in node.children { parent[m] = n } }
+        return c.calls.indices.map { m in
+            guard let to = stations[c.calls[m].station].region else { return 0 }
+            var p = parent[m]
+            while p >= 0 && stations[c.calls[p].station].region == nil { p = parent[p] }
+            guard p >= 0, let from = stations[c.calls[p].station].region, from != to else { return 0 }
+            return regions.latency[from][to]?.mean ?? 0
+        }
+    }
+}
