@@ -106,6 +106,13 @@ extension ScenarioDecoder {
                 failedComponents.insert(p.key)
             }
         }
+        // Clusters only host pods: a scenario of clusters alone has nothing to send requests to.
+        if !pairs.isEmpty, stations.isEmpty, failedComponents.isEmpty {
+            reader.fail(
+                node, "components",
+                "expected at least one component that serves requests: a cluster only hosts the pods of pools that name it (cluster: \(pairs[0].key))"
+            )
+        }
         resolveBalancers(balancers, stations: &stations, explicitBalance: explicitBalance, kinds: kinds)
         return (stations, balancers)
     }

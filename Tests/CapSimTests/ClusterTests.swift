@@ -126,6 +126,19 @@ struct ClusterTests {
                     of: "pod: {cpu: 1, memory: 1GiB}", with: "pod: {cpu: 1, memory: 1GiB}, cost: 0.1/h")
             )
             .first?.contains("billed through its cluster's nodes") == true)
+        // A cluster alone hosts nothing: an error, not a run with no component to serve requests.
+        #expect(
+            problems(
+                """
+                version: 1
+                horizon: 10s
+                workload: {arrivals: {process: poisson, rate: 20/s}}
+                components:
+                  k8s: {kind: cluster, node: {cpu: 4, memory: 8GiB}, nodes: 1}
+                """
+            ).contains(
+                "s.yaml:5:3: error: components: expected at least one component that serves requests: a cluster only hosts the pods of pools that name it (cluster: k8s)"
+            ))
     }
 
     /// A sink that keeps nothing: the outcome's error counts are what these tests read.
