@@ -36,22 +36,13 @@ extension Simulation {
         seatDraws(regions.latencyStream, for: r)
         let delay = SimDuration(seconds: latency.sample(regions.latencyStream))
         regions.crossings[Int(to)] &+= 1
-        // At no instance while crossing: a crash elsewhere must not take it for in service.
-        requests[r].instance = -1
-        kernel.schedule(.regions(.crossed(request: r)), after: delay)
+        delayEntry(r, by: delay, arrivingWith: .regions(.crossed(request: r)))
         return true
     }
 
     mutating func handle<Sink: RecordSink & ~Copyable>(_ event: RegionEvent, into sink: inout Sink) {
         switch event {
-        case .crossed(let r):
-            // Its request ended meanwhile (a crash took a worker its caller held): nothing
-            // refers to the strand any more, and it holds nothing.
-            if requests[r].phase == .ended {
-                requests.remove(r)
-                return
-            }
-            enterStation(r, crossed: true, into: &sink)
+        case .crossed(let r): endDelay(r, crossed: true, connected: false, into: &sink)
         case .failure(let g):
             regionGoesDown(Int(g), mode: spec.regions.list[Int(g)].failures?.mode ?? .crash, into: &sink)
             kernel.schedule(.regions(.repair(region: g)), after: nextRegionPeriod(Int(g), failure: false))

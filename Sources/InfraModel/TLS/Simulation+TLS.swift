@@ -75,22 +75,13 @@ extension Simulation {
         guard trips > 0 else { return false }
         seatDraws(network, for: r)
         let delay = SimDuration(seconds: Double(trips) * rtt.sample(network))
-        // At no instance while connecting: a crash elsewhere must not take it for in service.
-        requests[r].instance = -1
-        kernel.schedule(.tls(.connected(request: r)), after: delay)
+        delayEntry(r, by: delay, arrivingWith: .tls(.connected(request: r)))
         return true
     }
 
     mutating func handle<Sink: RecordSink & ~Copyable>(_ event: TLSEvent, into sink: inout Sink) {
         switch event {
-        case .connected(let r):
-            // Its request ended meanwhile (a crash took a worker its caller held): nothing
-            // refers to the strand any more, and it holds nothing.
-            if requests[r].phase == .ended {
-                requests.remove(r)
-                return
-            }
-            enterStation(r, crossed: true, connected: true, into: &sink)
+        case .connected(let r): endDelay(r, crossed: true, connected: true, into: &sink)
         }
     }
 }
