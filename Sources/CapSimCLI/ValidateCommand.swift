@@ -168,15 +168,19 @@ struct ValidateCommand: ParsableCommand {
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
     }
 
-    /// A cluster's line: its nodes, what its pods request in all, and the fewest nodes that
-    /// could hold that (flagged when the cluster has fewer: some pods are sure to be pending).
+    /// A cluster's line: its nodes, what its pods request in all (an autoscaled pool's at its
+    /// `max`), and the fewest nodes that could hold that (flagged when the cluster has fewer —
+    /// with a cluster autoscaler, fewer even at its `max`: some pods are sure to be pending).
     static func clusterLine(_ m: ModelSpec, _ c: Int) -> String {
         let cluster = m.clusters[c]
         let r = m.clusterRequests(c)
         func cpu(_ millicores: Int) -> String { TableReport.fixed(Double(millicores) / 1000, 2) + " CPU" }
         func memory(_ bytes: Int) -> String { TableReport.fixed(Double(bytes) / 1_073_741_824, 2) + " GiB" }
+        let nodes =
+            cluster.autoscale.map { "\($0.min) to \(cluster.nodes) node(s) (autoscaled, \($0.initial) at the start)" }
+            ?? "\(cluster.nodes) node(s)"
         var s =
-            "\(cluster.name): cluster of \(cluster.nodes) node(s) of \(cpu(cluster.nodeCPU)), \(memory(cluster.nodeMemory)); its \(r.pods) pod(s) request \(cpu(r.cpu)), \(memory(r.memory)) in all: at least \(r.minimumNodes) node(s) (whole pods may need more)"
+            "\(cluster.name): cluster of \(nodes) of \(cpu(cluster.nodeCPU)), \(memory(cluster.nodeMemory)); its \(r.pods) pod(s) request \(cpu(r.cpu)), \(memory(r.memory)) in all: at least \(r.minimumNodes) node(s) (whole pods may need more)"
         if r.minimumNodes > cluster.nodes {
             s += "  — TOO FEW NODES: some pods will be pending from the start"
         }

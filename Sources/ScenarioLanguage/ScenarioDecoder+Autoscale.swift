@@ -80,7 +80,13 @@ extension ScenarioDecoder {
         let step: Int?? =
             a["max_step"].map { reader.integer($0, a.path("max_step"), min: 1, max: 1_000_000) } ?? .some(nil)
         var provisioning: Distribution? = .deterministic(value: 60)
-        if let p = a["provisioning"] {
+        if let p = a["provisioning"], f["cluster"] != nil {
+            reader.fail(
+                p, a.path("provisioning"),
+                "a pod serves after its cluster's 'pod_startup' once placed (and waits for a node while none has room): give the start-up on the cluster, not 'provisioning' here"
+            )
+            ok = false
+        } else if let p = a["provisioning"] {
             if case .mapping = p {
                 provisioning = decodeDistribution(p, a.path("provisioning"))
             } else {

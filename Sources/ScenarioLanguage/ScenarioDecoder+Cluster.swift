@@ -8,13 +8,19 @@ import SimRandom
 extension ScenarioDecoder {
     static let clusterKeys = [
         "kind", "node", "nodes", "zones", "scoring", "spread", "failures", "node_outages", "pod_startup", "cost",
+        "autoscale",
     ]
-    /// Parts of issue 17 not built yet: the cluster autoscaler (with its node provisioning
-    /// time), node agents and noisy neighbours.
-    static let plannedClusterKeys = ["autoscale", "provisioning", "agents", "overcommit"]
+    /// Parts of the language not built yet: node agents and over-commit (noisy neighbours).
+    static let plannedClusterKeys = ["agents", "overcommit"]
     static let nodeOutageKeys = ["at", "node", "for"]
     static let nodeKeys = ["cpu", "memory"]
     static let podKeys = ["cpu", "memory"]
+    static let podOptionalKeys = ["max_unavailable"]
+    static let nodeRangeKeys = ["min", "max", "initial"]
+    static let clusterAutoscaleKeys = [
+        "scan_interval", "provisioning", "scale_down_utilization", "scale_down_unneeded", "scale_down_delay_after_add",
+        "drain",
+    ]
 
     /// A cluster as decoded, its zones still names (resolved by `resolveClusters`).
     struct PendingCluster {
@@ -32,10 +38,12 @@ extension ScenarioDecoder {
         var path: String
         var cpu: Int
         var memory: Int
+        var maxUnavailable: Int?
     }
 
-    /// `components.<name>` of `kind: cluster`: `node: {cpu, memory}`, `nodes:` (a count),
-    /// `zones:`, `scoring:`, `spread:`, `cost:` (per node-hour).
+    /// `components.<name>` of `kind: cluster`: `node: {cpu, memory}`, `nodes:` (a count, or
+    /// `{min, max, initial}` for the cluster autoscaler, tuned by `autoscale:`), `zones:`,
+    /// `scoring:`, `spread:`, `cost:` (per node-hour).
     mutating func decodeCluster(_ node: ScenarioNode, _ path: String, name: String) {
         guard
             let f = reader.fields(
@@ -45,14 +53,24 @@ extension ScenarioDecoder {
         var resources: (cpu: Int, memory: Int)?
         if let n = f["node"] { resources = decodeResources(n, f.path("node"), keys: Self.nodeKeys) }
         var count: Int?
+        var autoscale: ClusterAutoscalePolicy?
         if let n = f["nodes"] {
             if case .mapping = n {
-                reader.fail(
-                    n, f.path("nodes"),
-                    "a node count between min and max (the cluster autoscaler) is not built in this version of capsim yet; give a whole number of nodes"
-                )
+                guard let range = decodeNodeRange(n, f.path("nodes")) else { return }
+                count = range.max
+                autoscale = ClusterAutoscalePolicy(min: range.min, initial: range.initial)
+                if let a = f["autoscale"] {
+                    guard decodeClusterAutoscale(a, f.path("autoscale"), into: &autoscale) else { return }
+                }
             } else {
                 count = reader.integer(n, f.path("nodes"), min: 1, max: 100_000)
+                if let a = f["autoscale"] {
+                    reader.fail(
+                        a, f.path("autoscale"),
+                        "the cluster autoscaler needs a range of nodes: give 'nodes: {min: …, max: …}' instead of a count"
+                    )
+                    return
+                }
             }
         }
         var outageNodes: [(node: ScenarioNode, path: String)] = []
@@ -108,7 +126,8 @@ extension ScenarioDecoder {
                 if let count, node >= count, let nodeNode = o["node"] {
                     reader.fail(
                         nodeNode, o.path("node"),
-                        "expected a node from 0 to \(count - 1) (the cluster has \(count)), found \(node)")
+                        "expected a node from 0 to \(count - 1) (the cluster has \(count)\(f["autoscale"] != nil || autoscale != nil ? " at most" : "")), found \(node)"
+                    )
                     continue
                 }
                 outages.append(NodeOutage(at: SimTime.zero + at, node: node, duration: length))
@@ -137,13 +156,98 @@ extension ScenarioDecoder {
         spec.failures = failures
         spec.outages = outages
         spec.podStartup = startup
+        spec.autoscale = autoscale
         pendingClusters.append(
             PendingCluster(spec: spec, zoneNames: zoneNames, price: nodePrice, outageNodes: outageNodes))
     }
 
-    /// `{cpu: 4, memory: 16GiB}` — CPU in cores (`0.25`, or millicores `250m`), memory a size.
+    /// `nodes: {min, max, initial}`: 0 ≤ min ≤ initial ≤ max, max ≥ 1 (initial defaults to min).
+    mutating func decodeNodeRange(_ node: ScenarioNode, _ path: String) -> (min: Int, max: Int, initial: Int)? {
+        guard let f = reader.fields(node, path, allowed: Self.nodeRangeKeys, required: ["min", "max"]) else {
+            return nil
+        }
+        let minimum = f["min"].flatMap { reader.integer($0, f.path("min"), min: 0, max: 100_000) }
+        let maximum = f["max"].flatMap { reader.integer($0, f.path("max"), min: 1, max: 100_000) }
+        guard let minimum, let maximum else { return nil }
+        if maximum < minimum, let n = f["max"] {
+            reader.fail(n, f.path("max"), "expected max ≥ min (\(minimum)), found \(maximum)")
+            return nil
+        }
+        var initial = minimum
+        if let n = f["initial"] {
+            guard let v = reader.integer(n, f.path("initial"), min: 0, max: 100_000) else { return nil }
+            guard (minimum...maximum).contains(v) else {
+                reader.fail(
+                    n, f.path("initial"),
+                    "expected the nodes held at time 0 from min \(minimum) to max \(maximum), found \(v)")
+                return nil
+            }
+            initial = v
+        }
+        return (minimum, maximum, initial)
+    }
+
+    /// A cluster's `autoscale:` (with a node range): the cluster autoscaler's settings, each
+    /// optional (defaults in `ClusterAutoscalePolicy`). Returns false after an error.
+    mutating func decodeClusterAutoscale(
+        _ node: ScenarioNode, _ path: String, into policy: inout ClusterAutoscalePolicy?
+    ) -> Bool {
+        guard var p = policy, let f = reader.fields(node, path, allowed: Self.clusterAutoscaleKeys, required: [])
+        else { return false }
+        var ok = true
+        for (key, positive) in [
+            ("scan_interval", true), ("scale_down_unneeded", false), ("scale_down_delay_after_add", false),
+            ("drain", false),
+        ] {
+            guard let n = f[key] else { continue }
+            guard let d = reader.duration(n, f.path(key), positive: positive) else {
+                ok = false
+                continue
+            }
+            switch key {
+            case "scan_interval": p.scanInterval = d
+            case "scale_down_unneeded": p.scaleDownUnneeded = d
+            case "scale_down_delay_after_add": p.scaleDownDelayAfterAdd = d
+            default: p.drain = d
+            }
+        }
+        if let n = f["provisioning"] {
+            if case .mapping = n {
+                if let d = decodeDistribution(n, f.path("provisioning")) { p.provisioning = d } else { ok = false }
+            } else if let d = reader.duration(n, f.path("provisioning")) {
+                p.provisioning = .deterministic(value: d.seconds)
+            } else {
+                ok = false
+            }
+        }
+        if let n = f["scale_down_utilization"] {
+            if let v = threshold(n, f.path("scale_down_utilization"), unit: .fraction) {
+                if v >= 0 && v <= 1 {
+                    p.scaleDownUtilization = v
+                } else {
+                    reader.fail(
+                        n, f.path("scale_down_utilization"),
+                        "expected a share from 0 to 100 %, found '\(n.scalarText ?? "")'")
+                    ok = false
+                }
+            } else {
+                ok = false
+            }
+        }
+        policy = p
+        return ok
+    }
+
+    /// `{cpu: 4, memory: 16GiB}` — CPU in cores (`0.25`, or millicores `250m`), memory a size;
+    /// `optional` keys are allowed besides, for the caller to read from the fields returned.
     mutating func decodeResources(_ node: ScenarioNode, _ path: String, keys: [String]) -> (cpu: Int, memory: Int)? {
-        guard let f = reader.fields(node, path, allowed: keys, required: keys) else { return nil }
+        decodeResourceFields(node, path, keys: keys, optional: []).map { ($0.cpu, $0.memory) }
+    }
+
+    mutating func decodeResourceFields(
+        _ node: ScenarioNode, _ path: String, keys: [String], optional: [String]
+    ) -> (cpu: Int, memory: Int, fields: Fields)? {
+        guard let f = reader.fields(node, path, allowed: keys + optional, required: keys) else { return nil }
         var cpu: Int?
         if let n = f["cpu"] {
             let text = n.scalarText ?? ""
@@ -171,7 +275,7 @@ extension ScenarioDecoder {
             }
         }
         guard let cpu, let memory else { return nil }
-        return (cpu, memory)
+        return (cpu, memory, f)
     }
 
     /// A server pool's `cluster:` and `pod:` (both or neither), recorded for `resolveClusters`.
@@ -189,20 +293,26 @@ extension ScenarioDecoder {
             return
         }
         guard let cluster, let pod else { return }
-        guard let resources = decodeResources(pod, f.path("pod"), keys: Self.podKeys) else { return }
-        for key in ["zones", "autoscale"] {
-            guard let n = f[key] else { continue }
+        guard
+            let resources = decodeResourceFields(
+                pod, f.path("pod"), keys: Self.podKeys, optional: Self.podOptionalKeys)
+        else { return }
+        var budget: Int?
+        if let n = resources.fields["max_unavailable"] {
+            guard let v = reader.integer(n, resources.fields.path("max_unavailable"), min: 0, max: 1_000_000) else {
+                return
+            }
+            budget = v
+        }
+        if let n = f["zones"] {
             reader.fail(
-                n, f.path(key),
-                key == "zones"
-                    ? "a pod's zone is its node's: give the zones on the cluster, not on a pool that runs on it"
-                    : "autoscaling pods on a cluster (the pod autoscaler with a cluster autoscaler) is not built in this version of capsim yet"
-            )
+                n, f.path("zones"),
+                "a pod's zone is its node's: give the zones on the cluster, not on a pool that runs on it")
         }
         pendingPods.append(
             PendingPod(
                 station: name, clusterNode: cluster, path: f.path("cluster"), cpu: resources.cpu,
-                memory: resources.memory))
+                memory: resources.memory, maxUnavailable: budget))
     }
 
     /// Resolves the clusters' zones (declared under `zones:`, or named here first, as a pool's
@@ -262,7 +372,7 @@ extension ScenarioDecoder {
                 )
                 continue
             }
-            stations[s].pod = PodSpec(cluster: c, cpu: p.cpu, memory: p.memory)
+            stations[s].pod = PodSpec(cluster: c, cpu: p.cpu, memory: p.memory, maxUnavailable: p.maxUnavailable)
         }
         return (clusters, pendingClusters.map(\.price))
     }

@@ -2,12 +2,15 @@ import InfraModel
 
 /// The schema of `kind: cluster` and of a pool's `cluster:` and `pod:`.
 extension SchemaBuilder {
-    /// `{cpu, memory}`: a node's allocatable resources, or a pod's requests.
-    mutating func resources(_ text: String, of whose: String) -> JSONValue {
+    /// `{cpu, memory}`: a node's allocatable resources, or a pod's requests (with `extra`
+    /// keys: a pod's disruption budget).
+    mutating func resources(
+        _ text: String, of whose: String, extra: [String: JSONValue] = [:], extraKeys: [String] = []
+    ) -> JSONValue {
         let me = self
         return me.described(
             object(
-                ScenarioDecoder.nodeKeys,
+                ScenarioDecoder.nodeKeys + extraKeys,
                 [
                     "cpu": .object([
                         (
@@ -17,7 +20,7 @@ extension SchemaBuilder {
                         ("type", .array([.string("number"), .string("string")])),
                     ]),
                     "memory": me.described(me.ref("size"), "Memory \(whose), a size (8GiB, 512MiB, 2GB)."),
-                ], at: "components.*.node", required: ScenarioDecoder.nodeKeys), text)
+                ].merging(extra) { a, _ in a }, at: "components.*.node", required: ScenarioDecoder.nodeKeys), text)
     }
 
     mutating func cluster(partial: Bool) -> JSONValue {
@@ -27,9 +30,61 @@ extension SchemaBuilder {
             ]),
             "node": resources(
                 "The node type: what each node has to allocate to pods. Required.", of: "allocatable on each node"),
-            "nodes": described(
-                count(minimum: 1, maximum: 100_000),
-                "Nodes held for the whole run (a fixed count, billed whether or not they run pods). Required."),
+            "nodes": .object([
+                (
+                    "description",
+                    .string(
+                        "Nodes held for the whole run (a fixed count, billed whether or not they run pods), or {min, max, initial} for the cluster autoscaler (initial defaults to min). Required."
+                    )
+                ),
+                (
+                    "anyOf",
+                    .array([
+                        count(minimum: 1, maximum: 100_000),
+                        object(
+                            ScenarioDecoder.nodeRangeKeys,
+                            [
+                                "min": described(count(minimum: 0, maximum: 100_000), "Nodes held at least."),
+                                "max": described(
+                                    count(minimum: 1, maximum: 100_000), "Nodes held at most (the node slots)."),
+                                "initial": described(
+                                    count(minimum: 0, maximum: 100_000),
+                                    "Nodes held and ready at time 0, from min to max (default min)."),
+                            ], at: "components.*.nodes", required: ["min", "max"]),
+                    ])
+                ),
+            ]),
+            "autoscale": object(
+                ScenarioDecoder.clusterAutoscaleKeys,
+                [
+                    "scan_interval": described(ref("duration"), "Time between the autoscaler's scans (default 10s)."),
+                    "provisioning": .object([
+                        (
+                            "description",
+                            .string(
+                                "Time from the decision to add a node until it takes pods (billed from the decision): a duration or a distribution (default 90s)."
+                            )
+                        ),
+                        ("anyOf", .array([ref("duration"), ref(partial ? "partial-distribution" : "distribution")])),
+                    ]),
+                    "scale_down_utilization": .object([
+                        (
+                            "description",
+                            .string(
+                                "A node whose requested share (the larger of CPU and memory) is below this may be removed: a share (50% or 0.5, the default)."
+                            )
+                        ),
+                        ("type", .array([.string("number"), .string("string")])),
+                    ]),
+                    "scale_down_unneeded": described(
+                        ref("duration"), "How long a node must stay unneeded before it is removed (default 10m)."),
+                    "scale_down_delay_after_add": described(
+                        ref("duration"), "No scale-down sooner than this after a scale-up (default 10m)."),
+                    "drain": described(
+                        ref("duration"),
+                        "How long the pods of a node being removed drain before it goes; what is left fails (default 30s)."
+                    ),
+                ], at: "components.*.autoscale", required: []),
             "zones": .object([
                 (
                     "description",
@@ -102,7 +157,14 @@ extension SchemaBuilder {
 
     /// A server pool's `cluster:` and `pod:`.
     mutating func podProperties() -> [String: JSONValue] {
-        let pod = resources("What each pod requests on its node. Needs 'cluster'.", of: "requested by each pod")
+        let pod = resources(
+            "What each pod requests on its node. Needs 'cluster'.", of: "requested by each pod",
+            extra: [
+                "max_unavailable": described(
+                    count(minimum: 0, maximum: 1_000_000),
+                    "The pool's disruption budget: the cluster autoscaler evicts a node's pods only while at most this many of the pool's pods are not running (default: no budget)."
+                )
+            ], extraKeys: ScenarioDecoder.podOptionalKeys)
         return [
             "cluster": described(
                 ref("name"),

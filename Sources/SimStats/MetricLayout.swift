@@ -157,6 +157,8 @@ public enum MetricKind: Sendable, Equatable {
     /// window / the pending episodes of the window (those in progress when it opened and those
     /// begun in it), seconds; an episode still going on is counted up to the window's end.
     case podPendingTime(cluster: Int)
+    /// (Clusters with an autoscaler) nodes it added (`added`) or removed in the window.
+    case clusterNodeChanges(cluster: Int, added: Bool)
     /// (Regions) share of the window the region was up (no region outage in progress).
     case regionAvailable(region: Int)
     /// (Regions) calls that crossed into the region from another one (paying the pair's round
@@ -259,7 +261,7 @@ extension MetricKind {
         case .classReached: .count
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
-        case .instancesPeak, .instancesServing, .scalingActions: .count
+        case .instancesPeak, .instancesServing, .scalingActions, .clusterNodeChanges: .count
         case .underTargetShare: .fraction
         case .wastedAttemptRate, .droppedAttemptRate: .fraction
         case .cost(_, let currency): .money(currency: currency)
@@ -298,7 +300,7 @@ extension MetricKind {
         case .cacheLookupRate: nil
         case .utilization, .databaseUtilization, .arrivalRate, .inSystemMean, .busyMean, .queueMean, .instancesMean:
             nil
-        case .instancesPeak, .instancesServing, .scalingActions: nil
+        case .instancesPeak, .instancesServing, .scalingActions, .clusterNodeChanges: nil
         case .underTargetShare: false
         case .staleReadRate: false
         case .databaseReads, .databaseWrites: nil
@@ -499,15 +501,22 @@ public struct MetricLayout: Sendable, Equatable {
             add("cost.\(cluster.name).monthly", .cost(.clusterMonthly(cluster: c), currency: currency))
         }
         let measured = spec.window.measured
-        // An autoscaled fleet's instance-hours follow the load too.
-        let scaled = spec.stations.indices.contains {
+        // An autoscaled fleet's instance-hours (or an autoscaled cluster's node-hours) follow
+        // the load too.
+        let scaledInstances = spec.stations.indices.contains {
             spec.stations[$0].autoscale != nil && cost.stations[$0]?.instanceHour != nil
         }
+        let scaledNodes = spec.clusters.indices.contains {
+            spec.clusters[$0].autoscale != nil && $0 < cost.clusters.count && cost.clusters[$0] != nil
+        }
+        let scaled = scaledInstances || scaledNodes
         if (cost.dependsOnLoad || scaled) && measured < Self.representativeCostWindow {
+            let what =
+                scaledInstances && scaledNodes ? "instance and node" : scaledInstances ? "instance" : "node"
             let parts =
                 cost.dependsOnLoad && scaled
-                ? "request, egress and autoscaled instance costs"
-                : scaled ? "autoscaled instance costs" : "request and egress costs"
+                ? "request, egress and autoscaled \(what) costs"
+                : scaled ? "autoscaled \(what) costs" : "request and egress costs"
             costWarning =
                 "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }

@@ -110,6 +110,13 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .clusterNodeChanges(let k, let added):
+                if let o = c.opened, let e = c.closed, k < o.nodesAdded.count, k < e.nodesAdded.count {
+                    added
+                        ? Double(e.nodesAdded[k] - o.nodesAdded[k]) : Double(e.nodesRemoved[k] - o.nodesRemoved[k])
+                } else {
+                    .nan
+                }
             case .regionAvailable(let g): level { g < $0.regionUpIntegral.count ? $0.regionUpIntegral[g] : .nan }
             case .regionRequestRate(let g):
                 if let o = c.opened, let e = c.closed, g < e.dnsResolved.count, g < o.dnsResolved.count {

@@ -106,8 +106,8 @@ struct ClusterTests {
                 "s.yaml:14:97: error: components.batch.cluster: a pod of 'batch' (5 CPU, 2GiB) fits on no node of 'k8s' (4 CPU, 8GiB each): it would stay pending"
             ])
         #expect(
-            problems(base.replacingOccurrences(of: "nodes: 3", with: "nodes: {min: 1, max: 5}")).first?.contains(
-                "not built in this version of capsim yet") == true)
+            problems(base.replacingOccurrences(of: "cost: 0.20/h", with: "cost: 0.20/h\n    overcommit: 2")).first?
+                .contains("not built in this version of capsim yet") == true)
         #expect(
             problems(base.replacingOccurrences(of: "scoring: most_allocated", with: "scoring: most")).first?.contains(
                 "expected one of least_allocated, most_allocated, found 'most'") == true)
@@ -119,7 +119,7 @@ struct ClusterTests {
             .contains("pod requests apply to a pool on a cluster") == true)
         #expect(
             problems(base.replacingOccurrences(of: "cost: 0.20/h", with: "cost: 0.20/h\n    autoscale: {}"))
-                .first?.contains("'autoscale' is part of the scenario language but not built") == true)
+                .first?.contains("the cluster autoscaler needs a range of nodes") == true)
         #expect(
             problems(
                 base.replacingOccurrences(

@@ -234,16 +234,24 @@ extension Simulation {
         let s = Int(autoscaling.scalers[p].station)
         let first = Int(stations[s].firstInstance)
         let stream = autoscaling.scalers[p].stream
+        let cluster = spec.stations[s].pod?.cluster
         var added = 0
         for j in 0..<Int(stations[s].instanceCount)
         where added < k && autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
             autoscaling.phase[first + j] = AutoscalePhase.provisioning
+            if let cluster {
+                // A pod: pending until placed, then the cluster's start-up (`Cluster/`).
+                createPod(first + j, cluster: cluster)
+                added += 1
+                continue
+            }
             stream.seat(replication: replication, entity: autoscaling.scalers[p].scaleOuts, block: UInt64(added))
             let delay = SimDuration(seconds: max(0, autoscaling.scalers[p].policy.provisioning.sample(stream)))
             kernel.schedule(.autoscale(.provisioned(instance: Int32(first + j))), after: delay)
             added += 1
         }
         guard added > 0 else { return }
+        if let cluster { placePending(cluster, startup: true) }
         autoscaling.scalers[p].held += added
         autoscaling.scalers[p].notePeak()
         autoscaling.scalers[p].scaleOuts += 1
@@ -300,6 +308,7 @@ extension Simulation {
         autoscaling.phase[i] = AutoscalePhase.unprovisioned
         autoscaling.scalers[p].draining -= 1
         autoscaling.scalers[p].held -= 1
+        if let pod = spec.stations[Int(instances[i].station)].pod { releasePod(i, cluster: pod.cluster) }
         setDown(Int32(i), DownReason.unprovisioned, mode: .crash, into: &sink)
         markHealthy(i, false)
         let s = Int(instances[i].station)

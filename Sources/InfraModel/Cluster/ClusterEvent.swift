@@ -12,9 +12,14 @@ enum ClusterEvent {
     case zoneOutageEnds(zone: Int32)
     /// A pod's start-up is over: it serves, unless `stamp` is stale (it was killed meanwhile).
     case podReady(instance: Int32, stamp: UInt32)
+    /// The cluster autoscaler of this cluster scans it (`ClusterAutoscalePolicy`).
+    case scan(cluster: Int32)
+    /// A node the cluster autoscaler added is ready for pods.
+    case nodeProvisioned(node: Int32)
+    /// A node the cluster autoscaler removes has drained its pods and is released.
+    case nodeReleased(node: Int32)
 
-    /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`): codes from 40
-    /// on, clear of the other components'.
+    /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`): codes 50 to 59, clear of the other components'.
     var trajectoryCode: (kind: UInt64, index: Int32) {
         switch self {
         case .nodeFails(let n): (50, n)
@@ -24,6 +29,9 @@ enum ClusterEvent {
         case .zoneOutageBegins(let z): (54, z)
         case .zoneOutageEnds(let z): (55, z)
         case .podReady(let i, _): (56, i)
+        case .scan(let c): (57, c)
+        case .nodeProvisioned(let n): (58, n)
+        case .nodeReleased(let n): (59, n)
         }
     }
 }

@@ -25,8 +25,11 @@ public struct ClusterSpec: Sendable, Equatable {
     public var nodeCPU: Int
     /// Allocatable memory of one node, in bytes.
     public var nodeMemory: Int
-    /// Nodes held for the whole run (a fixed node count).
+    /// Node slots: the nodes held for the whole run (a fixed node count), or with `autoscale`
+    /// its `max` (the slots not held are not billed and take no pods).
     public var nodes: Int
+    /// The cluster autoscaler (`nodes: {min, max, initial}`); nil: `nodes` held all along.
+    public var autoscale: ClusterAutoscalePolicy?
     /// Zones of the nodes in turn (indices into `ModelSpec.zones`); empty: in no zone.
     public var zones: [Int]
     public var score: Score
@@ -66,11 +69,16 @@ public struct PodSpec: Sendable, Equatable {
     /// Requested CPU in millicores and memory in bytes, reserved on the pod's node.
     public var cpu: Int
     public var memory: Int
+    /// The pool's disruption budget (`pod.max_unavailable`): the cluster autoscaler evicts a
+    /// node's pods only while the pool's pods not running (pending, starting or evicted) stay
+    /// at most this many; nil: no budget.
+    public var maxUnavailable: Int?
 
-    public init(cluster: Int, cpu: Int, memory: Int) {
+    public init(cluster: Int, cpu: Int, memory: Int, maxUnavailable: Int? = nil) {
         self.cluster = cluster
         self.cpu = cpu
         self.memory = memory
+        self.maxUnavailable = maxUnavailable
     }
 }
 

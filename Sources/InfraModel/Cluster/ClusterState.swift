@@ -2,17 +2,39 @@ import SimKernel
 import SimRandom
 
 /// A pod's phase (`ClusterState.phase`, per instance of the model). Transitions:
-/// pending → starting (placed on a node) → running (started up); starting or running → pending
-/// (its node went down). Pending and starting pods are down for `DownReason.pending`.
+/// pending → starting (placed on a node) → running (started up); starting, running or evicting
+/// → pending (its node went down); running → evicting (its node is being removed) → pending (the
+/// node is released); with a pod autoscaler, absent → pending (scale-out) and any phase →
+/// absent (its scale-in drain is over, or its node went while it drained). Pending and starting
+/// pods are down for `DownReason.pending`.
 enum PodPhase: UInt8 {
     /// The instance is not a pod (its pool runs on no cluster).
     case notAPod
+    /// A pod the pool's autoscaler does not hold: on no node, not pending.
+    case absent
     /// Waiting for a node with room: out of the rotation, on no node.
     case pending
     /// Placed on a node (its requests reserved there), not serving until its start-up is over.
     case starting
     /// On a node and serving.
     case running
+    /// On a node the cluster autoscaler removes: out of the rotation, finishing its work until
+    /// the node is released.
+    case evicting
+}
+
+/// A node slot's phase (`ClusterState.nodePhase`). Without a cluster autoscaler every node is
+/// `ready` all along. Transitions: absent → provisioning (scale-up) → ready → removing
+/// (scale-down) → absent. Nodes not ready are down for `NodeDownReason.notHeld`.
+enum NodePhase: UInt8 {
+    /// Not held: not billed, no pod fits.
+    case absent
+    /// Held (billed), not ready for pods yet.
+    case provisioning
+    /// Held and taking pods (it may still be down for a failure, an outage or its zone).
+    case ready
+    /// Held, cordoned, its pods draining until it is released.
+    case removing
 }
 
 /// Why a node is down (bits of `ClusterState.nodeDown`): independent reasons, the node is up
@@ -21,6 +43,8 @@ enum NodeDownReason {
     static let failure: UInt8 = 1
     static let outage: UInt8 = 2
     static let zone: UInt8 = 4
+    /// Not held, provisioning or being removed (`NodePhase`): no pod is placed there.
+    static let notHeld: UInt8 = 8
 }
 
 /// The run-time state of one cluster: its nodes and the levels the statistics report.
@@ -39,23 +63,33 @@ struct ClusterRun {
     var heldIntegral = 0.0
     var pendingIntegral = 0.0
     var since = SimTime.zero
+    /// Nodes held now (provisioning, ready or removing); nodes the cluster autoscaler added and
+    /// removed so far; and its last scale-up.
+    var held: Int
+    var added: UInt64 = 0
+    var removed: UInt64 = 0
+    var lastScaleUp: SimTime?
     /// Nodes' random failure periods (seated per node and period) and pods' start-up times
     /// (seated per instance and placement).
     let failureStream: RandomStream
     let startupStream: RandomStream
+    /// Nodes' provisioning times (seated per node slot and provisioning of it).
+    let provisioningStream: RandomStream
 
-    init(spec: ClusterSpec, failureStream: RandomStream, startupStream: RandomStream) {
+    init(spec: ClusterSpec, failureStream: RandomStream, startupStream: RandomStream, provisioningStream: RandomStream)
+    {
         self.spec = spec
         nodes = NodeTable(spec)
+        held = spec.autoscale?.initial ?? spec.nodes
         self.failureStream = failureStream
         self.startupStream = startupStream
+        self.provisioningStream = provisioningStream
     }
 
     /// Brings the level times up to `now`; call before any level changes. Levels change only at
     /// node and pod events, never per request.
     mutating func accumulate(to now: SimTime) {
         let dt = Double(now.nanoseconds &- since.nanoseconds)
-        let held = nodes.cpuFree.count
         Self.add(dt, at: held, to: &heldTimes)
         Self.add(dt, at: nodes.used, to: &usedTimes)
         Self.add(dt, at: pending, to: &pendingTimes)
@@ -83,6 +117,11 @@ struct ClusterState {
     var nodeCycle: [UInt64] = []
     var outageDepth: [Int32] = []
     var zoneDepth: [Int32] = []
+    /// Per node: its `NodePhase`, when it became unneeded (ns; −1: it is not), and its
+    /// provisionings so far (the seat of its provisioning draws).
+    var nodePhase: [NodePhase] = []
+    var unneededSince: [Int64] = []
+    var provisionings: [UInt32] = []
     /// Per instance (global index; empty without clusters): its `PodPhase`, the node it is on
     /// (within its cluster; −1 while pending or not a pod), its placements so far (the seat of
     /// its start-up draws), and a stamp that changes when it is killed (a stale `podReady`).
@@ -92,8 +131,10 @@ struct ClusterState {
     var stamp: [UInt32] = []
     /// Per cluster, its pools (station indices, in file order).
     var pools: [[Int]] = []
-    /// Every pod a node's failure killed while it ran, for trajectory tests.
+    /// Every pod a node's failure killed while it ran, and every change of a node the cluster
+    /// autoscaler made, for trajectory tests.
     var kills: [PodKill] = []
+    var nodeLog: [NodeLogEntry] = []
 
     var any: Bool { !clusters.isEmpty }
 }
@@ -107,4 +148,18 @@ public struct PodKill: Sendable, Equatable {
     public var station: Int
     public var pod: Int
     public var inFlight: Int
+}
+
+/// A change of a node's `NodePhase` made by the cluster autoscaler: when, which cluster and node
+/// (within it), and the phase it entered.
+public struct NodeLogEntry: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Added (provisioning, billed), ready for pods, being removed (cordoned, its pods
+        /// draining), released (no longer held).
+        case provisioning, ready, removing, released
+    }
+    public var time: SimTime
+    public var cluster: Int
+    public var node: Int
+    public var kind: Kind
 }

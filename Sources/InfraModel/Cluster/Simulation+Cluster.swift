@@ -20,7 +20,9 @@ extension Simulation {
             spec.clusters.map {
                 ClusterRun(
                     spec: $0, failureStream: streams.stream(path: "components." + $0.name, purpose: .failures),
-                    startupStream: streams.stream(path: "components." + $0.name + ".pod_startup", purpose: .failures))
+                    startupStream: streams.stream(path: "components." + $0.name + ".pod_startup", purpose: .failures),
+                    provisioningStream: streams.stream(
+                        path: "components." + $0.name + ".node_provisioning", purpose: .failures))
             })
         var base = 0
         for (c, cluster) in spec.clusters.enumerated() {
@@ -32,6 +34,18 @@ extension Simulation {
         clusterState.nodeCycle = Array(repeating: 0, count: base)
         clusterState.outageDepth = Array(repeating: 0, count: base)
         clusterState.zoneDepth = Array(repeating: 0, count: base)
+        clusterState.nodePhase = Array(repeating: .ready, count: base)
+        clusterState.unneededSince = Array(repeating: -1, count: base)
+        clusterState.provisionings = Array(repeating: 0, count: base)
+        for (c, cluster) in spec.clusters.enumerated() {
+            guard let a = cluster.autoscale else { continue }
+            for k in a.initial..<cluster.nodes {
+                let g = clusterState.nodeBase[c] + k
+                clusterState.nodePhase[g] = .absent
+                clusterState.nodeDown[g] = NodeDownReason.notHeld
+                clusterState.clusters[c].nodes.down[k] = true
+            }
+        }
         clusterState.phase = Array(repeating: .notAPod, count: instanceCount)
         clusterState.node = Array(repeating: -1, count: instanceCount)
         clusterState.placements = Array(repeating: 0, count: instanceCount)
@@ -41,9 +55,11 @@ extension Simulation {
             guard let pod = st.pod else { continue }
             clusterState.pools[pod.cluster].append(s)
             let first = Int(stations[s].firstInstance)
-            for j in 0..<st.instances { clusterState.phase[first + j] = .pending }
-            clusterState.clusters[pod.cluster].pending += st.instances
-            clusterState.clusters[pod.cluster].pendingEpisodes += UInt64(st.instances)
+            // An autoscaled pool's pods beyond `initial` are not held (`PodPhase.absent`).
+            let held = st.autoscale?.initial ?? st.instances
+            for j in 0..<st.instances { clusterState.phase[first + j] = j < held ? .pending : .absent }
+            clusterState.clusters[pod.cluster].pending += held
+            clusterState.clusters[pod.cluster].pendingEpisodes += UInt64(held)
         }
         for c in spec.clusters.indices {
             drawNodeStates(c)
@@ -65,6 +81,8 @@ extension Simulation {
                 clusterState.nodeDown[clusterState.nodeBase[c] + k] |= NodeDownReason.failure
                 clusterState.clusters[c].nodes.down[k] = true
             }
+            // A slot's failures run whether or not the node is held: a node provisioned while
+            // its slot is in a failure period is ready once the repair is over.
         }
     }
 
@@ -101,6 +119,9 @@ extension Simulation {
                         after: residual)
                 }
             }
+            if let a = cluster.autoscale, SimTime.zero + a.scanInterval < horizon {
+                kernel.schedule(.cluster(.scan(cluster: Int32(c))), at: SimTime.zero + a.scanInterval)
+            }
             for o in cluster.outages where o.at < horizon {
                 let g = Int32(clusterState.nodeBase[c] + o.node)
                 kernel.schedule(.cluster(.outageBegins(node: g)), at: o.at)
@@ -132,6 +153,9 @@ extension Simulation {
         case .zoneOutageBegins(let z): clusterZoneChanged(Int(z), up: false, into: &sink)
         case .zoneOutageEnds(let z): clusterZoneChanged(Int(z), up: true, into: &sink)
         case .podReady(let i, let stamp): podReady(Int(i), stamp: stamp, into: &sink)
+        case .scan(let c): scanCluster(Int(c), into: &sink)
+        case .nodeProvisioned(let g): nodeProvisioned(Int(g))
+        case .nodeReleased(let g): nodeReleased(Int(g), into: &sink)
         }
     }
 
@@ -166,11 +190,12 @@ extension Simulation {
     }
 
     /// Node g goes down for `reason` (it may already be down for another): its pods are killed
-    /// and pending, and the cluster's pending pods are scheduled on the nodes left.
+    /// and pending, and the cluster's pending pods are scheduled on the nodes left. A node being
+    /// removed is down already (cordoned) but still runs its draining pods: they are killed too.
     mutating func nodeDown<Sink: RecordSink & ~Copyable>(_ g: Int, _ reason: UInt8, into sink: inout Sink) {
         let wasUp = clusterState.nodeDown[g] == 0
         clusterState.nodeDown[g] |= reason
-        guard wasUp else { return }
+        guard wasUp || (clusterState.nodePhase[g] == .removing && reason != NodeDownReason.notHeld) else { return }
         let c = Int(clusterState.nodeCluster[g])
         let k = g - clusterState.nodeBase[c]
         clusterState.clusters[c].accumulate(to: kernel.now)
@@ -196,30 +221,39 @@ extension Simulation {
         placePending(c, startup: true)
     }
 
-    /// Pod i's node went down: it frees its requests there and is pending again; a running pod
-    /// crashes (what it holds fails with `instance_failed`) and leaves the rotation at once.
-    private mutating func killPod<Sink: RecordSink & ~Copyable>(_ i: Int, into sink: inout Sink) {
+    /// Pod i's node went down: it frees its requests there and is pending again (or, when its
+    /// pool's autoscaler is draining it, absent: it is not wanted back); a running or evicting
+    /// pod crashes (what it holds fails with `instance_failed`) and leaves the rotation at once.
+    /// `planned`: the cluster autoscaler removes the node (its eviction is not a failure, and
+    /// not a kill in `podKills`).
+    mutating func killPod<Sink: RecordSink & ~Copyable>(_ i: Int, planned: Bool = false, into sink: inout Sink) {
         let phase = clusterState.phase[i]
-        assert(phase == .starting || phase == .running, "only a pod on a node is killed")
+        assert(phase == .starting || phase == .running || phase == .evicting, "only a pod on a node is killed")
         let s = Int(instances[i].station)
         guard let pod = spec.stations[s].pod else { preconditionFailure("a pod's pool runs on a cluster") }
         let c = pod.cluster
         let k = Int(clusterState.node[i])
         clusterState.clusters[c].nodes.remove(from: k, cpu: pod.cpu, memory: pod.memory)
         clusterState.node[i] = -1
-        clusterState.phase[i] = .pending
         clusterState.stamp[i] &+= 1
-        clusterState.clusters[c].pending += 1
-        clusterState.clusters[c].pendingEpisodes += 1
-        if phase == .running {
-            if instances[i].up {
+        if isScaledIn(i) {
+            clusterState.phase[i] = .absent
+        } else {
+            clusterState.phase[i] = .pending
+            clusterState.clusters[c].pending += 1
+            clusterState.clusters[c].pendingEpisodes += 1
+        }
+        if phase == .running || phase == .evicting {
+            if instances[i].up && !planned {
                 clusterState.kills.append(
                     PodKill(
                         time: kernel.now, cluster: c, node: k, station: s,
                         pod: i - Int(stations[s].firstInstance),
                         inFlight: Int(instances[i].busy) + instances[i].waiting.count))
             }
-            setDown(Int32(i), DownReason.pending, mode: .crash, into: &sink)
+            setDown(
+                Int32(i), planned ? DownReason.pending | DownReason.evicted : DownReason.pending, mode: .crash,
+                into: &sink)
             instances[i].adminOut = true
             refreshEligibility(i)
         }
@@ -227,7 +261,7 @@ extension Simulation {
 
     /// Schedules cluster c's pending pods (pools in file order, pods in instance order) on the
     /// nodes with room; each placed pod starts up (or, at set-up, serves at once).
-    private mutating func placePending(_ c: Int, startup: Bool) {
+    mutating func placePending(_ c: Int, startup: Bool) {
         guard clusterState.clusters[c].pending > 0 else { return }
         let cluster = spec.clusters[c]
         for s in clusterState.pools[c] {
@@ -274,11 +308,16 @@ extension Simulation {
     private mutating func podReady<Sink: RecordSink & ~Copyable>(_ i: Int, stamp: UInt32, into sink: inout Sink) {
         guard clusterState.stamp[i] == stamp, clusterState.phase[i] == .starting else { return }
         clusterState.phase[i] = .running
-        setUp(Int32(i), DownReason.pending, into: &sink)
+        setUp(Int32(i), DownReason.pending | DownReason.evicted, into: &sink)
         let s = Int(instances[i].station)
         if stations[s].healthCheck == nil || instances[i].up { markHealthy(i, true) }
+        // A pod its autoscaler is draining stays out of the rotation; one it created serves now.
+        if isScaledIn(i) { return }
         instances[i].adminOut = false
         refreshEligibility(i)
+        if !autoscaling.phase.isEmpty && autoscaling.phase[i] == AutoscalePhase.provisioning {
+            podProvisioned(i)
+        }
     }
 
     /// Every running pod a node's going down killed, in time order (trajectory tests).
@@ -293,13 +332,15 @@ extension Simulation {
 
     /// Fills the cluster counters of a snapshot (from `snapshot()`): per cluster the level times
     /// of nodes held, nodes used and pods pending, ∫ nodes held dt, ∫ pods pending dt, pending
-    /// episodes begun so far and pods pending now.
+    /// episodes begun so far, pods pending now, and nodes added and removed so far.
     mutating func clusterSnapshot(_ now: SimTime) {
         counters.clusterLevels.removeAll(keepingCapacity: true)
         counters.nodeHeldIntegral.removeAll(keepingCapacity: true)
         counters.podPendingIntegral.removeAll(keepingCapacity: true)
         counters.podPendingEpisodes.removeAll(keepingCapacity: true)
         counters.podsPending.removeAll(keepingCapacity: true)
+        counters.nodesAdded.removeAll(keepingCapacity: true)
+        counters.nodesRemoved.removeAll(keepingCapacity: true)
         for c in clusterState.clusters.indices {
             clusterState.clusters[c].accumulate(to: now)
             let r = clusterState.clusters[c]
@@ -310,6 +351,8 @@ extension Simulation {
             counters.podPendingIntegral.append(r.pendingIntegral)
             counters.podPendingEpisodes.append(r.pendingEpisodes)
             counters.podsPending.append(r.pending)
+            counters.nodesAdded.append(r.added)
+            counters.nodesRemoved.append(r.removed)
         }
     }
 }

@@ -160,7 +160,7 @@ extension Simulation {
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
         noteInstanceDown(station: s, at: now)
-        if reason != DownReason.maintenance && reason != DownReason.unprovisioned { stations[s].failureCount &+= 1 }
+        if reason & DownReason.planned == 0 { stations[s].failureCount &+= 1 }
         if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
         if hasDatabases && stations[s].database >= 0 { databaseNodeChanged(i, station: s, up: false, into: &sink) }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {

@@ -199,4 +199,9 @@ enum DownReason {
     static let pending: UInt16 = 128
     /// Its region is out (at random or scheduled: `RegionState.downCount` keeps the reasons).
     static let region: UInt16 = 256
+    /// A pod evicted from a node the cluster autoscaler removed, waiting to be placed again
+    /// (with `pending`): planned, not a failure.
+    static let evicted: UInt16 = 512
+    /// Reasons that are planned, not failures (`StationState.failureCount`).
+    static let planned: UInt16 = maintenance | unprovisioned | evicted
 }

@@ -93,6 +93,9 @@ public struct ModelCounters: Sendable {
     public var podPendingIntegral: [Double] = []
     public var podPendingEpisodes: [UInt64] = []
     public var podsPending: [Int] = []
+    /// Per cluster: nodes its autoscaler added and removed so far (zero without one).
+    public var nodesAdded: [UInt64] = []
+    public var nodesRemoved: [UInt64] = []
     /// Per region (empty without regions): ∫ [region up] dt, outages begun, and calls that
     /// crossed into it from another region, so far. Filled by `Simulation.snapshot`.
     public var regionUpIntegral: [Double] = []
