@@ -8,10 +8,8 @@ import SimRandom
 extension ScenarioDecoder {
     static let clusterKeys = [
         "kind", "node", "nodes", "zones", "scoring", "spread", "failures", "node_outages", "pod_startup", "cost",
-        "autoscale",
+        "autoscale", "agents", "overcommit",
     ]
-    /// Parts of the language not built yet: node agents and over-commit (noisy neighbours).
-    static let plannedClusterKeys = ["agents", "overcommit"]
     static let nodeOutageKeys = ["at", "node", "for"]
     static let nodeKeys = ["cpu", "memory"]
     static let podKeys = ["cpu", "memory"]
@@ -47,9 +45,8 @@ extension ScenarioDecoder {
     mutating func decodeCluster(_ node: ScenarioNode, _ path: String, name: String) {
         guard
             let f = reader.fields(
-                node, path, allowed: Self.clusterKeys + Self.plannedClusterKeys, required: ["kind", "node", "nodes"])
+                node, path, allowed: Self.clusterKeys, required: ["kind", "node", "nodes"])
         else { return }
-        for key in Self.plannedClusterKeys { if let n = f[key] { notBuilt(n, f.path(key)) } }
         var resources: (cpu: Int, memory: Int)?
         if let n = f["node"] { resources = decodeResources(n, f.path("node"), keys: Self.nodeKeys) }
         var count: Int?
@@ -149,7 +146,30 @@ extension ScenarioDecoder {
             guard let v = price(n, f.path("cost")) else { return }
             nodePrice = v
         }
+        var agents = (cpu: 0, memory: 0)
+        if let n = f["agents"] {
+            guard let a = decodeResources(n, f.path("agents"), keys: Self.nodeKeys) else { return }
+            agents = a
+        }
+        var overcommit = 1.0
+        if let n = f["overcommit"] {
+            guard let v = reader.number(n, f.path("overcommit"), minimum: 1) else { return }
+            guard v <= 100 else {
+                reader.fail(n, f.path("overcommit"), "expected an over-commit ratio from 1 to 100, found \(format(v))")
+                return
+            }
+            overcommit = v
+        }
         guard let resources, let count, let score else { return }
+        if let n = f["agents"],
+            agents.cpu >= Int((Double(resources.cpu) * overcommit).rounded(.down)) || agents.memory >= resources.memory
+        {
+            reader.fail(
+                n, f.path("agents"),
+                "the agents (\(Self.resources(agents.cpu, agents.memory))) leave no room for pods on a node of \(Self.resources(resources.cpu, resources.memory))"
+            )
+            return
+        }
         var spec = ClusterSpec(
             name: name, nodeCPU: resources.cpu, nodeMemory: resources.memory, nodes: count, score: score,
             spread: spread)
@@ -157,6 +177,9 @@ extension ScenarioDecoder {
         spec.outages = outages
         spec.podStartup = startup
         spec.autoscale = autoscale
+        spec.agentCPU = agents.cpu
+        spec.agentMemory = agents.memory
+        spec.overcommit = overcommit
         pendingClusters.append(
             PendingCluster(spec: spec, zoneNames: zoneNames, price: nodePrice, outageNodes: outageNodes))
     }
@@ -355,10 +378,11 @@ extension ScenarioDecoder {
                 continue
             }
             let cluster = clusters[c]
-            if p.cpu > cluster.nodeCPU || p.memory > cluster.nodeMemory {
+            if p.cpu > cluster.podCPU || p.memory > cluster.podMemory {
+                let agents = cluster.agentCPU > 0 || cluster.agentMemory > 0 || cluster.overcommit != 1
                 reader.fail(
                     p.clusterNode, p.path,
-                    "a pod of '\(p.station)' (\(Self.resources(p.cpu, p.memory))) fits on no node of '\(name)' (\(Self.resources(cluster.nodeCPU, cluster.nodeMemory)) each): it would stay pending"
+                    "a pod of '\(p.station)' (\(Self.resources(p.cpu, p.memory))) fits on no node of '\(name)' (\(Self.resources(cluster.podCPU, cluster.podMemory)) each\(agents ? " for pods, agents reserved and over-commit counted" : "")): it would stay pending"
                 )
                 continue
             }

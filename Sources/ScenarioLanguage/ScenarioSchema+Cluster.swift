@@ -145,6 +145,18 @@ extension SchemaBuilder {
                 ),
                 ("anyOf", .array([ref("duration"), ref(partial ? "partial-distribution" : "distribution")])),
             ]),
+            "agents": resources(
+                "Node agents (monitoring and logging daemons): CPU and memory they reserve on every node, not allocatable to pods (default none).",
+                of: "reserved on each node"),
+            "overcommit": .object([
+                (
+                    "description",
+                    .string(
+                        "CPU over-commit ratio (default 1): the scheduler places CPU requests up to this many times a node's CPU, and the pods of a node whose requests (agents included) exceed its CPU serve slower by requested / CPU. Memory is never over-committed."
+                    )
+                ),
+                ("type", .string("number")), ("minimum", .number(1)), ("maximum", .number(100)),
+            ]),
             "cost": described(
                 ref("price"),
                 "Price per node-hour held (0.20/h), billed per second: a pool on the cluster has no instance price of its own."

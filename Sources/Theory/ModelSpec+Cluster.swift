@@ -6,8 +6,9 @@ public struct ClusterRequests: Sendable, Equatable {
     public var cpu: Int
     public var memory: Int
     public var pods: Int
-    /// The fewest nodes whose capacity covers the requests (each resource on its own): a lower
-    /// bound, since whole pods may not pack that tightly.
+    /// The fewest nodes whose capacity for pods (agents reserved, over-commit counted) covers
+    /// the requests (each resource on its own): a lower bound, since whole pods may not pack
+    /// that tightly.
     public var minimumNodes: Int
 }
 
@@ -25,7 +26,7 @@ extension ModelSpec {
             pods += st.instances
         }
         func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
-        let nodes = max(ceilDiv(cpu, cluster.nodeCPU), ceilDiv(memory, cluster.nodeMemory))
+        let nodes = max(ceilDiv(cpu, cluster.podCPU), ceilDiv(memory, cluster.podMemory))
         return ClusterRequests(cpu: cpu, memory: memory, pods: pods, minimumNodes: nodes)
     }
 }

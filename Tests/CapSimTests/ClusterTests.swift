@@ -106,8 +106,21 @@ struct ClusterTests {
                 "s.yaml:14:97: error: components.batch.cluster: a pod of 'batch' (5 CPU, 2GiB) fits on no node of 'k8s' (4 CPU, 8GiB each): it would stay pending"
             ])
         #expect(
-            problems(base.replacingOccurrences(of: "cost: 0.20/h", with: "cost: 0.20/h\n    overcommit: 2")).first?
-                .contains("not built in this version of capsim yet") == true)
+            problems(
+                base.replacingOccurrences(of: "cost: 0.20/h", with: "cost: 0.20/h\n    agents: {cpu: 4, memory: 1GiB}"))
+                == [
+                    "s.yaml:12:13: error: components.k8s.agents: the agents (4 CPU, 1GiB) leave no room for pods on a node of 4 CPU, 8GiB"
+                ])
+        #expect(
+            problems(
+                base.replacingOccurrences(
+                    of: "cost: 0.20/h", with: "cost: 0.20/h\n    agents: {cpu: 500m, memory: 1GiB}"))
+                == [
+                    "s.yaml:15:97: error: components.batch.cluster: a pod of 'batch' (4 CPU, 2GiB) fits on no node of 'k8s' (3500m CPU, 7GiB each for pods, agents reserved and over-commit counted): it would stay pending"
+                ])
+        #expect(
+            problems(base.replacingOccurrences(of: "cost: 0.20/h", with: "cost: 0.20/h\n    overcommit: 0.5")).first?
+                .contains("components.k8s.overcommit") == true)
         #expect(
             problems(base.replacingOccurrences(of: "scoring: most_allocated", with: "scoring: most")).first?.contains(
                 "expected one of least_allocated, most_allocated, found 'most'") == true)

@@ -44,6 +44,25 @@ public struct ClusterSpec: Sendable, Equatable {
     /// Time from a pod's placement on a node to serving (image pull + readiness), drawn per
     /// placement; pods placed at time 0 serve at once (the fleet is up when the run starts).
     public var podStartup: Distribution = .deterministic(value: 0)
+    /// CPU (millicores) and memory (bytes) the node agents reserve on every node (`agents:`,
+    /// monitoring and logging daemons): not allocatable to pods.
+    public var agentCPU = 0
+    public var agentMemory = 0
+    /// CPU over-commit (`overcommit:`, ≥ 1): the scheduler places CPU requests up to this many
+    /// times a node's CPU; a node whose requests (agents included) exceed its CPU slows every
+    /// pod on it by requested / CPU (`contention(requested:)`). Memory is never over-committed.
+    public var overcommit = 1.0
+
+    /// CPU (millicores) and memory (bytes) the scheduler may place pods' requests in, per node.
+    public var podCPU: Int { Int((Double(nodeCPU) * overcommit).rounded(.down)) - agentCPU }
+    public var podMemory: Int { nodeMemory - agentMemory }
+
+    /// The service-time factor of the pods on a node whose pods request `requested` millicores:
+    /// the node's CPU contention, max(1, (agents + requested) / CPU). It takes every pod to use
+    /// its request while it serves (a pod busy all the time): with idle pods it is an upper bound.
+    public func contention(requested: Int) -> Double {
+        max(1, Double(agentCPU + requested) / Double(nodeCPU))
+    }
 
     public init(
         name: String, nodeCPU: Int, nodeMemory: Int, nodes: Int, zones: [Int] = [],

@@ -129,6 +129,9 @@ struct ClusterState {
     var node: [Int32] = []
     var placements: [UInt32] = []
     var stamp: [UInt32] = []
+    /// Per instance (empty unless a cluster over-commits CPU): the contention factor of its
+    /// node now, part of the instance's `slowdown` (1 off a node).
+    var contention: [Double] = []
     /// Per cluster, its pools (station indices, in file order).
     var pools: [[Int]] = []
     /// Every pod a node's failure killed while it ran, and every change of a node the cluster

@@ -2,7 +2,8 @@
 /// zone, and how many pods it runs. A value type the router hands in; it decides nothing on
 /// its own but through `choose`.
 struct NodeTable {
-    /// Allocatable CPU (millicores) and memory (bytes) of one node.
+    /// CPU (millicores) and memory (bytes) of one node allocatable to pods (agents reserved,
+    /// CPU over-commit counted: `ClusterSpec.podCPU`).
     let cpuCapacity: Int
     let memoryCapacity: Int
     /// Per node: CPU and memory not yet requested by its pods, its zone (−1: none), its pods.
@@ -14,10 +15,10 @@ struct NodeTable {
     var down: [Bool]
 
     init(_ spec: ClusterSpec) {
-        cpuCapacity = spec.nodeCPU
-        memoryCapacity = spec.nodeMemory
-        cpuFree = Array(repeating: spec.nodeCPU, count: spec.nodes)
-        memoryFree = Array(repeating: spec.nodeMemory, count: spec.nodes)
+        cpuCapacity = spec.podCPU
+        memoryCapacity = spec.podMemory
+        cpuFree = Array(repeating: spec.podCPU, count: spec.nodes)
+        memoryFree = Array(repeating: spec.podMemory, count: spec.nodes)
         zone = (0..<spec.nodes).map { Int32(spec.zone(ofNode: $0)) }
         pods = Array(repeating: 0, count: spec.nodes)
         down = Array(repeating: false, count: spec.nodes)

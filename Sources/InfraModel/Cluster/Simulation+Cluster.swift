@@ -235,6 +235,7 @@ extension Simulation {
         let k = Int(clusterState.node[i])
         clusterState.clusters[c].nodes.remove(from: k, cpu: pod.cpu, memory: pod.memory)
         clusterState.node[i] = -1
+        podsChanged(c, node: k, leaving: i)
         clusterState.stamp[i] &+= 1
         if isScaledIn(i) {
             clusterState.phase[i] = .absent
@@ -286,6 +287,7 @@ extension Simulation {
                 clusterState.clusters[c].nodes.place(on: k, cpu: pod.cpu, memory: pod.memory)
                 clusterState.clusters[c].pending -= 1
                 clusterState.node[i] = Int32(k)
+                podsChanged(c, node: k, leaving: nil)
                 let z = cluster.zone(ofNode: k)
                 if z >= 0 { zonePods[z] += 1 }
                 guard startup else {

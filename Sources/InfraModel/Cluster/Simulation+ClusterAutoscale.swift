@@ -35,14 +35,14 @@ extension Simulation {
         }
         // Largest first by the mean of its shares of a node; equal shares keep their order.
         let share = { (p: (cpu: Int, memory: Int)) in
-            Double(p.cpu) / Double(cluster.nodeCPU) + Double(p.memory) / Double(cluster.nodeMemory)
+            Double(p.cpu) / Double(cluster.podCPU) + Double(p.memory) / Double(cluster.podMemory)
         }
         let order = pods.indices.sorted {
             share(pods[$0]) > share(pods[$1]) || (share(pods[$0]) == share(pods[$1]) && $0 < $1)
         }
         var bins: [(cpu: Int, memory: Int)] = []
         for k in 0..<cluster.nodes where clusterState.nodePhase[base + k] == .provisioning {
-            bins.append((cluster.nodeCPU, cluster.nodeMemory))
+            bins.append((cluster.podCPU, cluster.podMemory))
         }
         let provisioning = bins.count
         for p in order.map({ pods[$0] }) {
@@ -50,7 +50,7 @@ extension Simulation {
                 bins[b].cpu -= p.cpu
                 bins[b].memory -= p.memory
             } else {
-                bins.append((cluster.nodeCPU - p.cpu, cluster.nodeMemory - p.memory))
+                bins.append((cluster.podCPU - p.cpu, cluster.podMemory - p.memory))
             }
         }
         var wanted = min(bins.count - provisioning, cluster.nodes - clusterState.clusters[c].held)

@@ -44,8 +44,10 @@ extension Simulation {
             guard let pod = spec.stations[Int(instances[i].station)].pod else {
                 preconditionFailure("a pod's pool runs on a cluster")
             }
-            clusterState.clusters[c].nodes.remove(from: Int(clusterState.node[i]), cpu: pod.cpu, memory: pod.memory)
+            let k = Int(clusterState.node[i])
+            clusterState.clusters[c].nodes.remove(from: k, cpu: pod.cpu, memory: pod.memory)
             clusterState.node[i] = -1
+            podsChanged(c, node: k, leaving: i)
         case .pending:
             clusterState.clusters[c].pending -= 1
         case .absent, .notAPod:
