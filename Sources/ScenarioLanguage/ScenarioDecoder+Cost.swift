@@ -1,10 +1,12 @@
 import InfraModel
+import SimKernel
 
 /// Prices: `currency:` at the top level, `cost:` on a server pool or load balancer, and
 /// `response_size:` on the workload or a class (for egress). Decoded into a `CostModel` the
 /// statistics turn into money; the simulation never sees it.
 extension ScenarioDecoder {
-    static let costKeys = ["instance", "billing", "per_million_requests", "egress_per_gb"]
+    static let costKeys = ["instance", "billing", "per_million_requests", "egress_per_gb", "telemetry"]
+    static let telemetryKeys = ["per_request", "ingest_per_gb", "storage_per_gb_month", "retention"]
 
     /// A component's `cost:` as decoded, kept until every component and class is known.
     struct ComponentCost {
@@ -67,8 +69,12 @@ extension ScenarioDecoder {
             guard let n = f[key] else { continue }
             if let v = reader.number(n, f.path(key), minimum: 0) { prices[keyPath: keyPath] = v } else { ok = false }
         }
+        if let n = f["telemetry"] {
+            if let t = decodeTelemetry(n, f.path("telemetry")) { prices.telemetry = t } else { ok = false }
+        }
         if f.pairs.isEmpty {
-            reader.fail(node, path, "expected at least one price: instance, per_million_requests or egress_per_gb")
+            reader.fail(
+                node, path, "expected at least one price: instance, per_million_requests, egress_per_gb or telemetry")
             ok = false
         }
         if ok {
@@ -76,6 +82,38 @@ extension ScenarioDecoder {
                 ComponentCost(
                     component: component, prices: prices, node: node, path: path, egressNode: f["egress_per_gb"]))
         }
+    }
+
+    /// `telemetry: {per_request: 2KB, ingest_per_gb: 0.50, storage_per_gb_month: 0.03,
+    /// retention: 15d}`: the bytes each request handled emits (required) and at least one price;
+    /// a storage price needs a retention.
+    mutating func decodeTelemetry(_ node: ScenarioNode, _ path: String) -> CostModel.Telemetry? {
+        guard let f = reader.fields(node, path, allowed: Self.telemetryKeys, required: ["per_request"]) else {
+            return nil
+        }
+        let bytes = f["per_request"].flatMap { responseSize($0, f.path("per_request")) }
+        var ingest: Double?? = .some(0)
+        if let n = f["ingest_per_gb"] { ingest = reader.number(n, f.path("ingest_per_gb"), minimum: 0).map { $0 } }
+        var storage: Double?? = .some(0)
+        if let n = f["storage_per_gb_month"] {
+            storage = reader.number(n, f.path("storage_per_gb_month"), minimum: 0).map { $0 }
+        }
+        var retention: SimDuration?? = .some(.zero)
+        if let n = f["retention"] { retention = reader.duration(n, f.path("retention")).map { $0 } }
+        guard let bytes, let ingest = ingest ?? nil, let storage = storage ?? nil, let retention = retention ?? nil
+        else { return nil }
+        if f["ingest_per_gb"] == nil && f["storage_per_gb_month"] == nil {
+            reader.fail(node, path, "expected a price for the telemetry: ingest_per_gb, storage_per_gb_month or both")
+            return nil
+        }
+        if let n = f["storage_per_gb_month"], f["retention"] == nil {
+            reader.fail(
+                n, f.path("storage_per_gb_month"),
+                "a storage price needs how long the telemetry is kept: give 'retention' (e.g. 15d)")
+            return nil
+        }
+        return CostModel.Telemetry(
+            bytesPerRequest: bytes, ingestPerGB: ingest, storagePerGBMonth: storage, retention: retention.seconds)
     }
 
     /// A price per instance-time (`0.096/h`), in money per instance-hour.

@@ -192,7 +192,7 @@ extension SchemaBuilder {
             (
                 "description",
                 .string(
-                    "What the component costs: a price per instance-hour (0.096/h), or {instance, billing, per_million_requests, egress_per_gb}. Money is in the scenario's currency. Default: free."
+                    "What the component costs: a price per instance-hour (0.096/h), or {instance, billing, per_million_requests, egress_per_gb, telemetry}. Money is in the scenario's currency. Default: free."
                 )
             ),
             ("anyOf", .array([ref("price"), ref("cost")])),
@@ -221,6 +221,19 @@ extension SchemaBuilder {
                 amount,
                 "Price per GB (10^9 bytes) of responses the component sends to clients: it must be the first component of some class's path, and the classes need a response_size."
             ),
+            "telemetry": object(
+                ScenarioDecoder.telemetryKeys,
+                [
+                    "per_request": described(
+                        ref("size"),
+                        "Bytes of logs, metric samples and trace spans each request the component handles emits (2KB). Required."
+                    ),
+                    "ingest_per_gb": described(
+                        amount, "Price per GB (10^9 bytes) ingested by the observability backend."),
+                    "storage_per_gb_month": described(
+                        amount, "Price per GB stored for a month (730 h); needs retention."),
+                    "retention": described(ref("duration"), "How long the backend keeps the telemetry (15d)."),
+                ], at: "components.*.cost.telemetry", required: ["per_request"]),
         ]
         var schema = object(ScenarioDecoder.costKeys, table, at: "components.*.cost", required: [])
         if case .object(var pairs) = schema {

@@ -4,13 +4,16 @@ import SimKernel
 /// One replication's spending over the measurement window [warm-up, horizon], per component:
 /// instance-time held (the model's held-instance integral), requests handled (visits of measured
 /// requests that got a worker: retries and repeated calls count each time) and responses sent
-/// (measured successful requests × their class's response size, at the class's entry component).
+/// (measured successful requests × their class's response size, at the class's entry component),
+/// and the telemetry those visits emitted.
 /// The cost metrics scale these to the horizon and to a 730-hour month.
 struct CostAccount {
     /// Money spent over the window, per station.
     var instances: [Double]
     var requests: [Double]
     var egress: [Double]
+    /// Telemetry emitted by the requests handled: ingested and stored.
+    var telemetry: [Double]
     /// Money spent over the window on each cluster's nodes (node-time held × price).
     var nodes: [Double]
     /// Measured successful requests.
@@ -27,6 +30,7 @@ struct CostAccount {
         instances = Array(repeating: 0, count: n)
         requests = Array(repeating: 0, count: n)
         egress = Array(repeating: 0, count: n)
+        telemetry = Array(repeating: 0, count: n)
         self.successes = successes
         nodes = Array(repeating: 0, count: spec.clusters.count)
         for c in nodes.indices where c < cost.clusters.count {
@@ -40,10 +44,9 @@ struct CostAccount {
             if let price = p.instanceHour {
                 instances[s] = (e.heldIntegral[s] - o.heldIntegral[s]) / 3.6e12 * price
             }
-            if let price = p.perMillionRequests {
-                let visits = histograms[layout.hopBase + layout.hopStride * s].count
-                requests[s] = Double(visits) * price / 1e6
-            }
+            let visits = Double(histograms[layout.hopBase + layout.hopStride * s].count)
+            if let price = p.perMillionRequests { requests[s] = visits * price / 1e6 }
+            if let t = p.telemetry { telemetry[s] = visits * t.bytesPerRequest * t.pricePerByte }
         }
         for (k, c) in spec.classes.enumerated() where cost.responseBytes[k] > 0 {
             let entry = c.path[0]
@@ -69,7 +72,7 @@ struct CostAccount {
         let window = spec.window.measured.seconds
         let horizon = Double(spec.window.horizon.nanoseconds) * 1e-9
         let month = CostModel.monthSeconds / window
-        func total(_ s: Int) -> Double { instances[s] + requests[s] + egress[s] }
+        func total(_ s: Int) -> Double { instances[s] + requests[s] + egress[s] + telemetry[s] }
         let allNodes = nodes.reduce(0, +)
         let all = instances.indices.reduce(0.0) { $0 + total($1) } + allNodes
         switch figure {
@@ -77,7 +80,9 @@ struct CostAccount {
             var sum = 0.0
             for s in instances.indices {
                 let billing = cost.stations[s]?.billing ?? .perSecond
-                sum += instances[s] * Self.rounding(billing, horizon: spec.window.horizon) + requests[s] + egress[s]
+                sum +=
+                    instances[s] * Self.rounding(billing, horizon: spec.window.horizon) + requests[s] + egress[s]
+                    + telemetry[s]
             }
             // Nodes are billed per second; a fixed node count is held for the whole horizon.
             sum += allNodes * Self.rounding(.perSecond, horizon: spec.window.horizon)
@@ -87,6 +92,7 @@ struct CostAccount {
         case .monthlyInstances: return instances.reduce(0, +) * month
         case .monthlyRequests: return requests.reduce(0, +) * month
         case .monthlyEgress: return egress.reduce(0, +) * month
+        case .monthlyTelemetry: return telemetry.reduce(0, +) * month
         case .componentMonthly(let s): return total(s) * month
         case .monthlyNodes: return allNodes * month
         case .clusterMonthly(let c): return nodes[c] * month

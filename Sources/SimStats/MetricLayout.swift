@@ -230,6 +230,8 @@ public enum CostFigure: Sendable, Equatable {
     case perMillionSuccessful
     /// The monthly cost of held instances, of requests handled, of responses sent.
     case monthlyInstances, monthlyRequests, monthlyEgress
+    /// The monthly cost of the telemetry emitted (ingested and stored).
+    case monthlyTelemetry
     /// The monthly cost of clusters' nodes held (node-hours × price).
     case monthlyNodes
     /// One cluster's monthly cost (its nodes).
@@ -493,6 +495,7 @@ public struct MetricLayout: Sendable, Equatable {
         if cost.hasInstancePrice { add("cost.monthly.instances", .cost(.monthlyInstances, currency: currency)) }
         if cost.hasRequestPrice { add("cost.monthly.requests", .cost(.monthlyRequests, currency: currency)) }
         if cost.hasEgressPrice { add("cost.monthly.egress", .cost(.monthlyEgress, currency: currency)) }
+        if cost.hasTelemetryPrice { add("cost.monthly.telemetry", .cost(.monthlyTelemetry, currency: currency)) }
         if cost.hasNodePrice { add("cost.monthly.nodes", .cost(.monthlyNodes, currency: currency)) }
         for (i, s) in spec.stations.enumerated() where cost.stations[i] != nil {
             add("cost.\(s.name).monthly", .cost(.componentMonthly(station: i), currency: currency))
@@ -515,8 +518,10 @@ public struct MetricLayout: Sendable, Equatable {
                 scaledInstances && scaledNodes ? "instance and node" : scaledInstances ? "instance" : "node"
             let parts =
                 cost.dependsOnLoad && scaled
-                ? "request, egress and autoscaled \(what) costs"
-                : scaled ? "autoscaled \(what) costs" : "request and egress costs"
+                ? "request, egress\(cost.hasTelemetryPrice ? ", telemetry" : "") and autoscaled \(what) costs"
+                : scaled
+                    ? "autoscaled \(what) costs"
+                    : cost.hasTelemetryPrice ? "request, egress and telemetry costs" : "request and egress costs"
             costWarning =
                 "cost.monthly extrapolates \(measured) of measured time to a 730-hour month; its \(parts) assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
         }

@@ -118,6 +118,36 @@ struct CostTests {
             ))
     }
 
+    @Test("telemetry costs the bytes each handled request emits × (ingest + storage × retention in months)")
+    func telemetry() throws {
+        let r = try run(
+            Self.yaml(
+                cost:
+                    "{instance: 0.36/h, telemetry: {per_request: 2KB, ingest_per_gb: 0.5, storage_per_gb_month: 0.03, retention: 15d}}"
+            ))
+        let telemetry = try r.values("cost.monthly.telemetry")
+        let web = try r.values("cost.web.monthly")
+        // 15 days of a 730-hour month, stored.
+        let perGB = 0.5 + 0.03 * (15 * 24.0 / 730)
+        for (k, rep) in r.results.enumerated() {
+            #expect(rep.measuredEnded == rep.measuredSuccesses && rep.measuredEnded > 10_000)
+            let gb = Double(rep.measuredEnded) * 2_000 / 1e9
+            expectClose(telemetry[k], gb * perGB * Self.month / 60, "cost.monthly.telemetry")
+            expectClose(web[k], 3 * 730 * 0.36 + telemetry[k], "cost.web.monthly")
+        }
+        #expect(
+            r.summary.warnings.contains(
+                "cost.monthly extrapolates 1m of measured time to a 730-hour month; its request, egress and telemetry costs assume that slice's load all month, which a slice shorter than a day (such as a peak hour) does not represent"
+            ))
+        #expect(
+            problems(Self.yaml(cost: "{telemetry: {per_request: 2KB, storage_per_gb_month: 0.03}}")) == [
+                "s.yaml:9:151: error: components.web.cost.telemetry.storage_per_gb_month: a storage price needs how long the telemetry is kept: give 'retention' (e.g. 15d)"
+            ])
+        #expect(
+            problems(Self.yaml(cost: "{telemetry: {per_request: 2KB}}")).first?.contains(
+                "expected a price for the telemetry") == true)
+    }
+
     @Test("egress is billed at each class's entry component with the class's own response size")
     func egressPerClass() throws {
         let yaml = """

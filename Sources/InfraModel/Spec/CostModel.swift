@@ -12,6 +12,35 @@ public struct CostModel: Sendable, Equatable {
         public var granularity: Double { self == .perSecond ? 1 : 3600 }
     }
 
+    /// Telemetry a component emits for each request it handles — log lines, metric samples,
+    /// trace spans — and what the observability backend charges for it: per GB (10^9 bytes)
+    /// ingested, and per GB-month stored for the retention.
+    public struct Telemetry: Sendable, Equatable {
+        /// Bytes emitted per request handled (each visit that gets a worker).
+        public var bytesPerRequest: Double
+        /// Money per GB ingested.
+        public var ingestPerGB: Double
+        /// Money per GB stored for a month (730 hours), and how long each byte is kept (s).
+        public var storagePerGBMonth: Double
+        public var retention: Double
+
+        public init(
+            bytesPerRequest: Double, ingestPerGB: Double = 0, storagePerGBMonth: Double = 0, retention: Double = 0
+        ) {
+            self.bytesPerRequest = bytesPerRequest
+            self.ingestPerGB = ingestPerGB
+            self.storagePerGBMonth = storagePerGBMonth
+            self.retention = retention
+        }
+
+        /// Money per byte emitted: ingested once, then stored for `retention` — in steady state
+        /// the store holds `retention` worth of the ingest rate, so each byte costs its storage
+        /// price × retention in months.
+        public var pricePerByte: Double {
+            (ingestPerGB + storagePerGBMonth * retention / CostModel.monthSeconds) / 1e9
+        }
+    }
+
     /// The prices of one component; nil fields are free.
     public struct Prices: Sendable, Equatable {
         /// Money per instance-hour held.
@@ -21,6 +50,8 @@ public struct CostModel: Sendable, Equatable {
         public var perMillionRequests: Double?
         /// Money per GB (10^9 bytes) of responses the component sends to clients.
         public var egressPerGB: Double?
+        /// The telemetry of each request it handles and its price.
+        public var telemetry: Telemetry?
 
         public init(
             instanceHour: Double? = nil, billing: Billing = .perSecond, perMillionRequests: Double? = nil,
@@ -59,7 +90,8 @@ public struct CostModel: Sendable, Equatable {
     public var hasRequestPrice: Bool { stations.contains { $0?.perMillionRequests != nil } }
     public var hasEgressPrice: Bool { stations.contains { $0?.egressPerGB != nil } }
     public var hasNodePrice: Bool { clusters.contains { $0 != nil } }
-    /// True when what is spent depends on the load (requests or egress are priced), so a month
-    /// extrapolated from a short slice of time inherits that slice's load.
-    public var dependsOnLoad: Bool { hasRequestPrice || hasEgressPrice }
+    public var hasTelemetryPrice: Bool { stations.contains { $0?.telemetry != nil } }
+    /// True when what is spent depends on the load (requests, egress or telemetry are priced),
+    /// so a month extrapolated from a short slice of time inherits that slice's load.
+    public var dependsOnLoad: Bool { hasRequestPrice || hasEgressPrice || hasTelemetryPrice }
 }
