@@ -199,4 +199,6 @@ enum DownReason {
     static let pending: UInt16 = 128
     /// Its region is out (at random or scheduled: `RegionState.downCount` keeps the reasons).
     static let region: UInt16 = 256
+    /// Its database is being restored after a total loss (`Database/Simulation+DatabaseRestore`).
+    static let restore: UInt16 = 512
 }
