@@ -305,6 +305,48 @@ struct DatabaseBackupTests {
         #expect(waited.allSatisfy { $0.arrived.nanoseconds >= 20_000_000_000 })
     }
 
+    @Test("failures, failovers, switchovers, backups and restores together: every request ends exactly once")
+    func stormy() throws {
+        let yaml = """
+            version: 1
+            name: stormy
+            horizon: 20m
+            warmup: 1m
+            replications: 6
+            seed: 9
+            workload:
+              arrivals: {process: poisson, rate: 300/s}
+              classes:
+                - {name: r, weight: 0.7, path: [web, db.read], keys: {count: 1000}}
+                - {name: w, weight: 0.3, path: [web, db.write], keys: {count: 1000}}
+              client: {timeout: 2s, retries: {max: 2, backoff: {exponential: {mean: 50ms}}}}
+            components:
+              web: {kind: server_pool, instances: 2, workers: 16, service: {exponential: {mean: 2ms}}}
+              db:
+                kind: database
+                primary: {workers: 4, queue: 50, service: {exponential: {mean: 2ms}}}
+                replicas: {count: 2, workers: 4, queue: 50, lag: {exponential: {mean: 30ms}}}
+                replication: sync
+                failures: {mtbf: 3m, mttr: 40s}
+                health_check: {interval: 2s, unhealthy_after: 2, healthy_after: 2}
+                failover: {detect: 3s, promote: {uniform: [1s, 3s]}}
+                backups: {every: 90s, at: 30s, duration: {uniform: [20s, 60s]}, load: {service_factor: 1.3x, workers: 2}}
+                restore: {time: {exponential: {mean: 30s}}, log_shipping: 20s}
+            events:
+              - {at: 5m, data_loss: {component: db}}
+              - {at: 310s, data_loss: {component: db}}
+              - {at: 8m, switchover: {component: db}}
+              - {at: 12m, outage: {component: db, for: 30s}}
+              - {at: 15m, outage: {component: db, instances: [0, 1], for: 1m, mode: hang}}
+            """
+        let r = try Run(yaml: yaml)
+        expectConservation(r)
+        // Two losses per replication (the second, during the first's restore, is none), and the
+        // outage of every node at 12 m.
+        #expect(r.values("db.db.restores").allSatisfy { $0 >= 2 })
+        #expect(r.values("errors.restoring.rate").allSatisfy { $0 > 0 })
+    }
+
     @Test("a database without backups or restore has no backup metrics, and its figures are unchanged")
     func noBackupsNoMetrics() throws {
         let scenario = try ScenarioLoader.load(path: scenarioPath("db-failover-async.yaml"))
