@@ -13,18 +13,18 @@ import SimRandom
 ///   replication: async        # or sync (writes wait for `acks` replicas)
 ///   read_policy: replicas     # or primary, any
 ///   failover: {detect: 10s, promote: {uniform: [5s, 15s]}}   # promote a replica when the primary fails
+///   backups: {every: 24h, at: 2h, duration: 45m, from: replica}   # see ScenarioDecoder+Backups
+///   restore: {time: 2h, log_shipping: 5m}                          # recovery from a total loss
 /// ```
 /// Classes call it as `db.read` or `db.write` in their path.
 extension ScenarioDecoder {
     static let databaseKeys = [
         "kind", "primary", "replicas", "replication", "acks", "read_policy", "failures",
-        "health_check", "zones", "region", "cost", "failover",
+        "health_check", "zones", "region", "cost", "failover", "backups", "restore",
     ]
     /// A database's `autoscale:` (the language's design has one; autoscaled replicas are not
-    /// modelled yet), and its `backups:` and `restore:` (backup schedules slowing a node, and
-    /// restores after a total loss, issue 15's second part): a "not built" error at its key
-    /// path, never an unknown key.
-    static let plannedDatabaseKeys = ["autoscale", "backups", "restore"]
+    /// modelled yet): a "not built" error at its key path, never an unknown key.
+    static let plannedDatabaseKeys = ["autoscale"]
     static let databasePrimaryKeys = ["workers", "queue", "service"]
     static let databaseFailoverKeys = ["detect", "promote"]
     static let databaseReplicaKeys = [
@@ -172,6 +172,17 @@ extension ScenarioDecoder {
             )
             ok = false
         }
+        var backups: DatabaseBackups?
+        if let n = f["backups"], count >= 0 {
+            backups = decodeDatabaseBackups(
+                n, f.path("backups"), replicas: count, workers: workers, replicaWorkers: rWorkers)
+            if backups == nil { ok = false }
+        }
+        var restore: DatabaseRestore?
+        if let n = f["restore"] {
+            restore = decodeDatabaseRestore(n, f.path("restore"))
+            if restore == nil { ok = false }
+        }
         guard ok, count >= 0, let failures, let healthCheck else { return nil }
         var station = StationSpec(
             name: name, instances: count + 1, workers: workers, queueCapacity: queue, service: service,
@@ -182,6 +193,8 @@ extension ScenarioDecoder {
         station.database?.apply = apply
         station.database?.applyThreads = applyThreads
         station.database?.failover = failover
+        station.database?.backups = backups
+        station.database?.restore = restore
         return station
     }
 
@@ -191,11 +204,7 @@ extension ScenarioDecoder {
             let f = reader.fields(
                 node, path, allowed: Self.databaseFailoverKeys, required: Self.databaseFailoverKeys)
         else { return nil }
-        func time(_ key: String) -> Distribution? {
-            guard let n = f[key] else { return nil }
-            if case .scalar = n { return reader.duration(n, f.path(key)).map { .deterministic(value: $0.seconds) } }
-            return decodeDistribution(n, f.path(key))
-        }
+        func time(_ key: String) -> Distribution? { f[key].flatMap { durationOrDistribution($0, f.path(key)) } }
         let detect = time("detect")
         let promote = time("promote")
         guard let detect, let promote else { return nil }

@@ -7,6 +7,7 @@ import SimKernel
 /// ```yaml
 /// zones: {a: {}, b: {failures: {mtbf: 2000h, mttr: 2h}}, c: {}}
 /// # also: {at: 1h, switchover: {component: db}} (a database's planned primary switchover)
+/// #       {at: 2h, data_loss: {component: db}}  (a database's total loss, then its restore)
 /// events:
 ///   - {at: 30m, outage: {zone: b, for: 15m}}
 ///   - {at: 20m, degrade: {component: db, factor: 3x, for: 10m}}
@@ -16,10 +17,8 @@ extension ScenarioDecoder {
     static let zoneKeys = ["failures"]
     static let eventKinds = [
         "outage", "degrade", "maintenance", "rolling_restart", "rolling_deploy", "canary_deploy", "blue_green_deploy",
-        "cache_flush", "switchover", "region_outage",
+        "cache_flush", "switchover", "region_outage", "data_loss",
     ]
-    /// A database's total loss (`data_loss`, recovered by a restore): not built yet.
-    static let plannedEventKinds = ["data_loss"]
     static let targetKeys = ["component", "zone", "instances"]
     static let eventKeys: [String: [String]] = [
         "outage": targetKeys + ["for", "mode"],
@@ -28,6 +27,7 @@ extension ScenarioDecoder {
         "rolling_restart": ["component", "batch", "each", "drain"],
         "cache_flush": ["component"],
         "switchover": ["component"],
+        "data_loss": ["component"],
         "region_outage": ["region", "for", "mode"],
     ]
 
@@ -115,17 +115,13 @@ extension ScenarioDecoder {
             let kinds = pairs.filter { $0.key != "at" }
             guard
                 let f = reader.fields(
-                    item, path, allowed: ["at"] + Self.eventKinds + Self.plannedEventKinds, required: ["at"])
+                    item, path, allowed: ["at"] + Self.eventKinds, required: ["at"])
             else { continue }
             guard kinds.count == 1, let (kind, body) = kinds.first.map({ ($0.key, $0.value) }) else {
                 reader.fail(
                     item, path,
                     "expected exactly one of \(Self.eventKinds.joined(separator: ", ")) beside 'at', found \(kinds.count)"
                 )
-                continue
-            }
-            if Self.plannedEventKinds.contains(kind) {
-                notBuilt(body, path + "." + kind)
                 continue
             }
             guard Self.eventKinds.contains(kind) else { continue }
@@ -163,7 +159,7 @@ extension ScenarioDecoder {
             switch kind {
             case "outage", "maintenance": ["for"]
             case "degrade": ["factor", "for"]
-            case "cache_flush", "switchover": ["component"]
+            case "cache_flush", "switchover", "data_loss": ["component"]
             default: ["component", "each"]
             }
         guard let allowed = Self.eventKeys[kind] else {
@@ -226,6 +222,20 @@ extension ScenarioDecoder {
                 return nil
             }
             return .switchover(station: s)
+        case "data_loss":
+            // A missing 'component' is already reported by fields(…) as a missing required key.
+            guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations)
+            else { return nil }
+            guard stations[s].database?.restore != nil else {
+                reader.fail(
+                    componentNode, f.path("component"),
+                    stations[s].database == nil
+                        ? "data_loss is a database's total loss; '\(stations[s].name)' is not a database"
+                        : "data_loss needs the database's 'restore: {time: …}' (how it recovers, and how long that takes)"
+                )
+                return nil
+            }
+            return .dataLoss(station: s)
         default:
             // A missing 'component' is already reported by fields(…) as a missing required key.
             guard let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations)

@@ -26,6 +26,9 @@ struct ScenarioDecoder {
     /// Clusters and pools' pod requests, resolved once components and zones are known.
     var pendingClusters: [PendingCluster] = []
     var pendingPods: [PendingPod] = []
+    /// The scenario's horizon while its components are decoded (nil: missing or invalid), for
+    /// times that must fall before it (a backup schedule's first start).
+    var scenarioHorizon: SimDuration?
 
     static let topLevelKeys = [
         "version", "name", "description", "horizon", "warmup", "drain",
@@ -102,6 +105,7 @@ struct ScenarioDecoder {
         responseBytes = []
         pendingClusters = []
         pendingPods = []
+        scenarioHorizon = horizon
         var stations: [StationSpec] = []
         var balancers: [BalancerTarget] = []
         if let c = top["components"] { (stations, balancers) = decodeComponentsAndBalancers(c) }
@@ -120,6 +124,12 @@ struct ScenarioDecoder {
             reader.fail(
                 warmupNode, "warmup",
                 "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled events; give the warm-up as a duration"
+            )
+        } else if autoWarmup, let warmupNode = top["warmup"], stations.contains(where: { $0.database?.backups != nil })
+        {
+            reader.fail(
+                warmupNode, "warmup",
+                "warmup: auto looks for the end of a start-up transient and cannot be used with scheduled backups; give the warm-up as a duration"
             )
         }
         var arrivals: ArrivalProcess?

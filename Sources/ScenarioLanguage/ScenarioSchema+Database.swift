@@ -109,9 +109,95 @@ extension SchemaBuilder {
                     partial: partial),
                 "Primary failover (needs replicas): when the primary fails, writes end with 'failover' until, after detect + promote, the up replica with the most commits is the primary; the commits it lacks are lost (db.<c>.lost_writes). Default: none (a failed primary fails writes until it is back)."
             ),
+            "backups": described(
+                object(
+                    ScenarioDecoder.databaseBackupKeys, backupTable(dist, partial: partial),
+                    at: "components.*(database).backups", required: ["duration"], partial: partial),
+                "A backup schedule: a backup starts at 'at' and every 'every' after, reads a snapshot from one node and slows that node for its duration; once over it is what a restore recovers (db.<c>.backups). Default: none."
+            ),
+            "restore": described(
+                object(
+                    ScenarioDecoder.databaseRestoreKeys, restoreTable(dist), at: "components.*(database).restore",
+                    required: [], partial: partial),
+                "Recovery from a total loss (a data_loss event, or every node down at once): every request fails with 'restoring' for the restore time, then the database serves the last completed backup, or with log_shipping the last shipped commit; the acknowledged writes after it are lost (db.<c>.data_lost). Give 'time', or 'size' and 'rate'. Default: none."
+            ),
         ]
         return object(
             ScenarioDecoder.databaseKeys, table, at: "components.*(database)",
             required: ["kind", "primary"], partial: partial)
+    }
+
+    /// The keys of a database's `backups:`.
+    private mutating func backupTable(_ dist: JSONValue, partial: Bool) -> [String: JSONValue] {
+        let timeOrDistribution = JSONValue.object([("anyOf", .array([ref("duration"), dist]))])
+        let load: [String: JSONValue] = [
+            "service_factor": .object([
+                (
+                    "description",
+                    .string(
+                        "The node's service times are multiplied by this during the backup: 1.5x or a plain number ≥ 1 (default 1 when load is given)."
+                    )
+                ),
+                ("type", .array([.string("number"), .string("string")])),
+            ]),
+            "workers": .object([
+                (
+                    "description",
+                    .string(
+                        "Workers of the node the backup holds for its duration: a count, or a share of the node's (finite) workers such as 25%, rounded up (default 0)."
+                    )
+                ),
+                ("type", .array([.string("integer"), .string("string")])),
+            ]),
+        ]
+        return [
+            "every": described(ref("duration"), "Time between two backups' starts (default 24h)."),
+            "at": described(ref("duration"), "The first backup's start, from time 0, before the horizon (default 0s)."),
+            "duration": described(
+                timeOrDistribution, "How long a backup takes: a duration or a distribution, drawn per backup. Required."
+            ),
+            "from": .object([
+                (
+                    "description",
+                    .string(
+                        "The node it reads from: replica (the last replica up that is not the primary; the default with replicas) or primary (the default without)."
+                    )
+                ),
+                ("enum", .array(DatabaseBackups.Source.allCases.map { .string($0.rawValue) })),
+            ]),
+            "load": described(
+                object(
+                    ScenarioDecoder.databaseBackupLoadKeys, load, at: "components.*(database).backups.load",
+                    required: [], partial: partial),
+                "What the backup costs its node (default {service_factor: 1.5x})."),
+        ]
+    }
+
+    /// The keys of a database's `restore:`.
+    private func restoreTable(_ dist: JSONValue) -> [String: JSONValue] {
+        [
+            "time": .object([
+                ("description", .string("The restore's duration: a duration or a distribution, drawn per restore.")),
+                ("anyOf", .array([ref("duration"), dist])),
+            ]),
+            "size": described(ref("size"), "The data to restore (500GB): with 'rate', the restore takes size / rate."),
+            "rate": .object([
+                ("description", .string("The restore's data rate, a size per time unit (200MB/s, 1.5GB/min).")),
+                ("type", .string("string")),
+            ]),
+            "log_shipping": described(
+                ref("duration"),
+                "Point-in-time recovery: the log is shipped off the nodes at the end of every interval of this length, and a restore replays it up to the last shipment (default: none)."
+            ),
+            "all_down": .object([
+                (
+                    "description",
+                    .string(
+                        "restore (default): every node down at once is a total loss; wait: the nodes keep their data and the database waits for them."
+                    )
+                ),
+                ("enum", .array(DatabaseRestore.AllDown.allCases.map { .string($0.rawValue) })),
+            ]),
+        ]
     }
 }

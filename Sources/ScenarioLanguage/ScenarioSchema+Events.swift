@@ -1,7 +1,7 @@
 import InfraModel
 
 /// The schema of `events:` items: outages, gray failures, maintenance, restarts, deploys,
-/// cache flushes, switchovers and region outages.
+/// cache flushes, switchovers, databases' data losses and region outages.
 extension SchemaBuilder {
     /// One scheduled event: `at` and exactly one action.
     mutating func event() -> JSONValue {
@@ -167,6 +167,7 @@ extension SchemaBuilder {
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
             ("switchover", action([], required: ["component"], targets: ["component"])),
+            ("data_loss", action([], required: ["component"], targets: ["component"])),
             (
                 "region_outage",
                 .object([

@@ -259,7 +259,7 @@ struct SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush|switchover|region_outage: {…}}; see the README."
+                        "Events at set times: {at, outage|degrade|maintenance|rolling_restart|rolling_deploy|canary_deploy|blue_green_deploy|cache_flush|switchover|region_outage|data_loss: {…}}; see the README."
                     )
                 ),
                 ("type", .string("array")),

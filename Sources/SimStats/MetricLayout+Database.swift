@@ -7,7 +7,9 @@ extension MetricLayout {
     /// `replication.<c>.lag.*` (apply − commit of every commit at every replica) and the mean
     /// apply backlog per replica `replication.<c>.backlog.mean`. With `failover:`, per database
     /// its failovers, switchovers, lost writes, RPO, RTO histogram and stale reads during
-    /// failovers (`db.<c>.failovers`, …).
+    /// failovers (`db.<c>.failovers`, …). With `backups:`, the backups completed
+    /// (`db.<c>.backups`); with `restore:`, the restores, the writes they lost and their RPO and
+    /// RTO (`db.<c>.restores`, `db.<c>.data_lost`, …).
     mutating func addDatabases(_ spec: ModelSpec) {
         let dbs = spec.stations.filter { $0.database != nil }
         guard !dbs.isEmpty else { return }
@@ -39,10 +41,20 @@ extension MetricLayout {
             rtoHistograms[d] = histograms.count
             addLatency("db.\(st.name).rto")
         }
+        for (d, st) in dbs.enumerated() {
+            if st.database?.backups != nil { add("db.\(st.name).backups", .databaseFailover(database: d, .backups)) }
+            guard st.database?.restore != nil else { continue }
+            add("db.\(st.name).restores", .databaseFailover(database: d, .restores))
+            add("db.\(st.name).data_lost", .databaseFailover(database: d, .dataLost))
+            add("db.\(st.name).data_lost.per_restore", .databaseFailover(database: d, .dataLostPerRestore))
+            add("db.\(st.name).restore.rpo.mean", .databaseFailover(database: d, .restoreRPOMean))
+            add("db.\(st.name).restore.rto.mean", .databaseFailover(database: d, .restoreRTOMean))
+        }
     }
 }
 
-/// A database failover figure (`MetricKind.databaseFailover`), over the window.
+/// A database's failover, backup or restore figure (`MetricKind.databaseFailover`), over the
+/// window.
 public enum FailoverFigure: Sendable, Equatable {
     /// Primaries lost and replaced by a promoted replica (one replication's count).
     case failovers
@@ -58,13 +70,27 @@ public enum FailoverFigure: Sendable, Equatable {
     /// Stale reads / reads judged while writes were refused (failovers and switchovers).
     case staleReadsInFailover
     /// Share of the window the database accepted writes: its primary (or a promoted replica)
-    /// up and no failover or switchover in progress (`availability.<c>.instances`).
+    /// up and no failover, switchover or restore in progress (`availability.<c>.instances`).
     case writable
+    /// Backups completed (one replication's count).
+    case backups
+    /// Total losses, each restored (one replication's count, at the loss).
+    case restores
+    /// Acknowledged writes the restores lost (one replication's count).
+    case dataLost
+    /// dataLost / restores (NaN without restores).
+    case dataLostPerRestore
+    /// Mean over restores of (loss − commit of the oldest lost write), 0 for one that lost
+    /// nothing: seconds of data (NaN without restores).
+    case restoreRPOMean
+    /// Mean restore time (seconds; NaN without restores).
+    case restoreRTOMean
 
     var unit: MetricUnit {
         switch self {
         case .failovers, .switchovers, .lostWrites, .lostWritesPerFailover: .count
-        case .rpoMean: .seconds
+        case .backups, .restores, .dataLost, .dataLostPerRestore: .count
+        case .rpoMean, .restoreRPOMean, .restoreRTOMean: .seconds
         case .staleReadsInFailover, .writable: .fraction
         }
     }
@@ -72,7 +98,8 @@ public enum FailoverFigure: Sendable, Equatable {
     var higherIsBetter: Bool? {
         switch self {
         case .failovers, .lostWrites, .lostWritesPerFailover, .rpoMean, .staleReadsInFailover: false
-        case .switchovers: nil
+        case .restores, .dataLost, .dataLostPerRestore, .restoreRPOMean, .restoreRTOMean: false
+        case .switchovers, .backups: nil
         case .writable: true
         }
     }
@@ -91,6 +118,17 @@ public enum FailoverFigure: Sendable, Equatable {
             return ReplicationResult.ratio(
                 e.staleReadsInFailover - o.staleReadsInFailover, e.judgedReadsInFailover - o.judgedReadsInFailover)
         case .writable: return (e.writableIntegral - o.writableIntegral) / windowNs
+        case .backups: return Double(e.backups - o.backups)
+        case .restores: return Double(e.restores - o.restores)
+        case .dataLost: return Double(e.dataLostWrites - o.dataLostWrites)
+        case .dataLostPerRestore:
+            return ReplicationResult.ratio(e.dataLostWrites - o.dataLostWrites, e.restores - o.restores)
+        case .restoreRPOMean:
+            let n = e.restores - o.restores
+            return n > 0 ? (e.dataLostNanoseconds - o.dataLostNanoseconds) * 1e-9 / Double(n) : .nan
+        case .restoreRTOMean:
+            let n = e.restores - o.restores
+            return n > 0 ? (e.restoreNanoseconds - o.restoreNanoseconds) * 1e-9 / Double(n) : .nan
         }
     }
 }

@@ -158,7 +158,7 @@ struct EventTests {
                 "events.0.cache_flush.component: cache_flush needs an lru cache; 'web' is not a cache"))
         #expect(
             problems("events: [{at: 1m}]").contains(
-                "expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, canary_deploy, blue_green_deploy, cache_flush, switchover, region_outage beside 'at', found 0"
+                "expected exactly one of outage, degrade, maintenance, rolling_restart, rolling_deploy, canary_deploy, blue_green_deploy, cache_flush, switchover, region_outage, data_loss beside 'at', found 0"
             ))
         #expect(
             problems("events: [{at: 1m, switchover: {component: web}}]").contains(

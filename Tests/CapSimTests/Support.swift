@@ -138,8 +138,9 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
 /// horizon.
 func smokeShortening(_ file: String) throws -> [String] {
     let model = try ScenarioLoader.load(path: scenarioPath(file)).model
-    // A cluster's node outages and deploys are scheduled events too.
+    // A cluster's node outages, deploys and a database's backups are scheduled events too.
     let timed =
         !model.events.isEmpty || !model.deploys.isEmpty || model.clusters.contains { !$0.outages.isEmpty }
+        || model.stations.contains { $0.database?.backups != nil }
     return timed ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
 }

@@ -115,11 +115,11 @@ struct CostLanguageTests {
             ])
         #expect(
             problems(Self.scenario(cost: "{}")) == [
-                "s.yaml:6:84: error: components.web.cost: expected at least one price: instance, per_million_requests or egress_per_gb"
+                "s.yaml:6:84: error: components.web.cost: expected at least one price: instance, per_million_requests, egress_per_gb or telemetry"
             ])
         #expect(
             problems(Self.scenario(cost: "{instance: 1/h, egres_per_gb: 1}")) == [
-                "s.yaml:6:100: error: components.web.cost.egres_per_gb: unknown key 'egres_per_gb'; expected one of instance, billing, per_million_requests, egress_per_gb (did you mean 'egress_per_gb'?)"
+                "s.yaml:6:100: error: components.web.cost.egres_per_gb: unknown key 'egres_per_gb'; expected one of instance, billing, per_million_requests, egress_per_gb, telemetry (did you mean 'egress_per_gb'?)"
             ])
         #expect(
             problems(Self.scenario(cost: "1/h", top: "currency: usd\n")) == [

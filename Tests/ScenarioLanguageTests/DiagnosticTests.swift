@@ -93,8 +93,8 @@ struct DiagnosticTests {
             ])
     }
 
-    @Test("a database's backups and restores, and a data_loss event, are not built yet: errors at their key paths")
-    func backupsNotBuilt() {
+    @Test("a database's backups, restore and data_loss events: bad input is an error at its key path")
+    func backupDiagnostics() {
         let base = """
             version: 1
             horizon: 1m
@@ -103,27 +103,62 @@ struct DiagnosticTests {
                 - {name: w, path: [db.write], arrivals: {process: poisson, rate: 10/s}}
             components:
               db: {kind: database, primary: {service: {exponential: {mean: 1ms}}}, KEY}
+              web: {kind: server_pool, service: {exponential: {mean: 1ms}}}
             """
-        let backups = ScenarioLoaderProbe.problems(
-            base.replacingOccurrences(of: "KEY", with: "backups: {every: 24h, at: 3h, duration: 1h}"))
+        func problems(_ key: String) -> [String] {
+            ScenarioLoaderProbe.problems(base.replacingOccurrences(of: "KEY", with: key))
+        }
         #expect(
-            backups
-                == [
-                    "s.yaml:7:81: error: components.db.backups: 'backups' is part of the scenario language but not built in this version of capsim yet"
-                ])
-        let restore = ScenarioLoaderProbe.problems(base.replacingOccurrences(of: "KEY", with: "restore: 2h"))
+            problems("backups: {every: 24h, at: 3h, duration: 1h}") == [
+                "s.yaml:7:98: error: components.db.backups.at: expected a time before the horizon (1m), found 3h"
+            ])
         #expect(
-            restore
-                == [
-                    "s.yaml:7:81: error: components.db.restore: 'restore' is part of the scenario language but not built in this version of capsim yet"
-                ])
+            problems("backups: {at: 3s, duration: 1h, every: 30m}") == [
+                "s.yaml:7:100: error: components.db.backups.duration: expected a backup shorter than the time between backups (every: 30m), found 1h: each would still run when the next is due"
+            ])
+        #expect(
+            problems("backups: {duration: 1m, from: replica}") == [
+                "s.yaml:7:102: error: components.db.backups.from: a backup from a replica needs replicas: this database has none (back up from: primary)"
+            ])
+        #expect(
+            problems("backups: {duration: 1m, load: {service_factor: 0.5x}}") == [
+                "s.yaml:7:119: error: components.db.backups.load.service_factor: expected a factor ≥ 1 (a backup slows its node), found 0.5"
+            ])
+        #expect(
+            problems("restore: {log_shipping: 5m}") == [
+                "s.yaml:7:81: error: components.db.restore: missing the restore's time: give 'time' (a duration or a distribution), or 'size' and 'rate' (e.g. size: 500GB, rate: 200MB/s)"
+            ])
+        #expect(
+            problems("restore: {time: 1h, size: 5GB}") == [
+                "s.yaml:7:98: error: components.db.restore.size: give the restore's time, or its size and rate, not both"
+            ])
+        #expect(
+            problems("restore: {size: 5GB}") == [
+                "s.yaml:7:88: error: components.db.restore.size: a restore's size needs its rate (e.g. rate: 200MB/s): it takes size / rate"
+            ])
+        #expect(
+            problems("restore: {size: 5GB, rate: 5MB}") == [
+                "s.yaml:7:99: error: components.db.restore.rate: expected a data rate such as 200MB/s or 1.5GB/min, found '5MB'"
+            ])
+        #expect(problems("restore: {size: 500GB, rate: 200MB/s}, backups: {duration: 1m}").isEmpty)
+        let unlimited = ScenarioLoaderProbe.problems(
+            base.replacingOccurrences(
+                of: "primary: {service: {exponential: {mean: 1ms}}}, KEY",
+                with:
+                    "primary: {workers: unlimited, service: {exponential: {mean: 1ms}}}, backups: {duration: 1m, load: {workers: 2}}"
+            ))
+        #expect(
+            unlimited == [
+                "s.yaml:7:132: error: components.db.backups.load.workers: a backup holds some of its node's workers, and this node's workers are unlimited: give them a number, or slow the node with service_factor instead"
+            ])
         let loss = ScenarioLoaderProbe.problems(
-            base.replacingOccurrences(of: ", KEY", with: "") + "\nevents:\n  - {at: 30s, data_loss: {component: db}}")
+            base.replacingOccurrences(of: ", KEY", with: "")
+                + "\nevents:\n  - {at: 30s, data_loss: {component: db}}\n  - {at: 31s, data_loss: {component: web}}")
         #expect(
-            loss
-                == [
-                    "s.yaml:9:26: error: events.0.data_loss: 'data_loss' is part of the scenario language but not built in this version of capsim yet"
-                ])
+            loss == [
+                "s.yaml:10:38: error: events.0.data_loss.component: data_loss needs the database's 'restore: {time: …}' (how it recovers, and how long that takes)",
+                "s.yaml:11:38: error: events.1.data_loss.component: data_loss is a database's total loss; 'web' is not a database",
+            ])
     }
 
     @Test("autoscale on a database or a load balancer is not built yet: an error at its key path")

@@ -14,7 +14,7 @@ public struct DatabaseFailover: Sendable, Equatable {
     }
 }
 
-/// Where a database with failover stands. Writes are accepted only while `serving`.
+/// Where a database with failover (or a restore) stands. Writes are accepted only while `serving`.
 ///
 /// Transitions (asserted in `Simulation.setFailoverPhase`):
 /// serving → detecting (the primary fails) → promoting (detected) → serving (a replica
@@ -22,7 +22,9 @@ public struct DatabaseFailover: Sendable, Equatable {
 /// leaderless (no replica up to promote) → serving (the first node back is promoted);
 /// serving → draining (a switchover) → catchingUp (the primary is idle) → promoting (the
 /// chosen replica has every commit); draining or catchingUp → detecting (the primary fails
-/// during the switchover).
+/// during the switchover). Any phase but restoring → restoring (a total loss, with `restore:`;
+/// for a database without failover too) → serving (restored: a failover follows at once if
+/// the primary is still down).
 enum FailoverPhase: UInt8, Equatable {
     case serving
     case detecting
@@ -30,9 +32,13 @@ enum FailoverPhase: UInt8, Equatable {
     case leaderless
     case draining
     case catchingUp
+    case restoring
 
     func mayBecome(_ next: FailoverPhase) -> Bool {
         switch (self, next) {
+        case (.restoring, .serving): true
+        case (.restoring, _): false
+        case (_, .restoring): true
         case (.serving, .detecting), (.serving, .draining): true
         case (.detecting, .promoting), (.detecting, .serving): true
         case (.promoting, .serving), (.promoting, .leaderless): true

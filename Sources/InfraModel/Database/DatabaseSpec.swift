@@ -55,6 +55,11 @@ public struct DatabaseSpec: Sendable, Equatable {
     public var applyThreads = 1
     /// Primary failover (`failover:`); nil: a failed primary fails writes until it is back.
     public var failover: DatabaseFailover?
+    /// A backup schedule (`backups:`); nil: no backups (the recoverable state is the one at
+    /// time 0).
+    public var backups: DatabaseBackups?
+    /// Recovery from a total loss (`restore:`); nil: no total loss is modelled.
+    public var restore: DatabaseRestore?
 
     public init(
         replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
@@ -103,6 +108,15 @@ public struct DatabaseCounters: Sendable, Equatable {
     public var lostDataNanoseconds: Double = 0
     /// Σ over failovers of the write unavailability (failure → promotion), ns.
     public var unavailableNanoseconds: Double = 0
+    /// (With `backups:`) backups completed.
+    public var backups: UInt64 = 0
+    /// (With `restore:`) total losses, each restored (counted at the loss, when the restore
+    /// time is drawn); the acknowledged writes they lost; Σ over them of (loss − commit of the
+    /// oldest lost write), ns; and Σ of their restore times, ns.
+    public var restores: UInt64 = 0
+    public var dataLostWrites: UInt64 = 0
+    public var dataLostNanoseconds: Double = 0
+    public var restoreNanoseconds: Double = 0
 
     public init(nodes: Int) {
         reads = Array(repeating: 0, count: nodes)

@@ -190,6 +190,27 @@ struct ReplicationLog {
         limit[r] = last
     }
 
+    /// A restore to commits 1…`last` (at most the latest): every replica holds exactly those,
+    /// nothing is pending or tracked, and numbering goes on from `last` + 1. Every replica
+    /// follows the primary (the caller freezes those that are down).
+    mutating func restore(to last: UInt64, at now: Int64) {
+        precondition(last < nextCommit, "restoring beyond the latest commit")
+        for r in 0..<replicas {
+            while pending[r].count > 0 { pending[r].removeLast() }
+            applied[r] = last
+            lastApply[r] = now
+            limit[r] = .max
+            if threads > 0 {
+                lastStart[r] = now
+                for k in (r * threads)..<((r + 1) * threads) { threadFree[k] = now }
+            }
+        }
+        while keys.count > 0 { map.remove(keys.removeLast()) }
+        while commitTimes.count > 0 { commitTimes.removeLast() }
+        appliedEverywhere = last
+        nextCommit = last &+ 1
+    }
+
     /// Commits replica r has applied (after `advance`).
     func appliedCount(_ r: Int) -> UInt64 { applied[r] }
 

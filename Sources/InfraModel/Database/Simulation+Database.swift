@@ -26,13 +26,18 @@ struct DatabaseState {
     let readsSkipPrimary: Bool
     /// Which node is the primary, and failovers and switchovers (`DatabaseFailover.swift`).
     var failover: FailoverState
+    /// Backups and restores (`BackupState.swift`).
+    var backup: BackupState
     var reads: Balancer
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
     /// Per node, when its `counters.busyIntegral` was last brought up to date (ns).
     var busySince: [Int64]
 
-    init(station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream) {
+    init(
+        station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream,
+        backupStream: RandomStream?
+    ) {
         self.station = Int32(station)
         replicas = Int32(db.replicas)
         replicaWorkers = db.replicaWorkers.map { Int32(clamping: $0) } ?? .max
@@ -61,6 +66,7 @@ struct DatabaseState {
         readFrom = Int32(from)
         readCount = Int32(count)
         failover = FailoverState(plan: db.failover, replicas: db.replicas)
+        backup = BackupState(spec: db, stream: backupStream)
         precondition(
             [.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
             "a database's reads are balanced by round_robin, random or least_outstanding")
@@ -88,7 +94,9 @@ extension Simulation {
                 DatabaseState(
                     station: s, spec: st, db: db,
                     lagStream: streams.stream(path: "components." + st.name, purpose: .replication),
-                    routing: streams.stream(path: "components." + st.name, purpose: .routing)))
+                    routing: streams.stream(path: "components." + st.name, purpose: .routing),
+                    backupStream: db.backups == nil && db.restore == nil
+                        ? nil : streams.stream(path: "components." + st.name, purpose: .backup)))
         }
         return out
     }
@@ -126,17 +134,23 @@ extension Simulation {
         let access = calls.node(requests[r].classIndex, requests[r].hop).pointee.access
         let i = chooseDatabaseNode(for: r, database: d, write: access == .write)
         guard i >= 0 else {
-            fail(r, i == Self.failingOver ? .failover : .noHealthyInstance, into: &sink)
+            fail(r, databaseRefusal(d, i == Self.failingOver ? .failover : .noHealthyInstance), into: &sink)
             return
         }
         let primary = i == stations[s].firstInstance + databases[d].failover.primary
         let workers = primary ? stations[s].workers : databases[d].replicaWorkers
         let queue = primary ? stations[s].queueCapacity : databases[d].replicaQueue
         if !instances[Int(i)].up && !instances[Int(i)].hung {
-            fail(r, .instanceFailed, into: &sink)
+            fail(r, databaseRefusal(d, .instanceFailed), into: &sink)
             return
         }
         admit(r, at: i, station: s, workers: workers, queueCapacity: queue, into: &sink)
+    }
+
+    /// Why database d refuses a request: `cause`, or `restoring` while it is being restored
+    /// (its nodes are all down then). Asked only on the way to an error.
+    func databaseRefusal(_ d: Int, _ cause: ErrorCause) -> ErrorCause {
+        databases[d].failover.phase == .restoring ? .restoring : cause
     }
 
     /// `chooseDatabaseNode`'s answer while the database has no primary taking requests (a
@@ -199,7 +213,14 @@ extension Simulation {
         if access == .write {
             databases[d].counters.writes &+= 1
             let n = Int(databases[d].replicas)
-            guard n > 0 else { return false }
+            guard n > 0 else {
+                // Without replicas the log only numbers the commits, which a restore needs.
+                if databases[d].backup.tracksCommits {
+                    databases[d].log.commit(key: q.dataKey, now: now)
+                    databases[d].backup.noteCommit(databases[d].log.lastCommit, at: now)
+                }
+                return false
+            }
             let stream = databases[d].lagStream
             seatDraws(stream, for: r)
             for j in 0..<n {
@@ -212,6 +233,9 @@ extension Simulation {
                 }
             }
             databases[d].log.commit(key: q.dataKey, now: now)
+            if databases[d].backup.tracksCommits {
+                databases[d].backup.noteCommit(databases[d].log.lastCommit, at: now)
+            }
             let measured = kernel.now >= spec.window.warmup && stage == .open
             var live = 0
             for j in 0..<n {

@@ -20,6 +20,9 @@ extension Simulation {
         case .failoverDetected(let d, let epoch): failoverDetected(Int(d), epoch: epoch)
         case .promoted(let d, let epoch): promotionDone(Int(d), epoch: epoch, into: &sink)
         case .caughtUp(let d, let epoch): switchoverCaughtUp(Int(d), epoch: epoch)
+        case .backupDue(let d): backupDue(Int(d))
+        case .backupDone(let d, let epoch): backupDone(Int(d), epoch: epoch, into: &sink)
+        case .restored(let d, let epoch): restored(Int(d), epoch: epoch, into: &sink)
         }
     }
 
@@ -66,8 +69,13 @@ extension Simulation {
     ) {
         let d = Int(stations[s].database)
         defer { noteWritable(d) }
-        guard databases[d].failover.plan != nil else { return }
         let node = i &- stations[s].firstInstance
+        if databases[d].backup.schedule != nil || databases[d].backup.restore != nil,
+            backupNodeChanged(d, node: node, up: up, into: &sink)
+        {
+            return
+        }
+        guard databases[d].failover.plan != nil else { return }
         let phase = databases[d].failover.phase
         if node == databases[d].failover.primary {
             if !up && (phase == .serving || phase == .draining || phase == .catchingUp) {
@@ -188,16 +196,7 @@ extension Simulation {
         let slot = Int(databases[d].failover.slotOfNode[Int(p)])
         let last = databases[d].log.lastCommit
         let kept = slot < 0 ? last : databases[d].log.appliedCount(slot)
-        // Acknowledged writes lost: async, every commit was acknowledged at its commit; sync with
-        // k acks, commit j was acknowledged iff k replicas had applied it before the failure,
-        // i.e. iff j ≤ the k-th largest prefix the replicas hold.
-        var acknowledged = last
-        let k = databases[d].acks
-        if k > 0 {
-            var prefixes = (0..<Int(databases[d].replicas)).map { databases[d].log.appliedCount($0) }
-            prefixes.sort(by: >)
-            acknowledged = k <= prefixes.count ? prefixes[k - 1] : 0
-        }
+        let acknowledged = acknowledgedCommits(d)
         let lost = acknowledged > kept ? acknowledged - kept : 0
         // A switchover's replica has every commit (lost is 0), unless it went down meanwhile
         // and another one was promoted: what that one lacks is lost all the same.
@@ -207,7 +206,11 @@ extension Simulation {
             databases[d].counters.lostDataNanoseconds +=
                 Double(databases[d].failover.failedAt &- databases[d].log.commitTime(of: kept &+ 1))
         }
-        if kept < last { databases[d].log.truncate(after: kept) }
+        if kept < last {
+            databases[d].log.truncate(after: kept)
+            // Backups and shipped log hold the surviving history only.
+            databases[d].backup.truncate(after: kept)
+        }
         if p != old {
             databases[d].failover.slotOfNode[Int(p)] = -1
             databases[d].failover.slotOfNode[Int(old)] = Int32(slot)
@@ -235,6 +238,17 @@ extension Simulation {
         databases[d].failover.target = -1
         databases[d].failover.epoch &+= 1
         setFailoverPhase(d, .serving)
+    }
+
+    /// The commits of database d acknowledged to their writers (after `advance`): async, every
+    /// commit, at its commit; sync with k acks, commit j iff k replicas have applied it, i.e.
+    /// iff j ≤ the k-th largest prefix the replicas hold.
+    func acknowledgedCommits(_ d: Int) -> UInt64 {
+        let k = databases[d].acks
+        guard k > 0 else { return databases[d].log.lastCommit }
+        var prefixes = (0..<Int(databases[d].replicas)).map { databases[d].log.appliedCount($0) }
+        prefixes.sort(by: >)
+        return k <= prefixes.count ? prefixes[k - 1] : 0
     }
 
     /// A scheduled switchover of database station s: writes are refused from now; the primary

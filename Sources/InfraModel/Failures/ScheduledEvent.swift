@@ -38,6 +38,9 @@ public struct ScheduledEvent: Sendable, Equatable {
         /// The database station's primary hands over to a replica: writes drain, the replica
         /// catches up and is promoted, nothing is lost (`Database/Simulation+DatabaseFailover`).
         case switchover(station: Int)
+        /// The database station loses its data (`data_loss`): a restore begins
+        /// (`Database/Simulation+DatabaseRestore`).
+        case dataLoss(station: Int)
     }
 }
 

@@ -17,6 +17,8 @@ struct TimedAction {
         case flush
         /// A database's primary switchover begins (targets: its primary node's instance 0).
         case switchover
+        /// A database loses its data (targets: its node 0).
+        case dataLoss
         /// A scheduled outage of a region begins or ends (its instances: `RegionState.members`).
         case region(Int32, down: Bool, FailureSpec.Mode)
     }
@@ -70,6 +72,8 @@ extension Simulation {
                 out.append(TimedAction(time: e.at, kind: .flush, targets: t))
             case .switchover(let s):
                 out.append(TimedAction(time: e.at, kind: .switchover, targets: [Int32(firstInstance[s])]))
+            case .dataLoss(let s):
+                out.append(TimedAction(time: e.at, kind: .dataLoss, targets: [Int32(firstInstance[s])]))
             }
         }
         return out
@@ -138,6 +142,7 @@ extension Simulation {
                 refreshEligibility(Int(i))
             case .flush: cacheRestarted(i)
             case .switchover: switchoverBegins(station: Int(instances[Int(i)].station))
+            case .dataLoss: dataLost(station: Int(instances[Int(i)].station), into: &sink)
             case .region: preconditionFailure("a region's step has no targets: handled above")
             }
         }

@@ -148,7 +148,7 @@ extension Simulation {
             // Already down: a crash now fails what a hang had left stuck.
             if mode == .crash && instances[Int(i)].hung {
                 instances[Int(i)].hung = false
-                evict(i, into: &sink)
+                evict(i, cause: reason == DownReason.restore ? .restoring : .instanceFailed, into: &sink)
             }
             return
         }
@@ -160,8 +160,15 @@ extension Simulation {
         instances[Int(i)].epoch &+= 1
         stations[s].upLevel -= 1
         noteInstanceDown(station: s, at: now)
+        // Planned downtime, an instance not held, an evicted pod and a database's restore are
+        // no failures.
         if reason & DownReason.planned == 0 { stations[s].failureCount &+= 1 }
-        if mode == .crash { evict(i, into: &sink) } else { instances[Int(i)].hung = true }
+        if mode == .crash {
+            // A database's restore fails what its nodes held with the restore's own cause.
+            evict(i, cause: reason == DownReason.restore ? .restoring : .instanceFailed, into: &sink)
+        } else {
+            instances[Int(i)].hung = true
+        }
         if hasDatabases && stations[s].database >= 0 { databaseNodeChanged(i, station: s, up: false, into: &sink) }
         if let check = stations[s].healthCheck, instances[Int(i)].believed {
             let at = check.decided(
@@ -242,7 +249,9 @@ extension Simulation {
     /// on it (their service events still pending: they become zombies with nothing to release),
     /// requests stuck on it, and requests whose callers hold a worker on it. Then its workers
     /// are all free (it restarts empty).
-    mutating func evict<Sink: RecordSink & ~Copyable>(_ i: Int32, into sink: inout Sink) {
+    mutating func evict<Sink: RecordSink & ~Copyable>(
+        _ i: Int32, cause: ErrorCause = .instanceFailed, into sink: inout Sink
+    ) {
         let s = Int(instances[Int(i)].station)
         let now = kernel.now
         blame.zone = zoneBlame(i)
@@ -250,7 +259,7 @@ extension Simulation {
             let r = instances[Int(i)].waiting.removeFirst()
             stations[s].accumulate(to: now)
             stations[s].queueLevel -= 1
-            fail(r, .instanceFailed, into: &sink)
+            fail(r, cause, into: &sink)
         }
         for k in 0..<requests.used {
             let r = Int32(k)
@@ -266,16 +275,16 @@ extension Simulation {
             for h in 0..<q.depth where requests.frame(r, h).pointee.instance == i { holds = true }
             if q.pending == 0 && q.instance == i {
                 if q.phase == .stalled {
-                    fail(r, .instanceFailed, into: &sink)
+                    fail(r, cause, into: &sink)
                 } else {
                     // In service here: its end event is pending; nothing of i to release then.
                     requests[r].instance = -1
                     blame.station = Int32(s)
-                    kill(r, .instanceFailed, into: &sink)
+                    kill(r, cause, into: &sink)
                 }
             } else if holds {
                 blame.station = Int32(s)
-                kill(r, .instanceFailed, into: &sink)
+                kill(r, cause, into: &sink)
             }
         }
         stations[s].accumulate(to: now)

@@ -14,6 +14,8 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case serverError
     case retryBudgetExhausted
     case failover
+    /// The database was restoring after a total loss (`restore:`): it serves nothing meanwhile.
+    case restoring
     /// Still in flight when the drain time after the horizon ran out.
     case inFlightAtEnd
 
@@ -30,6 +32,7 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .serverError: "server_error"
         case .retryBudgetExhausted: "retry_budget_exhausted"
         case .failover: "failover"
+        case .restoring: "restoring"
         case .inFlightAtEnd: "in_flight_at_end"
         }
     }

@@ -70,7 +70,11 @@ extension Simulation {
             return
         }
         stations[s].accumulate(to: kernel.now)
-        if hasDatabases && stations[s].database >= 0 { accumulateNodeBusy(i, station: s) }
+        if hasDatabases && stations[s].database >= 0 {
+            accumulateNodeBusy(i, station: s)
+            // A backup owed workers of this node keeps the one released (`Simulation+DatabaseBackups`).
+            if databases[Int(stations[s].database)].backup.owed > 0 && backupTakesWorker(i, station: s) { return }
+        }
         stations[s].busyLevel -= 1
         instances[Int(i)].busy &-= 1
         while !instances[Int(i)].waiting.isEmpty {

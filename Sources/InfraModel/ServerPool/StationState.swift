@@ -202,6 +202,9 @@ enum DownReason {
     /// A pod evicted from a node the cluster autoscaler removed, waiting to be placed again
     /// (with `pending`): planned, not a failure.
     static let evicted: UInt16 = 512
-    /// Reasons that are planned, not failures (`StationState.failureCount`).
-    static let planned: UInt16 = maintenance | unprovisioned | evicted
+    /// Its database is being restored after a total loss (`Database/Simulation+DatabaseRestore`).
+    static let restore: UInt16 = 1024
+    /// Reasons that are not failures (`StationState.failureCount`): planned downtime, an
+    /// instance not held, an evicted pod, and a database's restore.
+    static let planned: UInt16 = maintenance | unprovisioned | evicted | restore
 }

@@ -214,6 +214,7 @@ public struct Simulation: ~Copyable {
         startFailureProcesses()
         startEvents()
         startDatabaseFailovers()
+        startBackups(into: &sink)
         startRegions()
         startAutoscale()
         startDeploys()

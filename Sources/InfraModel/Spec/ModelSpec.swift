@@ -95,6 +95,8 @@ public struct ModelSpec: Sendable {
             case .rolling(let station, _, _, _, _, _): station == s
             // A database's switchover takes its writes away for a while.
             case .switchover(let station): station == s
+            // A database's total loss takes it down for its restore.
+            case .dataLoss(let station): station == s
             case .degrade, .cacheFlush: false
             }
         }
