@@ -95,12 +95,30 @@ extension ScenarioDecoder {
         return DNSSpec(routing: routing, ttl: ttl, detect: detect, entries: entries, primary: primary)
     }
 
-    /// DNS routes the classes whose path begins at an entry: at least one must.
-    mutating func checkDNSRoutes(_ dns: DNSSpec, classes: [RequestClass], node: ScenarioNode) {
+    /// DNS routes the classes whose path begins at an entry: at least one must, and none may
+    /// visit a second region's entry after its first (DNS sends each request to one region: such
+    /// a path calls the other region's entry on every request, the default class's trap).
+    mutating func checkDNSRoutes(
+        _ dns: DNSSpec, classes: [RequestClass], stations: [StationSpec], node: ScenarioNode
+    ) {
         let entries = dns.entries.compactMap { $0 }
-        guard !classes.isEmpty, !classes.contains(where: { entries.contains($0.calls[0].station) }) else { return }
-        reader.fail(
-            node, "dns.entries",
-            "no class starts at an entry: DNS picks the first component of the classes whose path begins at one")
+        guard !classes.isEmpty else { return }
+        guard classes.contains(where: { entries.contains($0.calls[0].station) }) else {
+            reader.fail(
+                node, "dns.entries",
+                "no class starts at an entry: DNS picks the first component of the classes whose path begins at one")
+            return
+        }
+        for c in classes where entries.contains(c.calls[0].station) {
+            guard
+                let other = c.calls.dropFirst().first(where: {
+                    entries.contains($0.station) && $0.station != c.calls[0].station
+                })
+            else { continue }
+            reader.fail(
+                node, "dns.entries",
+                "class '\(c.name)' visits '\(stations[c.calls[0].station].name)' and then '\(stations[other.station].name)', entries of two regions: DNS sends each request to one region's entry, so give the class a path that starts at one of them (without 'classes:', the default class visits every component in file order)"
+            )
+        }
     }
 }

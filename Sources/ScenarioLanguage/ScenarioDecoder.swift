@@ -142,7 +142,7 @@ struct ScenarioDecoder {
             checkDetections(classes: classes, stations: stations)
         }
         if let dns, let node = top["dns"], reader.diagnostics.count == problemsBefore {
-            checkDNSRoutes(dns, classes: classes, node: node)
+            checkDNSRoutes(dns, classes: classes, stations: stations, node: node)
         }
         let profile = decodeProfile(
             top["workload"], arrivals: arrivals, classes: classes, autoWarmup: autoWarmup ? top["warmup"] : nil,

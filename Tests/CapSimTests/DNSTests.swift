@@ -27,6 +27,7 @@ struct DNSTests {
         dns: {\(dns), entries: {us-east: web-east, eu-west: web-west}, primary: us-east}
         workload:
           arrivals: {process: \(process), rate: \(rate)}
+          classes: [{name: users, path: [web-east]}]
         components:
           web-east: {kind: server_pool, region: us-east, workers: unlimited, service: {deterministic: 10ms}}
           web-west: {kind: server_pool, region: eu-west, workers: unlimited, service: {deterministic: 10ms}}
@@ -129,6 +130,14 @@ struct DNSTests {
                 dns: {ttl: 5s, entries: {east: a}}
                 """) == [
                     "s.yaml:8:6: error: dns.entries: no class starts at an entry: DNS picks the first component of the classes whose path begins at one"
+                ])
+        // The default class visits every component: here both regions' entries, on every request.
+        #expect(
+            problems(
+                yaml(horizon: "1m", warmup: "0s", dns: "ttl: 60s").replacingOccurrences(
+                    of: "  classes: [{name: users, path: [web-east]}]\n", with: ""))
+                == [
+                    "s.yaml:10:6: error: dns.entries: class 'default' visits 'web-east' and then 'web-west', entries of two regions: DNS sends each request to one region's entry, so give the class a path that starts at one of them (without 'classes:', the default class visits every component in file order)"
                 ])
     }
 }
