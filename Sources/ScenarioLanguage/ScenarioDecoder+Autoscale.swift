@@ -87,11 +87,7 @@ extension ScenarioDecoder {
             )
             ok = false
         } else if let p = a["provisioning"] {
-            if case .mapping = p {
-                provisioning = decodeDistribution(p, a.path("provisioning"))
-            } else {
-                provisioning = reader.duration(p, a.path("provisioning")).map { .deterministic(value: $0.seconds) }
-            }
+            provisioning = decodeTime(p, a.path("provisioning"))
         }
         guard ok, let target, let minimum, let maximum, let interval, let lag, let cooldown, let outCooldown,
             let inCooldown,

@@ -32,7 +32,7 @@ extension ScenarioDecoder {
             reader.fail(n, f.path("at"), "expected a time before the horizon (\(horizon)), found \(at)")
             ok = false
         }
-        let duration = f["duration"].flatMap { durationOrDistribution($0, f.path("duration")) }
+        let duration = f["duration"].flatMap { decodeTime($0, f.path("duration")) }
         if let every, case .deterministic(let seconds)? = duration, seconds >= every.seconds, let n = f["duration"] {
             reader.fail(
                 n, f.path("duration"),
@@ -98,7 +98,7 @@ extension ScenarioDecoder {
         var time: Distribution?
         switch (f["time"], f["size"], f["rate"]) {
         case (let t?, nil, nil):
-            time = durationOrDistribution(t, f.path("time"))
+            time = decodeTime(t, f.path("time"))
         case (nil, let s?, let r?):
             let bytes = size(s, f.path("size"))
             let rate = byteRate(r, f.path("rate"))
@@ -121,12 +121,6 @@ extension ScenarioDecoder {
         let allDown = f["all_down"].map { reader.choice($0, f.path("all_down"), DatabaseRestore.AllDown.self) }
         guard let time, shipping != .some(nil), allDown != .some(nil) else { return nil }
         return DatabaseRestore(time: time, logShipping: shipping ?? nil, allDown: (allDown ?? nil) ?? .restore)
-    }
-
-    /// A duration (a fixed time) or a distribution, in seconds.
-    mutating func durationOrDistribution(_ node: ScenarioNode, _ path: String) -> Distribution? {
-        if case .scalar = node { return reader.duration(node, path).map { .deterministic(value: $0.seconds) } }
-        return decodeDistribution(node, path)
     }
 
     /// A size such as `500GB`, in bytes (> 0).

@@ -133,13 +133,8 @@ extension ScenarioDecoder {
         }
         var startup: Distribution = .deterministic(value: 0)
         if let n = f["pod_startup"] {
-            if case .mapping = n {
-                guard let d = decodeDistribution(n, f.path("pod_startup")) else { return }
-                startup = d
-            } else {
-                guard let d = reader.duration(n, f.path("pod_startup")) else { return }
-                startup = .deterministic(value: d.seconds)
-            }
+            guard let d = decodeTime(n, f.path("pod_startup")) else { return }
+            startup = d
         }
         var nodePrice: Double?
         if let n = f["cost"] {
@@ -235,13 +230,7 @@ extension ScenarioDecoder {
             }
         }
         if let n = f["provisioning"] {
-            if case .mapping = n {
-                if let d = decodeDistribution(n, f.path("provisioning")) { p.provisioning = d } else { ok = false }
-            } else if let d = reader.duration(n, f.path("provisioning")) {
-                p.provisioning = .deterministic(value: d.seconds)
-            } else {
-                ok = false
-            }
+            if let d = decodeTime(n, f.path("provisioning")) { p.provisioning = d } else { ok = false }
         }
         if let n = f["scale_down_utilization"] {
             if let v = threshold(n, f.path("scale_down_utilization"), unit: .fraction) {

@@ -204,7 +204,7 @@ extension ScenarioDecoder {
             let f = reader.fields(
                 node, path, allowed: Self.databaseFailoverKeys, required: Self.databaseFailoverKeys)
         else { return nil }
-        func time(_ key: String) -> Distribution? { f[key].flatMap { durationOrDistribution($0, f.path(key)) } }
+        func time(_ key: String) -> Distribution? { f[key].flatMap { decodeTime($0, f.path(key)) } }
         let detect = time("detect")
         let promote = time("promote")
         guard let detect, let promote else { return nil }

@@ -8,6 +8,13 @@ extension ScenarioDecoder {
         "weibull", "pareto", "erlang", "hyperexponential", "empirical",
     ]
 
+    /// A time that is a duration (`90s`, a constant) or a distribution (a mapping, as
+    /// `decodeDistribution`): start-ups, provisioning, CPU costs, detection delays.
+    mutating func decodeTime(_ node: ScenarioNode, _ path: String) -> Distribution? {
+        if case .mapping = node { return decodeDistribution(node, path) }
+        return reader.duration(node, path).map { .deterministic(value: $0.seconds) }
+    }
+
     /// A service-time distribution, written as a mapping with one key naming the family:
     /// `{lognormal: {mean: 20ms, cv: 1.5}}`. Durations carry units; shapes and cvs are numbers.
     mutating func decodeDistribution(_ node: ScenarioNode, _ path: String) -> Distribution? {

@@ -134,14 +134,7 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: Self.failoverKeys, required: ["switch"]) else { return nil }
         let switchTime = f["switch"].flatMap { reader.duration($0, f.path("switch")) }
         let standby = f["standby"].map { reader.choice($0, f.path("standby"), FailoverSpec.Standby.self) } ?? .hot
-        var detection: Distribution?? = .some(nil)
-        if let d = f["detection"] {
-            if case .mapping = d {
-                detection = decodeDistribution(d, f.path("detection")).map { .some($0) }
-            } else {
-                detection = reader.duration(d, f.path("detection")).map { .some(.deterministic(value: $0.seconds)) }
-            }
-        }
+        let detection: Distribution?? = f["detection"].map { decodeTime($0, f.path("detection")) } ?? .some(nil)
         let crews = f["repair_crews"].map { reader.integer($0, f.path("repair_crews"), min: 1, max: 2) } ?? 2
         guard let switchTime, let standby, let detection, let crews else { return nil }
         // A detection that always takes 0 is no detection step at all.

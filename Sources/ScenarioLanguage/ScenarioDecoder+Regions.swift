@@ -87,10 +87,7 @@ extension ScenarioDecoder {
                     )
                     continue
                 }
-                let d: Distribution? =
-                    if case .scalar = p.value {
-                        reader.duration(p.value, at).map { .deterministic(value: $0.seconds) }
-                    } else { decodeDistribution(p.value, at) }
+                let d = decodeTime(p.value, at)
                 latency[from][to] = d
                 latency[to][from] = d
             }

@@ -15,16 +15,16 @@ extension ScenarioDecoder {
 
     mutating func decodeTLS(_ node: ScenarioNode, _ path: String) -> TLSSpec? {
         guard let f = reader.fields(node, path, allowed: Self.tlsKeys, required: ["handshake"]) else { return nil }
-        let handshake = f["handshake"].flatMap { cost($0, f.path("handshake")) }
-        let resumption = f["resumption"].map { cost($0, f.path("resumption")) } ?? .deterministic(value: 0)
-        let perRequest = f["per_request"].map { cost($0, f.path("per_request")) } ?? .deterministic(value: 0)
+        let handshake = f["handshake"].flatMap { decodeTime($0, f.path("handshake")) }
+        let resumption = f["resumption"].map { decodeTime($0, f.path("resumption")) } ?? .deterministic(value: 0)
+        let perRequest = f["per_request"].map { decodeTime($0, f.path("per_request")) } ?? .deterministic(value: 0)
         // A share: `threshold` refuses anything outside 0 … 1 (0% … 100%).
         let resumed = f["resumed"].map { threshold($0, f.path("resumed"), unit: .fraction) } ?? 0
         let perConnection =
             f["requests_per_connection"].map {
                 reader.number($0, f.path("requests_per_connection"), minimum: 1)
             } ?? 1
-        let rtt: Distribution?? = f["rtt"].map { cost($0, f.path("rtt")) }
+        let rtt: Distribution?? = f["rtt"].map { decodeTime($0, f.path("rtt")) }
         let trips = f["round_trips"].map { reader.integer($0, f.path("round_trips"), min: 0, max: 10) } ?? 1
         let resumedTrips =
             f["resumed_round_trips"].map { reader.integer($0, f.path("resumed_round_trips"), min: 0, max: 10) } ?? 1
@@ -51,9 +51,4 @@ extension ScenarioDecoder {
         return spec
     }
 
-    /// A CPU cost: a duration (`2ms`) or a distribution (`{lognormal: {mean: 2ms, cv: 0.3}}`).
-    private mutating func cost(_ node: ScenarioNode, _ path: String) -> Distribution? {
-        if case .mapping = node { return decodeDistribution(node, path) }
-        return reader.duration(node, path).map { .deterministic(value: $0.seconds) }
-    }
 }
