@@ -48,7 +48,7 @@ extension ScenarioDecoder {
             switch kind {
             case "rolling_deploy": ["component", "each"]
             case "canary_deploy": ["component", "bake", "each"]
-            default: ["component", "provision", "bake"]
+            default: ["component", "bake"]
             }
         guard let f = reader.fields(node, path, allowed: allowed, required: required),
             let componentNode = f["component"], let s = station(componentNode, f.path("component"), stations)
@@ -61,7 +61,7 @@ extension ScenarioDecoder {
         if pool.autoscale != nil {
             reader.fail(
                 componentNode, f.path("component"),
-                "\(kind) of an autoscaled pool is not built in this version of capsim yet: give '\(pool.name)' a fixed number of instances, or use rolling_deploy"
+                "\(kind) of an autoscaled pool is not built in this version of capsim yet: give '\(pool.name)' a fixed number of instances"
             )
             return nil
         }
@@ -100,20 +100,33 @@ extension ScenarioDecoder {
             restart = f["each"].flatMap { reader.duration($0, f.path("each"), positive: true) }
             drain = f["drain"].map { reader.duration($0, f.path("drain")) } ?? .seconds(30)
             strategy = k.flatMap { k in batch.flatMap { b in bake.map { .canary(instances: k, bake: $0, batch: b) } } }
-        } else {
-            let provision = f["provision"].flatMap { reader.duration($0, f.path("provision")) }
+        } else if pool.pod != nil {
+            // Pods: the switch waits for the second fleet's pods to be placed and started.
+            if let p = f["provision"] {
+                reader.fail(
+                    p, f.path("provision"),
+                    "'\(pool.name)' runs on cluster nodes: its second fleet is pods, placed by the scheduler and started in the cluster's pod_startup; remove provision"
+                )
+            }
+            strategy = bake.map { .blueGreen(provision: .zero, bake: $0) }
+        } else if let p = f["provision"] {
+            let provision = reader.duration(p, f.path("provision"))
             strategy = provision.flatMap { p in bake.map { .blueGreen(provision: p, bake: $0) } }
+        } else {
+            reader.fail(node, path, "missing required key 'provision'")
+            strategy = nil
         }
         guard reader.diagnostics.count == problems, let strategy, let drain, let restart, let surge else { return nil }
         var deploy = DeploySpec(
             station: s, at: at, strategy: strategy, drain: drain, restart: restart, version: version,
             analysis: analysis)
         deploy.surge = surge
-        if pool.pod != nil && deploy.holdsExtra {
-            // Extra pods need room on the nodes, which the scheduler would have to find.
+        // On a cluster a deploy with extra pods lasts until the nodes have room for them, which
+        // no bound in the scenario gives: a later deploy of the pool could overlap it.
+        if pool.pod != nil, let other = earlier.first(where: { $0.station == s && $0.holdsExtra }) {
             reader.fail(
                 node, path,
-                "a \(deploy.isBlueGreen ? "blue-green deploy" : "surge") of pods on a cluster is not built in this version of capsim yet: '\(pool.name)' runs on cluster nodes; restart pods in place (max_unavailable, no max_surge) instead"
+                "a second deploy of '\(pool.name)' after the \(other.isBlueGreen ? "blue-green deploy" : "surge") at \(other.at - SimTime.zero) is not built in this version of capsim yet: on a cluster that deploy lasts until the nodes have room for its extra pods, so this one could overlap it"
             )
             return nil
         }

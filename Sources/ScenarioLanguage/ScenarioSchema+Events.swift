@@ -163,7 +163,8 @@ extension SchemaBuilder {
                         ("provision", ref("duration")), ("bake", ref("duration")), ("version", version),
                         ("analysis", analysis),
                     ],
-                    required: ["component", "provision", "bake"], targets: ["component"])
+                    // provision is required for a pool of VMs, and an error for pods on a cluster.
+                    required: ["component", "bake"], targets: ["component"])
             ),
             ("cache_flush", action([], required: ["component"], targets: ["component"])),
             ("switchover", action([], required: ["component"], targets: ["component"])),

@@ -138,6 +138,9 @@ struct ClusterState {
     /// autoscaler made, for trajectory tests.
     var kills: [PodKill] = []
     var nodeLog: [NodeLogEntry] = []
+    /// The pods deploys hold beside their pools' (`DeployPod`), each deploy's together, in
+    /// deploy order; empty unless a deploy of a pool on a cluster holds extra pods.
+    var deployPods: [DeployPod] = []
 
     var any: Bool { !clusters.isEmpty }
 }

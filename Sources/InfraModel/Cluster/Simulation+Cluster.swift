@@ -156,6 +156,7 @@ extension Simulation {
         case .scan(let c): scanCluster(Int(c), into: &sink)
         case .nodeProvisioned(let g): nodeProvisioned(Int(g))
         case .nodeReleased(let g): nodeReleased(Int(g), into: &sink)
+        case .deployPodReady(let p, let stamp): deployPodReady(Int(p), stamp: stamp)
         }
     }
 
@@ -206,6 +207,7 @@ extension Simulation {
                 killPod(first + j, into: &sink)
             }
         }
+        unplaceDeployPods(c, node: k)
         placePending(c, startup: true)
     }
 
@@ -276,6 +278,10 @@ extension Simulation {
                     let z = cluster.zone(ofNode: Int(clusterState.node[first + j]))
                     if z >= 0 { zonePods[z] += 1 }
                 }
+                for p in clusterState.deployPods where p.station == s && p.placed {
+                    let z = cluster.zone(ofNode: Int(p.node))
+                    if z >= 0 { zonePods[z] += 1 }
+                }
             }
             for j in 0..<n where clusterState.phase[first + j] == .pending {
                 let i = first + j
@@ -302,6 +308,7 @@ extension Simulation {
                 kernel.schedule(
                     .cluster(.podReady(instance: Int32(i), stamp: clusterState.stamp[i])), after: delay)
             }
+            placeDeployPods(c, station: s, zonePods: &zonePods)
         }
     }
 

@@ -32,6 +32,9 @@ extension Simulation {
             for j in 0..<Int(stations[s].instanceCount) where clusterState.phase[first + j] == .pending {
                 pods.append((pod.cpu, pod.memory))
             }
+            for p in clusterState.deployPods where p.station == s && p.phase == .pending {
+                pods.append((pod.cpu, pod.memory))
+            }
         }
         // Largest first by the mean of its shares of a node; equal shares keep their order.
         let share = { (p: (cpu: Int, memory: Int)) in
@@ -116,9 +119,13 @@ extension Simulation {
                 search: for s in clusterState.pools[c] {
                     guard let pod = spec.stations[s].pod else { continue }
                     let first = Int(stations[s].firstInstance)
-                    for j in 0..<Int(stations[s].instanceCount)
-                    where clusterState.node[first + j] == Int32(k) && !isScaledIn(first + j) {
-                        evicted[s] += 1
+                    // The pool's pods to move (not those its autoscaler drains), then its
+                    // deploy pods, which count against no budget since they serve nothing.
+                    let moving = (0..<Int(stations[s].instanceCount)).count {
+                        clusterState.node[first + $0] == Int32(k) && !isScaledIn(first + $0)
+                    }
+                    evicted[s] += moving
+                    for _ in 0..<moving + deployPodCount(onNode: k, station: s) {
                         let target = (0..<cluster.nodes).first { m in
                             m != k && !leaving[m] && clusterState.nodePhase[base + m] == .ready
                                 && clusterState.nodeDown[base + m] == 0 && cpu[m] >= pod.cpu
@@ -187,6 +194,7 @@ extension Simulation {
         clusterState.clusters[c].nodes.down[k] = true
         clusterState.clusters[c].removed += 1
         noteNode(g, .removing)
+        unplaceDeployPods(c, node: k)
         guard clusterState.clusters[c].nodes.pods[k] > 0 else {
             nodeReleased(g, into: &sink)
             return

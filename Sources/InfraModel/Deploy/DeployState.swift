@@ -49,6 +49,10 @@ struct DeployState {
     var step: Range<Int> = 0..<0
     var stepOut = 0
     var stepInstallsNew = true
+    var stepProgress = StepProgress.underWay
+    /// Its pods beside the pool's on a cluster (indices in `ClusterState.deployPods`): the
+    /// second fleet of a blue-green deploy, or the surge of a rollout; empty for a pool of VMs.
+    var pods: Range<Int> = 0..<0
     /// Responses the new version gave, those that were errors, and those (not errors) slower
     /// than the analysis's latency threshold: cumulative from the deploy's start.
     var responses: UInt64 = 0
@@ -95,6 +99,14 @@ struct DeployState {
         default: -1
         }
     }
+}
+
+/// Where a deploy's step under way is: its instances draining or restarting, or restarted and
+/// waiting for the deploy's pods to run (a surge on a cluster: the replacements must run before
+/// the step ends).
+enum StepProgress: Equatable {
+    case underWay
+    case waitingForPods
 }
 
 /// The deploys of a replication (`ModelSpec.deploys`, in order).

@@ -14,6 +14,11 @@ extension Simulation {
                     spec: spec, first: Int(stations[s].firstInstance), count: Int(stations[s].instanceCount),
                     stream: streams.stream(path: "events.deploy\(d)." + self.spec.stations[s].name, purpose: .deploy))
             )
+            // On a cluster the extra fleet is pods that need room on the nodes.
+            if self.spec.stations[s].pod != nil && spec.holdsExtra {
+                let count = spec.isBlueGreen ? self.spec.stations[s].instances : spec.surge
+                deploys.entries[d].pods = addDeployPods(count, station: s, deploy: d)
+            }
         }
     }
 
@@ -32,9 +37,16 @@ extension Simulation {
             let e = deploys.entries[Int(d)]
             for i in e.step.prefix(e.stepOut) { setDown(Int32(i), DownReason.maintenance, mode: .crash, into: &sink) }
             kernel.schedule(.deploy(.batchUp(deploy: d)), after: deploys.entries[Int(d)].spec.restart)
-        case .batchUp(let d): stepDone(Int(d), into: &sink)
+        case .batchUp(let d):
+            let e = deploys.entries[Int(d)]
+            if e.phase == .promoting && !deployPodsRun(e.pods) {
+                deploys.entries[Int(d)].stepProgress = .waitingForPods
+            } else {
+                stepDone(Int(d), into: &sink)
+            }
         case .switchOver(let d):
             let e = deploys.entries[Int(d)]
+            guard e.phase == .provisioning, deployPodsRun(e.pods) else { return }
             for i in e.first..<e.first + e.count { install(Int(d), on: i, new: true) }
             deploys.entries[Int(d)].enter(.baking)
             kernel.schedule(.deploy(.judge(deploy: d)), after: e.spec.bake)
@@ -48,6 +60,7 @@ extension Simulation {
         case .rolling:
             deploys.entries[d].enter(.promoting)
             deploys.entries[d].hold(e.spec.surge, at: kernel.now)
+            holdDeployPods(e.pods)
             beginPromotionStep(d, from: e.first)
         case .canary(let k, _, _):
             deploys.entries[d].enter(.startingCanary)
@@ -55,7 +68,12 @@ extension Simulation {
         case .blueGreen(let provision, _):
             deploys.entries[d].enter(.provisioning)
             deploys.entries[d].hold(e.count, at: kernel.now)
-            kernel.schedule(.deploy(.switchOver(deploy: Int32(d))), after: provision)
+            if e.pods.isEmpty {
+                kernel.schedule(.deploy(.switchOver(deploy: Int32(d))), after: provision)
+            } else {
+                // On a cluster the switch waits for the second fleet's pods to run.
+                holdDeployPods(e.pods)
+            }
         }
     }
 
@@ -103,10 +121,25 @@ extension Simulation {
                 beginPromotionStep(d, from: next)
             } else {
                 deploys.entries[d].hold(0, at: kernel.now)
+                releaseDeployPods(e.pods)
                 deploys.entries[d].enter(.promoted)
             }
         case .rollingBack: deploys.entries[d].enter(.rolledBack)
         default: preconditionFailure("a deploy step ends only while it starts, promotes or rolls back")
+        }
+    }
+
+    /// One of deploy d's pods on a cluster runs (from `deployPodReady`): once they all run, a
+    /// blue-green deploy switches and a step that waited for them ends (as events now, so the
+    /// deploy goes on from its own handler).
+    mutating func deployPodRuns(deploy d: Int) {
+        let e = deploys.entries[d]
+        guard deployPodsRun(e.pods) else { return }
+        if e.phase == .provisioning {
+            kernel.schedule(.deploy(.switchOver(deploy: Int32(d))), after: .zero)
+        } else if e.phase == .promoting && e.stepProgress == .waitingForPods {
+            deploys.entries[d].stepProgress = .underWay
+            kernel.schedule(.deploy(.batchUp(deploy: Int32(d))), after: .zero)
         }
     }
 
@@ -142,6 +175,7 @@ extension Simulation {
             } else if k < e.count {
                 deploys.entries[d].enter(.promoting)
                 deploys.entries[d].hold(e.spec.surge, at: kernel.now)
+                holdDeployPods(e.pods)
                 beginPromotionStep(d, from: e.first + k)
             } else {
                 deploys.entries[d].enter(.promoted)
@@ -150,6 +184,7 @@ extension Simulation {
             // The idle fleet is released either way: the old one after a promotion, the new
             // one when traffic switches straight back.
             deploys.entries[d].hold(0, at: kernel.now)
+            releaseDeployPods(e.pods)
             if verdict == .rollBack {
                 for i in e.first..<e.first + e.count { install(d, on: i, new: false) }
                 deploys.entries[d].enter(.rolledBack)
