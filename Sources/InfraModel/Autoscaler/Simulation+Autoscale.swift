@@ -115,7 +115,7 @@ extension Simulation {
                     stations[s].upLevel -= 1
                 }
                 instances[i].downReasons |= DownReason.unprovisioned
-                instances[i].adminOut = true
+                instances[i].outReasons |= OutReason.autoscaler
                 markHealthy(i, false)
             }
             if SimTime.zero + a.policy.interval < horizon {
@@ -272,7 +272,7 @@ extension Simulation {
         where removed < k && autoscaling.phase[first + j] == AutoscalePhase.serving {
             let i = first + j
             autoscaling.phase[i] = AutoscalePhase.draining
-            instances[i].adminOut = true
+            instances[i].outReasons |= OutReason.autoscaler
             refreshEligibility(i)
             kernel.schedule(.autoscale(.drained(instance: Int32(i))), after: autoscaling.scalers[p].policy.drain)
             removed += 1
@@ -295,7 +295,7 @@ extension Simulation {
         setUp(Int32(i), DownReason.unprovisioned, into: &sink)
         let s = Int(instances[i].station)
         if stations[s].healthCheck == nil || instances[i].up { markHealthy(i, true) }
-        instances[i].adminOut = false
+        instances[i].outReasons &= ~OutReason.autoscaler
         refreshEligibility(i)
         log(p, .ready(instance: i - Int(stations[s].firstInstance)), desired: 0)
     }

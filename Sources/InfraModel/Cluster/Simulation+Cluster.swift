@@ -100,7 +100,7 @@ extension Simulation {
                 stations[s].upLevel -= 1
             }
             instances[i].downReasons |= DownReason.pending
-            instances[i].adminOut = true
+            instances[i].outReasons |= OutReason.pod
             markHealthy(i, false)
         }
         let horizon = spec.window.horizon
@@ -257,7 +257,7 @@ extension Simulation {
             setDown(
                 Int32(i), planned ? DownReason.pending | DownReason.evicted : DownReason.pending, mode: .crash,
                 into: &sink)
-            instances[i].adminOut = true
+            instances[i].outReasons |= OutReason.pod
             refreshEligibility(i)
         }
     }
@@ -320,10 +320,11 @@ extension Simulation {
         setUp(Int32(i), DownReason.pending | DownReason.evicted, into: &sink)
         let s = Int(instances[i].station)
         if stations[s].healthCheck == nil || instances[i].up { markHealthy(i, true) }
-        // A pod its autoscaler is draining stays out of the rotation; one it created serves now.
-        if isScaledIn(i) { return }
-        instances[i].adminOut = false
+        // A pod its autoscaler is draining stays out of the rotation (`OutReason.autoscaler`);
+        // one it created serves now.
+        instances[i].outReasons &= ~OutReason.pod
         refreshEligibility(i)
+        if isScaledIn(i) { return }
         if !autoscaling.phase.isEmpty && autoscaling.phase[i] == AutoscalePhase.provisioning {
             podProvisioned(i)
         }

@@ -207,7 +207,7 @@ extension Simulation {
                 case .starting: killPod(i, planned: true, into: &sink)
                 case .running where !isScaledIn(i):
                     clusterState.phase[i] = .evicting
-                    instances[i].adminOut = true
+                    instances[i].outReasons |= OutReason.pod
                     refreshEligibility(i)
                 default: break
                 }

@@ -23,6 +23,7 @@ extension Simulation {
         clusterState.clusters[c].pendingEpisodes += 1
         instances[i].downReasons |= DownReason.pending
         instances[i].downReasons &= ~DownReason.unprovisioned
+        instances[i].outReasons |= OutReason.pod
     }
 
     /// A pod the autoscaler created has started up (from `podReady`): it counts as serving.
@@ -31,6 +32,8 @@ extension Simulation {
         autoscaling.scalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
         autoscaling.phase[i] = AutoscalePhase.serving
         autoscaling.scalers[p].serving += 1
+        instances[i].outReasons &= ~OutReason.autoscaler
+        refreshEligibility(i)
         let s = Int(instances[i].station)
         log(p, .ready(instance: i - Int(stations[s].firstInstance)), desired: 0)
     }

@@ -101,9 +101,9 @@ extension Simulation {
         } else if phase == .serving || phase == .draining || phase == .catchingUp {
             databases[d].log.unfreeze(slot)
         }
-        if up && instances[Int(i)].adminOut && instances[Int(i)].downReasons == 0 {
+        if up && instances[Int(i)].outReasons & OutReason.database != 0 && instances[Int(i)].downReasons == 0 {
             // A demoted primary rejoins the reads (`promote`).
-            instances[Int(i)].adminOut = false
+            instances[Int(i)].outReasons &= ~OutReason.database
             refreshEligibility(Int(i))
         }
     }
@@ -220,7 +220,7 @@ extension Simulation {
             // A demoted primary still down serves no reads until it is back (and has rejoined).
             let i = databaseInstance(d, node: old)
             if !instances[i].up {
-                instances[i].adminOut = true
+                instances[i].outReasons |= OutReason.database
                 refreshEligibility(i)
             }
         }

@@ -93,7 +93,7 @@ extension Simulation {
         deploys.entries[d].stepOut = out
         deploys.entries[d].stepInstallsNew = installsNew
         for i in step.prefix(out) {
-            instances[i].adminOut = true
+            instances[i].outReasons |= OutReason.deploy
             refreshEligibility(i)
         }
         kernel.schedule(.deploy(.batchDown(deploy: Int32(d))), after: deploys.entries[d].spec.drain)
@@ -108,7 +108,7 @@ extension Simulation {
             install(d, on: i, new: e.stepInstallsNew)
             setUp(Int32(i), DownReason.maintenance, into: &sink)
             if instances[i].up { markHealthy(i, true) }
-            instances[i].adminOut = false
+            instances[i].outReasons &= ~OutReason.deploy
             refreshEligibility(i)
         }
         switch e.phase {

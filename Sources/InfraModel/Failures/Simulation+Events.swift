@@ -138,7 +138,11 @@ extension Simulation {
             case .slow(let f): instances[Int(i)].slowdown *= f
             case .restore(let f): instances[Int(i)].slowdown /= f
             case .admin(let out):
-                instances[Int(i)].adminOut = out
+                if out {
+                    instances[Int(i)].outReasons |= OutReason.scheduled
+                } else {
+                    instances[Int(i)].outReasons &= ~OutReason.scheduled
+                }
                 refreshEligibility(Int(i))
             case .flush: cacheRestarted(i)
             case .switchover: switchoverBegins(station: Int(instances[Int(i)].station))

@@ -125,7 +125,7 @@ extension Simulation {
     /// Keeps `healthy` (in the rotation) = believed healthy and not taken out on purpose, and
     /// the station's count of such instances.
     mutating func refreshEligibility(_ i: Int) {
-        let eligible = instances[i].believed && !instances[i].adminOut
+        let eligible = instances[i].believed && instances[i].outReasons == 0
         guard instances[i].healthy != eligible else { return }
         instances[i].healthy = eligible
         stations[Int(instances[i].station)].healthyCount += eligible ? 1 : -1

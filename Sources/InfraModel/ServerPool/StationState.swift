@@ -163,11 +163,12 @@ struct InstanceState {
     /// The current down period is a hang (what is stuck fails at the restart), not a crash.
     var hung = false
     /// Whether the balancer sends it requests: it believes it healthy (through health checks)
-    /// and it is not taken out of the rotation on purpose (drained for maintenance or a
-    /// deploy). `healthy` = `believed && !adminOut`, kept in step by `refreshEligibility`.
+    /// and nothing has taken it out of the rotation on purpose (`OutReason` bits: a
+    /// maintenance, a deploy, its autoscaler, its pod's phase, a database's promotion).
+    /// `healthy` = `believed && outReasons == 0`, kept in step by `refreshEligibility`.
     var healthy = true
     var believed = true
-    var adminOut = false
+    var outReasons: UInt8 = 0
     /// Service-time multiplier (a `degrade` event, or a deployed version): 1 normally.
     var slowdown = 1.0
     /// The deploy (index into `ModelSpec.deploys`) whose new version it runs; −1: the pool's own.
@@ -181,6 +182,22 @@ struct InstanceState {
     var checkPhase: Int64 = 0
 
     init(station: Int32) { self.station = station }
+}
+
+/// Why an instance is out of the rotation on purpose (bits of `InstanceState.outReasons`):
+/// independent owners, each setting and clearing its own bit, so one (a deploy's step ending)
+/// never puts back an instance another (its autoscaler's scale-in drain) still holds out.
+enum OutReason {
+    /// A scheduled maintenance or rolling restart (events).
+    static let scheduled: UInt8 = 1
+    /// A deploy's step drains and restarts it.
+    static let deploy: UInt8 = 2
+    /// Its autoscaler does not hold it, or drains it for a scale-in.
+    static let autoscaler: UInt8 = 4
+    /// A pod pending, starting or evicted from a node being removed.
+    static let pod: UInt8 = 8
+    /// A demoted database primary, until it has rejoined as a replica.
+    static let database: UInt8 = 16
 }
 
 /// Why an instance is down (bits of `InstanceState.downReasons`).
