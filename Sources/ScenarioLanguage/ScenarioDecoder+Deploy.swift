@@ -58,10 +58,11 @@ extension ScenarioDecoder {
             reader.fail(componentNode, f.path("component"), "\(kind) needs a server pool; '\(pool.name)' is \(what)")
             return nil
         }
-        if pool.autoscale != nil {
+        if pool.autoscale != nil && kind != "rolling_deploy" {
+            // A canary's share and a second fleet's size would follow the autoscaler.
             reader.fail(
                 componentNode, f.path("component"),
-                "\(kind) of an autoscaled pool is not built in this version of capsim yet: give '\(pool.name)' a fixed number of instances"
+                "\(kind) of an autoscaled pool is not built in this version of capsim yet: give '\(pool.name)' a fixed number of instances, or roll the new version out with rolling_deploy"
             )
             return nil
         }

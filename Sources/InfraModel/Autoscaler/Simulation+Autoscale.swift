@@ -239,6 +239,7 @@ extension Simulation {
         for j in 0..<Int(stations[s].instanceCount)
         where added < k && autoscaling.phase[first + j] == AutoscalePhase.unprovisioned {
             autoscaling.phase[first + j] = AutoscalePhase.provisioning
+            if let d = versionForNewInstances(station: s) { startOnVersion(d, instance: first + j) }
             if let cluster {
                 // A pod: pending until placed, then the cluster's start-up (`Cluster/`).
                 createPod(first + j, cluster: cluster)

@@ -44,10 +44,12 @@ struct DeployState {
     let stream: RandomStream
     private(set) var phase = DeployPhase.scheduled
     /// The step under way (global instance indices), how many of its first instances are out of
-    /// the rotation (the rest, surged, serve until the step's end), and whether it installs the
-    /// new version.
-    var step: Range<Int> = 0..<0
+    /// the rotation (the rest, surged, serve until the step's end), where the next step looks
+    /// from (the instance after the last this one looked at), and whether it installs the new
+    /// version.
+    var step: [Int] = []
     var stepOut = 0
+    var stepCursor = 0
     var stepInstallsNew = true
     var stepProgress = StepProgress.underWay
     /// Its pods beside the pool's on a cluster (indices in `ClusterState.deployPods`): the

@@ -61,10 +61,20 @@ extension Simulation {
             deploys.entries[d].enter(.promoting)
             deploys.entries[d].hold(e.spec.surge, at: kernel.now)
             holdDeployPods(e.pods)
+            if isAutoscaled(e) {
+                // Instances the autoscaler does not hold, or is still provisioning, start on the
+                // new version; the steps walk the ones serving.
+                for i in e.first..<e.first + e.count
+                where autoscaling.phase[i] == AutoscalePhase.unprovisioned
+                    || autoscaling.phase[i] == AutoscalePhase.provisioning
+                {
+                    install(d, on: i, new: true)
+                }
+            }
             beginPromotionStep(d, from: e.first)
         case .canary(let k, _, _):
             deploys.entries[d].enter(.startingCanary)
-            beginStep(d, e.first..<e.first + k, out: k, installsNew: true)
+            beginStep(d, Array(e.first..<e.first + k), cursor: e.first + k, out: k, installsNew: true)
         case .blueGreen(let provision, _):
             deploys.entries[d].enter(.provisioning)
             deploys.entries[d].hold(e.count, at: kernel.now)
@@ -77,19 +87,54 @@ extension Simulation {
         }
     }
 
-    /// The promotion step from instance `first` (global): `batch` instances out of the rotation
-    /// and `surge` more replaced beside them, as far as the pool goes.
+    /// The promotion step from instance `first` (global): the next `batch` instances that take
+    /// part out of the rotation and `surge` more replaced beside them, as far as the pool goes;
+    /// with none left the rollout is over. Every instance of a fixed pool takes part; of an
+    /// autoscaled pool, those serving on an older version (not those it does not hold, drains
+    /// or provisions: they start on the new version).
     private mutating func beginPromotionStep(_ d: Int, from first: Int) {
         let e = deploys.entries[d]
         let end = e.first + e.count
-        let out = min(e.spec.batch, end - first)
-        beginStep(d, first..<min(end, first + e.spec.batch + e.spec.surge), out: out, installsNew: true)
+        let autoscaled = isAutoscaled(e)
+        var step: [Int] = []
+        var cursor = first
+        while cursor < end && step.count < e.spec.batch + e.spec.surge {
+            if !autoscaled
+                || (autoscaling.phase[cursor] == AutoscalePhase.serving && instances[cursor].version != Int32(d))
+            {
+                step.append(cursor)
+            }
+            cursor += 1
+        }
+        guard !step.isEmpty else {
+            deploys.entries[d].hold(0, at: kernel.now)
+            releaseDeployPods(e.pods)
+            deploys.entries[d].enter(.promoted)
+            return
+        }
+        beginStep(d, step, cursor: cursor, out: min(e.spec.batch, step.count), installsNew: true)
     }
 
+    /// Whether deploy e's pool is autoscaled (its steps walk the instances serving).
+    private func isAutoscaled(_ e: DeployState) -> Bool {
+        !autoscaling.phase.isEmpty && spec.stations[e.spec.station].autoscale != nil
+    }
+
+    /// The deploy whose version an instance the autoscaler provisions for pool s starts on: the
+    /// last rolling deploy of s begun so far (nil: the pool's own version).
+    func versionForNewInstances(station s: Int) -> Int? {
+        deploys.entries.lastIndex { $0.spec.station == s && $0.phase != .scheduled }
+    }
+
+    /// Instance i, about to be provisioned, starts on deploy d's version.
+    mutating func startOnVersion(_ d: Int, instance i: Int) { install(d, on: i, new: true) }
+
     /// A step: its first `out` instances leave the rotation and drain, then restart; the others
-    /// (surged) serve on until the step's end, when their replacements take over.
-    private mutating func beginStep(_ d: Int, _ step: Range<Int>, out: Int, installsNew: Bool) {
+    /// (surged) serve on until the step's end, when their replacements take over. The next
+    /// step looks from `cursor`.
+    private mutating func beginStep(_ d: Int, _ step: [Int], cursor: Int, out: Int, installsNew: Bool) {
         deploys.entries[d].step = step
+        deploys.entries[d].stepCursor = cursor
         deploys.entries[d].stepOut = out
         deploys.entries[d].stepInstallsNew = installsNew
         for i in step.prefix(out) {
@@ -115,15 +160,7 @@ extension Simulation {
         case .startingCanary:
             deploys.entries[d].enter(.baking)
             kernel.schedule(.deploy(.judge(deploy: Int32(d))), after: e.spec.bake)
-        case .promoting:
-            let next = e.step.upperBound
-            if next < e.first + e.count {
-                beginPromotionStep(d, from: next)
-            } else {
-                deploys.entries[d].hold(0, at: kernel.now)
-                releaseDeployPods(e.pods)
-                deploys.entries[d].enter(.promoted)
-            }
+        case .promoting: beginPromotionStep(d, from: e.stepCursor)
         case .rollingBack: deploys.entries[d].enter(.rolledBack)
         default: preconditionFailure("a deploy step ends only while it starts, promotes or rolls back")
         }
@@ -171,7 +208,7 @@ extension Simulation {
         case .canary(let k, _, _):
             if verdict == .rollBack {
                 deploys.entries[d].enter(.rollingBack)
-                beginStep(d, e.first..<e.first + k, out: k, installsNew: false)
+                beginStep(d, Array(e.first..<e.first + k), cursor: e.first + k, out: k, installsNew: false)
             } else if k < e.count {
                 deploys.entries[d].enter(.promoting)
                 deploys.entries[d].hold(e.spec.surge, at: kernel.now)
