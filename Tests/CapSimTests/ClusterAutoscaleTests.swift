@@ -17,7 +17,7 @@ struct ClusterAutoscaleTests {
     static func run(_ yaml: String, replication: Int = 0) throws -> Simulation {
         let s = try ScenarioLoader.parse(yaml: yaml)
         var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: replication)
-        var sink = ClusterTests.NullSink()
+        var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))
         return sim

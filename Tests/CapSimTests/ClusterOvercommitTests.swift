@@ -76,20 +76,6 @@ struct ClusterOvercommitTests {
     }
 
     /// Keeps each successful request's arrival and latency.
-    struct LatencySink: RecordSink {
-        var latencies: [(arrival: Double, latency: Double)] = []
-        mutating func requestEnded(_ record: RequestRecord) {
-            guard record.outcome == .success else { return }
-            latencies.append((record.arrival.seconds, (record.end - record.arrival).seconds))
-        }
-        mutating func hopEnded(_ record: HopRecord) {}
-        mutating func windowOpened(_ counters: ModelCounters) {}
-        mutating func windowClosed(_ counters: ModelCounters) {}
-        mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
-        mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {}
-        mutating func outageEnded(_ record: OutageRecord) {}
-    }
-
     @Test("a neighbour arriving slows a pod, one leaving relieves it: request by request")
     func neighbours() throws {
         // Node 0 is out from 10 s to 20 s: pods 0 and 1 die; pod 0 goes to node 1 (2 CPU of 4
@@ -99,14 +85,13 @@ struct ClusterOvercommitTests {
             of: "overcommit: 2", with: "overcommit: 2\n    node_outages: [{at: 10s, node: 0, for: 10s}]")
         let s = try ScenarioLoader.parse(yaml: yaml)
         var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
-        var sink = LatencySink()
+        var sink = RecordingSink()
         _ = sim.run(into: &sink)
         #expect((0..<3).map { sim.podNode(station: 0, pod: $0) } == [1, 0, 1])
         func latencies(_ from: Double, _ to: Double) -> Set<Int> {
             Set(
-                sink.latencies.filter { $0.arrival > from && $0.arrival < to }.map {
-                    Int(($0.latency * 1000).rounded())
-                })
+                sink.requests.filter { $0.outcome == .success && $0.arrival.seconds > from && $0.arrival.seconds < to }
+                    .map { Int(((($0.end - $0.arrival).seconds) * 1000).rounded()) })
         }
         #expect(latencies(1, 9.9) == [10, 20], "pods 0 and 1 at 20 ms, pod 2 at 10 ms")
         #expect(latencies(10.1, 19.9) == [20], "pods 0 and 2 share node 1")

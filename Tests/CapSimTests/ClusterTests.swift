@@ -155,16 +155,6 @@ struct ClusterTests {
     }
 
     /// A sink that keeps nothing: the outcome's error counts are what these tests read.
-    struct NullSink: RecordSink {
-        mutating func requestEnded(_ record: RequestRecord) {}
-        mutating func hopEnded(_ record: HopRecord) {}
-        mutating func windowOpened(_ counters: ModelCounters) {}
-        mutating func windowClosed(_ counters: ModelCounters) {}
-        mutating func windowTicked(clock: Int, counters: ModelCounters, settled: SimTime) {}
-        mutating func replicationLagged(database: Int32, lag: SimDuration, measured: Bool) {}
-        mutating func outageEnded(_ record: OutageRecord) {}
-    }
-
     /// Constant arrivals every 10 ms to two pods of 3 CPU, one per node of 4 CPU (no room for
     /// a second pod anywhere), round robin, deterministic service of 35 ms, no queueing
     /// (unlimited workers). Node 0 is out from 10.0025 s for 5 s.
@@ -186,7 +176,7 @@ struct ClusterTests {
     func nodeFailureTrajectory() throws {
         let s = try ScenarioLoader.parse(yaml: Self.trajectory)
         var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
-        var sink = NullSink()
+        var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         // Round robin sends pod 0 the arrivals at 10 ms, 30 ms, 50 ms, …; each stays 35 ms, so at
         // 10.0025 s pod 0 holds the two that arrived at 9.97 s and 9.99 s: exactly these fail.
@@ -210,7 +200,7 @@ struct ClusterTests {
         let yaml = Self.trajectory.replacingOccurrences(of: "nodes: 2", with: "nodes: 3\n    pod_startup: 2s")
         let s = try ScenarioLoader.parse(yaml: yaml)
         var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
-        var sink = NullSink()
+        var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(sim.podKills.map(\.inFlight) == [2])
         #expect(outcome.errors[Int(ErrorCause.instanceFailed.rawValue)] == 2)
@@ -245,7 +235,7 @@ struct ClusterTests {
         var kills = 0
         for rep in 0..<4 {
             var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: rep)
-            var sink = NullSink()
+            var sink = RecordingSink()
             let outcome = sim.run(into: &sink)
             let held = sim.podKills.reduce(0) { $0 + $1.inFlight }
             #expect(outcome.errors[Int(ErrorCause.instanceFailed.rawValue)] == UInt64(held))

@@ -7,17 +7,6 @@ import SimStats
 import Testing
 
 /// Keeps every request's and visit's record and the window's counters, for exact checks.
-struct BackupRecorder: RecordSink {
-    var requests: [RequestRecord] = []
-    var hops: [HopRecord] = []
-    var opened: ModelCounters?
-    var closed: ModelCounters?
-    mutating func requestEnded(_ r: RequestRecord) { requests.append(r) }
-    mutating func hopEnded(_ h: HopRecord) { hops.append(h) }
-    mutating func windowOpened(_ c: ModelCounters) { opened = c }
-    mutating func windowClosed(_ c: ModelCounters) { closed = c }
-}
-
 /// Database backups and restores, exactly: the writes a total loss loses request by request (since
 /// the last completed backup, or the last shipped log), the restore's outage, a backup's load on
 /// its node only during its window, and total losses when every node is down.
@@ -57,23 +46,23 @@ struct DatabaseBackupTests {
 
     static let loss = SimTime(nanoseconds: 60_005_500_000)
 
-    func run(_ yaml: String) throws -> (BackupRecorder, RunOutcome) {
+    func run(_ yaml: String) throws -> (RecordingSink, RunOutcome) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
         var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
-        var sink = BackupRecorder()
+        var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))
         #expect(UInt64(sink.requests.count) == outcome.arrivals)
         return (sink, outcome)
     }
 
-    func database(_ sink: BackupRecorder) throws -> (opened: DatabaseCounters, closed: DatabaseCounters) {
+    func database(_ sink: RecordingSink) throws -> (opened: DatabaseCounters, closed: DatabaseCounters) {
         (try #require(sink.opened?.databases.first), try #require(sink.closed?.databases.first))
     }
 
     /// Successful writes (class 0) committed in (after, upTo]: a write returns at its commit,
     /// so its end is its commit time.
-    func writesCommitted(_ sink: BackupRecorder, after: SimTime, upTo: SimTime) -> [RequestRecord] {
+    func writesCommitted(_ sink: RecordingSink, after: SimTime, upTo: SimTime) -> [RequestRecord] {
         sink.requests.filter { $0.classIndex == 0 && $0.outcome == .success && $0.end > after && $0.end <= upTo }
     }
 

@@ -144,3 +144,16 @@ func smokeShortening(_ file: String) throws -> [String] {
         || model.stations.contains { $0.database?.backups != nil }
     return timed ? ["--set", "workload.arrivals.rate=20/s"] : ["--set", "horizon=3s", "--set", "warmup=1s"]
 }
+
+/// A sink that keeps every request and hop record and the window's counters, for trajectory
+/// tests that drive a `Simulation` themselves.
+struct RecordingSink: RecordSink {
+    var requests: [RequestRecord] = []
+    var hops: [HopRecord] = []
+    var opened: ModelCounters?
+    var closed: ModelCounters?
+    mutating func requestEnded(_ r: RequestRecord) { requests.append(r) }
+    mutating func hopEnded(_ h: HopRecord) { hops.append(h) }
+    mutating func windowOpened(_ c: ModelCounters) { opened = c }
+    mutating func windowClosed(_ c: ModelCounters) { closed = c }
+}
