@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "SimKernel", swiftSettings: optimise),
         .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
-        .target(name: "Theory", dependencies: ["SimRandom", "InfraModel"], swiftSettings: optimise),
+        .target(name: "Theory", dependencies: ["SimKernel", "SimRandom", "InfraModel"], swiftSettings: optimise),
         .target(
             name: "SimStats",
             dependencies: [

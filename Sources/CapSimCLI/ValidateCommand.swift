@@ -2,6 +2,7 @@ import ArgumentParser
 import InfraModel
 import Reporting
 import ScenarioLanguage
+import SimKernel
 import SimStats
 import Theory
 
@@ -87,10 +88,12 @@ struct ValidateCommand: ParsableCommand {
                 indent = "    "
             }
             let exact = p.model.isJacksonNetwork
-            for (load, station) in zip(p.model.offeredLoad(), p.model.stations) {
+            let loads = p.model.offeredLoad()
+            for (load, station) in zip(loads, p.model.stations) {
                 rows.append(indent + line(load, station, exact: exact))
             }
             for c in p.model.clusters.indices { rows.append(indent + clusterLine(p.model, c)) }
+            for d in p.model.deployLoads(loads) { rows.append(indent + deployLine(p.model, d)) }
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -187,6 +190,36 @@ struct ValidateCommand: ParsableCommand {
         return s
     }
 
+    /// A deploy's line: the instances a step takes out and the utilisation of those left
+    /// (flagged when they cannot carry the load), and on a cluster its extra pods and the nodes
+    /// the cluster needs with them (flagged when it can never hold them).
+    static func deployLine(_ m: ModelSpec, _ d: DeployLoad) -> String {
+        let pool = m.stations[d.station].name
+        var s = "deploy of \(pool) at \(d.at - SimTime.zero) (\(d.strategy)): "
+        if d.out == 0 {
+            s += "no instance out of the rotation"
+        } else if let n = d.instances {
+            s += "\(d.out) of \(n) instance(s) out per step"
+            if let u = d.stepUtilization {
+                let left = u.isFinite ? "utilisation \(TableReport.fixed(u * 100, 1)) % while one is under way" : "none left"
+                s += ", " + left
+            }
+        } else {
+            s += "\(d.out) of the instances serving out per step (autoscaled)"
+        }
+        if let needed = d.nodesNeeded, let nodes = d.clusterNodes, let pod = m.stations[d.station].pod {
+            s +=
+                "; \(d.extraPods) extra pod(s) on \(m.clusters[pod.cluster].name): with them its pods need at least \(needed) node(s), of \(nodes) it may hold"
+        }
+        if d.overloadedDuringStep {
+            s += "  — OVERLOADED DURING EACH STEP: the instances left cannot carry the offered load"
+        }
+        if d.extraPodsNeverFit {
+            s += "  — TOO FEW NODES: the cluster can never hold the extra pods, so the deploy waits for them to the end"
+        }
+        return s
+    }
+
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
 
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
@@ -233,6 +266,22 @@ struct ValidateCommand: ParsableCommand {
                     return .object(pairs)
                 })
         }
+        func deploys(_ m: ModelSpec) -> JSONValue {
+            .array(
+                m.deployLoads(m.offeredLoad()).map { d in
+                    .object([
+                        ("component", .string(m.stations[d.station].name)),
+                        ("at", .number((d.at - SimTime.zero).seconds)),
+                        ("strategy", .string(d.strategy)),
+                        ("out_per_step", .number(Double(d.out))),
+                        ("step_utilization", .number(d.stepUtilization.flatMap { $0.isFinite ? $0 : nil })),
+                        ("overloaded_during_step", .bool(d.overloadedDuringStep)),
+                        ("extra_pods", .number(Double(d.extraPods))),
+                        ("nodes_needed", .number(d.nodesNeeded.map(Double.init))),
+                        ("extra_pods_never_fit", .bool(d.extraPodsNeverFit)),
+                    ])
+                })
+        }
         var pairs: [(key: String, value: JSONValue)] = [
             ("file", .string(file)),
             ("ok", .bool(s != nil)),
@@ -254,6 +303,7 @@ struct ValidateCommand: ParsableCommand {
                     })
             ),
             ("stations", s.map { stations($0.model) } ?? .array([])),
+            ("deploys", s.map { deploys($0.model) } ?? .array([])),
         ]
         if let s, s.points.count > 1 {
             pairs.append(
@@ -264,6 +314,7 @@ struct ValidateCommand: ParsableCommand {
                             .object([
                                 ("axes", .object(p.axes.map { ($0.path, .string($0.text)) })),
                                 ("stations", stations(p.model)),
+                                ("deploys", deploys(p.model)),
                             ])
                         })
                 ))

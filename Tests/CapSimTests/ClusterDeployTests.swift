@@ -129,4 +129,23 @@ struct ClusterDeployTests {
             .replacingOccurrences(of: "    cluster: k8s\n    pod: {cpu: 2, memory: 1GiB}\n", with: "")
         #expect(problems(vm) == ["s.yaml:20:24: error: events.0.blue_green_deploy: missing required key 'provision'"])
     }
+
+    @Test("validate: a deploy's line gives the capacity left during a step and the nodes its extra pods need")
+    func validateLines() {
+        let rolling = capsim([
+            "validate", scenarioPath("deploy-rolling.yaml"), "--set", "events.0.rolling_deploy.batch=8",
+        ])
+        #expect(
+            rolling.out.contains(
+                "  deploy of web at 20m (rolling): 8 of 10 instance(s) out per step, utilisation 125.0 % while one is under way  — OVERLOADED DURING EACH STEP: the instances left cannot carry the offered load\n"
+            ), "\(rolling.out)")
+        let cluster = capsim([
+            "validate", scenarioPath("deploy-blue-green-cluster.yaml"), "--set", "components.k8s.nodes.max=8",
+            "--set", "sweep.components.k8s.nodes.min=[5]",
+        ])
+        #expect(
+            cluster.out.contains(
+                "deploy of web at 20m (blue-green): no instance out of the rotation; 10 extra pod(s) on k8s: with them its pods need at least 10 node(s), of 8 it may hold  — TOO FEW NODES: the cluster can never hold the extra pods, so the deploy waits for them to the end\n"
+            ), "\(cluster.out)")
+    }
 }
