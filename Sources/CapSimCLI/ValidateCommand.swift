@@ -201,8 +201,8 @@ struct ValidateCommand: ParsableCommand {
         } else if let n = d.instances {
             s += "\(d.out) of \(n) instance(s) out per step"
             if let u = d.stepUtilization {
-                let left = u.isFinite ? "utilisation \(TableReport.fixed(u * 100, 1)) % while one is under way" : "none left"
-                s += ", " + left
+                let percent = TableReport.fixed(u * 100, 1)
+                s += u.isFinite ? ", utilisation \(percent) % while one is under way" : ", none left"
             }
         } else {
             s += "\(d.out) of the instances serving out per step (autoscaled)"
