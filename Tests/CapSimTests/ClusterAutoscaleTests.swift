@@ -231,6 +231,28 @@ struct ClusterAutoscaleTests {
 
     }
 
+    @Test("a node the autoscaler adds is a new machine: its failures start afresh once it is ready")
+    func addedNodeFailsAfresh() throws {
+        // 50 s to failure and 20 s to repair: a node added by the autoscaler fails exactly 50 s,
+        // 120 s, 190 s … after it became ready, whatever its slot did in an earlier holding.
+        // (Node 0, held from time 0, starts in its stationary state at a random phase, so when
+        // nodes are added varies with the replication.)
+        let yaml = Self.trajectory.replacingOccurrences(
+            of: "    pod_startup: 5s",
+            with: "    pod_startup: 5s\n    failures: {mtbf: {deterministic: 50s}, mttr: {deterministic: 20s}}")
+        var checked = 0
+        for replication in 0..<4 {
+            let sim = try Self.run(yaml, replication: replication)
+            for kill in sim.podKills where kill.node > 0 {
+                let ready = sim.nodeLog.last { $0.node == kill.node && $0.kind == .ready && $0.time <= kill.time }
+                let since = ready.map { (kill.time - $0.time).nanoseconds } ?? -1
+                #expect(since >= 50_000_000_000 && (since - 50_000_000_000) % 70_000_000_000 == 0, "\(kill)")
+                checked += 1
+            }
+        }
+        #expect(checked > 0, "some added node failed while it ran pods")
+    }
+
     @Test("bad cluster-autoscaler input gets located errors")
     func errors() {
         let base = Self.trajectory

@@ -1,8 +1,9 @@
 /// A cluster's events. Nodes are numbered over all clusters (`ClusterState.nodeBase`).
 enum ClusterEvent {
-    /// A node's random failure begins, or its repair ends (`failures:`).
-    case nodeFails(node: Int32)
-    case nodeRepaired(node: Int32)
+    /// A node's random failure begins, or its repair ends (`failures:`), unless `epoch` is
+    /// stale (the node has been released since: its failures began afresh or stopped).
+    case nodeFails(node: Int32, epoch: UInt32)
+    case nodeRepaired(node: Int32, epoch: UInt32)
     /// A scheduled outage of a node begins or ends (`node_outages:`).
     case outageBegins(node: Int32)
     case outageEnds(node: Int32)
@@ -25,8 +26,8 @@ enum ClusterEvent {
     /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`): codes 50 to 60, clear of the other components'.
     var trajectoryCode: (kind: UInt64, index: Int32) {
         switch self {
-        case .nodeFails(let n): (50, n)
-        case .nodeRepaired(let n): (51, n)
+        case .nodeFails(let n, _): (50, n)
+        case .nodeRepaired(let n, _): (51, n)
         case .outageBegins(let n): (52, n)
         case .outageEnds(let n): (53, n)
         case .zoneOutageBegins(let z): (54, z)

@@ -115,6 +115,9 @@ struct ClusterState {
     var nodeCluster: [Int32] = []
     var nodeDown: [UInt8] = []
     var nodeCycle: [UInt64] = []
+    /// Per node: its holdings ended so far (the cluster autoscaler released it), carried by its
+    /// failure events so those of an earlier holding are ignored.
+    var nodeEpoch: [UInt32] = []
     var outageDepth: [Int32] = []
     var zoneDepth: [Int32] = []
     /// Per node: its `NodePhase`, when it became unneeded (ns; −1: it is not), and its

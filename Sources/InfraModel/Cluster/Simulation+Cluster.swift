@@ -31,7 +31,9 @@ extension Simulation {
             clusterState.nodeCluster.append(contentsOf: repeatElement(Int32(c), count: cluster.nodes))
         }
         clusterState.nodeDown = Array(repeating: 0, count: base)
-        clusterState.nodeCycle = Array(repeating: 0, count: base)
+        // Cycle 0's draws are the stationary start's (blocks 0 and 1): later cycles' are clear of them.
+        clusterState.nodeCycle = Array(repeating: 1, count: base)
+        clusterState.nodeEpoch = Array(repeating: 0, count: base)
         clusterState.outageDepth = Array(repeating: 0, count: base)
         clusterState.zoneDepth = Array(repeating: 0, count: base)
         clusterState.nodePhase = Array(repeating: .ready, count: base)
@@ -67,22 +69,21 @@ extension Simulation {
         }
     }
 
-    /// Cluster c's nodes with random failures start in their stationary state: down with
-    /// probability MTTR / (MTBF + MTTR), the current period length-biased and the time left in
-    /// it uniform (as instances' failures do). The time of each node's next change is kept in
-    /// `nodeCycle`'s first draw, scheduled by `startCluster`.
+    /// Cluster c's nodes held at time 0 with random failures start in their stationary state:
+    /// down with probability MTTR / (MTBF + MTTR), the current period length-biased and the
+    /// time left in it uniform (as instances' failures do). The time of each node's next change
+    /// is kept in `nodeCycle`'s first draw, scheduled by `startCluster`. A node the cluster
+    /// autoscaler adds later is a new machine: its failures start afresh, up, once it is ready.
     private mutating func drawNodeStates(_ c: Int) {
         guard let f = spec.clusters[c].failures else { return }
         let stream = clusterState.clusters[c].failureStream
         let pDown = f.timeToRepair.mean / (f.timeToFailure.mean + f.timeToRepair.mean)
-        for k in 0..<spec.clusters[c].nodes {
+        for k in 0..<spec.clusters[c].nodes where clusterState.nodePhase[clusterState.nodeBase[c] + k] != .absent {
             stream.seat(replication: replication, entity: UInt64(k), block: 0)
             if stream.uniform() < pDown {
                 clusterState.nodeDown[clusterState.nodeBase[c] + k] |= NodeDownReason.failure
                 clusterState.clusters[c].nodes.down[k] = true
             }
-            // A slot's failures run whether or not the node is held: a node provisioned while
-            // its slot is in a failure period is ready once the repair is over.
         }
     }
 
@@ -107,7 +108,7 @@ extension Simulation {
         for (c, cluster) in spec.clusters.enumerated() {
             if let f = cluster.failures {
                 let stream = clusterState.clusters[c].failureStream
-                for k in 0..<cluster.nodes {
+                for k in 0..<cluster.nodes where clusterState.nodePhase[clusterState.nodeBase[c] + k] != .absent {
                     let g = clusterState.nodeBase[c] + k
                     let down = clusterState.nodeDown[g] & NodeDownReason.failure != 0
                     stream.seat(replication: replication, entity: UInt64(k), block: 1)
@@ -115,7 +116,9 @@ extension Simulation {
                     let residual = SimDuration(seconds: length * stream.uniform())
                     clusterState.nodeCycle[g] = 1
                     kernel.schedule(
-                        down ? .cluster(.nodeRepaired(node: Int32(g))) : .cluster(.nodeFails(node: Int32(g))),
+                        down
+                            ? .cluster(.nodeRepaired(node: Int32(g), epoch: 0))
+                            : .cluster(.nodeFails(node: Int32(g), epoch: 0)),
                         after: residual)
                 }
             }
@@ -138,12 +141,15 @@ extension Simulation {
 
     mutating func handle<Sink: RecordSink & ~Copyable>(_ event: ClusterEvent, into sink: inout Sink) {
         switch event {
-        case .nodeFails(let g):
+        case .nodeFails(let g, let epoch):
+            guard epoch == clusterState.nodeEpoch[Int(g)] else { return }
             nodeDown(Int(g), NodeDownReason.failure, into: &sink)
-            kernel.schedule(.cluster(.nodeRepaired(node: g)), after: nextNodePeriod(Int(g), failure: false))
-        case .nodeRepaired(let g):
+            kernel.schedule(
+                .cluster(.nodeRepaired(node: g, epoch: epoch)), after: nextNodePeriod(Int(g), failure: false))
+        case .nodeRepaired(let g, let epoch):
+            guard epoch == clusterState.nodeEpoch[Int(g)] else { return }
             nodeUp(Int(g), NodeDownReason.failure)
-            kernel.schedule(.cluster(.nodeFails(node: g)), after: nextNodePeriod(Int(g), failure: true))
+            kernel.schedule(.cluster(.nodeFails(node: g, epoch: epoch)), after: nextNodePeriod(Int(g), failure: true))
         case .outageBegins(let g):
             clusterState.outageDepth[Int(g)] += 1
             nodeDown(Int(g), NodeDownReason.outage, into: &sink)
@@ -177,7 +183,7 @@ extension Simulation {
     }
 
     /// The length of node g's next up (`failure`) or down period.
-    private mutating func nextNodePeriod(_ g: Int, failure: Bool) -> SimDuration {
+    mutating func nextNodePeriod(_ g: Int, failure: Bool) -> SimDuration {
         let c = Int(clusterState.nodeCluster[g])
         guard let f = spec.clusters[c].failures else {
             preconditionFailure("only a node of a cluster with failures draws failure periods")

@@ -223,6 +223,12 @@ extension Simulation {
         assert(clusterState.nodePhase[g] == .provisioning, "only a provisioning node becomes ready")
         clusterState.nodePhase[g] = .ready
         noteNode(g, .ready)
+        if spec.clusters[Int(clusterState.nodeCluster[g])].failures != nil {
+            // A new machine: up, its time to failure drawn from now.
+            kernel.schedule(
+                .cluster(.nodeFails(node: Int32(g), epoch: clusterState.nodeEpoch[g])),
+                after: nextNodePeriod(g, failure: true))
+        }
         nodeUp(g, NodeDownReason.notHeld)
     }
 
@@ -241,6 +247,11 @@ extension Simulation {
         }
         clusterState.nodePhase[g] = .absent
         clusterState.clusters[c].held -= 1
+        // Its failures stop: a later holding is a new machine (`nodeProvisioned`), with draws of
+        // its own (the next cycle).
+        clusterState.nodeEpoch[g] &+= 1
+        clusterState.nodeCycle[g] += 1
+        clusterState.nodeDown[g] &= ~NodeDownReason.failure
         noteNode(g, .released)
         placePending(c, startup: true)
     }
