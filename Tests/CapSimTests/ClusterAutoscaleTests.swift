@@ -196,6 +196,28 @@ struct ClusterAutoscaleTests {
         #expect(kept.nodeLog.isEmpty)
     }
 
+    @Test("an evicted pod's replacement starts at once: the pod serves again after the start-up, not the drain too")
+    func evictionReplacement() throws {
+        // Pod start-up 2 s, drain 5 s. At 40 s node 2 is removed: pod 2 drains out of the
+        // rotation and its replacement is placed on node 0 (the emptiest, lowest-numbered) at
+        // once; at 42 s it runs and pod 2 moves onto it, 3 s before node 2 is released.
+        let yaml = Self.underused(budget: "").replacingOccurrences(
+            of: "drain: 5s}", with: "drain: 5s}\n    pod_startup: 2s")
+        func node(at horizon: String) throws -> Int? {
+            let sim = try Self.run(
+                yaml.replacingOccurrences(of: "horizon: 100s", with: "horizon: \(horizon)\ndrain: 0s"))
+            return sim.podNode(station: 1, pod: 2)
+        }
+        #expect(try node(at: "41.9s") == 2)
+        #expect(try node(at: "42.1s") == 0)
+        let run = try Run(yaml: yaml)
+        // No pod is ever down: each evicted one serves on its old node until its replacement runs.
+        #expect(run.values("instances.web.up.mean") == [3])
+        #expect(run.values("availability.request") == [1])
+        let held: Double = 3 * 45 + 2 * 10 + 1 * 45
+        #expect(run.values("cluster.k8s.nodes.mean") == [held / 100])
+    }
+
     @Test("scale-up: the estimate packs pending pods first-fit decreasing; the scheduler places them its own way")
     func scaleUpEstimate() throws {
         // Three pods of 1 CPU then three of 3 CPU, all pending (no node at the start), on

@@ -4,7 +4,7 @@ import ScenarioLanguage
 import SimKernel
 import Testing
 
-/// Deploys with extra pods on a cluster (`DeployPod`): a blue-green deploy's second fleet and a
+/// Deploys with extra pods on a cluster (`ExtraPod`): a blue-green deploy's second fleet and a
 /// rollout's surge take room on the nodes, so the switch and the steps wait for the scheduler,
 /// the cluster autoscaler and the pods' start-up.
 @Suite("Cluster deploys")

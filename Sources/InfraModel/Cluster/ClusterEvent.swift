@@ -19,9 +19,9 @@ enum ClusterEvent {
     case nodeProvisioned(node: Int32)
     /// A node the cluster autoscaler removes has drained its pods and is released.
     case nodeReleased(node: Int32)
-    /// A deploy's pod (an index in `ClusterState.deployPods`) has started up, unless `stamp` is
+    /// A deploy's pod (an index in `ClusterState.extraPods`) has started up, unless `stamp` is
     /// stale (it was unplaced meanwhile).
-    case deployPodReady(pod: Int32, stamp: UInt32)
+    case extraPodReady(pod: Int32, stamp: UInt32)
 
     /// Its code in the trajectory fingerprint (see `ModelEvent.trajectoryCode`): codes 50 to 60, clear of the other components'.
     var trajectoryCode: (kind: UInt64, index: Int32) {
@@ -36,7 +36,7 @@ enum ClusterEvent {
         case .scan(let c): (57, c)
         case .nodeProvisioned(let n): (58, n)
         case .nodeReleased(let n): (59, n)
-        case .deployPodReady(let p, _): (60, p)
+        case .extraPodReady(let p, _): (60, p)
         }
     }
 }

@@ -141,9 +141,9 @@ struct ClusterState {
     /// autoscaler made, for trajectory tests.
     var kills: [PodKill] = []
     var nodeLog: [NodeLogEntry] = []
-    /// The pods deploys hold beside their pools' (`DeployPod`), each deploy's together, in
+    /// The pods deploys hold beside their pools' (`ExtraPod`), each deploy's together, in
     /// deploy order; empty unless a deploy of a pool on a cluster holds extra pods.
-    var deployPods: [DeployPod] = []
+    var extraPods: [ExtraPod] = []
 
     var any: Bool { !clusters.isEmpty }
 }

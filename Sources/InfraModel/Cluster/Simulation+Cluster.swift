@@ -162,7 +162,7 @@ extension Simulation {
         case .scan(let c): scanCluster(Int(c), into: &sink)
         case .nodeProvisioned(let g): nodeProvisioned(Int(g))
         case .nodeReleased(let g): nodeReleased(Int(g), into: &sink)
-        case .deployPodReady(let p, let stamp): deployPodReady(Int(p), stamp: stamp)
+        case .extraPodReady(let p, let stamp): extraPodReady(Int(p), stamp: stamp)
         }
     }
 
@@ -213,7 +213,7 @@ extension Simulation {
                 killPod(first + j, into: &sink)
             }
         }
-        unplaceDeployPods(c, node: k)
+        unplaceExtraPods(c, node: k)
         placePending(c, startup: true)
     }
 
@@ -247,6 +247,7 @@ extension Simulation {
         clusterState.stamp[i] &+= 1
         if isScaledIn(i) {
             clusterState.phase[i] = .absent
+            dropReplacement(of: i, cluster: c)
         } else {
             clusterState.phase[i] = .pending
             clusterState.clusters[c].pending += 1
@@ -266,6 +267,8 @@ extension Simulation {
             instances[i].outReasons |= OutReason.pod
             refreshEligibility(i)
         }
+        // An evicted pod whose node goes before its replacement runs takes the replacement over.
+        if clusterState.phase[i] == .pending { adoptReplacement(of: i, cluster: c) }
     }
 
     /// Schedules cluster c's pending pods (pools in file order, pods in instance order) on the
@@ -284,7 +287,7 @@ extension Simulation {
                     let z = cluster.zone(ofNode: Int(clusterState.node[first + j]))
                     if z >= 0 { zonePods[z] += 1 }
                 }
-                for p in clusterState.deployPods where p.station == s && p.placed {
+                for p in clusterState.extraPods where p.station == s && p.placed {
                     let z = cluster.zone(ofNode: Int(p.node))
                     if z >= 0 { zonePods[z] += 1 }
                 }
@@ -314,7 +317,7 @@ extension Simulation {
                 kernel.schedule(
                     .cluster(.podReady(instance: Int32(i), stamp: clusterState.stamp[i])), after: delay)
             }
-            placeDeployPods(c, station: s, zonePods: &zonePods)
+            placeExtraPods(c, station: s, zonePods: &zonePods)
         }
     }
 

@@ -32,7 +32,7 @@ extension Simulation {
             for j in 0..<Int(stations[s].instanceCount) where clusterState.phase[first + j] == .pending {
                 pods.append((pod.cpu, pod.memory))
             }
-            for p in clusterState.deployPods where p.station == s && p.phase == .pending {
+            for p in clusterState.extraPods where p.station == s && p.phase == .pending {
                 pods.append((pod.cpu, pod.memory))
             }
         }
@@ -125,7 +125,7 @@ extension Simulation {
                         clusterState.node[first + $0] == Int32(k) && !isScaledIn(first + $0)
                     }
                     evicted[s] += moving
-                    for _ in 0..<moving + deployPodCount(onNode: k, station: s) {
+                    for _ in 0..<moving + extraPodCount(onNode: k, station: s) {
                         let target = (0..<cluster.nodes).first { m in
                             m != k && !leaving[m] && clusterState.nodePhase[base + m] == .ready
                                 && clusterState.nodeDown[base + m] == 0 && cpu[m] >= pod.cpu
@@ -194,7 +194,7 @@ extension Simulation {
         clusterState.clusters[c].nodes.down[k] = true
         clusterState.clusters[c].removed += 1
         noteNode(g, .removing)
-        unplaceDeployPods(c, node: k)
+        unplaceExtraPods(c, node: k)
         guard clusterState.clusters[c].nodes.pods[k] > 0 else {
             nodeReleased(g, into: &sink)
             return
@@ -209,6 +209,7 @@ extension Simulation {
                     clusterState.phase[i] = .evicting
                     instances[i].outReasons |= OutReason.pod
                     refreshEligibility(i)
+                    createReplacement(for: i, cluster: c)
                 default: break
                 }
             }

@@ -58,6 +58,7 @@ extension Simulation {
         }
         clusterState.phase[i] = .absent
         clusterState.stamp[i] &+= 1
+        dropReplacement(of: i, cluster: c)
         placePending(c, startup: true)
     }
 }

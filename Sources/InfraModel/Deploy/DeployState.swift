@@ -52,7 +52,7 @@ struct DeployState {
     var stepCursor = 0
     var stepInstallsNew = true
     var stepProgress = StepProgress.underWay
-    /// Its pods beside the pool's on a cluster (indices in `ClusterState.deployPods`): the
+    /// Its pods beside the pool's on a cluster (indices in `ClusterState.extraPods`): the
     /// second fleet of a blue-green deploy, or the surge of a rollout; empty for a pool of VMs.
     var pods: Range<Int> = 0..<0
     /// Responses the new version gave, those that were errors, and those (not errors) slower

@@ -166,7 +166,7 @@ extension Simulation {
         }
     }
 
-    /// One of deploy d's pods on a cluster runs (from `deployPodReady`): once they all run, a
+    /// One of deploy d's pods on a cluster runs (from `extraPodReady`): once they all run, a
     /// blue-green deploy switches and a step that waited for them ends (as events now, so the
     /// deploy goes on from its own handler).
     mutating func deployPodRuns(deploy d: Int) {
