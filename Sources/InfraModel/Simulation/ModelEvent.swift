@@ -21,6 +21,8 @@ enum ModelEvent {
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
     /// handled) and a statistics tick (which only observes). The codes are part of the pinned
     /// trajectories: a new kind of event takes a new code and never changes an existing one.
+    // Inlined into the event loop, which folds it into its own switch (one call per event saved).
+    @inline(__always)
     var trajectoryCode: (kind: UInt64, index: Int32)? {
         switch self {
         case .arrival: nil
