@@ -14,8 +14,19 @@ extension Distribution {
     /// `samples[stream.index(below: count)]`. Deterministic draws nothing.
     ///
     /// - Precondition: ``validate()`` returns nil (not re-checked here: this is the hot path).
-    @inlinable
+    ///
+    /// Always inlined, as a test for the exponential (the hot case: Poisson arrivals and most
+    /// service times) in front of a call for the rest: the exponential draw then costs no call,
+    /// no switch over every case, and no copy of the enum out of the caller's storage.
+    @inlinable @inline(__always)
     public func sample(_ stream: RandomStream) -> Double {
+        if case .exponential(let mean) = self { return Self.exponentialSample(mean, stream) }
+        return sampleAny(stream)
+    }
+
+    /// ``sample(_:)`` for any case, out of line.
+    @inlinable @inline(never)
+    func sampleAny(_ stream: RandomStream) -> Double {
         switch self {
         case .exponential(let mean):
             return Self.exponentialSample(mean, stream)
