@@ -67,7 +67,10 @@ public struct Kernel<Event>: ~Copyable {
 
     /// Advances the clock to the next event at or before `limit` and returns it, or returns nil
     /// (leaving the clock where it is) when no event remains at or before `limit`.
-    @inlinable
+    /// Always inlined (with the queue's `pop`) into the model's event loop, its one caller there:
+    /// as calls they cost ≈ 35 instructions per event in prologues, epilogues and the optional's
+    /// round trip through memory.
+    @inlinable @inline(__always)
     public mutating func next(until limit: SimTime = .distantFuture) -> Event? {
         while let t = queue.nextTime, t <= limit.nanoseconds {
             let entry = queue.pop()

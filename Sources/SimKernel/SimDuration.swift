@@ -9,7 +9,7 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
 
     /// Rounds `seconds` to the nearest nanosecond; clamps to `[0, .max]` so a sampled value can
     /// never make time run backwards or overflow. NaN becomes zero.
-    @inlinable public init(seconds: Double) {
+    @inlinable @inline(__always) public init(seconds: Double) {
         // Adding 0.5 and truncating rounds half up for the non-negative values kept here, without
         // a call into libm's round() on the hot path.
         let ns = seconds * 1e9 + 0.5

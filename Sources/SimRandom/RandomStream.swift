@@ -43,7 +43,7 @@ public struct RandomStream {
 
     /// Seats the stream at (replication, entity) starting at draw block `block` (word `4 × block`).
     /// ``seat(replication:entity:)`` is `block: 0`. Both `entity` and `block` must be below 2⁴⁸.
-    @inlinable
+    @inlinable @inline(__always)
     public func seat(replication: UInt32, entity: UInt64, block: UInt64) {
         precondition(entity <= PhiloxState.maxEntity, "entity must be below 2^48")
         precondition(block <= PhiloxState.maxBlock, "block must be below 2^48")

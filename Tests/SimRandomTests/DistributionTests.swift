@@ -237,4 +237,29 @@ struct DistributionTests {
         let n = Distribution.normal(mean: 0.001, sd: 10)
         for _ in 0..<10_000 { #expect(n.sample(stream) >= 0) }
     }
+
+    /// The inline exponential (and the hyperexponential's branches) must be GSL's draw bit for
+    /// bit, or every shipped scenario's output would move: the same stream seated twice, once
+    /// sampled through `Distribution.sample` and once through `gsl_ran_exponential`.
+    @Test("exponential draws equal gsl_ran_exponential's, bit for bit")
+    func exponentialMatchesGSL() {
+        let store = StreamStore(seed: 20_261_204)
+        defer { withExtendedLifetime(store) {} }
+        let stream = store.stream(path: "x", purpose: .service)
+        for mean in [1e-3, 0.05, 1, 3.7e4] {
+            stream.seat(replication: 3, entity: 11)
+            let ours = (0..<10_000).map { _ in Distribution.exponential(mean: mean).sample(stream) }
+            stream.seat(replication: 3, entity: 11)
+            let gsl = (0..<10_000).map { _ in gsl_ran_exponential(stream.rng, mean) }
+            #expect(ours.map(\.bitPattern) == gsl.map(\.bitPattern), "mean \(mean)")
+        }
+        let h = Distribution.hyperexponential(probabilities: [0.2, 0.8], means: [0.01, 2])
+        stream.seat(replication: 0, entity: 5)
+        let ours = (0..<10_000).map { _ in h.sample(stream) }
+        stream.seat(replication: 0, entity: 5)
+        let gsl = (0..<10_000).map { _ in
+            gsl_ran_exponential(stream.rng, stream.uniform() < 0.2 ? 0.01 : 2)
+        }
+        #expect(ours.map(\.bitPattern) == gsl.map(\.bitPattern))
+    }
 }
