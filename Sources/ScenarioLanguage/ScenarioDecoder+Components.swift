@@ -240,7 +240,10 @@ extension ScenarioDecoder {
             station.autoscale = policy
         }
         if let n = f["standby"] {
-            guard let standby = decodeStandby(n, f.path("standby"), autoscale: station.autoscale) else { return nil }
+            guard
+                let standby = decodeStandby(
+                    n, f.path("standby"), autoscale: station.autoscale, onCluster: f["cluster"] != nil)
+            else { return nil }
             station.standby = standby
         }
         return station
