@@ -63,7 +63,10 @@ extension ScenarioDecoder {
             case .requestRate: target = reader.rate(t, a.path("target"))
             }
         }
-        let minimum = a["min"].map { reader.integer($0, a.path("min"), min: 1, max: 1_000_000) } ?? 1
+        // Only a standby pool may hold nothing (a cold standby): any other pool at zero would
+        // have no metric to scale out on.
+        let minimum =
+            a["min"].map { reader.integer($0, a.path("min"), min: f["standby"] != nil ? 0 : 1, max: 1_000_000) } ?? 1
         let maximum = a["max"].flatMap { reader.integer($0, a.path("max"), min: 1, max: 1_000_000) }
         func duration(_ key: String, positive: Bool = false) -> SimDuration?? {
             guard let n = a[key] else { return .some(nil) }

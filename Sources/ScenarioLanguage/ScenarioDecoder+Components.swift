@@ -11,7 +11,7 @@ extension ScenarioDecoder {
         "kind", "instances", "workers", "queue", "service", "balance", "weights",
         "vnodes", "load_factor", "discipline", "lifo_above", "drop_expired", "timeout", "failures", "health_check",
         "zones", "region", "cost",
-        "autoscale", "rate_limit", "tls", "concurrency_limit", "cluster", "pod",
+        "autoscale", "standby", "rate_limit", "tls", "concurrency_limit", "cluster", "pod",
     ]
     /// `balance:` spellings of the language that need a feature not built yet, with the reason.
     static let plannedBalancePolicies: [String: String] = [:]
@@ -143,7 +143,10 @@ extension ScenarioDecoder {
                 "expected a component kind (\((Self.componentKinds + Self.plannedComponentKinds).joined(separator: ", "))), found '\(kind)'",
                 suggestion: nearest(kind, in: Self.componentKinds + Self.plannedComponentKinds))
         }
-        let instances = f["instances"].map { reader.integer($0, f.path("instances"), min: 1, max: 1_000_000) } ?? 1
+        // A cold standby holds nothing until its failover (an autoscaler's min 0, standby only).
+        let fewest = f["standby"] != nil && f["autoscale"] != nil ? 0 : 1
+        let instances =
+            f["instances"].map { reader.integer($0, f.path("instances"), min: fewest, max: 1_000_000) } ?? 1
         let workers: Int?? = f["workers"].map { reader.limit($0, f.path("workers"), min: 1) } ?? .some(1)
         let queue: Int?? = f["queue"].map { reader.limit($0, f.path("queue"), min: 0) } ?? .some(nil)
         let service = f["service"].flatMap { decodeDistribution($0, f.path("service")) }
@@ -235,6 +238,13 @@ extension ScenarioDecoder {
             else { return nil }
             station.instances = policy.max
             station.autoscale = policy
+        }
+        if let n = f["standby"] {
+            guard
+                let standby = decodeStandby(
+                    n, f.path("standby"), autoscale: station.autoscale, onCluster: f["cluster"] != nil)
+            else { return nil }
+            station.standby = standby
         }
         return station
     }

@@ -30,6 +30,10 @@ extension ScenarioDecoder {
     static let databaseReplicaKeys = [
         "count", "workers", "queue", "service", "lag", "apply", "apply_threads", "balance",
     ]
+    /// A replica in another region (`replicas: {region: eu-west, …}`: cross-region replication,
+    /// whose lag decides the writes lost when the primary's region goes) is planned: a "not
+    /// built" error at its key path, never an unknown key.
+    static let plannedDatabaseReplicaKeys = ["region"]
     /// Balancing policies among a database's replicas.
     static let databaseBalancePolicies: [BalancePolicy] = [.roundRobin, .random, .leastOutstanding]
 
@@ -71,8 +75,17 @@ extension ScenarioDecoder {
         var apply: Distribution?
         var applyThreads = 1
         if let r = f["replicas"] {
-            guard let rf = reader.fields(r, f.path("replicas"), allowed: Self.databaseReplicaKeys, required: ["count"])
+            guard
+                let rf = reader.fields(
+                    r, f.path("replicas"), allowed: Self.databaseReplicaKeys + Self.plannedDatabaseReplicaKeys,
+                    required: ["count"])
             else { return nil }
+            for key in Self.plannedDatabaseReplicaKeys {
+                if let n = rf[key] {
+                    notBuilt(n, rf.path(key))
+                    ok = false
+                }
+            }
             count = rf["count"].flatMap { reader.integer($0, rf.path("count"), min: 0, max: 1_000) } ?? -1
             if let w = rf["workers"] {
                 if let v = reader.limit(w, rf.path("workers"), min: 1) { rWorkers = v } else { ok = false }

@@ -16,9 +16,9 @@ import SimRandom
 /// ```
 extension ScenarioDecoder {
     static let regionKeys = ["zones", "users", "failures", "latency"]
-    /// Parts of regions that later versions of capsim build: a "not built" error at their key
-    /// path, never an unknown key.
-    static let plannedTopLevelRegionKeys = ["standby"]
+    /// Top-level keys that belong elsewhere: a located error saying where, never an unknown key.
+    /// (A standby is a pool's: `components.<pool>.standby`.)
+    static let misplacedTopLevelRegionKeys = ["standby"]
 
     /// The regions in file order, with every pair's round trip; sets each component's region
     /// (its `region:`, or the region of its zones).

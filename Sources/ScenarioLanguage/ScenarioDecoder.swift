@@ -37,7 +37,7 @@ struct ScenarioDecoder {
     ]
     /// Parts of the language that later versions of capsim build. Named here so that a scenario
     /// using them gets "not built yet" rather than "unknown key" — and never a silent no-op.
-    static let plannedTopLevelKeys = ["autoscale"] + plannedTopLevelRegionKeys
+    static let plannedTopLevelKeys = ["autoscale"]
 
     /// Decodes a scenario and, when it has a `sweep:`, every point of the sweep.
     mutating func decode(_ root: ScenarioNode) -> Scenario? {
@@ -60,10 +60,16 @@ struct ScenarioDecoder {
     mutating func decodeSingle(_ root: ScenarioNode) -> Scenario? {
         guard
             let top = reader.fields(
-                root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys,
+                root, "", allowed: Self.topLevelKeys + Self.plannedTopLevelKeys + Self.misplacedTopLevelRegionKeys,
                 required: ["version", "horizon", "workload", "components"])
         else { return nil }
         for key in Self.plannedTopLevelKeys { if let n = top[key] { notBuilt(n, key) } }
+        if let n = top["standby"] {
+            reader.fail(
+                n, "standby",
+                "a standby is a pool's: give standby: {scale_to: …} on the autoscaled pool in the standby region (components.<pool>.standby)"
+            )
+        }
 
         if let v = top["version"], let n = reader.integer(v, "version", min: 0), n != Scenario.languageVersion {
             reader.fail(
@@ -114,6 +120,8 @@ struct ScenarioDecoder {
             zones: &zones, declaredZones: top["zones"] != nil, stations: &stations, horizon: horizon)
         let regions = decodeRegions(top["regions"], components: top["components"], zones: zones, stations: &stations)
         let dns = top["dns"].flatMap { decodeDNS($0, regions: regions, stations: stations) }
+        checkStandbys(
+            components: top["components"], stations: stations, regions: regions, dns: dns, dnsGiven: top["dns"] != nil)
         var deploys: [DeploySpec] = []
         let events =
             top["events"].map {

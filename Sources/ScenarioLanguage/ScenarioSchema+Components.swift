@@ -189,7 +189,9 @@ extension SchemaBuilder {
                 ("const", .string("server_pool")),
             ]),
             "instances": described(
-                count(minimum: 1, maximum: 1_000_000), "Identical instances (default 1).", default: .number(1)),
+                count(minimum: 0, maximum: 1_000_000),
+                "Identical instances (default 1); 0 only for a cold standby (an autoscaled pool with standby: and min 0).",
+                default: .number(1)),
             "workers": .object([
                 (
                     "description",
@@ -283,6 +285,14 @@ extension SchemaBuilder {
                 ref(partial ? "partial-autoscale" : "autoscale"),
                 "Target-tracking autoscaling (default: none, a fixed fleet). With it, 'instances' is the count at time 0 (default: the autoscaler's min)."
             ),
+            "standby": object(
+                ScenarioDecoder.standbyKeys,
+                [
+                    "scale_to": described(
+                        count(minimum: 1, maximum: 1_000_000),
+                        "The autoscaler's minimum while DNS's health checks know its primary region down: the instances missing are provisioned at the failover (from min to max). Required."
+                    )
+                ], at: "components.*.standby", required: ["scale_to"], partial: partial),
         ].merging(podProperties()) { a, _ in a }
     }
 
@@ -309,7 +319,8 @@ extension SchemaBuilder {
                 ("type", .array([.string("number"), .string("string")])),
             ]),
             "min": described(
-                count(minimum: 1, maximum: 1_000_000), "Fewest instances held (default 1).", default: .number(1)),
+                count(minimum: 0, maximum: 1_000_000),
+                "Fewest instances held (default 1); 0 only on a standby pool (a cold standby).", default: .number(1)),
             "max": described(count(minimum: 1, maximum: 1_000_000), "Most instances held. Required."),
             "interval": d("Time between evaluations (default 15s)."),
             "metric_lag": d(

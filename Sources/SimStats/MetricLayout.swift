@@ -168,6 +168,12 @@ public enum MetricKind: Sendable, Equatable {
     case regionRequestRate(region: Int)
     /// (DNS) requests DNS sent to a region that was down then / requests it routed, over the window.
     case dnsStaleRate
+    /// (Standby pools) failovers begun in the window: DNS found the primary region down and the
+    /// pool's minimum rose to its `scale_to` (one replication's count).
+    case standbyFailovers(station: Int)
+    /// (Standby pools) mean recovery time of the window's recoveries: from the primary region's
+    /// outage start to `scale_to` instances serving at the pool, seconds (NaN without one).
+    case standbyRecoveryMean(station: Int)
     /// (Databases with replicas) time-average commits committed and not yet applied, per
     /// replica, over the window: by Little's law the sum of the window's commits' lags (histogram
     /// `histogram`) over the window's length, divided by the replicas.
@@ -248,6 +254,8 @@ extension MetricKind {
         case .positiveShare, .queueTimedOut, .serviceAvailable, .regionAvailable: .fraction
         case .regionCrossingRate, .regionRequestRate: .perSecond
         case .dnsStaleRate: .fraction
+        case .standbyFailovers: .count
+        case .standbyRecoveryMean: .seconds
         case .inspectionBlocked, .inspectionUninspected: .fraction
         case .deployRolledBack: .fraction
         case .deployResponses, .deployErrors: .count
@@ -282,6 +290,7 @@ extension MetricKind {
         case .outageMeanTime, .serviceAvailable, .regionAvailable: true
         case .regionCrossingRate, .regionRequestRate: nil
         case .dnsStaleRate: false
+        case .standbyFailovers, .standbyRecoveryMean: false
         case .levelMean, .levelQuantile: nil
         case .availability, .goodRatio, .throughput, .availabilityTime, .instancesAvailable: true
         case .classAvailability, .classThroughput: true

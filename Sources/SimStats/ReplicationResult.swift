@@ -131,6 +131,21 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .standbyFailovers(let s):
+                if let o = c.opened, let e = c.closed, s < e.standbyFailovers.count, s < o.standbyFailovers.count {
+                    Double(e.standbyFailovers[s] - o.standbyFailovers[s])
+                } else {
+                    .nan
+                }
+            case .standbyRecoveryMean(let s):
+                if let o = c.opened, let e = c.closed, s < e.standbyRecoveries.count, s < o.standbyRecoveries.count,
+                    e.standbyRecoveries[s] > o.standbyRecoveries[s]
+                {
+                    (e.standbyRecoveryNanoseconds[s] - o.standbyRecoveryNanoseconds[s]) * 1e-9
+                        / Double(e.standbyRecoveries[s] - o.standbyRecoveries[s])
+                } else {
+                    .nan
+                }
             case .regionCrossingRate(let g):
                 if let o = c.opened, let e = c.closed, g < e.regionCrossings.count, g < o.regionCrossings.count {
                     Double(e.regionCrossings[g] - o.regionCrossings[g]) / (windowNs * 1e-9)

@@ -185,7 +185,7 @@ struct ClusterAutoscaleTests {
         #expect(sim.nodeLog.map(\.time) == Self.times([40, 45, 50, 55]))
         #expect(sim.nodeLog.map(\.node) == [2, 2, 1, 1])
         #expect(sim.nodeLog.map(\.kind) == [.removing, .released, .removing, .released])
-        #expect((0..<3).map { sim.podNode(station: 1, pod: $0) } == [0, 0, 0])
+        #expect((0..<3).map { sim.podNode(station: 0, pod: $0) } == [0, 0, 0])
         let run = try Run(yaml: Self.underused(budget: ""))
         #expect(run.values("availability.request") == [1], "the drain finished the evicted pods' work")
         // Held (billed) until released: 3 nodes for 45 s, 2 for 10 s, 1 for 45 s.
@@ -206,7 +206,7 @@ struct ClusterAutoscaleTests {
         func node(at horizon: String) throws -> Int? {
             let sim = try Self.run(
                 yaml.replacingOccurrences(of: "horizon: 100s", with: "horizon: \(horizon)\ndrain: 0s"))
-            return sim.podNode(station: 1, pod: 2)
+            return sim.podNode(station: 0, pod: 2)
         }
         #expect(try node(at: "41.9s") == 2)
         #expect(try node(at: "42.1s") == 0)

@@ -146,7 +146,7 @@ struct RegionTests {
                 + "components: {web: {kind: server_pool, service: {deterministic: 1ms}}}\n"
                 + "events: [{at: 10s, region_outage: {region: wes, for: 1m}}]",
             [
-                "s.yaml:6:10: error: standby: 'standby' is part of the scenario language but not built in this version of capsim yet",
+                "s.yaml:6:10: error: standby: a standby is a pool's: give standby: {scale_to: …} on the autoscaled pool in the standby region (components.<pool>.standby)",
                 "s.yaml:8:44: error: events.0.region_outage.region: expected a region declared under 'regions:', found 'wes'",
             ])
     }

@@ -62,7 +62,7 @@ struct SchemaTests {
     @Test(
         "every key the decoder accepts is in the schema, and no other",
         arguments: [
-            ("", "scenario", ScenarioDecoder.plannedTopLevelKeys),
+            ("", "scenario", ScenarioDecoder.plannedTopLevelKeys + ScenarioDecoder.misplacedTopLevelRegionKeys),
             ("components.web", "server-pool", ScenarioDecoder.plannedServerPoolKeys),
             ("workload", "workload", ScenarioDecoder.plannedWorkloadKeys),
             ("workload.arrivals", "arrivals", []),

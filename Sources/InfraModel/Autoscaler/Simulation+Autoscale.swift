@@ -25,6 +25,8 @@ struct AutoscaleState {
     var draining = 0
     /// The latest desired count (after stabilisation and bounds).
     var desired: Int
+    /// What a standby failover asks of this autoscaler (`Standby/`).
+    var hold = StandbyHold.none
     /// ∫ held dt, ∫ serving dt, ∫ [serving < desired] dt (ns), brought up to `since`.
     var heldIntegral = 0.0
     var servingIntegral = 0.0
@@ -49,6 +51,13 @@ struct AutoscaleState {
     var samples: ContiguousArray<(time: SimTime, value: Double, basis: Double)> = []
     /// Recommendations within the longer stabilisation window.
     var recommendations: ContiguousArray<(time: SimTime, desired: Int)> = []
+
+    /// The minimum in force at `now`: the policy's (scheduled) minimum, raised to a failed-over
+    /// standby's `scaleTo`.
+    func minimum(at now: SimTime) -> Int {
+        if case .failedOver(let scaleTo) = hold { return max(policy.minimum(at: now), scaleTo) }
+        return policy.minimum(at: now)
+    }
 
     /// Instances serving or provisioning: the count the rule scales from.
     var current: Int { held - draining }
@@ -181,6 +190,8 @@ extension Simulation {
 
     /// Applies the rule, the stabilisation windows, the bounds, the cooldowns and the step limit.
     mutating func decide(_ p: Int, metric: Double, basis: Double) {
+        // An idle standby serves nobody: it holds its min, whatever the metric says.
+        if autoscaling.scalers[p].hold == .idle { return }
         let now = kernel.now
         let policy = autoscaling.scalers[p].policy
         let current = autoscaling.scalers[p].current
@@ -199,7 +210,7 @@ extension Simulation {
             if age == 0 || age < policy.scaleOutWindow.nanoseconds { up = min(up, r.desired) }
             if age == 0 || age < policy.scaleInWindow.nanoseconds { down = max(down, r.desired) }
         }
-        let minimum = policy.minimum(at: now)
+        let minimum = autoscaling.scalers[p].minimum(at: now)
         var target = current
         if up > current { target = up } else if down < current { target = down }
         target = min(max(target, minimum), policy.max)
@@ -222,7 +233,7 @@ extension Simulation {
     mutating func enforceMinimum(_ p: Int) {
         let now = kernel.now
         autoscaling.scalers[p].accumulate(to: now, warmup: spec.window.warmup)
-        let minimum = autoscaling.scalers[p].policy.minimum(at: now)
+        let minimum = autoscaling.scalers[p].minimum(at: now)
         autoscaling.scalers[p].desired = max(autoscaling.scalers[p].desired, minimum)
         let current = autoscaling.scalers[p].current
         if current < minimum { scaleOut(p, minimum - current, desired: minimum) }
@@ -299,6 +310,7 @@ extension Simulation {
         instances[i].outReasons &= ~OutReason.autoscaler
         refreshEligibility(i)
         log(p, .ready(instance: i - Int(stations[s].firstInstance)), desired: 0)
+        if !standbys.pools.isEmpty { standbyInstanceServes(scaler: p) }
     }
 
     /// Instance i's drain is over: it stops (what it still holds fails with instance_failed)

@@ -344,6 +344,7 @@ extension Simulation {
 
     /// The node a pod runs on or starts on (nil: pending, or not a pod), for tests and traces.
     public func podNode(station s: Int, pod j: Int) -> Int? {
+        precondition(s >= 0 && s < stationCount, "station \(s) of \(stationCount)")
         let i = Int(stations[s].firstInstance) + j
         guard i < clusterState.node.count, clusterState.node[i] >= 0 else { return nil }
         return Int(clusterState.node[i])

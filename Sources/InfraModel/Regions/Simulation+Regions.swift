@@ -61,6 +61,7 @@ extension Simulation {
         guard regions.downCount[g] == 1 else { return }
         regions.outages[g] &+= 1
         dnsNotes(region: g, down: true)
+        standbyNotes(region: g, down: true)
         for i in regions.members[g] { setDown(i, DownReason.region, mode: mode, into: &sink) }
     }
 
@@ -71,6 +72,7 @@ extension Simulation {
         regions.downCount[g] -= 1
         guard regions.downCount[g] == 0 else { return }
         dnsNotes(region: g, down: false)
+        standbyNotes(region: g, down: false)
         for i in regions.members[g] { setUp(i, DownReason.region, into: &sink) }
     }
 
@@ -90,6 +92,7 @@ extension Simulation {
                 regions.downCount[g] += 1
                 regions.outages[g] &+= 1
                 dnsNotes(region: g, down: true, longAgo: true)
+                standbyNotes(region: g, down: true, longAgo: true)
                 for i in regions.members[g] { startDown(i, DownReason.region, hang: f.mode == .hang) }
                 kernel.schedule(.regions(.repair(region: Int32(g))), after: SimDuration(seconds: residual))
             } else {

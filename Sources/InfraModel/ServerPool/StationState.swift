@@ -62,8 +62,10 @@ struct StationState {
     var availableIntegral = 0.0
     var availableSince = SimTime.zero
 
-    /// Instances that must be up for the station to be available (`failures.required`, default 1).
-    var required: Int { failures?.required ?? 1 }
+    /// Instances that must be up for the station to be available (`failures.required`, default 1;
+    /// a standby pool's at most its autoscaler's `min`, so one idle with nothing running, a cold
+    /// standby, is not out).
+    let required: Int
     /// Outage episodes (fewer than `required` instances up) begun so far, and when the current
     /// one began (meaningful while `upLevel < required`).
     var outageCount: UInt64 = 0
@@ -71,7 +73,7 @@ struct StationState {
 
     /// Brings `availableIntegral` up to `now`; call before `upLevel` changes.
     mutating func accumulateAvailability(to now: SimTime) {
-        if upLevel >= (failures?.required ?? 1) {
+        if upLevel >= required {
             availableIntegral += Double(now.nanoseconds &- availableSince.nanoseconds)
         }
         availableSince = now
@@ -89,6 +91,8 @@ struct StationState {
         self.upLevel = spec.instances
         self.healthyCount = Int32(spec.instances)
         self.failures = spec.failures
+        let required = spec.failures?.required ?? 1
+        self.required = spec.standby != nil ? min(required, spec.autoscale?.min ?? required) : required
         self.healthCheck = spec.healthCheck
         self.failureStream = failures
         let workers = spec.workers.map { Int32(clamping: $0) } ?? .max

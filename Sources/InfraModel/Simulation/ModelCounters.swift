@@ -105,6 +105,11 @@ public struct ModelCounters: Sendable {
     /// that was down then (by a cached or not yet updated answer), so far.
     public var dnsResolved: [UInt64] = []
     public var dnsStale: UInt64 = 0
+    /// Per station (empty without standby pools; 0 for other stations): failovers begun,
+    /// recoveries completed (`scaleTo` serving) and the sum of their recovery times (ns).
+    public var standbyFailovers: [UInt64] = []
+    public var standbyRecoveries: [UInt64] = []
+    public var standbyRecoveryNanoseconds: [Double] = []
 
     /// Changes the number of requests in the system at `now`, bringing ∫ in-system dt and the
     /// time at each level (`tally`) up to `now`.

@@ -16,6 +16,7 @@ enum ModelEvent {
     case deploy(DeployEvent)
     case cluster(ClusterEvent)
     case regions(RegionEvent)
+    case standby(StandbyEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -38,6 +39,7 @@ enum ModelEvent {
             case .deploy(let e): e.trajectoryCode
             case .cluster(let e): e.trajectoryCode
             case .regions(let e): e.trajectoryCode
+            case .standby(let e): e.trajectoryCode
             }
         }
     }

@@ -318,6 +318,7 @@ extension Simulation {
         if clusterState.any { clusterSnapshot(now) }
         if !spec.regions.isEmpty { regionSnapshot(now) }
         if dns.any { dnsSnapshot() }
+        standbySnapshot()
         return counters
     }
 }

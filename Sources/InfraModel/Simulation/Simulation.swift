@@ -56,6 +56,8 @@ public struct Simulation: ~Copyable {
     var regions: RegionState
     /// DNS between the regions' entries (`DNS/`).
     var dns: DNSState
+    /// Standby pools of a region pair (`Standby/`).
+    var standbys = StandbyState()
     /// Inspection stages' detections (`Inspection/`).
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
@@ -180,6 +182,7 @@ public struct Simulation: ~Copyable {
         setUpCaches()
         setUpInspections()
         setUpAutoscale()
+        setUpStandby()
         setUpDeploys()
         setUpCluster()
     }
@@ -262,6 +265,7 @@ public struct Simulation: ~Copyable {
             case .deploy(let e): handle(e, into: &sink)
             case .cluster(let e): handle(e, into: &sink)
             case .regions(let e): handle(e, into: &sink)
+            case .standby(let e): handle(e)
             }
         }
         if stage == .open || stage == .overloaded {

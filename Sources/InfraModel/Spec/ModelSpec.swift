@@ -191,6 +191,9 @@ public struct StationSpec: Sendable, Equatable {
     /// Target-tracking autoscaling (`autoscale:`); nil = a fixed fleet. When set, `instances` is
     /// the policy's `max` and `autoscale.initial` serve at time 0 (see `AutoscalePolicy`).
     public var autoscale: AutoscalePolicy?
+    /// A standby pool of an active/passive region pair (`standby:`); nil = none. See
+    /// `StandbySpec`.
+    public var standby: StandbySpec?
     /// The pool runs on a cluster (`cluster:`, `pod:`): each instance is a pod with these
     /// requests, placed on a node by the cluster's scheduler; nil = instances of its own.
     public var pod: PodSpec?
