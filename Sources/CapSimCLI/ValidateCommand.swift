@@ -303,19 +303,21 @@ struct ValidateCommand: ParsableCommand {
                     })
             ),
             ("stations", s.map { stations($0.model) } ?? .array([])),
-            ("deploys", s.map { deploys($0.model) } ?? .array([])),
         ]
+        // Only with deploys (so the report of a scenario without them is unchanged).
+        if let s, !s.model.deploys.isEmpty { pairs.append(("deploys", deploys(s.model))) }
         if let s, s.points.count > 1 {
             pairs.append(
                 (
                     "points",
                     .array(
                         s.points.map { p in
-                            .object([
+                            var point: [(key: String, value: JSONValue)] = [
                                 ("axes", .object(p.axes.map { ($0.path, .string($0.text)) })),
                                 ("stations", stations(p.model)),
-                                ("deploys", deploys(p.model)),
-                            ])
+                            ]
+                            if !p.model.deploys.isEmpty { point.append(("deploys", deploys(p.model))) }
+                            return .object(point)
                         })
                 ))
         }

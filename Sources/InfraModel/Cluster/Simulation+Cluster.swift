@@ -294,31 +294,45 @@ extension Simulation {
             }
             for j in 0..<n where clusterState.phase[first + j] == .pending {
                 let i = first + j
-                guard
-                    let k = clusterState.clusters[c].nodes.choose(
-                        cpu: pod.cpu, memory: pod.memory, score: cluster.score, spread: cluster.spread,
-                        zonePods: zonePods)
-                else { continue }
-                clusterState.clusters[c].nodes.place(on: k, cpu: pod.cpu, memory: pod.memory)
-                clusterState.clusters[c].pending -= 1
+                guard let k = claimNode(c, for: pod, zonePods: &zonePods) else { continue }
                 clusterState.node[i] = Int32(k)
                 podsChanged(c, node: k, leaving: nil)
-                let z = cluster.zone(ofNode: k)
-                if z >= 0 { zonePods[z] += 1 }
                 guard startup else {
                     clusterState.phase[i] = .running
                     continue
                 }
                 clusterState.phase[i] = .starting
-                let stream = clusterState.clusters[c].startupStream
-                stream.seat(replication: replication, entity: UInt64(i), block: UInt64(clusterState.placements[i]))
+                let delay = startupTime(c, entity: i, placement: clusterState.placements[i])
                 clusterState.placements[i] &+= 1
-                let delay = SimDuration(seconds: max(0, cluster.podStartup.sample(stream)))
                 kernel.schedule(
                     .cluster(.podReady(instance: Int32(i), stamp: clusterState.stamp[i])), after: delay)
             }
             placeExtraPods(c, station: s, zonePods: &zonePods)
         }
+    }
+
+    /// The node the scheduler gives a pending pod of cluster c requesting `pod` (nil: none has
+    /// room), its requests reserved there and counted in the pool's pods per zone; the pod is no
+    /// longer pending.
+    mutating func claimNode(_ c: Int, for pod: PodSpec, zonePods: inout [Int32]) -> Int? {
+        let cluster = spec.clusters[c]
+        guard
+            let k = clusterState.clusters[c].nodes.choose(
+                cpu: pod.cpu, memory: pod.memory, score: cluster.score, spread: cluster.spread, zonePods: zonePods)
+        else { return nil }
+        clusterState.clusters[c].nodes.place(on: k, cpu: pod.cpu, memory: pod.memory)
+        clusterState.clusters[c].pending -= 1
+        let z = cluster.zone(ofNode: k)
+        if z >= 0 { zonePods[z] += 1 }
+        return k
+    }
+
+    /// A placed pod's start-up time on cluster c, drawn at its own seat (`entity`: an instance,
+    /// or an extra pod numbered past every instance; `placement`: its placements so far).
+    mutating func startupTime(_ c: Int, entity: Int, placement: UInt32) -> SimDuration {
+        let stream = clusterState.clusters[c].startupStream
+        stream.seat(replication: replication, entity: UInt64(entity), block: UInt64(placement))
+        return SimDuration(seconds: max(0, spec.clusters[c].podStartup.sample(stream)))
     }
 
     /// Pod i's start-up is over: it serves and joins the rotation (as a provisioned instance

@@ -57,28 +57,15 @@ extension Simulation {
     /// after the pool's own pods); `zonePods` counts the pool's pods per zone for spreading.
     mutating func placeExtraPods(_ c: Int, station s: Int, zonePods: inout [Int32]) {
         guard let pod = spec.stations[s].pod, !clusterState.extraPods.isEmpty else { return }
-        let cluster = spec.clusters[c]
         for p in clusterState.extraPods.indices
         where clusterState.extraPods[p].station == s && clusterState.extraPods[p].phase == .pending {
-            guard
-                let k = clusterState.clusters[c].nodes.choose(
-                    cpu: pod.cpu, memory: pod.memory, score: cluster.score, spread: cluster.spread,
-                    zonePods: zonePods)
-            else { return }
-            clusterState.clusters[c].nodes.place(on: k, cpu: pod.cpu, memory: pod.memory)
-            clusterState.clusters[c].pending -= 1
+            guard let k = claimNode(c, for: pod, zonePods: &zonePods) else { return }
             clusterState.extraPods[p].node = Int32(k)
             clusterState.extraPods[p].phase = .starting
             podsChanged(c, node: k, leaving: nil)
-            let z = cluster.zone(ofNode: k)
-            if z >= 0 { zonePods[z] += 1 }
             // Seated past every instance's entity, so its draws are its own.
-            let stream = clusterState.clusters[c].startupStream
-            stream.seat(
-                replication: replication, entity: UInt64(instanceCount + p),
-                block: UInt64(clusterState.extraPods[p].placements))
+            let delay = startupTime(c, entity: instanceCount + p, placement: clusterState.extraPods[p].placements)
             clusterState.extraPods[p].placements &+= 1
-            let delay = SimDuration(seconds: max(0, cluster.podStartup.sample(stream)))
             clusterState.extraPods[p].readyAt = kernel.now + delay
             kernel.schedule(
                 .cluster(.extraPodReady(pod: Int32(p), stamp: clusterState.extraPods[p].stamp)), after: delay)
