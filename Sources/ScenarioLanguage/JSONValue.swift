@@ -54,26 +54,74 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     func render(indent: Int) -> String {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let end = String(repeating: "  ", count: indent)
+        var out = ""
+        write(to: &out, indent: indent)
+        return out
+    }
+
+    /// Appends the rendering to `out`: one growing string, not a string per value joined at
+    /// each level (a report of 10,000 instances is megabytes of text).
+    private func write(to out: inout String, indent: Int) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let x): return Self.format(x)
-        case .string(let s): return Self.quote(s)
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let x): out += Self.format(x)
+        case .string(let s): out += Self.quote(s)
         case .array(let items):
-            if items.isEmpty { return "[]" }
-            if items.allSatisfy(\.isPlain) {
-                let inline = "[" + items.map { $0.render(indent: 0) }.joined(separator: ", ") + "]"
-                if inline.count <= 80 { return inline }
+            if items.isEmpty {
+                out += "[]"
+                return
             }
-            return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "]"
+            if items.allSatisfy(\.isPlain), let inline = Self.inline(items) {
+                out += inline
+                return
+            }
+            out += "[\n"
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += ",\n" }
+                Self.pad(&out, indent + 1)
+                item.write(to: &out, indent: indent + 1)
+            }
+            out += "\n"
+            Self.pad(&out, indent)
+            out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n"
-                + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }
-                .joined(separator: ",\n") + "\n" + end + "}"
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
+            out += "{\n"
+            for (k, pair) in pairs.enumerated() {
+                if k > 0 { out += ",\n" }
+                Self.pad(&out, indent + 1)
+                out += Self.quote(pair.key)
+                out += ": "
+                pair.value.write(to: &out, indent: indent + 1)
+            }
+            out += "\n"
+            Self.pad(&out, indent)
+            out += "}"
         }
+    }
+
+    /// Plain values on one line, `[a, b]`, when that is at most 80 characters; nil otherwise.
+    /// The characters are counted piece by piece (no piece begins with a combining mark, so
+    /// the pieces' counts add up), and the line is given up as soon as it is too long.
+    private static func inline(_ items: [JSONValue]) -> String? {
+        var line = "["
+        var characters = 2
+        for (k, item) in items.enumerated() {
+            var piece = k > 0 ? ", " : ""
+            item.write(to: &piece, indent: 0)
+            characters += piece.count
+            if characters > 80 { return nil }
+            line += piece
+        }
+        return line + "]"
+    }
+
+    private static func pad(_ out: inout String, _ indent: Int) {
+        for _ in 0..<indent { out += "  " }
     }
 
     private var isPlain: Bool {
