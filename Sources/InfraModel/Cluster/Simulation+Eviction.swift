@@ -72,12 +72,11 @@ extension Simulation {
         clusterState.extraPods[p].phase = .absent
         clusterState.extraPods[p].node = -1
         clusterState.extraPods[p].stamp &+= 1
-        guard r.placed else {
-            clusterState.clusters[c].pending -= 1
-            return
-        }
-        // Pod i was counted pending by `killPod`; it is placed instead, on the replacement's room.
+        // `killPod` counted pod i pending, a new episode; but the pod only continues the
+        // replacement's: still pending (it waits in its place), or already placed (on its room).
         clusterState.clusters[c].pending -= 1
+        clusterState.clusters[c].pendingEpisodes -= 1
+        guard r.placed else { return }
         clusterState.node[i] = r.node
         clusterState.phase[i] = .starting
         podsChanged(c, node: Int(r.node), leaving: nil)
@@ -88,11 +87,6 @@ extension Simulation {
     /// Pod i is not wanted back (its autoscaler drained it): its replacement, if any, is released.
     mutating func dropReplacement(of i: Int, cluster c: Int) {
         guard let p = replacement(of: i) else { return }
-        switch clusterState.extraPods[p].phase {
-        case .starting, .running: unplaceExtraPod(p, cluster: c)
-        case .pending: clusterState.clusters[c].pending -= 1
-        default: break
-        }
-        clusterState.extraPods[p].phase = .absent
+        releaseExtraPod(p, cluster: c)
     }
 }

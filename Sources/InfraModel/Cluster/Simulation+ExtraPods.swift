@@ -37,15 +37,18 @@ extension Simulation {
             return
         }
         clusterState.clusters[c].accumulate(to: kernel.now)
-        for p in pods {
-            switch clusterState.extraPods[p].phase {
-            case .starting, .running: unplaceExtraPod(p, cluster: c)
-            case .pending: clusterState.clusters[c].pending -= 1
-            default: break
-            }
-            clusterState.extraPods[p].phase = .absent
-        }
+        for p in pods { releaseExtraPod(p, cluster: c) }
         placePending(c, startup: true)
+    }
+
+    /// Extra pod p is no longer held: it leaves its node, or stops waiting for one.
+    mutating func releaseExtraPod(_ p: Int, cluster c: Int) {
+        switch clusterState.extraPods[p].phase {
+        case .starting, .running: unplaceExtraPod(p, cluster: c)
+        case .pending: clusterState.clusters[c].pending -= 1
+        default: break
+        }
+        clusterState.extraPods[p].phase = .absent
     }
 
     /// Whether every one of `pods` runs.
