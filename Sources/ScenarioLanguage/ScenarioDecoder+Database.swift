@@ -9,7 +9,8 @@ import SimRandom
 /// db:
 ///   kind: database
 ///   primary: {workers: 32, queue: 256, service: {gamma: {mean: 4ms, cv: 0.7}}}
-///   replicas: {count: 2, workers: 32, lag: {exponential: {mean: 80ms}}, balance: least_outstanding}
+///   replicas: {count: 2, workers: 32, lag: {exponential: {mean: 80ms}}, balance: least_outstanding,
+///              remote: {eu-west: 1}}   # see ScenarioDecoder+RemoteReplicas
 ///   replication: async        # or sync (writes wait for `acks` replicas)
 ///   read_policy: replicas     # or primary, any
 ///   failover: {detect: 10s, promote: {uniform: [5s, 15s]}}   # promote a replica when the primary fails
@@ -28,12 +29,8 @@ extension ScenarioDecoder {
     static let databasePrimaryKeys = ["workers", "queue", "service"]
     static let databaseFailoverKeys = ["detect", "promote"]
     static let databaseReplicaKeys = [
-        "count", "workers", "queue", "service", "lag", "apply", "apply_threads", "balance",
+        "count", "remote", "workers", "queue", "service", "lag", "apply", "apply_threads", "balance",
     ]
-    /// A replica in another region (`replicas: {region: eu-west, …}`: cross-region replication,
-    /// whose lag decides the writes lost when the primary's region goes) is planned: a "not
-    /// built" error at its key path, never an unknown key.
-    static let plannedDatabaseReplicaKeys = ["region"]
     /// Balancing policies among a database's replicas.
     static let databaseBalancePolicies: [BalancePolicy] = [.roundRobin, .random, .leastOutstanding]
 
@@ -74,19 +71,22 @@ extension ScenarioDecoder {
         var balance = BalancePolicy.roundRobin
         var apply: Distribution?
         var applyThreads = 1
+        var remote: [RemoteReplicas] = []
         if let r = f["replicas"] {
             guard
                 let rf = reader.fields(
-                    r, f.path("replicas"), allowed: Self.databaseReplicaKeys + Self.plannedDatabaseReplicaKeys,
-                    required: ["count"])
+                    r, f.path("replicas"), allowed: Self.databaseReplicaKeys, required: ["count"])
             else { return nil }
-            for key in Self.plannedDatabaseReplicaKeys {
-                if let n = rf[key] {
-                    notBuilt(n, rf.path(key))
+            count = rf["count"].flatMap { reader.integer($0, rf.path("count"), min: 0, max: 1_000) } ?? -1
+            if let n = rf["remote"] {
+                // The regions are named here and resolved with the regions (`resolveRemoteReplicas`).
+                if let counts = decodeRemoteReplicaCounts(n, rf.path("remote")) {
+                    remote = counts.map { RemoteReplicas(region: -1, count: $0.count) }
+                    if count >= 0 { count += remote.reduce(0) { $0 + $1.count } }
+                } else {
                     ok = false
                 }
             }
-            count = rf["count"].flatMap { reader.integer($0, rf.path("count"), min: 0, max: 1_000) } ?? -1
             if let w = rf["workers"] {
                 if let v = reader.limit(w, rf.path("workers"), min: 1) { rWorkers = v } else { ok = false }
             }
@@ -208,6 +208,7 @@ extension ScenarioDecoder {
         station.database?.failover = failover
         station.database?.backups = backups
         station.database?.restore = restore
+        station.database?.remote = remote
         return station
     }
 

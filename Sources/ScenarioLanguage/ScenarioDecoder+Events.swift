@@ -290,7 +290,7 @@ extension ScenarioDecoder {
             }
             var refs: [InstanceRef] = []
             for (s, st) in stations.enumerated() where !st.zones.isEmpty {
-                for j in 0..<st.instances where st.zones[j % st.zones.count] == zi {
+                for j in 0..<st.zonedInstances where st.zones[j % st.zones.count] == zi {
                     refs.append(InstanceRef(station: s, instance: j))
                 }
             }

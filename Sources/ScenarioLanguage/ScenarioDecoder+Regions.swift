@@ -213,8 +213,10 @@ extension ScenarioDecoder {
         }
         guard let duration, let mode else { return nil }
         var refs: [InstanceRef] = []
-        for (s, st) in stations.enumerated() where st.region == g {
-            for j in 0..<st.instances { refs.append(InstanceRef(station: s, instance: j)) }
+        for (s, st) in stations.enumerated() where st.regionsSpanned.contains(g) {
+            for j in 0..<st.instances where st.region(ofInstance: j) == g {
+                refs.append(InstanceRef(station: s, instance: j))
+            }
         }
         return .regionOutage(region: g, refs, duration: duration, mode: mode)
     }

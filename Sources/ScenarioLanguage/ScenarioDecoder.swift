@@ -119,6 +119,7 @@ struct ScenarioDecoder {
         let (clusters, nodePrices) = resolveClusters(
             zones: &zones, declaredZones: top["zones"] != nil, stations: &stations, horizon: horizon)
         let regions = decodeRegions(top["regions"], components: top["components"], zones: zones, stations: &stations)
+        resolveRemoteReplicas(components: top["components"], stations: &stations, regions: regions)
         let dns = top["dns"].flatMap { decodeDNS($0, regions: regions, stations: stations) }
         checkStandbys(
             components: top["components"], stations: stations, regions: regions, dns: dns, dnsGiven: top["dns"] != nil)

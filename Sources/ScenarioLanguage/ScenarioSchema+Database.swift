@@ -25,7 +25,14 @@ extension SchemaBuilder {
         let replicaTable: [String: JSONValue] = [
             "count": described(
                 count(minimum: 0, maximum: 1_000),
-                "Read replicas (instances 1…count; the primary is instance 0). Required."),
+                "Read replicas in the database's own region (instances 1…count; the primary is instance 0). Required."),
+            "remote": described(
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", count(minimum: 1, maximum: 1_000)),
+                ]),
+                "Replicas in other regions: region name -> count (after the local ones). A commit reaches a replica in another region than the primary after its lag plus half the regions' round trip; reads go to the nearest region with a replica up, the caller's own first."
+            ),
             "workers": workers, "queue": queue,
             "service": described(dist, "Service time of one read at a replica (default the primary's)."),
             "lag": described(

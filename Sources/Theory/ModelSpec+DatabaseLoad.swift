@@ -48,6 +48,8 @@ extension ModelSpec {
         var peakWrites = 0.0
         var readCalls = 0.0  // Σ rate × time a read visit's calls hold its worker
         var writeCalls = 0.0
+        // Reads per second by the region they come from (with replicas in several regions).
+        var readsFrom = Array(repeating: 0.0, count: st.regionsSpanned.count > 1 ? regions.list.count : 0)
         for (k, c) in classes.enumerated() {
             for (n, node) in c.calls.enumerated() where node.station == s {
                 let rate = rates[k] * trees[k].visits[n]
@@ -62,6 +64,7 @@ extension ModelSpec {
                     reads += rate
                     peakReads += peak
                     readCalls += calls
+                    if !readsFrom.isEmpty { addReads(rate, of: c, node: n, to: &readsFrom, home: st.region ?? 0) }
                 }
             }
         }
@@ -76,7 +79,14 @@ extension ModelSpec {
         let writeHold = databaseVisitService(db, station: st, access: .write)
         let readCallTime = reads > 0 ? readCalls / reads : 0
         let writeCallTime = writes > 0 ? writeCalls / writes : 0
-        let share = 1 / Double(readNodes)
+        // Each node's share of the reads: evenly over the read nodes (a replica none when reads
+        // are the primary's).
+        var shares = (0...n).map { j in
+            (j == 0 ? primaryReads : readNodes > 1 || !primaryReads) ? 1 / Double(readNodes) : 0
+        }
+        if !readsFrom.isEmpty && reads > 0 && db.readPolicy != .primary {
+            shares = regionalReadShares(db, home: st.region ?? 0, readsFrom: readsFrom.map { $0 / reads })
+        }
         // Node utilisations for read and write rates r and w (the primary's: its reads and all
         // writes; a replica's: its reads).
         func primaryUtilization(_ r: Double, _ w: Double) -> Double? {
@@ -87,26 +97,26 @@ extension ModelSpec {
             guard let workers = db.replicaWorkers else { return nil }
             return r * (db.replicaService.mean + readCallTime) / Double(workers)
         }
-        let primaryRate = writes + (primaryReads ? reads * share : 0)
+        let primaryRate = writes + reads * shares[0]
         var nodes = [
             DatabaseNodeLoad(
                 name: DatabaseSpec.nodeName(0), arrivalRate: primaryRate,
-                utilization: primaryUtilization(primaryReads ? reads * share : 0, writes))
+                utilization: primaryUtilization(reads * shares[0], writes))
         ]
         if n > 0 {
             for j in 1...n {
                 nodes.append(
                     DatabaseNodeLoad(
-                        name: DatabaseSpec.nodeName(j), arrivalRate: reads * share,
-                        utilization: replicaUtilization(reads * share)))
+                        name: DatabaseSpec.nodeName(j), arrivalRate: reads * shares[j],
+                        utilization: replicaUtilization(reads * shares[j])))
             }
         }
         if peaks != nil {
-            nodes[0].peakArrivalRate = peakWrites + (primaryReads ? peakReads * share : 0)
-            nodes[0].peakUtilization = primaryUtilization(primaryReads ? peakReads * share : 0, peakWrites)
+            nodes[0].peakArrivalRate = peakWrites + peakReads * shares[0]
+            nodes[0].peakUtilization = primaryUtilization(peakReads * shares[0], peakWrites)
             for j in nodes.indices.dropFirst() {
-                nodes[j].peakArrivalRate = peakReads * share
-                nodes[j].peakUtilization = replicaUtilization(peakReads * share)
+                nodes[j].peakArrivalRate = peakReads * shares[j]
+                nodes[j].peakUtilization = replicaUtilization(peakReads * shares[j])
             }
         }
         let finite = nodes.compactMap(\.utilization)
@@ -126,5 +136,49 @@ extension ModelSpec {
         }
         load.databaseNodes = nodes
         return load
+    }
+}
+
+extension ModelSpec {
+    /// Adds `rate` reads of call-tree node m of class c to `readsFrom`, by the region they come
+    /// from: the nearest calling station's in a region; for calls from the users, the users'
+    /// shares (the database's own region without `users:`).
+    func addReads(_ rate: Double, of c: RequestClass, node m: Int, to readsFrom: inout [Double], home: Int) {
+        var parent = Array(repeating: -1, count: c.calls.count)
+        for (n, node) in c.calls.enumerated() { for k in node.children { parent[k] = n } }
+        var p = parent[m]
+        while p >= 0 && stations[c.calls[p].station].region == nil { p = parent[p] }
+        if p >= 0, let g = stations[c.calls[p].station].region {
+            readsFrom[g] += rate
+            return
+        }
+        let users = regions.list.reduce(0) { $0 + $1.users }
+        guard users > 0 else {
+            readsFrom[home] += rate
+            return
+        }
+        for (g, r) in regions.list.enumerated() { readsFrom[g] += rate * r.users / users }
+    }
+
+    /// Each node's share of the reads of a database with replicas in several regions, every
+    /// node up: the reads from each region (`readsFrom`, shares adding up to 1) go to the
+    /// nearest region with read nodes — its own first, then by mean round trip — evenly over
+    /// them (the replicas there, and the primary too under `read_policy: any`).
+    func regionalReadShares(_ db: DatabaseSpec, home: Int, readsFrom: [Double]) -> [Double] {
+        let nodeRegion = db.nodeRegions(home: home)
+        let readers = nodeRegion.indices.filter { $0 > 0 || db.readPolicy == .any }
+        var shares = Array(repeating: 0.0, count: nodeRegion.count)
+        for (c, share) in readsFrom.enumerated() where share > 0 {
+            // Ties go to the region whose nodes come first, as the simulation's read ranges do.
+            func key(_ j: Int) -> (Double, Int) {
+                let g = nodeRegion[j]
+                return (g == c ? -1 : regions.latency[c][g]?.mean ?? .infinity, j)
+            }
+            guard let nearest = readers.min(by: { key($0) < key($1) }) else { continue }
+            let target = nodeRegion[nearest]
+            let there = readers.filter { nodeRegion[$0] == target }
+            for j in there { shares[j] += share / Double(there.count) }
+        }
+        return shares
     }
 }

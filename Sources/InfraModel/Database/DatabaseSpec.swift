@@ -36,7 +36,14 @@ public enum ReplicationMode: Sendable, Equatable {
 ///
 /// The station's own `workers`, `queueCapacity` and `service` are the primary's; the replicas'
 /// are here.
+///
+/// Nodes 1 … `localReplicas` live in the database's own region (the station's), the `remote`
+/// replicas after them in theirs. A commit reaches a replica in another region than the primary
+/// of the moment after its `lag` plus a one-way trip, half a round trip of the two regions'
+/// `Regions.latency` (drawn per commit and replica); a read goes to the nearest region with a
+/// read node up, the caller's own first.
 public struct DatabaseSpec: Sendable, Equatable {
+    /// Replicas in all regions (`localReplicas` + the `remote` counts).
     public var replicas: Int
     public var replicaWorkers: Int?
     public var replicaQueue: Int?
@@ -60,6 +67,18 @@ public struct DatabaseSpec: Sendable, Equatable {
     public var backups: DatabaseBackups?
     /// Recovery from a total loss (`restore:`); nil: no total loss is modelled.
     public var restore: DatabaseRestore?
+    /// Replicas in other regions (`replicas: {remote: {eu-west: 1}}`), in declaration order;
+    /// empty: every node is in the station's region (or in none).
+    public var remote: [RemoteReplicas] = []
+
+    /// Replicas in the database's own region.
+    public var localReplicas: Int { replicas - remote.reduce(0) { $0 + $1.count } }
+
+    /// The region of each node (primary first), for a database in region `home`.
+    public func nodeRegions(home: Int) -> [Int] {
+        Array(repeating: home, count: localReplicas + 1)
+            + remote.flatMap { Array(repeating: $0.region, count: $0.count) }
+    }
 
     public init(
         replicas: Int, replicaWorkers: Int?, replicaQueue: Int?, replicaService: Distribution,
@@ -78,6 +97,18 @@ public struct DatabaseSpec: Sendable, Equatable {
 
     /// The name of node j in metric ids: `primary`, then `replica1`, `replica2`, …
     public static func nodeName(_ j: Int) -> String { j == 0 ? "primary" : "replica\(j)" }
+}
+
+/// `count` replicas of a database in `region` (an index into `ModelSpec.regions.list`), another
+/// region than the database's own.
+public struct RemoteReplicas: Sendable, Equatable {
+    public var region: Int
+    public var count: Int
+
+    public init(region: Int, count: Int) {
+        self.region = region
+        self.count = count
+    }
 }
 
 /// A database's counters (cumulative, like `ModelCounters`' others): requests served per node

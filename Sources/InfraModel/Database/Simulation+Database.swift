@@ -29,6 +29,9 @@ struct DatabaseState {
     /// Backups and restores (`BackupState.swift`).
     var backup: BackupState
     var reads: Balancer
+    /// Nodes in several regions (`DatabaseSpec.remote`): their regions and the reads' regional
+    /// balancers, used instead of `reads`; nil when every node is in the station's region.
+    var regional: DatabaseRegions?
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
     /// Per node, when its `counters.busyIntegral` was last brought up to date (ns).
@@ -36,7 +39,7 @@ struct DatabaseState {
 
     init(
         station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream,
-        backupStream: RandomStream?
+        backupStream: RandomStream?, latency: [[Distribution?]]
     ) {
         self.station = Int32(station)
         replicas = Int32(db.replicas)
@@ -71,6 +74,10 @@ struct DatabaseState {
             [.roundRobin, .random, .leastOutstanding].contains(db.replicaBalance),
             "a database's reads are balanced by round_robin, random or least_outstanding")
         reads = Balancer(policy: db.replicaBalance, routing: routing, count: count)
+        if let home = spec.region, !db.remote.isEmpty {
+            regional = DatabaseRegions(
+                db: db, home: home, readFrom: from, latency: latency, policy: db.replicaBalance, routing: routing)
+        }
         self.lagStream = lagStream
         log = ReplicationLog(replicas: db.replicas, threads: db.apply == nil ? 0 : db.applyThreads)
         counters = DatabaseCounters(nodes: db.replicas + 1)
@@ -96,7 +103,8 @@ extension Simulation {
                     lagStream: streams.stream(path: "components." + st.name, purpose: .replication),
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
                     backupStream: db.backups == nil && db.restore == nil
-                        ? nil : streams.stream(path: "components." + st.name, purpose: .backup)))
+                        ? nil : streams.stream(path: "components." + st.name, purpose: .backup),
+                    latency: spec.regions.latency))
         }
         return out
     }
@@ -128,15 +136,27 @@ extension Simulation {
         databases[d].busySince[j] = now
     }
 
-    /// Request r arrives at database station s (its `hopArrival` already set).
+    /// Request r arrives at database station s (its `hopArrival` already set). With nodes in
+    /// several regions, the request then crosses to the chosen node's region when that is not
+    /// the caller's (`Simulation+DatabaseRegions.swift`).
     mutating func enterDatabase<Sink: RecordSink & ~Copyable>(_ r: Int32, station s: Int, into sink: inout Sink) {
         let d = Int(stations[s].database)
         let access = calls.node(requests[r].classIndex, requests[r].hop).pointee.access
-        let i = chooseDatabaseNode(for: r, database: d, write: access == .write)
+        let from = databases[d].regional == nil ? -1 : callerRegion(of: r)
+        let i = chooseDatabaseNode(for: r, database: d, write: access == .write, from: from)
         guard i >= 0 else {
             fail(r, databaseRefusal(d, i == Self.failingOver ? .failover : .noHealthyInstance), into: &sink)
             return
         }
+        if databases[d].regional != nil && crossesToNode(r, node: i, database: d, from: from) { return }
+        enterDatabaseNode(r, node: i, station: s, into: &sink)
+    }
+
+    /// Request r goes into database node i of station s, chosen for it.
+    mutating func enterDatabaseNode<Sink: RecordSink & ~Copyable>(
+        _ r: Int32, node i: Int32, station s: Int, into sink: inout Sink
+    ) {
+        let d = Int(stations[s].database)
         let primary = i == stations[s].firstInstance + databases[d].failover.primary
         let workers = primary ? stations[s].workers : databases[d].replicaWorkers
         let queue = primary ? stations[s].queueCapacity : databases[d].replicaQueue
@@ -158,9 +178,10 @@ extension Simulation {
     static let failingOver: Int32 = -2
 
     /// The node a request goes to: the primary for a write; for a read, the database's read
-    /// balancer among its read nodes in the rotation. −1 when none is; `failingOver` for a
+    /// balancer among its read nodes in the rotation (with nodes in several regions, the
+    /// nearest region's to `from`, the caller's region). −1 when none is; `failingOver` for a
     /// write (or a read of `read_policy: primary`) during a failover.
-    mutating func chooseDatabaseNode(for r: Int32, database d: Int, write: Bool) -> Int32 {
+    mutating func chooseDatabaseNode(for r: Int32, database d: Int, write: Bool, from: Int32) -> Int32 {
         let first = stations[Int(databases[d].station)].firstInstance
         let primary = first + databases[d].failover.primary
         let onPrimary = write || (databases[d].readCount == 1 && databases[d].readPolicy == .primary)
@@ -168,23 +189,24 @@ extension Simulation {
             guard databases[d].failover.phase == .serving else { return Self.failingOver }
             return instances[Int(primary)].healthy ? primary : -1
         }
-        let from = first + databases[d].readFrom
+        if databases[d].regional != nil { return chooseRegionalRead(for: r, database: d, from: from) }
+        let start = first + databases[d].readFrom
         let count = databases[d].readCount
         var eligible: Int32 = 0
-        for k in 0..<count where instances[Int(from + k)].healthy { eligible += 1 }
-        var candidates = Candidates(pool: instances + Int(from), count: count, eligible: eligible)
+        for k in 0..<count where instances[Int(start + k)].healthy { eligible += 1 }
+        var candidates = Candidates(pool: instances + Int(start), count: count, eligible: eligible)
         // A read never goes to the primary when reads are the replicas', nor to a primary being
         // replaced (`read_policy: any` during a failover or switchover).
         if databases[d].readsSkipPrimary || (databases[d].readPolicy == .any && databases[d].failover.phase != .serving)
         {
             let p = databases[d].failover.primary
             candidates = Candidates(
-                pool: instances + Int(from), count: count,
+                pool: instances + Int(start), count: count,
                 eligible: eligible - (instances[Int(primary)].healthy ? 1 : 0),
                 excluded: p)
         }
         let k = databases[d].reads.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
-        return k < 0 ? -1 : from + k
+        return k < 0 ? -1 : start + k
     }
 
     /// Request r's service demand at database node i: the primary's or the replicas' service,
@@ -232,6 +254,7 @@ extension Simulation {
                     databases[d].log.applyTimes[j] = max(0, SimDuration(seconds: apply.sample(stream)).nanoseconds)
                 }
             }
+            if databases[d].regional != nil { addCrossRegionShipping(database: d, stream: stream) }
             databases[d].log.commit(key: q.dataKey, now: now)
             if databases[d].backup.tracksCommits {
                 databases[d].backup.noteCommit(databases[d].log.lastCommit, at: now)

@@ -7,7 +7,8 @@ struct RegionState {
     /// Some station lives in a region: a request may pay a crossing (checked on the hot path
     /// before anything else).
     let any: Bool
-    /// Per station: its region (index into `ModelSpec.regions.list`), −1 for none.
+    /// Per station: its region (index into `ModelSpec.regions.list`), −1 for none or for a
+    /// database with nodes in several regions (`DatabaseRegions`, which knows each node's).
     let ofStation: [Int32]
     /// Per call-tree node, flattened as `ClassRoutes.paths`: the region the call to the node
     /// comes from — the region of the nearest calling station that has one — or −1 for a call
@@ -36,8 +37,8 @@ struct RegionState {
 
     init(spec: ModelSpec, streams: StreamStore, firstInstance: [Int]) {
         let regions = spec.regions.list
-        ofStation = spec.stations.map { Int32($0.region ?? -1) }
-        any = ofStation.contains { $0 >= 0 }
+        ofStation = spec.stations.map { $0.database?.remote.isEmpty == false ? -1 : Int32($0.region ?? -1) }
+        any = spec.stations.contains { $0.region != nil }
         var from: [Int32] = []
         var root: [Bool] = []
         for c in spec.classes {
@@ -65,7 +66,8 @@ struct RegionState {
         var members = Array(repeating: [Int32](), count: regions.count)
         for (s, st) in spec.stations.enumerated() {
             guard let g = st.region else { continue }
-            for j in 0..<st.instances { members[g].append(Int32(firstInstance[s] + j)) }
+            let nodeRegions = st.database.map { $0.nodeRegions(home: g) }
+            for j in 0..<st.instances { members[nodeRegions?[j] ?? g].append(Int32(firstInstance[s] + j)) }
         }
         self.members = members
         failureStreams = regions.map { streams.stream(path: "regions." + $0.name, purpose: .failures) }

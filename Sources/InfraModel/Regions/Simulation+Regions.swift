@@ -21,28 +21,44 @@ extension Simulation {
         return Int32(g)
     }
 
-    /// Request r is about to reach station s: when it comes from another region it starts the
-    /// crossing (arriving with `.regions(.crossed)`) and this returns true; false for a request
-    /// that goes straight in.
-    mutating func startsCrossing(_ r: Int32, station s: Int) -> Bool {
-        let to = regions.ofStation[s]
-        guard to >= 0 else { return false }
+    /// The region request r calls its current station from: its nearest calling station's, the
+    /// region DNS sent it to for a call from the root, else its users' (−1: none).
+    func callerRegion(of r: Int32) -> Int32 {
         let node = Int(routes.pathStart[Int(requests[r].classIndex)] &+ requests[r].hop)
         var from = regions.fromNode[node]
         // Called from the root, which DNS may have moved to another region's entry.
         if regions.fromRoot[node] && requests[r].servingRegion >= 0 { from = Int32(requests[r].servingRegion) }
         if from < 0 { from = userRegion(of: r) }
-        guard from >= 0, from != to, let latency = spec.regions.latency[Int(from)][Int(to)] else { return false }
+        return from
+    }
+
+    /// Request r is about to reach station s: when it comes from another region it starts the
+    /// crossing (arriving with `.regions(.crossed)`) and this returns true; false for a request
+    /// that goes straight in. (A database with nodes in several regions is in none here: it
+    /// decides the crossing per node, `enterDatabase`.)
+    mutating func startsCrossing(_ r: Int32, station s: Int) -> Bool {
+        let to = regions.ofStation[s]
+        guard to >= 0 else { return false }
+        return startsCrossing(r, from: callerRegion(of: r), to: to, arrivingWith: .regions(.crossed(request: r)))
+    }
+
+    /// Request r goes from region `from` to region `to` (−1: none): when they differ it starts
+    /// the pair's round trip, arriving with `event`, and this returns true.
+    mutating func startsCrossing(_ r: Int32, from: Int32, to: Int32, arrivingWith event: ModelEvent) -> Bool {
+        guard from >= 0, to >= 0, from != to, let latency = spec.regions.latency[Int(from)][Int(to)] else {
+            return false
+        }
         seatDraws(regions.latencyStream, for: r)
         let delay = SimDuration(seconds: latency.sample(regions.latencyStream))
         regions.crossings[Int(to)] &+= 1
-        delayEntry(r, by: delay, arrivingWith: .regions(.crossed(request: r)))
+        delayEntry(r, by: delay, arrivingWith: event)
         return true
     }
 
     mutating func handle<Sink: RecordSink & ~Copyable>(_ event: RegionEvent, into sink: inout Sink) {
         switch event {
         case .crossed(let r): endDelay(r, crossed: true, connected: false, into: &sink)
+        case .crossedToNode(let r, let i): enterDatabaseNode(afterCrossing: r, node: i, into: &sink)
         case .failure(let g):
             regionGoesDown(Int(g), mode: spec.regions.list[Int(g)].failures?.mode ?? .crash, into: &sink)
             kernel.schedule(.regions(.repair(region: g)), after: nextRegionPeriod(Int(g), failure: false))

@@ -123,7 +123,7 @@ public struct Simulation: ~Copyable {
         for st in spec.stations {
             firstInstance.append(placed)
             if !st.zones.isEmpty {
-                for j in 0..<st.instances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) }
+                for j in 0..<st.zonedInstances { members[st.zones[j % st.zones.count]].append(Int32(placed + j)) }
             }
             placed += st.instances
         }
@@ -204,6 +204,7 @@ public struct Simulation: ~Copyable {
         for d in databases {
             d.log.deallocate()
             d.reads.deallocate()
+            d.regional?.deallocate()
         }
     }
 

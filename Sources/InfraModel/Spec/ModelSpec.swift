@@ -86,7 +86,7 @@ public struct ModelSpec: Sendable {
         if deploys.contains(where: { $0.station == s && !$0.isBlueGreen }) { return true }
         // A pod may be pending (no node with room for it).
         if stations[s].pod != nil { return true }
-        if let g = stations[s].region, regions.list[g].failures != nil { return true }
+        if stations[s].regionsSpanned.contains(where: { regions.list[$0].failures != nil }) { return true }
         return events.contains { e in
             switch e.action {
             case .outage(let refs, _, _), .maintenance(let refs, _, _), .zoneOutage(_, let refs, _, _),
@@ -163,9 +163,19 @@ public struct StationSpec: Sendable, Equatable {
     /// refuses requests (`failover`) for the switch time, then serves on the passive (see
     /// `FailoverSpec`). nil: one unit.
     public var failover: FailoverSpec?
-    /// The zones its instances are spread over, in turn (instance j in zones[j mod count]);
-    /// names of `ModelSpec.zones`. Empty: in no zone.
+    /// The zones its instances are spread over, in turn (instance j in zones[j mod count] for j
+    /// < `zonedInstances`); names of `ModelSpec.zones`. Empty: in no zone.
     public var zones: [Int] = []
+    /// The instances placed in `zones`: all of them, but for a database only its nodes in its
+    /// own region (a replica in another region is in none of its zones).
+    public var zonedInstances: Int { database.map { $0.localReplicas + 1 } ?? instances }
+    /// The region of instance j: `region`, but a database's remote replicas' own.
+    public func region(ofInstance j: Int) -> Int? {
+        guard let home = region, let db = database, !db.remote.isEmpty else { return region }
+        return db.nodeRegions(home: home)[j]
+    }
+    /// Every region some instance lives in.
+    public var regionsSpanned: [Int] { (region.map { [$0] } ?? []) + (database?.remote.map(\.region) ?? []) }
     /// The region it lives in (index into `ModelSpec.regions.list`): a call to it from another
     /// region pays the pair's round trip, and the region's outages take all its instances.
     /// nil: in no region (reached from anywhere at no extra latency).
