@@ -1,6 +1,8 @@
 import InfraModel
 
-/// `standby:` of an autoscaled server pool in the standby region of an active/passive pair.
+/// `standby:` of an autoscaled server pool in the standby region of an active/passive pair, on
+/// VMs or on a cluster (its pods created at the failover, placed by the scheduler — waiting for
+/// the cluster autoscaler's nodes when none has room — and serving after `pod_startup`).
 ///
 /// ```yaml
 /// dns: {ttl: 60s, detect: 30s, entries: {us-east: web-east, eu-west: web-west}, primary: us-east}
@@ -21,16 +23,12 @@ extension ScenarioDecoder {
         guard let f = reader.fields(node, path, allowed: Self.standbyKeys, required: ["scale_to"]),
             let n = f["scale_to"], let scaleTo = reader.integer(n, f.path("scale_to"), min: 1, max: 1_000_000)
         else { return nil }
-        if onCluster {
-            // A pod's start-up is the cluster's (`Cluster/`), which does not report a standby's
-            // recovery or stand an idle one down.
-            reader.fail(node, path, "a standby pool on a cluster is not built in this version of capsim yet")
-            return nil
-        }
         guard let autoscale else {
+            // On a cluster the pod autoscaler's pods start by the cluster's `pod_startup`.
+            let startup = onCluster ? "" : ", provisioning: …"
             reader.fail(
                 node, path,
-                "a standby pool scales up through its autoscaler: give autoscale: {…, min: <the idle fleet>, max: ≥ \(scaleTo), provisioning: …}"
+                "a standby pool scales up through its autoscaler: give autoscale: {…, min: <the idle fleet>, max: ≥ \(scaleTo)\(startup)}"
             )
             return nil
         }

@@ -196,13 +196,6 @@ struct RegionStandbyTests {
             ["s.yaml:8:118: error: components.b.autoscale.min: expected a whole number from 1 to 1000000, found 0"])
         check(
             dns + "\ncomponents:\n" + a
-                + "\n  k: {kind: cluster, node: {cpu: 4, memory: 4GiB}, nodes: 2}"
-                + "\n  b: {kind: server_pool, service: {deterministic: 1ms}, region: west, cluster: k, pod: {cpu: 1, memory: 1GiB}, \(auto), standby: {scale_to: 2}}",
-            [
-                "s.yaml:9:180: error: components.b.standby: a standby pool on a cluster is not built in this version of capsim yet"
-            ])
-        check(
-            dns + "\ncomponents:\n" + a
                 + "\n  b: {kind: server_pool, service: {deterministic: 1ms}, region: west}"
                 + "\n  db: {kind: database, primary: {service: {deterministic: 1ms}}, replicas: {count: 1, lag: {deterministic: 1ms}, region: west}}",
             [

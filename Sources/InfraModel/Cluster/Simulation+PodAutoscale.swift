@@ -36,6 +36,41 @@ extension Simulation {
         refreshEligibility(i)
         let s = Int(instances[i].station)
         log(p, .ready(instance: i - Int(stations[s].firstInstance)), desired: 0)
+        if !standbys.pools.isEmpty { standbyInstanceServes(scaler: p) }
+    }
+
+    /// Deletes up to k of autoscaler p's pods that do not serve yet (a standby's stand-down):
+    /// pending ones first, then those starting up, highest index first — a ReplicaSet scaled
+    /// down deletes unscheduled pods first, then unready ones. Each is absent at once (it holds
+    /// no request), its room on a node freed for pending pods. One scale-in decision.
+    mutating func deleteUnreadyPods(_ p: Int, _ k: Int, desired: Int) {
+        let s = Int(autoscaling.scalers[p].station)
+        guard let pod = spec.stations[s].pod else { preconditionFailure("a pod's pool runs on a cluster") }
+        let first = Int(stations[s].firstInstance)
+        var chosen: [Int] = []
+        for phase in [PodPhase.pending, .starting] {
+            for j in stride(from: Int(stations[s].instanceCount) - 1, through: 0, by: -1)
+            where chosen.count < k && autoscaling.phase[first + j] == AutoscalePhase.provisioning
+                && clusterState.phase[first + j] == phase
+            {
+                chosen.append(first + j)
+            }
+        }
+        guard !chosen.isEmpty else { return }
+        autoscaling.scalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
+        autoscaling.scalers[p].held -= chosen.count
+        autoscaling.scalers[p].actions += 1
+        autoscaling.scalers[p].lastAction = kernel.now
+        log(p, .scaleIn(count: chosen.count), desired: desired)
+        for i in chosen {
+            autoscaling.phase[i] = AutoscalePhase.unprovisioned
+            // Down all along (pending, then starting): now for not being held, as before its creation.
+            instances[i].downReasons &= ~(DownReason.pending | DownReason.evicted)
+            instances[i].downReasons |= DownReason.unprovisioned
+            instances[i].outReasons &= ~OutReason.pod
+            releasePod(i, cluster: pod.cluster)
+            log(p, .released(instance: i - first), desired: 0)
+        }
     }
 
     /// Pod i's scale-in drain is over (from `instanceDrained`, before it goes down): it leaves

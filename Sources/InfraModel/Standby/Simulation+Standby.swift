@@ -78,17 +78,24 @@ extension Simulation {
         standDown(p)
     }
 
-    /// An idle standby's autoscaler p drains its serving instances above its minimum (those
-    /// still provisioning are drained as they come up: `standbyInstanceServes`).
+    /// An idle standby's autoscaler p drains its serving instances above its minimum. VMs still
+    /// provisioning are drained as they come up (`standbyInstanceServes`); pods not serving yet
+    /// are deleted first, as a ReplicaSet scaled down deletes its unready pods first, so none
+    /// waits on for a node the cluster autoscaler would add for nothing.
     private mutating func standDown(_ p: Int) {
         autoscaling.scalers[p].accumulate(to: kernel.now, warmup: spec.window.warmup)
         let minimum = autoscaling.scalers[p].minimum(at: kernel.now)
         autoscaling.scalers[p].desired = minimum
+        let surplus = autoscaling.scalers[p].current - minimum
+        if surplus > 0, spec.stations[Int(autoscaling.scalers[p].station)].pod != nil {
+            deleteUnreadyPods(p, surplus, desired: minimum)
+        }
         let extra = autoscaling.scalers[p].serving - minimum
         if extra > 0 { scaleIn(p, extra, desired: minimum) }
     }
 
-    /// An instance of autoscaler p's pool began serving: a recovering standby pool with
+    /// An instance of autoscaler p's pool began serving (a VM provisioned, or a pod its
+    /// autoscaler created placed and started: `podProvisioned`): a recovering standby pool with
     /// `scaleTo` serving has recovered; an idle one drains it again.
     mutating func standbyInstanceServes(scaler p: Int) {
         for k in standbys.pools.indices where standbys.pools[k].scaler == Int32(p) {

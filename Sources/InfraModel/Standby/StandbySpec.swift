@@ -3,11 +3,13 @@
 ///
 /// While DNS's health checks know the primary region up, the pool holds what its autoscaler
 /// holds (its `min`, idle: billed, serving nobody). From the moment they know it down (the
-/// outage's start + `dns.detect`) until they know it back (its end + `dns.detect`), the
-/// autoscaler's minimum is `scaleTo`: the instances missing are provisioned at once, each serving
-/// after the autoscaler's `provisioning` delay. After the failback the minimum returns to `min`
-/// and the autoscaler scales in by its own rule (cooldown, stabilisation window, never below one
-/// serving instance). The strategy follows from the pool's `min`:
+/// outage's start + `dns.detect`) until the last client's answer naming the standby has expired
+/// (its end + `dns.detect` + `dns.ttl`), the autoscaler's minimum is `scaleTo`: the instances
+/// missing are provisioned at once, each serving after the autoscaler's `provisioning` delay —
+/// on a cluster, pods created pending, serving once placed (on a node the cluster autoscaler
+/// adds when none has room) and started (the cluster's `pod_startup`); there the nodes are
+/// billed, not the pods. Then the pool stands down: what is above `min` drains (pods not
+/// serving yet are deleted at once). The strategy follows from the pool's `min`:
 /// hot (`min` = `scaleTo`: the whole fleet idle and billed, nothing to provision), warm
 /// (0 < `min` < `scaleTo`: a small fleet scaled up after the failover) and cold / pilot light
 /// (`min` 0: nothing running until the failover, everything provisioned then).
