@@ -194,12 +194,5 @@ struct RegionStandbyTests {
             dns + "\ncomponents:\n" + a
                 + "\n  b: {kind: server_pool, service: {deterministic: 1ms}, region: west, autoscale: {metric: in_flight, target: 2, min: 0, max: 3}}",
             ["s.yaml:8:118: error: components.b.autoscale.min: expected a whole number from 1 to 1000000, found 0"])
-        check(
-            dns + "\ncomponents:\n" + a
-                + "\n  b: {kind: server_pool, service: {deterministic: 1ms}, region: west}"
-                + "\n  db: {kind: database, primary: {service: {deterministic: 1ms}}, replicas: {count: 1, lag: {deterministic: 1ms}, region: west}}",
-            [
-                "s.yaml:9:122: error: components.db.replicas.region: 'region' is part of the scenario language but not built in this version of capsim yet"
-            ])
     }
 }
