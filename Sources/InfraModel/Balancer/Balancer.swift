@@ -7,12 +7,28 @@ import SimRandom
 ///
 /// Invariant: `eligible` is the number of `pool[0 ..< count]` with `healthy` set, other than
 /// `excluded` (a candidate never chosen, −1 for none: a database's primary among its nodes when
-/// reads go to the replicas, which node that is changing with failovers).
+/// reads go to the replicas, which node that is changing with failovers); none of
+/// `pool[limit ..< count]` is eligible, so the scans stop at `limit` — an autoscaled pool's
+/// slots above the highest one held cost nothing, however large its `max`. Skipping them
+/// changes no choice: the policies skip ineligible candidates anyway.
 struct Candidates {
     let pool: UnsafeMutablePointer<InstanceState>
     let count: Int32
     let eligible: Int32
     var excluded: Int32 = -1
+    var limit: Int32
+
+    init(
+        pool: UnsafeMutablePointer<InstanceState>, count: Int32, eligible: Int32, excluded: Int32 = -1,
+        limit: Int32? = nil
+    ) {
+        self.pool = pool
+        self.count = count
+        self.eligible = eligible
+        self.excluded = excluded
+        self.limit = limit ?? count
+        assert(self.limit <= count && (self.limit..<count).allSatisfy { !pool[Int($0)].healthy || $0 == excluded })
+    }
 
     /// Every candidate is in the rotation: the policies skip no one (the common case, kept free of
     /// per-instance health reads).
@@ -103,7 +119,8 @@ struct Balancer {
         switch policy {
         case .roundRobin:
             var k = cursor
-            if !c.all { while !c.isEligible(k) { k = k + 1 == n ? 0 : k + 1 } }
+            // Past `limit` nothing is eligible: wrap at once, as scanning to n would.
+            if !c.all { while k >= c.limit || !c.isEligible(k) { k = k + 1 >= c.limit ? 0 : k + 1 } }
             cursor = k + 1 == n ? 0 : k + 1
             return k
         case .random:
@@ -137,10 +154,12 @@ struct Balancer {
     @inline(__always)
     private mutating func leastOutstanding(_ c: Candidates) -> Int32 {
         let n = c.count
-        var k = cursor
+        // The candidates in cyclic order from the cursor, those past `limit` (never eligible) left out.
+        let m = c.limit
+        var k = cursor >= m ? 0 : cursor
         var best: Int32 = -1
         var fewest = Int.max
-        for _ in 0..<n {
+        for _ in 0..<m {
             if c.isEligible(k) {
                 let load = c.inFlight(k)
                 if load < fewest {
@@ -149,7 +168,7 @@ struct Balancer {
                     if load == 0 { break }
                 }
             }
-            k = k + 1 == n ? 0 : k + 1
+            k = k + 1 == m ? 0 : k + 1
         }
         cursor = best + 1 == n ? 0 : best + 1
         return best
@@ -166,7 +185,7 @@ struct Balancer {
         var best = 0
         var largest = Int64.min
         var total: Int64 = 0
-        for i in 0..<n where c.isEligible(Int32(truncatingIfNeeded: i)) {
+        for i in 0..<Int(c.limit) where c.isEligible(Int32(truncatingIfNeeded: i)) {
             current[i] &+= weights[i]
             total &+= weights[i]
             if current[i] > largest {

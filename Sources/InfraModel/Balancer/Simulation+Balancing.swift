@@ -12,7 +12,7 @@ extension Simulation {
         let first = st.pointee.firstInstance
         let candidates = Candidates(
             pool: instances + Int(first), count: st.pointee.instanceCount,
-            eligible: st.pointee.healthyCount)
+            eligible: st.pointee.healthyCount, limit: st.pointee.eligibleLimit)
         let k = st.pointee.balancer.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
         return k < 0 ? -1 : first + k
     }

@@ -128,7 +128,19 @@ extension Simulation {
         let eligible = instances[i].believed && instances[i].outReasons == 0
         guard instances[i].healthy != eligible else { return }
         instances[i].healthy = eligible
-        stations[Int(instances[i].station)].healthyCount += eligible ? 1 : -1
+        let s = Int(instances[i].station)
+        stations[s].healthyCount += eligible ? 1 : -1
+        // The highest instance in the rotation: up when one above it joins, down past the ones
+        // out when it leaves (an autoscaler's scale-in walks down from the top).
+        let first = Int(stations[s].firstInstance)
+        let k = Int32(i - first)
+        if eligible {
+            if k >= stations[s].eligibleLimit { stations[s].eligibleLimit = k + 1 }
+        } else if k + 1 == stations[s].eligibleLimit {
+            var top = k
+            while top > 0 && !instances[first + Int(top) - 1].healthy { top -= 1 }
+            stations[s].eligibleLimit = top
+        }
     }
 
     mutating func healthVerdict(_ i: Int32, epoch: UInt32) {

@@ -56,6 +56,9 @@ struct StationState {
     let failureStream: RandomStream
     /// Instances the balancer believes healthy (all of them while nothing failed).
     var healthyCount: Int32
+    /// One past the highest instance (offset) in the rotation: none above it is
+    /// (`Candidates.limit`; kept by `Simulation.refreshEligibility`).
+    var eligibleLimit: Int32
     /// Failures so far (all instances).
     var failureCount: UInt64 = 0
     /// Time (ns) with at least `failures.required` instances up, up to `availableSince`.
@@ -90,6 +93,7 @@ struct StationState {
         self.instanceCount = Int32(spec.instances)
         self.upLevel = spec.instances
         self.healthyCount = Int32(spec.instances)
+        self.eligibleLimit = Int32(spec.instances)
         self.failures = spec.failures
         let required = spec.failures?.required ?? 1
         self.required = spec.standby != nil ? min(required, spec.autoscale?.min ?? required) : required
