@@ -144,11 +144,7 @@ extension ModelSpec {
     /// from: the nearest calling station's in a region; for calls from the users, the users'
     /// shares (the database's own region without `users:`).
     func addReads(_ rate: Double, of c: RequestClass, node m: Int, to readsFrom: inout [Double], home: Int) {
-        var parent = Array(repeating: -1, count: c.calls.count)
-        for (n, node) in c.calls.enumerated() { for k in node.children { parent[k] = n } }
-        var p = parent[m]
-        while p >= 0 && stations[c.calls[p].station].region == nil { p = parent[p] }
-        if p >= 0, let g = stations[c.calls[p].station].region {
+        if let g = callingRegion(c, node: m) {
             readsFrom[g] += rate
             return
         }

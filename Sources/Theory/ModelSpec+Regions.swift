@@ -9,13 +9,9 @@ extension ModelSpec {
     /// taken as up); a write, to the primary's region.
     func meanCrossings(_ c: RequestClass) -> [Double] {
         guard !regions.isEmpty else { return Array(repeating: 0, count: c.calls.count) }
-        var parent = Array(repeating: -1, count: c.calls.count)
-        for (n, node) in c.calls.enumerated() { for m in node.children { parent[m] = n } }
         return c.calls.indices.map { m in
             guard let to = stations[c.calls[m].station].region else { return 0 }
-            var p = parent[m]
-            while p >= 0 && stations[c.calls[p].station].region == nil { p = parent[p] }
-            guard p >= 0, let from = stations[c.calls[p].station].region, from != to else { return 0 }
+            guard let from = callingRegion(c, node: m), from != to else { return 0 }
             let spanned = stations[c.calls[m].station].regionsSpanned
             if c.calls[m].access == .read && spanned.count > 1 {
                 if spanned.contains(from) { return 0 }
@@ -23,5 +19,15 @@ extension ModelSpec {
             }
             return regions.latency[from][to]?.mean ?? 0
         }
+    }
+
+    /// The region of the nearest station above call-tree node m of class c that is in a region;
+    /// nil for a call from the users (the root, or below stations in no region).
+    func callingRegion(_ c: RequestClass, node m: Int) -> Int? {
+        var parent = Array(repeating: -1, count: c.calls.count)
+        for (n, node) in c.calls.enumerated() { for k in node.children { parent[k] = n } }
+        var p = parent[m]
+        while p >= 0 && stations[c.calls[p].station].region == nil { p = parent[p] }
+        return p >= 0 ? stations[c.calls[p].station].region : nil
     }
 }

@@ -5,6 +5,7 @@ import SimKernel
 import SimRandom
 import SimStats
 import Testing
+import Theory
 
 /// A database with a replica in another region, exactly: the writes lost when the primary's
 /// region goes are those committed within the cross-region lag (lag + half the round trip),
@@ -138,6 +139,26 @@ struct DatabaseRegionsTests {
         #expect(r.values("availability.db.instances") == [1])
         #expect(r.values("availability.request") == [1])
         expectConservation(r)
+    }
+
+    @Test("validate spreads each region's reads over the nearest region's replicas, and the simulation agrees")
+    func theorySpread() throws {
+        // Users 30 % in us-east, 70 % in eu-west; reads 200/s: 60/s at us-east's replica, 140/s at
+        // eu-west's. (No outage: every node up, as the theory assumes.)
+        let yaml = Self.yaml(
+            users: "us-east: {users: 30%, latency: {eu-west: {deterministic: 80ms}}}\n  eu-west: {users: 70%}",
+            events: "  []"
+        ).replacingOccurrences(of: "replications: 1\n", with: "replications: 8\n")
+        let scenario = try ScenarioLoader.parse(yaml: yaml)
+        let load = try #require(scenario.model.offeredLoad().first { $0.name == "db" })
+        let nodes = try #require(load.databaseNodes)
+        #expect(nodes.map(\.name) == ["primary", "replica1", "replica2"])
+        let rates = nodes.map(\.arrivalRate)
+        #expect(abs(rates[0] - 100) < 1e-9 && abs(rates[1] - 60) < 1e-9 && abs(rates[2] - 140) < 1e-9, "\(rates)")
+        let r = Run(scenario)
+        for (id, expected) in [("db.db.replica1.reads.rate", 60.0), ("db.db.replica2.reads.rate", 140.0)] {
+            r.expectMatches(id, expected)
+        }
     }
 
     @Test("remote replicas are checked with located, exact messages")
