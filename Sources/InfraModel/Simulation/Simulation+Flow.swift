@@ -23,7 +23,7 @@ extension Simulation {
             }
             cls = routes.sharedClasses[k]
         }
-        if clients.any && spec.classes[Int(cls)].client != nil {
+        if clients.any && clients.hasPolicy[Int(cls)] {
             startClient(serial: serial, classIndex: cls, into: &sink)
             return
         }

@@ -158,6 +158,9 @@ public struct Simulation: ~Copyable {
             clients.timeoutQueue.append(t)
             clients.deadlineQueue.append(d)
             clients.budgetTokens.append(c.client?.retries?.budget.map { RetryBudget.capacity(ratio: $0) } ?? 0)
+            clients.hasPolicy.append(c.client != nil)
+            clients.budgetRatio.append(c.client?.retries?.budget)
+            clients.patient.append(c.client?.patience != nil)
         }
         self.counters = ModelCounters(
             time: .zero,
