@@ -170,12 +170,13 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     public mutating func hopEnded(_ h: HopRecord) {
         guard h.measured else { return }
         if let visits { visits[Int(h.classIndex) &* layout.stationCount &+ Int(h.station)] &+= 1 }
-        let base = layout.hopBase + layout.hopStride * Int(h.station)
+        // Wrapping arithmetic: station < stationCount, so base + 2 is a histogram of the layout.
+        let base = layout.hopBase &+ layout.hopStride &* Int(h.station)
         record(base, h.wait)
         // A visit that left the line unserved counts in the waits only.
         guard h.served else { return }
-        record(base + 1, h.wait + h.service)
-        if layout.hopStride == 3 { record(base + 2, h.inclusive) }
+        record(base &+ 1, h.wait + h.service)
+        if layout.hopStride == 3 { record(base &+ 2, h.inclusive) }
     }
 
     /// Mean seconds per station spent by the successful requests at or beyond the latency's
