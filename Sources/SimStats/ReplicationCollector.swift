@@ -123,6 +123,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         LatencyHistogram.record(d, into: &headers[h], counts: counts + h &* LatencyHistogram.bucketCount)
     }
 
+    // `requestEnded` and `hopEnded` are always inlined into the model's code specialised for this
+    // sink (which this module compiles): the record's fields then stay in registers instead of
+    // being stored to a `RequestRecord` or `HopRecord` on the stack and read back after a call.
+    @inline(__always)
     public mutating func requestEnded(_ r: RequestRecord) {
         guard r.measured else { return }
         if let classCounts {
@@ -167,15 +171,17 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         }
     }
 
+    @inline(__always)
     public mutating func hopEnded(_ h: HopRecord) {
         guard h.measured else { return }
         if let visits { visits[Int(h.classIndex) &* layout.stationCount &+ Int(h.station)] &+= 1 }
-        let base = layout.hopBase + layout.hopStride * Int(h.station)
+        // Wrapping arithmetic: station < stationCount, so base + 2 is a histogram of the layout.
+        let base = layout.hopBase &+ layout.hopStride &* Int(h.station)
         record(base, h.wait)
         // A visit that left the line unserved counts in the waits only.
         guard h.served else { return }
-        record(base + 1, h.wait + h.service)
-        if layout.hopStride == 3 { record(base + 2, h.inclusive) }
+        record(base &+ 1, h.wait + h.service)
+        if layout.hopStride == 3 { record(base &+ 2, h.inclusive) }
     }
 
     /// Mean seconds per station spent by the successful requests at or beyond the latency's

@@ -13,15 +13,11 @@ import Darwin
 extension Arrivals {
     /// The time of source i's next arrival, or nil when it has none before `horizon`.
     mutating func next(from i: Int, now: SimTime, horizon: SimTime, profile: RateProfile?) -> SimTime? {
+        if sources[i].kind == .poisson { return nextPoisson(from: i, now: now, horizon: horizon) }
         sources[i].count &+= 1
         let at: SimTime
         switch sources[i].kind {
-        case .poisson:
-            at =
-                now
-                + SimDuration(
-                    seconds: Distribution.exponential(mean: 1 / sources[i].rate).sample(
-                        sources[i].stream))
+        case .poisson: preconditionFailure("handled above")
         case .constant:
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
             at = SimTime(
@@ -30,6 +26,17 @@ extension Arrivals {
             guard let t = nextVaryingArrival(i, horizon: horizon.seconds, profile: profile) else { return nil }
             at = t
         }
+        return at < horizon ? at : nil
+    }
+
+    /// The next arrival of a (plain) Poisson source, or nil when it has none before `horizon`:
+    /// `next` for the commonest source, inlined where the router schedules arrivals (which
+    /// then copies no rate profile and makes no call per arrival).
+    @inline(__always)
+    mutating func nextPoisson(from i: Int, now: SimTime, horizon: SimTime) -> SimTime? {
+        sources[i].count &+= 1
+        let at =
+            now + SimDuration(seconds: Distribution.exponential(mean: 1 / sources[i].rate).sample(sources[i].stream))
         return at < horizon ? at : nil
     }
 
@@ -170,8 +177,11 @@ extension Simulation {
     /// Schedules the next arrival of source `s` if it falls before the horizon.
     @inline(__always)
     mutating func scheduleArrival(from s: Int32) {
-        if let at = arrivals.next(from: Int(s), now: kernel.now, horizon: spec.window.horizon, profile: spec.profile) {
-            kernel.schedule(.arrival(source: s), at: at)
-        }
+        let horizon = spec.window.horizon
+        let at =
+            arrivals.sources[Int(s)].kind == .poisson
+            ? arrivals.nextPoisson(from: Int(s), now: kernel.now, horizon: horizon)
+            : arrivals.next(from: Int(s), now: kernel.now, horizon: horizon, profile: spec.profile)
+        if let at { kernel.schedule(.arrival(source: s), at: at) }
     }
 }

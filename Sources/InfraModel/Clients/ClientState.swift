@@ -12,6 +12,12 @@ struct ClientState {
     var deadlineQueue: [Int32] = []
     /// Per class: retry-budget tokens.
     var budgetTokens: [Double] = []
+    /// Per class, read from its `ClientPolicy` once at set-up so that no request copies the
+    /// policy (a struct of ≈ 260 bytes, copied several times per look-up): whether it has one,
+    /// its retry budget's ratio (nil: no budget), and whether it draws a patience per attempt.
+    var hasPolicy: [Bool] = []
+    var budgetRatio: [Double?] = []
+    var patient: [Bool] = []
     /// Draws of backoff jitter, seated per client and retry.
     let retryStream: RandomStream
     /// Draws of random patience, seated per client and attempt.

@@ -25,7 +25,7 @@ extension Simulation {
             Client(
                 arrival: now, serial: serial, classIndex: c, attempts: 0, current: -1,
                 stamp: stamp, previousWait: 0, live: true))
-        if let ratio = spec.classes[Int(c)].client?.retries?.budget {
+        if let ratio = clients.budgetRatio[Int(c)] {
             clients.budgetTokens[Int(c)] = min(RetryBudget.capacity(ratio: ratio), clients.budgetTokens[Int(c)] + ratio)
         }
         startTimer(clients.deadlineQueue[Int(c)], index: k, stamp: stamp)
@@ -49,7 +49,7 @@ extension Simulation {
         if dns.any && dns.routed[Int(c)] { resolveRegion(r) }
         clients[k].current = r
         startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: stamp)
-        if let patience = spec.classes[Int(c)].client?.patience {
+        if clients.patient[Int(c)], let patience = spec.classes[Int(c)].client?.patience {
             // The attempt's own patience: seated at its client's serial, one block per attempt.
             clients.patienceStream.seat(
                 replication: replication, entity: clients[k].serial,

@@ -34,8 +34,6 @@ struct DatabaseState {
     var regional: DatabaseRegions?
     /// Scratch for the acks-th smallest apply time (one entry per replica).
     var applyScratch: [Int64]
-    /// Per node, when its `counters.busyIntegral` was last brought up to date (ns).
-    var busySince: [Int64]
 
     init(
         station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream,
@@ -82,7 +80,6 @@ struct DatabaseState {
         log = ReplicationLog(replicas: db.replicas, threads: db.apply == nil ? 0 : db.applyThreads)
         counters = DatabaseCounters(nodes: db.replicas + 1)
         applyScratch = Array(repeating: 0, count: db.replicas)
-        busySince = Array(repeating: 0, count: db.replicas + 1)
     }
 }
 
@@ -117,7 +114,8 @@ extension Simulation {
             var c = db.counters
             let first = Int(stations[Int(db.station)].firstInstance)
             for j in c.busyIntegral.indices {
-                c.busyIntegral[j] += Double(instances[first + j].busy) * Double(now &- db.busySince[j])
+                let node = instances[first + j]
+                c.busyIntegral[j] = node.nodeBusyIntegral + Double(node.busy) * Double(now &- node.nodeBusySince)
             }
             if db.failover.writable { c.writableIntegral += Double(now &- db.failover.writableSince) }
             return c
@@ -125,15 +123,14 @@ extension Simulation {
     }
 
     /// Brings the busy integral of database node i (of station s) up to now; call before the
-    /// node's busy count changes.
+    /// node's busy count changes. Kept in the instance's state, not in the database's
+    /// `counters` (an array in an array element: two copy-on-write checks per call).
     @inline(__always)
     mutating func accumulateNodeBusy(_ i: Int32, station s: Int) {
-        let d = Int(stations[s].database)
-        let j = Int(i &- stations[s].firstInstance)
         let now = kernel.now.nanoseconds
-        databases[d].counters.busyIntegral[j] +=
-            Double(instances[Int(i)].busy) * Double(now &- databases[d].busySince[j])
-        databases[d].busySince[j] = now
+        let node = instances + Int(i)
+        node.pointee.nodeBusyIntegral += Double(node.pointee.busy) * Double(now &- node.pointee.nodeBusySince)
+        node.pointee.nodeBusySince = now
     }
 
     /// Request r arrives at database station s (its `hopArrival` already set). With nodes in

@@ -31,8 +31,16 @@ extension Simulation {
             admitSharing(r, at: i, station: s)
             return
         }
+        stations[s].accumulate(to: kernel.now)
+        serve(r, at: i, station: s)
+    }
+
+    /// `startService` at a station that does not share its workers, whose level integrals the
+    /// caller has already brought up to now (`release`, handing its worker to the next waiting
+    /// request: accumulating again at the same instant would add zero to every integral).
+    mutating func serve(_ r: Int32, at i: Int32, station s: Int) {
+        assert(!stations[s].sharing && stations[s].levelsSince == kernel.now, "integrals not brought up to now")
         let now = kernel.now
-        stations[s].accumulate(to: now)
         let database = hasDatabases && stations[s].database >= 0
         if database { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel += 1
@@ -87,7 +95,9 @@ extension Simulation {
                 fail(next, .timeout, into: &sink)
                 continue
             }
-            startService(next, at: i, station: s)
+            // The worker goes to `next`: this station's integrals were brought up to now above
+            // (and, at the same instant, stay there through any `fail` in this loop).
+            serve(next, at: i, station: s)
             break
         }
         if hasDatabases && stations[s].database >= 0 { databaseReleased(i, station: s) }

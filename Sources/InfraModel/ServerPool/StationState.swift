@@ -188,6 +188,10 @@ struct InstanceState {
     /// checks (ns, in [0, interval)).
     var cycle: UInt64 = 0
     var checkPhase: Int64 = 0
+    /// A database node: ∫ busy workers dt (worker × ns) up to `nodeBusySince` (ns), for its
+    /// `DatabaseCounters.busyIntegral` (`accumulateNodeBusy`); unused elsewhere.
+    var nodeBusyIntegral = 0.0
+    var nodeBusySince: Int64 = 0
 
     init(station: Int32) { self.station = station }
 }

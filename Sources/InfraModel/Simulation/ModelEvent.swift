@@ -23,24 +23,23 @@ enum ModelEvent {
     /// handled) and a statistics tick (which only observes). The codes are part of the pinned
     /// trajectories: a new kind of event takes a new code and never changes an existing one.
     var trajectoryCode: (kind: UInt64, index: Int32)? {
-        // Inlined into the event loop, which folds it into its own switch (one call per event saved).
-        @inline(__always) get {
-            switch self {
-            case .arrival: nil
-            case .window(let e): e.trajectoryCode
-            case .pool(let e): e.trajectoryCode
-            case .database(let e): e.trajectoryCode
-            case .client(let e): e.trajectoryCode
-            case .call(let e): e.trajectoryCode
-            case .failures(let e): e.trajectoryCode
-            case .pair(let e): e.trajectoryCode
-            case .autoscale(let e): e.trajectoryCode
-            case .tls(let e): e.trajectoryCode
-            case .deploy(let e): e.trajectoryCode
-            case .cluster(let e): e.trajectoryCode
-            case .regions(let e): e.trajectoryCode
-            case .standby(let e): e.trajectoryCode
-            }
+        // The event loop asks for it only for events other than a request's arrival and service
+        // end (whose codes it knows from their case).
+        switch self {
+        case .arrival: nil
+        case .window(let e): e.trajectoryCode
+        case .pool(let e): e.trajectoryCode
+        case .database(let e): e.trajectoryCode
+        case .client(let e): e.trajectoryCode
+        case .call(let e): e.trajectoryCode
+        case .failures(let e): e.trajectoryCode
+        case .pair(let e): e.trajectoryCode
+        case .autoscale(let e): e.trajectoryCode
+        case .tls(let e): e.trajectoryCode
+        case .deploy(let e): e.trajectoryCode
+        case .cluster(let e): e.trajectoryCode
+        case .regions(let e): e.trajectoryCode
+        case .standby(let e): e.trajectoryCode
         }
     }
 }

@@ -23,7 +23,7 @@ extension Simulation {
             }
             cls = routes.sharedClasses[k]
         }
-        if clients.any && spec.classes[Int(cls)].client != nil {
+        if clients.any && clients.hasPolicy[Int(cls)] {
             startClient(serial: serial, classIndex: cls, into: &sink)
             return
         }
@@ -149,6 +149,7 @@ extension Simulation {
     /// The request's own service at its current station is over and answered. A call-tree
     /// request calls onward or returns (`Simulation+Calls`). Otherwise it releases the worker and
     /// moves on along its pipeline, or completes.
+    @inline(__always)
     mutating func serviceDone<Sink: RecordSink & ~Copyable>(_ r: Int32, into sink: inout Sink) {
         let now = kernel.now
         let q = requests[r]
