@@ -241,6 +241,21 @@ struct DistributionTests {
     /// The inline exponential (and the hyperexponential's branches) must be GSL's draw bit for
     /// bit, or every shipped scenario's output would move: the same stream seated twice, once
     /// sampled through `Distribution.sample` and once through `gsl_ran_exponential`.
+    @Test("lognormal draws equal gsl_ran_lognormal's, bit for bit")
+    func lognormalMatchesGSL() {
+        let store = StreamStore(seed: 20_261_204)
+        defer { withExtendedLifetime(store) {} }
+        let stream = store.stream(path: "x", purpose: .service)
+        for (mean, cv) in [(1e-3, 0.1), (0.2, 1.0), (3.0, 2.5), (7e3, 0.5)] {
+            stream.seat(replication: 2, entity: 9)
+            let ours = (0..<10_000).map { _ in Distribution.lognormal(mean: mean, cv: cv).sample(stream) }
+            stream.seat(replication: 2, entity: 9)
+            let s2 = log1p(cv * cv)
+            let gsl = (0..<10_000).map { _ in gsl_ran_lognormal(stream.rng, log(mean) - s2 / 2, s2.squareRoot()) }
+            #expect(ours.map(\.bitPattern) == gsl.map(\.bitPattern), "mean \(mean), cv \(cv)")
+        }
+    }
+
     @Test("exponential draws equal gsl_ran_exponential's, bit for bit")
     func exponentialMatchesGSL() {
         let store = StreamStore(seed: 20_261_204)
