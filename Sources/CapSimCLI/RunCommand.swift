@@ -116,13 +116,28 @@ struct RunCommand: ParsableCommand {
                 throw CLIError(.usage, "--rare-failures: expected a duration such as 36500d, found '\(text)'")
             }
             for (k, design) in scenarios.flatMap(\.points).enumerated() {
+                let model = design.model
                 guard
-                    design.model.stations.contains(where: { $0.failures != nil })
-                        || design.model.zones.contains(where: { $0.failures != nil })
+                    model.stations.contains(where: { $0.failures != nil })
+                        || model.zones.contains(where: { $0.failures != nil })
+                        || model.regions.list.contains(where: { $0.failures != nil })
                 else {
                     throw CLIError(
                         .usage,
-                        "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool or zone)")
+                        "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool, zone or region)"
+                    )
+                }
+                // A state counts the nodes up, and takes the first ones down: for a database that
+                // is its primary, whose loss (and failover) is not what a replica's costs.
+                if let db = model.stations.first(where: { st in
+                    st.database != nil
+                        && (st.failures != nil || st.zones.contains { model.zones[$0].failures != nil }
+                            || st.regionsSpanned.contains { model.regions.list[$0].failures != nil })
+                }) {
+                    throw CLIError(
+                        .usage,
+                        "--rare-failures: a database whose nodes fail at random ('\(db.name)') is not built for the stratified estimate yet: a state says how many of its nodes are down, not whether the primary is"
+                    )
                 }
                 if design.model.stations.contains(where: { $0.autoscale != nil || $0.failover != nil }) {
                     throw CLIError(
@@ -130,11 +145,11 @@ struct RunCommand: ParsableCommand {
                         "--rare-failures: autoscaled pools and active/passive pairs are not built for the stratified estimate yet"
                     )
                 }
-                var model = design.model
-                model.stopRequest = Interruption.request
+                var stoppable = design.model
+                stoppable.stopRequest = Interruption.request
                 guard
                     let strat = StratifiedAvailability.estimate(
-                        spec: model, seed: design.seed, failureHorizon: horizon,
+                        spec: stoppable, seed: design.seed, failureHorizon: horizon,
                         replications: design.replications, jobs: output.jobs)
                 else {
                     console.err("capsim: --rare-failures: stopped before its estimate was finished; it is left out\n")

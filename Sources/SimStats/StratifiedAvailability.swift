@@ -90,10 +90,18 @@ public struct StratifiedAvailability: Sendable {
         var standardErrors: [Double] = []  // per stratum, of its availability
         for ((up, seconds), (_, perBatch)) in zip(occupancy, byBatch) where seconds > 0 {
             var state = spec
+            // The state's instances are down by the outage below, not by random failures: those
+            // of pools, zones and regions alike are the failure run's (else a state's run would
+            // count them a second time).
             state.zones = state.zones.map {
                 var z = $0
                 z.failures = nil
                 return z
+            }
+            state.regions.list = state.regions.list.map {
+                var g = $0
+                g.failures = nil
+                return g
             }
             var refs: [InstanceRef] = []
             for s in state.stations.indices {

@@ -460,6 +460,41 @@ struct StratifiedAvailabilityTests {
         #expect(abs(strat.estimate - 15.0 / 16) < 0.003)
     }
 
+    @Test("a region's random outages are the failure run's only: up 3/4 of the time, and its up state always serves")
+    func regionOutages() throws {
+        // A region down 20 s in every 80 s on average, its pool failing with it and never alone.
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                name: strata-region
+                horizon: 600s
+                warmup: 5s
+                replications: 4
+                seed: 5
+                regions:
+                  east: {failures: {mtbf: 60s, mttr: 20s}}
+                workload:
+                  arrivals: {process: poisson, rate: 200/s}
+                components:
+                  web:
+                    kind: server_pool
+                    region: east
+                    instances: 2
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    health_check: {interval: 1ms, unhealthy_after: 1, healthy_after: 1}
+                """)
+        let strat = try #require(
+            StratifiedAvailability.estimate(
+                spec: s.model, seed: s.seed, failureHorizon: .seconds(10 * 365 * 86_400), replications: 2, jobs: 2))
+        let up = try #require(strat.strata.first { $0.up == [2] })
+        let down = try #require(strat.strata.first { $0.up == [0] })
+        // Were the region's failures left in the states' runs, the up state's 600 s would lose a
+        // quarter of its time to them.
+        #expect(up.availability == 1 && down.availability == 0)
+        #expect(abs(strat.estimate - 0.75) < 0.003, "\(strat.estimate)")
+    }
+
     @Test("with failures every few months it still gives an answer where brute force sees none")
     func rare() throws {
         // One instance, MTBF 2000 h, MTTR 20 s: a 600 s replication fails with probability
@@ -583,6 +618,15 @@ struct RareFailuresCLITests {
         let none = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "3650d"])
         #expect(
             none.status == 64 && none.err.contains("--rare-failures: ") && none.err.contains("has no random failures"))
+        let db = capsim([
+            "run", scenarioPath("db-failover-async.yaml"), "-q", "--rare-failures", "3650d", "--set",
+            "components.db.failures={mtbf: 1000h, mttr: 1h}",
+        ])
+        #expect(
+            db.status == 64
+                && db.err.contains(
+                    "--rare-failures: a database whose nodes fail at random ('db') is not built for the stratified estimate yet"
+                ), "\(db.err)")
         let bad = capsim(["run", scenarioPath("mm1.yaml"), "-q", "--rare-failures", "long"])
         #expect(
             bad.status == 64 && bad.err.contains("--rare-failures: expected a duration such as 36500d, found 'long'"))
