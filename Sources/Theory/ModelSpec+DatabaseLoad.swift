@@ -165,13 +165,11 @@ extension ModelSpec {
         let readers = nodeRegion.indices.filter { $0 > 0 || db.readPolicy == .any }
         var shares = Array(repeating: 0.0, count: nodeRegion.count)
         for (c, share) in readsFrom.enumerated() where share > 0 {
-            // Ties go to the region whose nodes come first, as the simulation's read ranges do.
-            func key(_ j: Int) -> (Double, Int) {
-                let g = nodeRegion[j]
-                return (g == c ? -1 : regions.latency[c][g]?.mean ?? .infinity, j)
-            }
-            guard let nearest = readers.min(by: { key($0) < key($1) }) else { continue }
-            let target = nodeRegion[nearest]
+            // The readers' regions in node order, as the simulation's read ranges are.
+            var candidates: [Int] = []
+            for j in readers where !candidates.contains(nodeRegion[j]) { candidates.append(nodeRegion[j]) }
+            guard let nearest = regions.nearestFirst(candidates, from: c).first else { continue }
+            let target = candidates[nearest]
             let there = readers.filter { nodeRegion[$0] == target }
             for j in there { shares[j] += share / Double(there.count) }
         }

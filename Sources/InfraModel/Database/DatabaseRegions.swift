@@ -25,11 +25,8 @@ struct DatabaseRegions {
     let order: [[Int32]]
 
     /// `readFrom` is the first read node (0 when the primary may serve reads, or the primary
-    /// moves with failovers; 1 otherwise); `latency` the regions' round trips.
-    init(
-        db: DatabaseSpec, home: Int, readFrom: Int, latency: [[Distribution?]], policy: BalancePolicy,
-        routing: RandomStream
-    ) {
+    /// moves with failovers; 1 otherwise).
+    init(db: DatabaseSpec, home: Int, readFrom: Int, regions: Regions, policy: BalancePolicy, routing: RandomStream) {
         let regionOf = db.nodeRegions(home: home).map { Int32($0) }
         nodeRegion = regionOf
         var ranges: [ReadRange] = []
@@ -42,15 +39,8 @@ struct DatabaseRegions {
         }
         self.ranges = ranges
         balancers = ranges.map { Balancer(policy: policy, routing: routing, count: Int($0.count)) }
-        order = (-1..<latency.count).map { caller in
-            let c = caller < 0 ? home : caller
-            func distance(_ g: Int32) -> Double {
-                g == Int32(c) ? -1 : latency[c][Int(g)]?.mean ?? .infinity
-            }
-            return ranges.indices.sorted { a, b in
-                let (da, db) = (distance(ranges[a].region), distance(ranges[b].region))
-                return da != db ? da < db : a < b
-            }.map { Int32($0) }
+        order = (-1..<regions.list.count).map { caller in
+            regions.nearestFirst(ranges.map { Int($0.region) }, from: caller < 0 ? home : caller).map { Int32($0) }
         }
     }
 

@@ -37,7 +37,7 @@ struct DatabaseState {
 
     init(
         station: Int, spec: StationSpec, db: DatabaseSpec, lagStream: RandomStream, routing: RandomStream,
-        backupStream: RandomStream?, latency: [[Distribution?]]
+        backupStream: RandomStream?, regions: Regions
     ) {
         self.station = Int32(station)
         replicas = Int32(db.replicas)
@@ -74,7 +74,7 @@ struct DatabaseState {
         reads = Balancer(policy: db.replicaBalance, routing: routing, count: count)
         if let home = spec.region, !db.remote.isEmpty {
             regional = DatabaseRegions(
-                db: db, home: home, readFrom: from, latency: latency, policy: db.replicaBalance, routing: routing)
+                db: db, home: home, readFrom: from, regions: regions, policy: db.replicaBalance, routing: routing)
         }
         self.lagStream = lagStream
         log = ReplicationLog(replicas: db.replicas, threads: db.apply == nil ? 0 : db.applyThreads)
@@ -101,7 +101,7 @@ extension Simulation {
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
                     backupStream: db.backups == nil && db.restore == nil
                         ? nil : streams.stream(path: "components." + st.name, purpose: .backup),
-                    latency: spec.regions.latency))
+                    regions: spec.regions))
         }
         return out
     }

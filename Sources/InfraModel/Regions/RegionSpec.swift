@@ -41,4 +41,15 @@ public struct Regions: Sendable, Equatable {
     public var isEmpty: Bool { list.isEmpty }
     /// Some region has users: each request starts in a user region, drawn by `users`.
     public var hasUsers: Bool { list.contains { $0.users > 0 } }
+
+    /// The positions of `candidates` (region indices) nearest first from region c: c itself
+    /// first, then by mean round trip, ties (and regions with no round trip given) in the
+    /// given order. How a read finds the region to go to (`DatabaseSpec.remote`).
+    public func nearestFirst(_ candidates: [Int], from c: Int) -> [Int] {
+        func distance(_ g: Int) -> Double { g == c ? -1 : latency[c][g]?.mean ?? .infinity }
+        return candidates.indices.sorted { a, b in
+            let (da, db) = (distance(candidates[a]), distance(candidates[b]))
+            return da != db ? da < db : a < b
+        }
+    }
 }
