@@ -30,7 +30,7 @@ static inline uint64_t next64(void) {
 }
 static inline double exponential(double mean) {
     double u = (double)(next64() >> 11) * 0x1.0p-53; /* [0, 1) */
-    return -log1p(-u) * mean;
+    return -log(1 - u) * mean; /* as capsim: 1 - u is exact, and libm's log is faster than log1p */
 }
 
 /* An event: when, its tie-breaking sequence, and what: customer c arrives at (kind 0) or
