@@ -7,8 +7,8 @@ struct DatabaseState {
     let replicas: Int32
     let replicaWorkers: Int32
     let replicaQueue: Int
-    let replicaService: Distribution
-    let lag: Distribution
+    let replicaService: Sampler
+    let lag: Sampler
     /// Apply time per commit of the replicas' apply queues (nil: none).
     let apply: Distribution?
     /// Acknowledgements a write waits for (0: async).
@@ -43,8 +43,8 @@ struct DatabaseState {
         replicas = Int32(db.replicas)
         replicaWorkers = db.replicaWorkers.map { Int32(clamping: $0) } ?? .max
         replicaQueue = db.replicaQueue ?? .max
-        replicaService = db.replicaService
-        lag = db.lag
+        replicaService = Sampler(db.replicaService)
+        lag = Sampler(db.lag)
         apply = db.apply
         if case .sync(let k) = db.replication { acks = k } else { acks = 0 }
         readPolicy = db.readPolicy

@@ -27,7 +27,8 @@ struct StationState {
     var timedOut: UInt64 = 0
     /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
     let cores: Int32
-    let service: Distribution
+    /// The service demand per visit, ready to draw from (its constants computed once).
+    let service: Sampler
     let serviceStream: RandomStream
     /// How requests are spread over the instances (its buffers freed by `deallocate()`,
     /// called from `Simulation`'s deinit).
@@ -116,7 +117,7 @@ struct StationState {
             self.workers = workers
             self.queueCapacity = queueCapacity
         }
-        self.service = spec.service
+        self.service = Sampler(spec.service)
         self.serviceStream = service
         balancer = Balancer(
             policy: spec.balance, routing: routing, count: spec.instances, weights: spec.weights,

@@ -1,0 +1,69 @@
+import CGSL
+
+/// A ``Distribution`` ready to draw from many times: the constants its sampler needs, computed
+/// once when the model is set up instead of at every draw.
+///
+/// `Distribution.sample(_:)` derives a lognormal's ζ and σ from its mean and cv (a `log1p`, a
+/// `log` and a square root, ≈ 150 instructions) and a gamma's shape and scale (a division) on
+/// every draw; a station's service is drawn once per visit, so the model keeps a `Sampler` for
+/// it. Draws are the same as `distribution.sample(stream)`, bit for bit: the constants are the
+/// same expressions, evaluated once (`SamplerTests` compare the two draw for draw).
+public struct Sampler: Sendable {
+    /// The distribution drawn from.
+    public let distribution: Distribution
+    @usableFromInline let form: Form
+
+    /// The distribution's sampling constants, for the cases that have any worth keeping.
+    @usableFromInline
+    enum Form: Sendable {
+        case exponential(mean: Double)
+        case lognormal(zeta: Double, sigma: Double)
+        /// `gsl_ran_gamma(r, shape, scale)`: a gamma's or an Erlang's.
+        case gamma(shape: Double, scale: Double)
+        /// Anything else: drawn through `Distribution.sample(_:)`.
+        case other
+    }
+
+    public init(_ distribution: Distribution) {
+        self.distribution = distribution
+        switch distribution {
+        case .exponential(let mean):
+            form = .exponential(mean: mean)
+        case .lognormal(let mean, let cv):
+            // As `Distribution.sampleAny`.
+            let s2 = log1p(cv * cv)
+            form = .lognormal(zeta: log(mean) - s2 / 2, sigma: s2.squareRoot())
+        case .gamma(let mean, let cv):
+            let c2 = cv * cv
+            form = .gamma(shape: 1 / c2, scale: mean * c2)
+        case .erlang(let k, let mean):
+            form = .gamma(shape: Double(k), scale: mean / Double(k))
+        default:
+            form = .other
+        }
+    }
+
+    /// One draw, in seconds: `distribution.sample(stream)`, bit for bit. The exponential is
+    /// drawn inline, the lognormal and gamma by a call with their constants only; just the
+    /// remaining cases touch `distribution` (copying it out of the model's storage costs a call
+    /// to its value witness, as its cases may hold arrays).
+    @inlinable @inline(__always)
+    public func sample(_ stream: RandomStream) -> Double {
+        switch form {
+        case .exponential(let mean): return Distribution.exponentialSample(mean, stream)
+        case .lognormal(let zeta, let sigma): return Self.lognormal(zeta: zeta, sigma: sigma, stream)
+        case .gamma(let shape, let scale): return Self.gamma(shape: shape, scale: scale, stream)
+        case .other: return distribution.sampleAny(stream)
+        }
+    }
+
+    @inlinable @inline(never)
+    static func lognormal(zeta: Double, sigma: Double, _ stream: RandomStream) -> Double {
+        Distribution.lognormalSample(zeta: zeta, sigma: sigma, stream)
+    }
+
+    @inlinable @inline(never)
+    static func gamma(shape: Double, scale: Double, _ stream: RandomStream) -> Double {
+        gsl_ran_gamma(stream.rng, shape, scale)
+    }
+}
