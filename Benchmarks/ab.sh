@@ -15,12 +15,14 @@ after="${AFTER:-$root/.build/release/capsim}"
 repeats="${REPEATS:-3}"
 if [[ "${QUICK:-0}" == 1 ]]; then scale=10; else scale=1; fi
 
-# model | scenario | horizon (s): ≈ 10 M kernel events each for the queues, ≈ 2.4 M for three-tier.
+# model | scenario | horizon (s): ≈ 10 M kernel events each for the queues, ≈ 2.4 M for three-tier
+# and ≈ 3.5 M for three-tier with failures, health checks and autoscaling.
 runs=(
-  "mm1|mm1.yaml|$((5556 / scale))"
-  "mm8|mmc.yaml|$((695 / scale))"
-  "tandem|tandem.yaml|$((2790 / scale))"
-  "three-tier|three-tier.yaml|$((200 / scale))"
+  "mm1|Scenarios/mm1.yaml|$((5556 / scale))"
+  "mm8|Scenarios/mmc.yaml|$((695 / scale))"
+  "tandem|Scenarios/tandem.yaml|$((2790 / scale))"
+  "three-tier|Scenarios/three-tier.yaml|$((200 / scale))"
+  "three-tier-operated|Benchmarks/scenarios/three-tier-operated.yaml|$((200 / scale))"
 )
 
 [[ -x /usr/bin/time ]] || { echo "ab.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
@@ -37,7 +39,7 @@ for entry in "${runs[@]}"; do
     for side in before after; do
       binary="$before"
       [[ "$side" == after ]] && binary="$after"
-      (cd "$root" && /usr/bin/time -f %U -a -o "$work/$side.times" "$binary" run "Scenarios/$file" \
+      (cd "$root" && /usr/bin/time -f %U -a -o "$work/$side.times" "$binary" run "$file" \
         --set "horizon=${horizon}s" --set warmup=0s --replications 1 -q --json "$work/$side.json")
     done
   done
