@@ -37,11 +37,11 @@ extension Distribution {
         case .normal(let mu, let sd):
             return Swift.max(0, mu + gsl_ran_gaussian_tail(stream.rng, -mu, sd))
         case .lognormal(let mean, let cv):
-            let s2 = log1p(cv * cv)
-            return Self.lognormalSample(zeta: log(mean) - s2 / 2, sigma: s2.squareRoot(), stream)
+            let p = Self.lognormalParameters(mean: mean, cv: cv)
+            return Self.lognormalSample(zeta: p.zeta, sigma: p.sigma, stream)
         case .gamma(let mean, let cv):
-            let c2 = cv * cv
-            return gsl_ran_gamma(stream.rng, 1 / c2, mean * c2)
+            let p = Self.gammaParameters(mean: mean, cv: cv)
+            return gsl_ran_gamma(stream.rng, p.shape, p.scale)
         case .weibull(let shape, let scale):
             return gsl_ran_weibull(stream.rng, scale, shape)
         case .pareto(let shape, let scale):
@@ -68,6 +68,22 @@ extension Distribution {
     @inlinable @inline(__always)
     static func exponentialSample(_ mean: Double, _ stream: RandomStream) -> Double {
         -mean * log(1 - stream.uniform())
+    }
+
+    /// A lognormal's ζ and σ (of the underlying normal) from its mean and cv: σ² = ln(1 + cv²),
+    /// ζ = ln(mean) − σ²/2. One expression for every caller (`sample(_:)`, ``Sampler``), so
+    /// their draws agree bit for bit.
+    @inlinable
+    static func lognormalParameters(mean: Double, cv: Double) -> (zeta: Double, sigma: Double) {
+        let s2 = log1p(cv * cv)
+        return (log(mean) - s2 / 2, s2.squareRoot())
+    }
+
+    /// A gamma's shape 1/cv² and scale mean·cv² (`gsl_ran_gamma`'s a and b) from its mean and cv.
+    @inlinable
+    static func gammaParameters(mean: Double, cv: Double) -> (shape: Double, scale: Double) {
+        let c2 = cv * cv
+        return (1 / c2, mean * c2)
     }
 
     /// `gsl_ran_lognormal(stream.rng, zeta, sigma)` computed here, bit for bit: GSL 2.7 draws

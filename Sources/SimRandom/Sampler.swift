@@ -6,8 +6,9 @@ import CGSL
 /// `Distribution.sample(_:)` derives a lognormal's ζ and σ from its mean and cv (a `log1p`, a
 /// `log` and a square root, ≈ 150 instructions) and a gamma's shape and scale (a division) on
 /// every draw; a station's service is drawn once per visit, so the model keeps a `Sampler` for
-/// it. Draws are the same as `distribution.sample(stream)`, bit for bit: the constants are the
-/// same expressions, evaluated once (`SamplerTests` compare the two draw for draw).
+/// it. Draws are the same as `distribution.sample(stream)`, bit for bit: both take the constants
+/// from the same functions (`Distribution.lognormalParameters`, `gammaParameters`), and
+/// `SamplerTests` compare the two draw for draw.
 public struct Sampler: Sendable {
     /// The distribution drawn from.
     public let distribution: Distribution
@@ -30,12 +31,11 @@ public struct Sampler: Sendable {
         case .exponential(let mean):
             form = .exponential(mean: mean)
         case .lognormal(let mean, let cv):
-            // As `Distribution.sampleAny`.
-            let s2 = log1p(cv * cv)
-            form = .lognormal(zeta: log(mean) - s2 / 2, sigma: s2.squareRoot())
+            let p = Distribution.lognormalParameters(mean: mean, cv: cv)
+            form = .lognormal(zeta: p.zeta, sigma: p.sigma)
         case .gamma(let mean, let cv):
-            let c2 = cv * cv
-            form = .gamma(shape: 1 / c2, scale: mean * c2)
+            let p = Distribution.gammaParameters(mean: mean, cv: cv)
+            form = .gamma(shape: p.shape, scale: p.scale)
         case .erlang(let k, let mean):
             form = .gamma(shape: Double(k), scale: mean / Double(k))
         default:
