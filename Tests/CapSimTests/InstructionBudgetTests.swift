@@ -64,9 +64,10 @@ struct InstructionBudgetTests {
         #expect(perReplication < 1_030_000, "\(perReplication) instructions per replication's set-up")
     }
 
-    /// Measured 810 (Swift 6.3.1, 2026-12-05; 826 before exponential draws took libm's `log`
-    /// instead of `log1p`, which saved more time than instructions; 933 before the second round, which inlined the Poisson
-    /// arrival, the trajectory code of a request's events and the statistics' records; 1,041
+    /// Measured 805 (Swift 6.3.1, 2026-12-05, `Kernel.schedule` inlined; 810 before that; 826
+    /// before exponential draws took libm's `log` instead of `log1p`, which saved more time
+    /// than instructions; 933 before the second round, which inlined the Poisson arrival, the
+    /// trajectory code of a request's events and the statistics' records; 1,041
     /// before exponential draws were inlined and the kernel's `next` and `pop` were folded into
     /// the event loop). About 5 % headroom.
     @Test("M/M/1's events: under 850 instructions each, statistics included")
@@ -83,7 +84,7 @@ struct InstructionBudgetTests {
 
     /// The busier path: four components in synchronous calls, clients with timeouts and retries,
     /// a database with a read replica, keyed requests (`Scenarios/three-tier.yaml`). Measured
-    /// 1,651 (Swift 6.3.1, 2026-12-05; 1,696 before `Sampler` kept the lognormal's and gamma's
+    /// 1,650 (Swift 6.3.1, 2026-12-05; 1,696 before `Sampler` kept the lognormal's and gamma's
     /// constants, and exponential draws took `log`; 1,903 before the second round, which also stopped copying
     /// each class's client policy per arrival; 2,027 before the first). About 5 % headroom.
     @Test("three-tier's events: under 1,740 instructions each, statistics included")
