@@ -16,13 +16,11 @@ extension Arrivals {
         if sources[i].kind == .poisson { return nextPoisson(from: i, now: now, horizon: horizon) }
         sources[i].count &+= 1
         let at: SimTime
-        switch sources[i].kind {
-        case .poisson: preconditionFailure("handled above")
-        case .constant:
+        if sources[i].kind == .constant {
             // Arrival k at k/rate, computed from k, not by adding rounded gaps, so rounding never drifts.
             at = SimTime(
                 nanoseconds: Int64(saturatingRounded: Double(sources[i].count) / sources[i].rate * 1e9))
-        default:
+        } else {
             guard let t = nextVaryingArrival(i, horizon: horizon.seconds, profile: profile) else { return nil }
             at = t
         }
