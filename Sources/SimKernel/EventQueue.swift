@@ -1,112 +1,146 @@
-/// The pending-event list: a binary min-heap ordered by (time, sequence number).
+/// The pending-event list: entries ordered by (time, sequence number), popped earliest first.
 ///
 /// The sequence number is assigned at scheduling time and strictly increases, so events at the
 /// same instant come out in the order they were scheduled (FIFO tie-break, as in SimPy and
-/// OMNeT++). Entries are stored by value in one manually managed buffer: once it has grown to
-/// the run's peak size, pushing and popping allocate nothing and pay no copy-on-write checks.
-/// Non-copyable, so the buffer has exactly one owner, which frees it.
+/// OMNeT++). Keys are unique, so the order of pops is fixed by the entries alone: whichever
+/// structure holds them cannot change a run's output.
 ///
-/// An entry moves between slots by `initialize(to: move())`, not `moveInitialize(from:count:)`:
-/// the latter checks for overlapping ranges on every move (≈ 10 % of the queue's instructions).
-/// Binary, not 4-ary: a 4-ary heap with the same moves executed ≈ 3–10 % fewer instructions
-/// for 64 to 10⁵ pending events, but ran 15–25 % slower in CPU time (the four-way comparisons
-/// branch unpredictably); see Benchmarks/README.md.
+/// Two structures, by the number of pending events (see Benchmarks/README.md, section 6):
+/// - a `BinaryHeap` while few are pending (a queueing model's handful): cheapest there, but its
+///   cost per operation grows with the logarithm of the count;
+/// - a `CalendarQueue` from `calendarFrom` pending events (a fleet of thousands of instances,
+///   each with a service end pending; thousands of client timers): a cost per operation that
+///   does not grow with the count. Back to the heap below `heapBelow`; the gap between the two
+///   keeps a count that hovers near one threshold from moving the entries back and forth.
 ///
-/// Invariant (checked by `checkInvariants()` in tests and debug assertions): every entry's key
-/// is ≥ its parent's.
+/// Non-copyable, so each buffer has exactly one owner, which frees it.
 public struct EventQueue<Event>: ~Copyable {
+    /// Which structure holds the entries (the other one is empty).
     @usableFromInline
-    struct Entry {
-        @usableFromInline var time: Int64
-        @usableFromInline var sequence: UInt64
-        @usableFromInline var event: Event
+    enum Structure {
+        case heap
+        case calendar
+    }
 
-        @inlinable init(time: Int64, sequence: UInt64, event: Event) {
-            self.time = time
-            self.sequence = sequence
-            self.event = event
+    /// Pending events from which the entries move to the calendar queue.
+    @usableFromInline static var calendarFrom: Int { 64 }
+    /// Pending events below which they move back to the heap.
+    @usableFromInline static var heapBelow: Int { 16 }
+
+    @usableFromInline var structure = Structure.heap {
+        didSet { heapRoom = structure == .heap ? Self.calendarFrom - 1 : 0 }
+    }
+    /// How many entries the heap may hold for a push to go to it directly: one below
+    /// `calendarFrom` with the heap, 0 with the calendar queue (whose heap is empty). With it the
+    /// hot paths test one count: a push `heap.count < heapRoom`, a pop `heap.count > 0`.
+    @usableFromInline var heapRoom = Self.calendarFrom - 1
+    @usableFromInline var heap = BinaryHeap<Event>()
+    @usableFromInline var calendar = CalendarQueue<Event>()
+
+    @inlinable public init() {}
+
+    @inlinable public var count: Int {
+        switch structure {
+        case .heap: heap.count
+        case .calendar: calendar.count
         }
+    }
 
-        @inlinable func precedes(_ other: Entry) -> Bool {
-            time < other.time || (time == other.time && sequence < other.sequence)
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    /// Time of the earliest entry, if any. Mutating: the calendar queue's scan moves on to it.
+    @inlinable public var nextTime: Int64? {
+        mutating get {
+            heap.count > 0 ? heap.nextTime : calendar.count > 0 ? calendarNextTime() : nil
         }
     }
 
-    @usableFromInline var heap: UnsafeMutablePointer<Entry>
-    @usableFromInline var capacity: Int
-    @usableFromInline var _count = 0
-
-    @inlinable public init(capacity: Int = 64) {
-        self.capacity = Swift.max(capacity, 1)
-        heap = .allocate(capacity: self.capacity)
+    /// The earliest entry's event, if any.
+    @inlinable @inline(__always)
+    public mutating func peek() -> Event? {
+        heap.count > 0 ? heap.heap[0].event : calendar.count > 0 ? calendarPeek() : nil
     }
 
-    deinit {
-        heap.deinitialize(count: _count)
-        heap.deallocate()
-    }
+    @usableFromInline @inline(never)
+    mutating func calendarPeek() -> Event { calendar.nodes[Int(calendar.findMin())].event }
 
-    @inlinable public var count: Int { _count }
-    @inlinable public var isEmpty: Bool { _count == 0 }
+    @inlinable public mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(Swift.min(n, Self.calendarFrom)) }
 
-    /// Time of the earliest entry, if any.
-    @inlinable public var nextTime: Int64? { _count > 0 ? heap[0].time : nil }
-
-    @inlinable public mutating func reserveCapacity(_ n: Int) { if n > capacity { grow(to: n) } }
-
-    @usableFromInline mutating func grow(to n: Int) {
-        let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: n)
-        bigger.moveInitialize(from: heap, count: _count)
-        heap.deallocate()
-        heap = bigger
-        capacity = n
-    }
-
-    @inlinable
+    /// The heap's operations are inlined into the kernel's; the calendar queue's are calls, so
+    /// that the event loop of a model with few pending events stays as small as it was with the
+    /// heap alone (with the calendar queue inlined too, M/M/1 ran ≈ 60 more instructions per
+    /// event). A call costs little beside what the calendar queue saves from 64 pending events up.
+    @inlinable @inline(__always)
     public mutating func push(time: Int64, sequence: UInt64, event: Event) {
-        if _count == capacity { grow(to: capacity * 2) }
-        let item = Entry(time: time, sequence: sequence, event: event)
-        var child = _count
-        _count &+= 1
-        // Sift up: move parents down into the hole until the item's place is found.
-        while child > 0 {
-            let parent = (child &- 1) >> 1
-            if !item.precedes(heap[parent]) { break }
-            (heap + child).initialize(to: (heap + parent).move())
-            child = parent
+        if heap.count < heapRoom {
+            heap.push(time: time, sequence: sequence, event: event)
+        } else {
+            pushBeyondHeap(time: time, sequence: sequence, event: event)
         }
-        (heap + child).initialize(to: item)
     }
 
     /// Removes and returns the earliest entry. Precondition: not empty. Always inlined: its one
     /// hot caller is `Kernel.next`.
     @inlinable @inline(__always)
     public mutating func pop() -> (time: Int64, sequence: UInt64, event: Event) {
-        precondition(_count > 0, "pop from an empty event queue")
-        let top = heap.move()
-        _count &-= 1
-        if _count > 0 {
-            // Sift the former last entry down from the root, moving the hole instead of swapping.
-            let last = (heap + _count).move()
-            let n = _count
-            var hole = 0
-            while true {
-                var child = 2 &* hole &+ 1
-                if child >= n { break }
-                let right = child &+ 1
-                if right < n && heap[right].precedes(heap[child]) { child = right }
-                if !heap[child].precedes(last) { break }
-                (heap + hole).initialize(to: (heap + child).move())
-                hole = child
-            }
-            (heap + hole).initialize(to: last)
-        }
-        return (top.time, top.sequence, top.event)
+        heap.count > 0 ? heap.pop() : calendarPop()
     }
 
-    /// Heap order holds everywhere. O(n): for tests and debug assertions only.
-    public func checkInvariants() -> Bool {
-        for i in stride(from: 1, to: _count, by: 1) where heap[i].precedes(heap[(i - 1) / 2]) { return false }
-        return true
+    /// A push that fills the heap to `calendarFrom` (and moves the entries to the calendar
+    /// queue), or a push to the calendar queue.
+    @usableFromInline @inline(never)
+    mutating func pushBeyondHeap(time: Int64, sequence: UInt64, event: Event) {
+        switch structure {
+        case .heap:
+            heap.push(time: time, sequence: sequence, event: event)
+            toCalendar()
+        case .calendar:
+            calendar.push(time: time, sequence: sequence, event: event)
+        }
     }
+
+    @usableFromInline @inline(never)
+    mutating func calendarPop() -> (time: Int64, sequence: UInt64, event: Event) {
+        assert(structure == .calendar, "pop from an empty event queue")
+        let top = calendar.pop()
+        if calendar.count < Self.heapBelow { toHeap() }
+        return top
+    }
+
+    @usableFromInline @inline(never)
+    mutating func calendarNextTime() -> Int64? { calendar.nextTime }
+
+    @usableFromInline
+    mutating func toCalendar() {
+        assert(structure == .heap && calendar.count == 0)
+        var moved: [(Int64, UInt64, Event)] = []
+        moved.reserveCapacity(heap.count)
+        heap.drain { moved.append(($0, $1, $2)) }
+        for (time, sequence, event) in moved { calendar.push(time: time, sequence: sequence, event: event) }
+        // One bucket per entry, the smallest power of two that many.
+        calendar.rebucket(buckets: Swift.max(2, 1 << (Int.bitWidth - (calendar.count - 1).leadingZeroBitCount)))
+        structure = .calendar
+    }
+
+    @usableFromInline
+    mutating func toHeap() {
+        assert(structure == .calendar && heap.count == 0)
+        var moved: [(Int64, UInt64, Event)] = []
+        moved.reserveCapacity(calendar.count)
+        calendar.drain { moved.append(($0, $1, $2)) }
+        for (time, sequence, event) in moved { heap.push(time: time, sequence: sequence, event: event) }
+        structure = .heap
+    }
+
+    /// The structure in use keeps its invariants, and the other is empty. O(count): for tests
+    /// and debug assertions only.
+    public func checkInvariants() -> Bool {
+        switch structure {
+        case .heap: heap.checkInvariants() && calendar.count == 0
+        case .calendar: calendar.checkInvariants() && heap.count == 0
+        }
+    }
+
+    /// Whether the calendar queue holds the entries (for tests).
+    public var usesCalendar: Bool { structure == .calendar }
 }

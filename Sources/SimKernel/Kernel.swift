@@ -85,6 +85,10 @@ public struct Kernel<Event>: ~Copyable {
         return nil
     }
 
+    /// The event `next` would deliver now, cancelled or not, without delivering it: for a model
+    /// that prefetches the state the next event will read.
+    @inlinable @inline(__always) public var upcoming: Event? { mutating get { queue.peek() } }
+
     /// Moves the clock forward to `time` without delivering anything (used to end a run at
     /// exactly the horizon). Precondition: no pending event precedes `time`.
     @inlinable public mutating func advance(to time: SimTime) {
