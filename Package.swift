@@ -32,7 +32,8 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "SimKernel", swiftSettings: optimise),
         .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
-        .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom"], swiftSettings: optimise),
+        .target(name: "CPrefetch"),
+        .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom", "CPrefetch"], swiftSettings: optimise),
         .target(name: "Theory", dependencies: ["SimKernel", "SimRandom", "InfraModel"], swiftSettings: optimise),
         .target(
             name: "SimStats",

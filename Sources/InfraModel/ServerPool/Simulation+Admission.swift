@@ -53,7 +53,7 @@ extension Simulation {
         if instances[Int(i)].slowdown != 1 {
             d = SimDuration(nanoseconds: Int64(saturatingRounded: Double(d.nanoseconds) * instances[Int(i)].slowdown))
         }
-        kernel.schedule(.pool(.serviceEnd(request: r)), after: d)
+        kernel.schedule(.pool(.serviceEnd(request: r, instance: i)), after: d)
     }
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and

@@ -95,7 +95,7 @@ extension Simulation {
             if at == instances[Int(i)].completionAt && head == instances[Int(i)].completionRequest { return }
             kernel.cancel(e)
         }
-        instances[Int(i)].completion = kernel.schedule(.pool(.serviceEnd(request: head)), at: at)
+        instances[Int(i)].completion = kernel.schedule(.pool(.serviceEnd(request: head, instance: i)), at: at)
         instances[Int(i)].completionAt = at
         instances[Int(i)].completionRequest = head
     }

@@ -1,3 +1,4 @@
+import CPrefetch
 import SimKernel
 import SimRandom
 
@@ -23,6 +24,11 @@ public struct Simulation: ~Copyable {
     let stations: UnsafeMutablePointer<StationState>
     /// Per instance, over all stations (station-major).
     let instances: UnsafeMutablePointer<InstanceState>
+    /// Whether the event loop prefetches the next service end's request and instance: with
+    /// `prefetchFrom` instances or more, whose state and requests in flight outgrow the
+    /// processor's caches. Below, the prefetch would only cost its instructions.
+    let prefetching: Bool
+    static var prefetchFrom: Int { 512 }
     public let spec: ModelSpec
     let replication: UInt32
     var kernel = Kernel<ModelEvent>()
@@ -103,6 +109,7 @@ public struct Simulation: ~Copyable {
         let instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
         stations = .allocate(capacity: spec.stations.count)
         instances = .allocate(capacity: instanceCount)
+        prefetching = instanceCount >= Self.prefetchFrom
         var next = 0
         for (s, st) in spec.stations.enumerated() {
             (stations + s).initialize(
@@ -236,6 +243,16 @@ public struct Simulation: ~Copyable {
         var reportedEvents: UInt64 = 0
         var reportedTime: Int64 = 0
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
+            if prefetching, case .pool(.serviceEnd(let r, let i))? = kernel.upcoming {
+                // The state the next service end reads, brought in while this event is handled.
+                let slot = UnsafeRawPointer(requests.slots + Int(r))
+                capsim_prefetch(slot)
+                capsim_prefetch(slot + 64)
+                let instance = UnsafeRawPointer(instances + Int(i))
+                capsim_prefetch(instance)
+                capsim_prefetch(instance + 64)
+                capsim_prefetch(instance + 128)
+            }
             if kernel.delivered > nextCheck {
                 if let progress = spec.progress {
                     let now = kernel.now.nanoseconds
@@ -258,8 +275,8 @@ public struct Simulation: ~Copyable {
             // keeps out of line (≈ 18 instructions an event when it was asked for every event).
             switch event {
             case .arrival(let source): arrive(from: source, into: &sink)
-            case .pool(.serviceEnd(let r)):
-                let code = ServerPoolEvent.serviceEnd(request: r).trajectoryCode
+            case .pool(.serviceEnd(let r, let i)):
+                let code = ServerPoolEvent.serviceEnd(request: r, instance: i).trajectoryCode
                 note(kind: code.kind, index: code.index)
                 endService(of: r, into: &sink)
             default:
