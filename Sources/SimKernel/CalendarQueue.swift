@@ -254,13 +254,46 @@ public struct CalendarQueue<Event>: ~Copyable {
         }
     }
 
-    /// Sorts bucket b's list by (time, sequence) and sets `tail` to its last node: a merge sort
-    /// of the linked list in place, with no allocation (runs of 2^k nodes kept in `runs`, as in
-    /// the classic list sort).
+    /// Sorts bucket b's list by (time, sequence) and sets `tail` to its last node: by insertion
+    /// when it is short (the usual few entries), else by a merge sort of the linked list in
+    /// place, with no allocation (runs of 2^k nodes kept in `runs`, as in the classic list sort).
     @usableFromInline
     mutating func sortBucket(_ b: Int) {
         var rest = heads[b]
         guard rest >= 0, nodes[Int(rest)].next >= 0 else { return }
+        var length = 0
+        var walk = rest
+        while walk >= 0 && length <= 8 {
+            length += 1
+            walk = nodes[Int(walk)].next
+        }
+        if length <= 8 {
+            // Each node goes into the sorted list before the first that it precedes.
+            var sorted: Int32 = -1
+            var last: Int32 = -1
+            while rest >= 0 {
+                let node = rest
+                rest = nodes[Int(node)].next
+                let time = nodes[Int(node)].time
+                let sequence = nodes[Int(node)].sequence
+                if sorted < 0 || precedes(time, sequence, sorted) {
+                    nodes[Int(node)].next = sorted
+                    sorted = node
+                    if last < 0 { last = node }
+                } else {
+                    var at = sorted
+                    while nodes[Int(at)].next >= 0 && !precedes(time, sequence, nodes[Int(at)].next) {
+                        at = nodes[Int(at)].next
+                    }
+                    nodes[Int(node)].next = nodes[Int(at)].next
+                    nodes[Int(at)].next = node
+                    if at == last { last = node }
+                }
+            }
+            heads[b] = sorted
+            tail = last
+            return
+        }
         var filled = 0
         while rest >= 0 {
             var carry = rest

@@ -33,6 +33,10 @@ struct WaitingLine {
         count &+= 1
     }
 
+    /// The oldest waiting request, left in the line; nil when none waits.
+    @inline(__always)
+    var first: Int32? { count > 0 ? storage![head] : nil }
+
     /// The oldest waiting request.
     @inline(__always)
     mutating func removeFirst() -> Int32 {

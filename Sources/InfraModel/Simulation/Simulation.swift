@@ -1,4 +1,3 @@
-import CPrefetch
 import SimKernel
 import SimRandom
 
@@ -24,8 +23,8 @@ public struct Simulation: ~Copyable {
     let stations: UnsafeMutablePointer<StationState>
     /// Per instance, over all stations (station-major).
     let instances: UnsafeMutablePointer<InstanceState>
-    /// Whether the event loop prefetches the next service end's request and instance: with
-    /// `prefetchFrom` instances or more, whose state and requests in flight outgrow the
+    /// Whether the event loop prefetches what the next events read (`Simulation+Prefetch.swift`):
+    /// with `prefetchFrom` instances or more, whose state and requests in flight outgrow the
     /// processor's caches. Below, the prefetch would only cost its instructions.
     let prefetching: Bool
     static var prefetchFrom: Int { 512 }
@@ -243,16 +242,7 @@ public struct Simulation: ~Copyable {
         var reportedEvents: UInt64 = 0
         var reportedTime: Int64 = 0
         while stage != .overloaded, let event = kernel.next(until: drainEnd) {
-            if prefetching, case .pool(.serviceEnd(let r, let i))? = kernel.upcoming {
-                // The state the next service end reads, brought in while this event is handled.
-                let slot = UnsafeRawPointer(requests.slots + Int(r))
-                capsim_prefetch(slot)
-                capsim_prefetch(slot + 64)
-                let instance = UnsafeRawPointer(instances + Int(i))
-                capsim_prefetch(instance)
-                capsim_prefetch(instance + 64)
-                capsim_prefetch(instance + 128)
-            }
+            if prefetching { prefetch(after: event) }
             if kernel.delivered > nextCheck {
                 if let progress = spec.progress {
                     let now = kernel.now.nanoseconds
