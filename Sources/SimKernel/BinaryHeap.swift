@@ -1,5 +1,5 @@
 /// The pending-event list while it is short: a binary min-heap ordered by (time, sequence
-/// number). `EventQueue` uses it below a few dozen pending events, where it is fastest.
+/// number). `EventQueue` uses it while fewer than a few hundred events are pending.
 ///
 /// The sequence number is assigned at scheduling time and strictly increases, so events at the
 /// same instant come out in the order they were scheduled (FIFO tie-break, as in SimPy and

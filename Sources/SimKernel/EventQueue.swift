@@ -22,10 +22,14 @@ public struct EventQueue<Event>: ~Copyable {
         case calendar
     }
 
-    /// Pending events from which the entries move to the calendar queue.
-    @usableFromInline static var calendarFrom: Int { 64 }
+    /// Pending events from which the entries move to the calendar queue. Alone, the calendar
+    /// queue is faster from about 30 pending events (`Benchmarks/hold.sh`); in capsim's event
+    /// loop, with the model's own memory traffic, the heap still executes fewer instructions at
+    /// 100 pending events (a pool of 100 instances at ρ = 0.98: 1,438 against 1,501 per event),
+    /// and the calendar queue fewer at 300 (1,154 against 1,178).
+    @usableFromInline static var calendarFrom: Int { 256 }
     /// Pending events below which they move back to the heap.
-    @usableFromInline static var heapBelow: Int { 16 }
+    @usableFromInline static var heapBelow: Int { 64 }
 
     @usableFromInline var structure = Structure.heap {
         didSet { heapRoom = structure == .heap ? Self.calendarFrom - 1 : 0 }
@@ -69,7 +73,7 @@ public struct EventQueue<Event>: ~Copyable {
     /// The heap's operations are inlined into the kernel's; the calendar queue's are calls, so
     /// that the event loop of a model with few pending events stays as small as it was with the
     /// heap alone (with the calendar queue inlined too, M/M/1 ran ≈ 60 more instructions per
-    /// event). A call costs little beside what the calendar queue saves from 64 pending events up.
+    /// event). A call costs little beside what the calendar queue saves from `calendarFrom` up.
     @inlinable @inline(__always)
     public mutating func push(time: Int64, sequence: UInt64, event: Event) {
         if heap.count < heapRoom {

@@ -114,23 +114,23 @@ struct EventQueueTests {
         #expect(nextTime == nil && peeked == nil)
     }
 
-    @Test("the calendar queue takes over from 64 pending events and hands back below 16")
+    @Test("the calendar queue takes over from 256 pending events and hands back below 64")
     func switches() {
         var queue = EventQueue<Int>()
-        for i in 0..<63 { queue.push(time: Int64(i) * 10, sequence: UInt64(i), event: i) }
+        for i in 0..<255 { queue.push(time: Int64(i) * 10, sequence: UInt64(i), event: i) }
         var states = [(queue.usesCalendar, queue.count)]
-        queue.push(time: 630, sequence: 63, event: 63)
+        queue.push(time: 2_550, sequence: 255, event: 255)
         states.append((queue.usesCalendar, queue.count))
-        var popped = (0..<48).map { _ in queue.pop().event }
+        var popped = (0..<192).map { _ in queue.pop().event }
         states.append((queue.usesCalendar, queue.count))
         popped.append(queue.pop().event)
         states.append((queue.usesCalendar, queue.count))
         let intact = queue.checkInvariants()
         while !queue.isEmpty { popped.append(queue.pop().event) }
         #expect(states.map(\.0) == [false, true, true, false])
-        #expect(states.map(\.1) == [63, 64, 16, 15])
+        #expect(states.map(\.1) == [255, 256, 64, 63])
         #expect(intact)
-        #expect(popped == Array(0..<64))
+        #expect(popped == Array(0..<256))
     }
 
     /// 20,000 entries at one instant come out in the order they were pushed, interleaved with
@@ -166,38 +166,41 @@ struct EventQueueTests {
     @Test("a push before the scan's window is found first")
     func pushBehindTheScan() {
         var queue = EventQueue<Int>()
-        for i in 0..<200 { queue.push(time: 1_000_000 + Int64(i) * 1_000, sequence: UInt64(i), event: i) }
+        for i in 0..<400 { queue.push(time: 1_000_000 + Int64(i) * 1_000, sequence: UInt64(i), event: i) }
         // Peeking moves the calendar's scan forward to the earliest entry, 1 ms ahead.
         let peekedTime = queue.nextTime
-        queue.push(time: 10, sequence: 200, event: 200)
+        let usesCalendar = queue.usesCalendar
+        queue.push(time: 10, sequence: 400, event: 400)
         let intact = queue.checkInvariants()
         let first = queue.pop().event
         let second = queue.pop().event
-        #expect(peekedTime == 1_000_000)
+        #expect(peekedTime == 1_000_000 && usesCalendar)
         #expect(intact)
-        #expect(first == 200 && second == 0)
+        #expect(first == 400 && second == 0)
     }
 
     @Test("entries at the end of time come out last, in push order")
     func endOfTime() {
         var queue = EventQueue<Int>()
         var sequence: UInt64 = 0
-        for i in 0..<100 {
+        for i in 0..<200 {
             queue.push(time: i % 2 == 0 ? .max : .max - Int64(i), sequence: sequence, event: i)
             sequence += 1
         }
-        for i in 0..<100 {
-            queue.push(time: Int64(i), sequence: sequence, event: 100 + i)
+        for i in 0..<200 {
+            queue.push(time: Int64(i), sequence: sequence, event: 200 + i)
             sequence += 1
         }
+        let usesCalendar = queue.usesCalendar
         var popped: [(Int64, Int)] = []
         while !queue.isEmpty {
             let e = queue.pop()
             popped.append((e.time, e.event))
         }
-        var expected: [(Int64, Int)] = (0..<100).map { (Int64($0), 100 + $0) }
-        for i in stride(from: 99, to: 0, by: -2) { expected.append((Int64.max - Int64(i), i)) }
-        for i in stride(from: 0, to: 100, by: 2) { expected.append((Int64.max, i)) }
+        var expected: [(Int64, Int)] = (0..<200).map { (Int64($0), 200 + $0) }
+        for i in stride(from: 199, to: 0, by: -2) { expected.append((Int64.max - Int64(i), i)) }
+        for i in stride(from: 0, to: 200, by: 2) { expected.append((Int64.max, i)) }
+        #expect(usesCalendar)
         #expect(popped.map { $0.0 } == expected.map { $0.0 })
         #expect(popped.map { $0.1 } == expected.map { $0.1 })
     }
