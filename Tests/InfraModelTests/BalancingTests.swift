@@ -83,29 +83,29 @@ struct BalancingPolicyTests {
         var sim = pool(4, .leastOutstanding)
         // An idle pool is visited in turn, not herded onto instance 0.
         #expect((0..<9).map { _ in pick(&sim) } == [0, 1, 2, 3, 0, 1, 2, 3, 0])
-        for (i, busy) in [2, 1, 1, 3].enumerated() { sim.instances[i].busy = Int32(busy) }
+        for (i, busy) in [2, 1, 1, 3].enumerated() { sim.stage(busy: Int32(busy), at: i) }
         // Last pick was 0: the scan starts at 1. Instances 1 and 2 tie at 1 in flight.
         #expect(pick(&sim) == 1)
         #expect(pick(&sim) == 2)
         #expect(pick(&sim) == 1)
         // Waiting requests count as in flight: instance 1 now holds 1 busy + 2 waiting.
-        sim.instances[1].waiting.append(7)
-        sim.instances[1].waiting.append(8)
+        sim.stage(waiting: 7, at: 1)
+        sim.stage(waiting: 8, at: 1)
         #expect(pick(&sim) == 2)
         #expect(pick(&sim) == 2)
-        sim.instances[3].busy = 0
+        sim.stage(busy: 0, at: 3)
         #expect(pick(&sim) == 3)
     }
 
     @Test("power of two: of two distinct random instances the one with fewer in flight; never the only loaded one")
     func powerOfTwoAvoidsTheLoaded() {
         var sim = pool(5, .powerOfTwo)
-        sim.instances[3].busy = 1
+        sim.stage(busy: 1, at: 3)
         let picks = (0..<2_000).map { pick(&sim, serial: UInt64($0)) }
         #expect(!picks.contains(3))
         #expect(Set(picks) == [0, 1, 2, 4])
         var two = pool(2, .powerOfTwo)
-        two.instances[0].busy = 1
+        two.stage(busy: 1, at: 0)
         #expect((0..<200).allSatisfy { pick(&two, serial: UInt64($0)) == 1 })
     }
 

@@ -174,5 +174,6 @@ struct CallTreeTests {
             "successes \(outcome.successes), errors \(outcome.errors) of \(outcome.arrivals)")
         #expect(sim.requests.liveCount == 0, "every strand, detached ones included, has ended")
         for i in 0..<sim.instanceCount { #expect(sim.instances[i].busy == 0 && sim.instances[i].waiting.isEmpty) }
+        #expect(sim.loadsDisagree() == nil, "\(sim.loadsDisagree() ?? "")")
     }
 }

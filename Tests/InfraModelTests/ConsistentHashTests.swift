@@ -213,7 +213,7 @@ struct BoundedLoadTests {
                 // A departure from a random busy instance.
                 var i = next(UInt64(n))
                 while loads[i] == 0 { i = (i + 1) % n }
-                sim.instances[i].busy -= 1
+                sim.stage(busy: sim.instances[i].busy - 1, at: i)
                 continue
             }
             let key = sim.dataKey(serial: UInt64(step), classIndex: 0)
@@ -224,7 +224,7 @@ struct BoundedLoadTests {
             #expect(i == reference(key, points: points, loads: loads, healthy: Array(repeating: true, count: n), c: c))
             if i != Int(HashRing.owner(of: key, in: points)) { spills += 1 }
             choices += 1
-            sim.instances[i].busy += 1
+            sim.stage(busy: sim.instances[i].busy + 1, at: i)
         }
         #expect(spills > 0)
         print("bounded load c = \(c): \(spills) of \(choices) choices spilled past the key's owner")
@@ -242,7 +242,7 @@ struct BoundedLoadTests {
             healthy[4] = false
             var loads = Array(repeating: 0, count: 6)
             for (i, l) in [(0, 3), (2, 1), (3, 0), (5, 2), (1, 9)] {
-                sim.instances[i].busy = Int32(l)
+                sim.stage(busy: Int32(l), at: i)
                 loads[i] = l
             }
             for key in UInt64(1)...5_000 {

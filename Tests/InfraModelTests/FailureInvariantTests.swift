@@ -153,6 +153,7 @@ struct FailureInvariantTests {
                 #expect(sim.instances[i].busy == 0 || mode == .hang, "instance \(i) still busy after the drain")
             }
         }
+        #expect(sim.loadsDisagree() == nil, "\(sim.loadsDisagree() ?? "")")
         var healthy: [Int32] = Array(repeating: 0, count: sim.stationCount)
         for i in 0..<sim.instanceCount where sim.instances[i].healthy { healthy[Int(sim.instances[i].station)] += 1 }
         for s in 0..<sim.stationCount { #expect(healthy[s] == sim.stations[s].healthyCount) }

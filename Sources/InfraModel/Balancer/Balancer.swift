@@ -3,7 +3,8 @@ import SimRandom
 
 /// The instances a balancer chooses among: `count` consecutive instances from `pool` (a pool's
 /// instances, or a database's read nodes), of which `eligible` are in the rotation (believed
-/// healthy and not taken out on purpose: `InstanceState.healthy`).
+/// healthy and not taken out on purpose: `InstanceState.healthy`). `loads` holds their requests
+/// in flight (`Simulation.loads`, from the same instance).
 ///
 /// Invariant: `eligible` is the number of `pool[0 ..< count]` with `healthy` set, other than
 /// `excluded` (a candidate never chosen, −1 for none: a database's primary among its nodes when
@@ -13,16 +14,18 @@ import SimRandom
 /// changes no choice: the policies skip ineligible candidates anyway.
 struct Candidates {
     let pool: UnsafeMutablePointer<InstanceState>
+    let loads: UnsafePointer<Int32>
     let count: Int32
     let eligible: Int32
     var excluded: Int32 = -1
     var limit: Int32
 
     init(
-        pool: UnsafeMutablePointer<InstanceState>, count: Int32, eligible: Int32, excluded: Int32 = -1,
-        limit: Int32? = nil
+        pool: UnsafeMutablePointer<InstanceState>, loads: UnsafePointer<Int32>, count: Int32, eligible: Int32,
+        excluded: Int32 = -1, limit: Int32? = nil
     ) {
         self.pool = pool
+        self.loads = loads
         self.count = count
         self.eligible = eligible
         self.excluded = excluded
@@ -40,7 +43,7 @@ struct Candidates {
     /// Requests in flight at candidate k: busy workers plus those waiting. (Under processor
     /// sharing `busy` counts every admitted request and nothing waits.)
     @inline(__always)
-    func inFlight(_ k: Int32) -> Int { Int(pool[Int(k)].busy) + pool[Int(k)].waiting.count }
+    func inFlight(_ k: Int32) -> Int { Int(loads[Int(k)]) }
 
     /// The offset of the m-th (0-based) eligible candidate.
     @inline(__always)
@@ -143,9 +146,7 @@ struct Balancer {
             return smoothWeightedRoundRobin(c)
         case .consistentHash:
             guard let ring else { preconditionFailure("consistent_hash balancer without its ring") }
-            return ring.choose(
-                keyHash: HashRing.keyHash(q.pointee.dataKey), pool: c.pool, instances: n, healthy: c.eligible,
-                allHealthy: c.all)
+            return ring.choose(keyHash: HashRing.keyHash(q.pointee.dataKey), among: c)
         }
     }
 

@@ -147,22 +147,18 @@ struct RingState {
     /// c, that holds fewer than ceil(c · (T + 1) / m) requests in flight — T the requests in
     /// flight at the m instances believed healthy. Some instance always has room (if all m held
     /// ≥ c(T + 1)/m ≥ (T + 1)/m they would hold more than T), so the walk ends within one turn.
-    /// `pool` points at the pool's first instance; `healthy` is the number believed healthy
-    /// (≥ 1), `allHealthy` whether that is all n.
+    /// The candidates are the pool's instances; m is their number believed healthy (≥ 1).
     @inline(__always)
-    func choose(
-        keyHash h: UInt64, pool: UnsafeMutablePointer<InstanceState>, instances n: Int32,
-        healthy m: Int32, allHealthy: Bool
-    ) -> Int32 {
+    func choose(keyHash h: UInt64, among c: Candidates) -> Int32 {
         var k = HashRing.successor(h, in: hashes, count: count)
         var cap = -1
         for _ in 0..<count {
             let o = owners[k]
-            if allHealthy || pool[Int(o)].healthy {
+            if c.all || c.pool[Int(o)].healthy {
                 if loadFactorMillionths == 0 { return o }
-                let load = Int(pool[Int(o)].busy) &+ pool[Int(o)].waiting.count
+                let load = c.inFlight(o)
                 if load == 0 { return o }  // the bound is at least 1
-                if cap < 0 { cap = bound(pool: pool, instances: n, healthy: m, allHealthy: allHealthy) }
+                if cap < 0 { cap = bound(c) }
                 if load < cap { return o }
             }
             k = k &+ 1 == count ? 0 : k &+ 1
@@ -173,13 +169,10 @@ struct RingState {
     /// ceil(c · (T + 1) / m) in integers: T the requests in flight at the instances believed
     /// healthy, m their number.
     @inline(__always)
-    func bound(pool: UnsafeMutablePointer<InstanceState>, instances n: Int32, healthy m: Int32, allHealthy: Bool) -> Int
-    {
+    func bound(_ c: Candidates) -> Int {
         var total = 0
-        for i in 0..<Int(n) where allHealthy || pool[i].healthy {
-            total &+= Int(pool[i].busy) &+ pool[i].waiting.count
-        }
-        let d = 1_000_000 &* Int(m)
+        for i in 0..<c.count where c.all || c.pool[Int(i)].healthy { total &+= c.inFlight(i) }
+        let d = 1_000_000 &* Int(c.eligible)
         return (loadFactorMillionths &* (total &+ 1) &+ d &- 1) / d
     }
 }

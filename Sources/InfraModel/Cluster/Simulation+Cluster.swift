@@ -259,7 +259,7 @@ extension Simulation {
                     PodKill(
                         time: kernel.now, cluster: c, node: k, station: s,
                         pod: i - Int(stations[s].firstInstance),
-                        inFlight: Int(instances[i].busy) + instances[i].waiting.count))
+                        inFlight: inFlight(Int32(i))))
             }
             setDown(
                 Int32(i), planned ? DownReason.pending | DownReason.evicted : DownReason.pending, mode: .crash,

@@ -3,18 +3,13 @@ import SimKernel
 /// Concurrency limits at admission and their adaptation as visits end (see
 /// `ConcurrencyLimitSpec`).
 extension Simulation {
-    /// Requests in flight at instance i (global index): in service (holding a worker, also
-    /// across their calls) and waiting in its line.
-    @inline(__always)
-    func inFlight(at i: Int32) -> Int { Int(instances[Int(i)].busy) + instances[Int(i)].waiting.count }
-
     /// Whether instance i of station s takes one more request under its concurrency limit.
     @inline(__always)
     func underConcurrencyLimit(instance i: Int32, station s: Int) -> Bool {
         let base = concurrency.base[s]
         guard base >= 0 else { return true }
         let k = Int(base) + Int(i &- stations[s].firstInstance)
-        return Double(inFlight(at: i)) < concurrency.limit[k].rounded(.down)
+        return Double(inFlight(i)) < concurrency.limit[k].rounded(.down)
     }
 
     /// A visit at instance i of station s that arrived at `arrived` ends now (before its worker
@@ -27,7 +22,7 @@ extension Simulation {
         var limit = concurrency.limit[k]
         if kernel.now.nanoseconds &- arrived.nanoseconds > concurrency.latency[s] {
             limit = Swift.max(concurrency.minimum[s], limit * concurrency.backoff[s])
-        } else if Double(inFlight(at: i) * 2) >= limit {
+        } else if Double(inFlight(i) * 2) >= limit {
             limit = Swift.min(concurrency.maximum[s], limit + 1)
         }
         concurrency.limit[k] = limit

@@ -191,16 +191,14 @@ extension Simulation {
         let count = databases[d].readCount
         var eligible: Int32 = 0
         for k in 0..<count where instances[Int(start + k)].healthy { eligible += 1 }
-        var candidates = Candidates(pool: instances + Int(start), count: count, eligible: eligible)
+        var candidates = self.candidates(from: start, count: count, eligible: eligible)
         // A read never goes to the primary when reads are the replicas', nor to a primary being
         // replaced (`read_policy: any` during a failover or switchover).
         if databases[d].readsSkipPrimary || (databases[d].readPolicy == .any && databases[d].failover.phase != .serving)
         {
             let p = databases[d].failover.primary
-            candidates = Candidates(
-                pool: instances + Int(start), count: count,
-                eligible: eligible - (instances[Int(primary)].healthy ? 1 : 0),
-                excluded: p)
+            candidates = self.candidates(
+                from: start, count: count, eligible: eligible - (instances[Int(primary)].healthy ? 1 : 0), excluded: p)
         }
         let k = databases[d].reads.choose(among: candidates, for: requests.slots + Int(r), replication: replication)
         return k < 0 ? -1 : start + k

@@ -120,6 +120,7 @@ extension Simulation {
             accumulateNodeBusy(Int32(i), station: s)
             stations[s].busyLevel += Int(take)
             instances[i].busy &+= take
+            loads[i] &+= take
         }
         databases[d].backup.held = take
         databases[d].backup.owed = workers - take

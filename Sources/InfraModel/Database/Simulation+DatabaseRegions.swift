@@ -30,8 +30,7 @@ extension Simulation {
                 if instances[Int(first + p)].healthy { eligible -= 1 }
             }
             guard eligible > 0 else { continue }
-            let candidates = Candidates(
-                pool: instances + Int(start), count: range.count, eligible: eligible, excluded: excluded)
+            let candidates = self.candidates(from: start, count: range.count, eligible: eligible, excluded: excluded)
             let j =
                 databases[d].regional?.balancers[Int(k)]
                 .choose(among: candidates, for: requests.slots + Int(r), replication: replication) ?? -1

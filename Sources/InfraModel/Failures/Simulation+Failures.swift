@@ -269,6 +269,7 @@ extension Simulation {
         blame.zone = zoneBlame(i)
         while !instances[Int(i)].waiting.isEmpty {
             let r = instances[Int(i)].waiting.removeFirst()
+            loads[Int(i)] &-= 1
             stations[s].accumulate(to: now)
             stations[s].queueLevel -= 1
             fail(r, cause, into: &sink)
@@ -302,6 +303,7 @@ extension Simulation {
         stations[s].accumulate(to: now)
         if hasDatabases && stations[s].database >= 0 { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel -= Int(instances[Int(i)].busy)
+        loads[Int(i)] &-= instances[Int(i)].busy
         instances[Int(i)].busy = 0
     }
 

@@ -20,6 +20,7 @@ extension Simulation {
             stations[s].queueLevel += 1
             requests[r].instance = i
             instances[Int(i)].waiting.append(r)
+            loads[Int(i)] &+= 1
             if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
         } else {
             fail(r, .queueFull, into: &sink)
@@ -45,6 +46,7 @@ extension Simulation {
         if database { accumulateNodeBusy(i, station: s) }
         stations[s].busyLevel += 1
         instances[Int(i)].busy &+= 1
+        loads[Int(i)] &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
         requests[r].lineStamp = 0
@@ -75,6 +77,7 @@ extension Simulation {
         guard instances[Int(i)].up else { return }
         if stations[s].sharing {
             instances[Int(i)].busy &-= 1
+            loads[Int(i)] &-= 1
             return
         }
         stations[s].accumulate(to: kernel.now)
@@ -85,8 +88,10 @@ extension Simulation {
         }
         stations[s].busyLevel -= 1
         instances[Int(i)].busy &-= 1
+        loads[Int(i)] &-= 1
         while !instances[Int(i)].waiting.isEmpty {
             let next = instances[Int(i)].waiting.next(stations[s].discipline)
+            loads[Int(i)] &-= 1
             stations[s].queueLevel -= 1
             if stations[s].dropExpired && abandoned(next) {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).

@@ -49,6 +49,7 @@ extension Simulation {
             stations[s].queueLevel += 1
         }
         instances[Int(i)].busy &+= 1
+        loads[Int(i)] &+= 1
         requests[r].instance = i
         requests[r].serviceStart = now
         let demand = demand(of: r, at: s)

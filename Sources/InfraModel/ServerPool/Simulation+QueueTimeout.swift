@@ -32,6 +32,7 @@ extension Simulation {
         guard requests[r].isLive, requests[r].lineStamp == stamp else { return }
         let i = requests[r].instance
         guard i >= 0, instances[Int(i)].waiting.remove(r) else { return }
+        loads[Int(i)] &-= 1
         requests[r].lineStamp = 0
         let s = Int(instances[Int(i)].station)
         let now = kernel.now

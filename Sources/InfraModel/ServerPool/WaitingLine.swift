@@ -1,6 +1,6 @@
 /// The line of one instance, in manually managed memory so the hot path pays no copy-on-write
 /// uniqueness checks; once grown to its peak length it never allocates again. Its owner
-/// (`Simulation`) calls `deallocate()` exactly once. (Formerly `IndexQueue`.)
+/// (`Simulation`) calls `deallocate()` exactly once.
 ///
 /// Used in one of two ways, fixed by the station's discipline:
 /// - FIFO, LIFO, adaptive LIFO: a growable ring buffer (a deque) of waiting request indices,

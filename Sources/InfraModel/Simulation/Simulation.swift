@@ -23,6 +23,12 @@ public struct Simulation: ~Copyable {
     let stations: UnsafeMutablePointer<StationState>
     /// Per instance, over all stations (station-major).
     let instances: UnsafeMutablePointer<InstanceState>
+    /// Per instance (indexed as `instances`): the requests in flight there, busy workers plus
+    /// waiting requests — `busy + waiting.count`, kept in step with both wherever either changes
+    /// (`loadsDisagree()` checks it). The balancers read loads here: a probe of a random instance
+    /// then reads one small dense array, not an instance's state, which in a fleet of thousands
+    /// lies in cold memory.
+    let loads: UnsafeMutablePointer<Int32>
     /// Whether the event loop prefetches what the next events read (`Simulation+Prefetch.swift`):
     /// with `prefetchFrom` instances or more, whose state and requests in flight outgrow the
     /// processor's caches. Below, the prefetch would only cost its instructions.
@@ -108,6 +114,8 @@ public struct Simulation: ~Copyable {
         let instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
         stations = .allocate(capacity: spec.stations.count)
         instances = .allocate(capacity: instanceCount)
+        loads = .allocate(capacity: instanceCount)
+        loads.initialize(repeating: 0, count: instanceCount)
         prefetching = instanceCount >= Self.prefetchFrom
         var next = 0
         for (s, st) in spec.stations.enumerated() {
@@ -200,6 +208,7 @@ public struct Simulation: ~Copyable {
         for i in 0..<instanceCount { instances[i].waiting.deallocate() }
         instances.deinitialize(count: instanceCount)
         instances.deallocate()
+        loads.deallocate()
         for s in 0..<stationCount { stations[s].deallocate() }
         stations.deinitialize(count: stationCount)
         stations.deallocate()
@@ -294,6 +303,7 @@ public struct Simulation: ~Copyable {
             if stage == .open { stage = .closed }
             sink.windowClosed(snapshot())
         }
+        assert(loadsDisagree() == nil, "loads out of step with the instances: \(loadsDisagree() ?? "")")
         blame = Blame()  // requests still in flight at the end are nobody's fault
         if outages.occupancy != nil { noteOccupancy() }
         if requests.liveCount > 0 || clients.slab.liveCount > 0 {
