@@ -146,11 +146,34 @@ struct StationState {
 }
 
 /// The run-time state of one instance of a station.
+///
+/// Layout: what a request's arrival, service start and end read comes first — the station,
+/// `busy`, `up` and the flags beside it, `slowdown` and the line's length in the first 32 bytes
+/// (`WaitingLine` begins with `count`) — and `Simulation` allocates the instances on a 64-byte
+/// boundary, so with a stride of a multiple of 32 bytes those never straddle two cache lines.
+/// (Swift lays a struct's stored properties out in declaration order; `instanceLayout` in the
+/// tests checks the offsets.)
 struct InstanceState {
     /// The station it belongs to.
     let station: Int32
     /// Workers serving a request now.
     var busy: Int32 = 0
+    /// Up (serving) or down (crashed or hung, until repaired): up exactly when `downReasons` is
+    /// empty. Reasons (bits of `DownReason`) are independent: an instance whose zone is out and
+    /// that has also failed on its own serves again only when both are over.
+    var up = true
+    /// The current down period is a hang (what is stuck fails at the restart), not a crash.
+    var hung = false
+    var downReasons: UInt16 = 0
+    /// Whether the balancer sends it requests: it believes it healthy (through health checks)
+    /// and nothing has taken it out of the rotation on purpose (`OutReason` bits: a
+    /// maintenance, a deploy, its autoscaler, its pod's phase, a database's promotion).
+    /// `healthy` = `believed && outReasons == 0`, kept in step by `refreshEligibility`.
+    var healthy = true
+    var believed = true
+    var outReasons: UInt8 = 0
+    /// Service-time multiplier (a `degrade` event, or a deployed version): 1 normally.
+    var slowdown = 1.0
     /// Requests waiting for a worker, taken in the station's discipline's order; under
     /// processor sharing, the requests in service as a heap by finish tag.
     var waiting = WaitingLine()
@@ -164,22 +187,6 @@ struct InstanceState {
     var completion: EventID?
     var completionAt = SimTime.zero
     var completionRequest: Int32 = -1
-    /// Up (serving) or down (crashed or hung, until repaired): up exactly when `downReasons` is
-    /// empty. Reasons (bits of `DownReason`) are independent: an instance whose zone is out and
-    /// that has also failed on its own serves again only when both are over.
-    var up = true
-    var downReasons: UInt16 = 0
-    /// The current down period is a hang (what is stuck fails at the restart), not a crash.
-    var hung = false
-    /// Whether the balancer sends it requests: it believes it healthy (through health checks)
-    /// and nothing has taken it out of the rotation on purpose (`OutReason` bits: a
-    /// maintenance, a deploy, its autoscaler, its pod's phase, a database's promotion).
-    /// `healthy` = `believed && outReasons == 0`, kept in step by `refreshEligibility`.
-    var healthy = true
-    var believed = true
-    var outReasons: UInt8 = 0
-    /// Service-time multiplier (a `degrade` event, or a deployed version): 1 normally.
-    var slowdown = 1.0
     /// The deploy (index into `ModelSpec.deploys`) whose new version it runs; −1: the pool's own.
     var version: Int32 = -1
     /// Changes at every failure and repair, so a health-check verdict decided for an earlier

@@ -13,12 +13,13 @@
 /// `head == 0`, `0 ≤ heapCount ≤ capacity` and `tags[k]` is the key of `storage[k]`.
 /// `storage` is non-nil once `capacity > 0`, `tags` in heap mode: the hot paths' `storage!`/`tags!` rely on it.
 struct WaitingLine {
+    /// First, so that an instance's hot fields end with it (see `InstanceState`).
+    private(set) var count = 0
+    private var head = 0
+    private var capacity = 0
     private var storage: UnsafeMutablePointer<Int32>?
     /// Heap mode only: finish tags, parallel to `storage`.
     private var tags: UnsafeMutablePointer<Double>?
-    private var capacity = 0
-    private var head = 0
-    private(set) var count = 0
 
     init() {}
 

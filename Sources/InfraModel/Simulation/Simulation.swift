@@ -113,7 +113,10 @@ public struct Simulation: ~Copyable {
         self.replication = UInt32(truncatingIfNeeded: replication)
         let instanceCount = spec.stations.reduce(0) { $0 + $1.instances }
         stations = .allocate(capacity: spec.stations.count)
-        instances = .allocate(capacity: instanceCount)
+        // On a cache-line boundary: see `InstanceState` for why.
+        instances = UnsafeMutableRawPointer.allocate(
+            byteCount: max(1, instanceCount) * MemoryLayout<InstanceState>.stride, alignment: 64
+        ).bindMemory(to: InstanceState.self, capacity: instanceCount)
         loads = .allocate(capacity: instanceCount)
         loads.initialize(repeating: 0, count: instanceCount)
         prefetching = instanceCount >= Self.prefetchFrom
@@ -207,7 +210,7 @@ public struct Simulation: ~Copyable {
     deinit {
         for i in 0..<instanceCount { instances[i].waiting.deallocate() }
         instances.deinitialize(count: instanceCount)
-        instances.deallocate()
+        UnsafeMutableRawPointer(instances).deallocate()
         loads.deallocate()
         for s in 0..<stationCount { stations[s].deallocate() }
         stations.deinitialize(count: stationCount)
