@@ -379,8 +379,7 @@ struct TraceReplayTests {
     @Test("every shipped scenario is listed in the gallery")
     func gallery() throws {
         let readme = try String(contentsOfFile: scenarioPath("README.md"), encoding: .utf8)
-        for f in try FileManager.default.contentsOfDirectory(atPath: scenarioPath("")).filter({ $0.hasSuffix(".yaml") })
-        {
+        for f in try shippedScenarioFiles() {
             #expect(readme.contains("| `\(f)` |"), "\(f) is not in Scenarios/README.md")
         }
     }

@@ -168,10 +168,7 @@ struct CLITests {
 
     @Test("every shipped scenario validates and runs (shortened)")
     func shippedScenarios() throws {
-        let files = try FileManager.default.contentsOfDirectory(
-            atPath: packageRoot.appendingPathComponent("Scenarios").path
-        )
-        .filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try shippedScenarioFiles()
         #expect(files.count >= 8)
         for f in files {
             let r = capsim(["run", scenarioPath(f), "-q", "--replications", "2"] + (try smokeShortening(f)))

@@ -19,10 +19,7 @@ struct GoldenOutputTests {
         let record = environment["CAPSIM_RECORD_GOLDEN"] == "1"
         let dump = environment["CAPSIM_GOLDEN_DUMP"].map { URL(fileURLWithPath: $0) }
         if let dump { try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true) }
-        let files = try FileManager.default.contentsOfDirectory(
-            atPath: packageRoot.appendingPathComponent("Scenarios").path
-        )
-        .filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try shippedScenarioFiles()
         let dir = temporaryDirectory()
         var lines: [String] = []
         for f in files {

@@ -23,10 +23,7 @@ private struct DiscardingSink: RecordSink {
 struct InstanceLoadTests {
     @Test("the balancers' loads agree with every instance's busy workers and waiting line, mid-run and at the end")
     func loadsAgree() throws {
-        let files = try FileManager.default.contentsOfDirectory(
-            atPath: packageRoot.appendingPathComponent("Scenarios").path
-        )
-        .filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try shippedScenarioFiles()
         #expect(files.count >= 8)
         var stoppedWithRequestsWaiting = 0
         for f in files {

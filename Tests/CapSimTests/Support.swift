@@ -10,6 +10,11 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func scenarioPath(_ name: String) -> String { packageRoot.appendingPathComponent("Scenarios/\(name)").path }
 
+/// The shipped scenarios' file names (`Scenarios/*.yaml`), sorted.
+func shippedScenarioFiles() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: scenarioPath("")).filter { $0.hasSuffix(".yaml") }.sorted()
+}
+
 /// The one-line diagnostics of scenario text read as `s.yaml`; empty when it loads.
 func problems(_ yaml: String) -> [String] {
     do {
