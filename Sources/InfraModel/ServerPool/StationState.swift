@@ -151,8 +151,8 @@ struct StationState {
 /// `busy`, `up` and the flags beside it, `slowdown` and the line's length in the first 32 bytes
 /// (`WaitingLine` begins with `count`) — and `Simulation` allocates the instances on a 64-byte
 /// boundary, so with a stride of a multiple of 32 bytes those never straddle two cache lines.
-/// (Swift lays a struct's stored properties out in declaration order; `instanceLayout` in the
-/// tests checks the offsets.)
+/// (Swift lays a struct's stored properties out in declaration order; `InstanceLayoutTests`
+/// checks the offsets.)
 struct InstanceState {
     /// The station it belongs to.
     let station: Int32
