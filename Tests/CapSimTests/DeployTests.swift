@@ -135,6 +135,27 @@ struct DeployTests {
         run.expectMatches("deploy.web.new_version.errors", 500 * exposure * 0.04, floor: 0.005)
     }
 
+    @Test("a rolled-back canary restarts on the version it replaced: an earlier deploy's, with its error rate")
+    func rollbackRestoresEarlierVersion() throws {
+        let yaml =
+            Self.scenario(
+                "rolling_deploy: {component: web, batch: 5, each: 30s, drain: 10s, version: {error_rate: 2%}}"
+            )
+            + "\n  - {at: 20m, canary_deploy: {component: web, instances: 1, bake: 2m, each: 30s, drain: 10s, version: {error_rate: 100%}, analysis: {max_error_rate: 1%}}}"
+        let run = try Run(yaml: yaml)
+        expectConservation(run)
+        #expect(run.values("deploy.web.2.rolled_back").allSatisfy { $0 == 1 })
+        // The first deploy's version, in shares of the traffic × seconds: 5 instances alone from
+        // 10m40s to 11m20s, the whole pool to 20m; during the canary all but instance 0 (out
+        // 20m–20m40s and 22m40s–23m20s, 1 of 10 on the canary's version for its 2-minute bake);
+        // from 23m20s the whole pool again, instance 0 back on the first deploy's version, to
+        // the 40m horizon. Left on the pool's own version it would miss 100 of these 1,748.
+        let exposure = 40 + 520 + 40 + 0.9 * 120 + 40 + 1000.0
+        run.expectMatches("deploy.web.new_version.responses", 500 * exposure, floor: 0.01)
+        run.expectMatches("deploy.web.new_version.errors", 500 * exposure * 0.02, floor: 0.01)
+        run.expectMatches("deploy.web.2.new_version.responses", 500 * 0.1 * 120, floor: 0.01)
+    }
+
     /// A one-sided 95 % analysis must roll back a version whose error rate is exactly at the
     /// limit at most 5 % of the time, and one clearly better almost never.
     @Test("the analysis's false rollbacks: at most its α at the limit, almost never below it")

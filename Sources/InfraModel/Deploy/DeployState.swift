@@ -55,6 +55,10 @@ struct DeployState {
     /// Its pods beside the pool's on a cluster (indices in `ClusterState.extraPods`): the
     /// second fleet of a blue-green deploy, or the surge of a rollout; empty for a pool of VMs.
     var pods: Range<Int> = 0..<0
+    /// The version each of the pool's instances ran before this deploy installed its own
+    /// (indexed by instance − `first`; −1: the pool's own), which a rollback installs again.
+    /// Deploys of one pool never overlap, so this is the version the deploy replaced.
+    var replaced: [Int32]
     /// Responses the new version gave, those that were errors, and those (not errors) slower
     /// than the analysis's latency threshold: cumulative from the deploy's start.
     var responses: UInt64 = 0
@@ -73,6 +77,7 @@ struct DeployState {
         self.first = first
         self.count = count
         self.stream = stream
+        replaced = Array(repeating: -1, count: count)
         slowAbove = spec.analysis?.latency?.threshold.nanoseconds ?? .max
     }
 

@@ -180,14 +180,16 @@ extension Simulation {
         }
     }
 
-    /// Instance i runs deploy d's new version (`new`) or the pool's own again.
+    /// Instance i runs deploy d's new version (`new`), or again the version d replaced on it (a
+    /// rollback: an earlier deploy's, with its error rate, or the pool's own).
     private mutating func install(_ d: Int, on i: Int, new: Bool) {
         let factor = deploys.entries[d].spec.version.serviceFactor
         if new && instances[i].version != Int32(d) {
+            deploys.entries[d].replaced[i - deploys.entries[d].first] = instances[i].version
             instances[i].version = Int32(d)
             instances[i].slowdown *= factor
         } else if !new && instances[i].version == Int32(d) {
-            instances[i].version = -1
+            instances[i].version = deploys.entries[d].replaced[i - deploys.entries[d].first]
             instances[i].slowdown /= factor
         }
     }
