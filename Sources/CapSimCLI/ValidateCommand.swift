@@ -94,6 +94,7 @@ struct ValidateCommand: ParsableCommand {
             }
             for c in p.model.clusters.indices { rows.append(indent + clusterLine(p.model, c)) }
             for d in p.model.deployLoads(loads) { rows.append(indent + deployLine(p.model, d)) }
+            for b in p.model.backupLoads() { rows.append(indent + backupLine(p.model, b)) }
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -220,6 +221,29 @@ struct ValidateCommand: ParsableCommand {
         return s
     }
 
+    /// A database's backups: the node they read and its utilisation during the busiest one,
+    /// without and with the backup's load (flagged when the node cannot carry it).
+    static func backupLine(_ m: ModelSpec, _ b: BackupLoad) -> String {
+        let db = m.stations[b.station].name
+        guard b.backups > 0 else { return "backups of \(db): none starts before the horizon" }
+        var s = "backups of \(db) read \(b.node) (\(b.backups) start before the horizon"
+        if b.backups == BackupLoad.windowsWeighed { s += ", the first \(b.backups) weighed" }
+        s += "; service ×\(TableReport.fixed(b.serviceFactor, 2))"
+        if let w = b.workers { s += ", \(b.heldWorkers) of \(w) workers held" }
+        s += "): "
+        guard let u = b.utilization, let during = b.backupUtilization else {
+            return s + "unlimited workers, no utilisation to weigh"
+        }
+        s += "utilisation \(TableReport.fixed(u * 100, 1)) % → "
+        s += during.isFinite ? "\(TableReport.fixed(during * 100, 1)) %" : "no worker left"
+        s += " during the busiest (at \(b.busiestAt - SimTime.zero)"
+        s += b.atPeakRate ? ", arrivals at their peak rate: an upper bound)" : ")"
+        if b.overloadedDuringBackup {
+            s += "  — OVERLOADED DURING BACKUPS: the node cannot carry its load while a backup runs"
+        }
+        return s
+    }
+
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
 
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
@@ -282,6 +306,21 @@ struct ValidateCommand: ParsableCommand {
                     ])
                 })
         }
+        func backups(_ m: ModelSpec) -> JSONValue {
+            .array(
+                m.backupLoads().map { b in
+                    .object([
+                        ("component", .string(m.stations[b.station].name)),
+                        ("node", .string(b.node)),
+                        ("backups", .number(Double(b.backups))),
+                        ("busiest_at", .number((b.busiestAt - SimTime.zero).seconds)),
+                        ("utilization", .number(b.utilization)),
+                        ("backup_utilization", .number(b.backupUtilization.flatMap { $0.isFinite ? $0 : nil })),
+                        ("overloaded_during_backup", .bool(b.overloadedDuringBackup)),
+                        ("at_peak_rate", .bool(b.atPeakRate)),
+                    ])
+                })
+        }
         var pairs: [(key: String, value: JSONValue)] = [
             ("file", .string(file)),
             ("ok", .bool(s != nil)),
@@ -306,6 +345,8 @@ struct ValidateCommand: ParsableCommand {
         ]
         // Only with deploys (so the report of a scenario without them is unchanged).
         if let s, !s.model.deploys.isEmpty { pairs.append(("deploys", deploys(s.model))) }
+        // Only with backups, likewise.
+        if let s, !s.model.backupLoads().isEmpty { pairs.append(("backups", backups(s.model))) }
         if let s, s.points.count > 1 {
             pairs.append(
                 (
@@ -317,6 +358,7 @@ struct ValidateCommand: ParsableCommand {
                                 ("stations", stations(p.model)),
                             ]
                             if !p.model.deploys.isEmpty { point.append(("deploys", deploys(p.model))) }
+                            if !p.model.backupLoads().isEmpty { point.append(("backups", backups(p.model))) }
                             return .object(point)
                         })
                 ))

@@ -10,6 +10,9 @@ public struct DatabaseNodeLoad: Sendable, Equatable {
     public var utilization: Double?
     public var peakArrivalRate: Double?
     public var peakUtilization: Double?
+    /// Workers busy on the node's own service times (arrival rate × mean service, calls and a
+    /// sync write's wait for its acks left out): the part a backup's `service_factor` scales.
+    public var serviceLoad: Double = 0
 }
 
 extension ModelSpec {
@@ -101,14 +104,15 @@ extension ModelSpec {
         var nodes = [
             DatabaseNodeLoad(
                 name: DatabaseSpec.nodeName(0), arrivalRate: primaryRate,
-                utilization: primaryUtilization(reads * shares[0], writes))
+                utilization: primaryUtilization(reads * shares[0], writes), serviceLoad: primaryRate * st.service.mean)
         ]
         if n > 0 {
             for j in 1...n {
                 nodes.append(
                     DatabaseNodeLoad(
                         name: DatabaseSpec.nodeName(j), arrivalRate: reads * shares[j],
-                        utilization: replicaUtilization(reads * shares[j])))
+                        utilization: replicaUtilization(reads * shares[j]),
+                        serviceLoad: reads * shares[j] * db.replicaService.mean))
             }
         }
         if peaks != nil {

@@ -2,9 +2,11 @@ import InfraModel
 
 extension ModelSpec {
     /// Offered load on each station, in station order, computed from the spec alone.
-    public func offeredLoad() -> [OfferedLoad] {
-        let rates = classRates
-        let peaks = peakClassRates
+    public func offeredLoad() -> [OfferedLoad] { offeredLoad(rates: classRates, peaks: peakClassRates) }
+
+    /// Offered load on each station with each class arriving at `rates` (requests per second, in
+    /// `classes` order) and peaking at `peaks` (nil: no peak figures).
+    func offeredLoad(rates: [Double], peaks: [Double]?) -> [OfferedLoad] {
         // Squared coefficient of variation of the arrivals: 1 when every process is Poisson,
         // 0 when every one is constant, cv² when every one is gamma with that cv (a mix, and
         // mmpp2 or a trace, are taken as Poisson).

@@ -5,6 +5,9 @@ import SimKernel
 import SimRandom
 import SimStats
 import Testing
+import Theory
+
+@testable import CapSimCLI
 
 /// Keeps every request's and visit's record and the window's counters, for exact checks.
 /// Database backups and restores, exactly: the writes a total loss loses request by request (since
@@ -292,6 +295,76 @@ struct DatabaseBackupTests {
         let waited = sink.hops.filter { $0.wait > .zero }
         #expect(!waited.isEmpty)
         #expect(waited.allSatisfy { $0.arrived.nanoseconds >= 20_000_000_000 })
+    }
+
+    /// 400 reads/s at one replica of 4 workers, 3 ms each: ρ = 0.3. For the first half hour of
+    /// the hour a backup holds 1 worker and slows service 1.5×: 1.8 workers' work on 3 workers.
+    static let validatedYAML = """
+        version: 1
+        name: backup-load
+        horizon: 1h
+        warmup: 0s
+        replications: 5
+        seed: 11
+        workload:
+          arrivals: {process: poisson, rate: 400/s}
+          classes:
+            - {name: read, weight: 1, path: [db.read]}
+        components:
+          db:
+            kind: database
+            primary: {workers: 4, service: {exponential: {mean: 2ms}}}
+            replicas: {count: 1, workers: 4, service: {exponential: {mean: 3ms}}, lag: {deterministic: 10ms}}
+            backups: {every: 1h, at: 0s, duration: 30m, from: replica, load: {service_factor: 1.5x, workers: 1}}
+        """
+
+    @Test("validate's backup line: the node's utilisation without and with a backup, as the run measures it")
+    func validateBackupLoad() throws {
+        let scenario = try ScenarioLoader.parse(yaml: Self.validatedYAML)
+        let load = try #require(scenario.model.backupLoads().first)
+        #expect(load.node == "replica1" && load.backups == 1 && load.heldWorkers == 1 && load.workers == 4)
+        let u = try #require(load.utilization)
+        let during = try #require(load.backupUtilization)
+        #expect(abs(u - 0.3) < 1e-12 && abs(during - 0.6) < 1e-12)
+        #expect(!load.overloadedDuringBackup)
+        // The run counts the held worker as busy: half the hour at (0.6 × 3 + 1) / 4, half at 0.3.
+        let run = try Run(yaml: Self.validatedYAML)
+        run.expectMatches("utilization.db.replica1", 0.5 * (during * 3 + 1) / 4 + 0.5 * u, floor: 0.005)
+        // Three workers held of the four leave 1.8 workers' work on 1: overloaded, and flagged.
+        let held = try ScenarioLoader.parse(
+            yaml: Self.validatedYAML.replacingOccurrences(of: "workers: 1}", with: "workers: 3}"))
+        let overloaded = try #require(held.model.backupLoads().first)
+        #expect(overloaded.overloadedDuringBackup && abs((overloaded.backupUtilization ?? 0) - 1.8) < 1e-12)
+        #expect(
+            ValidateCommand.backupLine(held.model, overloaded)
+                == "backups of db read replica1 (1 start before the horizon; service ×1.50, 3 of 4 workers held): utilisation 30.0 % → 180.0 % during the busiest (at 0s)  — OVERLOADED DURING BACKUPS: the node cannot carry its load while a backup runs"
+        )
+    }
+
+    @Test("validate weighs the busiest backup: under a daily profile, the one nearest the peak")
+    func validateBusiestBackup() throws {
+        let yaml = Self.validatedYAML
+            .replacingOccurrences(of: "horizon: 1h", with: "horizon: 2d")
+            .replacingOccurrences(
+                of: "  arrivals: {process: poisson, rate: 400/s}",
+                with:
+                    "  arrivals: {process: poisson, rate: 400/s}\n  profile:\n    diurnal: {peak: 1.5x, trough: 0.5x, peak_at: 14h}"
+            )
+            .replacingOccurrences(of: "every: 1h, at: 0s, duration: 30m", with: "every: 6h, at: 1h, duration: 1h")
+        let scenario = try ScenarioLoader.parse(yaml: yaml)
+        let load = try #require(scenario.model.backupLoads().first)
+        // Backups at 1h, 7h, 13h, 19h, …: the one from 13h to 14h is nearest the 14h peak.
+        #expect(load.backups == 8 && load.busiestAt == SimTime.zero + .seconds(13 * 3600))
+        // Its mean multiplier: 1 + 0.5 · mean of cos over the hour before the peak.
+        let w = 2 * Double.pi / 24
+        let multiplier = 1 + 0.5 * sin(w) / w
+        #expect(abs((load.utilization ?? 0) - 0.3 * multiplier) < 1e-9)
+        #expect(!load.atPeakRate)
+        let text = ValidateCommand.backupLine(scenario.model, load)
+        #expect(
+            text.hasPrefix(
+                "backups of db read replica1 (8 start before the horizon; service ×1.50, 1 of 4 workers held): utilisation"
+            ))
     }
 
     @Test("failures, failovers, switchovers, backups and restores together: every request ends exactly once")
