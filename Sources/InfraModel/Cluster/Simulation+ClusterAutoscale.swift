@@ -48,15 +48,24 @@ extension Simulation {
             bins.append((cluster.podCPU, cluster.podMemory))
         }
         let provisioning = bins.count
-        for p in order.map({ pods[$0] }) {
-            if let b = bins.firstIndex(where: { $0.cpu >= p.cpu && $0.memory >= p.memory }) {
+        let room = cluster.nodes - clusterState.clusters[c].held
+        // Bins before `open` cannot take even the smallest pod (bins only fill), so first fit
+        // starts there: linear, not quadratic, in the pending pods of a few sizes. Once the new
+        // bins reach the nodes the cluster may still add, more pods change nothing.
+        let smallest = (cpu: pods.lazy.map { $0.cpu }.min() ?? 0, memory: pods.lazy.map { $0.memory }.min() ?? 0)
+        var open = 0
+        for p in order.map({ pods[$0] }) where bins.count - provisioning < room {
+            while open < bins.count && (bins[open].cpu < smallest.cpu || bins[open].memory < smallest.memory) {
+                open += 1
+            }
+            if let b = bins[open...].firstIndex(where: { $0.cpu >= p.cpu && $0.memory >= p.memory }) {
                 bins[b].cpu -= p.cpu
                 bins[b].memory -= p.memory
             } else {
                 bins.append((cluster.podCPU - p.cpu, cluster.podMemory - p.memory))
             }
         }
-        var wanted = min(bins.count - provisioning, cluster.nodes - clusterState.clusters[c].held)
+        var wanted = min(bins.count - provisioning, room)
         guard wanted > 0 else { return false }
         let stream = clusterState.clusters[c].provisioningStream
         for k in 0..<cluster.nodes where wanted > 0 && clusterState.nodePhase[base + k] == .absent {
