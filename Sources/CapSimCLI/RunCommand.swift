@@ -127,18 +127,6 @@ struct RunCommand: ParsableCommand {
                         "--rare-failures: \(design.file) has no random failures (no 'failures:' on a pool, zone or region)"
                     )
                 }
-                // A state counts the nodes up, and takes the first ones down: for a database that
-                // is its primary, whose loss (and failover) is not what a replica's costs.
-                if let db = model.stations.first(where: { st in
-                    st.database != nil
-                        && (st.failures != nil || st.zones.contains { model.zones[$0].failures != nil }
-                            || st.regionsSpanned.contains { model.regions.list[$0].failures != nil })
-                }) {
-                    throw CLIError(
-                        .usage,
-                        "--rare-failures: a database whose nodes fail at random ('\(db.name)') is not built for the stratified estimate yet: a state says how many of its nodes are down, not whether the primary is"
-                    )
-                }
                 if design.model.stations.contains(where: { $0.autoscale != nil || $0.failover != nil }) {
                     throw CLIError(
                         .usage,
@@ -235,8 +223,12 @@ extension RunCommand {
             "  estimate \(pct(strat.estimate)) ± \(pct(strat.halfWidth)) (\(interval); transients such as detection delays left out)",
         ]
         for s in strat.strata {
-            let up = zip(design.model.stations, s.up).filter { $0.0.failures != nil || $0.1 < $0.0.instances }
-                .map { "\($0.0.name) \($0.1)/\($0.0.instances) up" }.joined(separator: ", ")
+            let databases = design.model.stations.filter { $0.database != nil }
+            let up =
+                (zip(design.model.stations, s.up).filter { $0.0.failures != nil || $0.1 < $0.0.instances }
+                .map { "\($0.0.name) \($0.1)/\($0.0.instances) up" }
+                + zip(databases, s.writable).filter { !$0.1 }.map { "\($0.0.name) takes no writes" })
+                .joined(separator: ", ")
             lines.append(
                 "  \(up.isEmpty ? "all up" : up): \(pct(s.share)) ± \(pct(s.shareHalfWidth)) of the time, availability \(pct(s.availability)) ± \(pct(s.halfWidth))"
             )

@@ -116,13 +116,21 @@ public enum JSONReport {
     /// availability.
     static func rareFailures(_ strat: StratifiedAvailability, _ scenario: Scenario) -> JSONValue {
         let stations = scenario.model.stations
+        let databases = stations.filter { $0.database != nil }
         let states: [JSONValue] = strat.strata.map { s in
-            .object([
-                ("up", .object(zip(stations, s.up).map { ($0.name, .number(Double($1))) })),
+            var fields: [(key: String, value: JSONValue)] = [
+                ("up", .object(zip(stations, s.up).map { ($0.name, .number(Double($1))) }))
+            ]
+            // Only with databases (so the report of a design without them is unchanged).
+            if !databases.isEmpty {
+                fields.append(("writable", .object(zip(databases, s.writable).map { ($0.name, .bool($1)) })))
+            }
+            fields += [
                 ("share", .number(s.share)), ("share_hw95", .number(s.shareHalfWidth)),
                 ("availability", .number(s.availability)), ("hw95", .number(s.halfWidth)),
                 ("replications", .number(Double(s.replications))),
-            ])
+            ]
+            return .object(fields)
         }
         return .object([
             ("failure_horizon", .number(strat.failureHorizon.seconds)),

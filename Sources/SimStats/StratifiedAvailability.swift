@@ -25,10 +25,19 @@ import SimRandom
 /// repairs they are a small part (it agrees with brute force where brute force is affordable:
 /// tested). A degraded state takes the first instances of a pool down: pools whose instances
 /// differ (weights, zones) are approximated by that choice. Scheduled events stay as given.
+///
+/// A database's state is its nodes up and whether it takes writes (a primary serving). The
+/// failure run fails over as the spec says, so the time to detect and promote is a state of its
+/// own (no writes). In a state's run taking writes its primary (node 0) is up and its last
+/// replicas are down; not taking writes, its primary is down (with no failover to replace it)
+/// and then its last replicas, at least one node in all. Replicas that differ (regions, remote
+/// ones) are approximated by that choice, as a pool's instances are.
 public struct StratifiedAvailability: Sendable {
     public struct Stratum: Sendable {
         /// Instances up per station, in station order.
         public var up: [Int]
+        /// Per database (the stations with one, in station order): whether it takes writes.
+        public var writable: [Bool]
         /// Share of the failure run's time in this state, and its 95 % half-width by batch means.
         public var share: Double
         public var shareHalfWidth: Double
@@ -88,7 +97,10 @@ public struct StratifiedAvailability: Sendable {
         var strata: [Stratum] = []
         var batchSeconds: [[Double]] = []  // per stratum, its seconds in each batch
         var standardErrors: [Double] = []  // per stratum, of its availability
-        for ((up, seconds), (_, perBatch)) in zip(occupancy, byBatch) where seconds > 0 {
+        let databaseStations = spec.stations.indices.filter { spec.stations[$0].database != nil }
+        for ((key, seconds), (_, perBatch)) in zip(occupancy, byBatch) where seconds > 0 {
+            let up = Array(key.prefix(spec.stations.count))
+            let writable = key.dropFirst(spec.stations.count).map { $0 == 1 }
             var state = spec
             // The state's instances are down by the outage below, not by random failures: those
             // of pools, zones and regions alike are the failure run's (else a state's run would
@@ -106,8 +118,18 @@ public struct StratifiedAvailability: Sendable {
             var refs: [InstanceRef] = []
             for s in state.stations.indices {
                 state.stations[s].failures = nil
-                let down = spec.stations[s].instances - up[s]
-                refs += (0..<max(0, down)).map { InstanceRef(station: s, instance: $0) }
+                let n = spec.stations[s].instances
+                let down = n - up[s]
+                if let d = databaseStations.firstIndex(of: s) {
+                    // Without writes its primary (node 0) is down and stays so: no failover.
+                    // Taking writes, the primary is up and only replicas are down, so a failover
+                    // happens only as the scheduled events cause one, as in the spec.
+                    if !writable[d] { state.stations[s].database?.failover = nil }
+                    let nodes = writable[d] ? Array(n - down..<n) : [0] + Array(n - max(down - 1, 0)..<n)
+                    refs += nodes.map { InstanceRef(station: s, instance: $0) }
+                } else {
+                    refs += (0..<max(0, down)).map { InstanceRef(station: s, instance: $0) }
+                }
             }
             if !refs.isEmpty {
                 let whole = spec.window.horizon - .zero + spec.window.drain
@@ -132,7 +154,8 @@ public struct StratifiedAvailability: Sendable {
             let hw = tally.count > 1 ? StudentT.quantile(0.975, degreesOfFreedom: Int(tally.count) - 1) * se : .nan
             strata.append(
                 Stratum(
-                    up: up, share: seconds / total, shareHalfWidth: .nan, availability: tally.mean, halfWidth: hw,
+                    up: up, writable: writable, share: seconds / total, shareHalfWidth: .nan, availability: tally.mean,
+                    halfWidth: hw,
                     replications: Int(tally.count)))
             batchSeconds.append(perBatch)
             standardErrors.append(se)

@@ -57,6 +57,7 @@ extension Simulation {
         let f = databases[d].failover
         let writable = f.phase == .serving && instances[databaseInstance(d, node: f.primary)].up
         guard writable != f.writable else { return }
+        if outages.occupancy != nil { noteOccupancy() }
         let now = kernel.now.nanoseconds
         if f.writable { databases[d].counters.writableIntegral += Double(now &- f.writableSince) }
         databases[d].failover.writable = writable

@@ -337,10 +337,13 @@ extension Simulation {
         requests.remove(r)
     }
 
-    /// Adds the time since the last change to the current combination of instances up.
+    /// Adds the time since the last change to the current state: the instances up per station,
+    /// then per database (in station order) 1 while it takes writes, else 0. Called before the
+    /// state changes.
     mutating func noteOccupancy() {
         let now = kernel.now
-        let state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
+        var state = (0..<stationCount).map { Int32(stations[$0].upLevel) }
+        for d in databases.indices { state.append(databases[d].failover.writable ? 1 : 0) }
         guard var log = outages.occupancy else { return }
         outages.occupancy = nil  // no second reference while the dictionary changes (no copy on write)
         log.add(state, until: now)
@@ -358,9 +361,9 @@ extension Simulation {
         outages.occupancy = log
     }
 
-    /// Seconds spent with each combination of instances up per station (in station order),
-    /// sorted by combination so the order never depends on hashing. Empty unless
-    /// `tracksOccupancy` was set before `run`.
+    /// Seconds spent in each state — the instances up per station (in station order), then per
+    /// database 1 while it takes writes, else 0 (a primary serving) — sorted by state so the
+    /// order never depends on hashing. Empty unless `tracksOccupancy` was set before `run`.
     public var occupancy: [(up: [Int], seconds: Double)] {
         (outages.occupancy?.seconds ?? [:]).map { (up: $0.key.map(Int.init), seconds: $0.value) }
             .sorted { $0.up.lexicographicallyPrecedes($1.up) }
