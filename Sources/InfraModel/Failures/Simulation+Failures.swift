@@ -94,8 +94,10 @@ extension Simulation {
                             .failures(.repair(instance: Int32(i))), after: SimDuration(seconds: residual[j]))
                     }
                     if let check = stations[s].healthCheck {
-                        // Failed `age` ago: the verdict may already be in.
-                        let failedAt = age[j].isFinite ? -Int64(saturatingRounded: age[j] * 1e9) : Int64.min / 4
+                        // Failed `age` ago: the verdict may already be in. An age of more than
+                        // 73 years (an MTTR of centuries) counts as that long ago, so the check
+                        // times' arithmetic stays within Int64.
+                        let failedAt = max(-Int64(saturatingRounded: age[j] * 1e9), Int64.min / 4)
                         let verdict = check.decided(
                             after: failedAt, phase: instances[i].checkPhase, count: check.unhealthyAfter)
                         if verdict <= 0 {
