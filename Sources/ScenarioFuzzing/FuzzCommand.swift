@@ -32,7 +32,8 @@ public struct FuzzCommand: ParsableCommand {
     @Option(help: "Seed of the mutations (the same seed gives the same inputs).")
     var seed: UInt64 = 1
 
-    @Option(help: "Seconds a single command may take before it counts as a hang.")
+    @Option(
+        help: "CPU seconds a single command may use before it counts as a hang (wall-clock seconds: three times that).")
     var timeLimit: Double = 20
 
     @Option(help: "Address space a single command may use, in MiB.")

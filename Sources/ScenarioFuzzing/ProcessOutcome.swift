@@ -4,21 +4,30 @@ import Foundation
 public enum ProcessOutcome: Equatable, CustomStringConvertible {
     case exited(Int32)
     case signalled(Int32)
+    /// Still running at the wall-clock limit (blocked, or starved of the CPU).
     case timedOut(seconds: Double)
+    /// Stopped at the CPU-time limit (`ulimit -t`): working without end.
+    case outOfCPU(seconds: Int)
 
     public var description: String {
         switch self {
         case .exited(let code): "exit \(code)"
         case .signalled(let signal): "killed by signal \(signal)"
         case .timedOut(let seconds): "still running after \(seconds) s"
+        case .outOfCPU(let seconds): "still running after \(seconds) s of CPU time"
         }
     }
 }
 
-/// Runs the `capsim` binary as a child with a time limit and an address-space limit, so a
+/// Runs the `capsim` binary as a child with time limits and an address-space limit, so a
 /// crash, a hang or a runaway allocation in the child is a finding, never the fuzzer's own end.
+/// The time limit is CPU time (`ulimit -t`: SIGXCPU at the limit, with the hard limit a second
+/// above so that signal, not SIGKILL, ends the child), so a machine busy with other work does
+/// not turn a slow input into a hang; a child blocked without working is stopped at three times
+/// the limit in wall-clock time.
 public struct CapsimProcess {
     public var executable: String
+    /// CPU seconds (rounded up to whole seconds for `ulimit -t`).
     public var timeLimit: Double
     /// `ulimit -v`, in KiB.
     public var memoryLimitKiB: Int
@@ -37,20 +46,41 @@ public struct CapsimProcess {
         defer { try? errors.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(memoryLimitKiB); exec \"$0\" \"$@\"", executable] + arguments
+        let cpuSeconds = max(1, Int(timeLimit.rounded(.up)))
+        process.arguments =
+            [
+                "-c",
+                "ulimit -v \(memoryLimitKiB); ulimit -S -t \(cpuSeconds); ulimit -H -t \(cpuSeconds + 1); exec \"$0\" \"$@\"",
+                executable,
+            ] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
+        let cpuBefore = Self.childrenCPUSeconds()
         try process.run()
-        let deadline = Date().addingTimeInterval(timeLimit)
+        let wallLimit = 3 * timeLimit
+        let deadline = Date().addingTimeInterval(wallLimit)
         while process.isRunning, Date() < deadline { usleep(5_000) }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            return .timedOut(seconds: timeLimit)
+            return .timedOut(seconds: wallLimit)
         }
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal
-            ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+        guard process.terminationReason == .uncaughtSignal else { return .exited(process.terminationStatus) }
+        // A child that inherited SIGXCPU ignored (as some test runners leave it) is killed at
+        // the hard limit instead: its CPU time tells that SIGKILL from any other.
+        let signal = process.terminationStatus
+        let used = Self.childrenCPUSeconds() - cpuBefore
+        return signal == SIGXCPU || (signal == SIGKILL && used >= Double(cpuSeconds))
+            ? .outOfCPU(seconds: cpuSeconds) : .signalled(signal)
+    }
+
+    /// CPU seconds (user and system) of the children this process has waited for.
+    static func childrenCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

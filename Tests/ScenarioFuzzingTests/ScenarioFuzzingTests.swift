@@ -56,7 +56,10 @@ struct ScenarioFuzzingTests {
         // SIGKILL: the test runner may leave its children ignoring SIGABRT.
         let killed = try outcome("kill -KILL $$")
         #expect(killed == .signalled(SIGKILL), "\(killed)")
-        #expect(try outcome("exec sleep 30") == .timedOut(seconds: 1))  // exec: no grandchild to outlive the kill
+        // Blocked without working: stopped at three times the limit in wall-clock time (exec: no
+        // grandchild to outlive the kill). Working without end: stopped at the CPU-time limit.
+        #expect(try outcome("exec sleep 30") == .timedOut(seconds: 3))
+        #expect(try outcome("while :; do :; done") == .outOfCPU(seconds: 1))
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-work-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
