@@ -306,9 +306,12 @@ struct ValidateCommand: ParsableCommand {
                     ])
                 })
         }
-        func backups(_ m: ModelSpec) -> JSONValue {
-            .array(
-                m.backupLoads().map { b in
+        /// nil without backups (so the report of a scenario without them is unchanged).
+        func backups(_ m: ModelSpec) -> JSONValue? {
+            let loads = m.backupLoads()
+            guard !loads.isEmpty else { return nil }
+            return .array(
+                loads.map { b in
                     .object([
                         ("component", .string(m.stations[b.station].name)),
                         ("node", .string(b.node)),
@@ -345,8 +348,7 @@ struct ValidateCommand: ParsableCommand {
         ]
         // Only with deploys (so the report of a scenario without them is unchanged).
         if let s, !s.model.deploys.isEmpty { pairs.append(("deploys", deploys(s.model))) }
-        // Only with backups, likewise.
-        if let s, !s.model.backupLoads().isEmpty { pairs.append(("backups", backups(s.model))) }
+        if let s, let b = backups(s.model) { pairs.append(("backups", b)) }
         if let s, s.points.count > 1 {
             pairs.append(
                 (
@@ -358,7 +360,7 @@ struct ValidateCommand: ParsableCommand {
                                 ("stations", stations(p.model)),
                             ]
                             if !p.model.deploys.isEmpty { point.append(("deploys", deploys(p.model))) }
-                            if !p.model.backupLoads().isEmpty { point.append(("backups", backups(p.model))) }
+                            if let b = backups(p.model) { point.append(("backups", b)) }
                             return .object(point)
                         })
                 ))
