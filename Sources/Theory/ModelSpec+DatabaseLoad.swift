@@ -145,11 +145,12 @@ extension ModelSpec {
 
 extension ModelSpec {
     /// Adds `rate` reads of call-tree node m of class c to `readsFrom`, by the region they come
-    /// from: the nearest calling station's in a region; for calls from the users, the users'
-    /// shares (the database's own region without `users:`).
+    /// from: the nearest calling station's in a region (`callingRegions`); for calls from the
+    /// users, the users' shares (the database's own region without `users:`).
     func addReads(_ rate: Double, of c: RequestClass, node m: Int, to readsFrom: inout [Double], home: Int) {
-        if let g = callingRegion(c, node: m) {
-            readsFrom[g] += rate
+        let callers = callingRegions(c, node: m)
+        if !callers.isEmpty {
+            for caller in callers { readsFrom[caller.region] += rate * caller.share }
             return
         }
         let users = regions.list.reduce(0) { $0 + $1.users }

@@ -140,4 +140,34 @@ struct DNSTests {
                     "s.yaml:10:6: error: dns.entries: class 'default' visits 'web-east' and then 'web-west', entries of two regions: DNS sends each request to one region's entry, so give the class a path that starts at one of them (without 'classes:', the default class visits every component in file order)"
                 ])
     }
+
+    @Test("DNS routes to a region numbered above 127 (the region once sat in a byte and trapped there)")
+    func manyRegions() throws {
+        let n = 130
+        let regions = (0..<n).map { i in
+            let far = (i + 1..<n).map { "r\($0): {deterministic: 10ms}" }.joined(separator: ", ")
+            return far.isEmpty ? "  r\(i): {}" : "  r\(i): {latency: {\(far)}}"
+        }
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: many-regions
+                horizon: 10s
+                warmup: 0s
+                replications: 1
+                regions:
+                \(regions.joined(separator: "\n"))
+                dns: {ttl: 30s, detect: 10s, entries: {r129: web}, primary: r129}
+                workload:
+                  arrivals: {process: constant, rate: 10/s}
+                components:
+                  web: {kind: server_pool, region: r129, workers: 4, service: {deterministic: 10ms}}
+                """)
+        // Every request goes to r129's entry.
+        for (v, rate) in zip(r.values("region.r129.requests.rate"), r.values("arrival_rate")) {
+            #expect(v == rate && rate > 9)
+        }
+        for v in r.values("latency.mean") { #expect(abs(v - 0.010) < 1e-9) }
+        expectConservation(r)
+    }
 }

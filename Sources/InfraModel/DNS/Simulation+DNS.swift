@@ -22,7 +22,7 @@ extension Simulation {
             g = c
             break
         }
-        requests[r].servingRegion = Int8(g)
+        requests[r].servingRegion = g
         dns.resolved[Int(g)] &+= 1
         if regions.downCount[Int(g)] > 0 { dns.stale &+= 1 }
     }

@@ -12,10 +12,24 @@ struct RegionState {
     let ofStation: [Int32]
     /// Per call-tree node, flattened as `ClassRoutes.paths`: the region the call to the node
     /// comes from — the region of the nearest calling station that has one — or −1 for a call
-    /// from the user (the root, or a root reached only through stations in no region).
+    /// from the user (the root, or a root reached only through stations in no region), or
+    /// ``fromDatabaseNode`` when that nearest station is a database with nodes in several
+    /// regions: the call then comes from the region of the node serving the request there.
     let fromNode: [Int32]
     /// Per call-tree node, as `fromNode`: true when that calling station is the root's.
     let fromRoot: [Bool]
+    /// Per call-tree node, as `fromNode`: for ``fromDatabaseNode``, how many calls up the
+    /// database is (1: the node's own caller); 0 otherwise.
+    let fromLevels: [Int32]
+    /// Per call-tree node, as `fromNode`: for ``fromDatabaseNode``, the database's own region
+    /// (its primary's at the start), where a strand whose callers have all ended calls from;
+    /// −1 otherwise.
+    let fromDatabaseHome: [Int32]
+    /// Some station is a database with nodes in several regions.
+    let regionalDatabases: Bool
+    /// `fromNode` of a call whose nearest calling station with a region is a database with
+    /// nodes in several regions.
+    static var fromDatabaseNode: Int32 { -2 }
     /// Cumulative user shares by region (empty without `users:`), ending at 1.
     let userCumulative: [Double]
     let userStream: RandomStream
@@ -37,22 +51,35 @@ struct RegionState {
 
     init(spec: ModelSpec, streams: StreamStore, firstInstance: [Int]) {
         let regions = spec.regions.list
-        ofStation = spec.stations.map { $0.database?.remote.isEmpty == false ? -1 : Int32($0.region ?? -1) }
+        let regional = spec.stations.map { $0.region != nil && $0.database?.remote.isEmpty == false }
+        ofStation = spec.stations.indices.map { regional[$0] ? -1 : Int32(spec.stations[$0].region ?? -1) }
         any = spec.stations.contains { $0.region != nil }
+        regionalDatabases = regional.contains(true)
         var from: [Int32] = []
         var root: [Bool] = []
+        var levels: [Int32] = []
+        var home: [Int32] = []
         for c in spec.classes {
             var parent = Array(repeating: -1, count: c.calls.count)
             for (n, node) in c.calls.enumerated() { for m in node.children { parent[m] = n } }
             for n in c.calls.indices {
                 var p = parent[n]
-                while p >= 0 && ofStation[c.calls[p].station] < 0 { p = parent[p] }
-                from.append(p >= 0 ? ofStation[c.calls[p].station] : -1)
+                var up: Int32 = 1
+                while p >= 0 && ofStation[c.calls[p].station] < 0 && !regional[c.calls[p].station] {
+                    p = parent[p]
+                    up += 1
+                }
+                let viaDatabase = p >= 0 && regional[c.calls[p].station]
+                from.append(p < 0 ? -1 : viaDatabase ? Self.fromDatabaseNode : ofStation[c.calls[p].station])
                 root.append(p == 0)
+                levels.append(viaDatabase ? up : 0)
+                home.append(viaDatabase ? Int32(spec.stations[c.calls[p].station].region ?? -1) : -1)
             }
         }
         fromNode = from
         fromRoot = root
+        fromLevels = levels
+        fromDatabaseHome = home
         var acc = 0.0
         let total = regions.reduce(0) { $0 + $1.users }
         userCumulative =

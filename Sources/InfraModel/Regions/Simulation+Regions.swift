@@ -21,15 +21,55 @@ extension Simulation {
         return Int32(g)
     }
 
-    /// The region request r calls its current station from: its nearest calling station's, the
-    /// region DNS sent it to for a call from the root, else its users' (−1: none).
+    /// The region request r calls its current station from: its nearest calling station's (for
+    /// a database with nodes in several regions, the region of the node that served r there),
+    /// the region DNS sent it to for a call from the root, else its users' (−1: none).
     func callerRegion(of r: Int32) -> Int32 {
         let node = Int(routes.pathStart[Int(requests[r].classIndex)] &+ requests[r].hop)
         var from = regions.fromNode[node]
+        if from == RegionState.fromDatabaseNode {
+            from = databaseNodeRegion(callingUp: regions.fromLevels[node], from: r) ?? regions.fromDatabaseHome[node]
+        }
         // Called from the root, which DNS may have moved to another region's entry.
-        if regions.fromRoot[node] && requests[r].servingRegion >= 0 { from = Int32(requests[r].servingRegion) }
+        if regions.fromRoot[node] && requests[r].servingRegion >= 0 { from = requests[r].servingRegion }
         if from < 0 { from = userRegion(of: r) }
         return from
+    }
+
+    /// The region of the database node that serves strand r's caller `levels` calls up (1: its
+    /// own caller). In a call tree that node is in a call frame: the strand's own, then its
+    /// parent strand's (a branch or a watched call waits in its parent's frame). A pipeline
+    /// holds no frames: the strand keeps the region of the last such node it left
+    /// (`Request.databaseNodeRegion`), and the nearest calling station with a region being that
+    /// database, no other such node came after it. Nil for a strand whose callers have ended.
+    func databaseNodeRegion(callingUp levels: Int32, from r: Int32) -> Int32? {
+        guard routes.synchronous[Int(requests[r].classIndex)] else {
+            let g = requests[r].databaseNodeRegion
+            return g < 0 ? nil : g
+        }
+        var strand = r
+        var up = levels
+        while up > requests[strand].depth {
+            up -= requests[strand].depth
+            let parent = requests[strand].parent
+            // A strand whose caller has ended has no frames to read (the caller's slot may
+            // serve another request by now); it works for nobody.
+            guard parent >= 0, requests[parent].isLive, requests[parent].stamp == requests[strand].parentStamp else {
+                return nil
+            }
+            strand = parent
+        }
+        let i = requests.frame(strand, requests[strand].depth &- up).pointee.instance
+        return i < 0 ? nil : regionOfDatabaseNode(i)
+    }
+
+    /// The region of database node i (a global instance index) of a database with nodes in
+    /// several regions.
+    func regionOfDatabaseNode(_ i: Int32) -> Int32 {
+        let s = Int(instances[Int(i)].station)
+        let d = Int(stations[s].database)
+        guard d >= 0, let nodeRegion = databases[d].regional?.nodeRegion else { return -1 }
+        return nodeRegion[Int(i &- stations[s].firstInstance)]
     }
 
     /// Request r is about to reach station s: when it comes from another region it starts the

@@ -30,8 +30,13 @@ struct Request: SlabElement {
     /// What the strand is to the request; see `Role`.
     var role: Role = .root
     /// For a strand of a class DNS routes: the region DNS sent its request to (whose entry is
-    /// the station of its root node); −1 otherwise. (In the padding after `role`: no size change.)
-    var servingRegion: Int8 = -1
+    /// the station of its root node); −1 otherwise.
+    var servingRegion: Int32 = -1
+    /// For a strand of a pipeline class: the region of the last node of a database with nodes in
+    /// several regions it was served at (the region its next calls come from while it meets no
+    /// station with a region of its own); −1 before any. A call tree reads it from its call
+    /// frames instead (`Simulation.databaseNodeRegion`).
+    var databaseNodeRegion: Int32 = -1
     /// For an attempt of a class with a client policy: its client's slab index; −1 otherwise
     /// (the request is its own client).
     var client: Int32 = -1

@@ -170,6 +170,9 @@ extension Simulation {
         if last || hit {
             finish(r, .success, into: &sink)
         } else {
+            if regions.regionalDatabases && stations[s].database >= 0 {
+                requests[r].databaseNodeRegion = regionOfDatabaseNode(q.instance)
+            }
             requests[r].hop += 1
             enterStation(r, into: &sink)
         }
