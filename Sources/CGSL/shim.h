@@ -8,6 +8,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_lambert.h>
 #include <stdint.h>
 
 /// State of capsim's Philox4x32-10 stream as GSL sees it (`gsl_rng.state`).

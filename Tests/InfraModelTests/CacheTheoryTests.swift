@@ -8,6 +8,55 @@ import Theory
 import Glibc
 #endif
 
+/// A popular key's TTL hit probability: the closed form of its slowest mode against the method of
+/// steps carried all the way to τ.
+@Suite("Che's approximation with a TTL: popular keys")
+struct CacheTTLPopularKeyTests {
+    /// E[H] = f(τ) by the method of steps alone, every interval up to τ (see `CacheTheory`).
+    static func stepsToTheEnd(_ a: Double, intervals: Double) -> Double {
+        let degree = 24
+        let decay = exp(-a)
+        var c = [Double](repeating: 0, count: degree + 1)
+        c[1] = 1
+        func value(_ w: Double) -> Double {
+            var v = 0.0
+            for i in stride(from: degree, through: 0, by: -1) { v = v * w + c[i] }
+            return v
+        }
+        let steps = intervals.rounded(.down)
+        var j = 0.0
+        while j < steps {
+            let end = value(a)
+            for i in stride(from: degree, through: 2, by: -1) { c[i] = -decay * c[i - 1] / Double(i) }
+            c[1] = 1 - decay - decay * c[0]
+            c[0] = end
+            j += 1
+        }
+        let hits = value(a * (intervals - steps))
+        return hits / (1 + hits)
+    }
+
+    @Test("the slowest mode's closed form agrees with the steps carried to τ", arguments: [4.0, 4.5, 6, 8, 10, 12, 14])
+    func closedFormAgrees(a: Double) {
+        for intervals in [17.5, 33.3, 100, 1_000, 10_000, 1_000_000] {
+            let reference = Self.stepsToTheEnd(a, intervals: intervals)
+            let p = CacheTheory.hitProbability(rate: 1, characteristicTime: a, ttl: a * intervals)
+            #expect(abs(p - reference) <= 1e-14, "a \(a), τ = \(intervals) T_C: \(p) vs \(reference)")
+        }
+    }
+
+    @Test("a very popular key keeps every request within τ of its fill but the first: λτ/(1 + λτ)")
+    func veryPopularKey() {
+        // a = 35: e^(−a)(1 + f) stays below 10⁻⁹ up to τ, so f(τ) = λτ to that precision. (A cap
+        // of 1,024 steps used to stop f at 1,024 a: 0.9999721 instead of 0.9999971.)
+        for intervals in [1e4, 1e6] {
+            let b = 35 * intervals
+            let p = CacheTheory.hitProbability(rate: 1, characteristicTime: 35, ttl: b)
+            #expect(abs(p - b / (1 + b)) <= 1e-12, "τ = \(intervals) T_C: \(p) vs \(b / (1 + b))")
+        }
+    }
+}
+
 /// One cache configuration driven by Zipf keys.
 struct CacheCase: CustomTestStringConvertible, Sendable {
     let exponent: Double
