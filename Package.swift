@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
         .target(name: "CPrefetch"),
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom", "CPrefetch"], swiftSettings: optimise),
-        .target(name: "Theory", dependencies: ["CGSL", "SimKernel", "SimRandom", "InfraModel"], swiftSettings: optimise),
+        .target(
+            name: "Theory", dependencies: ["CGSL", "SimKernel", "SimRandom", "InfraModel"], swiftSettings: optimise),
         .target(
             name: "SimStats",
             dependencies: [
