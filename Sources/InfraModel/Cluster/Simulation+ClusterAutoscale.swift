@@ -25,23 +25,23 @@ extension Simulation {
     private mutating func scaleUpNodes(_ c: Int, _ policy: ClusterAutoscalePolicy) -> Bool {
         let cluster = spec.clusters[c]
         let base = clusterState.nodeBase[c]
-        var pods: [(cpu: Int, memory: Int)] = []
+        // The pending pods, a group per pool (its pods are all of one size), in pool order.
+        var groups: [(cpu: Int, memory: Int, count: Int)] = []
         for s in clusterState.pools[c] {
             guard let pod = spec.stations[s].pod else { continue }
             let first = Int(stations[s].firstInstance)
-            for j in 0..<Int(stations[s].instanceCount) where clusterState.phase[first + j] == .pending {
-                pods.append((pod.cpu, pod.memory))
-            }
-            for p in clusterState.extraPods where p.station == s && p.phase == .pending {
-                pods.append((pod.cpu, pod.memory))
-            }
+            var count = 0
+            for j in 0..<Int(stations[s].instanceCount) where clusterState.phase[first + j] == .pending { count += 1 }
+            for p in clusterState.extraPods where p.station == s && p.phase == .pending { count += 1 }
+            if count > 0 { groups.append((pod.cpu, pod.memory, count)) }
         }
-        // Largest first by the mean of its shares of a node; equal shares keep their order.
-        let share = { (p: (cpu: Int, memory: Int)) in
+        // Largest first by the mean of its shares of a node; equal shares keep their order (as
+        // sorting the pods one by one would).
+        let share = { (p: (cpu: Int, memory: Int, count: Int)) in
             Double(p.cpu) / Double(cluster.podCPU) + Double(p.memory) / Double(cluster.podMemory)
         }
-        let order = pods.indices.sorted {
-            share(pods[$0]) > share(pods[$1]) || (share(pods[$0]) == share(pods[$1]) && $0 < $1)
+        let order = groups.indices.sorted {
+            share(groups[$0]) > share(groups[$1]) || (share(groups[$0]) == share(groups[$1]) && $0 < $1)
         }
         var bins: [(cpu: Int, memory: Int)] = []
         for k in 0..<cluster.nodes where clusterState.nodePhase[base + k] == .provisioning {
@@ -52,17 +52,21 @@ extension Simulation {
         // Bins before `open` cannot take even the smallest pod (bins only fill), so first fit
         // starts there: linear, not quadratic, in the pending pods of a few sizes. Once the new
         // bins reach the nodes the cluster may still add, more pods change nothing.
-        let smallest = (cpu: pods.lazy.map { $0.cpu }.min() ?? 0, memory: pods.lazy.map { $0.memory }.min() ?? 0)
+        let smallest = (cpu: groups.lazy.map { $0.cpu }.min() ?? 0, memory: groups.lazy.map { $0.memory }.min() ?? 0)
         var open = 0
-        for p in order.map({ pods[$0] }) where bins.count - provisioning < room {
-            while open < bins.count && (bins[open].cpu < smallest.cpu || bins[open].memory < smallest.memory) {
-                open += 1
-            }
-            if let b = bins[open...].firstIndex(where: { $0.cpu >= p.cpu && $0.memory >= p.memory }) {
-                bins[b].cpu -= p.cpu
-                bins[b].memory -= p.memory
-            } else {
-                bins.append((cluster.podCPU - p.cpu, cluster.podMemory - p.memory))
+        fit: for g in order {
+            let p = groups[g]
+            for _ in 0..<p.count {
+                guard bins.count - provisioning < room else { break fit }
+                while open < bins.count && (bins[open].cpu < smallest.cpu || bins[open].memory < smallest.memory) {
+                    open += 1
+                }
+                if let b = bins[open...].firstIndex(where: { $0.cpu >= p.cpu && $0.memory >= p.memory }) {
+                    bins[b].cpu -= p.cpu
+                    bins[b].memory -= p.memory
+                } else {
+                    bins.append((cluster.podCPU - p.cpu, cluster.podMemory - p.memory))
+                }
             }
         }
         var wanted = min(bins.count - provisioning, room)
