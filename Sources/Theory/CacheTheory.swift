@@ -45,8 +45,8 @@ import Glibc
 ///   solves g′(x) = −λ e^(−a) g(x − T_C), is in its slowest mode, g ∝ e^(−σx/T_C) with σ the
 ///   smallest root of σ e^(−σ) = a e^(−a), σ = −W₀(−a e^(−a)) (Lambert's W), and f(τ) follows in
 ///   closed form. (The other modes shrink by about a e^(−a)/2π per interval; after 16 steps the
-///   closed form agrees with the steps carried to τ within 10⁻¹⁵ in the hit probability, checked
-///   in `CacheTheoryTests` for a up to 14 and τ up to 10⁶ T_C.) (The same solution written as one
+///   closed form agrees with the steps carried to τ within 10⁻¹⁴ in the hit probability, checked
+///   in `CacheTheoryTests` for a from 4 to 14 and τ up to 10⁶ T_C.) (The same solution written as one
 ///   inclusion–exclusion sum, Σₖ (−1)ᵏ e^(−ka) [μₖ^(k+1)/(k+1)! + μₖᵏ/k!] with μₖ = λ(τ − kT_C), cancels
 ///   catastrophically when τ ≫ T_C; the steps do not.)
 /// - **TTL refreshed on every hit** (an entry lives τ after its last access): a request is a hit
