@@ -7,7 +7,7 @@ import Theory
 ///
 /// web is in us-east; the database's only read replica is in eu-west, 80 ms away (its primary,
 /// which takes no reads, stays in us-east); audit is in eu-west, audit2 in us-east, mid in no
-/// region. Every service is deterministic and arrivals come at a constant rate, so each
+/// region, and so is the database `plain`. Every service is deterministic and arrivals come at a constant rate, so each
 /// request's latency is exact: web 1 ms, the crossing to the replica 80 ms, its read 1 ms, then
 /// whatever the replica calls.
 @Suite("Calls from a database's nodes in other regions")
@@ -37,6 +37,10 @@ struct DatabaseRegionCallsTests {
           mid: {kind: server_pool, workers: unlimited, service: {deterministic: 1ms}}
           audit: {kind: server_pool, region: eu-west, workers: unlimited, service: {deterministic: 2ms}}
           audit2: {kind: server_pool, region: us-east, workers: unlimited, service: {deterministic: 2ms}}
+          plain:
+            kind: database
+            primary: {workers: unlimited, service: {deterministic: 1ms}}
+            replicas: {count: 1, workers: unlimited, lag: {deterministic: 1ms}}
         """
     }
 
@@ -81,6 +85,9 @@ struct DatabaseRegionCallsTests {
             intoUS: 0)
         try expectExact(
             "{name: r, path: [web, db.read, mid, audit], mode: pipeline}", latency: 0.085, intoEU: 1, intoUS: 0)
+        // A database in no region (and so with no nodes elsewhere) in between changes nothing.
+        try expectExact(
+            "{name: r, path: [web, db.read, plain.read, audit], mode: pipeline}", latency: 0.085, intoEU: 1, intoUS: 0)
     }
 
     @Test("parallel branches and watched calls from the replica read its region from their parent's frames")

@@ -171,7 +171,8 @@ extension Simulation {
             finish(r, .success, into: &sink)
         } else {
             if regions.regionalDatabases && stations[s].database >= 0 {
-                requests[r].databaseNodeRegion = regionOfDatabaseNode(q.instance)
+                let g = regionOfDatabaseNode(q.instance)
+                if g >= 0 { requests[r].databaseNodeRegion = g }
             }
             requests[r].hop += 1
             enterStation(r, into: &sink)
