@@ -23,8 +23,10 @@ public enum ProcessOutcome: Equatable, CustomStringConvertible {
 /// crash, a hang or a runaway allocation in the child is a finding, never the fuzzer's own end.
 /// The time limit is CPU time (`ulimit -t`: SIGXCPU at the limit, with the hard limit a second
 /// above so that signal, not SIGKILL, ends the child), so a machine busy with other work does
-/// not turn a slow input into a hang; a child blocked without working is stopped at three times
-/// the limit in wall-clock time.
+/// not turn a slow input into a hang. A child still running at three times the limit in
+/// wall-clock time is stopped there when it is blocked — it has had less than a tenth of a CPU
+/// since it started — and otherwise left to the CPU limit, up to thirty times the limit: a
+/// working child starved by other work is not a blocked one.
 public struct CapsimProcess {
     public var executable: String
     /// CPU seconds (rounded up to whole seconds for `ulimit -t`).
@@ -58,13 +60,20 @@ public struct CapsimProcess {
         process.standardError = errors
         let cpuBefore = Self.childrenCPUSeconds()
         try process.run()
+        let started = Date()
         let wallLimit = 3 * timeLimit
-        let deadline = Date().addingTimeInterval(wallLimit)
-        while process.isRunning, Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return .timedOut(seconds: wallLimit)
+        while process.isRunning {
+            let elapsed = Date().timeIntervalSince(started)
+            if elapsed >= wallLimit {
+                let cpu = Self.cpuSeconds(of: process.processIdentifier) ?? 0
+                let blocked = cpu < 0.1 * elapsed
+                if blocked || elapsed >= 10 * wallLimit {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    return .timedOut(seconds: blocked ? wallLimit : 10 * wallLimit)
+                }
+            }
+            usleep(5_000)
         }
         process.waitUntilExit()
         guard process.terminationReason == .uncaughtSignal else { return .exited(process.terminationStatus) }
@@ -74,6 +83,18 @@ public struct CapsimProcess {
         let used = Self.childrenCPUSeconds() - cpuBefore
         return signal == SIGXCPU || (signal == SIGKILL && used >= Double(cpuSeconds))
             ? .outOfCPU(seconds: cpuSeconds) : .signalled(signal)
+    }
+
+    /// CPU seconds (user and system) a running process has used, from `/proc/<pid>/stat`
+    /// (fields 14 and 15, in clock ticks); nil when it cannot be read.
+    static func cpuSeconds(of pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name (in parentheses, which may hold spaces): field 3 onwards.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// CPU seconds (user and system) of the children this process has waited for.

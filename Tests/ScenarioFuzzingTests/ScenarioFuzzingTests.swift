@@ -44,6 +44,33 @@ struct ScenarioFuzzingTests {
         return file.path
     }
 
+    @Test("a running child's CPU time tells a working child from a blocked one")
+    func cpuSecondsOfARunningChild() throws {
+        /// The child's CPU seconds once it has had `enough` of them, or after `wall` seconds.
+        func measured(_ body: String, enough: Double, wall: Double) throws -> Double? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try script(body))
+            try process.run()
+            defer {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            let started = Date()
+            var cpu = CapsimProcess.cpuSeconds(of: process.processIdentifier)
+            while (cpu ?? 0) < enough && Date().timeIntervalSince(started) < wall {
+                usleep(10_000)
+                cpu = CapsimProcess.cpuSeconds(of: process.processIdentifier)
+            }
+            return cpu
+        }
+        // Working: 0.2 s of CPU within 20 s however busy the machine. Blocked: next to none in 1 s.
+        let working = try #require(try measured("while :; do :; done", enough: 0.2, wall: 20))
+        #expect(working >= 0.2)
+        let blocked = try #require(try measured("exec sleep 30", enough: .infinity, wall: 1))
+        #expect(blocked < 0.1)
+        #expect(CapsimProcess.cpuSeconds(of: -1) == nil)
+    }
+
     @Test("a crash, a hang and exit 70 are failures; exit 0, 65 and 66 are not")
     func classification() throws {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-stderr-\(UUID().uuidString)")
@@ -57,7 +84,8 @@ struct ScenarioFuzzingTests {
         let killed = try outcome("kill -KILL $$")
         #expect(killed == .signalled(SIGKILL), "\(killed)")
         // Blocked without working: stopped at three times the limit in wall-clock time (exec: no
-        // grandchild to outlive the kill). Working without end: stopped at the CPU-time limit.
+        // grandchild to outlive the kill). Working without end: stopped at the CPU-time limit,
+        // even when other work on the machine keeps it under a CPU (`cpuSecondsOfARunningChild`).
         #expect(try outcome("exec sleep 30") == .timedOut(seconds: 3))
         #expect(try outcome("while :; do :; done") == .outOfCPU(seconds: 1))
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-work-\(UUID().uuidString)")
