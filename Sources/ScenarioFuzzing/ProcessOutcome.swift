@@ -65,8 +65,10 @@ public struct CapsimProcess {
         while process.isRunning {
             let elapsed = Date().timeIntervalSince(started)
             if elapsed >= wallLimit {
-                let cpu = Self.cpuSeconds(of: process.processIdentifier) ?? 0
-                let blocked = cpu < 0.1 * elapsed
+                let cpu = Self.cpuSeconds(of: process.processIdentifier)
+                // Unreadable because it has just ended: the loop's test sees that.
+                if cpu == nil && !process.isRunning { continue }
+                let blocked = (cpu ?? 0) < 0.1 * elapsed
                 if blocked || elapsed >= 10 * wallLimit {
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
