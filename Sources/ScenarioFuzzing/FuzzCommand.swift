@@ -33,7 +33,9 @@ public struct FuzzCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(
-        help: "CPU seconds a single command may use before it counts as a hang (wall-clock seconds: three times that).")
+        help:
+            "CPU seconds a single command may use before it counts as a hang (one blocked at three times that in wall-clock seconds counts too)."
+    )
     var timeLimit: Double = 20
 
     @Option(help: "Address space a single command may use, in MiB.")

@@ -161,6 +161,17 @@ extension ModelSpec {
         for (g, r) in regions.list.enumerated() { readsFrom[g] += rate * r.users / users }
     }
 
+    /// The regions of a database's read nodes (the replicas, and the primary too under
+    /// `read_policy: any`), each once, in node order as the simulation's read ranges are.
+    func readRegions(_ db: DatabaseSpec, home: Int) -> [Int] {
+        let nodeRegion = db.nodeRegions(home: home)
+        var regions: [Int] = []
+        for j in nodeRegion.indices where (j > 0 || db.readPolicy == .any) && !regions.contains(nodeRegion[j]) {
+            regions.append(nodeRegion[j])
+        }
+        return regions
+    }
+
     /// Each node's share of the reads of a database with replicas in several regions, every
     /// node up: the reads from each region (`readsFrom`, shares adding up to 1) go to the
     /// nearest region with read nodes — its own first, then by mean round trip — evenly over
@@ -169,10 +180,8 @@ extension ModelSpec {
         let nodeRegion = db.nodeRegions(home: home)
         let readers = nodeRegion.indices.filter { $0 > 0 || db.readPolicy == .any }
         var shares = Array(repeating: 0.0, count: nodeRegion.count)
+        let candidates = readRegions(db, home: home)
         for (c, share) in readsFrom.enumerated() where share > 0 {
-            // The readers' regions in node order, as the simulation's read ranges are.
-            var candidates: [Int] = []
-            for j in readers where !candidates.contains(nodeRegion[j]) { candidates.append(nodeRegion[j]) }
             guard let nearest = regions.nearestFirst(candidates, from: c).first else { continue }
             let target = candidates[nearest]
             let there = readers.filter { nodeRegion[$0] == target }

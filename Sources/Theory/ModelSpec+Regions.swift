@@ -51,11 +51,7 @@ extension ModelSpec {
             let users = regions.list.reduce(0) { $0 + $1.users }
             from = users > 0 ? regions.list.enumerated().map { ($0.offset, $0.element.users / users) } : [(home, 1)]
         }
-        let nodeRegion = db.nodeRegions(home: home)
-        var candidates: [Int] = []
-        for j in nodeRegion.indices where (j > 0 || db.readPolicy == .any) && !candidates.contains(nodeRegion[j]) {
-            candidates.append(nodeRegion[j])
-        }
+        let candidates = readRegions(db, home: home)
         var served: [(region: Int, share: Double)] = []
         for caller in from where caller.share > 0 {
             guard let nearest = regions.nearestFirst(candidates, from: caller.region).first else { continue }
