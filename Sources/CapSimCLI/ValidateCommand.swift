@@ -163,7 +163,7 @@ struct ValidateCommand: ParsableCommand {
                     ? ", no wait estimate for a database" : ", finite queue (no Erlang C estimate)")
         }
         let model = "M/M/\(c)"
-        if case .exponential = station.service, station.tls == nil {
+        if case .exponential = station.service, station.tls == nil, !load.mixedDemand {
             return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
         }
         guard let estimate = load.meanWaitEstimate else {

@@ -1,5 +1,6 @@
 import InfraModel
 import SimKernel
+import SimRandom
 
 /// A class's `path`: a chain of components, any of which may make further calls — one after
 /// another, in parallel, with a probability, or repeated — forming the class's call tree.
@@ -18,7 +19,10 @@ import SimKernel
 /// Each element of `path` calls the next after its own `calls` (so a plain list is the chain
 /// it always was). Nodes are numbered depth first, which is the order hop times are kept in.
 extension ScenarioDecoder {
-    static let callKeys = ["to", "calls", "probability", "repeat", "timeout", "retries"]
+    static let callKeys = ["to", "calls", "probability", "repeat", "timeout", "retries", "service"]
+    /// The kinds of component whose visits draw a service demand of their own, which a path
+    /// element's `service` may replace.
+    static let ownServiceKinds = ["server_pool", "cache", "firewall", "waf", "ids"]
     static let repeatKeys = ["mean", "again"]
     /// Nodes per class: a request's draws are seated per node in 8 bits of the stream entity.
     static let maxCallNodes = 256
@@ -120,10 +124,14 @@ extension ScenarioDecoder {
                 meanCalls = nil
             }
         }
+        var service: Distribution?? = .some(nil)
+        if let d = f["service"] {
+            service = decodeVisitService(d, f.path("service"), station: station, stations: stations)
+        }
         let index = nodes.count
         nodes.append(CallNode(station: station ?? 0))
         nodes[index].access = target?.access ?? .none
-        var complete = station != nil && probability != nil && meanCalls != nil
+        var complete = station != nil && probability != nil && meanCalls != nil && service != nil
         if let c = f["calls"] {
             if let items = reader.list(c, f.path("calls")) {
                 if items.isEmpty {
@@ -148,7 +156,35 @@ extension ScenarioDecoder {
         nodes[index].meanCalls = meanCalls
         nodes[index].timeout = timeout
         nodes[index].retries = retries
+        nodes[index].service = service ?? nil
         return index
+    }
+
+    /// A path element's `service`: the visit's own demand in place of the component's. Only
+    /// for components that draw a demand of their own; `.some(nil)` is never returned (nil:
+    /// a problem was reported).
+    mutating func decodeVisitService(
+        _ node: ScenarioNode, _ path: String, station: Int?, stations: [StationSpec]
+    ) -> Distribution?? {
+        guard let d = decodeDistribution(node, path) else { return nil }
+        guard let station else { return nil }  // the target's own problem is reported at `to`
+        let kind = componentKinds[stations[station].name] ?? "server_pool"
+        guard Self.ownServiceKinds.contains(kind) else {
+            let why =
+                switch kind {
+                case "database":
+                    "a database's demand is its nodes' (primary: and replicas: service); a visit's own service is not built for a database in this version of capsim"
+                case "cdn": "a CDN's visits take its 'latency'"
+                case "load_balancer": "a load balancer's visits take its 'latency'"
+                default: "it draws no service demand of its own"
+                }
+            reader.fail(
+                node, path,
+                "'service' on a call replaces the called component's own service demand; '\(stations[station].name)' is a \(kind): \(why)"
+            )
+            return nil
+        }
+        return .some(d)
     }
 
     /// A step of `calls`: one call (a name or `{to, …}`), or `{parallel: [calls…]}`.

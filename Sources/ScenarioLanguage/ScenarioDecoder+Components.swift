@@ -113,6 +113,7 @@ extension ScenarioDecoder {
                 "expected at least one component that serves requests: a cluster only hosts the pods of pools that name it (cluster: \(pairs[0].key))"
             )
         }
+        componentKinds = kinds
         resolveBalancers(balancers, stations: &stations, explicitBalance: explicitBalance, kinds: kinds)
         return (stations, balancers)
     }

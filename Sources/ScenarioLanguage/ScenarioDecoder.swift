@@ -19,6 +19,9 @@ struct ScenarioDecoder {
     /// Components declared under `components:` whose own decoding failed (and was reported):
     /// a path, target or event naming one is not reported again as an unknown name.
     var failedComponents: Set<String> = []
+    /// Each declared component's `kind:` (`server_pool` when it gives none), for rules that
+    /// depend on what a path element calls (a visit's own `service`).
+    var componentKinds: [String: String] = [:]
     /// Classes named by inspection stages' `detect:`, checked once the workload is read.
     var pendingDetections: [PendingDetection] = []
     /// The zones those components name, for the same reason.

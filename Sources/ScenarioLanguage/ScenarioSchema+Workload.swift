@@ -295,7 +295,7 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "The components the request visits, in order: each calls the next (synchronous mode) after its own 'calls'. An element is a component name or {to, calls, probability, repeat}."
+                        "The components the request visits, in order: each calls the next (synchronous mode) after its own 'calls'. An element is a component name or {to, calls, probability, repeat, timeout, retries, service}."
                     )
                 ),
                 ("type", .string("array")), ("minItems", .number(1)),
@@ -333,7 +333,8 @@ extension SchemaBuilder {
         return object(ScenarioDecoder.classKeys, table, at: "workload.classes.*", required: ["name", "path"])
     }
 
-    /// A visit of a call tree: a component name, or {to, calls, probability, repeat}.
+    /// A visit of a call tree: a component name, or {to, calls, probability, repeat, timeout,
+    /// retries, service}.
     mutating func call() -> JSONValue {
         let table: [String: JSONValue] = [
             "to": .object([
@@ -376,6 +377,10 @@ extension SchemaBuilder {
             "retries": described(
                 ref("retries"),
                 "How the caller retries this call when it fails or times out (as a client's retries; not decorrelated jitter)."
+            ),
+            "service": described(
+                ref("distribution"),
+                "This visit's own service demand, in place of the component's 'service' (a class that costs the component more or less than the others). Server pools, caches and inspection stages only."
             ),
         ]
         return .object([

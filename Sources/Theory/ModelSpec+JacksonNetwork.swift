@@ -11,9 +11,16 @@ extension ModelSpec {
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
         guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
         else { return false }
-        return stations.allSatisfy { st in
-            guard case .exponential = st.service, st.tls == nil else { return false }
+        return stations.indices.allSatisfy { s in
+            let st = stations[s]
+            guard case .exponential = st.service, st.tls == nil, !hasVisitServices(station: s) else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
+    }
+
+    /// True when some class's visit to station `s` brings a service demand of its own
+    /// (`CallNode.service`): the station's demand is then a mixture over its visits.
+    public func hasVisitServices(station s: Int) -> Bool {
+        classes.contains { c in c.calls.contains { $0.station == s && $0.service != nil } }
     }
 }

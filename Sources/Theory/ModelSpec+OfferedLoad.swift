@@ -27,11 +27,12 @@ extension ModelSpec {
         let hits = expectedHitRatios()
         let passes = expectedPassRatios(hits: hits)
         let trees = classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
-            // A database visit's own time is its node's: a read's is the read nodes' service.
+            // A database visit's own time is its node's: a read's is the read nodes' service; a
+            // visit with a demand of its own (`CallNode.service`) takes that instead of the station's.
             var hold = c.calls.map { node in
                 let st = stations[node.station]
                 return st.database.map { databaseVisitService($0, station: st, access: node.access) }
-                    ?? st.service.mean + (st.tls?.meanCost ?? 0)
+                    ?? (node.service ?? st.service).mean + (st.tls?.meanCost ?? 0)
             }
             if c.mode == .synchronous {
                 // A call to another region holds its caller for the round trip too.
@@ -60,14 +61,25 @@ extension ModelSpec {
             var arriving = 0.0  // before it
             var holding = 0.0
             var peak = 0.0
+            // The visits' own demands: their rate-weighted first and second moments (a mixture
+            // when classes bring demands of their own), for the service's variance below.
+            var ownFirst = 0.0
+            var ownSecond = 0.0
+            var ownDemands = false
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
                     if passes[k][s] > 0 { arriving += rates[k] * trees[k].visits[n] / passes[k][s] }
                     peak += (peaks?[k] ?? 0) * trees[k].visits[n]
                     holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
+                    let own = node.service ?? st.service
+                    ownDemands = ownDemands || node.service != nil
+                    ownFirst += rates[k] * trees[k].visits[n] * own.mean
+                    ownSecond += rates[k] * trees[k].visits[n] * (own.variance + own.mean * own.mean)
                 }
             }
+            let serviceVariance =
+                ownDemands && rate > 0 ? ownSecond / rate - (ownFirst / rate) * (ownFirst / rate) : st.service.variance
             // At the peak a limit passes no more than its capacity (the mean pass ratio above
             // is lower there, so scaling the peak by it alone can overstate or understate); a
             // per-key limit's capacity is per key, no bound on the whole.
@@ -93,6 +105,7 @@ extension ModelSpec {
                 name: st.name, arrivalRate: arriving, utilization: u, workers: workers,
                 finiteQueue: st.queueCapacity != nil)
             load.passRatio = passRatio
+            load.mixedDemand = ownDemands
             if abs(share * Double(st.instances) - 1) > 1e-9 { load.unequalShare = share }
             load.expectedHitRatio = hits[s]
             if peaks != nil {
@@ -107,7 +120,7 @@ extension ModelSpec {
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
                 // TLS CPU is drawn independently of the service time: the variances add.
-                let serviceSCV = (st.service.variance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
+                let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
                 load.erlangCMeanWait = wait
                 load.meanWaitEstimate =
                     serviceSCV.isFinite

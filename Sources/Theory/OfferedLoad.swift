@@ -44,6 +44,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// for a station that is not a cache.
     public var expectedHitRatio: Double?
 
+    /// Some class's visits bring a service demand of their own (`CallNode.service`): the
+    /// station's demand is the rate-weighted mixture of its visits' demands, which is not
+    /// exponential even when each of them is.
+    public var mixedDemand = false
+
     /// A database's nodes (primary first, then the replicas), each with its own offered load
     /// and utilisation; nil for a station that is not a database. `utilization` is the busiest
     /// node's.

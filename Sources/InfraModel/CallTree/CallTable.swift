@@ -1,3 +1,5 @@
+import SimRandom
+
 /// The classes' call trees, flattened into buffers the hot path reads without reference
 /// counting: class c's node n is entry `start[c] + n`; node entries list their steps, steps
 /// list their target nodes (class-local indices).
@@ -18,6 +20,8 @@ struct CallTable {
         var policy: Int32 = -1
         /// A read or a write of a database (`DataAccess`).
         var access: DataAccess = .none
+        /// The visit's own service demand: its index in `services`; −1: the station's.
+        var service: Int32 = -1
     }
 
     struct Step {
@@ -33,6 +37,8 @@ struct CallTable {
     let targets: UnsafeMutablePointer<Int32>
     /// Retry policies of watched calls (read only when a call fails).
     let policies: [RetryPolicy]
+    /// The visits' own service demands (`CallNode.service`), ready to draw from.
+    let services: [Sampler]
 
     init(_ classes: [RequestClass]) {
         var nodes: [Node] = []
@@ -40,6 +46,7 @@ struct CallTable {
         var targets: [Int32] = []
         var start: [Int32] = [0]
         var policies: [RetryPolicy] = []
+        var services: [Sampler] = []
         for c in classes {
             for n in c.calls {
                 var node = Node(
@@ -49,6 +56,10 @@ struct CallTable {
                 if let r = n.retries {
                     node.policy = Int32(policies.count)
                     policies.append(r)
+                }
+                if let d = n.service {
+                    node.service = Int32(services.count)
+                    services.append(Sampler(d))
                 }
                 nodes.append(node)
                 for step in n.steps {
@@ -70,6 +81,7 @@ struct CallTable {
         self.steps = Self.buffer(steps)
         self.targets = Self.buffer(targets)
         self.policies = policies
+        self.services = services
     }
 
     private static func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {

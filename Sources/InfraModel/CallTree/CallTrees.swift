@@ -13,6 +13,7 @@ struct CallTrees {
     var scratch: ContiguousArray<Int32> = []
 
     @inline(__always) var policies: [RetryPolicy] { table.policies }
+    @inline(__always) var services: [Sampler] { table.services }
     @inline(__always) var targets: UnsafeMutablePointer<Int32> { table.targets }
     @inline(__always) var steps: UnsafeMutablePointer<CallTable.Step> { table.steps }
     @inline(__always) func node(_ c: Int32, _ n: Int32) -> UnsafeMutablePointer<CallTable.Node> { table.node(c, n) }

@@ -60,13 +60,28 @@ extension Simulation {
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and
     /// attempt), so it does not depend on the design (common random numbers), plus its TLS CPU
-    /// where the station terminates TLS.
+    /// where the station terminates TLS. The draw is from the station's `service`, or from the
+    /// visit's own where its call-tree node has one (`CallNode.service`).
     @inline(__always)
     func demand(of r: Int32, at s: Int) -> SimDuration {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
-        let own = SimDuration(seconds: stations[s].service.sample(stream))
+        let own: SimDuration
+        if stations[s].visitServices,
+            case let k = calls.node(requests[r].classIndex, requests[r].hop).pointee.service, k >= 0
+        {
+            own = Self.visitDemand(calls.services, Int(k), stream)
+        } else {
+            own = SimDuration(seconds: stations[s].service.sample(stream))
+        }
         return tls.any ? own + tlsCost(of: r, at: s) : own
+    }
+
+    /// A visit's own demand (`CallNode.service`): sampler k of `services`. Static and out of
+    /// line, so the common path neither grows nor copies the simulation's state to call it.
+    @inline(never)
+    static func visitDemand(_ services: [Sampler], _ k: Int, _ stream: RandomStream) -> SimDuration {
+        SimDuration(seconds: services[k].sample(stream))
     }
 
     /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:

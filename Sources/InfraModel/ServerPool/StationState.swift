@@ -30,6 +30,10 @@ struct StationState {
     /// The service demand per visit, ready to draw from (its constants computed once).
     let service: Sampler
     let serviceStream: RandomStream
+    /// Some class's visit here brings a service demand of its own (`CallNode.service`), so a
+    /// demand is drawn from the visit's node rather than from `service` (a plain flag for the
+    /// hot path: the other stations never read the call table to draw a demand).
+    let visitServices: Bool
     /// How requests are spread over the instances (its buffers freed by `deallocate()`,
     /// called from `Simulation`'s deinit).
     var balancer: Balancer
@@ -88,7 +92,7 @@ struct StationState {
 
     init(
         spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream,
-        failures: RandomStream, patience: RandomStream
+        failures: RandomStream, patience: RandomStream, visitServices: Bool = false
     ) {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
@@ -119,6 +123,7 @@ struct StationState {
         }
         self.service = Sampler(spec.service)
         self.serviceStream = service
+        self.visitServices = visitServices
         balancer = Balancer(
             policy: spec.balance, routing: routing, count: spec.instances, weights: spec.weights,
             name: spec.name, hashing: spec.consistentHash)

@@ -128,7 +128,10 @@ public struct Simulation: ~Copyable {
                     service: streams.stream(path: "components." + st.name, purpose: .service),
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
                     failures: streams.stream(path: "components." + st.name, purpose: .failures),
-                    patience: streams.stream(path: "components." + st.name, purpose: .patience)))
+                    patience: streams.stream(path: "components." + st.name, purpose: .patience),
+                    visitServices: spec.classes.contains { c in
+                        c.calls.contains { $0.station == s && $0.service != nil }
+                    }))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1

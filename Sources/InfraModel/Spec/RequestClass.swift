@@ -114,6 +114,12 @@ public struct CallNode: Sendable, Equatable {
     public var retries: RetryPolicy?
     /// A read or a write of a database (`db.read` / `db.write`); `.none` for other components.
     public var access: DataAccess = .none
+    /// This visit's own service demand (`service:` on a path element), in place of the
+    /// station's: a class whose requests cost the component more or less than its other
+    /// classes' do. Drawn from the station's service stream at the same seat, so a design that
+    /// changes it keeps every other draw. nil: the station's `service`. Only on stations that
+    /// draw a demand of their own (not a database, a load balancer or a CDN).
+    public var service: Distribution?
 
     public init(
         station: Int, probability: Double = 1, meanCalls: Double = 1, steps: [CallStep] = [],
