@@ -106,15 +106,17 @@ public struct CalendarQueue<Event>: ~Copyable {
     }
 
     @inlinable var count: Int { _count }
-    @inlinable var width: Int64 { 1 << shift }
+    /// `shift` is always within 0 ... 40 (`rebucket`), so the masking shifts here are the plain
+    /// ones without their range checks, which cost each push and pop a dozen instructions.
+    @inlinable var width: Int64 { 1 &<< shift }
 
     @inlinable @inline(__always)
-    func bucket(_ time: Int64) -> Int { Int(truncatingIfNeeded: time >> shift) & mask }
+    func bucket(_ time: Int64) -> Int { Int(truncatingIfNeeded: time &>> shift) & mask }
 
     /// The end of the window that holds `time`, or `Int64.max` when it would overflow.
     @inlinable @inline(__always)
     func windowEnd(of time: Int64) -> Int64 {
-        let (end, overflow) = ((time >> shift) &+ 1).multipliedReportingOverflow(by: 1 << shift)
+        let (end, overflow) = ((time &>> shift) &+ 1).multipliedReportingOverflow(by: 1 &<< shift)
         return overflow || end < time ? .max : end
     }
 
@@ -347,8 +349,12 @@ public struct CalendarQueue<Event>: ~Copyable {
 
     /// Removes and returns the earliest entry. Precondition: not empty.
     @inlinable @inline(__always)
-    mutating func pop() -> (time: Int64, sequence: UInt64, event: Event) {
-        let h = findMin()
+    mutating func pop() -> (time: Int64, sequence: UInt64, event: Event) { pop(head: findMin()) }
+
+    /// Removes and returns the earliest entry, `h`, which `findMin()` has just returned (with
+    /// no push or pop since).
+    @inlinable @inline(__always)
+    mutating func pop(head h: Int32) -> (time: Int64, sequence: UInt64, event: Event) {
         let node = (nodes + Int(h)).move()
         heads[current] = node.next
         if node.next < 0 { tail = -1 }
@@ -450,6 +456,7 @@ public struct CalendarQueue<Event>: ~Copyable {
             var s = 63 - target.leadingZeroBitCount
             if s > 0 && target - (1 << s) > (1 << (s - 1)) { s += 1 }
             shift = Int64(s)
+            assert((0...40).contains(shift), "the masking shifts rely on it")
         }
         var chain: Int32 = -1
         var earliest: Int32 = -1

@@ -40,6 +40,9 @@ public struct EventQueue<Event>: ~Copyable {
     @usableFromInline var heapRoom = Self.calendarFrom - 1
     @usableFromInline var heap = BinaryHeap<Event>()
     @usableFromInline var calendar = CalendarQueue<Event>()
+    /// The calendar queue's earliest entry (its node), found by the pop just made, with no push
+    /// since: `peek` then reads it without a search of its own. −1: not known.
+    @usableFromInline var calendarNext: Int32 = -1
 
     @inlinable public init() {}
 
@@ -62,7 +65,9 @@ public struct EventQueue<Event>: ~Copyable {
     /// The earliest entry's event, if any.
     @inlinable @inline(__always)
     public mutating func peek() -> Event? {
-        heap.count > 0 ? heap.heap[0].event : calendar.count > 0 ? calendarPeek() : nil
+        heap.count > 0
+            ? heap.heap[0].event
+            : calendarNext >= 0 ? calendar.nodes[Int(calendarNext)].event : calendar.count > 0 ? calendarPeek() : nil
     }
 
     @usableFromInline @inline(never)
@@ -99,6 +104,7 @@ public struct EventQueue<Event>: ~Copyable {
             heap.push(time: time, sequence: sequence, event: event)
             toCalendar()
         case .calendar:
+            calendarNext = -1
             calendar.push(time: time, sequence: sequence, event: event)
         }
     }
@@ -106,8 +112,37 @@ public struct EventQueue<Event>: ~Copyable {
     @usableFromInline @inline(never)
     mutating func calendarPop() -> (time: Int64, sequence: UInt64, event: Event) {
         assert(structure == .calendar, "pop from an empty event queue")
+        calendarNext = -1
         let top = calendar.pop()
         if calendar.count < Self.heapBelow { toHeap() }
+        return top
+    }
+
+    /// Removes and returns the earliest entry if there is one at or before `limit`; nil
+    /// otherwise (the entries stay). One search of the calendar queue where `nextTime` then
+    /// `pop()` would make two. Always inlined: its one hot caller is `Kernel.next`.
+    @inlinable @inline(__always)
+    public mutating func pop(notAfter limit: Int64) -> (time: Int64, sequence: UInt64, event: Event)? {
+        if heap.count > 0 { return heap.heap[0].time <= limit ? heap.pop() : nil }
+        return calendar.count > 0 ? calendarPop(notAfter: limit) : nil
+    }
+
+    @usableFromInline @inline(never)
+    mutating func calendarPop(notAfter limit: Int64) -> (time: Int64, sequence: UInt64, event: Event)? {
+        let h = calendarNext >= 0 ? calendarNext : calendar.findMin()
+        guard calendar.nodes[Int(h)].time <= limit else {
+            calendarNext = h
+            return nil
+        }
+        let top = calendar.pop(head: h)
+        if calendar.count < Self.heapBelow {
+            calendarNext = -1
+            toHeap()
+        } else {
+            // The next entry is searched for now, for `peek` and the next pop: the scan's steps
+            // are the ones the next search would take.
+            calendarNext = calendar.findMin()
+        }
         return top
     }
 

@@ -74,8 +74,7 @@ public struct Kernel<Event>: ~Copyable {
     /// round trip through memory.
     @inlinable @inline(__always)
     public mutating func next(until limit: SimTime = .distantFuture) -> Event? {
-        while let t = queue.nextTime, t <= limit.nanoseconds {
-            let entry = queue.pop()
+        while let entry = queue.pop(notAfter: limit.nanoseconds) {
             if !cancelled.isEmpty, cancelled.remove(entry.sequence) != nil { continue }
             assert(entry.time >= now.nanoseconds, "time went backwards")
             clock = entry.time

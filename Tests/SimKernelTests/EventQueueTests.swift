@@ -3,9 +3,10 @@ import Testing
 @testable import SimKernel
 
 /// The pending-event list pops exactly in (time, sequence) order whichever structure holds the
-/// entries: checked against a plain sorted reference over many seeds, through the switches
-/// between the binary heap and the calendar queue, and on the inputs a calendar queue handles
-/// worst (ties at one instant, far-future outliers, times at the end of the representable range).
+/// entries, and `peek` and `pop(notAfter:)` agree with it: checked against a plain sorted
+/// reference over many seeds, through the switches between the binary heap and the calendar
+/// queue, and on the inputs a calendar queue handles worst (ties at one instant, far-future
+/// outliers, times at the end of the representable range).
 @Suite("Event queue")
 struct EventQueueTests {
     /// A reference with the same contract, the earliest (time, sequence) first: an array kept
@@ -87,7 +88,22 @@ struct EventQueueTests {
                     let peeked = queue.peek()
                     #expect(nextTime == expected.time)
                     #expect(peeked == expected.sequence)
-                    let popped = queue.pop()
+                    // Half the pops as the kernel makes them, `pop(notAfter:)`: first with a
+                    // limit just before the earliest entry (nothing comes out), then at it.
+                    let popped: (time: Int64, sequence: UInt64, event: UInt64)
+                    if rng.next() % 2 == 0 {
+                        if expected.time > 0 {
+                            let early = queue.pop(notAfter: expected.time - 1)
+                            #expect(early == nil)
+                        }
+                        guard let p = queue.pop(notAfter: expected.time) else {
+                            Issue.record("pop(notAfter:) found nothing at the earliest entry's time")
+                            return
+                        }
+                        popped = p
+                    } else {
+                        popped = queue.pop()
+                    }
                     #expect(popped.time == expected.time && popped.sequence == expected.sequence)
                     #expect(popped.event == expected.sequence)
                     if popped.time != expected.time || popped.sequence != expected.sequence { return }
