@@ -22,7 +22,7 @@ extension ScenarioDecoder {
     static let callKeys = ["to", "calls", "probability", "repeat", "timeout", "retries", "service"]
     /// The kinds of component whose visits draw a service demand of their own, which a path
     /// element's `service` may replace.
-    static let ownServiceKinds = ["server_pool", "cache", "firewall", "waf", "ids"]
+    static let ownServiceKinds = ["server_pool", "cache", "firewall", "waf", "ids", "database"]
     static let repeatKeys = ["mean", "again"]
     /// Nodes per class: a request's draws are seated per node in 8 bits of the stream entity.
     static let maxCallNodes = 256
@@ -172,8 +172,6 @@ extension ScenarioDecoder {
         guard Self.ownServiceKinds.contains(kind) else {
             let why =
                 switch kind {
-                case "database":
-                    "a database's demand is its nodes' (primary: and replicas: service); a visit's own service is not built for a database in this version of capsim"
                 case "cdn": "a CDN's visits take its 'latency'"
                 case "load_balancer": "a load balancer's visits take its 'latency'"
                 default: "it draws no service demand of its own"

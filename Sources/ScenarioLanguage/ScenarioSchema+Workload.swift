@@ -380,7 +380,7 @@ extension SchemaBuilder {
             ),
             "service": described(
                 ref("distribution"),
-                "This visit's own service demand, in place of the component's 'service' (a class that costs the component more or less than the others). Server pools, caches and inspection stages only."
+                "This visit's own service demand, in place of the component's 'service' (a class that costs the component more or less than the others). Server pools, caches, inspection stages and databases (the query's demand at whichever node serves it)."
             ),
         ]
         return .object([

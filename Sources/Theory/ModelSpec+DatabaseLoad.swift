@@ -1,4 +1,5 @@
 import InfraModel
+import SimRandom
 
 /// The offered load of one database node (`DatabaseSpec.nodeName`: primary, replica1, …).
 public struct DatabaseNodeLoad: Sendable, Equatable {
@@ -20,8 +21,15 @@ extension ModelSpec {
     /// sake (not counting the calls it makes): a write its primary service, plus under sync
     /// replication the wait for its acks, counted as one mean lag (a rough estimate: the wait is
     /// the acks-th smallest apply time of several replicas); a read the mean service of the nodes
-    /// its read policy spreads it over evenly (the replicas', the primary's, or both).
-    func databaseVisitService(_ db: DatabaseSpec, station st: StationSpec, access: DataAccess) -> Double {
+    /// its read policy spreads it over evenly (the replicas', the primary's, or both). A call
+    /// with a demand of its own (`own`, `CallNode.service`) takes it at whichever node serves it.
+    func databaseVisitService(
+        _ db: DatabaseSpec, station st: StationSpec, access: DataAccess, own: Distribution? = nil
+    ) -> Double {
+        if let own {
+            if access == .write, case .sync = db.replication { return own.mean + db.lag.mean }
+            return own.mean
+        }
         if access == .write {
             if case .sync = db.replication { return st.service.mean + db.lag.mean }
             return st.service.mean
@@ -51,6 +59,15 @@ extension ModelSpec {
         var peakWrites = 0.0
         var readCalls = 0.0  // Σ rate × time a read visit's calls hold its worker
         var writeCalls = 0.0
+        // Calls with demands of their own (`CallNode.service`): Σ rate × a write's own time at
+        // the primary (with a sync write's wait), × its demand alone, and × a read's demand at
+        // the primary and at a replica; used only when some call here has one, so the figures of
+        // a database without them are exactly the nodes' service means.
+        var ownDemands = false
+        var writeOwn = 0.0
+        var writeDemand = 0.0
+        var readOwnPrimary = 0.0
+        var readOwnReplica = 0.0
         // Reads per second by the region they come from (with replicas in several regions).
         var readsFrom = Array(repeating: 0.0, count: st.regionsSpanned.count > 1 ? regions.list.count : 0)
         for (k, c) in classes.enumerated() {
@@ -58,15 +75,23 @@ extension ModelSpec {
                 let rate = rates[k] * trees[k].visits[n]
                 let peak = (peaks?[k] ?? 0) * trees[k].visits[n]
                 // The calls a visit makes: its hold less its own time (which `utilization` adds per node).
-                let calls = rate * (trees[k].hold[n] - databaseVisitService(db, station: st, access: node.access))
+                let calls =
+                    rate
+                    * (trees[k].hold[n]
+                        - databaseVisitService(db, station: st, access: node.access, own: node.service))
+                ownDemands = ownDemands || node.service != nil
                 if node.access == .write {
                     writes += rate
                     peakWrites += peak
                     writeCalls += calls
+                    writeOwn += rate * databaseVisitService(db, station: st, access: .write, own: node.service)
+                    writeDemand += rate * (node.service ?? st.service).mean
                 } else {
                     reads += rate
                     peakReads += peak
                     readCalls += calls
+                    readOwnPrimary += rate * (node.service ?? st.service).mean
+                    readOwnReplica += rate * (node.service ?? db.replicaService).mean
                     if !readsFrom.isEmpty { addReads(rate, of: c, node: n, to: &readsFrom, home: st.region ?? 0) }
                 }
             }
@@ -79,7 +104,12 @@ extension ModelSpec {
         case .replicas: (readNodes, primaryReads) = (n, false)
         case .any: (readNodes, primaryReads) = (n + 1, true)
         }
-        let writeHold = databaseVisitService(db, station: st, access: .write)
+        let ownWrites = ownDemands && writes > 0
+        let ownReads = ownDemands && reads > 0
+        let writeHold = ownWrites ? writeOwn / writes : databaseVisitService(db, station: st, access: .write)
+        // A read's mean demand at the primary and at a replica.
+        let readPrimary = ownReads ? readOwnPrimary / reads : st.service.mean
+        let readReplica = ownReads ? readOwnReplica / reads : db.replicaService.mean
         let readCallTime = reads > 0 ? readCalls / reads : 0
         let writeCallTime = writes > 0 ? writeCalls / writes : 0
         // Each node's share of the reads: evenly over the read nodes (a replica none when reads
@@ -94,17 +124,19 @@ extension ModelSpec {
         // writes; a replica's: its reads).
         func primaryUtilization(_ r: Double, _ w: Double) -> Double? {
             guard let workers = st.workers else { return nil }
-            return (w * (writeHold + writeCallTime) + r * (st.service.mean + readCallTime)) / Double(workers)
+            return (w * (writeHold + writeCallTime) + r * (readPrimary + readCallTime)) / Double(workers)
         }
         func replicaUtilization(_ r: Double) -> Double? {
             guard let workers = db.replicaWorkers else { return nil }
-            return r * (db.replicaService.mean + readCallTime) / Double(workers)
+            return r * (readReplica + readCallTime) / Double(workers)
         }
         let primaryRate = writes + reads * shares[0]
+        let primaryServiceLoad =
+            ownDemands ? writeDemand + reads * shares[0] * readPrimary : primaryRate * st.service.mean
         var nodes = [
             DatabaseNodeLoad(
                 name: DatabaseSpec.nodeName(0), arrivalRate: primaryRate,
-                utilization: primaryUtilization(reads * shares[0], writes), serviceLoad: primaryRate * st.service.mean)
+                utilization: primaryUtilization(reads * shares[0], writes), serviceLoad: primaryServiceLoad)
         ]
         if n > 0 {
             for j in 1...n {
@@ -112,7 +144,7 @@ extension ModelSpec {
                     DatabaseNodeLoad(
                         name: DatabaseSpec.nodeName(j), arrivalRate: reads * shares[j],
                         utilization: replicaUtilization(reads * shares[j]),
-                        serviceLoad: reads * shares[j] * db.replicaService.mean))
+                        serviceLoad: reads * shares[j] * readReplica))
             }
         }
         if peaks != nil {

@@ -31,7 +31,9 @@ extension ModelSpec {
             // visit with a demand of its own (`CallNode.service`) takes that instead of the station's.
             var hold = c.calls.map { node in
                 let st = stations[node.station]
-                return st.database.map { databaseVisitService($0, station: st, access: node.access) }
+                return st.database.map {
+                    databaseVisitService($0, station: st, access: node.access, own: node.service)
+                }
                     ?? (node.service ?? st.service).mean + (st.tls?.meanCost ?? 0)
             }
             if c.mode == .synchronous {

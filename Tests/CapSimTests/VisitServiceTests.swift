@@ -82,7 +82,70 @@ struct VisitServiceTests {
         }
     }
 
-    @Test("only on components that draw a demand of their own: a database, a load balancer and a CDN are errors")
+    @Test("queries of their own at a database's only node: M/G/1 per class over the mixture")
+    func databaseQueries() throws {
+        let run = try Run(
+            yaml: """
+                version: 1
+                name: db-queries
+                horizon: 300s
+                warmup: 10s
+                replications: 20
+                seed: 5
+                workload:
+                  arrivals: {process: poisson, rate: 400/s}
+                  classes:
+                    - {name: lookup, weight: 3, path: [{to: db.read, service: {exponential: {mean: 0.5ms}}}]}
+                    - {name: report, weight: 1, path: [{to: db.read, service: {exponential: {mean: 4ms}}}]}
+                components:
+                  db: {kind: database, primary: {workers: 1, service: {exponential: {mean: 1ms}}}}
+                """)
+        // 300/s of 0.5 ms and 100/s of 4 ms: ρ = 0.55, E[S²] = (300 · 2 · 0.5² + 100 · 2 · 4²) / 400 ms².
+        let secondMoment: Double = (300 * 2 * 0.25e-6 + 100 * 2 * 16e-6) / 400
+        let wait: Double = 400 * secondMoment / (2 * (1 - 0.55))
+        run.expectMatches("class.lookup.latency.mean", wait + 0.0005)
+        run.expectMatches("class.report.latency.mean", wait + 0.004)
+        run.expectMatches("utilization.db", 0.55)
+        expectConservation(run)
+        let load = try #require(run.scenario.model.offeredLoad().first)
+        let utilization = try #require(load.utilization)
+        #expect(abs(utilization - 0.55) < 1e-12)
+    }
+
+    @Test("writes and reads of their own at a primary and a replica: each node's utilisation, simulated and in theory")
+    func databaseNodes() throws {
+        let run = try Run(
+            yaml: """
+                version: 1
+                name: db-nodes
+                horizon: 200s
+                warmup: 10s
+                replications: 10
+                seed: 9
+                workload:
+                  arrivals: {process: poisson, rate: 800/s}
+                  classes:
+                    - {name: save, weight: 1, path: [{to: db.write, service: {exponential: {mean: 2ms}}}]}
+                    - {name: browse, weight: 3, path: [{to: db.read, service: {lognormal: {mean: 3ms, cv: 1.5}}}]}
+                components:
+                  db:
+                    kind: database
+                    primary: {workers: 4, service: {exponential: {mean: 1ms}}}
+                    replicas: {count: 1, workers: 4, service: {exponential: {mean: 1ms}}, lag: {exponential: {mean: 10ms}}}
+                """)
+        // The primary: 200 writes/s × 2 ms over 4 workers; the replica: 600 reads/s × 3 ms over 4.
+        run.expectMatches("utilization.db.primary", 0.1)
+        run.expectMatches("utilization.db.replica1", 0.45)
+        expectConservation(run)
+        let load = try #require(run.scenario.model.offeredLoad().first)
+        let nodes = try #require(load.databaseNodes)
+        let primary = try #require(nodes[0].utilization)
+        let replica = try #require(nodes[1].utilization)
+        #expect(abs(primary - 0.1) < 1e-12 && abs(replica - 0.45) < 1e-12)
+        #expect(abs(nodes[0].serviceLoad - 0.4) < 1e-12 && abs(nodes[1].serviceLoad - 1.8) < 1e-12)
+    }
+
+    @Test("only on components that draw a demand of their own: a load balancer and a CDN are errors")
     func rules() {
         let yaml = """
             version: 1
@@ -90,7 +153,7 @@ struct VisitServiceTests {
             workload:
               arrivals: {process: poisson, rate: 100/s}
               classes:
-                - {name: a, path: [lb, {to: db.read, service: {exponential: {mean: 1ms}}}]}
+                - {name: a, path: [web, {to: db.read, service: {exponential: {mean: 1ms}}}]}
                 - {name: b, path: [{to: lb, service: {exponential: {mean: 1ms}}}, web]}
                 - {name: c, path: [{to: edge, service: {exponential: {mean: 1ms}}}, {to: web, service: 3ms}]}
                 - {name: d, path: [{to: web, service: {deterministic: 1ms}, calls: [{to: cache, service: {deterministic: 0.1ms}}]}]}
@@ -103,7 +166,6 @@ struct VisitServiceTests {
             """
         #expect(
             Self.problems(yaml) == [
-                "s.yaml:6:51: error: workload.classes.0.path.1.service: 'service' on a call replaces the called component's own service demand; 'db' is a database: a database's demand is its nodes' (primary: and replicas: service); a visit's own service is not built for a database in this version of capsim",
                 "s.yaml:7:42: error: workload.classes.1.path.0.service: 'service' on a call replaces the called component's own service demand; 'lb' is a load_balancer: a load balancer's visits take its 'latency'",
                 "s.yaml:8:44: error: workload.classes.2.path.0.service: 'service' on a call replaces the called component's own service demand; 'edge' is a cdn: a CDN's visits take its 'latency'",
                 "s.yaml:8:92: error: workload.classes.2.path.1.service: expected a distribution such as {exponential: {mean: 10ms}} (one of exponential, deterministic, uniform, normal, lognormal, gamma, weibull, pareto, erlang, hyperexponential, empirical), found '3ms'",

@@ -205,7 +205,8 @@ extension Simulation {
     }
 
     /// Request r's service demand at database node i: the primary's or the replicas' service,
-    /// from the same seated draw (so a read's demand is the same quantile whichever node serves it).
+    /// from the same seated draw (so a read's demand is the same quantile whichever node serves it);
+    /// a call with a demand of its own (`CallNode.service`) takes it at either.
     @inline(__always)
     func databaseDemand(of r: Int32, at i: Int32, station s: Int) -> SimDuration {
         guard i != stations[s].firstInstance + databases[Int(stations[s].database)].failover.primary else {
@@ -213,6 +214,11 @@ extension Simulation {
         }
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
+        if stations[s].visitServices,
+            case let k = calls.node(requests[r].classIndex, requests[r].hop).pointee.service, k >= 0
+        {
+            return Self.visitDemand(calls.services, Int(k), stream)
+        }
         return SimDuration(seconds: databases[Int(stations[s].database)].replicaService.sample(stream))
     }
 
