@@ -17,10 +17,4 @@ extension ModelSpec {
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
     }
-
-    /// True when some class's visit to station `s` brings a service demand of its own
-    /// (`CallNode.service`): the station's demand is then a mixture over its visits.
-    public func hasVisitServices(station s: Int) -> Bool {
-        classes.contains { c in c.calls.contains { $0.station == s && $0.service != nil } }
-    }
 }

@@ -72,16 +72,6 @@ struct VisitServiceTests {
         #expect(a.values("class.search.latency.mean") != b.values("class.search.latency.mean"))
     }
 
-    static func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
-            return []
-        } catch {
-            guard case .invalid(let e) = error else { return ["\(error)"] }
-            return e.diagnostics.map(\.description)
-        }
-    }
-
     @Test("queries of their own at a database's only node: M/G/1 per class over the mixture")
     func databaseQueries() throws {
         let run = try Run(
@@ -165,7 +155,7 @@ struct VisitServiceTests {
               db: {kind: database, primary: {service: {exponential: {mean: 1ms}}}}
             """
         #expect(
-            Self.problems(yaml) == [
+            problems(yaml) == [
                 "s.yaml:7:42: error: workload.classes.1.path.0.service: 'service' on a call replaces the called component's own service demand; 'lb' is a load_balancer: a load balancer's visits take its 'latency'",
                 "s.yaml:8:44: error: workload.classes.2.path.0.service: 'service' on a call replaces the called component's own service demand; 'edge' is a cdn: a CDN's visits take its 'latency'",
                 "s.yaml:8:92: error: workload.classes.2.path.1.service: expected a distribution such as {exponential: {mean: 10ms}} (one of exponential, deterministic, uniform, normal, lognormal, gamma, weibull, pareto, erlang, hyperexponential, empirical), found '3ms'",

@@ -129,9 +129,7 @@ public struct Simulation: ~Copyable {
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
                     failures: streams.stream(path: "components." + st.name, purpose: .failures),
                     patience: streams.stream(path: "components." + st.name, purpose: .patience),
-                    visitServices: spec.classes.contains { c in
-                        c.calls.contains { $0.station == s && $0.service != nil }
-                    }))
+                    visitServices: spec.hasVisitServices(station: s)))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1

@@ -79,6 +79,12 @@ public struct ModelSpec: Sendable {
     /// requests is worth keeping.
     public var tracksHops: Bool { stations.count > 1 }
 
+    /// True when some class's visit to station `s` brings a service demand of its own
+    /// (`CallNode.service`): the station's demand is then a mixture over its visits.
+    public func hasVisitServices(station s: Int) -> Bool {
+        classes.contains { c in c.calls.contains { $0.station == s && $0.service != nil } }
+    }
+
     /// True when station s's instances can go down: it fails on its own, sits in a zone, or
     /// a scheduled event (a canary deploy's restarts among them) takes some of its instances.
     public func canGoDown(_ s: Int) -> Bool {

@@ -117,8 +117,9 @@ public struct CallNode: Sendable, Equatable {
     /// This visit's own service demand (`service:` on a path element), in place of the
     /// station's: a class whose requests cost the component more or less than its other
     /// classes' do. Drawn from the station's service stream at the same seat, so a design that
-    /// changes it keeps every other draw. nil: the station's `service`. Only on stations that
-    /// draw a demand of their own (not a database, a load balancer or a CDN).
+    /// changes it keeps every other draw. nil: the station's `service`. At a database it is the
+    /// query's demand at whichever node serves it. Only on stations that draw a demand of their
+    /// own (not a load balancer or a CDN, whose visits take their `latency`).
     public var service: Distribution?
 
     public init(
