@@ -119,7 +119,9 @@ extension Arrivals {
             sources[i].position = u
             let width = sources[i].bin
             let offset = min(Int64((u * Double(width)).rounded(.down)), width - 1)
-            return SimTime(nanoseconds: Int64(bin) * width + offset)
+            // A bin that starts beyond the end of time (a bin of centuries) saturates at "never",
+            // after every horizon.
+            return SimTime(nanoseconds: Int64(bin).saturatingMultiply(width).saturatingAdd(offset))
         case .poisson, .constant:
             return nil
         }
