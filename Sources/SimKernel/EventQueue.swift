@@ -43,6 +43,9 @@ public struct EventQueue<Event>: ~Copyable {
     /// The calendar queue's earliest entry (its node), found by the pop just made, with no push
     /// since: `peek` then reads it without a search of its own. −1: not known.
     @usableFromInline var calendarNext: Int32 = -1
+    /// The entries on their way from one structure to the other, kept between switches so that
+    /// a count swinging across both thresholds allocates only the first time (empty between).
+    @usableFromInline var moving: [(Int64, UInt64, Event)] = []
 
     @inlinable public init() {}
 
@@ -152,10 +155,10 @@ public struct EventQueue<Event>: ~Copyable {
     @usableFromInline
     mutating func toCalendar() {
         assert(structure == .heap && calendar.count == 0)
-        var moved: [(Int64, UInt64, Event)] = []
-        moved.reserveCapacity(heap.count)
+        var moved = takeMoving(capacity: heap.count)
         heap.drain { moved.append(($0, $1, $2)) }
         for (time, sequence, event) in moved { calendar.push(time: time, sequence: sequence, event: event) }
+        giveBackMoving(&moved)
         // One bucket per entry, the smallest power of two that many.
         calendar.rebucket(buckets: Swift.max(2, 1 << (Int.bitWidth - (calendar.count - 1).leadingZeroBitCount)))
         structure = .calendar
@@ -164,11 +167,28 @@ public struct EventQueue<Event>: ~Copyable {
     @usableFromInline
     mutating func toHeap() {
         assert(structure == .calendar && heap.count == 0)
-        var moved: [(Int64, UInt64, Event)] = []
-        moved.reserveCapacity(calendar.count)
+        var moved = takeMoving(capacity: calendar.count)
         calendar.drain { moved.append(($0, $1, $2)) }
         for (time, sequence, event) in moved { heap.push(time: time, sequence: sequence, event: event) }
+        giveBackMoving(&moved)
         structure = .heap
+    }
+
+    /// `moving`, taken out of `self` (so a drain's closure may fill it while the structure it
+    /// drains is mutated), empty, with room for `capacity` entries.
+    @usableFromInline
+    mutating func takeMoving(capacity: Int) -> [(Int64, UInt64, Event)] {
+        var buffer: [(Int64, UInt64, Event)] = []
+        swap(&buffer, &moving)
+        buffer.reserveCapacity(capacity)
+        return buffer
+    }
+
+    /// Empties `buffer` (keeping its room) and puts it back as `moving`.
+    @usableFromInline
+    mutating func giveBackMoving(_ buffer: inout [(Int64, UInt64, Event)]) {
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &moving)
     }
 
     /// The structure in use keeps its invariants, and the other is empty. O(count): for tests

@@ -152,6 +152,24 @@ struct EventQueueTests {
     /// 20,000 entries at one instant come out in the order they were pushed, interleaved with
     /// later pushes at the same instant (a fleet's health checks all due at once). The bucket
     /// that holds them is sorted once, by a merge sort, not by insertion.
+    @Test("a count swinging across both thresholds moves its entries through one buffer, allocated once")
+    func switchesReuseTheBuffer() {
+        var queue = EventQueue<UInt64>()
+        var sequence: UInt64 = 0
+        var buffers: [UnsafeRawPointer?] = []
+        for _ in 0..<3 {
+            while !queue.usesCalendar {
+                queue.push(time: Int64(sequence), sequence: sequence, event: sequence)
+                sequence += 1
+            }
+            while queue.usesCalendar { _ = queue.pop() }
+            let moving = queue.moving
+            #expect(moving.isEmpty && moving.capacity >= EventQueue<UInt64>.calendarFrom)
+            buffers.append(moving.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) })
+        }
+        #expect(buffers[0] != nil && buffers.allSatisfy { $0 == buffers[0] })
+    }
+
     @Test("ties at one instant come out in push order")
     func ties() {
         var queue = EventQueue<Int>()
