@@ -126,6 +126,17 @@ public enum MetricKind: Sendable, Equatable {
     /// (Pools with a queue timeout) requests the timeout dropped from the station's lines /
     /// requests that entered the station, over the window: Erlang-A's abandonment probability.
     case queueTimedOut(station: Int)
+    /// (Stations with finite workers and a bounded line) requests the station turned away with
+    /// `queue_full` / requests that entered it, over the window: the blocking probability
+    /// (Erlang B on M/M/c/c, P_K on M/M/c/K).
+    case queueFull(station: Int)
+    /// A station's throughput: the measured requests' visits it served (own service ended: the
+    /// count of its `hop.<c>.self` histogram) per second of the window. X_i of a queueing network:
+    /// λ times the visits per request.
+    case stationThroughput(histogram: Int)
+    /// Requests that reached a station (entered it, whatever became of them: served, turned
+    /// away, timed out) per second of the window: its offered load λ_i.
+    case stationArrivalRate(station: Int)
     /// (Inspection stages) requests the stage blocked / requests that entered it, over the window.
     case inspectionBlocked(station: Int)
     /// (Inspection stages) requests that passed the stage uninspected (it failed open) / requests
@@ -251,7 +262,8 @@ extension MetricKind {
     public var unit: MetricUnit {
         switch self {
         case .mean, .quantile, .maximum, .standardDeviation, .beyondP99, .downtimeMonthly: .seconds
-        case .positiveShare, .queueTimedOut, .serviceAvailable, .regionAvailable: .fraction
+        case .positiveShare, .queueTimedOut, .queueFull, .serviceAvailable, .regionAvailable: .fraction
+        case .stationThroughput, .stationArrivalRate: .perSecond
         case .regionCrossingRate, .regionRequestRate: .perSecond
         case .dnsStaleRate: .fraction
         case .standbyFailovers: .count
@@ -285,7 +297,8 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
-        case .standardDeviation, .positiveShare, .queueTimedOut: false
+        case .standardDeviation, .positiveShare, .queueTimedOut, .queueFull: false
+        case .stationThroughput, .stationArrivalRate: nil
         case .outageCount, .componentDowntimeMonthly, .replicationBacklog, .podPendingTime: false
         case .outageMeanTime, .serviceAvailable, .regionAvailable: true
         case .regionCrossingRate, .regionRequestRate: nil
@@ -441,12 +454,15 @@ public struct MetricLayout: Sendable, Equatable {
                     node.map { .databaseUtilization(station: i, database: $0.database, node: $0.node) }
                         ?? .utilization(station: i))
             }
+            add("throughput.\(s.name)", .stationThroughput(histogram: hopBase + hopStride * i + 1))
+            add("arrival_rate.\(s.name)", .stationArrivalRate(station: i))
             add("busy.\(s.name).mean", .busyMean(station: i))
             add("queue.\(s.name).mean", .queueMean(station: i))
             if s.workers != nil && s.discipline != .processorSharing {
                 addDistribution("queue.\(s.name)", .queue(station: i), mean: false)
             }
             addDistribution("in_system.\(s.name)", .present(station: i), mean: true)
+            if s.workers != nil && s.queueCapacity != nil { add("queue.\(s.name).full.rate", .queueFull(station: i)) }
             if s.queueTimeout != nil { add("queue.\(s.name).timed_out.rate", .queueTimedOut(station: i)) }
             add("instances.\(s.name).mean", .instancesMean(station: i))
             if s.autoscale != nil {

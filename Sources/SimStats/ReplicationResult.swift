@@ -161,6 +161,19 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
+            case .queueFull(let s):
+                if let o = c.opened, let e = c.closed, s < e.refused.count, s < o.refused.count {
+                    Self.ratio(e.refused[s] - o.refused[s], e.entered[s] - o.entered[s])
+                } else {
+                    .nan
+                }
+            case .stationArrivalRate(let s):
+                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {
+                    Double(e.entered[s] - o.entered[s]) / (windowNs * 1e-9)
+                } else {
+                    .nan
+                }
+            case .stationThroughput(let h): Double(histograms[h].count) / (windowNs * 1e-9)
             case .inspectionBlocked(let s), .inspectionUninspected(let s):
                 if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count, s < e.blocked.count {
                     if case .inspectionBlocked = m.kind {

@@ -50,6 +50,8 @@ struct CallTreeTheoryTests {
         expectMean(values("utilization.db", r), 0.4, label: "db utilisation")
         expectMean(values("hop.db.wait.mean", r), 0.4 / 600, label: "db wait per visit")
         expectMean(values("latency.mean", r), 2.0 / 600, label: "latency: 2 visits of 1/(μ − Λ)")
+        expectMean(values("throughput.db", r), 400, label: "db throughput: the traffic equations' Λ")
+        expectMean(values("arrival_rate.db", r), 400, label: "db arrival rate")
         let load = r.2.model.offeredLoad()
         #expect(
             abs(load[1].arrivalRate - 400) < 1e-9 && abs(load[1].utilization! - 0.4) < 1e-12, "validate's visit ratios")

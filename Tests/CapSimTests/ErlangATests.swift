@@ -49,6 +49,9 @@ struct ErlangATests {
         run.expectMatches("hop.pool.wait.mean", queue / 480)
         run.expectMatches("hop.pool.wait.probability", waits)
         run.expectMatches("utilization.pool", 480 * (1 - theory) / 400)
+        // The station serves what it does not drop; the dropped visits count in its waits only.
+        run.expectMatches("arrival_rate.pool", 480)
+        run.expectMatches("throughput.pool", 480 * (1 - theory))
     }
 
     @Test(

@@ -46,6 +46,11 @@ struct QueueingTheoryTests {
         run.expectMatches("errors.queue_full.rate", blocking)
         run.expectMatches("availability.request", 1 - blocking)
         run.expectMatches("utilization.pool", 2.4 * (1 - blocking) / 2)
+        // The station's own figures: the share of its arrivals that find the line full, and
+        // what it serves, λ(1 − P_K).
+        run.expectMatches("queue.pool.full.rate", blocking)
+        run.expectMatches("arrival_rate.pool", 2400)
+        run.expectMatches("throughput.pool", 2400 * (1 - blocking))
         expectConservation(run)
     }
 
@@ -53,6 +58,8 @@ struct QueueingTheoryTests {
     func erlangB() throws {
         let run = try Run("erlang-b.yaml", ["horizon=100s", "warmup=5s", "replications=20"])
         run.expectMatches("errors.queue_full.rate", Queueing.erlangB(servers: 10, load: 8))
+        run.expectMatches("queue.trunk.full.rate", Queueing.erlangB(servers: 10, load: 8))
+        run.expectMatches("throughput.trunk", 800 * (1 - Queueing.erlangB(servers: 10, load: 8)))
         expectConservation(run)
     }
 
@@ -85,6 +92,12 @@ struct QueueingTheoryTests {
         run.expectMatches("latency.mean", sojourns.reduce(0, +))
         for (name, s) in zip(["edge", "app", "store"], sojourns) { run.expectMatches("hop.\(name).self.mean", s) }
         run.expectMatches("utilization.app", 0.48)
+        // Every station of a Jackson tandem serves what arrives: X_i = λ.
+        for name in ["edge", "app", "store"] {
+            run.expectMatches("arrival_rate.\(name)", 600)
+            run.expectMatches("throughput.\(name)", 600)
+        }
+        #expect(run.layout.index(of: "queue.app.full.rate") == nil, "an unbounded line is never full")
         expectConservation(run)
     }
 }

@@ -23,6 +23,7 @@ extension Simulation {
             loads[Int(i)] &+= 1
             if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
         } else {
+            stations[s].refused &+= 1
             fail(r, .queueFull, into: &sink)
         }
     }

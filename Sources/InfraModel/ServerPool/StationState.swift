@@ -54,6 +54,9 @@ struct StationState {
     var presentLevels = LevelTally()
     /// Requests that entered the station (autoscaling's request_rate reads it).
     var entered: UInt64 = 0
+    /// Requests the station turned away with `queue_full` (the instance's workers busy and its
+    /// line full), so far.
+    var refused: UInt64 = 0
 
     /// Failures and health checks (nil: the instances never fail / are never checked).
     let failures: FailureSpec?

@@ -67,9 +67,11 @@ public struct ModelCounters: Sendable {
     /// requests that passed it uninspected because it failed open.
     public var blocked: [UInt64] = []
     public var uninspected: [UInt64] = []
-    /// Per station: requests that entered it, and requests its queue timeout dropped from a line
-    /// (`timeout:` on a pool), so far. Filled by `Simulation.snapshot` (not per window tick).
+    /// Per station: requests that entered it, requests it turned away with `queue_full` (its
+    /// line full), and requests its queue timeout dropped from a line (`timeout:` on a pool), so
+    /// far. Filled by `Simulation.snapshot` (not per window tick).
     public var entered: [UInt64] = []
+    public var refused: [UInt64] = []
     /// Per station: outage episodes (fewer than the required instances up) begun so far; for
     /// the service as a whole (some station down): episodes begun and ∫ [none down] dt. Filled
     /// by `Simulation.snapshot`.

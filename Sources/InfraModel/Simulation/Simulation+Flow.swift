@@ -292,6 +292,7 @@ extension Simulation {
         counters.inSystemLevels = inSystemLevels.times
         counters.queueLevels.removeAll(keepingCapacity: true)
         counters.entered.removeAll(keepingCapacity: true)
+        counters.refused.removeAll(keepingCapacity: true)
         counters.timedOut.removeAll(keepingCapacity: true)
         counters.outages.removeAll(keepingCapacity: true)
         outages.service.accumulate(to: now)
@@ -309,6 +310,7 @@ extension Simulation {
             counters.queueLevels.append(stations[s].queueLevels.times)
             counters.presentLevels.append(stations[s].presentLevels.times)
             counters.entered.append(stations[s].entered)
+            counters.refused.append(stations[s].refused)
             counters.timedOut.append(stations[s].timedOut)
             counters.outages.append(stations[s].outageCount)
             stations[s].accumulateAvailability(to: now)
