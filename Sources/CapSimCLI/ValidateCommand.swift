@@ -91,6 +91,9 @@ struct ValidateCommand: ParsableCommand {
             let loads = p.model.offeredLoad()
             for (load, station) in zip(loads, p.model.stations) {
                 rows.append(indent + line(load, station, exact: exact))
+                if let waits = load.priorityWaits {
+                    rows.append(indent + "  " + priorityLine(waits, load, station, exact: exact))
+                }
             }
             for c in p.model.clusters.indices { rows.append(indent + clusterLine(p.model, c)) }
             for d in p.model.deployLoads(loads) { rows.append(indent + deployLine(p.model, d)) }
@@ -163,6 +166,10 @@ struct ValidateCommand: ParsableCommand {
                     ? ", no wait estimate for a database" : ", finite queue (no Erlang C estimate)")
         }
         let model = "M/M/\(c)"
+        if load.priorityWaits != nil, let estimate = load.meanWaitEstimate {
+            let sure = exact && exponentialService(station) && station.tls == nil && !load.mixedDemand
+            return s + ", mean wait \(sure ? "" : "≈ ")\(duration(estimate)) over all classes (by priority below)"
+        }
         if case .exponential = station.service, station.tls == nil, !load.mixedDemand {
             return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
         }
@@ -170,6 +177,24 @@ struct ValidateCommand: ParsableCommand {
             return s + ", mean wait ≈ \(duration(erlang)) if service were exponential (Erlang C, \(model))"
         }
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
+    }
+
+    static func exponentialService(_ station: StationSpec) -> Bool {
+        if case .exponential = station.service { true } else { false }
+    }
+
+    /// A priority pool's second line: each level's mean wait by Cobham's formula, exact where
+    /// the station's FIFO wait is (M/M/c with one exponential service time in a Jackson network).
+    static func priorityLine(
+        _ waits: PriorityWaits, _ load: OfferedLoad, _ station: StationSpec, exact: Bool
+    )
+        -> String
+    {
+        let sure = exact && exponentialService(station) && station.tls == nil && !load.mixedDemand
+        let each = waits.levels.map { level in
+            level.classes.joined(separator: ", ") + " " + (sure ? "" : "≈ ") + duration(level.meanWait)
+        }
+        return "by priority, mean wait: " + each.joined(separator: "; ") + " (Cobham, non-preemptive)"
     }
 
     /// A cluster's line: its nodes, what its pods request in all (an autoscaled pool's at its
@@ -264,6 +289,15 @@ struct ValidateCommand: ParsableCommand {
                     if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                     if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
                     if let p = l.passRatio { pairs.append(("rate_limit_pass_ratio", .number(p))) }
+                    if let waits = l.priorityWaits {
+                        let each: [JSONValue] = waits.levels.map { level in
+                            .object([
+                                ("classes", .array(level.classes.map { .string($0) })),
+                                ("utilization", .number(level.utilization)), ("mean_wait", .number(level.meanWait)),
+                            ])
+                        }
+                        pairs.append(("priority_waits", .array(each)))
+                    }
                     if let nodes = l.databaseNodes {
                         let each: [JSONValue] = nodes.map { n in
                             var node: [(key: String, value: JSONValue)] = [

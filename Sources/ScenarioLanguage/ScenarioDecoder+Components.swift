@@ -171,10 +171,11 @@ extension ScenarioDecoder {
         }
         let hashOptions = decodeHashOptions(
             f, policy: balance, policyKey: "balance", owner: "component", instances: instances)
-        let discipline = decodeDiscipline(f, queue: queue)
-        guard let instances, let workers, let queue, let service, let balance, let discipline, let hashOptions else {
+        let order = decodeDiscipline(f, station: name, queue: queue)
+        guard let instances, let workers, let queue, let service, let balance, let order, let hashOptions else {
             return nil
         }
+        let (discipline, priorityClasses) = order
         if balance == .weightedRoundRobin && weights == nil { return nil }
         var dropExpired = false
         if let d = f["drop_expired"] {
@@ -218,6 +219,7 @@ extension ScenarioDecoder {
             dropExpired: dropExpired, failures: failures, healthCheck: healthCheck)
         station.consistentHash = hashOptions
         station.queueTimeout = queueTimeout
+        station.priorityClasses = priorityClasses
         if let n = f["rate_limit"] {
             guard let limit = decodeRateLimit(n, f.path("rate_limit")) else { return nil }
             station.rateLimit = limit
@@ -252,15 +254,43 @@ extension ScenarioDecoder {
 
     /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number
     /// of waiting requests, below `queue` when the queue is finite; default half the queue
-    /// (rounded down), or 32 for an unlimited queue. `queue` is nil when it failed to decode.
-    mutating func decodeDiscipline(_ f: Fields, queue: Int??) -> QueueDiscipline? {
+    /// (rounded down), or 32 for an unlimited queue. `{priority: [classes]}` gives priority by
+    /// class (`decodePriorityClasses`): the classes come back beside the discipline (empty for
+    /// the others). `queue` is nil when it failed to decode.
+    mutating func decodeDiscipline(_ f: Fields, station: String, queue: Int??) -> (QueueDiscipline, [String])? {
         var name = "fifo"
         if let d = f["discipline"] {
+            if case .mapping = d {
+                guard let g = reader.fields(d, f.path("discipline"), allowed: ["priority"], required: ["priority"]),
+                    let list = g["priority"]
+                else { return nil }
+                if let n = f["lifo_above"] {
+                    reader.fail(
+                        n, f.path("lifo_above"),
+                        "lifo_above applies only to 'discipline: adaptive_lifo'; this component's discipline is priority"
+                    )
+                    return nil
+                }
+                guard let queue else { return nil }
+                if queue == 0 {
+                    reader.fail(
+                        d, f.path("discipline"),
+                        "priority has no effect with queue: 0 (no request ever waits)")
+                    return nil
+                }
+                return decodePriorityClasses(list, g.path("priority"), station: station).map { (.priority, $0) }
+            }
             guard let s = reader.string(d, f.path("discipline")) else { return nil }
+            if s == "priority" {
+                reader.fail(
+                    d, f.path("discipline"),
+                    "priority needs its classes, most urgent first: discipline: {priority: [checkout, browse]}")
+                return nil
+            }
             guard QueueDiscipline.names.contains(s) else {
                 reader.fail(
                     d, f.path("discipline"),
-                    "expected one of \(QueueDiscipline.names.joined(separator: ", ")), found '\(s)'",
+                    "expected one of \(QueueDiscipline.names.joined(separator: ", ")) or {priority: [classes]}, found '\(s)'",
                     suggestion: nearest(s, in: QueueDiscipline.names))
                 return nil
             }
@@ -275,11 +305,11 @@ extension ScenarioDecoder {
                 )
                 return nil
             }
-            return name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing
+            return (name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing, [])
         default:
             guard let queue else { return nil }
             guard let n = f["lifo_above"] else {
-                return .adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue))
+                return (.adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue)), [])
             }
             if queue == 0 {
                 reader.fail(n, f.path("lifo_above"), "lifo_above has no effect with queue: 0 (no request ever waits)")
@@ -293,7 +323,7 @@ extension ScenarioDecoder {
                 )
                 return nil
             }
-            return .adaptiveLifo(lifoAbove: above)
+            return (.adaptiveLifo(lifoAbove: above), [])
         }
     }
 

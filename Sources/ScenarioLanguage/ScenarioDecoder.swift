@@ -24,6 +24,8 @@ struct ScenarioDecoder {
     var componentKinds: [String: String] = [:]
     /// Classes named by inspection stages' `detect:`, checked once the workload is read.
     var pendingDetections: [PendingDetection] = []
+    /// Classes named by pools' `priority:` lists, checked once the workload is read.
+    var pendingPriorities: [PendingPriority] = []
     /// The zones those components name, for the same reason.
     var zonesOfFailedComponents: Set<String> = []
     /// Clusters and pools' pod requests, resolved once components and zones are known.
@@ -111,6 +113,7 @@ struct ScenarioDecoder {
         let currency = top["currency"].map { decodeCurrency($0) } ?? "USD"
         componentCosts = []
         pendingDetections = []
+        pendingPriorities = []
         responseBytes = []
         pendingClusters = []
         pendingPods = []
@@ -152,6 +155,7 @@ struct ScenarioDecoder {
         // lack classes the stages name: those problems are reported instead.)
         if reader.diagnostics.count == problemsBefore && failedComponents.isEmpty {
             checkDetections(classes: classes, stations: stations)
+            checkPriorities(classes: classes, stations: stations)
         }
         if let dns, let node = top["dns"], reader.diagnostics.count == problemsBefore {
             checkDNSRoutes(dns, classes: classes, stations: stations, node: node)

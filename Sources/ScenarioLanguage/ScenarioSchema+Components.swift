@@ -234,11 +234,33 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted."
+                        "Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; {priority: [checkout, browse]}, the waiting request of the most urgent class first (the classes listed most urgent first, those not listed after them), oldest first within a class, non-preemptive; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted."
                     )
                 ),
                 ("default", .string("fifo")),
-                ("enum", .array(QueueDiscipline.names.map { .string($0) })),
+                (
+                    "anyOf",
+                    .array([
+                        .object([("enum", .array(QueueDiscipline.names.map { .string($0) }))]),
+                        .object([
+                            ("type", .string("object")),
+                            (
+                                "properties",
+                                .object([
+                                    (
+                                        "priority",
+                                        .object([
+                                            ("type", .string("array")),
+                                            ("items", .object([("type", .string("string"))])),
+                                            ("minItems", .number(1)),
+                                        ])
+                                    )
+                                ])
+                            ),
+                            ("required", .array([.string("priority")])), ("additionalProperties", .bool(false)),
+                        ]),
+                    ])
+                ),
             ]),
             "drop_expired": .object([
                 (

@@ -68,12 +68,21 @@ extension ModelSpec {
             var ownFirst = 0.0
             var ownSecond = 0.0
             var ownDemands = false
+            // Under priority: each class's level, and per level the visits' rate and the
+            // holding time they bring.
+            let levels = priorityLevels(station: s)
+            var levelRate = Array(repeating: 0.0, count: st.priorityClasses.count + 1)
+            var levelHolding = levelRate
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
                     if passes[k][s] > 0 { arriving += rates[k] * trees[k].visits[n] / passes[k][s] }
                     peak += (peaks?[k] ?? 0) * trees[k].visits[n]
                     holding += rates[k] * trees[k].visits[n] * trees[k].hold[n]
+                    if !levels.isEmpty {
+                        levelRate[Int(levels[k])] += rates[k] * trees[k].visits[n]
+                        levelHolding[Int(levels[k])] += rates[k] * trees[k].visits[n] * trees[k].hold[n]
+                    }
                     let own = node.service ?? st.service
                     ownDemands = ownDemands || node.service != nil
                     ownFirst += rates[k] * trees[k].visits[n] * own.mean
@@ -127,6 +136,20 @@ extension ModelSpec {
                 load.meanWaitEstimate =
                     serviceSCV.isFinite
                     ? AllenCunneen.meanWait(erlangC: wait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV) : nil
+                if !levels.isEmpty, let fifo = load.meanWaitEstimate {
+                    // The levels that some class reaching the station is in, in order.
+                    let reaching = classes.indices.filter { k in classes[k].calls.contains { $0.station == s } }
+                    let kept = levelHolding.indices.filter { l in reaching.contains { levels[$0] == l } }
+                    let waits = PriorityWaits(
+                        classes: kept.map { l in reaching.filter { levels[$0] == l }.map { classes[$0].name } },
+                        utilizations: kept.map { levelHolding[$0] * share / Double(workers) },
+                        fifoWait: fifo, utilization: u)
+                    load.priorityWaits = waits
+                    // Over all visits, the levels' waits weighted by their rates: FIFO's when every
+                    // class has the same service time (the conservation law), not otherwise.
+                    load.meanWaitEstimate =
+                        zip(kept, waits.levels).reduce(0) { $0 + levelRate[$1.0] * $1.1.meanWait } / rate
+                }
             }
             return load
         }

@@ -49,6 +49,11 @@ public struct OfferedLoad: Sendable, Equatable {
     /// exponential even when each of them is.
     public var mixedDemand = false
 
+    /// Under `discipline: priority`, with a FIFO wait estimate: each priority level's mean wait
+    /// (`PriorityWaits`, Cobham); nil otherwise. `meanWaitEstimate` is then their mean over
+    /// all visits (weighted by the levels' rates).
+    public var priorityWaits: PriorityWaits?
+
     /// A database's nodes (primary first, then the replicas), each with its own offered load
     /// and utilisation; nil for a station that is not a database. `utilization` is the busiest
     /// node's.

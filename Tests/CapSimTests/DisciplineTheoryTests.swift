@@ -119,15 +119,15 @@ struct DisciplineKeyTests {
     func misspelt() {
         #expect(
             problems("discipline: adaptive-lifo") == [
-                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'adaptive-lifo' (did you mean 'adaptive_lifo'?)"
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing or {priority: [classes]}, found 'adaptive-lifo' (did you mean 'adaptive_lifo'?)"
             ])
         #expect(
             problems("discipline: ps") == [
-                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'ps'"
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing or {priority: [classes]}, found 'ps'"
             ])
         #expect(
             problems("discipline: processor-sharing") == [
-                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing, found 'processor-sharing' (did you mean 'processor_sharing'?)"
+                "s.yaml:10:17: error: components.web.discipline: expected one of fifo, lifo, adaptive_lifo, processor_sharing or {priority: [classes]}, found 'processor-sharing' (did you mean 'processor_sharing'?)"
             ])
         #expect(problems("disipline: lifo").first?.hasSuffix("(did you mean 'discipline'?)") == true)
     }

@@ -19,7 +19,11 @@ extension Simulation {
             stations[s].accumulate(to: kernel.now)
             stations[s].queueLevel += 1
             requests[r].instance = i
-            instances[Int(i)].waiting.append(r)
+            if stations[s].prioritised {
+                instances[Int(i)].waiting.insert(r, level: stations[s].classLevels[Int(requests[r].classIndex)])
+            } else {
+                instances[Int(i)].waiting.append(r)
+            }
             loads[Int(i)] &+= 1
             if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
         } else {

@@ -15,6 +15,10 @@ struct StationState {
     let discipline: QueueDiscipline
     /// True under processor sharing (checked on the hot path, so kept as a plain flag).
     let sharing: Bool
+    /// Under `.priority`: each class's level (0 the most urgent; `ModelSpec.priorityLevels`),
+    /// which orders the waiting lines. Empty under other disciplines, and `prioritised` false.
+    let classLevels: [Int32]
+    let prioritised: Bool
     /// Drop waiting attempts whose client has given up instead of serving them.
     let dropExpired: Bool
     /// Server-side queue timeout (nil: requests wait as long as it takes), and the stream its
@@ -95,7 +99,7 @@ struct StationState {
 
     init(
         spec: StationSpec, firstInstance: Int32, service: RandomStream, routing: RandomStream,
-        failures: RandomStream, patience: RandomStream, visitServices: Bool = false
+        failures: RandomStream, patience: RandomStream, visitServices: Bool = false, classLevels: [Int32] = []
     ) {
         self.firstInstance = firstInstance
         self.instanceCount = Int32(spec.instances)
@@ -111,6 +115,11 @@ struct StationState {
         let queueCapacity = spec.queueCapacity ?? .max
         self.discipline = spec.discipline
         self.sharing = spec.discipline == .processorSharing
+        precondition(
+            (spec.discipline == .priority) != classLevels.isEmpty,
+            "a priority station has a level per class, and only a priority station")
+        self.classLevels = classLevels
+        self.prioritised = spec.discipline == .priority
         self.dropExpired = spec.dropExpired
         self.queueTimeout = spec.queueTimeout
         self.timesOutWaiting = spec.queueTimeout != nil

@@ -2,15 +2,19 @@
 /// uniqueness checks; once grown to its peak length it never allocates again. Its owner
 /// (`Simulation`) calls `deallocate()` exactly once.
 ///
-/// Used in one of two ways, fixed by the station's discipline:
+/// Used in one of three ways, fixed by the station's discipline:
 /// - FIFO, LIFO, adaptive LIFO: a growable ring buffer (a deque) of waiting request indices,
 ///   appended at the tail; `next(_:)` takes the head (oldest) or the tail (newest).
+/// - Priority: the same ring, kept sorted by level (`insert(_:level:)`, behind every entry of
+///   the same or a more urgent level, so each level stays oldest first), with each entry's level
+///   in `tags`; `next(_:)` takes the head.
 /// - Processor sharing: a binary min-heap of the requests in service, keyed by their finish tag
 ///   on the instance's virtual-time clock (ties by request index, so the order is
 ///   deterministic); see `Simulation+ProcessorSharing.swift`.
 ///
 /// Invariant: `0 ≤ count ≤ capacity`, capacity is 0 or a power of two; in heap mode `count == 0`,
-/// `head == 0`, `0 ≤ heapCount ≤ capacity` and `tags[k]` is the key of `storage[k]`.
+/// `head == 0`, `0 ≤ heapCount ≤ capacity` and `tags[k]` is the key of `storage[k]`; in priority
+/// mode `heapCount == 0` and the tags of the ring's entries, head to tail, never decrease.
 /// `storage` is non-nil once `capacity > 0`, `tags` in heap mode: the hot paths' `storage!`/`tags!` rely on it.
 struct WaitingLine {
     /// First, so that an instance's hot fields end with it (see `InstanceState`).
@@ -31,6 +35,25 @@ struct WaitingLine {
     mutating func append(_ x: Int32) {
         if count == capacity { grow() }
         storage![(head &+ count) & (capacity &- 1)] = x
+        count &+= 1
+    }
+
+    /// Priority mode: puts `x` behind every waiting request whose level is at most `level` and
+    /// ahead of the others (0 is the most urgent). O(entries it passes): an urgent request
+    /// arriving at a long line of less urgent ones moves them one place back.
+    mutating func insert(_ x: Int32, level: Int32) {
+        if tags == nil { usePriorities() }
+        if count == capacity { grow() }
+        let mask = capacity &- 1
+        let tag = Double(level)
+        var k = count
+        while k > 0 && tags![(head &+ k &- 1) & mask] > tag {
+            storage![(head &+ k) & mask] = storage![(head &+ k &- 1) & mask]
+            tags![(head &+ k) & mask] = tags![(head &+ k &- 1) & mask]
+            k &-= 1
+        }
+        storage![(head &+ k) & mask] = x
+        tags![(head &+ k) & mask] = tag
         count &+= 1
     }
 
@@ -69,6 +92,9 @@ struct WaitingLine {
             head = (head &+ 1) & mask
         } else {
             for j in k..<(count - 1) { storage[(head &+ j) & mask] = storage[(head &+ j &+ 1) & mask] }
+            if let tags {
+                for j in k..<(count - 1) { tags[(head &+ j) & mask] = tags[(head &+ j &+ 1) & mask] }
+            }
         }
         count &-= 1
         return true
@@ -82,6 +108,7 @@ struct WaitingLine {
         case .fifo: return removeFirst()
         case .lifo: return removeLast()
         case .adaptiveLifo(let above): return count > above ? removeLast() : removeFirst()
+        case .priority: return removeFirst()
         case .processorSharing: preconditionFailure("processor sharing has no waiting line")
         }
     }
@@ -155,15 +182,15 @@ struct WaitingLine {
     private mutating func grow() {
         let newCapacity = Swift.max(16, capacity * 2)
         let newStorage = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        // The entries from the head on: the ring's (`count`), or the heap's (`heapCount`, head
+        // 0); one of the two counts is 0.
+        let n = Swift.max(count, heapCount)
+        for i in 0..<n { newStorage[i] = storage![(head + i) & (capacity - 1)] }
         if let old = tags {
-            // Heap mode: entries 0 ..< heapCount, head 0.
-            newStorage.update(from: storage!, count: heapCount)
             let newTags = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
-            newTags.update(from: old, count: heapCount)
+            for i in 0..<n { newTags[i] = old[(head + i) & (capacity - 1)] }
             old.deallocate()
             tags = newTags
-        } else {
-            for i in 0..<count { newStorage[i] = storage![(head + i) & (capacity - 1)] }
         }
         storage?.deallocate()
         storage = newStorage
@@ -173,6 +200,17 @@ struct WaitingLine {
 
     /// Switches an empty line to heap mode (processor sharing), on first use.
     private mutating func useAsHeap() {
+        precondition(count == 0 && heapCount == 0 && tags == nil)
+        let initial = 16
+        storage?.deallocate()
+        storage = .allocate(capacity: initial)
+        tags = .allocate(capacity: initial)
+        capacity = initial
+        head = 0
+    }
+
+    /// Switches an empty line to priority mode, on first use: the ring with a level per entry.
+    private mutating func usePriorities() {
         precondition(count == 0 && heapCount == 0 && tags == nil)
         let initial = 16
         storage?.deallocate()

@@ -129,7 +129,7 @@ public struct Simulation: ~Copyable {
                     routing: streams.stream(path: "components." + st.name, purpose: .routing),
                     failures: streams.stream(path: "components." + st.name, purpose: .failures),
                     patience: streams.stream(path: "components." + st.name, purpose: .patience),
-                    visitServices: spec.hasVisitServices(station: s)))
+                    visitServices: spec.hasVisitServices(station: s), classLevels: spec.priorityLevels(station: s)))
             for _ in 0..<st.instances {
                 (instances + next).initialize(to: InstanceState(station: Int32(s)))
                 next += 1

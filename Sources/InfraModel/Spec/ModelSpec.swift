@@ -85,6 +85,15 @@ public struct ModelSpec: Sendable {
         classes.contains { c in c.calls.contains { $0.station == s && $0.service != nil } }
     }
 
+    /// Station s's priority level of each class (aligned with `classes`; 0 the most urgent):
+    /// the position of the class in the station's `priorityClasses`, or their count for a
+    /// class not named. Empty unless the station's discipline is `.priority`.
+    public func priorityLevels(station s: Int) -> [Int32] {
+        guard stations[s].discipline == .priority else { return [] }
+        let named = stations[s].priorityClasses
+        return classes.map { c in Int32(named.firstIndex(of: c.name) ?? named.count) }
+    }
+
     /// True when station s's instances can go down: it fails on its own, sits in a zone, or
     /// a scheduled event (a canary deploy's restarts among them) takes some of its instances.
     public func canGoDown(_ s: Int) -> Bool {
@@ -153,6 +162,9 @@ public struct StationSpec: Sendable, Equatable {
     /// sharing (then `workers` are cores shared by every request in service, and an instance
     /// admits at most workers + queue requests).
     public var discipline: QueueDiscipline
+    /// Under `.priority`: the classes (names in `ModelSpec.classes`) a free worker serves first,
+    /// most urgent first; the classes not named come after them. Empty under other disciplines.
+    public var priorityClasses: [String] = []
     /// A waiting attempt whose client has already given up is dropped when a worker would take
     /// it, instead of being served for nobody (`drop_expired: true`).
     public var dropExpired: Bool
