@@ -223,6 +223,15 @@ public struct CalendarQueue<Event>: ~Copyable {
         return directSearch()
     }
 
+    /// The earliest entry if the current bucket's head is in the current window (then it is the
+    /// earliest of all: nothing precedes the window, and the current bucket is sorted); −1 when
+    /// finding it would move the scan on (`findMin`). O(1), and it moves nothing.
+    @inlinable @inline(__always)
+    func currentHead() -> Int32 {
+        let h = heads[current]
+        return windowEnd != .max && h >= 0 && nodes[Int(h)].time < windowEnd ? h : -1
+    }
+
     /// The earliest entry of all, the scan moved to its bucket (sorted, so it is the head).
     /// O(count): a full year passed without an entry, so the width is too small for the
     /// entries' spacing, and is set again when this happens more than occasionally.

@@ -40,8 +40,9 @@ public struct EventQueue<Event>: ~Copyable {
     @usableFromInline var heapRoom = Self.calendarFrom - 1
     @usableFromInline var heap = BinaryHeap<Event>()
     @usableFromInline var calendar = CalendarQueue<Event>()
-    /// The calendar queue's earliest entry (its node), found by the pop just made, with no push
-    /// since: `peek` then reads it without a search of its own. −1: not known.
+    /// The calendar queue's earliest entry (its node), seen by the pop just made in the bucket
+    /// it popped from, with no push since: `peek` then reads it without a search of its own.
+    /// −1: not known.
     @usableFromInline var calendarNext: Int32 = -1
     /// The entries on their way from one structure to the other, kept between switches so that
     /// a count swinging across both thresholds allocates only the first time (empty between).
@@ -75,6 +76,16 @@ public struct EventQueue<Event>: ~Copyable {
 
     @usableFromInline @inline(never)
     mutating func calendarPeek() -> Event { calendar.nodes[Int(calendar.findMin())].event }
+
+    /// The earliest entry's event when it is known without a search: the heap's top, or the
+    /// calendar queue's entry the last pop saw next to it (`calendarNext`); nil otherwise. A
+    /// hint for prefetching, called between a pop and the pushes its event makes: a search then
+    /// would move the calendar's scan ahead to entries those pushes precede, and pull it back
+    /// on each of them (with deterministic delays, re-sorting the same long buckets every event).
+    @inlinable @inline(__always)
+    public func peekIfKnown() -> Event? {
+        heap.count > 0 ? heap.heap[0].event : calendarNext >= 0 ? calendar.nodes[Int(calendarNext)].event : nil
+    }
 
     @inlinable public mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(Swift.min(n, Self.calendarFrom)) }
 
@@ -142,9 +153,10 @@ public struct EventQueue<Event>: ~Copyable {
             calendarNext = -1
             toHeap()
         } else {
-            // The next entry is searched for now, for `peek` and the next pop: the scan's steps
-            // are the ones the next search would take.
-            calendarNext = calendar.findMin()
+            // The next entry, for `peek` and the next pop, when it is in the bucket just popped
+            // from. Not searched for further: the scan would move ahead of the entries the
+            // popped event is about to schedule (see `peekIfKnown`).
+            calendarNext = calendar.currentHead()
         }
         return top
     }

@@ -88,6 +88,10 @@ public struct Kernel<Event>: ~Copyable {
     /// that prefetches the state the next event will read.
     @inlinable @inline(__always) public var upcoming: Event? { mutating get { queue.peek() } }
 
+    /// `upcoming` when the queue knows it without a search (`EventQueue.peekIfKnown`), else
+    /// nil: for prefetching between delivering an event and handling it.
+    @inlinable @inline(__always) public var upcomingIfKnown: Event? { queue.peekIfKnown() }
+
     /// Moves the clock forward to `time` without delivering anything (used to end a run at
     /// exactly the horizon). Precondition: no pending event precedes `time`.
     @inlinable public mutating func advance(to time: SimTime) {

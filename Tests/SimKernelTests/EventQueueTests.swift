@@ -213,6 +213,47 @@ struct EventQueueTests {
         #expect(first == 400 && second == 0)
     }
 
+    @Test("peekIfKnown, between a pop and the pushes its event makes, is nil or the earliest entry")
+    func peekIfKnown() {
+        var queue = EventQueue<Int>()
+        var rng = SplitMix(state: 11)
+        var known = 0
+        var next = 0
+        // Arrivals a few ns apart, each with an event 0.5 ms later (a deterministic delay): the
+        // pattern whose eager search, before the arrival's pushes, pulled the scan back and forth.
+        queue.push(time: 0, sequence: 0, event: 0)
+        var sequence: UInt64 = 1
+        for _ in 0..<20_000 {
+            let (now, _, event) = queue.pop(notAfter: .max)!
+            // As the model's prefetch asks it: after the pop, before the event is handled.
+            if let hint = queue.peekIfKnown() {
+                known += 1
+                #expect(hint == queue.peek())
+            }
+            if event % 2 == 0 {
+                next += 2
+                queue.push(time: now + Int64(rng.next() % 4), sequence: sequence, event: next)
+                queue.push(time: now + 500_000, sequence: sequence + 1, event: next + 1)
+                sequence += 2
+            }
+        }
+        #expect(queue.usesCalendar && queue.checkInvariants())
+        // A fleet's pattern: 2,000 pending, each pop pushing one entry a random time ahead. The
+        // next entry is then mostly in the bucket just popped from, and known.
+        var fleet = EventQueue<Int>()
+        for i in 0..<2_000 { fleet.push(time: Int64(rng.next() % 1_000_000), sequence: UInt64(i), event: i) }
+        known = 0
+        for i in 2_000..<22_000 {
+            let (now, _, _) = fleet.pop(notAfter: .max)!
+            if let hint = fleet.peekIfKnown() {
+                known += 1
+                #expect(hint == fleet.peek())
+            }
+            fleet.push(time: now + Int64(rng.next() % 1_000_000), sequence: UInt64(i), event: i)
+        }
+        #expect(known > 10_000, "\(known) of 20,000 hints")
+    }
+
     @Test("entries at the end of time come out last, in push order")
     func endOfTime() {
         var queue = EventQueue<Int>()

@@ -14,7 +14,7 @@ extension Simulation {
         if case .pool(.serviceEnd(_, let i)) = event, let waiting = instances[Int(i)].waiting.first {
             prefetch(request: waiting)
         }
-        if case .pool(.serviceEnd(let r, let i))? = kernel.upcoming {
+        if case .pool(.serviceEnd(let r, let i))? = kernel.upcomingIfKnown {
             prefetch(request: r)
             prefetch(instance: i)
         }
