@@ -12,20 +12,12 @@ import SimRandom
 ///
 /// Pool keys are read by the server pool's decoder, so they mean exactly what they mean there.
 /// `detect:` names classes; they are checked against the workload once it is read
-/// (`checkDetections`).
+/// (`checkClassReferences`).
 extension ScenarioDecoder {
     static let inspectionKinds = InspectionSpec.Kind.allCases.map(\.rawValue)
     static let inspectionOnlyKeys = ["on_failure", "detect"]
     static let inspectionKeys = serverPoolKeys + inspectionOnlyKeys
     static let detectionKeys = ["probability", "delay"]
-
-    /// A class named under a stage's `detect:`, to be checked against the workload.
-    struct PendingDetection {
-        var station: String
-        var className: String
-        var node: ScenarioNode
-        var path: String
-    }
 
     mutating func decodeInspection(
         _ node: ScenarioNode, _ path: String, name: String, kind: InspectionSpec.Kind
@@ -84,31 +76,11 @@ extension ScenarioDecoder {
                 ok = false
                 continue
             }
-            pendingDetections.append(
-                PendingDetection(station: station, className: p.key, node: p.value, path: itemPath))
+            pendingClassReferences.append(
+                PendingClassReference(
+                    station: station, className: p.key, node: p.value, path: itemPath, verb: "detects"))
             detections.append(InspectionSpec.Detection(className: p.key, probability: probability, delay: delay))
         }
         return ok ? detections : nil
-    }
-
-    /// Every class a stage's `detect:` names exists and reaches the stage (a detection of a
-    /// class that never comes would be a rule that does nothing).
-    mutating func checkDetections(classes: [RequestClass], stations: [StationSpec]) {
-        let names = classes.map(\.name)
-        for d in pendingDetections {
-            guard let c = classes.first(where: { $0.name == d.className }) else {
-                reader.fail(
-                    d.node, d.path,
-                    "'\(d.station)' detects class '\(d.className)', which the workload does not have (classes: \(names.joined(separator: ", ")))",
-                    suggestion: nearest(d.className, in: names))
-                continue
-            }
-            guard let s = stations.firstIndex(where: { $0.name == d.station }) else { continue }
-            if !c.calls.contains(where: { $0.station == s }) {
-                reader.fail(
-                    d.node, d.path, "class '\(d.className)' never reaches '\(d.station)': it is not on the class's path"
-                )
-            }
-        }
     }
 }

@@ -10,16 +10,8 @@ import InfraModel
 ///
 /// A mapping rather than a key of its own, so that a sweep or `--set` can swap it for `fifo`
 /// and back. The list names classes, which are checked against the workload once it is read
-/// (`checkPriorities`).
+/// (`checkClassReferences`).
 extension ScenarioDecoder {
-    /// A class named in a pool's priority list, to be checked against the workload.
-    struct PendingPriority {
-        var station: String
-        var className: String
-        var node: ScenarioNode
-        var path: String
-    }
-
     /// The list under `discipline: {priority: …}`: a non-empty list of distinct class names;
     /// nil after a problem (reported).
     mutating func decodePriorityClasses(_ node: ScenarioNode, _ path: String, station: String) -> [String]? {
@@ -37,29 +29,10 @@ extension ScenarioDecoder {
                 continue
             }
             names.append(name)
-            pendingPriorities.append(PendingPriority(station: station, className: name, node: item, path: itemPath))
+            pendingClassReferences.append(
+                PendingClassReference(
+                    station: station, className: name, node: item, path: itemPath, verb: "gives priority to"))
         }
         return names.count == items.count ? names : nil
-    }
-
-    /// Every class a priority list names exists and reaches the pool (a level for a class
-    /// that never comes would order nothing).
-    mutating func checkPriorities(classes: [RequestClass], stations: [StationSpec]) {
-        let names = classes.map(\.name)
-        for p in pendingPriorities {
-            guard let c = classes.first(where: { $0.name == p.className }) else {
-                reader.fail(
-                    p.node, p.path,
-                    "'\(p.station)' gives priority to class '\(p.className)', which the workload does not have (classes: \(names.joined(separator: ", ")))",
-                    suggestion: nearest(p.className, in: names))
-                continue
-            }
-            guard let s = stations.firstIndex(where: { $0.name == p.station }) else { continue }
-            if !c.calls.contains(where: { $0.station == s }) {
-                reader.fail(
-                    p.node, p.path, "class '\(p.className)' never reaches '\(p.station)': it is not on the class's path"
-                )
-            }
-        }
     }
 }

@@ -22,10 +22,9 @@ struct ScenarioDecoder {
     /// Each declared component's `kind:` (`server_pool` when it gives none), for rules that
     /// depend on what a path element calls (a visit's own `service`).
     var componentKinds: [String: String] = [:]
-    /// Classes named by inspection stages' `detect:`, checked once the workload is read.
-    var pendingDetections: [PendingDetection] = []
-    /// Classes named by pools' `priority:` lists, checked once the workload is read.
-    var pendingPriorities: [PendingPriority] = []
+    /// Classes named by inspection stages' `detect:` and pools' priority lists, checked once
+    /// the workload is read.
+    var pendingClassReferences: [PendingClassReference] = []
     /// The zones those components name, for the same reason.
     var zonesOfFailedComponents: Set<String> = []
     /// Clusters and pools' pod requests, resolved once components and zones are known.
@@ -112,8 +111,7 @@ struct ScenarioDecoder {
 
         let currency = top["currency"].map { decodeCurrency($0) } ?? "USD"
         componentCosts = []
-        pendingDetections = []
-        pendingPriorities = []
+        pendingClassReferences = []
         responseBytes = []
         pendingClusters = []
         pendingPods = []
@@ -154,8 +152,7 @@ struct ScenarioDecoder {
         // (A workload with problems of its own, or classes on a broken component's path, may
         // lack classes the stages name: those problems are reported instead.)
         if reader.diagnostics.count == problemsBefore && failedComponents.isEmpty {
-            checkDetections(classes: classes, stations: stations)
-            checkPriorities(classes: classes, stations: stations)
+            checkClassReferences(classes: classes, stations: stations)
         }
         if let dns, let node = top["dns"], reader.diagnostics.count == problemsBefore {
             checkDNSRoutes(dns, classes: classes, stations: stations, node: node)

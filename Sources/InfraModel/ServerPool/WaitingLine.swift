@@ -42,7 +42,7 @@ struct WaitingLine {
     /// ahead of the others (0 is the most urgent). O(entries it passes): an urgent request
     /// arriving at a long line of less urgent ones moves them one place back.
     mutating func insert(_ x: Int32, level: Int32) {
-        if tags == nil { usePriorities() }
+        if tags == nil { useTags() }
         if count == capacity { grow() }
         let mask = capacity &- 1
         let tag = Double(level)
@@ -141,7 +141,7 @@ struct WaitingLine {
     }
 
     mutating func heapPush(tag: Double, request: Int32) {
-        if tags == nil { useAsHeap() }
+        if tags == nil { useTags() }
         if heapCount == capacity { grow() }
         var k = heapCount
         tags![k] = tag
@@ -198,19 +198,9 @@ struct WaitingLine {
         head = 0
     }
 
-    /// Switches an empty line to heap mode (processor sharing), on first use.
-    private mutating func useAsHeap() {
-        precondition(count == 0 && heapCount == 0 && tags == nil)
-        let initial = 16
-        storage?.deallocate()
-        storage = .allocate(capacity: initial)
-        tags = .allocate(capacity: initial)
-        capacity = initial
-        head = 0
-    }
-
-    /// Switches an empty line to priority mode, on first use: the ring with a level per entry.
-    private mutating func usePriorities() {
+    /// Gives an empty line its tags, on first use: heap mode (processor sharing) or priority
+    /// mode (the ring with a level per entry).
+    private mutating func useTags() {
         precondition(count == 0 && heapCount == 0 && tags == nil)
         let initial = 16
         storage?.deallocate()
