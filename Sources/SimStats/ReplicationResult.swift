@@ -65,6 +65,16 @@ public struct ReplicationResult: Sendable {
             guard let o = c.opened, let e = c.closed else { return .nan }
             return (integral(e) - integral(o)) / windowNs
         }
+        /// The window's count of entry k of a per-station (or per-region) counter; nil when a
+        /// snapshot is missing or lacks the entry.
+        func counted(_ k: Int, _ counter: (ModelCounters) -> [UInt64]) -> UInt64? {
+            guard let o = c.opened, let e = c.closed, k < counter(o).count, k < counter(e).count else { return nil }
+            return counter(e)[k] - counter(o)[k]
+        }
+        func ratio(_ part: UInt64?, _ whole: UInt64?) -> Double {
+            if let part, let whole { Self.ratio(part, whole) } else { .nan }
+        }
+        func perSecond(_ n: UInt64?) -> Double { n.map { Double($0) / (windowNs * 1e-9) } ?? .nan }
         let beyond = c.layout.tracksHops ? c.beyondQuantile(0.99) : []
         let account = spec.cost.flatMap {
             CostAccount(
@@ -118,12 +128,7 @@ public struct ReplicationResult: Sendable {
                     .nan
                 }
             case .regionAvailable(let g): level { g < $0.regionUpIntegral.count ? $0.regionUpIntegral[g] : .nan }
-            case .regionRequestRate(let g):
-                if let o = c.opened, let e = c.closed, g < e.dnsResolved.count, g < o.dnsResolved.count {
-                    Double(e.dnsResolved[g] - o.dnsResolved[g]) / (windowNs * 1e-9)
-                } else {
-                    .nan
-                }
+            case .regionRequestRate(let g): perSecond(counted(g) { $0.dnsResolved })
             case .dnsStaleRate:
                 if let o = c.opened, let e = c.closed {
                     Self.ratio(
@@ -146,44 +151,16 @@ public struct ReplicationResult: Sendable {
                 } else {
                     .nan
                 }
-            case .regionCrossingRate(let g):
-                if let o = c.opened, let e = c.closed, g < e.regionCrossings.count, g < o.regionCrossings.count {
-                    Double(e.regionCrossings[g] - o.regionCrossings[g]) / (windowNs * 1e-9)
-                } else {
-                    .nan
-                }
+            case .regionCrossingRate(let g): perSecond(counted(g) { $0.regionCrossings })
             case .replicationBacklog(let h, let replicas):
                 histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below
-            case .queueTimedOut(let s):
-                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {
-                    Self.ratio(e.timedOut[s] - o.timedOut[s], e.entered[s] - o.entered[s])
-                } else {
-                    .nan
-                }
-            case .queueFull(let s):
-                if let o = c.opened, let e = c.closed, s < e.refused.count, s < o.refused.count {
-                    Self.ratio(e.refused[s] - o.refused[s], e.entered[s] - o.entered[s])
-                } else {
-                    .nan
-                }
-            case .stationArrivalRate(let s):
-                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count {
-                    Double(e.entered[s] - o.entered[s]) / (windowNs * 1e-9)
-                } else {
-                    .nan
-                }
+            case .queueTimedOut(let s): ratio(counted(s) { $0.timedOut }, counted(s) { $0.entered })
+            case .queueFull(let s): ratio(counted(s) { $0.refused }, counted(s) { $0.entered })
+            case .stationArrivalRate(let s): perSecond(counted(s) { $0.entered })
             case .stationThroughput(let h): Double(histograms[h].count) / (windowNs * 1e-9)
-            case .inspectionBlocked(let s), .inspectionUninspected(let s):
-                if let o = c.opened, let e = c.closed, s < e.entered.count, s < o.entered.count, s < e.blocked.count {
-                    if case .inspectionBlocked = m.kind {
-                        Self.ratio(e.blocked[s] - o.blocked[s], e.entered[s] - o.entered[s])
-                    } else {
-                        Self.ratio(e.uninspected[s] - o.uninspected[s], e.entered[s] - o.entered[s])
-                    }
-                } else {
-                    .nan
-                }
+            case .inspectionBlocked(let s): ratio(counted(s) { $0.blocked }, counted(s) { $0.entered })
+            case .inspectionUninspected(let s): ratio(counted(s) { $0.uninspected }, counted(s) { $0.entered })
             case .levelQuantile(let d, let q): distributions[d].quantile(q)
             case .availability: ended > 0 ? Double(c.successes) / ended : .nan
             case .goodRatio: ended > 0 ? Double(c.good) / ended : .nan

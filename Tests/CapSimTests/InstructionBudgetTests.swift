@@ -45,6 +45,19 @@ struct InstructionBudgetTests {
         return (count, run.out)
     }
 
+    /// Instructions per event of the scenario `yaml` between two horizons (their difference over
+    /// the difference in events), with at least `minimumEvents` events between them.
+    func perEvent(_ yaml: String, name: String, horizons: (String, String), minimumEvents: Int) throws -> Int {
+        let file = temporaryDirectory().appendingPathComponent(name)
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let base = ["run", file.path, "-q", "--json", "-"]
+        let short = try instructions(base + ["--set", "horizon=\(horizons.0)"])
+        let long = try instructions(base + ["--set", "horizon=\(horizons.1)"])
+        let events = try self.events(long.output) - self.events(short.output)
+        #expect(events > minimumEvents)
+        return (long.count - short.count) / max(1, events)
+    }
+
     func events(_ json: String) throws -> Int {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         return try #require(root["events"] as? Int)
@@ -73,14 +86,7 @@ struct InstructionBudgetTests {
               pool: {kind: server_pool, instances: 10000, workers: 1, queue: unlimited, balance: power_of_two,
                      service: {exponential: {mean: 10ms}}}
             """
-        let file = temporaryDirectory().appendingPathComponent("fleet.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let base = ["run", file.path, "-q", "--json", "-"]
-        let short = try instructions(base + ["--set", "horizon=0.05s"])
-        let long = try instructions(base + ["--set", "horizon=0.3s"])
-        let events = try self.events(long.output) - self.events(short.output)
-        #expect(events > 400_000)
-        let perEvent = (long.count - short.count) / events
+        let perEvent = try perEvent(yaml, name: "fleet.yaml", horizons: ("0.05s", "0.3s"), minimumEvents: 400_000)
         #expect(perEvent < 1_480, "\(perEvent) instructions per event")
     }
 
@@ -107,14 +113,8 @@ struct InstructionBudgetTests {
               edge: {kind: load_balancer, targets: app, latency: {deterministic: 0.5ms}}
               app: {kind: server_pool, instances: 4, workers: 16, service: {exponential: {mean: 6ms}}}
             """
-        let file = temporaryDirectory().appendingPathComponent("deterministic.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let base = ["run", file.path, "-q", "--json", "-"]
-        let short = try instructions(base + ["--set", "horizon=2us"])
-        let long = try instructions(base + ["--set", "horizon=20us"])
-        let events = try self.events(long.output) - self.events(short.output)
-        #expect(events > 50_000)
-        let perEvent = (long.count - short.count) / events
+        let perEvent = try perEvent(
+            yaml, name: "deterministic.yaml", horizons: ("2us", "20us"), minimumEvents: 50_000)
         #expect(perEvent < 6_000, "\(perEvent) instructions per event")
     }
 
