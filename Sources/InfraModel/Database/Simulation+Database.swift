@@ -208,7 +208,7 @@ extension Simulation {
     /// from the same seated draw (so a read's demand is the same quantile whichever node serves it);
     /// a call with a demand of its own (`CallNode.service`) takes it at either.
     @inline(__always)
-    func databaseDemand(of r: Int32, at i: Int32, station s: Int) -> SimDuration {
+    mutating func databaseDemand(of r: Int32, at i: Int32, station s: Int) -> SimDuration {
         guard i != stations[s].firstInstance + databases[Int(stations[s].database)].failover.primary else {
             return demand(of: r, at: s)
         }

@@ -67,8 +67,12 @@ extension Simulation {
     /// attempt), so it does not depend on the design (common random numbers), plus its TLS CPU
     /// where the station terminates TLS. The draw is from the station's `service`, or from the
     /// visit's own where its call-tree node has one (`CallNode.service`).
+    ///
+    /// `mutating` although it changes nothing of the simulation: a caller that does not inline
+    /// a non-mutating method copies the whole `Simulation` (≈ 2.4 KB) to pass it, and whether
+    /// the draw's code is inlined here depends on the optimiser's budget.
     @inline(__always)
-    func demand(of r: Int32, at s: Int) -> SimDuration {
+    mutating func demand(of r: Int32, at s: Int) -> SimDuration {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
         let own: SimDuration
