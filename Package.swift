@@ -31,7 +31,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "SimKernel", swiftSettings: optimise),
-        .target(name: "SimRandom", dependencies: ["CGSL"], swiftSettings: optimise),
+        .target(name: "CZiggurat", exclude: ["generate.py"]),
+        .target(name: "SimRandom", dependencies: ["CGSL", "CZiggurat"], swiftSettings: optimise),
         .target(name: "CPrefetch"),
         .target(name: "InfraModel", dependencies: ["SimKernel", "SimRandom", "CPrefetch"], swiftSettings: optimise),
         .target(
@@ -64,7 +65,7 @@ let package = Package(
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ScenarioFuzzingTests", dependencies: ["ScenarioFuzzing"]),
-        .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL"]),
+        .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "CGSL", "CZiggurat"]),
         .testTarget(name: "InfraModelTests", dependencies: ["InfraModel", "Theory", "SimKernel", "SimRandom"]),
         .testTarget(name: "SimStatsTests", dependencies: ["SimStats", "InfraModel", "SimKernel", "SimRandom"]),
         .testTarget(

@@ -4,13 +4,14 @@
  * programmer who knows the model would write in C. No framework, no statistics beyond a running
  * mean of the sojourn, no allocation in the loop.
  *
- *   cc -O2 -o reference reference.c -lm
+ *   cc -O2 -I ../../Sources/CZiggurat/include -o reference reference.c -lm
  *   ./reference mm1|mm8|tandem CUSTOMERS SEED
  *
  * Prints one JSON line in the peers' format (tool, model, customers, events, cpu_seconds,
  * events_per_second, mean_sojourn_ms, theory_ms). An event is an arrival at or a departure from
- * a station, as in run.sh: 2 per customer per station visited. Draws: xoshiro256** uniforms
- * turned into exponentials by inversion, -log(1 - u) * mean. The event list is a binary heap of
+ * a station, as in run.sh: 2 per customer per station visited. Draws: xoshiro256** words
+ * turned into exponentials as capsim turns its Philox words into them, by the ziggurat with
+ * capsim's own tables (Sources/CZiggurat/include/CZiggurat.h). The event list is a binary heap of
  * (time, sequence) pairs, the sequence breaking ties in scheduling order.
  */
 #include <math.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "CZiggurat.h"
+
 static uint64_t rng[4];
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 static inline uint64_t next64(void) {
@@ -28,10 +31,22 @@ static inline uint64_t next64(void) {
     rng[2] ^= t; rng[3] = rotl(rng[3], 45);
     return result;
 }
-static inline double exponential(double mean) {
-    double u = (double)(next64() >> 11) * 0x1.0p-53; /* [0, 1) */
-    return -log(1 - u) * mean; /* as capsim: 1 - u is exact, and libm's log is faster than log1p */
+static inline double uniform(void) { return (double)(next64() >> 11) * 0x1.0p-53; /* [0, 1) */ }
+/* A standard exponential as capsim draws it (RandomStream+Exponential.swift): 8 bits pick a
+ * layer, 53 bits its abscissa; accepted at once 97.8 % of the time, else the wedge or the tail. */
+static double standardExponential(void) {
+    for (;;) {
+        uint64_t bits = next64() >> 3;
+        unsigned layer = (unsigned)(bits & 0xFF);
+        uint64_t j = bits >> 8;
+        double x = (double)(int64_t)j * capsim_ziggurat_w_at(layer);
+        if (j < capsim_ziggurat_k_at(layer)) return x;
+        if (layer == 0) return capsim_ziggurat_r() - log(1 - uniform());
+        double below = capsim_ziggurat_f_at(layer);
+        if ((capsim_ziggurat_f_at(layer - 1) - below) * uniform() + below < exp(-x)) return x;
+    }
 }
+static inline double exponential(double mean) { return mean * standardExponential(); }
 
 /* An event: when, its tie-breaking sequence, and what: customer c arrives at (kind 0) or
  * departs from (kind 1) station s; s = -1 with kind 0 is the next external arrival. */

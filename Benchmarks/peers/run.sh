@@ -47,7 +47,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
 # The yardstick: the same models hand-written in C (reference.c), as many customers as capsim.
-cc -O2 -o "$work/reference" "$here/reference.c" -lm
+cc -O2 -I "$here/../../Sources/CZiggurat/include" -o "$work/reference" "$here/reference.c" -lm
 
 for entry in "${models[@]}"; do
   IFS='|' read -r model file stations horizon <<<"$entry"

@@ -3,14 +3,14 @@ import CGSL
 extension Distribution {
     /// Draws one value, in seconds, from `stream` (GSL samplers on `stream.rng`).
     ///
-    /// Parameter conversions: exponential → −mean · ln(1 − u) for one uniform u, by inversion as
-    /// `gsl_ran_exponential(r, mean)` (computed inline by `exponentialSample(_:_:)`);
+    /// Parameter conversions: exponential → mean × a standard exponential by the ziggurat method
+    /// (``RandomStream/standardExponential()``, inline through `exponentialSample(_:_:)`);
     /// uniform → `gsl_ran_flat`; normal → μ + `gsl_ran_gaussian_tail(r, −μ, σ)` (a draw ≥ 0 by
     /// rejection with acceptance probability Φ(μ/σ) ≥ ½); lognormal → `gsl_ran_lognormal(r, ζ, σ)`
     /// with σ² = ln(1 + cv²), ζ = ln(mean) − σ²/2; gamma → `gsl_ran_gamma(r, 1/cv², mean·cv²)`;
     /// weibull → `gsl_ran_weibull(r, scale, shape)`; pareto → `gsl_ran_pareto(r, shape, scale)`;
     /// erlang → `gsl_ran_gamma(r, k, mean/k)`; hyperexponential → a branch chosen by one
-    /// ``RandomStream/uniform()`` then `gsl_ran_exponential`; empirical →
+    /// ``RandomStream/uniform()`` then the exponential above; empirical →
     /// `samples[stream.index(below: count)]`. Deterministic draws nothing.
     ///
     /// - Precondition: ``validate()`` returns nil (not re-checked here: this is the hot path).
@@ -55,19 +55,13 @@ extension Distribution {
         }
     }
 
-    /// An exponential draw by inversion, −mean · ln(1 − u) for `u = ``RandomStream/uniform()```:
-    /// the same uniform and the same inversion as `gsl_ran_exponential(stream.rng, mean)`, which
-    /// returns `-mean * log1p(-u)`. Since u is a multiple of 2⁻⁵³ in [0, 1), 1 − u is exact, so
-    /// `log(1 - u)` and `log1p(-u)` are the logarithm of the same number and differ at most in
-    /// their last bit (libm's `log` is within 0.52 ulp, its `log1p` within 1 ulp); after rounding
-    /// to whole nanoseconds (`SimDuration(seconds:)`) a draw almost never differs at all. libm's
-    /// `log` is table-driven and about twice as fast as its `log1p` (which divides), and this is
-    /// the hottest sampler in most scenarios. Inline, it also saves the calls into GSL and back
-    /// through the generator's C callback. `DistributionTests` compare it with
-    /// `gsl_ran_exponential` draw for draw, to within 2 ulp.
+    /// An exponential draw: `mean` times ``RandomStream/standardExponential()`` (the ziggurat,
+    /// whose fast path, 97.8 % of draws, calls no logarithm). One function for every exponential capsim
+    /// draws — arrivals, service, failures and repairs, the hyperexponential's branches — so a
+    /// change of mean scales the same draw.
     @inlinable @inline(__always)
     static func exponentialSample(_ mean: Double, _ stream: RandomStream) -> Double {
-        -mean * log(1 - stream.uniform())
+        mean * stream.standardExponential()
     }
 
     /// A lognormal's ζ and σ (of the underlying normal) from its mean and cv: σ² = ln(1 + cv²),
