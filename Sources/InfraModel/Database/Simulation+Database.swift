@@ -214,11 +214,7 @@ extension Simulation {
         }
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
-        if stations[s].visitServices,
-            case let k = calls.node(requests[r].classIndex, requests[r].hop).pointee.service, k >= 0
-        {
-            return Self.visitDemand(calls.services, Int(k), stream)
-        }
+        if case let k = visitService(of: r, at: s), k >= 0 { return Self.visitDemand(calls.services, k, stream) }
         return SimDuration(seconds: databases[Int(stations[s].database)].replicaService.sample(stream))
     }
 

@@ -76,14 +76,20 @@ extension Simulation {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
         let own: SimDuration
-        if stations[s].visitServices,
-            case let k = calls.node(requests[r].classIndex, requests[r].hop).pointee.service, k >= 0
-        {
-            own = Self.visitDemand(calls.services, Int(k), stream)
+        if case let k = visitService(of: r, at: s), k >= 0 {
+            own = Self.visitDemand(calls.services, k, stream)
         } else {
             own = SimDuration(seconds: stations[s].service.sample(stream))
         }
         return tls.any ? own + tlsCost(of: r, at: s) : own
+    }
+
+    /// The index in `calls.services` of request r's own service at station s — its call-tree
+    /// node's `CallNode.service` — or −1 when the station's (or database node's) service applies.
+    @inline(__always)
+    func visitService(of r: Int32, at s: Int) -> Int {
+        guard stations[s].visitServices else { return -1 }
+        return Int(calls.node(requests[r].classIndex, requests[r].hop).pointee.service)
     }
 
     /// A visit's own demand (`CallNode.service`): sampler k of `services`. Static and out of
