@@ -29,18 +29,25 @@ extension RandomStream {
     /// multiply and one compare against two table loads.
     @inlinable @inline(__always)
     public func standardExponential() -> Double {
-        let bits = (UInt64(PhiloxState.nextWord(state)) &<< 32 | UInt64(PhiloxState.nextWord(state))) &>> 3
-        let layer = UInt32(truncatingIfNeeded: bits) & 0xFF
-        let j = bits &>> 8
-        // j < 2⁵³: converted as a signed integer, one instruction (an unsigned one branches).
-        let x = Double(Int64(bitPattern: j)) * capsim_ziggurat_w_at(layer)
+        let (layer, j, x) = zigguratPoint()
         if j < capsim_ziggurat_k_at(layer) { return x }
         return standardExponentialBeyondFastPath(layer: layer, x: x)
     }
 
-    /// ``standardExponential()`` for a draw outside its layer's rectangle (1.1 % of draws):
-    /// the tail, the wedge test, or a fresh draw after a rejection. Out of line, to keep the
-    /// fast path small where it is inlined.
+    /// One point of the ziggurat from the next two words: its layer (8 bits), its 53-bit integer
+    /// abscissa j and x = j · w(layer).
+    @inlinable @inline(__always)
+    func zigguratPoint() -> (layer: UInt32, j: UInt64, x: Double) {
+        let bits = (UInt64(PhiloxState.nextWord(state)) &<< 32 | UInt64(PhiloxState.nextWord(state))) &>> 3
+        let layer = UInt32(truncatingIfNeeded: bits) & 0xFF
+        let j = bits &>> 8
+        // j < 2⁵³: converted as a signed integer, one instruction (an unsigned one branches).
+        return (layer, j, Double(Int64(bitPattern: j)) * capsim_ziggurat_w_at(layer))
+    }
+
+    /// ``standardExponential()`` for a point outside its layer's inner rectangle (2.2 % of
+    /// draws): the tail, the wedge test, or a fresh point after a rejection. Out of line, to keep
+    /// the fast path small where it is inlined.
     @inlinable @inline(never)
     func standardExponentialBeyondFastPath(layer: UInt32, x: Double) -> Double {
         var layer = layer
@@ -49,11 +56,10 @@ extension RandomStream {
             if layer == 0 { return capsim_ziggurat_r() - log(1 - uniform()) }
             let below = capsim_ziggurat_f_at(layer)
             if (capsim_ziggurat_f_at(layer - 1) - below) * uniform() + below < exp(-x) { return x }
-            let bits = (UInt64(PhiloxState.nextWord(state)) &<< 32 | UInt64(PhiloxState.nextWord(state))) &>> 3
-            layer = UInt32(truncatingIfNeeded: bits) & 0xFF
-            let j = bits &>> 8
-            x = Double(Int64(bitPattern: j)) * capsim_ziggurat_w_at(layer)
-            if j < capsim_ziggurat_k_at(layer) { return x }
+            let point = zigguratPoint()
+            if point.j < capsim_ziggurat_k_at(point.layer) { return point.x }
+            layer = point.layer
+            x = point.x
         }
     }
 }
