@@ -105,6 +105,7 @@ public struct RetryPolicy: Sendable, Equatable {
             case .equal: d / 2 + u * d / 2
             case .decorrelated: min(c, b + u * (max(b, 3 * Double(previous)) - b))
             }
-        return Int64(w.rounded())
+        // Saturating: a cap of `Int64.max` ns is 2⁶³ as a Double, one past Int64's range.
+        return Int64(saturatingRounded: w)
     }
 }

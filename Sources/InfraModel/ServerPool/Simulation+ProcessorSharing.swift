@@ -91,7 +91,8 @@ extension Simulation {
         let (tag, head) = instances[Int(i)].waiting.heapMin
         let left = tag - instances[Int(i)].virtualTime
         let wall = n <= Int(cores) ? left : left * Double(n) / Double(cores)
-        let at = now + SimDuration(nanoseconds: Int64(wall.rounded(.up)))
+        // Saturating: a demand of centuries shared n ways lies beyond Int64's nanoseconds, "never".
+        let at = now + SimDuration(nanoseconds: Int64(saturatingRounded: wall.rounded(.up)))
         if let e = instances[Int(i)].completion {
             if at == instances[Int(i)].completionAt && head == instances[Int(i)].completionRequest { return }
             kernel.cancel(e)
