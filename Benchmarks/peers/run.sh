@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # capsim against SimPy, Ciw and a hand-written C loop (reference.c) on the same three models
-# (M/M/1, M/M/8, 3-station tandem).
+# (M/M/1, M/M/8, 3-station tandem). The C loop runs twice: with its own xoshiro256** draws, and
+# drawing from Philox4x32-10 streams seated as capsim's are ("reference-philox"), which prices
+# capsim's keyed random streams apart from the rest of capsim.
 #
 #   Benchmarks/peers/run.sh            # full run: ~4 min of CPU on top of the venv set-up
 #   QUICK=1 Benchmarks/peers/run.sh    # smoke run with 10x fewer customers
@@ -48,6 +50,7 @@ trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
 # The yardstick: the same models hand-written in C (reference.c), as many customers as capsim.
 cc -O2 -I "$here/../../Sources/CZiggurat/include" -o "$work/reference" "$here/reference.c" -lm
+"$work/reference" kat >&2
 
 for entry in "${models[@]}"; do
   IFS='|' read -r model file stations horizon <<<"$entry"
@@ -70,6 +73,8 @@ EOF
     reference_customers=$((rate * horizon))
     echo "[$model run $i/$repeats] hand-written C loop ($reference_customers customers)" >&2
     "$work/reference" "$model" "$reference_customers" $((41 + i)) >>"$results"
+    echo "[$model run $i/$repeats] hand-written C loop drawing from Philox streams seated as capsim's" >&2
+    "$work/reference" "$model" "$reference_customers" $((41 + i)) philox >>"$results"
     echo "[$model run $i/$repeats] SimPy ($peer_customers customers)" >&2
     "$py" "$here/simpy_models.py" "$model" "$peer_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] Ciw ($ciw_customers customers)" >&2
@@ -83,6 +88,7 @@ rows = [json.loads(line) for line in open(sys.argv[1])]
 models = ["mm1", "mm8", "tandem"]
 names = {"mm1": "M/M/1 (ρ=0.9)", "mm8": "M/M/8 (ρ=0.9)", "tandem": "3-station tandem"}
 theory = {r["model"]: r["theory_ms"] for r in rows if "theory_ms" in r}
+tools = ("capsim", "reference", "reference-philox", "simpy", "ciw")
 def pick(tool, model):
     return [r for r in rows if r["tool"] == tool and r["model"] == model]
 def median(tool, model, key):
@@ -91,16 +97,18 @@ def rate(x):
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 print(f"\nStation events per CPU second, median of {sys.argv[2]} "
       "(an event: one arrival at or one departure from a station)\n")
-print("| model | capsim events/s | C loop events/s | SimPy events/s | Ciw events/s | capsim / C loop | speed-up over SimPy | speed-up over Ciw |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| model | capsim events/s | C loop events/s | C loop, Philox, events/s | SimPy events/s | Ciw events/s "
+      "| capsim / C loop | capsim / C loop, Philox | speed-up over SimPy | speed-up over Ciw |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for m in models:
-    c, r, s, w = (median(t, m, "events_per_second") for t in ("capsim", "reference", "simpy", "ciw"))
-    print(f"| {names[m]} | {rate(c)} | {rate(r)} | {rate(s)} | {rate(w)} | {c / r:.2f}× | {c / s:.0f}× | {c / w:.0f}× |")
+    c, r, p, s, w = (median(t, m, "events_per_second") for t in tools)
+    print(f"| {names[m]} | {rate(c)} | {rate(r)} | {rate(p)} | {rate(s)} | {rate(w)} | {c / r:.2f}× | {c / p:.2f}× "
+          f"| {c / s:.0f}× | {c / w:.0f}× |")
 print("\nRun sizes (customers, station events, CPU seconds; medians) and mean sojourn against theory\n")
 print("| model | tool | customers | events | CPU s | mean sojourn (ms) | theory (ms) |")
 print("|---|---|---:|---:|---:|---:|---:|")
 for m in models:
-    for t in ("capsim", "reference", "simpy", "ciw"):
+    for t in tools:
         print(f"| {names[m]} | {t} | {median(t, m, 'customers'):.0f} | {median(t, m, 'events'):.0f} | "
               f"{median(t, m, 'cpu_seconds'):.2f} | {median(t, m, 'mean_sojourn_ms'):.3f} | {theory[m]:.3f} |")
 EOF
