@@ -5,23 +5,25 @@
  * mean of the sojourn, no allocation in the loop.
  *
  *   cc -O2 -I ../../Sources/CZiggurat/include -o reference reference.c -lm
- *   ./reference mm1|mm8|tandem CUSTOMERS SEED [xoshiro|philox]
+ *   cc -O2 -DPHILOX -I ../../Sources/CZiggurat/include -o reference-philox reference.c -lm
+ *   ./reference mm1|mm8|tandem CUSTOMERS SEED
  *   ./reference kat        # Philox4x32-10 against Random123's known-answer vectors; 1 if wrong
  *
  * Prints one JSON line in the peers' format (tool, model, customers, events, cpu_seconds,
  * events_per_second, mean_sojourn_ms, theory_ms). An event is an arrival at or a departure from
  * a station, as in run.sh: 2 per customer per station visited. Draws: 64-bit words turned into
  * exponentials as capsim turns its Philox words into them, by the ziggurat with capsim's own
- * tables (Sources/CZiggurat/include/CZiggurat.h). The words come from one of two generators:
+ * tables (Sources/CZiggurat/include/CZiggurat.h). The words come from one of two generators,
+ * chosen when compiling (so neither build tests the choice per draw):
  *
- *   xoshiro (the default)  one xoshiro256** sequence for every draw: what a hand-written loop uses.
- *   philox                 Philox4x32-10 blocks seated as capsim seats its keyed streams
- *                          (Sources/SimRandom/PhiloxState.swift): the arrival gaps from one
- *                          stream read in sequence, and each service from its station's stream
- *                          seated at (replication, customer), a block computed per service. It
- *                          prices capsim's random streams alone, apart from the rest of capsim.
+ *   by default   one xoshiro256** sequence for every draw: what a hand-written loop uses.
+ *   -DPHILOX     Philox4x32-10 blocks seated as capsim seats its keyed streams
+ *                (Sources/SimRandom/PhiloxState.swift): the arrival gaps from one stream read in
+ *                sequence, and each service from its station's stream seated at (replication,
+ *                customer), a block computed per service. It prices capsim's random streams
+ *                alone, apart from the rest of capsim.
  *
- * The tool field of the output names the generator: "reference" or "reference-philox". The event
+ * The tool field of the output names the build: "reference" or "reference-philox". The event
  * list is a binary heap of (time, sequence) pairs, the sequence breaking ties in scheduling order.
  */
 #include <math.h>
@@ -70,13 +72,15 @@ static inline void philoxSeat(Philox *p, uint32_t replication, uint64_t entity) 
     p->counter[3] = replication;
     p->used = 4;
 }
-static int usePhilox;
 static Philox arrivalStream, serviceStreams[3], *current;
 /* The next 64 bits of the generator in use: two Philox words (high first) or one xoshiro word. */
 static inline uint64_t nextBits(void) {
-    if (!usePhilox) return next64();
+#ifdef PHILOX
     uint64_t high = philoxWord(current);
     return high << 32 | philoxWord(current);
+#else
+    return next64();
+#endif
 }
 static inline double uniform(void) { return (double)(nextBits() >> 11) * 0x1.0p-53; /* [0, 1) */ }
 /* A standard exponential as capsim draws it (RandomStream+Exponential.swift): 8 bits pick a
@@ -95,17 +99,22 @@ static double standardExponential(void) {
 }
 static inline double exponential(double mean) { return mean * standardExponential(); }
 static inline double arrivalGap(double mean) {
+#ifdef PHILOX
     current = &arrivalStream;
+#endif
     return exponential(mean);
 }
 /* Customer c's service at station s; with Philox, drawn from the station's stream seated at c's
  * serial number (capsim seats a request's service draws at the request). */
 static uint64_t *serials;
 static inline double service(int s, int32_t c, double mean) {
-    if (usePhilox) {
-        current = &serviceStreams[s];
-        philoxSeat(current, 0, serials[c]);
-    }
+#ifdef PHILOX
+    current = &serviceStreams[s];
+    philoxSeat(current, 0, serials[c]);
+#else
+    (void)s;
+    (void)c;
+#endif
     return exponential(mean);
 }
 
@@ -190,12 +199,7 @@ static int knownAnswers(void) {
 
 int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "kat")) return knownAnswers();
-    if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: reference mm1|mm8|tandem CUSTOMERS SEED [xoshiro|philox]\n");
-        return 64;
-    }
-    if (argc == 5 && !strcmp(argv[4], "philox")) usePhilox = 1;
-    else if (argc == 5 && strcmp(argv[4], "xoshiro")) { fprintf(stderr, "unknown generator %s\n", argv[4]); return 64; }
+    if (argc != 4) { fprintf(stderr, "usage: reference mm1|mm8|tandem CUSTOMERS SEED | kat\n"); return 64; }
     const char *model = argv[1];
     long customers = atol(argv[2]);
     uint64_t seed = strtoull(argv[3], NULL, 10);
@@ -257,7 +261,9 @@ int main(int argc, char **argv) {
                     c = (int32_t)used++;
                 }
                 entered[c] = now;
+#ifdef PHILOX
                 serials[c] = (uint64_t)arrived;
+#endif
                 if (++arrived < customers) push(now + arrivalGap(meanGap), 0, -1, -1);
                 e.station = 0;
             }
@@ -293,6 +299,11 @@ int main(int argc, char **argv) {
     double cpu = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     printf("{\"tool\": \"%s\", \"model\": \"%s\", \"customers\": %ld, \"events\": %llu, "
            "\"cpu_seconds\": %.6f, \"events_per_second\": %.1f, \"mean_sojourn_ms\": %.4f, \"theory_ms\": %.4f}\n",
-           usePhilox ? "reference-philox" : "reference", model, done, (unsigned long long)events, cpu, (double)events / cpu, 1e3 * sojournSum / (double)done, theory);
+#ifdef PHILOX
+           "reference-philox",
+#else
+           "reference",
+#endif
+           model, done, (unsigned long long)events, cpu, (double)events / cpu, 1e3 * sojournSum / (double)done, theory);
     return 0;
 }

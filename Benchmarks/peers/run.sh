@@ -50,6 +50,7 @@ trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
 # The yardstick: the same models hand-written in C (reference.c), as many customers as capsim.
 cc -O2 -I "$here/../../Sources/CZiggurat/include" -o "$work/reference" "$here/reference.c" -lm
+cc -O2 -DPHILOX -I "$here/../../Sources/CZiggurat/include" -o "$work/reference-philox" "$here/reference.c" -lm
 "$work/reference" kat >&2
 
 for entry in "${models[@]}"; do
@@ -74,7 +75,7 @@ EOF
     echo "[$model run $i/$repeats] hand-written C loop ($reference_customers customers)" >&2
     "$work/reference" "$model" "$reference_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] hand-written C loop drawing from Philox streams seated as capsim's" >&2
-    "$work/reference" "$model" "$reference_customers" $((41 + i)) philox >>"$results"
+    "$work/reference-philox" "$model" "$reference_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] SimPy ($peer_customers customers)" >&2
     "$py" "$here/simpy_models.py" "$model" "$peer_customers" $((41 + i)) >>"$results"
     echo "[$model run $i/$repeats] Ciw ($ciw_customers customers)" >&2
