@@ -77,7 +77,9 @@ static inline void philoxSeat(Philox *p, uint32_t replication, uint64_t entity) 
     p->counter[3] = replication;
     p->used = 4;
 }
+#ifdef PHILOX
 static Philox arrivalStream, serviceStreams[3], *current;
+#endif
 /* The next 64 bits of the generator in use: two Philox words (high first) or one xoshiro word. */
 static inline uint64_t nextBits(void) {
 #ifdef PHILOX
@@ -111,7 +113,9 @@ static inline double arrivalGap(double mean) {
 }
 /* Customer c's service at station s; with Philox, drawn from the station's stream seated at c's
  * serial number (capsim seats a request's service draws at the request). */
+#ifdef PHILOX
 static uint64_t *serials;
+#endif
 static inline double service(int s, int32_t c, double mean) {
 #ifdef PHILOX
     current = &serviceStreams[s];
@@ -227,6 +231,7 @@ int main(int argc, char **argv) {
     rng[0] = seed ^ 0x9E3779B97F4A7C15ull; rng[1] = seed * 0xBF58476D1CE4E5B9ull + 1;
     rng[2] = 0x94D049BB133111EBull; rng[3] = seed + 0x2545F4914F6CDD1Dull;
     for (int k = 0; k < 16; k++) next64();
+#ifdef PHILOX
     /* The Philox streams' keys from the same words: distinct per stream, as capsim's keys are. */
     Philox *streams[4] = {&arrivalStream, &serviceStreams[0], &serviceStreams[1], &serviceStreams[2]};
     for (int k = 0; k < 4; k++) {
@@ -235,12 +240,15 @@ int main(int argc, char **argv) {
         philoxSeat(streams[k], 0, 0);
     }
     current = &arrivalStream;
+#endif
 
     /* Customers in the system: their arrival time, in slots reused through a free list. */
     size_t slots = 1 << 16;
     double *entered = malloc(slots * sizeof(double));
     int32_t *freeList = malloc(slots * sizeof(int32_t));
+#ifdef PHILOX
     serials = malloc(slots * sizeof(uint64_t));
+#endif
     size_t freeCount = 0, used = 0;
 
     struct timespec t0, t1;
@@ -261,7 +269,9 @@ int main(int argc, char **argv) {
                         slots *= 2;
                         entered = realloc(entered, slots * sizeof(double));
                         freeList = realloc(freeList, slots * sizeof(int32_t));
+#ifdef PHILOX
                         serials = realloc(serials, slots * sizeof(uint64_t));
+#endif
                     }
                     c = (int32_t)used++;
                 }
