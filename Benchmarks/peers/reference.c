@@ -47,20 +47,25 @@ static inline uint64_t next64(void) {
 /* A Philox4x32-10 stream as capsim keeps one: key, the counter of the next block, the block's
  * four words and how many of them were used (4: none left). */
 typedef struct { uint32_t key[2], counter[4], buffer[4], used; } Philox;
-/* One round: two 32 x 32 -> 64-bit multiplies, their halves crossed and xored with the key; then
- * the key's Weyl step. Written out ten times, as capsim's Swift unrolls its loop. */
+/* One round: two 32 x 32 -> 64-bit multiplies, their halves crossed and xored with the key;
+ * between rounds the key's Weyl step (nine of them). Written out, as capsim's Swift unrolls its
+ * loop. */
 #define PHILOX_ROUND                                                                              \
     do {                                                                                          \
         uint64_t p0 = (uint64_t)0xD2511F53u * c0, p1 = (uint64_t)0xCD9E8D57u * c2;                \
         uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0, n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;        \
         c1 = (uint32_t)p1; c3 = (uint32_t)p0; c0 = n0; c2 = n2;                                   \
+    } while (0)
+#define PHILOX_BUMPED_ROUND                                                                       \
+    do {                                                                                          \
         k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;                                                     \
+        PHILOX_ROUND;                                                                             \
     } while (0)
 static void philoxRefill(Philox *p) {
     uint32_t c0 = p->counter[0], c1 = p->counter[1], c2 = p->counter[2], c3 = p->counter[3];
     uint32_t k0 = p->key[0], k1 = p->key[1];
-    PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND;
-    PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND; PHILOX_ROUND;
+    PHILOX_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND;
+    PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND; PHILOX_BUMPED_ROUND;
     p->buffer[0] = c0; p->buffer[1] = c1; p->buffer[2] = c2; p->buffer[3] = c3;
     p->used = 0;
     if (++p->counter[0] == 0) p->counter[1] = (p->counter[1] & 0xFFFF0000u) | ((p->counter[1] + 1) & 0xFFFFu);
