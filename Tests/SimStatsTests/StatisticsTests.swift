@@ -59,6 +59,78 @@ struct LatencyHistogramTests {
         #expect(forward.count == 5_000)
     }
 
+    @Test("each quantile is the middle of the bucket holding the ⌈q·n⌉-th value, over 300 seeds")
+    func quantilesAgainstSortedValues() {
+        let qs = [0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 0.9999]
+        for seed in UInt64(1)...300 {
+            var g = seed &* 0x9E37_79B9_7F4A_7C15
+            func next() -> UInt64 {
+                g ^= g << 13
+                g ^= g >> 7
+                g ^= g << 17
+                return g
+            }
+            // Few or many values, spread over a few buckets or many octaves, so windows of
+            // every length meet the walk's blocks and their remainders.
+            let n = 1 + Int(next() % 3_000)
+            let octaves = 1 + next() % 30
+            var values: [UInt64] = []
+            var h = LatencyHistogram()
+            for _ in 0..<n {
+                let v = next() >> (64 - octaves)
+                values.append(v)
+                h.record(.nanoseconds(Int64(v)))
+            }
+            values.sort()
+            let expected = qs.map { q -> Double in
+                let v = values[Int((q * Double(n)).rounded(.up)) - 1]
+                let (low, width) = LatencyHistogram.range(of: LatencyHistogram.bucket(v))
+                let middle = low + (width - 1) / 2
+                return Double(min(max(middle, values[0]), values[n - 1])) / 1e9
+            }
+            #expect(h.quantiles(qs) == expected, "seed \(seed)")
+        }
+    }
+
+    @Test("merged histograms equal one that recorded every value, over 100 seeds")
+    func mergeEqualsOneHistogram() {
+        for seed in UInt64(1)...100 {
+            var g = seed &* 0xD1B5_4A32_D192_ED03
+            var whole = LatencyHistogram()
+            var merged = LatencyHistogram()
+            for _ in 0..<4 {
+                var part = LatencyHistogram()
+                g ^= g << 13
+                g ^= g >> 7
+                g ^= g << 17
+                let octaves = 1 + g % 36
+                for _ in 0..<(g % 500) {
+                    g ^= g << 13
+                    g ^= g >> 7
+                    g ^= g << 17
+                    let v = Int64(g >> (64 - octaves))
+                    part.record(.nanoseconds(v))
+                    whole.record(.nanoseconds(v))
+                }
+                merged.merge(part)
+            }
+            #expect(merged.count == whole.count, "seed \(seed)")
+            let qs = [0.5, 0.99]
+            #expect(merged.quantiles(qs).map(\.bitPattern) == whole.quantiles(qs).map(\.bitPattern))
+            // Windows may differ in their empty edges; the counts they hold do not.
+            func count(_ h: LatencyHistogram, _ b: Int) -> UInt64 {
+                b >= h.offset && b < h.offset + h.counts.count ? h.counts[b - h.offset] : 0
+            }
+            for b in 0..<LatencyHistogram.bucketCount where whole.count > 0 {
+                let (a, e) = (count(merged, b), count(whole, b))
+                if a != e {
+                    Issue.record("seed \(seed): bucket \(b) holds \(a), expected \(e)")
+                    break
+                }
+            }
+        }
+    }
+
     @Test("values beyond the top are clamped and counted")
     func clamping() {
         var h = LatencyHistogram()
