@@ -200,6 +200,12 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// the order of merging.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
+        guard count > 0 else {
+            // Nothing here yet: take other's window as it is (shared until either changes)
+            // rather than zero a window and add into it.
+            self = other
+            return
+        }
         cover(other.offset, other.offset + other.counts.count - 1)
         // `cover` put other's window inside this one. Wrapping adds, so the loop is a vector
         // add: no count can wrap, since all of them sum to the two histograms' total.
