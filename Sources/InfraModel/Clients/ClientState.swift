@@ -34,20 +34,47 @@ struct ClientState {
 
 /// Timer queues (`TimerQueue`) and what expires in each: attempt timeouts and deadlines of
 /// clients, and the timeouts of watched calls.
+///
+/// The queues sit in a buffer of their own, so that changing one (twice or so per request of a
+/// class with a timeout) goes straight to it, without an array's copy-on-write check. Queues are
+/// added at set-up only; `Simulation`'s `deinit` frees them (`deallocate()`).
 struct TimerQueues {
-    var queues: ContiguousArray<TimerQueue> = []
+    private var queues: UnsafeMutablePointer<TimerQueue>?
+    private(set) var count = 0
     var kinds: [TimerKind] = []
 
     /// Adds a queue of timers of one duration; returns its index.
     mutating func add(_ duration: SimDuration, _ kind: TimerKind) -> Int32 {
-        queues.append(TimerQueue(duration: duration))
+        let bigger = UnsafeMutablePointer<TimerQueue>.allocate(capacity: count + 1)
+        if let queues {
+            bigger.moveInitialize(from: queues, count: count)
+            queues.deallocate()
+        }
+        (bigger + count).initialize(to: TimerQueue(duration: duration))
+        queues = bigger
+        count += 1
         kinds.append(kind)
-        return Int32(queues.count - 1)
+        return Int32(count - 1)
     }
 
+    /// Frees every queue's ring and the queues.
+    func deallocate() {
+        guard let queues else { return }
+        for q in 0..<count { queues[q].deallocate() }
+        queues.deinitialize(count: count)
+        queues.deallocate()
+    }
+
+    /// Queue q, one that `add` returned.
     @inline(__always)
     subscript(q: Int) -> TimerQueue {
-        get { queues[q] }
-        _modify { yield &queues[q] }
+        unsafeAddress {
+            assert(q >= 0 && q < count, "timer queue \(q) of \(count)")
+            return UnsafePointer(queues.unsafelyUnwrapped + q)
+        }
+        nonmutating unsafeMutableAddress {
+            assert(q >= 0 && q < count, "timer queue \(q) of \(count)")
+            return queues.unsafelyUnwrapped + q
+        }
     }
 }

@@ -7,8 +7,14 @@ import SimKernel
 /// removed, but recognised as stale by their stamp when they reach the head — cancellation costs
 /// nothing.
 ///
+/// The FIFO is a ring in a buffer of its own (a power of two of entries), doubled when full and
+/// never shrunk: once it has reached the run's peak of pending timers, starting and expiring
+/// timers allocate nothing and pay no copy-on-write checks (a timer starts and expires for
+/// nearly every request of a class with a timeout). The buffer belongs to the `TimerQueues`
+/// holding the queue, which frees it (`deallocate()`); a copy of a queue must not be changed.
+///
 /// Invariant: expiries are non-decreasing from head to tail; at most one kernel event is
-/// outstanding per queue (`armed`).
+/// outstanding per queue (`armed`); 0 ≤ `count` ≤ `mask` + 1.
 struct TimerQueue {
     struct Entry {
         var expiry: Int64
@@ -18,24 +24,32 @@ struct TimerQueue {
     }
 
     let duration: SimDuration
-    private var entries: ContiguousArray<Entry> = []
+    /// Room for `mask + 1` entries; the pending ones are at `head`, `head + 1`, … (mod `mask + 1`).
+    private var ring: UnsafeMutablePointer<Entry>
+    private var mask: Int
     private var head = 0
+    private var count = 0
     private(set) var armed = false
 
-    init(duration: SimDuration) { self.duration = duration }
+    init(duration: SimDuration) {
+        self.duration = duration
+        mask = 15
+        ring = .allocate(capacity: mask + 1)
+    }
 
-    var isEmpty: Bool { head == entries.count }
-    var nextExpiry: Int64? { isEmpty ? nil : entries[head].expiry }
+    /// Frees the ring (entries are plain values: nothing to deinitialise).
+    func deallocate() { ring.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var nextExpiry: Int64? { isEmpty ? nil : ring[head].expiry }
 
     /// Adds a timer expiring `duration` after `now`; returns true when the queue needs a kernel
     /// event for it (it was idle).
     mutating func start(now: SimTime, index: Int32, stamp: UInt32) -> Bool {
-        // Compact when the consumed prefix dominates, so memory follows timers pending, not started.
-        if head > 1024 && head * 2 > entries.count {
-            entries.removeFirst(head)
-            head = 0
-        }
-        entries.append(Entry(expiry: now.nanoseconds.saturatingAdd(duration.nanoseconds), index: index, stamp: stamp))
+        if count > mask { grow() }
+        let entry = Entry(expiry: now.nanoseconds.saturatingAdd(duration.nanoseconds), index: index, stamp: stamp)
+        (ring + ((head &+ count) & mask)).initialize(to: entry)
+        count &+= 1
         if armed { return false }
         armed = true
         return true
@@ -43,9 +57,11 @@ struct TimerQueue {
 
     /// Removes and returns the head if it has expired by `now`.
     mutating func popExpired(now: SimTime) -> Entry? {
-        guard !isEmpty, entries[head].expiry <= now.nanoseconds else { return nil }
-        head += 1
-        return entries[head - 1]
+        guard count > 0, ring[head].expiry <= now.nanoseconds else { return nil }
+        let entry = ring[head]
+        head = (head &+ 1) & mask
+        count &-= 1
+        return entry
     }
 
     /// After the queue's event fired and expired entries were popped: whether a new event is
@@ -57,6 +73,15 @@ struct TimerQueue {
         }
         armed = true
         return t
+    }
+
+    /// Twice the room, the pending entries moved to its start in order.
+    private mutating func grow() {
+        let room = 2 * (mask + 1)
+        let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: room)
+        for i in 0..<count { (bigger + i).initialize(to: ring[(head &+ i) & mask]) }
+        ring.deallocate()
+        (ring, mask, head) = (bigger, room - 1, 0)
     }
 }
 

@@ -222,6 +222,7 @@ public struct Simulation: ~Copyable {
         calls.deallocate()
         caches.deallocate()
         clients.slab.deallocate()
+        clients.timers.deallocate()
         arrivals.deallocate()
         for d in databases {
             d.log.deallocate()
