@@ -12,11 +12,11 @@ import CGSL
 public struct Sampler: Sendable {
     /// The distribution drawn from.
     public let distribution: Distribution
-    @usableFromInline let form: Form
+    /// The distribution's sampling constants (plain numbers: a copy costs loads only).
+    public let form: Form
 
     /// The distribution's sampling constants, for the cases that have any worth keeping.
-    @usableFromInline
-    enum Form: Sendable {
+    public enum Form: Sendable {
         case exponential(mean: Double)
         case lognormal(zeta: Double, sigma: Double)
         /// `gsl_ran_gamma(r, shape, scale)`: a gamma's or an Erlang's.
@@ -49,11 +49,21 @@ public struct Sampler: Sendable {
     /// to its value witness, as its cases may hold arrays).
     @inlinable @inline(__always)
     public func sample(_ stream: RandomStream) -> Double {
+        Self.sample(form, stream) ?? distribution.sampleAny(stream)
+    }
+
+    /// `sample(stream)` for the forms that need nothing but their constants; nil for `.other`.
+    /// For a caller that reaches its sampler through a pointer into the model's state: given
+    /// the whole sampler, the optimiser copies `distribution` (a call to its value witness
+    /// before the draw and one after, whatever the form) to keep it alive across the stream's
+    /// calls; given the form, it loads two numbers.
+    @inlinable @inline(__always)
+    public static func sample(_ form: Form, _ stream: RandomStream) -> Double? {
         switch form {
-        case .exponential(let mean): return Distribution.exponentialSample(mean, stream)
-        case .lognormal(let zeta, let sigma): return Self.lognormal(zeta: zeta, sigma: sigma, stream)
-        case .gamma(let shape, let scale): return Self.gamma(shape: shape, scale: scale, stream)
-        case .other: return distribution.sampleAny(stream)
+        case .exponential(let mean): Distribution.exponentialSample(mean, stream)
+        case .lognormal(let zeta, let sigma): lognormal(zeta: zeta, sigma: sigma, stream)
+        case .gamma(let shape, let scale): gamma(shape: shape, scale: scale, stream)
+        case .other: nil
         }
     }
 

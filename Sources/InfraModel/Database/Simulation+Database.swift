@@ -215,7 +215,10 @@ extension Simulation {
         let stream = stations[s].serviceStream
         seatDraws(stream, for: r)
         if case let k = visitService(of: r, at: s), k >= 0 { return Self.visitDemand(calls.services, k, stream) }
-        return SimDuration(seconds: databases[Int(stations[s].database)].replicaService.sample(stream))
+        let d = Int(stations[s].database)
+        // The form first (see `Sampler.sample(_:_:)`): no copy of the distribution per draw.
+        let form = databases[d].replicaService.form
+        return SimDuration(seconds: Sampler.sample(form, stream) ?? databases[d].replicaService.sample(stream))
     }
 
     /// Request r's service at a database node is over. A write commits (and under sync

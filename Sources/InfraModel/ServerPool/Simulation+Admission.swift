@@ -79,7 +79,9 @@ extension Simulation {
         if case let k = visitService(of: r, at: s), k >= 0 {
             own = Self.visitDemand(calls.services, k, stream)
         } else {
-            own = SimDuration(seconds: stations[s].service.sample(stream))
+            // The form first (see `Sampler.sample(_:_:)`): no copy of the distribution per draw.
+            let form = stations[s].service.form
+            own = SimDuration(seconds: Sampler.sample(form, stream) ?? stations[s].service.sample(stream))
         }
         return tls.any ? own + tlsCost(of: r, at: s) : own
     }
