@@ -9,13 +9,8 @@ struct TimerQueueTests {
     @Test("starts and expiries match a FIFO, across the ring's wrap and growth, over 200 seeds")
     func againstFIFO() {
         for seed in UInt64(1)...200 {
-            var g = seed &* 0x9E37_79B9_7F4A_7C15
-            func next() -> UInt64 {
-                g ^= g << 13
-                g ^= g >> 7
-                g ^= g << 17
-                return g
-            }
+            var g = SplitMix(seed: seed)
+            func next() -> UInt64 { g.next() }
             var queues = TimerQueues()
             let durations: [Int64] = [5, 1 + Int64(next() % 50)]
             for d in durations { _ = queues.add(.nanoseconds(d), .attempt) }

@@ -63,13 +63,8 @@ struct LatencyHistogramTests {
     func quantilesAgainstSortedValues() {
         let qs = [0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 0.9999]
         for seed in UInt64(1)...300 {
-            var g = seed &* 0x9E37_79B9_7F4A_7C15
-            func next() -> UInt64 {
-                g ^= g << 13
-                g ^= g >> 7
-                g ^= g << 17
-                return g
-            }
+            var g = XorShift(seed: seed)
+            func next() -> UInt64 { g.next() }
             // Few or many values, spread over a few buckets or many octaves, so windows of
             // every length meet the walk's blocks and their remainders.
             let n = 1 + Int(next() % 3_000)
@@ -95,20 +90,15 @@ struct LatencyHistogramTests {
     @Test("merged histograms equal one that recorded every value, over 100 seeds")
     func mergeEqualsOneHistogram() {
         for seed in UInt64(1)...100 {
-            var g = seed &* 0xD1B5_4A32_D192_ED03
+            var g = XorShift(seed: seed &* 0xD1B5_4A32_D192_ED03)
+            func next() -> UInt64 { g.next() }
             var whole = LatencyHistogram()
             var merged = LatencyHistogram()
             for _ in 0..<4 {
                 var part = LatencyHistogram()
-                g ^= g << 13
-                g ^= g >> 7
-                g ^= g << 17
-                let octaves = 1 + g % 36
-                for _ in 0..<(g % 500) {
-                    g ^= g << 13
-                    g ^= g >> 7
-                    g ^= g << 17
-                    let v = Int64(g >> (64 - octaves))
+                let octaves = 1 + next() % 36
+                for _ in 0..<(next() % 500) {
+                    let v = Int64(next() >> (64 - octaves))
                     part.record(.nanoseconds(v))
                     whole.record(.nanoseconds(v))
                 }
@@ -137,6 +127,19 @@ struct LatencyHistogramTests {
         h.record(.seconds(10_000))
         #expect(h.clamped == 1)
         #expect(h.maximum == LatencyHistogram.highest)
+    }
+}
+
+/// Xorshift64 (Marsaglia's 13, 7, 17): a small deterministic generator for the property tests.
+private struct XorShift {
+    var state: UInt64
+    /// `seed` ≠ 0 (zero is xorshift's fixed point).
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
     }
 }
 
