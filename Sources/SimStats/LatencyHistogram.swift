@@ -5,8 +5,11 @@ import SimKernel
 /// Layout (the same for every histogram capsim makes): values are whole nanoseconds; below 2048 ns
 /// every value has its own bucket; above, each power of two [2^e, 2^(e+1)) is cut into 1024 equal
 /// buckets, so a bucket is at most 1/1024 ≈ 0.1 % of its values wide (HdrHistogram's three
-/// significant digits). The top is 2^42 ns ≈ 73 minutes; longer values are recorded there and
-/// counted in `clamped`.
+/// significant digits). The top is 2^63 ns ≈ 292 years, so every duration capsim can express
+/// (`SimDuration` is whole nanoseconds in an `Int64`) has its bucket: an outage of days, a
+/// restore of hours, a recovery point of weeks are recorded as finely as a latency, never cut
+/// at a ceiling. The layout's upper octaves cost nothing until a value lands there: the
+/// collector's buffers are zero pages, and a histogram keeps only the window it uses.
 ///
 /// Written by hand rather than taken from hdrhistogram-swift: recording is on the hot path (three
 /// records per request and hop), and this layout records in a handful of instructions, and
@@ -22,8 +25,8 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let linearBits = 11
     static let linearCount = 1 << linearBits  // 2048 exact buckets
     static let subBuckets = 1 << (linearBits - 1)  // 1024 per octave above
-    static let topExponent = 42
-    /// Largest value tracked: 2^42 − 1 ns.
+    static let topExponent = 63
+    /// Largest value tracked: 2^63 − 1 ns, `Int64.max`: every non-negative `SimDuration`.
     public static let highest: UInt64 = (1 << topExponent) - 1
     static let bucketCount = linearCount + (topExponent - linearBits) * subBuckets
 
@@ -32,11 +35,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     struct Header: Sendable, Equatable {
         var count: UInt64 = 0
         var sum: Double = 0
-        /// Σ v² in ns² (before clamping), for the standard deviation.
+        /// Σ v² in ns², for the standard deviation.
         var sumOfSquares: Double = 0
         var minimum: UInt64 = .max
         var maximum: UInt64 = 0
-        var clamped: UInt64 = 0
     }
 
     /// Bucket index of `counts[0]`.
@@ -48,9 +50,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Exact smallest and largest recorded values (ns).
     public var minimum: UInt64 { header.minimum }
     public var maximum: UInt64 { header.maximum }
-    /// Values above `highest`, recorded as `highest`.
-    public var clamped: UInt64 { header.clamped }
-    /// Exact sum of the recorded values in ns (before clamping), for an exact mean: the buckets
+    /// Exact sum of the recorded values in ns, for an exact mean: the buckets
     /// would round it.
     public var sum: Double { header.sum }
 
@@ -83,7 +83,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
     }
 
-    /// Bucket of a value ≤ highest.
+    /// Bucket of a value ≤ highest (any non-negative `Int64`).
     @inline(__always)
     static func bucket(_ v: UInt64) -> Int {
         if v < UInt64(linearCount) { return Int(v) }
@@ -105,14 +105,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// collector's flat buffers, so both record identically).
     @inline(__always)
     static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
-        var v = UInt64(Swift.max(d.nanoseconds, 0))
+        let v = UInt64(Swift.max(d.nanoseconds, 0))
         let x = Double(v)
         header.sum += x
         header.sumOfSquares += x * x
-        if v > highest {
-            v = highest
-            header.clamped &+= 1
-        }
         counts[bucket(v)] &+= 1
         header.count &+= 1
         if v < header.minimum { header.minimum = v }
@@ -120,7 +116,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     public mutating func record(_ d: SimDuration) {
-        let b = Self.bucket(Swift.min(UInt64(Swift.max(d.nanoseconds, 0)), Self.highest))
+        let b = Self.bucket(UInt64(Swift.max(d.nanoseconds, 0)))
         cover(b, b)
         let base = offset
         // cover(b, b) leaves `counts` non-empty, so its base address is never nil (hot path: no guard).
@@ -218,7 +214,6 @@ public struct LatencyHistogram: Sendable, Equatable {
         header.count += other.count
         header.sum += other.sum
         header.sumOfSquares += other.header.sumOfSquares
-        header.clamped += other.clamped
         header.minimum = Swift.min(minimum, other.minimum)
         header.maximum = Swift.max(maximum, other.maximum)
     }

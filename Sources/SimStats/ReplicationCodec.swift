@@ -4,7 +4,7 @@ import InfraModel
 /// (README "Scale-out"), so that results merged from files give the reports a single run gives.
 ///
 /// Kept: the metric values (as double bit patterns), every histogram whole — its window of
-/// bucket counts, exact count, sum, sum of squares, minimum, maximum and clamped count — the
+/// bucket counts, exact count, sum, sum of squares, minimum and maximum — the
 /// level times of the distributions, and the run's outcome (events, arrivals, how requests
 /// ended, fingerprint, whether it stopped early). Not kept: the time series rows (`windows`),
 /// which sharded runs do not make.
@@ -16,7 +16,7 @@ import InfraModel
 /// damaged record is an error, never a crash.
 public enum ReplicationCodec {
     /// Bumped whenever the layout of a record changes.
-    public static let version = 1
+    public static let version = 2
 
     /// The fixed histogram layout every record's histograms use (`LatencyHistogram`), named
     /// in shard manifests so that files of a capsim with another layout are refused.
@@ -56,7 +56,6 @@ public enum ReplicationCodec {
         w.double(h.header.sumOfSquares)
         w.varint(h.header.minimum)
         w.varint(h.header.maximum)
-        w.varint(h.header.clamped)
         w.varint(h.offset)
         w.varint(h.counts.count)
         var i = 0
@@ -135,7 +134,6 @@ public enum ReplicationCodec {
         h.header.sumOfSquares = try r.double("histogram sum of squares")
         h.header.minimum = try r.varint("histogram minimum")
         h.header.maximum = try r.varint("histogram maximum")
-        h.header.clamped = try r.varint("histogram clamped count")
         let offset = try r.count("histogram offset", limit: LatencyHistogram.bucketCount)
         let length = try r.count("histogram length", limit: LatencyHistogram.bucketCount - offset)
         var counts: [UInt64] = []
@@ -159,7 +157,6 @@ public enum ReplicationCodec {
         guard total == h.header.count else {
             throw r.failure("histogram buckets hold \(total) values, its count says \(h.header.count)")
         }
-        guard h.header.clamped <= h.header.count else { throw r.failure("histogram clamps more values than it holds") }
         if h.header.count > 0 {
             guard h.header.minimum <= h.header.maximum, h.header.maximum <= LatencyHistogram.highest else {
                 throw r.failure("histogram minimum and maximum out of order or range")

@@ -151,9 +151,7 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             record(0, latency)
             if let objective = layout.latencyObjective, latency.nanoseconds <= objective { good &+= 1 }
             if let tail, let hops = r.hopTimes {
-                let row =
-                    tail + LatencyHistogram.bucket(min(UInt64(max(latency.nanoseconds, 0)), LatencyHistogram.highest))
-                    &* layout.stationCount
+                let row = tail + LatencyHistogram.bucket(UInt64(max(latency.nanoseconds, 0))) &* layout.stationCount
                 for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {
                     row[station] &+= UInt64(max(hops[position], 0))
                 }

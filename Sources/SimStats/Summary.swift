@@ -29,7 +29,7 @@ public struct Summary: Sendable {
     public var events: UInt64
     /// Requests simulated over all replications (warm-up included).
     public var arrivals: UInt64
-    /// Human-readable cautions (thin tails behind a percentile, clamped histogram values…).
+    /// Human-readable cautions (thin tails behind a percentile…).
     public var warnings: [String]
     /// The end-to-end latency's quantiles at `latencyLevels` (seconds, from the pooled
     /// histogram; NaN without a success): the points of a report's latency CDF, read here because
@@ -75,10 +75,6 @@ public struct Summary: Sendable {
         latencyQuantiles = pooled[0].quantiles(Self.latencyLevels)
         latencySamples = pooled[0].count
         var warnings: [String] = []
-        for h in pooled.indices where pooled[h].clamped > 0 {
-            warnings.append(
-                "\(layout.histograms[h]): \(pooled[h].clamped) values above one hour were recorded as one hour")
-        }
         estimates = layout.metrics.enumerated().map { (i, m) in
             var t = Tally()
             for r in results where !r.values[i].isNaN { t.add(r.values[i]) }

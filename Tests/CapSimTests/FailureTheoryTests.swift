@@ -372,6 +372,33 @@ struct OutageEpisodeTests {
         }
     }
 
+    @Test("outages of hours: the duration's quantiles are the repair time's, however long (exponential, mean 3 h)")
+    func hoursLongOutages() throws {
+        let r = try Run(
+            yaml: """
+                version: 1
+                name: long-outages
+                horizon: 6000h
+                replications: 10
+                seed: 23
+                workload:
+                  arrivals: {process: poisson, rate: 0.01/s}
+                components:
+                  web:
+                    kind: server_pool
+                    workers: unlimited
+                    service: {deterministic: 1ms}
+                    failures: {mtbf: 30h, mttr: 3h}
+                """)
+        // One instance: an outage is one repair, Exp(mean 3 h), whose q-quantile is −3 h · ln(1 − q).
+        // Most of them last over an hour, the 90th percentile almost seven.
+        let mttr = 3.0 * 3600
+        r.expectMatches("outages.web.duration.mean", mttr, floor: 0.01)
+        r.expectMatches("outages.web.duration.p50", mttr * log(2), floor: 0.01)
+        r.expectMatches("outages.web.duration.p90", mttr * log(10), floor: 0.01)
+        #expect(r.values("outages.web.duration.max").allSatisfy { $0 > 8 * 3600 })
+    }
+
     @Test("the MTBF interval covers the chain's value as often as it claims (95 %), over 200 seeds")
     func mtbfCoverage() throws {
         let theory = Self.episodes(n: 2, required: 1, crews: 2, mtbf: 10, mttr: 5)

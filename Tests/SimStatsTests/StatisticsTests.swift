@@ -121,12 +121,25 @@ struct LatencyHistogramTests {
         }
     }
 
-    @Test("values beyond the top are clamped and counted")
-    func clamping() {
+    @Test("durations of hours, days and centuries have buckets of their own, 0.1 % wide")
+    func longDurations() {
+        #expect(LatencyHistogram.highest == UInt64(Int64.max))
+        let days: [Int64] = [2 * 3_600, 3 * 86_400, 400 * 86_400]
+        for seconds in days {
+            var h = LatencyHistogram()
+            h.record(.seconds(seconds))
+            h.record(.seconds(seconds + seconds / 2000))
+            let median = h.quantile(0.5)
+            #expect(abs(median - Double(seconds)) / Double(seconds) <= 1.0 / 1024)
+        }
         var h = LatencyHistogram()
-        h.record(.seconds(10_000))
-        #expect(h.clamped == 1)
-        #expect(h.maximum == LatencyHistogram.highest)
+        h.record(.nanoseconds(.max))
+        h.record(.seconds(1))
+        #expect(h.maximum == UInt64(Int64.max))
+        let top = Double(Int64.max) / 1e9
+        #expect(abs(h.quantile(0.99) - top) / top <= 1.0 / 1024)
+        #expect(abs(h.quantile(0.5) - 1) <= 1.0 / 1024)
+        #expect(h.maximumSeconds == top)
     }
 }
 
