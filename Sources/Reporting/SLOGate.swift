@@ -115,6 +115,13 @@ public struct SLOGate: Sendable {
         case .indifferent(let k, let n):
             reason =
                 "within the indifference zone ±\(shortNumber(slo.within)) of the threshold at look \(k + 1) (n = \(n))"
+        case .undecided(let n) where look.replications == 0:
+            // Every replication's value was NaN: there was nothing to measure, which more
+            // replications of the same design would not change.
+            reason =
+                slo.metric.contains("latency")
+                ? "no value of \(slo.metric) in any of \(n) replications: latencies count successful requests, and none succeeded"
+                : "no value of \(slo.metric) in any of \(n) replications: nothing it measures happened"
         case .undecided(let n):
             reason = "undecided after \(n) replications (the plan's maximum)"
         }

@@ -129,6 +129,30 @@ struct SLOGateTests {
         #expect(g.outcomes[0].reason.hasPrefix("within the indifference zone"))
         #expect(g.results.count < 80)
     }
+
+    @Test("a latency SLO of a design where no request succeeds is INCONCLUSIVE, and says why")
+    func nothingToMeasure() throws {
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                horizon: 2s
+                replications: 4
+                workload:
+                  arrivals: {process: poisson, rate: 100/s}
+                  client: {timeout: 1ms}
+                components:
+                  svc: {kind: server_pool, workers: unlimited, service: {deterministic: 10ms}}
+                slos:
+                  - {metric: latency.p99, max: 100ms}
+                """)
+        let g = gate(s, seed: 5)
+        #expect(g.outcomes[0].verdict == .inconclusive)
+        #expect(g.outcomes[0].replications == 0)
+        #expect(
+            g.outcomes[0].reason
+                == "no value of latency.p99 in any of 4 replications: latencies count successful requests, and none succeeded"
+        )
+    }
 }
 
 extension Tally {
