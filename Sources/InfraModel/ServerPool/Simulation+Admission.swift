@@ -96,9 +96,11 @@ extension Simulation {
 
     /// A visit's own demand (`CallNode.service`): sampler k of `services`. Static and out of
     /// line, so the common path neither grows nor copies the simulation's state to call it.
+    /// It draws from the sampler's form where the form suffices (`Sampler.sample(_:_:)`): given
+    /// the whole sampler, the optimiser copies its distribution around the draw.
     @inline(never)
     static func visitDemand(_ services: [Sampler], _ k: Int, _ stream: RandomStream) -> SimDuration {
-        SimDuration(seconds: services[k].sample(stream))
+        SimDuration(seconds: Sampler.sample(services[k].form, stream) ?? services[k].sample(stream))
     }
 
     /// Frees a worker of instance `i`; the next waiting request, if any, takes it (which one:
