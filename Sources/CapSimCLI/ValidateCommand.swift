@@ -18,9 +18,12 @@ struct ValidateCommand: ParsableCommand {
             what was found), then, for a valid scenario, each component's offered load, \
             utilisation and an estimate of the mean wait for a worker: Erlang C (each instance \
             an M/M/c queue; exact, shown without ≈, in a Jackson network), corrected for the \
-            service time's variability by Allen–Cunneen (exact for M/G/1). A component at \
-            or above 100 % is flagged UNSTABLE (its queue grows without bound) or, with a \
-            bounded queue, OVERLOADED (the excess is turned away): a warning, not an error.
+            service time's variability by Allen–Cunneen (exact for M/G/1). With a bounded \
+            queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
+            the utilisation it carries and the wait of what it admits (Erlang B with no \
+            waiting room). A component at or above 100 % is flagged UNSTABLE (its queue grows \
+            without bound) or, with a bounded queue, OVERLOADED (the excess is turned away): a \
+            warning, not an error.
 
             Exit codes: 0 valid, 64 usage error, 65 invalid scenario, 66 file missing or \
             unreadable. With --format json the report goes to standard output in every case.
@@ -89,8 +92,9 @@ struct ValidateCommand: ParsableCommand {
             }
             let exact = p.model.isJacksonNetwork
             let loads = p.model.offeredLoad()
-            for (load, station) in zip(loads, p.model.stations) {
-                rows.append(indent + line(load, station, exact: exact))
+            for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
+                rows.append(
+                    indent + line(load, station, exact: exact, exactQueue: p.model.isExactFiniteQueue(station: s)))
                 if let waits = load.priorityWaits {
                     rows.append(indent + "  " + priorityLine(waits, load, station, exact: exact))
                 }
@@ -104,15 +108,17 @@ struct ValidateCommand: ParsableCommand {
 
     /// The line of one component; under time-varying load its offered load is the mean over the
     /// horizon, and its peak follows (flagged when the peak alone reaches capacity).
-    static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
-        let text = loadLine(load, station, exact: exact)
+    /// `exact`: the model is a Jackson network (`ModelSpec.isJacksonNetwork`); `exactQueue`:
+    /// M/M/c/K is exact at this station (`ModelSpec.isExactFiniteQueue`).
+    static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool, exactQueue: Bool) -> String {
+        let text = loadLine(load, station, exact: exact, exactQueue: exactQueue)
         // An autoscaled pool: every instance up to max is in the model, and the figures use them all.
         guard let a = station.autoscale else { return text }
         return text + "  (autoscaled \(a.min)–\(a.max): figures at max \(a.max) instances)"
     }
 
-    static func loadLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
-        let s = stationaryLine(load, station, exact: exact)
+    static func loadLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool, exactQueue: Bool) -> String {
+        let s = stationaryLine(load, station, exact: exact, exactQueue: exactQueue)
         guard let peak = load.peakArrivalRate else { return s }
         let head = "\(load.name): offered "
         var t = head + "mean " + s.dropFirst(head.count)
@@ -127,7 +133,7 @@ struct ValidateCommand: ParsableCommand {
         return t
     }
 
-    static func stationaryLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+    static func stationaryLine(_ load: OfferedLoad, _ station: StationSpec, exact: Bool, exactQueue: Bool) -> String {
         var s = "\(load.name): offered \(TableReport.fixed(load.arrivalRate, 2))/s"
         if let p = load.passRatio {
             s +=
@@ -156,6 +162,10 @@ struct ValidateCommand: ParsableCommand {
         if load.overloaded {
             return s
                 + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests will be turned away (queue_full)"
+                + (load.boundedQueue.map { "; " + boundedQueueText($0, load, station, exact: exactQueue) } ?? "")
+        }
+        if let queue = load.boundedQueue {
+            return s + ", " + boundedQueueText(queue, load, station, exact: exactQueue)
         }
         if station.discipline == .processorSharing {
             return s + ", processor sharing: nothing waits (mean sojourn E[S]/(1 − ρ) for one core)"
@@ -177,6 +187,28 @@ struct ValidateCommand: ParsableCommand {
             return s + ", mean wait ≈ \(duration(erlang)) if service were exponential (Erlang C, \(model))"
         }
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
+    }
+
+    /// What M/M/c/K says of a station with a bounded queue: the share of its arrivals turned
+    /// away, the utilisation it then carries and the mean wait of what it admits — marked ≈
+    /// unless exact (`ModelSpec.isExactFiniteQueue`). With no waiting room it is Erlang's loss
+    /// system, M/G/c/c, whose figures hold for any service distribution.
+    static func boundedQueueText(_ q: FiniteQueue, _ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+        let about = exact ? "" : "≈ "
+        let c = q.servers
+        let k = q.servers + q.waitingRoom
+        let share = q.blocking < 0.00005 ? "< 0.01" : about + TableReport.fixed(q.blocking * 100, 2)
+        let turned = "turns away \(share) % (queue_full)"
+        let carried = "utilisation \(about)\(TableReport.fixed(q.utilization * 100, 1)) % carried"
+        let busiest = load.unequalShare != nil ? " at the busiest instance" : ""
+        if q.waitingRoom == 0 {
+            return "M/G/\(c)/\(c) (Erlang B)\(busiest): \(turned), \(carried), no waiting"
+        }
+        let wait = load.meanWaitEstimate.map { "mean wait \(about)\(duration($0))" } ?? "no wait estimate"
+        let sameMean =
+            exponentialService(station) && station.tls == nil && !load.mixedDemand
+            ? "" : " (the service's mean; the wait scaled for its variability)"
+        return "M/M/\(c)/\(k)\(sameMean)\(busiest): \(turned), \(carried), \(wait)"
     }
 
     static func exponentialService(_ station: StationSpec) -> Bool {
@@ -289,6 +321,13 @@ struct ValidateCommand: ParsableCommand {
                     if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                     if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
                     if let p = l.passRatio { pairs.append(("rate_limit_pass_ratio", .number(p))) }
+                    if let q = l.boundedQueue {
+                        // M/M/c/K at the busiest instance (`OfferedLoad.boundedQueue`).
+                        pairs.append(("blocking", .number(q.blocking)))
+                        pairs.append(("carried_utilization", .number(q.utilization)))
+                        pairs.append(("wait_probability", .number(q.waitProbability)))
+                        pairs.append(("mean_in_system", .number(q.meanInSystem)))
+                    }
                     if let waits = l.priorityWaits {
                         let each: [JSONValue] = waits.levels.map { level in
                             .object([

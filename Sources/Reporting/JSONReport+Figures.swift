@@ -9,8 +9,10 @@ import Theory
 /// of the earlier report finds every key it knew, with the same meaning.
 extension JSONReport {
     /// `[{"name", "utilization_theory", "wait_mean_theory"}]`, one per component in the
-    /// scenario's order: offered load over capacity and Erlang C with the Allen–Cunneen
-    /// correction, as the terminal table's "(theory)" columns (`TableReport.componentTable`);
+    /// scenario's order: the utilisation carried (offered load over capacity, less what a
+    /// bounded queue turns away by M/M/c/K) and the mean wait (Erlang C, or M/M/c/K for a
+    /// bounded queue, with the Allen–Cunneen correction), as the terminal table's "(theory)"
+    /// columns (`TableReport.componentTable`, `OfferedLoad.carriedUtilization`);
     /// null where capsim has no estimate (a database: its estimate is its busiest instance's,
     /// not the pool's mean the run reports).
     static func components(_ r: RunReport) -> JSONValue {
@@ -20,7 +22,7 @@ extension JSONReport {
                 let load = station.database == nil ? loads.first { $0.name == station.name } : nil
                 return .object([
                     ("name", .string(station.name)),
-                    ("utilization_theory", .number(load?.utilization)),
+                    ("utilization_theory", .number(load?.carriedUtilization)),
                     ("wait_mean_theory", .number(load?.meanWaitEstimate)),
                 ])
             })

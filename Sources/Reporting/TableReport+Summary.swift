@@ -62,8 +62,9 @@ extension TableReport {
         return "± " + format(hw, unit)
     }
 
-    /// A row per component: instances, utilisation (simulated, then offered load over capacity
-    /// from the spec alone), mean wait (simulated, then Erlang C with the Allen–Cunneen
+    /// A row per component: instances, utilisation (simulated, then from the spec alone the
+    /// offered load over capacity, less what a bounded queue turns away by M/M/c/K), mean wait
+    /// (simulated, then Erlang C — M/M/c/K for a bounded queue — with the Allen–Cunneen
     /// correction where it applies), p99 of the wait, of the component's own time and of the
     /// time including what it calls, the share of requests it failed, and its monthly cost.
     /// Point estimates (their intervals: `--all`, CSV, JSON); a column no component has is left
@@ -82,7 +83,7 @@ extension TableReport {
         let currency = s.layout.index(of: "cost.monthly").map { s.layout.metrics[$0].unit }
         let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }
         let (header, rows) = componentCells(
-            names: names, value: value, utilizationTheory: { estimate($0)?.utilization },
+            names: names, value: value, utilizationTheory: { estimate($0)?.carriedUtilization },
             waitTheory: { estimate($0)?.meanWaitEstimate }, costTitle: costTitle)
         return align([header] + rows)
     }

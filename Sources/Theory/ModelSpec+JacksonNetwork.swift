@@ -17,4 +17,37 @@ extension ModelSpec {
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
     }
+
+    /// True when M/M/c/K (`OfferedLoad.boundedQueue`) is exact at station s: Poisson arrivals
+    /// (no rate profile, no clients' retries or timeouts, no synchronous call chains) reach
+    /// each of its instances as Poisson streams — every other station has unlimited workers
+    /// and nothing that thins or reshapes traffic (caches, rate limits, inspection), so its
+    /// requests do not interact, and s is split at random or has one instance — and s serves
+    /// each request at most once (no repeated calls anywhere), with exponential service (any distribution of the same mean
+    /// when it has no waiting room: Erlang B's insensitivity), always up, without timeouts
+    /// in its queue or other limits.
+    public func isExactFiniteQueue(station s: Int) -> Bool {
+        let st = stations[s]
+        guard let room = st.queueCapacity, st.workers != nil, st.discipline != .processorSharing else {
+            return false
+        }
+        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
+        guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
+        else { return false }
+        let exponential = if case .exponential = st.service { true } else { false }
+        guard exponential || room == 0, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
+            st.instances == 1 || st.balance == .random, st.queueTimeout == nil, !st.dropExpired,
+            st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
+        else { return false }
+        let plain = { (t: StationSpec) in
+            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
+        }
+        guard stations.allSatisfy(plain),
+            stations.indices.allSatisfy({ $0 == s || stations[$0].workers == nil })
+        else { return false }
+        return classes.allSatisfy { c in
+            c.client == nil && c.calls.allSatisfy { !$0.isGuarded && $0.meanCalls == 1 }
+                && c.calls.filter { $0.station == s }.count <= 1
+        }
+    }
 }

@@ -128,6 +128,21 @@ extension ModelSpec {
                 // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).
                 load.erlangCMeanWait = 0
                 load.meanWaitEstimate = 0
+            } else if let room = st.queueCapacity, rate > 0, meanService.isFinite, meanService > 0,
+                let queue = FiniteQueue(
+                    servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)
+            {
+                load.boundedQueue = queue
+                // With no waiting room nothing waits. Otherwise M/M/c/K's wait, scaled for the
+                // variability of arrivals and service as Allen–Cunneen scales Erlang C's (exact
+                // for Poisson arrivals and exponential service; an estimate otherwise).
+                let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
+                load.meanWaitEstimate =
+                    room == 0
+                    ? 0
+                    : serviceSCV.isFinite
+                        ? AllenCunneen.meanWait(erlangC: queue.meanWait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV)
+                        : nil
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
                 // TLS CPU is drawn independently of the service time: the variances add.

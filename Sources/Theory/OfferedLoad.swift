@@ -59,6 +59,21 @@ public struct OfferedLoad: Sendable, Equatable {
     /// node's.
     public var databaseNodes: [DatabaseNodeLoad]?
 
+    /// For a station with workers and a bounded queue: its busiest instance as an M/M/c/K queue
+    /// (Poisson arrivals of that instance's share, exponential service of the same mean, c =
+    /// workers, K − c = the queue's places), which gives the share turned away, the load carried
+    /// and the wait whatever the load, overloaded or not; nil otherwise (an unlimited queue,
+    /// unlimited workers, processor sharing, a database). Exact where `ModelSpec
+    /// .isExactFiniteQueue` says so; an estimate elsewhere. `meanWaitEstimate` is its mean wait
+    /// of an admitted request, scaled for the service time's variability as Allen–Cunneen's.
+    public var boundedQueue: FiniteQueue?
+
+    /// Utilisation of the work the workers carry: `utilization` less what a bounded queue turns
+    /// away (M/M/c/K's a·(1 − p_K)/c), `utilization` itself for an unlimited queue (beyond
+    /// capacity it exceeds 1: the queue grows). The run report's "(theory)" beside the measured
+    /// utilisation.
+    public var carriedUtilization: Double? { boundedQueue?.utilization ?? utilization }
+
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
     public var workers: Int?

@@ -38,10 +38,16 @@ struct LanguageCLITests {
                 """)
         #expect(
             capsim(["validate", scenarioPath("erlang-b.yaml")]).out.hasSuffix(
-                "  trunk: offered 800.00/s, utilisation 80.0 %, finite queue (no Erlang C estimate)\n"))
+                "  trunk: offered 800.00/s, utilisation 80.0 %, M/G/10/10 (Erlang B): turns away 12.17 % (queue_full), utilisation 70.3 % carried, no waiting\n"
+            ))
         #expect(
             capsim(["validate", scenarioPath("mmck.yaml")]).out.hasSuffix(
-                "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full)\n"
+                "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full); M/M/2/5: turns away 26.39 % (queue_full), utilisation 88.3 % carried, mean wait 800.738 µs\n"
+            ))
+        // Lognormal service with a waiting room: M/M/c/K with the service's mean, marked ≈.
+        #expect(
+            capsim(["validate", scenarioPath("three-tier.yaml")]).out.contains(
+                "  web: offered 2000.00/s, utilisation 85.0 %, M/M/10/266 (the service's mean; the wait scaled for its variability): turns away < 0.01 % (queue_full), utilisation ≈ 85.0 % carried, mean wait ≈ "
             ))
         let unstable = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
         #expect(unstable.status == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Theory
 
 /// The shipped scenarios against closed-form queueing theory, within honest confidence bounds
 /// (`expectMean`: about 3.9 standard errors, a false alarm about once in 10,000 assertions, plus
@@ -51,6 +52,14 @@ struct QueueingTheoryTests {
         run.expectMatches("queue.pool.full.rate", blocking)
         run.expectMatches("arrival_rate.pool", 2400)
         run.expectMatches("throughput.pool", 2400 * (1 - blocking))
+        // What validate and the run's "(theory)" columns print: M/M/2/5 exactly, the load
+        // carried (not the 120 % offered), the wait of an admitted request, the mean present.
+        let theory = run.scenario.model.offeredLoad()[0]
+        let q = try #require(theory.boundedQueue)
+        #expect(run.scenario.model.isExactFiniteQueue(station: 0))
+        run.expectMatches("utilization.pool", try #require(theory.carriedUtilization))
+        run.expectMatches("hop.pool.wait.mean", try #require(theory.meanWaitEstimate))
+        run.expectMatches("in_system.mean", q.meanInSystem)
         expectConservation(run)
     }
 
@@ -60,6 +69,10 @@ struct QueueingTheoryTests {
         run.expectMatches("errors.queue_full.rate", Queueing.erlangB(servers: 10, load: 8))
         run.expectMatches("queue.trunk.full.rate", Queueing.erlangB(servers: 10, load: 8))
         run.expectMatches("throughput.trunk", 800 * (1 - Queueing.erlangB(servers: 10, load: 8)))
+        // The "(theory)" utilisation is the load carried, exact for any service distribution.
+        let theory = run.scenario.model.offeredLoad()[0]
+        #expect(run.scenario.model.isExactFiniteQueue(station: 0))
+        run.expectMatches("utilization.trunk", try #require(theory.carriedUtilization))
         expectConservation(run)
     }
 

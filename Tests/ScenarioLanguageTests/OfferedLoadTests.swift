@@ -53,23 +53,57 @@ struct OfferedLoadTests {
                 ].erlangCMeanWait!)
     }
 
-    @Test("where Erlang C does not apply: unlimited workers wait 0; a finite queue or an overload has no estimate")
+    @Test("where Erlang C does not apply: unlimited workers wait 0; an overload has no estimate")
     func notApplicable() throws {
         let delay = try load(
             Self.scenario(pool: "{kind: server_pool, workers: unlimited, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(delay.utilization == nil && delay.erlangCMeanWait == 0 && !delay.unstable)
-        let finite = try load(
-            Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 10, service: {exponential: {mean: 1ms}}}"))[0]
-        #expect(finite.erlangCMeanWait == nil && finite.meanWaitEstimate == nil)
+        #expect(delay.boundedQueue == nil && delay.carriedUtilization == nil)
         let over = try load(
             Self.scenario(pool: "{kind: server_pool, workers: 7, service: {exponential: {mean: 1ms}}}"))[0]
         #expect(over.unstable && over.overloaded && over.erlangCMeanWait == nil)
-        let full = try load(
-            Self.scenario(pool: "{kind: server_pool, workers: 7, queue: 5, service: {exponential: {mean: 1ms}}}"))[0]
-        #expect(full.overloaded && !full.unstable)
+        #expect(over.boundedQueue == nil && over.carriedUtilization == over.utilization)
         let heavy = try load(
             Self.scenario(rate: "100/s", pool: "{kind: server_pool, service: {pareto: {shape: 1.5, scale: 1ms}}}"))[0]
         #expect(heavy.erlangCMeanWait != nil && heavy.meanWaitEstimate == nil)
+    }
+
+    @Test("a bounded queue is M/M/c/K at any load: what it turns away, the load carried, the wait")
+    func boundedQueue() throws {
+        // M/M/8/18 at ρ = 0.9: the chain's figures, no Erlang C.
+        let finite = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 10, service: {exponential: {mean: 1ms}}}"))[0]
+        let q = try #require(finite.boundedQueue)
+        let p = FiniteQueueTests.chain(servers: 8, capacity: 18, load: 7.2)
+        #expect(finite.erlangCMeanWait == nil)
+        #expect(q.servers == 8 && q.waitingRoom == 10 && abs(q.blocking - p[18]) < 1e-12)
+        #expect(abs(finite.carriedUtilization! - 0.9 * (1 - p[18])) < 1e-12)
+        #expect(finite.meanWaitEstimate == q.meanWait)
+        // M/M/7/12 at ρ = 7.2/7: overloaded, yet a steady state with a carried load below 1.
+        let full = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 7, queue: 5, service: {exponential: {mean: 1ms}}}"))[0]
+        #expect(full.overloaded && !full.unstable)
+        let fq = try #require(full.boundedQueue)
+        #expect(abs(fq.blocking - FiniteQueueTests.chain(servers: 7, capacity: 12, load: 7.2)[12]) < 1e-12)
+        #expect(full.carriedUtilization! < 1 && full.utilization! > 1)
+        // Deterministic service: M/M/c/K's wait halved, as Allen–Cunneen halves Erlang C's; with no
+        // waiting room, nothing waits.
+        let md = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 10, service: {deterministic: 1ms}}"))[0]
+        #expect(abs(md.meanWaitEstimate! - q.meanWait / 2) < 1e-15)
+        let loss = try load(
+            Self.scenario(pool: "{kind: server_pool, workers: 8, queue: 0, service: {lognormal: {mean: 1ms, cv: 2}}}"))[
+                0]
+        #expect(
+            loss.meanWaitEstimate == 0
+                && abs(loss.boundedQueue!.blocking - FiniteQueue.erlangB(servers: 8, load: 7.2)) < 1e-15)
+        // Two instances split at random: each an M/M/4/9 fed half.
+        let two = try load(
+            Self.scenario(
+                pool:
+                    "{kind: server_pool, instances: 2, workers: 4, queue: 5, balance: random, service: {exponential: {mean: 1ms}}}"
+            ))[0]
+        #expect(abs(two.boundedQueue!.blocking - FiniteQueueTests.chain(servers: 4, capacity: 9, load: 3.6)[9]) < 1e-12)
     }
 
     /// A database with primary 30 ms and replicas 20 ms mean service, 8 workers on every node,
