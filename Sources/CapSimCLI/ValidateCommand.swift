@@ -18,7 +18,11 @@ struct ValidateCommand: ParsableCommand {
             what was found), then, for a valid scenario, each component's offered load, \
             utilisation and an estimate of the mean wait for a worker: Erlang C (each instance \
             an M/M/c queue; exact, shown without ≈, in a Jackson network), corrected for the \
-            service time's variability by Allen–Cunneen (exact for M/G/1). With a bounded \
+            service time's variability by Allen–Cunneen (exact for M/G/1). Over several \
+            instances the balancing policy decides the model: random splits are independent \
+            queues, round robin's more regular arrivals E_n/M/1 or Allen–Cunneen with c_a²/n, \
+            least_outstanding one queue over all workers (a floor), power_of_two its mean \
+            field. With a bounded \
             queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
             the utilisation it carries and the wait of what it admits (Erlang B with no \
             waiting room). A component at or above 100 % is flagged UNSTABLE (its queue grows \
@@ -180,6 +184,25 @@ struct ValidateCommand: ParsableCommand {
             let sure = exact && exponentialService(station) && station.tls == nil && !load.mixedDemand
             return s + ", mean wait \(sure ? "" : "≈ ")\(duration(estimate)) over all classes (by priority below)"
         }
+        if load.split != .independent, let estimate = load.meanWaitEstimate {
+            // The policy shapes the waits: its own model, and Erlang C's independent instances beside it.
+            let how =
+                switch load.split {
+                case .everyNth(let k):
+                    load.erlangArrivals
+                        ? "E\(k)/M/1: round robin gives each instance one arrival in \(k)"
+                        : "round robin gives each instance one arrival in \(k): Allen–Cunneen with its arrivals' c_a² over \(k)"
+                case .sharedQueue(let k):
+                    "one queue over all instances, M/M/\(k * c): a floor for joining the shortest queue"
+                case .choices(let d): "power of \(d) choices, mean field"
+                case .independent: ""
+                }
+            let scaled =
+                load.split.isRoundRobin || (exponentialService(station) && station.tls == nil && !load.mixedDemand)
+                ? "" : ", scaled for variability by Allen–Cunneen"
+            return s
+                + ", mean wait ≈ \(duration(estimate)) (\(how)\(scaled); Erlang C per instance, \(model): \(duration(erlang)))"
+        }
         if case .exponential = station.service, station.tls == nil, !load.mixedDemand {
             return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
         }
@@ -189,26 +212,42 @@ struct ValidateCommand: ParsableCommand {
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
     }
 
-    /// What M/M/c/K says of a station with a bounded queue: the share of its arrivals turned
-    /// away, the utilisation it then carries and the mean wait of what it admits — marked ≈
-    /// unless exact (`ModelSpec.isExactFiniteQueue`). With no waiting room it is Erlang's loss
-    /// system, M/G/c/c, whose figures hold for any service distribution.
-    static func boundedQueueText(_ q: FiniteQueue, _ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> String {
+    /// What the model of a bounded queue says (`OfferedLoad.boundedQueue`): the share of its
+    /// arrivals turned away, the utilisation it then carries and the mean wait of what it
+    /// admits — marked ≈ unless exact (`ModelSpec.isExactFiniteQueue`). With no waiting room
+    /// and independent instances it is Erlang's loss system, M/G/c/c, whose figures hold for
+    /// any service distribution.
+    static func boundedQueueText(
+        _ q: QueueFigures, _ load: OfferedLoad, _ station: StationSpec, exact: Bool
+    )
+        -> String
+    {
         let about = exact ? "" : "≈ "
-        let c = q.servers
-        let k = q.servers + q.waitingRoom
+        let c = station.workers ?? 0
+        let room = station.queueCapacity ?? 0
         let share = q.blocking < 0.00005 ? "< 0.01" : about + TableReport.fixed(q.blocking * 100, 2)
         let turned = "turns away \(share) % (queue_full)"
         let carried = "utilisation \(about)\(TableReport.fixed(q.utilization * 100, 1)) % carried"
         let busiest = load.unequalShare != nil ? " at the busiest instance" : ""
-        if q.waitingRoom == 0 {
-            return "M/G/\(c)/\(c) (Erlang B)\(busiest): \(turned), \(carried), no waiting"
+        var model = "M/M/\(c)/\(c + room)"
+        var notes: [String] = []
+        switch load.split {
+        case .independent, .everyNth:
+            if room == 0 { return "M/G/\(c)/\(c) (Erlang B)\(busiest): \(turned), \(carried), no waiting" }
+        case .sharedQueue(let n):
+            model = "M/M/\(n * c)/\(n * (c + room))"
+            notes.append("one queue over all instances: a floor for joining the shortest queue")
+        case .choices(let d):
+            notes.append("power of \(d) choices, mean field")
         }
-        let wait = load.meanWaitEstimate.map { "mean wait \(about)\(duration($0))" } ?? "no wait estimate"
-        let sameMean =
-            exponentialService(station) && station.tls == nil && !load.mixedDemand
-            ? "" : " (the service's mean; the wait scaled for its variability)"
-        return "M/M/\(c)/\(k)\(sameMean)\(busiest): \(turned), \(carried), \(wait)"
+        if !(exponentialService(station) && station.tls == nil && !load.mixedDemand) {
+            notes.append("the service's mean, the wait scaled for its variability")
+        }
+        let wait =
+            room == 0
+            ? "no waiting" : load.meanWaitEstimate.map { "mean wait \(about)\(duration($0))" } ?? "no wait estimate"
+        let noted = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
+        return "\(model)\(noted)\(busiest): \(turned), \(carried), \(wait)"
     }
 
     static func exponentialService(_ station: StationSpec) -> Bool {

@@ -123,34 +123,67 @@ extension ModelSpec {
                 load.peakArrivalRate = peak
                 load.peakUtilization = peak * share * meanService / Double(workers)
             }
+            // TLS CPU is drawn independently of the service time: the variances add.
+            let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
+            let split = BalanceSplit(st)
+            load.split = split
+            // The gaps between arrivals at one instance: round robin's are sums of n of the
+            // source's, n times more regular.
+            let instanceSCV = if case .everyNth(let n) = split { arrivalSCV / Double(n) } else { arrivalSCV }
+            let n = st.instances
             if st.discipline == .processorSharing {
                 // Under processor sharing nothing waits: every admitted request is in service
                 // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).
                 load.erlangCMeanWait = 0
                 load.meanWaitEstimate = 0
             } else if let room = st.queueCapacity, rate > 0, meanService.isFinite, meanService > 0,
-                let queue = FiniteQueue(
-                    servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)
+                let queue = boundedFigures(
+                    split, workers: workers, room: room, instances: n, rate: rate, share: share,
+                    meanService: meanService)
             {
                 load.boundedQueue = queue
-                // With no waiting room nothing waits. Otherwise M/M/c/K's wait, scaled for the
+                // With no waiting room nothing waits. Otherwise the model's wait, scaled for the
                 // variability of arrivals and service as Allen–Cunneen scales Erlang C's (exact
                 // for Poisson arrivals and exponential service; an estimate otherwise).
-                let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
                 load.meanWaitEstimate =
                     room == 0
                     ? 0
                     : serviceSCV.isFinite
-                        ? AllenCunneen.meanWait(erlangC: queue.meanWait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV)
+                        ? AllenCunneen.meanWait(
+                            erlangC: queue.meanWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
                         : nil
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
-                // TLS CPU is drawn independently of the service time: the variances add.
-                let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
                 load.erlangCMeanWait = wait
+                // The wait under exponential service, by the policy's model; then scaled for
+                // variability.
+                var exponentialWait = wait
+                switch split {
+                case .independent: break
+                case .everyNth(let k):
+                    let poisson = processes.allSatisfy { if case .poisson = $0 { true } else { false } }
+                    let exponential = if case .exponential = st.service { true } else { false }
+                    if workers == 1, poisson, exponential, st.tls == nil, !ownDemands, meanService == st.service.mean {
+                        load.erlangArrivals = true
+                        exponentialWait = BalanceSplit.erlangArrivalsWait(
+                            k: k, arrivalRate: rate, meanService: meanService)
+                    }
+                case .sharedQueue(let k):
+                    exponentialWait = ErlangC.meanWait(
+                        servers: workers * k, arrivalRate: rate, meanService: meanService)
+                case .choices(let d):
+                    exponentialWait =
+                        PowerOfChoices(
+                            choices: d, servers: workers, waitingRoom: nil, arrivalRate: rate / Double(n),
+                            meanService: meanService)?.meanWait ?? wait
+                }
                 load.meanWaitEstimate =
-                    serviceSCV.isFinite
-                    ? AllenCunneen.meanWait(erlangC: wait, arrivalSCV: arrivalSCV, serviceSCV: serviceSCV) : nil
+                    load.erlangArrivals
+                    ? exponentialWait
+                    : serviceSCV.isFinite
+                        ? AllenCunneen.meanWait(
+                            erlangC: exponentialWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
+                        : nil
                 if !levels.isEmpty, let fifo = load.meanWaitEstimate {
                     // The levels that some class reaching the station is in, in order.
                     let reaching = classes.indices.filter { k in classes[k].calls.contains { $0.station == s } }
@@ -168,5 +201,33 @@ extension ModelSpec {
             }
             return load
         }
+    }
+
+    /// A bounded queue's figures under `split` (`OfferedLoad.boundedQueue`): each instance an
+    /// M/M/c/K queue fed its share, one M/M/nc/nK queue for joining the shortest queue, or
+    /// power of two's mean field (M/M/c/K per instance if that cannot be had).
+    func boundedFigures(
+        _ split: BalanceSplit, workers: Int, room: Int, instances n: Int, rate: Double, share: Double,
+        meanService: Double
+    ) -> QueueFigures? {
+        switch split {
+        case .sharedQueue(let k):
+            let (servers, places) = workers.multipliedReportingOverflow(by: k)
+            let (waiting, more) = room.multipliedReportingOverflow(by: k)
+            if !places && !more,
+                let q = FiniteQueue(servers: servers, waitingRoom: waiting, arrivalRate: rate, meanService: meanService)
+            {
+                return q.figures(instances: k)
+            }
+        case .choices(let d):
+            if let q = PowerOfChoices(
+                choices: d, servers: workers, waitingRoom: room, arrivalRate: rate / Double(n), meanService: meanService
+            ) {
+                return q.figures
+            }
+        case .independent, .everyNth: break
+        }
+        return FiniteQueue(servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)?
+            .figures()
     }
 }

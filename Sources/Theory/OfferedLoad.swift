@@ -59,18 +59,27 @@ public struct OfferedLoad: Sendable, Equatable {
     /// node's.
     public var databaseNodes: [DatabaseNodeLoad]?
 
-    /// For a station with workers and a bounded queue: its busiest instance as an M/M/c/K queue
-    /// (Poisson arrivals of that instance's share, exponential service of the same mean, c =
-    /// workers, K − c = the queue's places), which gives the share turned away, the load carried
-    /// and the wait whatever the load, overloaded or not; nil otherwise (an unlimited queue,
-    /// unlimited workers, processor sharing, a database). Exact where `ModelSpec
-    /// .isExactFiniteQueue` says so; an estimate elsewhere. `meanWaitEstimate` is its mean wait
-    /// of an admitted request, scaled for the service time's variability as Allen–Cunneen's.
-    public var boundedQueue: FiniteQueue?
+    /// How the station's balancing policy shapes each instance's arrivals, which decides the
+    /// model of its wait (and of a bounded queue's losses).
+    public var split = BalanceSplit.independent
+    /// True when the wait estimate is E_n/M/1's (`BalanceSplit.erlangArrivalsWait`): one worker
+    /// per instance, exponential service and Poisson arrivals under round robin.
+    public var erlangArrivals = false
+
+    /// For a station with workers and a bounded queue, per instance: the share turned away,
+    /// the load carried and the wait, whatever the load, overloaded or not; nil otherwise (an
+    /// unlimited queue, unlimited workers, processor sharing, a database). Independent
+    /// instances (and round robin's) are M/M/c/K queues fed their share (`FiniteQueue`: Poisson
+    /// arrivals, exponential service of the same mean, c = workers, K − c = the queue's
+    /// places), exact where `ModelSpec.isExactFiniteQueue` says so; under joining the shortest
+    /// queue one M/M/nc/nK queue over all instances; under power of two `PowerOfChoices`.
+    /// `meanWaitEstimate` is its mean wait of an admitted request, scaled for the variability
+    /// of arrivals and service as Allen–Cunneen's.
+    public var boundedQueue: QueueFigures?
 
     /// Utilisation of the work the workers carry: `utilization` less what a bounded queue turns
-    /// away (M/M/c/K's a·(1 − p_K)/c), `utilization` itself for an unlimited queue (beyond
-    /// capacity it exceeds 1: the queue grows). The run report's "(theory)" beside the measured
+    /// away (`boundedQueue`), `utilization` itself for an unlimited queue (beyond capacity it
+    /// exceeds 1: the queue grows). The run report's "(theory)" beside the measured
     /// utilisation.
     public var carriedUtilization: Double? { boundedQueue?.utilization ?? utilization }
 

@@ -308,7 +308,7 @@ struct TraceReplayTests {
             r.out.hasSuffix(
                 """
                   edge: offered mean 500.00/s, unlimited workers (no waiting); peak 1500.00/s
-                  web: offered mean 500.00/s, utilisation 78.1 %, M/M/4/36 (the service's mean; the wait scaled for its variability): turns away < 0.01 % (queue_full), utilisation ≈ 78.1 % carried, mean wait ≈ 19.574 ms; peak 1500.00/s, utilisation 234.4 %  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high
+                  web: offered mean 500.00/s, utilisation 78.1 %, M/M/16/144 (one queue over all instances: a floor for joining the shortest queue; the service's mean, the wait scaled for its variability): turns away < 0.01 % (queue_full), utilisation ≈ 78.1 % carried, mean wait ≈ 2.301 ms; peak 1500.00/s, utilisation 234.4 %  — PEAK OVERLOAD: requests are turned away (queue_full) while the rate stays this high
 
                 """))
         let json = capsim(["validate", "--format", "json", scenarioPath("diurnal.yaml")]).out

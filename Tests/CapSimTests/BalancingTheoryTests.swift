@@ -3,6 +3,7 @@ import InfraModel
 import ScenarioLanguage
 import SimStats
 import Testing
+import Theory
 
 /// Every point of a scenario's sweep, run with the same seed and replications (common random
 /// numbers: the points see the same arrivals and demands), keyed by the swept policy.
@@ -94,6 +95,10 @@ struct BalancingTheoryTests {
         #expect(run.scenario.model.stations[0].balance == .roundRobin)
         let wait = Queueing.erlangKM1Wait(k: 8, lambda: 7_200, mu: 1_000)
         #expect(abs(wait - 0.004_780_7) < 1e-6)
+        // What validate and the run's "(theory)" column print under round robin.
+        let theory = run.scenario.model.offeredLoad()[0]
+        #expect(theory.split == .everyNth(8) && theory.erlangArrivals)
+        #expect(abs(theory.meanWaitEstimate! - wait) < 1e-9)
         run.expectMatches("hop.web.wait.mean", wait)
         run.expectMatches("utilization.web", 0.9)
         expectConservation(run)
@@ -113,6 +118,12 @@ struct BalancingTheoryTests {
         runs.expectBelow("least_outstanding", "power_of_two", id)
         // No per-instance queue beats one shared queue: M/M/8 (Erlang C) is a floor for every policy.
         let floor = Queueing.erlangC(servers: 8, load: 7.2) / (8_000 - 7_200)
+        // least_outstanding's estimate is that floor.
+        let scenario = try ScenarioLoader.load(
+            path: scenarioPath("lb-policies.yaml"),
+            overrides: [try Override(parsing: "components.web.balance=least_outstanding")])
+        let shared = scenario.model.offeredLoad()[0]
+        #expect(shared.split == .sharedQueue(8) && abs(shared.meanWaitEstimate! - floor) < 1e-12)
         for (policy, results) in runs.runs {
             var t = Tally()
             for w in runs.values(policy, id) { t.add(w) }

@@ -44,11 +44,22 @@ struct LanguageCLITests {
             capsim(["validate", scenarioPath("mmck.yaml")]).out.hasSuffix(
                 "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full); M/M/2/5: turns away 26.39 % (queue_full), utilisation 88.3 % carried, mean wait 800.738 µs\n"
             ))
-        // Lognormal service with a waiting room: M/M/c/K with the service's mean, marked ≈.
+        // Lognormal service with a waiting room behind least_outstanding: one M/M/c/K queue over
+        // all four instances with the service's mean, marked ≈.
         #expect(
             capsim(["validate", scenarioPath("three-tier.yaml")]).out.contains(
-                "  web: offered 2000.00/s, utilisation 85.0 %, M/M/10/266 (the service's mean; the wait scaled for its variability): turns away < 0.01 % (queue_full), utilisation ≈ 85.0 % carried, mean wait ≈ "
+                "  web: offered 2000.00/s, utilisation 85.0 %, M/M/40/1064 (one queue over all instances: a floor for joining the shortest queue; the service's mean, the wait scaled for its variability): turns away < 0.01 % (queue_full), utilisation ≈ 85.0 % carried, mean wait ≈ "
             ))
+        // The balancing policy's model of the wait, beside Erlang C's independent instances.
+        let policies = capsim(["validate", scenarioPath("lb-policies.yaml")]).out
+        for line in [
+            "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 4.781 ms (E8/M/1: round robin gives each instance one arrival in 8; Erlang C per instance, M/M/1: 9.000 ms)",
+            "web: offered 7200.00/s, utilisation 90.0 %, mean wait 9.000 ms (Erlang C, M/M/1)",
+            "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 876.916 µs (one queue over all instances, M/M/8: a floor for joining the shortest queue; Erlang C per instance, M/M/1: 9.000 ms)",
+            "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 1.614 ms (power of 2 choices, mean field; Erlang C per instance, M/M/1: 9.000 ms)",
+        ] {
+            #expect(policies.contains("    " + line + "\n"), "\(line)")
+        }
         let unstable = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "workload.arrivals.rate=1200/s"])
         #expect(unstable.status == 0)
         #expect(
@@ -59,7 +70,8 @@ struct LanguageCLITests {
         let split = capsim(["validate", scenarioPath("mm1.yaml"), "--set", "components.server.instances=2"])
         #expect(
             split.out.hasSuffix(
-                "  server: offered 900.00/s, utilisation 45.0 %, mean wait ≈ 818.182 µs (Erlang C, M/M/1)\n"))
+                "  server: offered 900.00/s, utilisation 45.0 %, mean wait ≈ 487.253 µs (E2/M/1: round robin gives each instance one arrival in 2; Erlang C per instance, M/M/1: 818.182 µs)\n"
+            ))
         let sweep = capsim(["validate", scenarioPath("mmc.yaml"), "--set", "sweep={components.pool.workers: [8, 10]}"])
         #expect(
             sweep.out.hasSuffix(

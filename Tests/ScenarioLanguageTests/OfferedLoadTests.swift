@@ -76,7 +76,7 @@ struct OfferedLoadTests {
         let q = try #require(finite.boundedQueue)
         let p = FiniteQueueTests.chain(servers: 8, capacity: 18, load: 7.2)
         #expect(finite.erlangCMeanWait == nil)
-        #expect(q.servers == 8 && q.waitingRoom == 10 && abs(q.blocking - p[18]) < 1e-12)
+        #expect(abs(q.blocking - p[18]) < 1e-12)
         #expect(abs(finite.carriedUtilization! - 0.9 * (1 - p[18])) < 1e-12)
         #expect(finite.meanWaitEstimate == q.meanWait)
         // M/M/7/12 at ρ = 7.2/7: overloaded, yet a steady state with a carried load below 1.
