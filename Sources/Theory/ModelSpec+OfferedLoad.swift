@@ -137,11 +137,12 @@ extension ModelSpec {
                 load.erlangCMeanWait = 0
                 load.meanWaitEstimate = 0
             } else if let room = st.queueCapacity, rate > 0, meanService.isFinite, meanService > 0,
-                let queue = boundedFigures(
+                let (queue, model) = boundedFigures(
                     split, workers: workers, room: room, instances: n, rate: rate, share: share,
                     meanService: meanService)
             {
                 load.boundedQueue = queue
+                load.split = model
                 // With no waiting room nothing waits. Otherwise the model's wait, scaled for the
                 // variability of arrivals and service as Allen–Cunneen scales Erlang C's (exact
                 // for Poisson arrivals and exponential service; an estimate otherwise).
@@ -169,13 +170,22 @@ extension ModelSpec {
                             k: k, arrivalRate: rate, meanService: meanService)
                     }
                 case .sharedQueue(let k):
-                    exponentialWait = ErlangC.meanWait(
-                        servers: workers * k, arrivalRate: rate, meanService: meanService)
+                    let (servers, overflow) = workers.multipliedReportingOverflow(by: k)
+                    if overflow {
+                        load.split = .independent
+                    } else {
+                        exponentialWait = ErlangC.meanWait(
+                            servers: servers, arrivalRate: rate, meanService: meanService)
+                    }
                 case .choices(let d):
-                    exponentialWait =
-                        PowerOfChoices(
-                            choices: d, servers: workers, waitingRoom: nil, arrivalRate: rate / Double(n),
-                            meanService: meanService)?.meanWait ?? wait
+                    if let q = PowerOfChoices(
+                        choices: d, servers: workers, waitingRoom: nil, arrivalRate: rate / Double(n),
+                        meanService: meanService)
+                    {
+                        exponentialWait = q.meanWait
+                    } else {
+                        load.split = .independent
+                    }
                 }
                 load.meanWaitEstimate =
                     load.erlangArrivals
@@ -203,13 +213,14 @@ extension ModelSpec {
         }
     }
 
-    /// A bounded queue's figures under `split` (`OfferedLoad.boundedQueue`): each instance an
-    /// M/M/c/K queue fed its share, one M/M/nc/nK queue for joining the shortest queue, or
-    /// power of two's mean field (M/M/c/K per instance if that cannot be had).
+    /// A bounded queue's figures under `split` (`OfferedLoad.boundedQueue`), and the split whose
+    /// model gave them: each instance an M/M/c/K queue fed its share, one M/M/nc/nK queue for
+    /// joining the shortest queue, or power of two's mean field — independent M/M/c/K
+    /// instances where the latter two cannot be had in bounded work.
     func boundedFigures(
         _ split: BalanceSplit, workers: Int, room: Int, instances n: Int, rate: Double, share: Double,
         meanService: Double
-    ) -> QueueFigures? {
+    ) -> (QueueFigures, BalanceSplit)? {
         switch split {
         case .sharedQueue(let k):
             let (servers, places) = workers.multipliedReportingOverflow(by: k)
@@ -217,17 +228,19 @@ extension ModelSpec {
             if !places && !more,
                 let q = FiniteQueue(servers: servers, waitingRoom: waiting, arrivalRate: rate, meanService: meanService)
             {
-                return q.figures(instances: k)
+                return (q.figures(instances: k), split)
             }
         case .choices(let d):
             if let q = PowerOfChoices(
                 choices: d, servers: workers, waitingRoom: room, arrivalRate: rate / Double(n), meanService: meanService
             ) {
-                return q.figures
+                return (q.figures, split)
             }
-        case .independent, .everyNth: break
+        case .independent, .everyNth:
+            return FiniteQueue(servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)
+                .map { ($0.figures(), split) }
         }
-        return FiniteQueue(servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)?
-            .figures()
+        return FiniteQueue(servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)
+            .map { ($0.figures(), .independent) }
     }
 }

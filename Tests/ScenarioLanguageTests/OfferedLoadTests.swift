@@ -106,6 +106,29 @@ struct OfferedLoadTests {
         #expect(abs(two.boundedQueue!.blocking - FiniteQueueTests.chain(servers: 4, capacity: 9, load: 3.6)[9]) < 1e-12)
     }
 
+    @Test("where a policy's model cannot be had in bounded work, independent instances, and the line says so")
+    func policyFallback() throws {
+        let choices = try load(
+            Self.scenario(
+                rate: "1e9/s",
+                pool:
+                    "{kind: server_pool, instances: 4, workers: 100000, queue: 1000000000, balance: power_of_two, service: {exponential: {mean: 1ms}}}"
+            ))[0]
+        #expect(choices.split == .independent && choices.boundedQueue != nil)
+        let shared = try load(
+            Self.scenario(
+                pool:
+                    "{kind: server_pool, instances: 1000000, workers: 1000, queue: 1000000, balance: least_outstanding, service: {exponential: {mean: 1ms}}}"
+            ))[0]
+        #expect(shared.split == .independent && shared.boundedQueue != nil)
+        let modelled = try load(
+            Self.scenario(
+                pool:
+                    "{kind: server_pool, instances: 8, workers: 2, queue: 10, balance: power_of_two, service: {exponential: {mean: 1ms}}}"
+            ))[0]
+        #expect(modelled.split == .choices(2) && modelled.boundedQueue!.blocking < 1e-6)
+    }
+
     /// A database with primary 30 ms and replicas 20 ms mean service, 8 workers on every node,
     /// behind a web tier (5 ms, 4 × 16 workers): `reads` reads/s spread over two replicas,
     /// `writes` writes/s; `writePath` is the write class's path.
