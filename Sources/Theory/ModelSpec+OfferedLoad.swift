@@ -164,7 +164,9 @@ extension ModelSpec {
                 case .everyNth(let k):
                     let poisson = processes.allSatisfy { if case .poisson = $0 { true } else { false } }
                     let exponential = if case .exponential = st.service { true } else { false }
-                    if workers == 1, poisson, exponential, st.tls == nil, !ownDemands, meanService == st.service.mean {
+                    // A visit that holds its worker only for its own service (no calls below it).
+                    let own = abs(meanService - st.service.mean) <= 1e-12 * st.service.mean
+                    if workers == 1, poisson, exponential, st.tls == nil, !ownDemands, own {
                         load.erlangArrivals = true
                         exponentialWait = BalanceSplit.erlangArrivalsWait(
                             k: k, arrivalRate: rate, meanService: meanService)
