@@ -360,6 +360,15 @@ struct ValidateCommand: ParsableCommand {
                     if let share = l.unequalShare { pairs.append(("busiest_instance_share", .number(share))) }
                     if let h = l.expectedHitRatio { pairs.append(("expected_hit_ratio", .number(h))) }
                     if let p = l.passRatio { pairs.append(("rate_limit_pass_ratio", .number(p))) }
+                    // The model of the wait under the balancing policy (`BalanceSplit`).
+                    let model =
+                        switch l.split {
+                        case .independent: "independent"
+                        case .everyNth: l.erlangArrivals ? "erlang_arrivals" : "round_robin"
+                        case .sharedQueue: "shared_queue"
+                        case .choices: "power_of_two_mean_field"
+                        }
+                    pairs.append(("wait_model", .string(model)))
                     if let q = l.boundedQueue {
                         // M/M/c/K at the busiest instance (`OfferedLoad.boundedQueue`).
                         pairs.append(("blocking", .number(q.blocking)))

@@ -115,12 +115,23 @@ struct LanguageCLITests {
                       "unstable": false,
                       "overloaded": false,
                       "erlang_c_mean_wait": 0.0008769162376828213,
-                      "mean_wait_estimate": 0.0008769162376828213
+                      "mean_wait_estimate": 0.0008769162376828213,
+                      "wait_model": "independent"
                     }
                   ]
                 }
 
                 """)
+        // A bounded queue's M/M/c/K figures.
+        let bounded = capsim(["validate", scenarioPath("mmck.yaml"), "--format", "json"])
+        let pool = try #require(
+            ((try JSONSerialization.jsonObject(with: Data(bounded.out.utf8)) as? [String: Any])?["stations"]
+                as? [[String: Any]])?.first)
+        let blocking = Queueing.mmckBlocking(servers: 2, capacity: 5, load: 2.4)
+        #expect(abs((pool["blocking"] as? Double ?? 0) - blocking) < 1e-12)
+        #expect(abs((pool["carried_utilization"] as? Double ?? 0) - 1.2 * (1 - blocking)) < 1e-12)
+        #expect(pool["wait_probability"] is Double && pool["mean_in_system"] is Double)
+        #expect(pool["wait_model"] as? String == "independent")
         let over = capsim([
             "validate", scenarioPath("mm1.yaml"), "--format", "json", "--set", "workload.arrivals.rate=1200/s",
         ])

@@ -63,6 +63,24 @@ struct QueueingTheoryTests {
         expectConservation(run)
     }
 
+    @Test("M/M/2/5 twice, split at random: each instance is the chain at half the rate, as validate says")
+    func mmckRandomSplit() throws {
+        let run = try Run(
+            "mmck.yaml",
+            [
+                "horizon=40s", "warmup=4s", "replications=20", "components.pool.instances=2",
+                "components.pool.balance=random", "workload.arrivals.rate=3600/s",
+            ])
+        #expect(run.scenario.model.isExactFiniteQueue(station: 0))
+        let theory = run.scenario.model.offeredLoad()[0]
+        let q = try #require(theory.boundedQueue)
+        #expect(abs(q.blocking - Queueing.mmckBlocking(servers: 2, capacity: 5, load: 1.8)) < 1e-12)
+        run.expectMatches("queue.pool.full.rate", q.blocking)
+        run.expectMatches("utilization.pool", try #require(theory.carriedUtilization))
+        run.expectMatches("hop.pool.wait.mean", try #require(theory.meanWaitEstimate))
+        expectConservation(run)
+    }
+
     @Test("Erlang B: M/G/10/10 blocking is insensitive to the (lognormal) service distribution")
     func erlangB() throws {
         let run = try Run("erlang-b.yaml", ["horizon=100s", "warmup=5s", "replications=20"])
