@@ -229,6 +229,11 @@ struct ValidateCommand: ParsableCommand {
         let turned = "turns away \(share) % (queue_full)"
         let carried = "utilisation \(about)\(TableReport.fixed(q.utilization * 100, 1)) % carried"
         let busiest = load.unequalShare != nil ? " at the busiest instance" : ""
+        if station.discipline == .processorSharing {
+            // Insensitive: the chain of M/M/c/K whatever the service distribution.
+            let place = load.split == .independent ? "" : " (under the balancing policy's model)"
+            return "M/G/\(c)/\(c + room) processor sharing\(place)\(busiest): \(turned), \(carried), nothing waits"
+        }
         var model = "M/M/\(c)/\(c + room)"
         var notes: [String] = []
         switch load.split {

@@ -23,19 +23,19 @@ extension ModelSpec {
     /// each of its instances as Poisson streams — every other station has unlimited workers
     /// and nothing that thins or reshapes traffic (caches, rate limits, inspection), so its
     /// requests do not interact, and s is split at random or has one instance — and s serves
-    /// each request at most once (no repeated calls anywhere), with exponential service (any distribution of the same mean
-    /// when it has no waiting room: Erlang B's insensitivity), always up, without timeouts
-    /// in its queue or other limits.
+    /// each request at most once (no repeated calls anywhere), with exponential service (any
+    /// distribution of the same mean when it has no waiting room or shares its cores: Erlang
+    /// B's and processor sharing's insensitivity), always up, without timeouts in its queue or
+    /// other limits.
     public func isExactFiniteQueue(station s: Int) -> Bool {
         let st = stations[s]
-        guard let room = st.queueCapacity, st.workers != nil, st.discipline != .processorSharing else {
-            return false
-        }
+        guard let room = st.queueCapacity, st.workers != nil else { return false }
         let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
         guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
         else { return false }
         let exponential = if case .exponential = st.service { true } else { false }
-        guard exponential || room == 0, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
+        let insensitive = room == 0 || st.discipline == .processorSharing
+        guard exponential || insensitive, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
             st.instances == 1 || st.balance == .random, st.queueTimeout == nil, !st.dropExpired,
             st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
         else { return false }

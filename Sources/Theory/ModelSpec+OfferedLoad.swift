@@ -136,6 +136,17 @@ extension ModelSpec {
                 // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).
                 load.erlangCMeanWait = 0
                 load.meanWaitEstimate = 0
+                // An instance admits workers + queue requests, served at μ·min(n, c) in all:
+                // the birth–death chain of M/M/c/K, and for any service distribution of the same
+                // mean (processor sharing is insensitive).
+                if let room = st.queueCapacity, rate > 0, meanService.isFinite, meanService > 0,
+                    let (queue, model) = boundedFigures(
+                        split, workers: workers, room: room, instances: n, rate: rate, share: share,
+                        meanService: meanService)
+                {
+                    load.boundedQueue = queue
+                    load.split = model
+                }
             } else if let room = st.queueCapacity, rate > 0, meanService.isFinite, meanService > 0,
                 let (queue, model) = boundedFigures(
                     split, workers: workers, room: room, instances: n, rate: rate, share: share,

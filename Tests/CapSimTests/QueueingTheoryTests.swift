@@ -81,6 +81,36 @@ struct QueueingTheoryTests {
         expectConservation(run)
     }
 
+    @Test("processor sharing over 2 cores admitting 5: M/M/2/5's chain for lognormal service (insensitivity)")
+    func processorSharingBounded() throws {
+        let run = try Run(
+            yaml: """
+                version: 1
+                horizon: 40s
+                warmup: 4s
+                replications: 20
+                seed: 7
+                workload:
+                  arrivals: {process: poisson, rate: 2400/s}
+                components:
+                  server:
+                    kind: server_pool
+                    discipline: processor_sharing
+                    workers: 2
+                    queue: 3
+                    service: {lognormal: {mean: 1ms, cv: 2}}
+                """)
+        #expect(run.scenario.model.isExactFiniteQueue(station: 0))
+        let theory = run.scenario.model.offeredLoad()[0]
+        let q = try #require(theory.boundedQueue)
+        #expect(abs(q.blocking - Queueing.mmckBlocking(servers: 2, capacity: 5, load: 2.4)) < 1e-12)
+        run.expectMatches("errors.queue_full.rate", q.blocking)
+        run.expectMatches("utilization.server", try #require(theory.carriedUtilization))
+        run.expectMatches("in_system.mean", q.meanInSystem)
+        #expect(theory.meanWaitEstimate == 0)
+        expectConservation(run)
+    }
+
     @Test("Erlang B: M/G/10/10 blocking is insensitive to the (lognormal) service distribution")
     func erlangB() throws {
         let run = try Run("erlang-b.yaml", ["horizon=100s", "warmup=5s", "replications=20"])
