@@ -6,7 +6,7 @@ import Glibc
 /// second, E[S] in seconds): the M/M/c queue behind `capsim validate`'s wait estimates.
 public enum ErlangC {
     /// Probability that an arrival must wait in M/M/c, C(c, a) = B/(1 − ρ + ρB), from Erlang B
-    /// by its stable recursion B(k) = aB(k−1)/(k + aB(k−1)) (no factorials, no overflow for
+    /// (`FiniteQueue.erlangB`, by its stable recursion: no factorials, no overflow for
     /// thousands of servers). Requires a < c.
     ///
     /// Bounded work whatever c: the recursion stops once B underflows to 0 (then C = 0), and
@@ -21,12 +21,8 @@ public enum ErlangC {
             let ratio = beta > 30 ? Double.infinity : (1 - 0.5 * erfc(beta / 2.0.squareRoot())) / normalDensity(beta)
             return 1 / (1 + beta * ratio)
         }
-        var b = 1.0
-        for k in 1...max(c, 1) {
-            b = a * b / (Double(k) + a * b)
-            if b == 0 { return 0 }
-        }
-        return b / (1 - rho + rho * b)
+        let b = FiniteQueue.erlangB(servers: c, load: a)
+        return b == 0 ? 0 : b / (1 - rho + rho * b)
     }
 
     static func normalDensity(_ x: Double) -> Double { exp(-x * x / 2) / (2 * Double.pi).squareRoot() }

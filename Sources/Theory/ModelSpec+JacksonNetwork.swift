@@ -1,6 +1,12 @@
 import InfraModel
 
 extension ModelSpec {
+    /// True when every arrival process (the workload's and each class's own) is Poisson.
+    var poissonArrivals: Bool {
+        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
+        return processes.allSatisfy { if case .poisson = $0 { true } else { false } }
+    }
+
     /// True when Erlang C is exact at every station: Poisson arrivals, exponential service,
     /// unlimited queues and a random split over instances make the pipeline a Jackson network,
     /// where each instance is an M/M/c queue fed Poisson traffic (Burke's theorem).
@@ -8,9 +14,7 @@ extension ModelSpec {
     /// call), so with them every estimate is approximate; so is every estimate under a rate
     /// profile (the arrivals are then not a stationary Poisson process).
     public var isJacksonNetwork: Bool {
-        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
-        guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
-        else { return false }
+        guard !hasCallChains, profile == nil, poissonArrivals else { return false }
         return stations.indices.allSatisfy { s in
             let st = stations[s]
             guard case .exponential = st.service, st.tls == nil, !hasVisitServices(station: s) else { return false }
@@ -30,9 +34,7 @@ extension ModelSpec {
     public func isExactFiniteQueue(station s: Int) -> Bool {
         let st = stations[s]
         guard let room = st.queueCapacity, st.workers != nil else { return false }
-        let processes = classes.compactMap(\.arrivals) + (arrivals.map { [$0] } ?? [])
-        guard !hasCallChains, profile == nil, processes.allSatisfy({ if case .poisson = $0 { true } else { false } })
-        else { return false }
+        guard !hasCallChains, profile == nil, poissonArrivals else { return false }
         let exponential = if case .exponential = st.service { true } else { false }
         let insensitive = room == 0 || st.discipline == .processorSharing
         guard exponential || insensitive, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),

@@ -173,11 +173,10 @@ extension ModelSpec {
                 switch split {
                 case .independent: break
                 case .everyNth(let k):
-                    let poisson = processes.allSatisfy { if case .poisson = $0 { true } else { false } }
                     let exponential = if case .exponential = st.service { true } else { false }
                     // A visit that holds its worker only for its own service (no calls below it).
                     let own = abs(meanService - st.service.mean) <= 1e-12 * st.service.mean
-                    if workers == 1, poisson, exponential, st.tls == nil, !ownDemands, own {
+                    if workers == 1, poissonArrivals, exponential, st.tls == nil, !ownDemands, own {
                         load.erlangArrivals = true
                         exponentialWait = BalanceSplit.erlangArrivalsWait(
                             k: k, arrivalRate: rate, meanService: meanService)
