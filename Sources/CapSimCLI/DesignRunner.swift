@@ -139,15 +139,12 @@ struct DesignRunner {
     }
 
     /// A component offered at least its capacity, with an unlimited queue and nothing that
-    /// drops waiting requests (a queue timeout, `drop_expired`), has no steady state: its queue
+    /// drops waiting requests (`OfferedLoad.dropsWaiting`), has no steady state: its queue
     /// grows for as long as the run lasts, and every figure describes this horizon only. The
     /// same test as `validate`'s UNSTABLE, told where the results are read.
     static func instabilityWarnings(_ spec: ModelSpec) -> [String] {
         spec.offeredLoad().compactMap { load in
-            guard load.unstable, let u = load.utilization,
-                let station = spec.stations.first(where: { $0.name == load.name }),
-                station.queueTimeout == nil, !station.dropExpired
-            else { return nil }
+            guard load.unstable, let u = load.utilization else { return nil }
             return
                 "\(load.name): offered load is \(TableReport.fixed(u * 100, 1)) % of its capacity — UNSTABLE: its queue grows without bound, so these figures describe this horizon, not a steady state (see capsim validate)"
         }

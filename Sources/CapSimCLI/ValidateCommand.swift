@@ -25,9 +25,12 @@ struct ValidateCommand: ParsableCommand {
             field. With a bounded \
             queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
             the utilisation it carries and the wait of what it admits (Erlang B with no \
-            waiting room). A component at or above 100 % is flagged UNSTABLE (its queue grows \
-            without bound) or, with a bounded queue, OVERLOADED (the excess is turned away): a \
-            warning, not an error.
+            waiting room). Where waiting requests give up (a queue timeout, or drop_expired \
+            under the clients' timeouts) each instance is M/M/c+G: Erlang-A for exponential \
+            patience, M/M/c+D for a fixed one — the share that gives up, the utilisation \
+            carried and the wait. A component at or above 100 % is flagged UNSTABLE (its queue \
+            grows without bound) or, with a bounded queue or requests that give up, \
+            OVERLOADED (the excess is turned away or leaves unserved): a warning, not an error.
 
             Exit codes: 0 valid, 64 usage error, 65 invalid scenario, 66 file missing or \
             unreadable. With --format json the report goes to standard output in every case.
@@ -98,7 +101,11 @@ struct ValidateCommand: ParsableCommand {
             let loads = p.model.offeredLoad()
             for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
                 rows.append(
-                    indent + line(load, station, exact: exact, exactQueue: p.model.isExactFiniteQueue(station: s)))
+                    indent
+                        + line(
+                            load, station, exact: exact,
+                            exactQueue: p.model.isExactFiniteQueue(station: s)
+                                || p.model.isExactImpatientQueue(station: s)))
                 if let waits = load.priorityWaits {
                     rows.append(indent + "  " + priorityLine(waits, load, station, exact: exact))
                 }
@@ -113,7 +120,8 @@ struct ValidateCommand: ParsableCommand {
     /// The line of one component; under time-varying load its offered load is the mean over the
     /// horizon, and its peak follows (flagged when the peak alone reaches capacity).
     /// `exact`: the model is a Jackson network (`ModelSpec.isJacksonNetwork`); `exactQueue`:
-    /// M/M/c/K is exact at this station (`ModelSpec.isExactFiniteQueue`).
+    /// M/M/c/K or M/M/c+G is exact at this station (`ModelSpec.isExactFiniteQueue`,
+    /// `isExactImpatientQueue`).
     static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool, exactQueue: Bool) -> String {
         let text = loadLine(load, station, exact: exact, exactQueue: exactQueue)
         // An autoscaled pool: every instance up to max is in the model, and the figures use them all.
@@ -157,7 +165,14 @@ struct ValidateCommand: ParsableCommand {
             }
             s += " (" + each.joined(separator: ", ") + ")"
         }
+        if let q = load.impatience { return s + ", " + impatienceText(q, load, station, exact: exactQueue) }
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
+        if load.overloaded && load.dropsWaiting {
+            // Requests give up waiting (a patience with no model here): at least the excess leaves unserved.
+            let causes = load.finiteQueue ? "timeout, queue_full" : "timeout"
+            return s
+                + "  — OVERLOADED: at least \(TableReport.fixed((1 - 1 / u) * 100, 1)) % of its requests\(load.unequalShare != nil ? " at the busiest instance" : "") leave unserved (\(causes))"
+        }
         if load.overloaded, let share = load.unequalShare {
             // Only the busiest instance is known to be over capacity: it loses at least 1 − 1/u of its share.
             return s
@@ -253,6 +268,48 @@ struct ValidateCommand: ParsableCommand {
             ? "no waiting" : load.meanWaitEstimate.map { "mean wait \(about)\(duration($0))" } ?? "no wait estimate"
         let noted = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
         return "\(model)\(noted)\(busiest): \(turned), \(carried), \(wait)"
+    }
+
+    /// What the model of an impatient line says (`OfferedLoad.impatience`, M/M/c+G): the share
+    /// of arrivals that give up waiting, the utilisation carried and — for the station's own
+    /// timeout — the mean wait of every admitted request, those giving up included; marked ≈
+    /// unless exact (`ModelSpec.isExactImpatientQueue`).
+    static func impatienceText(
+        _ q: ImpatientQueue, _ load: OfferedLoad, _ station: StationSpec, exact: Bool
+    )
+        -> String
+    {
+        let about = exact ? "" : "≈ "
+        let c = q.servers
+        let room = q.waitingRoom.map { "/\(c + $0)" } ?? ""
+        var model: String
+        var how: String
+        switch q.patience {
+        case .exponential(let mean):
+            model = "M/M/\(c)\(room)+M"
+            how = "Erlang-A: exponential patience, mean \(duration(mean))"
+        case .fixed(let d):
+            model = "M/M/\(c)\(room)+D"
+            how = "patience \(duration(d))"
+        }
+        if load.clientsPatience { how = "the clients' " + how.replacingOccurrences(of: "Erlang-A: ", with: "") }
+        var notes = [how]
+        if !(exponentialService(station) && station.tls == nil && !load.mixedDemand) {
+            notes.append("the service's mean")
+        }
+        let busiest = load.unequalShare != nil ? " at the busiest instance" : ""
+        let percent = { (x: Double) in x < 0.00005 ? "< 0.01" : about + TableReport.fixed(x * 100, 2) }
+        var parts = [
+            load.clientsPatience
+                ? "\(percent(q.abandonment)) % give up waiting (timeout; drop_expired skips them)"
+                : "\(percent(q.abandonment)) % give up waiting (timeout)"
+        ]
+        if q.waitingRoom != nil { parts.append("turns away \(percent(q.blocking)) % (queue_full)") }
+        parts.append("utilisation \(about)\(TableReport.fixed(q.utilization * 100, 1)) % carried")
+        if let wait = load.meanWaitEstimate {
+            parts.append("mean wait \(about)\(duration(wait)) (those giving up included)")
+        }
+        return "\(model) (\(notes.joined(separator: "; ")))\(busiest): " + parts.joined(separator: ", ")
     }
 
     static func exponentialService(_ station: StationSpec) -> Bool {
@@ -374,7 +431,14 @@ struct ValidateCommand: ParsableCommand {
                         case .choices: "power_of_two_mean_field"
                         }
                     pairs.append(("wait_model", .string(model)))
-                    if let q = l.boundedQueue {
+                    if let q = l.impatience {
+                        // M/M/c+G at the busiest instance (`OfferedLoad.impatience`).
+                        pairs.append(("abandonment", .number(q.abandonment)))
+                        if q.waitingRoom != nil { pairs.append(("blocking", .number(q.blocking))) }
+                        pairs.append(("carried_utilization", .number(q.utilization)))
+                        pairs.append(("wait_probability", .number(q.waitProbability)))
+                        if !l.clientsPatience { pairs.append(("mean_in_system", .number(q.meanInSystem))) }
+                    } else if let q = l.boundedQueue {
                         // M/M/c/K at the busiest instance (`OfferedLoad.boundedQueue`).
                         pairs.append(("blocking", .number(q.blocking)))
                         pairs.append(("carried_utilization", .number(q.utilization)))

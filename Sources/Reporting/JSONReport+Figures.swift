@@ -10,16 +10,20 @@ import Theory
 extension JSONReport {
     /// `[{"name", "utilization_theory", "wait_mean_theory"}]`, one per component in the
     /// scenario's order: the utilisation carried (offered load over capacity, less what a
-    /// bounded queue turns away by M/M/c/K) and the mean wait (Erlang C, or M/M/c/K for a
-    /// bounded queue, with the Allen–Cunneen correction), as the terminal table's "(theory)"
+    /// bounded queue turns away by M/M/c/K and what gives up waiting by M/M/c+G) and the mean
+    /// wait (Erlang C, or M/M/c/K for a bounded queue, with the Allen–Cunneen correction, or
+    /// M/M/c+G's), as the terminal table's "(theory)"
     /// columns (`TableReport.componentTable`, `OfferedLoad.carriedUtilization`);
     /// null where capsim has no estimate (a database: its estimate is its busiest instance's,
-    /// not the pool's mean the run reports).
+    /// not the pool's mean the run reports; an autoscaled pool: its estimate is at its largest
+    /// fleet, while the run decides the fleet).
     static func components(_ r: RunReport) -> JSONValue {
         let loads = r.scenario.model.offeredLoad()
         return .array(
             r.scenario.model.stations.map { station in
-                let load = station.database == nil ? loads.first { $0.name == station.name } : nil
+                let load =
+                    station.database == nil && station.autoscale == nil
+                    ? loads.first { $0.name == station.name } : nil
                 return .object([
                     ("name", .string(station.name)),
                     ("utilization_theory", .number(load?.carriedUtilization)),

@@ -76,9 +76,13 @@ extension TableReport {
         let stations = r.scenario.model.stations
         let names = stations.map(\.name)
         // A database's offered load is its busiest instance's, not the pool's mean the run
-        // reports: no theory beside it.
+        // reports, and an autoscaled pool's is at its largest fleet, while the run decides the
+        // fleet: no theory beside them.
         func estimate(_ name: String) -> OfferedLoad? {
-            stations.first { $0.name == name }?.database == nil ? theory[name] : nil
+            guard let station = stations.first(where: { $0.name == name }), station.database == nil,
+                station.autoscale == nil
+            else { return nil }
+            return theory[name]
         }
         let currency = s.layout.index(of: "cost.monthly").map { s.layout.metrics[$0].unit }
         let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }

@@ -131,6 +131,21 @@ extension ModelSpec {
             // source's, n times more regular.
             let instanceSCV = if case .everyNth(let n) = split { arrivalSCV / Double(n) } else { arrivalSCV }
             let n = st.instances
+            load.dropsWaiting = dropsWaiting(station: s)
+            if let (patience, clients) = patience(station: s), rate > 0, meanService.isFinite, meanService > 0,
+                let q = ImpatientQueue(
+                    servers: workers, waitingRoom: st.queueCapacity, arrivalRate: rate * share,
+                    meanService: meanService, patience: patience)
+            {
+                // Each instance its own impatient line fed its share (how the policy shapes its
+                // arrivals is left out); the wait of all admitted requests, those giving up
+                // included — not the clients' case, whose expired requests linger in the line.
+                load.impatience = q
+                load.clientsPatience = clients
+                load.split = .independent
+                load.meanWaitEstimate = clients ? nil : q.meanWait
+                return load
+            }
             if st.discipline == .processorSharing {
                 // Under processor sharing nothing waits: every admitted request is in service
                 // (its sojourn stretches instead, E[S]/(1 − ρ) for M/G/1-PS).

@@ -81,7 +81,23 @@ public struct OfferedLoad: Sendable, Equatable {
     /// away (`boundedQueue`), `utilization` itself for an unlimited queue (beyond capacity it
     /// exceeds 1: the queue grows). The run report's "(theory)" beside the measured
     /// utilisation.
-    public var carriedUtilization: Double? { boundedQueue?.utilization ?? utilization }
+    public var carriedUtilization: Double? { impatience?.utilization ?? boundedQueue?.utilization ?? utilization }
+
+    /// For a station whose waiting requests give up (`ModelSpec.patience(station:)`: a queue
+    /// timeout, or its clients' patience with `drop_expired`), per instance: the M/M/c+G
+    /// figures (Erlang-A for exponential patience, M/M/c+D for a fixed one) — the share that
+    /// gives up, the load carried, the waits — at any load, overloaded or not; nil otherwise.
+    /// Exact where `ModelSpec.isExactImpatientQueue` says so; otherwise the service's mean
+    /// stands in for its distribution.
+    public var impatience: ImpatientQueue?
+    /// True when `impatience` is the clients' patience: expired requests wait in the line until
+    /// a worker skips them, so only the share giving up, the load carried and the probability
+    /// of waiting are the model's (`meanWaitEstimate` is then nil).
+    public var clientsPatience = false
+    /// True when requests can leave its line unserved (a queue timeout, or `drop_expired`
+    /// with every class reaching it under a client timeout, patience or deadline): an overload
+    /// then sheds work instead of growing the line.
+    public var dropsWaiting = false
 
     /// Parallel workers per instance (nil = unlimited) and whether the queue is bounded, which
     /// decide what an overload does.
@@ -90,9 +106,10 @@ public struct OfferedLoad: Sendable, Equatable {
 
     /// True when the offered load reaches capacity.
     public var overloaded: Bool { (utilization ?? 0) >= 1 }
-    /// True when the offered load reaches capacity and the queue is unlimited: it grows without
-    /// bound, so no steady state exists. (A bounded queue turns the excess away instead.)
-    public var unstable: Bool { overloaded && !finiteQueue }
+    /// True when the offered load reaches capacity, the queue is unlimited and nothing drops
+    /// waiting requests: it grows without bound, so no steady state exists. (A bounded queue
+    /// turns the excess away instead; waiting requests that give up shed it.)
+    public var unstable: Bool { overloaded && !finiteQueue && !dropsWaiting }
 
     public init(
         name: String, arrivalRate: Double, utilization: Double?, workers: Int?, finiteQueue: Bool,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Theory
 
 /// Erlang-A: an overloaded pool kept stable by abandonment.
 @Suite("Erlang-A: abandonment with exponential patience")
@@ -104,6 +105,58 @@ struct ErlangATests {
             ), "\(unlimited.err)")
     }
 
+    @Test(
+        "a fixed queue timeout is M/M/c+D: the share dropped, the waits of all requests, P(wait), the line, utilisation"
+    )
+    func fixedPatience() throws {
+        let run = try Run(
+            "erlang-a-server.yaml", ["horizon=60s", "warmup=5s", "replications=10", "components.pool.timeout=15ms"])
+        expectConservation(run)
+        let q = try #require(
+            ImpatientQueue(servers: 4, arrivalRate: 480, meanService: 0.01, patience: .fixed(0.015)))
+        run.expectMatches("queue.pool.timed_out.rate", q.abandonment)
+        run.expectMatches("hop.pool.wait.mean", q.meanWait)
+        run.expectMatches("hop.pool.wait.probability", q.waitProbability)
+        run.expectMatches("queue.pool.mean", q.meanWaiting)
+        run.expectMatches("utilization.pool", q.utilization)
+    }
+
+    @Test("validate and the run's (theory) columns give Erlang-A's figures, exact, and call the overload stable")
+    func theory() throws {
+        // The library's chain against the one above.
+        let q = try #require(
+            ImpatientQueue(servers: 4, arrivalRate: 480, meanService: 0.01, patience: .exponential(mean: 0.02)))
+        #expect(abs(q.abandonment - Self.abandonment(servers: 4, arrival: 480, service: 100, patience: 50)) < 1e-12)
+        let server = capsim(["validate", scenarioPath("erlang-a-server.yaml")])
+        #expect(
+            server.out.contains(
+                "  pool: offered 480.00/s, utilisation 120.0 %, M/M/4+M (Erlang-A: exponential patience, mean 20.000 ms): 23.96 % give up waiting (timeout), utilisation 91.3 % carried, mean wait 4.791 ms (those giving up included)\n"
+            ), "\(server.out)")
+        let clients = capsim(["validate", scenarioPath("erlang-a.yaml")])
+        #expect(
+            clients.out.contains(
+                "  pool: offered 480.00/s, utilisation 120.0 %, M/M/4+M (the clients' exponential patience, mean 20.000 ms): 23.96 % give up waiting (timeout; drop_expired skips them), utilisation 91.3 % carried\n"
+            ), "\(clients.out)")
+        let fixed = capsim(["validate", scenarioPath("erlang-a-server.yaml"), "--set", "components.pool.timeout=15ms"])
+        #expect(fixed.out.contains("M/M/4+D (patience 15.000 ms): 20.08 % give up waiting (timeout)"), "\(fixed.out)")
+        // Without drop_expired nothing leaves the line: 120 % is unstable.
+        let growing = capsim([
+            "validate", scenarioPath("erlang-a.yaml"), "--set", "components.pool.drop_expired=false",
+        ])
+        #expect(
+            growing.out.contains("utilisation 120.0 %  — UNSTABLE: offered load exceeds capacity"), "\(growing.out)")
+        // Another patience distribution: stable, but no model.
+        let lognormal = capsim([
+            "validate", scenarioPath("erlang-a-server.yaml"), "--set",
+            "components.pool.timeout={lognormal: {mean: 20ms, cv: 1}}",
+        ])
+        #expect(lognormal.status == 0)
+        #expect(
+            lognormal.out.contains(
+                "utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests leave unserved (timeout)\n"),
+            "\(lognormal.out)")
+    }
+
     @Test("the formula: no patience limit at low load means almost nobody abandons; its value for the shipped scenario")
     func formula() {
         #expect(Self.abandonment(servers: 4, arrival: 100, service: 100, patience: 0.001) < 1e-6)
@@ -118,6 +171,9 @@ struct ErlangATests {
         run.expectMatches("attempts.dropped.rate", theory)
         // Everyone else is served: the pool is busy with 480 (1 − P(ab)) requests/s.
         run.expectMatches("utilization.pool", 480 * (1 - theory) / 400)
+        // The servers' process is Erlang-A's: an arrival waits when every worker is busy.
+        let (_, waits) = Self.waiting(servers: 4, arrival: 480, service: 100, patience: 50)
+        run.expectMatches("hop.pool.wait.probability", waits)
     }
 
     @Test("without drop_expired the pool serves abandoned requests for nobody and its queue grows without bound")
