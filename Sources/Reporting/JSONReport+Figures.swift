@@ -12,8 +12,9 @@ extension JSONReport {
     /// scenario's order: the utilisation carried (offered load over capacity, less what a
     /// bounded queue turns away by M/M/c/K and what gives up waiting by M/M/c+G) and the mean
     /// wait (Erlang C, or M/M/c/K for a bounded queue, with the Allen–Cunneen correction, or
-    /// M/M/c+G's), as the terminal table's "(theory)"
-    /// columns (`TableReport.componentTable`, `OfferedLoad.carriedUtilization`);
+    /// M/M/c+G's) — over the instances, each fed its own share, when they are loaded unequally
+    /// (`OfferedLoad.poolUtilizationTheory`) — as the terminal table's "(theory)"
+    /// columns (`TableReport.componentTable`, `OfferedLoad.poolWaitTheory`);
     /// null where capsim has no estimate (a database: its estimate is its busiest instance's,
     /// not the pool's mean the run reports; an autoscaled pool: its estimate is at its largest
     /// fleet, while the run decides the fleet).
@@ -26,8 +27,8 @@ extension JSONReport {
                     ? loads.first { $0.name == station.name } : nil
                 return .object([
                     ("name", .string(station.name)),
-                    ("utilization_theory", .number(load?.carriedUtilization)),
-                    ("wait_mean_theory", .number(load?.meanWaitEstimate)),
+                    ("utilization_theory", .number(load?.poolUtilizationTheory)),
+                    ("wait_mean_theory", .number(load?.poolWaitTheory)),
                 ])
             })
     }

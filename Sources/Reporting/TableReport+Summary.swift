@@ -87,8 +87,8 @@ extension TableReport {
         let currency = s.layout.index(of: "cost.monthly").map { s.layout.metrics[$0].unit }
         let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }
         let (header, rows) = componentCells(
-            names: names, value: value, utilizationTheory: { estimate($0)?.carriedUtilization },
-            waitTheory: { estimate($0)?.meanWaitEstimate }, costTitle: costTitle)
+            names: names, value: value, utilizationTheory: { estimate($0)?.poolUtilizationTheory },
+            waitTheory: { estimate($0)?.poolWaitTheory }, costTitle: costTitle)
         return align([header] + rows)
     }
 

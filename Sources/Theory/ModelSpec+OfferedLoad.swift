@@ -236,6 +236,21 @@ extension ModelSpec {
                         zip(kept, waits.levels).reduce(0) { $0 + levelRate[$1.0] * $1.1.meanWait } / rate
                 }
             }
+            // Instances loaded unequally: the pool's means, which the run measures, beside the
+            // busiest instance's figures above.
+            if load.unequalShare != nil, rate > 0, meanService.isFinite, meanService > 0, serviceSCV.isFinite {
+                let sharing = st.discipline == .processorSharing
+                if let pool = poolAverages(
+                    station: s, workers: workers, room: st.queueCapacity, rate: rate, meanService: meanService,
+                    variability: sharing ? 0 : (instanceSCV + serviceSCV) / 2)
+                {
+                    load.poolUtilization = pool.utilization
+                    // A load bound moves requests by the instances' requests in flight, at the
+                    // moments one runs ahead: the waits it leaves have no model here.
+                    let bounded = st.balance == .consistentHash && st.consistentHash.loadFactor != nil
+                    load.poolMeanWait = levels.isEmpty && !bounded ? pool.meanWait : nil
+                }
+            }
             return load
         }
     }

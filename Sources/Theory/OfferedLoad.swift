@@ -34,6 +34,18 @@ public struct OfferedLoad: Sendable, Equatable {
     /// are loaded unequally (weighted round robin, consistent hashing); nil when each gets
     /// 1/instances. `utilization` is that instance's.
     public var unequalShare: Double?
+    /// With `unequalShare`: the pool's mean carried utilisation over its instances, each fed its
+    /// own share (`ModelSpec.instanceShares`), and the mean wait of a visit over them — what a
+    /// run measures for the pool (nil where there is no estimate: an instance at or above
+    /// capacity with an unlimited queue, an impatient line, priority levels; for the wait also
+    /// consistent hashing with a load bound, which moves requests by their count in flight).
+    public var poolUtilization: Double?
+    public var poolMeanWait: Double?
+    /// The run report's "(theory)" beside the pool's measured utilisation and mean wait: the
+    /// pool's means when its instances are loaded unequally, else `carriedUtilization` and
+    /// `meanWaitEstimate` (every instance alike).
+    public var poolUtilizationTheory: Double? { unequalShare == nil ? carriedUtilization : poolUtilization }
+    public var poolWaitTheory: Double? { unequalShare == nil ? meanWaitEstimate : poolMeanWait }
 
     /// For a station with a rate limit: the share of `arrivalRate` the limit lets through
     /// (`ModelSpec.expectedPassRatios`, over the classes that visit it); nil without a limit.

@@ -144,6 +144,59 @@ struct BalancingTheoryTests {
     }
 }
 
+extension BalancingTheoryTests {
+    static let hashed = """
+        version: 1
+        name: hashed
+        horizon: 40s
+        warmup: 4s
+        replications: 10
+        seed: 5
+        workload:
+          arrivals: {process: poisson, rate: 5000/s}
+          classes:
+            - {name: get, path: [cache], keys: {count: 10k, zipf: 0.9}}
+        components:
+          cache:
+            kind: server_pool
+            instances: 4
+            workers: 2
+            balance: consistent_hash
+            load_factor: unlimited
+            service: {exponential: {mean: 1ms}}
+        """
+
+    @Test(
+        "instances loaded unequally: the (theory) columns are the pool's means, each instance an M/M/c queue fed its share"
+    )
+    func unequalPoolMeans() throws {
+        // Keys drawn independently thin the Poisson arrivals: each instance is M/M/2 at its
+        // ring share, exactly, so the pool's utilisation and mean wait follow.
+        let run = try Run(yaml: Self.hashed)
+        let load = try #require(run.scenario.model.offeredLoad().first)
+        let share = try #require(load.unequalShare)
+        #expect(share > 0.26)
+        let u = try #require(load.poolUtilizationTheory)
+        let w = try #require(load.poolWaitTheory)
+        // Nothing is lost: the pool carries the offered load over all its workers.
+        #expect(abs(u - 5000 * 0.001 / 8) < 1e-12)
+        #expect(w < load.meanWaitEstimate ?? 0)
+        run.expectMatches("utilization.cache", u)
+        run.expectMatches("hop.cache.wait.mean", w)
+
+        // The shares: weights over their sum; under a load factor capped at f/n, the excess
+        // spread over the others; they sum to 1.
+        var spec = run.scenario.model
+        spec.stations[0].consistentHash.loadFactorMillionths = 1_100_000
+        let capped = spec.instanceShares(station: 0)
+        #expect(abs(capped.reduce(0, +) - 1) < 1e-12)
+        #expect(capped.allSatisfy { $0 <= 1.1 / 4 + 1e-12 })
+        spec.stations[0].balance = .weightedRoundRobin
+        spec.stations[0].weights = [3, 1, 2, 2]
+        #expect(spec.instanceShares(station: 0) == [0.375, 0.125, 0.25, 0.25])
+    }
+}
+
 @Suite("Balancing: scenario language")
 struct BalancingLanguageTests {
     static func yaml(_ extra: String, instances: Int = 2) -> String {
