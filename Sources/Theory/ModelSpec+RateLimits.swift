@@ -10,13 +10,44 @@ extension ModelSpec {
     /// requests to a small burst, and arrivals above it pass a little more than the rate at
     /// first (the burst). Iterated from the top, since a limit upstream thins what reaches one
     /// below (a few rounds: limits nest only so deep).
+    ///
+    /// Under a rate that varies in time (a rate profile, a trace) a limit binds only while the
+    /// rate is above it, so the horizon is cut into `passSlices` slices, each with its classes'
+    /// mean rates there (`sliceRates`), and the ratio is what passes over what arrives, summed
+    /// over the slices (a flood of 4,000/s for 3 of 15 minutes against a limit of 300/s passes
+    /// 300/s for those 3 minutes, not 300/800 of the flood's mean). mmpp2's bursts are random,
+    /// not in the rates of a slice: it counts at its mean rate.
     public func expectedPassRatios(hits: [Double?]) -> [[Double]] {
+        let ones = classes.map { _ in Array(repeating: 1.0, count: stations.count) }
+        guard stations.contains(where: { $0.rateLimit != nil }) else { return ones }
+        guard loadVaries else { return passRatios(hits: hits, rates: classRates).passes }
+        var passed = classes.map { _ in Array(repeating: 0.0, count: stations.count) }
+        var arrived = passed
+        for rates in sliceRates(count: Self.passSlices) {
+            let (passes, arriving) = passRatios(hits: hits, rates: rates)
+            for k in classes.indices {
+                for s in stations.indices {
+                    passed[k][s] += arriving[k][s] * passes[k][s]
+                    arrived[k][s] += arriving[k][s]
+                }
+            }
+        }
+        return classes.indices.map { k in
+            stations.indices.map { s in arrived[k][s] > 0 ? passed[k][s] / arrived[k][s] : 1 }
+        }
+    }
+
+    /// Slices of the horizon for pass ratios under time-varying rates.
+    static let passSlices = 1000
+
+    /// The fluid pass ratios with each class arriving at `rates`, and each class's rate arriving
+    /// at each station before its own limit.
+    func passRatios(hits: [Double?], rates: [Double]) -> (passes: [[Double]], arriving: [[Double]]) {
         var passes = classes.map { _ in Array(repeating: 1.0, count: stations.count) }
-        guard stations.contains(where: { $0.rateLimit != nil }) else { return passes }
-        let rates = classRates
+        var arriving = passes
         for _ in 0..<6 {
             // Requests per second of each class arriving at each station, before its own limit.
-            var arriving = classes.map { _ in Array(repeating: 0.0, count: stations.count) }
+            arriving = classes.map { _ in Array(repeating: 0.0, count: stations.count) }
             for (k, c) in classes.enumerated() {
                 let v = meanVisits(c, hits: hits, passes: passes[k])
                 for (n, node) in c.calls.enumerated() {
@@ -45,7 +76,64 @@ extension ModelSpec {
                 }
             }
         }
-        return passes
+        return (passes, arriving)
+    }
+
+    /// Each class's mean arrival rate in each of `count` equal slices of the horizon (per slice,
+    /// per class, requests per second): Poisson rates times the profile's mean over the slice, a
+    /// trace's arrivals in the slice (a bin cut by a slice's edge counts in proportion), other
+    /// processes at their mean rate. A class without a process of its own takes its weighted
+    /// share of the workload's.
+    func sliceRates(count n: Int) -> [[Double]] {
+        let horizon = window.horizon.seconds
+        let width = horizon / Double(n)
+        func rates(_ process: ArrivalProcess?) -> [Double] {
+            guard let process else { return Array(repeating: 0, count: n) }
+            switch process {
+            case .poisson(let r):
+                guard let profile else { return Array(repeating: r, count: n) }
+                return (0..<n).map { i in
+                    r * profile.integral(from: Double(i) * width, to: Double(i + 1) * width) / width
+                }
+            case .trace(let t):
+                return Self.sliceCounts(t, slices: n, width: width).map { $0 / width }
+            case .constant, .gamma, .mmpp2:
+                return Array(repeating: process.rate, count: n)
+            }
+        }
+        let shared = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
+        let workload = rates(arrivals)
+        let own = classes.map { c in c.arrivals.map(rates) ?? workload.map { $0 * c.weight / shared } }
+        return (0..<n).map { i in own.map { $0[i] } }
+    }
+
+    /// A trace's arrivals in each of `slices` slices of `width` seconds from time 0, in one pass.
+    static func sliceCounts(_ t: ArrivalTrace, slices n: Int, width: Double) -> [Double] {
+        var counts = Array(repeating: 0.0, count: n)
+        switch t.format {
+        case .timestamps:
+            for j in 0..<t.count {
+                let i = Int(Double(t[j]) * 1e-9 / width)
+                if i >= n { break }
+                if i >= 0 { counts[i] += 1 }
+            }
+        case .counts(let bin):
+            let b = bin.seconds
+            for j in 0..<t.count {
+                let start = Double(j) * b
+                let end = start + b
+                guard start < width * Double(n) else { break }
+                // Spread the bin's count over the slices it overlaps, by the time shared.
+                let first = max(Int(start / width), 0)
+                let last = min(Int((end / width).rounded(.up)), n - 1)
+                guard first <= last else { continue }
+                for i in first...last {
+                    let overlap = min(end, Double(i + 1) * width) - max(start, Double(i) * width)
+                    if overlap > 0 { counts[i] += Double(t[j]) * overlap / b }
+                }
+            }
+        }
+        return counts
     }
 
     /// The rate each class loses to per-key buckets of `capacity` each, given the classes' rates

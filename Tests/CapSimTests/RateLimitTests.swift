@@ -135,6 +135,22 @@ struct RateLimitTests {
         for t in perClass.values("throughput") { #expect(t <= 200 + 10 / 10.0 && t >= 195, "\(t)") }
     }
 
+    @Test("theory under a rate that varies: the limit binds only while the rate is above it")
+    func theoryOverTime() throws {
+        // The flood is 4,000/s from 5 to 8 minutes of 15 against 300/s per class: 300/s of it
+        // passes for 3 minutes (60/s over the horizon), and all of the users' 200/s.
+        let spec = try ScenarioLoader.load(path: scenarioPath("flood-rate-limited.yaml")).model
+        let load = spec.offeredLoad()
+        #expect(abs(load[0].arrivalRate - 1000) < 1e-9)
+        // The slices' edges cut the flood's first and last minute: within 0.5/s of 260/s.
+        #expect(abs(load[1].arrivalRate - 260) < 0.5, "\(load[1].arrivalRate)")
+        #expect(abs((load[0].passRatio ?? 0) - 0.26) < 0.0005)
+        // The run agrees over its measured window, from 1 minute: the users' 200/s, and the
+        // flood's 300/s for 3 minutes plus the 300 tokens its bucket held when it began.
+        let run = try Run("flood-rate-limited.yaml", ["replications=3"])
+        run.expectMatches("arrival_rate.origin", 200 + (300 * 180 + 300) / 840.0)
+    }
+
     @Test("theory: the load behind a limit is what the limit lets through")
     func theory() throws {
         let yaml = """
