@@ -137,6 +137,15 @@ struct ErlangATests {
             clients.out.contains(
                 "  pool: offered 480.00/s, utilisation 120.0 %, M/M/4+M (the clients' exponential patience, mean 20.000 ms): 23.96 % give up waiting (timeout; drop_expired skips them), utilisation 91.3 % carried\n"
             ), "\(clients.out)")
+        // A client that retries what the pool drops adds arrivals: an estimate, marked ≈.
+        let retried = capsim([
+            "validate", scenarioPath("erlang-a-server.yaml"), "--set",
+            "workload.client={timeout: 10s, retries: {max: 2, backoff: constant, base: 10ms}}",
+        ])
+        #expect(
+            retried.out.contains(
+                "M/M/4+M (Erlang-A: exponential patience, mean 20.000 ms): ≈ 23.96 % give up waiting (timeout), utilisation ≈ 91.3 % carried"
+            ), "\(retried.out)\(retried.err)")
         let fixed = capsim(["validate", scenarioPath("erlang-a-server.yaml"), "--set", "components.pool.timeout=15ms"])
         #expect(fixed.out.contains("M/M/4+D (patience 15.000 ms): 20.08 % give up waiting (timeout)"), "\(fixed.out)")
         // Without drop_expired nothing leaves the line: 120 % is unstable.
