@@ -58,28 +58,13 @@ extension ModelSpec {
     }
 
     /// True when the figures of an impatient line (`OfferedLoad.impatience`) are exact at
-    /// station s: Poisson arrivals reach it untouched (as `isExactFiniteQueue` asks: no rate
-    /// profile, no synchronous call chains, every other station a pure delay, nothing that
-    /// thins traffic), one instance or a random split, exponential service, always up, and —
-    /// under the pool's own timeout — no client on the classes that reach it (its retries
+    /// station s: Poisson arrivals reach it untouched (`reachesAsPoisson`), exponential service,
+    /// and — under the pool's own timeout — no client on the classes that reach it (its retries
     /// would add arrivals).
     public func isExactImpatientQueue(station s: Int) -> Bool {
-        let st = stations[s]
-        guard let (_, clients) = patience(station: s), !hasCallChains, profile == nil, poissonArrivals else {
-            return false
-        }
-        // Under the pool's own timeout a client could retry what it drops, or give up itself.
-        guard clients || classes.allSatisfy({ c in c.client == nil || !c.calls.contains { $0.station == s } }) else {
-            return false
-        }
-        guard case .exponential = st.service, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
-            st.instances == 1 || st.balance == .random, st.autoscale == nil, st.concurrencyLimit == nil,
-            st.standby == nil, st.rateLimit == nil
+        guard let (_, clients) = patience(station: s), case .exponential = stations[s].service,
+            reachesAsPoisson(station: s)
         else { return false }
-        let plain = { (t: StationSpec) in
-            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
-        }
-        return stations.allSatisfy(plain) && stations.indices.allSatisfy { $0 == s || stations[$0].workers == nil }
-            && classes.allSatisfy { c in c.calls.allSatisfy { !$0.isGuarded && $0.meanCalls == 1 } }
+        return clients || classes.allSatisfy { c in c.client == nil || !c.calls.contains { $0.station == s } }
     }
 }

@@ -23,23 +23,33 @@ extension ModelSpec {
     }
 
     /// True when M/M/c/K (`OfferedLoad.boundedQueue`) is exact at station s: Poisson arrivals
-    /// (no rate profile, no clients' retries or timeouts, no synchronous call chains) reach
-    /// each of its instances as Poisson streams — every other station has unlimited workers
-    /// and nothing that thins or reshapes traffic (caches, rate limits, inspection), so its
-    /// requests do not interact, and s is split at random or has one instance — and s serves
-    /// each request at most once (no repeated calls anywhere), with exponential service (any
-    /// distribution of the same mean when it has no waiting room or shares its cores: Erlang
-    /// B's and processor sharing's insensitivity), always up, without timeouts in its queue or
-    /// other limits.
+    /// reach it untouched (`reachesAsPoisson`), with no clients' retries or timeouts and no
+    /// timeouts in its queue, and exponential service (any distribution of the same mean when it
+    /// has no waiting room or shares its cores: Erlang B's and processor sharing's
+    /// insensitivity).
     public func isExactFiniteQueue(station s: Int) -> Bool {
         let st = stations[s]
         guard let room = st.queueCapacity, st.workers != nil else { return false }
-        guard !hasCallChains, profile == nil, poissonArrivals else { return false }
         let exponential = if case .exponential = st.service { true } else { false }
         let insensitive = room == 0 || st.discipline == .processorSharing
-        guard exponential || insensitive, st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
-            st.instances == 1 || st.balance == .random, st.queueTimeout == nil, !st.dropExpired,
-            st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
+        guard exponential || insensitive, st.queueTimeout == nil, !st.dropExpired, reachesAsPoisson(station: s)
+        else { return false }
+        return classes.allSatisfy { $0.client == nil }
+    }
+
+    /// True when Poisson arrivals reach station s's instances as Poisson streams and it serves
+    /// them as one plain queue per instance: no rate profile, no synchronous call chains; every
+    /// other station has unlimited workers and nothing that thins or reshapes traffic (caches,
+    /// rate limits, inspection), so its requests do not interact; s is split at random or has one
+    /// instance, is always up, has no TLS cost, no demands of its own per visit, no autoscaling,
+    /// concurrency limit or standby, and serves each request at most once (no repeated or
+    /// guarded calls anywhere).
+    func reachesAsPoisson(station s: Int) -> Bool {
+        let st = stations[s]
+        guard !hasCallChains, profile == nil, poissonArrivals else { return false }
+        guard st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
+            st.instances == 1 || st.balance == .random, st.autoscale == nil, st.concurrencyLimit == nil,
+            st.standby == nil
         else { return false }
         let plain = { (t: StationSpec) in
             t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
@@ -48,8 +58,7 @@ extension ModelSpec {
             stations.indices.allSatisfy({ $0 == s || stations[$0].workers == nil })
         else { return false }
         return classes.allSatisfy { c in
-            c.client == nil && c.calls.allSatisfy { !$0.isGuarded && $0.meanCalls == 1 }
-                && c.calls.filter { $0.station == s }.count <= 1
+            c.calls.allSatisfy { !$0.isGuarded && $0.meanCalls == 1 } && c.calls.filter { $0.station == s }.count <= 1
         }
     }
 }
