@@ -8,16 +8,22 @@ extension ModelSpec {
     }
 
     /// True when Erlang C is exact at every station: Poisson arrivals, exponential service,
-    /// unlimited queues and a random split over instances make the pipeline a Jackson network,
+    /// unlimited queues without timeouts, no clients' timeouts or retries, and a random split
+    /// over instances make the pipeline a Jackson network,
     /// where each instance is an M/M/c queue fed Poisson traffic (Burke's theorem).
     /// Synchronous call chains are not Jackson networks (a caller holds its worker through the
     /// call), so with them every estimate is approximate; so is every estimate under a rate
     /// profile (the arrivals are then not a stationary Poisson process).
     public var isJacksonNetwork: Bool {
-        guard !hasCallChains, profile == nil, poissonArrivals else { return false }
+        // Clients' timeouts and retries, and waiting requests dropped from a line, reshape the
+        // traffic and the waits.
+        guard !hasCallChains, profile == nil, poissonArrivals, classes.allSatisfy({ $0.client == nil }) else {
+            return false
+        }
         return stations.indices.allSatisfy { s in
             let st = stations[s]
-            guard case .exponential = st.service, st.tls == nil, !hasVisitServices(station: s) else { return false }
+            guard case .exponential = st.service, st.tls == nil, !hasVisitServices(station: s), st.queueTimeout == nil
+            else { return false }
             return st.queueCapacity == nil && (st.instances == 1 || st.balance == .random)
         }
     }

@@ -160,6 +160,12 @@ struct ErlangATests {
             "components.pool.timeout={lognormal: {mean: 20ms, cv: 1}}",
         ])
         #expect(lognormal.status == 0)
+        // Below capacity its wait is Erlang C's with the drops left out: an estimate.
+        let below = capsim([
+            "validate", scenarioPath("erlang-a-server.yaml"), "--set",
+            "components.pool.timeout={lognormal: {mean: 20ms, cv: 1}}", "--set", "workload.arrivals.rate=300/s",
+        ])
+        #expect(below.out.contains("utilisation 75.0 %, mean wait ≈ 5.094 ms (Erlang C, M/M/4)\n"), "\(below.out)")
         #expect(
             lognormal.out.contains(
                 "utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests leave unserved (timeout)\n"),
