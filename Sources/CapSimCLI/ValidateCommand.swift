@@ -282,17 +282,17 @@ struct ValidateCommand: ParsableCommand {
         let about = exact ? "" : "≈ "
         let c = q.servers
         let room = q.waitingRoom.map { "/\(c + $0)" } ?? ""
-        var model: String
-        var how: String
+        let whose = load.clientsPatience ? "the clients' " : ""
+        let model: String
+        let how: String
         switch q.patience {
         case .exponential(let mean):
             model = "M/M/\(c)\(room)+M"
-            how = "Erlang-A: exponential patience, mean \(duration(mean))"
+            how = (load.clientsPatience ? whose : "Erlang-A: ") + "exponential patience, mean \(duration(mean))"
         case .fixed(let d):
             model = "M/M/\(c)\(room)+D"
-            how = "patience \(duration(d))"
+            how = whose + "patience \(duration(d))"
         }
-        if load.clientsPatience { how = "the clients' " + how.replacingOccurrences(of: "Erlang-A: ", with: "") }
         var notes = [how]
         if !(exponentialService(station) && station.tls == nil && !load.mixedDemand) {
             notes.append("the service's mean")

@@ -58,13 +58,6 @@ public struct ImpatientQueue: Sendable, Equatable {
         return admitted > 0 ? meanWaiting / admitted : 0
     }
 
-    /// The figures `validate` and the run's "(theory)" columns read.
-    public var figures: QueueFigures {
-        QueueFigures(
-            blocking: blocking, utilization: utilization, waitProbability: waitProbability,
-            meanInSystem: meanInSystem, meanWait: meanWait)
-    }
-
     /// Nil when the figures cannot be had in bounded work (the chain's peak beyond ten million
     /// places, or more than 10⁸ terms to sum), for fixed patience with a bounded line, or for
     /// inputs that are not finite and positive (c ≥ 1, λ ≥ 0).
