@@ -98,6 +98,7 @@ struct ValidateCommand: ParsableCommand {
                 indent = "    "
             }
             let exact = p.model.isJacksonNetwork
+            if p.model.hasClosedWorkload { rows.append(indent + closedLine(p.model)) }
             let loads = p.model.offeredLoad()
             for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
                 rows.append(
@@ -164,6 +165,9 @@ struct ValidateCommand: ParsableCommand {
                 "\(n.name) " + (n.utilization.map { TableReport.fixed($0 * 100, 1) + " %" } ?? "unlimited workers")
             }
             s += " (" + each.joined(separator: ", ") + ")"
+        }
+        if let w = load.closedWait {
+            return s + ", mean wait \(w.exact ? "" : "≈ ")\(duration(w.meanWait)) (MVA, closed workload)"
         }
         if let q = load.impatience { return s + ", " + impatienceText(q, load, station, exact: exactQueue) }
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }
@@ -403,6 +407,19 @@ struct ValidateCommand: ParsableCommand {
     }
 
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
+
+    /// A closed workload's line: each population's users and think time, and what MVA gives it —
+    /// throughput and response time (the rates the component lines below are computed at).
+    static func closedLine(_ m: ModelSpec) -> String {
+        guard let (_, figures, _) = m.closedWorkload() else {
+            return "closed workload: no MVA figures (open classes alone saturate a component)"
+        }
+        let how = figures.exact ? "MVA, exact" : "≈ by MVA"
+        let each = figures.populations.map { p in
+            "\(p.name == "workload" ? "" : "class \(p.name): ")\(p.users) users thinking \(duration(p.think)) on average: throughput \(TableReport.fixed(p.throughput, 2))/s, response time \(duration(p.responseTime))"
+        }
+        return "closed workload (\(how)): " + each.joined(separator: "; ")
+    }
 
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {

@@ -3,14 +3,17 @@ import SimKernel
 
 /// `arrivals:` of the workload or of a class.
 extension ScenarioDecoder {
-    static let arrivalKeys = ["process", "rate", "cv", "states", "file", "format", "bin"]
-    static let arrivalProcesses = ["poisson", "constant", "gamma", "mmpp2", "trace"]
+    static let arrivalKeys = ["process", "rate", "cv", "states", "file", "format", "bin", "users", "think"]
+    static let arrivalProcesses = ["poisson", "constant", "gamma", "mmpp2", "trace", "closed"]
     static let plannedArrivalProcesses: [String] = []
     /// The keys each process takes, required ones first.
     static let arrivalKeysByProcess: [String: (required: [String], optional: [String])] = [
         "poisson": (["rate"], []), "constant": (["rate"], []), "gamma": (["rate", "cv"], []),
-        "mmpp2": (["states"], []), "trace": (["file"], ["format", "bin"]),
+        "mmpp2": (["states"], []), "trace": (["file"], ["format", "bin"]), "closed": (["users", "think"], []),
     ]
+    /// The most users a closed workload may have: each is a request in flight at worst, well
+    /// below the in-flight bound that stops an overloaded run.
+    static let maxUsers = 1_000_000
     static let mmppStateKeys = ["rate", "mean_time"]
     static let traceFormats = ["timestamps", "counts"]
 
@@ -70,6 +73,11 @@ extension ScenarioDecoder {
         case "mmpp2":
             guard let s = f["states"], let m = decodeMMPP(s, f.path("states")), ok else { return nil }
             return .mmpp2(m)
+        case "closed":
+            let users = f["users"].flatMap { reader.integer($0, f.path("users"), min: 1, max: Self.maxUsers) }
+            let think = f["think"].flatMap { decodeTime($0, f.path("think")) }
+            guard let users, let think, ok else { return nil }
+            return .closed(ClosedPopulation(users: users, think: think))
         default:  // trace
             guard ok else { return nil }
             return decodeTraceArrivals(f)

@@ -46,13 +46,25 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "poisson: exponential gaps (multiplied by workload.profile); constant: exactly k/rate; gamma: renewal with gamma gaps of coefficient of variation 'cv'; mmpp2: two-state Markov-modulated Poisson ('states'); trace: replay of a CSV file ('file')."
+                        "poisson: exponential gaps (multiplied by workload.profile); constant: exactly k/rate; gamma: renewal with gamma gaps of coefficient of variation 'cv'; mmpp2: two-state Markov-modulated Poisson ('states'); trace: replay of a CSV file ('file'); closed: a fixed population of 'users', each sending one request, waiting for its end and thinking for 'think' before the next."
                     )
                 ),
                 ("enum", .array(ScenarioDecoder.arrivalProcesses.map { .string($0) })),
             ]),
             "rate": described(
                 ref("rate"), "poisson, constant, gamma: mean arrivals per unit of time (e.g. 2000/s, 120k/min)."),
+            "users": described(
+                count(minimum: 1, maximum: ScenarioDecoder.maxUsers),
+                "closed only: the users, each with at most one request in flight."),
+            "think": .object([
+                (
+                    "description",
+                    .string(
+                        "closed only: a user's think time between the end of its request (success or error) and its next one: a duration (fixed, 0s allowed) or a distribution. Each user starts thinking at time 0."
+                    )
+                ),
+                ("anyOf", .array([ref("duration"), ref("distribution")])),
+            ]),
             "cv": .object([
                 (
                     "description",

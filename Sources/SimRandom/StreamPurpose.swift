@@ -4,5 +4,5 @@
 /// The raw values are hashed into keys: renaming one changes every result drawn from it.
 public enum StreamPurpose: String, Sendable, CaseIterable {
     case arrivals, service, failures, routing, keys, classes, workload, replication, cache, patience, tls, inspection,
-        tlsRoundTrip, deploy, backup
+        tlsRoundTrip, deploy, backup, think
 }

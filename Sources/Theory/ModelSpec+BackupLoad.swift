@@ -43,7 +43,9 @@ extension ModelSpec {
     /// keeps it; `least_outstanding` steers some of them away, so the node's figure is then an
     /// upper bound).
     public func backupLoads() -> [BackupLoad] {
-        stations.indices.compactMap { s -> BackupLoad? in
+        // A closed workload: at the throughputs MVA gives it.
+        if hasClosedWorkload { return closedWorkload()?.equivalent.backupLoads() ?? [] }
+        return stations.indices.compactMap { s -> BackupLoad? in
             guard let db = stations[s].database, let backups = db.backups else { return nil }
             let horizon = window.horizon.seconds
             let node = backups.source == .replica && db.replicas > 0 ? db.replicas : 0

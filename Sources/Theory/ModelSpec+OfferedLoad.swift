@@ -2,7 +2,12 @@ import InfraModel
 
 extension ModelSpec {
     /// Offered load on each station, in station order, computed from the spec alone.
-    public func offeredLoad() -> [OfferedLoad] { offeredLoad(rates: classRates, peaks: peakClassRates) }
+    /// With a closed workload, the figures at the throughputs MVA gives it
+    /// (`closedOfferedLoad`).
+    public func offeredLoad() -> [OfferedLoad] {
+        if hasClosedWorkload { return closedOfferedLoad() }
+        return offeredLoad(rates: classRates, peaks: peakClassRates)
+    }
 
     /// Offered load on each station with each class arriving at `rates` (requests per second, in
     /// `classes` order) and peaking at `peaks` (nil: no peak figures).
@@ -17,46 +22,9 @@ extension ModelSpec {
         {
             arrivalSCV = cv * cv
         }
-        // Per class and call-tree node: mean visits per request, and the mean time a visit
-        // holds its worker — its own service, plus in synchronous mode the calls it makes (a
-        // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
-        // whose mean exceeds the largest branch mean), and a call to another region its round
-        // trip.
-        // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
-        // past a rate limit only what it lets through (`expectedPassRatios`).
         let hits = expectedHitRatios()
         let passes = expectedPassRatios(hits: hits)
-        let trees = classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
-            // A database visit's own time is its node's: a read's is the read nodes' service; a
-            // visit with a demand of its own (`CallNode.service`) takes that instead of the station's.
-            var hold = c.calls.map { node in
-                let st = stations[node.station]
-                return st.database.map {
-                    databaseVisitService($0, station: st, access: node.access, own: node.service)
-                }
-                    ?? (node.service ?? st.service).mean + (st.tls?.meanCost ?? 0)
-            }
-            if c.mode == .synchronous {
-                // A call to another region holds its caller for the round trip too.
-                let crossing = meanCrossings(c)
-                for n in c.calls.indices.reversed() {
-                    let miss =
-                        (1 - (hits[c.calls[n].station] ?? 0)) * inspectionPassShare(c, station: c.calls[n].station)
-                    for step in c.calls[n].steps {
-                        // A call its rate limit turns away returns at once: only admitted calls hold.
-                        let branch = { (m: Int) in
-                            miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
-                                * (hold[m] + crossing[m])
-                        }
-                        switch step {
-                        case .call(let m): hold[n] += branch(m)
-                        case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
-                        }
-                    }
-                }
-            }
-            return (meanVisits(c, hits: hits, passes: passes[k]), hold)
-        }
+        let trees = callTrees(hits: hits, passes: passes)
         return stations.enumerated().map { (s, st) in
             if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }
             var rate = 0.0  // past the station's own rate limit
@@ -252,6 +220,50 @@ extension ModelSpec {
                 }
             }
             return load
+        }
+    }
+
+    /// Per class and call-tree node: mean visits per request and the mean time a visit holds
+    /// its worker (see the comment inside), given the caches' hit ratios and the rate limits'
+    /// pass ratios.
+    func callTrees(hits: [Double?], passes: [[Double]]) -> [(visits: [Double], hold: [Double])] {
+        // Per class and call-tree node: mean visits per request, and the mean time a visit
+        // holds its worker — its own service, plus in synchronous mode the calls it makes (a
+        // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
+        // whose mean exceeds the largest branch mean), and a call to another region its round
+        // trip.
+        // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
+        // past a rate limit only what it lets through (`expectedPassRatios`).
+        return classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
+            // A database visit's own time is its node's: a read's is the read nodes' service; a
+            // visit with a demand of its own (`CallNode.service`) takes that instead of the station's.
+            var hold = c.calls.map { node in
+                let st = stations[node.station]
+                return st.database.map {
+                    databaseVisitService($0, station: st, access: node.access, own: node.service)
+                }
+                    ?? (node.service ?? st.service).mean + (st.tls?.meanCost ?? 0)
+            }
+            if c.mode == .synchronous {
+                // A call to another region holds its caller for the round trip too.
+                let crossing = meanCrossings(c)
+                for n in c.calls.indices.reversed() {
+                    let miss =
+                        (1 - (hits[c.calls[n].station] ?? 0)) * inspectionPassShare(c, station: c.calls[n].station)
+                    for step in c.calls[n].steps {
+                        // A call its rate limit turns away returns at once: only admitted calls hold.
+                        let branch = { (m: Int) in
+                            miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
+                                * (hold[m] + crossing[m])
+                        }
+                        switch step {
+                        case .call(let m): hold[n] += branch(m)
+                        case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
+                        }
+                    }
+                }
+            }
+            return (meanVisits(c, hits: hits, passes: passes[k]), hold)
         }
     }
 

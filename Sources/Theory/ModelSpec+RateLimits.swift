@@ -97,7 +97,8 @@ extension ModelSpec {
                 }
             case .trace(let t):
                 return Self.sliceCounts(t, slices: n, width: width).map { $0 / width }
-            case .constant, .gamma, .mmpp2:
+            case .constant, .gamma, .mmpp2, .closed:
+                // (A closed workload's theory runs on its open equivalent: see `closedEquivalent`.)
                 return Array(repeating: process.rate, count: n)
             }
         }

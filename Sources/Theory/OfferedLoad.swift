@@ -102,6 +102,9 @@ public struct OfferedLoad: Sendable, Equatable {
     /// Exact where `ModelSpec.isExactImpatientQueue` says so; otherwise the service's mean
     /// stands in for its distribution.
     public var impatience: ImpatientQueue?
+    /// Where a closed workload's requests queue: MVA's mean wait per visit (also in
+    /// `meanWaitEstimate`), in place of the open model's.
+    public var closedWait: ClosedWait?
     /// True when `impatience` is the clients' patience: expired requests wait in the line until
     /// a worker skips them, so only the share giving up, the load carried and the probability
     /// of waiting are the model's (`meanWaitEstimate` is then nil).
@@ -117,7 +120,9 @@ public struct OfferedLoad: Sendable, Equatable {
     public var finiteQueue: Bool
 
     /// True when the offered load reaches capacity.
-    public var overloaded: Bool { (utilization ?? 0) >= 1 }
+    /// (Never under a closed workload's MVA figures: a bounded population cannot overload a
+    /// queue, and its utilisation only approaches 1.)
+    public var overloaded: Bool { (utilization ?? 0) >= 1 && closedWait == nil }
     /// True when the offered load reaches capacity, the queue is unlimited and nothing drops
     /// waiting requests: it grows without bound, so no steady state exists. (A bounded queue
     /// turns the excess away instead; waiting requests that give up shed it.)

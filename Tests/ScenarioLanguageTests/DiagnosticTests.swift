@@ -64,7 +64,7 @@ struct DiagnosticTests {
             problems(yaml) == [
                 "s.yaml:2:10: error: horizon: expected a duration unit (ns, us, ms, s, m, h, d), found '1:30'",
                 "s.yaml:3:1: error: replicatons: unknown key 'replicatons'; expected one of version, name, description, horizon, warmup, drain, replications, seed, workload, components, slos, sweep, latency_objective, availability, zones, regions, dns, events, extends, currency, autoscale, standby (did you mean 'replications'?)",
-                "s.yaml:5:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, found 'poison' (did you mean 'poisson'?)",
+                "s.yaml:5:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, closed, found 'poison' (did you mean 'poisson'?)",
                 "s.yaml:5:37: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'",
                 "s.yaml:9:14: error: components.web.workers: expected a whole number or 'unlimited', found 'no'",
                 "s.yaml:10:43: error: components.web.service.lognormal.cv: expected a number > 0, found -1",

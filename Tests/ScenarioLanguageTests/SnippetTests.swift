@@ -51,7 +51,7 @@ struct SnippetTests {
             of: "{process: poisson, rate: 100/s}", with: "{process: pöisson, rate: 100}")
         #expect(
             rendered(unicode) == """
-                s.yaml:4:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, found 'pöisson' (did you mean 'poisson'?)
+                s.yaml:4:23: error: workload.arrivals.process: expected one of poisson, constant, gamma, mmpp2, trace, closed, found 'pöisson' (did you mean 'poisson'?)
                   4 |   arrivals: {process: pöisson, rate: 100}
                     |                       ^
                 s.yaml:4:38: error: workload.arrivals.rate: expected a rate with a time unit (e.g. 2000/s, 120k/min), found '100'

@@ -23,14 +23,20 @@ public enum ArrivalProcess: Sendable, Equatable {
     case mmpp2(MMPP2)
     /// Replay of a recorded trace (timestamps, or counts per bin).
     case trace(ArrivalTrace)
+    /// A closed workload: a fixed population of users, each alternating between thinking and
+    /// waiting for one request. The rate is not given: it is what the design lets the users
+    /// do (throughput X = users / (think + response time), the interactive response time law).
+    case closed(ClosedPopulation)
 
     /// The long-run mean rate (arrivals per second). For a trace: its arrivals over its span
-    /// (use ``meanRate(over:)`` for the rate within a horizon).
+    /// (use ``meanRate(over:)`` for the rate within a horizon). 0 for a closed workload, whose
+    /// rate the design decides (Theory's `closedThroughputs` estimates it by MVA).
     public var rate: Double {
         switch self {
         case .poisson(let r), .constant(let r), .gamma(let r, _): r
         case .mmpp2(let m): m.meanRate
         case .trace(let t): t.meanRate(over: t.span)
+        case .closed: 0
         }
     }
 
@@ -46,11 +52,14 @@ public enum ArrivalProcess: Sendable, Equatable {
     /// second (or bin).
     public func peakRate(over horizon: Double) -> Double? {
         switch self {
-        case .poisson, .constant, .gamma: nil
+        case .poisson, .constant, .gamma, .closed: nil
         case .mmpp2(let m): m.rates.max()
         case .trace(let t): t.peakRate(over: horizon)
         }
     }
+
+    /// True for a closed workload (users who think between requests).
+    public var isClosed: Bool { if case .closed = self { true } else { false } }
 
     /// The YAML spelling of the process.
     public var name: String {
@@ -60,6 +69,7 @@ public enum ArrivalProcess: Sendable, Equatable {
         case .gamma: "gamma"
         case .mmpp2: "mmpp2"
         case .trace: "trace"
+        case .closed: "closed"
         }
     }
 }

@@ -75,6 +75,8 @@ struct ArrivalSource {
                 kind = .counts
                 bin = w.nanoseconds
             }
+        case .closed:
+            preconditionFailure("a closed workload has users, not an arrival source (Arrivals.init skips it)")
         }
     }
 }

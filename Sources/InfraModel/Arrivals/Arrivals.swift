@@ -15,14 +15,15 @@ struct Arrivals {
 
     init(spec: ModelSpec, streams: StreamStore, replication: UInt32) {
         var list: [ArrivalSource] = []
-        if let process = spec.arrivals {
+        // Closed workloads' users are `Users`, not sources.
+        if let process = spec.arrivals, !process.isClosed {
             list.append(
                 ArrivalSource(
                     process: process, stream: streams.stream(path: "workload", purpose: .arrivals),
                     classIndex: -1, profiled: spec.profile != nil))
         }
         for (c, cls) in spec.classes.enumerated() {
-            guard let process = cls.arrivals else { continue }
+            guard let process = cls.arrivals, !process.isClosed else { continue }
             list.append(
                 ArrivalSource(
                     process: process, stream: streams.stream(path: "workload.classes." + cls.name, purpose: .arrivals),

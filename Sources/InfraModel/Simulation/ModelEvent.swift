@@ -17,6 +17,9 @@ enum ModelEvent {
     case cluster(ClusterEvent)
     case regions(RegionEvent)
     case standby(StandbyEvent)
+    /// A closed workload's user sends its next request (mixed into the trajectory with the
+    /// request's serial when it is handled, as an arrival is).
+    case user(UserEvent)
 
     /// The event's code and index in the trajectory fingerprint (`Simulation.note`), or nil for
     /// an event that is not mixed in: an arrival (mixed in with the request's serial when it is
@@ -26,7 +29,7 @@ enum ModelEvent {
         // The event loop asks for it only for events other than a request's arrival and service
         // end (whose codes it knows from their case).
         switch self {
-        case .arrival: nil
+        case .arrival, .user: nil
         case .window(let e): e.trajectoryCode
         case .pool(let e): e.trajectoryCode
         case .database(let e): e.trajectoryCode

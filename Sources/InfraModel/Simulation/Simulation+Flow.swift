@@ -8,11 +8,18 @@ extension Simulation {
         arrivals.nextSerial &+= 1
         note(kind: 0, index: Int32(truncatingIfNeeded: serial))
         scheduleArrival(from: s)
+        beginRequest(serial: serial, classIndex: arrivals.sources[Int(s)].classIndex, into: &sink)
+    }
+
+    /// Request `serial` enters the model: its class (`classIndex`, or by weight when −1), its
+    /// client or its first station. From an open source's arrival or a closed workload's user.
+    @inline(__always)
+    mutating func beginRequest<Sink: RecordSink & ~Copyable>(serial: UInt64, classIndex: Int32, into sink: inout Sink) {
         if requests.liveCount >= spec.maxInFlight {
             stage = .overloaded
             return
         }
-        var cls = arrivals.sources[Int(s)].classIndex
+        var cls = classIndex
         if cls < 0 {
             // A shared arrival: its class by weight, from the request's own draw.
             var k = 0
@@ -282,6 +289,7 @@ extension Simulation {
                 measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
                 blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
         counters.changeInSystem(by: -1, at: now, tally: &inSystemLevels)
+        if users.any { userRequestEnded(serial: serial) }
     }
 
     /// The counters brought up to now.

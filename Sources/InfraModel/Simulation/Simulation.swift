@@ -46,6 +46,8 @@ public struct Simulation: ~Copyable {
     let streams: StreamStore
     /// The arrival processes, class choice and request keys (`Arrivals/`).
     var arrivals: Arrivals
+    /// Closed workloads' users (`Users/`).
+    var users: Users
     /// Clients of classes with a `ClientPolicy` (`Clients/`), with the timer queues of clients and
     /// watched calls.
     var clients: ClientState
@@ -158,6 +160,7 @@ public struct Simulation: ~Copyable {
         regions = RegionState(spec: spec, streams: streams, firstInstance: firstInstance)
         dns = DNSState(spec: spec, streams: streams)
         arrivals = Arrivals(spec: spec, streams: streams, replication: self.replication)
+        users = Users(spec: spec, streams: streams)
         caches = CacheState(spec: spec, streams: streams)
         limits = RateLimits(spec: spec)
         tls = TLSState(spec: spec, streams: streams)
@@ -238,6 +241,7 @@ public struct Simulation: ~Copyable {
         kernel.schedule(.window(.close), at: window.horizon)
         scheduleFirstTicks()
         for source in 0..<arrivals.sourceCount { scheduleArrival(from: Int32(source)) }
+        startUsers()
         startFailureProcesses()
         startEvents()
         startDatabaseFailovers()
@@ -301,6 +305,7 @@ public struct Simulation: ~Copyable {
                 case .cluster(let e): handle(e, into: &sink)
                 case .regions(let e): handle(e, into: &sink)
                 case .standby(let e): handle(e)
+                case .user(let e): handle(e, into: &sink)
                 }
             }
         }
