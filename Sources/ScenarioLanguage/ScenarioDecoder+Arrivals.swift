@@ -76,6 +76,15 @@ extension ScenarioDecoder {
         case "closed":
             let users = f["users"].flatMap { reader.integer($0, f.path("users"), min: 1, max: Self.maxUsers) }
             let think = f["think"].flatMap { decodeTime($0, f.path("think")) }
+            if let t = think, let n = f["think"], !(t.mean > 0) {
+                // With no think time, a user turned away at once (queue_full, a rate limit) would
+                // come back at the same instant, again and again: simulated time would stand still.
+                reader.fail(
+                    n, f.path("think"),
+                    "expected a think time with a mean above 0 (users who never think and are turned away at once would return at the same instant forever), found \(format(t.mean)) s"
+                )
+                return nil
+            }
             guard let users, let think, ok else { return nil }
             return .closed(ClosedPopulation(users: users, think: think))
         default:  // trace

@@ -60,7 +60,7 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "closed only: a user's think time between the end of its request (success or error) and its next one: a duration (fixed, 0s allowed) or a distribution. Each user starts thinking at time 0."
+                        "closed only: a user's think time between the end of its request (success or error) and its next one: a duration (fixed) or a distribution, of mean above 0. Each user starts thinking at time 0."
                     )
                 ),
                 ("anyOf", .array([ref("duration"), ref("distribution")])),

@@ -134,7 +134,10 @@ public struct ClosedNetwork: Sendable {
         }
         var throughputs = Array(repeating: 0.0, count: c)
         var waits = Array(repeating: Array(repeating: 0.0, count: k), count: c)
-        for _ in 0..<100_000 {
+        // Converged in a few hundred rounds as a rule; bounded so a design of thousands of
+        // stations stays quick to check (the last round's figures stand: an approximation anyway).
+        let rounds = max(50, min(100_000, Int(2e8 / Double(max(1, k * c)))))
+        for _ in 0..<rounds {
             var change = 0.0
             for a in 0..<c {
                 let p = populations[a]

@@ -168,6 +168,10 @@ struct ClosedWorkloadTests {
                 $0.contains("missing required key 'think' (process: closed)")
             })
         #expect(
+            problems(head + "  arrivals: {process: closed, users: 5, think: 0s}\n" + pool).contains {
+                $0.contains("workload.arrivals.think: expected a think time with a mean above 0")
+            })
+        #expect(
             problems(head + "  arrivals: {process: closed, users: 5, think: 1s, rate: 5/s}\n" + pool).contains {
                 $0.contains("'rate' applies only to process")
             })
