@@ -30,7 +30,7 @@ public enum ArrivalProcess: Sendable, Equatable {
 
     /// The long-run mean rate (arrivals per second). For a trace: its arrivals over its span
     /// (use ``meanRate(over:)`` for the rate within a horizon). 0 for a closed workload, whose
-    /// rate the design decides (Theory's `closedThroughputs` estimates it by MVA).
+    /// rate the design decides (Theory's `closedWorkload()` estimates it by MVA).
     public var rate: Double {
         switch self {
         case .poisson(let r), .constant(let r), .gamma(let r, _): r
