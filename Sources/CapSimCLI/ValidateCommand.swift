@@ -30,7 +30,10 @@ struct ValidateCommand: ParsableCommand {
             patience, M/M/c+D for a fixed one — the share that gives up, the utilisation \
             carried and the wait. A component at or above 100 % is flagged UNSTABLE (its queue \
             grows without bound) or, with a bounded queue or requests that give up, \
-            OVERLOADED (the excess is turned away or leaves unserved): a warning, not an error.
+            OVERLOADED (the excess is turned away or leaves unserved): a warning, not an error. \
+            A closed workload (process: closed: users who think between requests) is solved by \
+            mean value analysis: each population's throughput and response time, then each \
+            component at that throughput with MVA's mean wait.
 
             Exit codes: 0 valid, 64 usage error, 65 invalid scenario, 66 file missing or \
             unreadable. With --format json the report goes to standard output in every case.

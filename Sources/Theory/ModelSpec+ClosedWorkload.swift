@@ -122,7 +122,7 @@ extension ModelSpec {
         func masked(_ keep: [Int]) -> [Double] { all.indices.map { keep.contains($0) ? all[$0] : 0 } }
         let closedClasses = pops.flatMap { classesOf(population: $0.classIndex) }
         let openRates = masked(classes.indices.filter { !closedClasses.contains($0) })
-        let openLoads = offeredLoad(rates: openRates, peaks: nil)
+        let openLoads = offeredLoad(rates: openRates, peaks: nil, calleeWaits: false)
         // Busy servers (Erlangs) and servers of each MVA station of spec station s, from its loads.
         func parts(_ load: OfferedLoad, _ s: Int) -> [(erlangs: Double, servers: Int?)] {
             let st = stations[s]
@@ -155,7 +155,7 @@ extension ModelSpec {
             let own = classesOf(population: p.classIndex)
             let rate = rates[i]
             guard rate > 0 else { return nil }
-            let loads = offeredLoad(rates: masked(own), peaks: nil)
+            let loads = offeredLoad(rates: masked(own), peaks: nil, calleeWaits: false)
             var demands: [Double] = []
             var map: [(station: Int, visits: Double, parts: [Int])] = []
             for s in stations.indices {

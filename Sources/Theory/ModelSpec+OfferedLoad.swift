@@ -11,7 +11,38 @@ extension ModelSpec {
 
     /// Offered load on each station with each class arriving at `rates` (requests per second, in
     /// `classes` order) and peaking at `peaks` (nil: no peak figures).
-    func offeredLoad(rates: [Double], peaks: [Double]?) -> [OfferedLoad] {
+    ///
+    /// In a synchronous call chain a caller's worker is held while its callees' requests wait
+    /// and are served, so its mean holding time adds each callee's mean wait per visit
+    /// (`calleeWaits`; MVA leaves them out, computing the waits itself). The waits depend on the
+    /// holding times below them: solved by repeating the figures with the last round's waits until
+    /// the holding times settle (a chain of depth d settles in d + 1 rounds; a callee with no
+    /// wait estimate — over capacity, a database — adds none).
+    func offeredLoad(rates: [Double], peaks: [Double]?, calleeWaits: Bool = true) -> [OfferedLoad] {
+        let hits = expectedHitRatios()
+        let passes = expectedPassRatios(hits: hits)
+        var trees = callTrees(hits: hits, passes: passes)
+        var loads = offeredLoad(rates: rates, peaks: peaks, trees: trees, hits: hits, passes: passes)
+        guard calleeWaits, hasCallChains else { return loads }
+        for _ in 0..<50 {
+            let waits = loads.map { l in l.meanWaitEstimate.flatMap { $0.isFinite ? $0 : nil } ?? 0 }
+            let next = callTrees(hits: hits, passes: passes, waits: waits)
+            let settled = zip(next, trees).allSatisfy { a, b in
+                zip(a.hold, b.hold).allSatisfy { abs($0 - $1) <= 1e-12 * max(abs($0), abs($1)) }
+            }
+            if settled { break }
+            trees = next
+            loads = offeredLoad(rates: rates, peaks: peaks, trees: trees, hits: hits, passes: passes)
+        }
+        return loads
+    }
+
+    /// Offered load on each station given each class's call-tree visits and holding times, the
+    /// caches' hit ratios and the rate limits' pass ratios.
+    func offeredLoad(
+        rates: [Double], peaks: [Double]?, trees: [(visits: [Double], hold: [Double])], hits: [Double?],
+        passes: [[Double]]
+    ) -> [OfferedLoad] {
         // Squared coefficient of variation of the arrivals: 1 when every process is Poisson,
         // 0 when every one is constant, cv² when every one is gamma with that cv (a mix, and
         // mmpp2 or a trace, are taken as Poisson).
@@ -22,9 +53,6 @@ extension ModelSpec {
         {
             arrivalSCV = cv * cv
         }
-        let hits = expectedHitRatios()
-        let passes = expectedPassRatios(hits: hits)
-        let trees = callTrees(hits: hits, passes: passes)
         return stations.enumerated().map { (s, st) in
             if let db = st.database { return databaseLoad(station: s, db, rates: rates, peaks: peaks, trees: trees) }
             var rate = 0.0  // past the station's own rate limit
@@ -224,14 +252,16 @@ extension ModelSpec {
     }
 
     /// Per class and call-tree node: mean visits per request and the mean time a visit holds
-    /// its worker (see the comment inside), given the caches' hit ratios and the rate limits'
-    /// pass ratios.
-    func callTrees(hits: [Double?], passes: [[Double]]) -> [(visits: [Double], hold: [Double])] {
+    /// its worker (see the comment inside), given the caches' hit ratios, the rate limits'
+    /// pass ratios and the mean wait per visit at each station (`waits`, nil: none).
+    func callTrees(
+        hits: [Double?], passes: [[Double]], waits: [Double]? = nil
+    ) -> [(visits: [Double], hold: [Double])] {
         // Per class and call-tree node: mean visits per request, and the mean time a visit
-        // holds its worker — its own service, plus in synchronous mode the calls it makes (a
-        // lower bound: waits downstream add to it, and a fan-out takes the slowest branch,
-        // whose mean exceeds the largest branch mean), and a call to another region its round
-        // trip.
+        // holds its worker — its own service, plus in synchronous mode the calls it makes, each
+        // its callee's wait and holding time (a fan-out takes its slowest branch, a lower
+        // bound: the mean of the slowest exceeds the largest branch mean), and a call to another
+        // region its round trip.
         // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
         // past a rate limit only what it lets through (`expectedPassRatios`).
         return classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
@@ -254,7 +284,7 @@ extension ModelSpec {
                         // A call its rate limit turns away returns at once: only admitted calls hold.
                         let branch = { (m: Int) in
                             miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
-                                * (hold[m] + crossing[m])
+                                * (hold[m] + crossing[m] + (waits?[c.calls[m].station] ?? 0))
                         }
                         switch step {
                         case .call(let m): hold[n] += branch(m)

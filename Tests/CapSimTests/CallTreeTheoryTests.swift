@@ -68,6 +68,32 @@ struct CallTreeTheoryTests {
         expectMean(values("hop.db.inclusive.mean", r), 1.0 / 400, label: "db sojourn per visit")
     }
 
+    @Test("a caller's worker is held through its callee's wait: utilisation λ(S_web + S_db + W_db)/c")
+    func callerHoldsThroughCalleeWait() throws {
+        // Web never queues (64 workers, 4.8 busy), so the db sees Poisson arrivals (each shifted
+        // by an independent web service) and is M/M/1 at ρ = 0.8: W_db = ρ/(μ − λ) = 8 ms. Web's
+        // worker is held 2 + 2 + 8 = 12 ms a request: utilisation 400 × 0.012 / 64 = 7.5 %
+        // (6.25 % if the db's wait were left out).
+        let run = try Run(
+            yaml: """
+                version: 1
+                name: hold
+                horizon: 200s
+                warmup: 20s
+                replications: 10
+                workload:
+                  arrivals: {process: poisson, rate: 400/s}
+                components:
+                  web: {kind: server_pool, workers: 64, service: {exponential: {mean: 2ms}}}
+                  db: {kind: server_pool, workers: 1, service: {exponential: {mean: 2ms}}}
+                """)
+        let loads = run.scenario.model.offeredLoad()
+        #expect(abs((loads[0].utilization ?? 0) - 0.075) < 1e-9, "\(loads[0])")
+        #expect(abs((loads[1].meanWaitEstimate ?? 0) - 0.008) < 1e-9)
+        run.expectMatches("utilization.web", 0.075)
+        run.expectMatches("hop.db.wait.mean", 0.008)
+    }
+
     @Test("a fan-out to two pure delays lasts the slower one: E[max(A, B)] = 1/α + 1/β − 1/(α + β)")
     func fanOut() throws {
         let r = try run(

@@ -46,6 +46,31 @@ struct ClosedWorkloadTests {
         #expect(abs((waits[0] ?? 0) - t.waiting / t.throughput) < 1e-9)
     }
 
+    @Test("the printed 95 % intervals cover the finite-source chain's figures 95 % of the time (300 seeds)")
+    func coverage() throws {
+        // As `IntervalCoverageTests`: the covering runs are Binomial(300, 0.95), accepted in
+        // 271 … 299 (3.9 sd either side), which also fails an interval so wide it always covers.
+        let t = Self.finiteSource(users: 60, think: 2, service: 0.12, servers: 4)
+        let truth = [
+            ("throughput", t.throughput), ("latency.mean", t.inSystem / t.throughput),
+            ("utilization.app", t.utilization), ("in_system.mean", t.inSystem),
+            ("hop.app.wait.mean", t.waiting / t.throughput),
+        ]
+        var covered = Array(repeating: 0, count: truth.count)
+        for seed in 1000..<1300 {
+            let run = try Run(
+                "closed-users.yaml", ["horizon=3m", "warmup=30s", "replications=10", "seed=\(seed)"])
+            for (k, (id, value)) in truth.enumerated() {
+                let e = try #require(run.summary[id], "no \(id)")
+                let hw = try #require(e.halfWidth95, "\(id) has no interval")
+                if abs(e.value - value) <= hw { covered[k] += 1 }
+            }
+        }
+        for (k, (id, value)) in truth.enumerated() {
+            #expect((271...299).contains(covered[k]), "\(id): covered \(value) in \(covered[k]) of 300 runs")
+        }
+    }
+
     @Test("one server is the machine-repairman model; lognormal think times change nothing (insensitivity)")
     func machineRepairman() throws {
         for think in ["{exponential: {mean: 1s}}", "{lognormal: {mean: 1s, cv: 2}}"] {
