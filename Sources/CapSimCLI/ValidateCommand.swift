@@ -424,6 +424,28 @@ struct ValidateCommand: ParsableCommand {
         return "closed workload (\(how)): " + each.joined(separator: "; ")
     }
 
+    /// A closed workload's MVA figures for the JSON report (nil without one): `exact`, and per
+    /// population its `name`, `users`, `think` (mean, s), `throughput` (/s) and `response_time`
+    /// (s); `populations` is empty where open classes alone saturate a component.
+    static func closedWorkload(_ m: ModelSpec) -> JSONValue? {
+        guard m.hasClosedWorkload else { return nil }
+        let figures = m.closedWorkload()?.figures
+        return .object([
+            ("exact", .bool(figures?.exact ?? false)),
+            (
+                "populations",
+                .array(
+                    (figures?.populations ?? []).map { p in
+                        .object([
+                            ("name", .string(p.name)), ("users", .number(Double(p.users))),
+                            ("think", .number(p.think)), ("throughput", .number(p.throughput)),
+                            ("response_time", .number(p.responseTime)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
         func stations(_ m: ModelSpec) -> JSONValue {
@@ -559,6 +581,7 @@ struct ValidateCommand: ParsableCommand {
         // Only with deploys (so the report of a scenario without them is unchanged).
         if let s, !s.model.deploys.isEmpty { pairs.append(("deploys", deploys(s.model))) }
         if let s, let b = backups(s.model) { pairs.append(("backups", b)) }
+        if let s, let c = closedWorkload(s.model) { pairs.append(("closed_workload", c)) }
         if let s, s.points.count > 1 {
             pairs.append(
                 (
@@ -571,6 +594,7 @@ struct ValidateCommand: ParsableCommand {
                             ]
                             if !p.model.deploys.isEmpty { point.append(("deploys", deploys(p.model))) }
                             if let b = backups(p.model) { point.append(("backups", b)) }
+                            if let c = closedWorkload(p.model) { point.append(("closed_workload", c)) }
                             return .object(point)
                         })
                 ))

@@ -173,6 +173,18 @@ struct ClosedWorkloadTests {
                   app: offered 27.38/s, utilisation 82.1 %, mean wait 71.616 ms (MVA, closed workload)
 
                 """), "\(result.out)")
+        let json = capsim(["validate", scenarioPath("closed-users.yaml"), "--format", "json"])
+        let report = try #require(
+            JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], "\(json.out)")
+        let closed = try #require(report["closed_workload"] as? [String: Any])
+        #expect(closed["exact"] as? Bool == true)
+        let population = try #require((closed["populations"] as? [[String: Any]])?.first)
+        #expect(population["name"] as? String == "workload")
+        #expect(population["users"] as? Double == 60)
+        #expect(population["think"] as? Double == 2)
+        let t = Self.finiteSource(users: 60, think: 2, service: 0.12, servers: 4)
+        #expect(abs((population["throughput"] as? Double ?? 0) - t.throughput) < 1e-9 * t.throughput)
+        #expect(abs((population["response_time"] as? Double ?? 0) - t.inSystem / t.throughput) < 1e-9)
         // Past the knee the bottleneck nears 100 % but is never called unstable.
         let crowded = capsim(["validate", scenarioPath("closed-users.yaml"), "--set", "workload.arrivals.users=400"])
         #expect(crowded.status == 0)
