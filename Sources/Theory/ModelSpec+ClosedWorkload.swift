@@ -66,7 +66,7 @@ extension ModelSpec {
         let pops = closedPopulations
         guard !pops.isEmpty else { return nil }
         var x = pops.map { _ in 1.0 }
-        var last: (ModelSpec, ClosedNetwork.Solution, [[(station: Int, visits: Double, parts: [Int])]])?
+        var last: (ClosedNetwork.Solution, [[(station: Int, visits: Double, parts: [Int])]])?
         for _ in 0..<50 {
             let open = withClosedRates(x)
             guard let (network, maps) = open.closedNetwork(pops, rates: x), let solution = network.solve() else {
@@ -75,10 +75,10 @@ extension ModelSpec {
             let next = solution.throughputs
             let change = zip(next, x).map { abs($0 - $1) / max($1, 1e-300) }.max() ?? 0
             x = next
-            last = (open, solution, maps)
+            last = (solution, maps)
             if change < 1e-10 { break }
         }
-        guard let (_, solution, maps) = last else { return nil }
+        guard let (solution, maps) = last else { return nil }
         let equivalent = withClosedRates(x)
         // Per station: the closed visits' mean wait, visits weighted by their rates.
         var waited = Array(repeating: 0.0, count: stations.count)
@@ -109,10 +109,11 @@ extension ModelSpec {
     }
 
     /// The closed network this open-equivalent spec's stations make, with closed population i
-    /// (of `pops`, the original spec's `closedPopulations`) at `rates[i]`: per population, its demands at every MVA station (a database node, a pool's
-    /// instance — or the whole pool when its balancer keeps one queue — each with its servers)
-    /// and its base response; and per population, for each spec station its requests reach, the
-    /// visits per request and the MVA stations it is made of.
+    /// (of `pops`, the original spec's `closedPopulations`) at `rates[i]`: per population, its
+    /// demands at every MVA station (a database node, a pool's instance — or the whole pool when
+    /// its balancer keeps one queue — each with its servers) and its base response; and per
+    /// population, for each spec station its requests reach, the visits per request and the MVA
+    /// stations it is made of.
     func closedNetwork(
         _ pops: [(classIndex: Int, name: String, population: ClosedPopulation)], rates: [Double]
     ) -> (ClosedNetwork, [[(station: Int, visits: Double, parts: [Int])]])? {
