@@ -411,41 +411,6 @@ struct ValidateCommand: ParsableCommand {
 
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
 
-    /// A closed workload's line: each population's users and think time, and what MVA gives it —
-    /// throughput and response time (the rates the component lines below are computed at).
-    static func closedLine(_ m: ModelSpec) -> String {
-        guard let (_, figures, _) = m.closedWorkload() else {
-            return "closed workload: no MVA figures (open classes alone saturate a component)"
-        }
-        let how = figures.exact ? "MVA, exact" : "≈ by MVA"
-        let each = figures.populations.map { p in
-            "\(p.name == "workload" ? "" : "class \(p.name): ")\(p.users) users thinking \(duration(p.think)) on average: throughput \(TableReport.fixed(p.throughput, 2))/s, response time \(duration(p.responseTime))"
-        }
-        return "closed workload (\(how)): " + each.joined(separator: "; ")
-    }
-
-    /// A closed workload's MVA figures for the JSON report (nil without one): `exact`, and per
-    /// population its `name`, `users`, `think` (mean, s), `throughput` (/s) and `response_time`
-    /// (s); `populations` is empty where open classes alone saturate a component.
-    static func closedWorkload(_ m: ModelSpec) -> JSONValue? {
-        guard m.hasClosedWorkload else { return nil }
-        let figures = m.closedWorkload()?.figures
-        return .object([
-            ("exact", .bool(figures?.exact ?? false)),
-            (
-                "populations",
-                .array(
-                    (figures?.populations ?? []).map { p in
-                        .object([
-                            ("name", .string(p.name)), ("users", .number(Double(p.users))),
-                            ("think", .number(p.think)), ("throughput", .number(p.throughput)),
-                            ("response_time", .number(p.responseTime)),
-                        ])
-                    })
-            ),
-        ])
-    }
-
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
         func stations(_ m: ModelSpec) -> JSONValue {

@@ -22,8 +22,8 @@ extension Simulation {
             arrivals.nextSerial &+= 1
             note(kind: 0, index: Int32(truncatingIfNeeded: serial))
             precondition(users.waitingFor.updateValue(u, forKey: serial) == nil, "one request per serial")
-            let p = users.populations[Int(users.population[Int(u)])]
-            beginRequest(serial: serial, classIndex: p.classIndex, into: &sink)
+            let classIndex = users.populations[Int(users.population[Int(u)])].classIndex
+            beginRequest(serial: serial, classIndex: classIndex, into: &sink)
         }
     }
 
