@@ -202,8 +202,8 @@ struct ValidateCommand: ParsableCommand {
                     ? ", no wait estimate for a database" : ", finite queue (no Erlang C estimate)")
         }
         let model = "M/M/\(c)"
-        if load.priorityWaits != nil, let estimate = load.meanWaitEstimate {
-            let sure = exact && exponentialService(station) && station.tls == nil && !load.mixedDemand
+        if let waits = load.priorityWaits, let estimate = load.meanWaitEstimate {
+            let sure = priorityExact(waits, load, station, exact: exact)
             return s + ", mean wait \(sure ? "" : "≈ ")\(duration(estimate)) over all classes (by priority below)"
         }
         if load.split != .independent, let estimate = load.meanWaitEstimate {
@@ -323,18 +323,30 @@ struct ValidateCommand: ParsableCommand {
         if case .exponential = station.service { true } else { false }
     }
 
+    /// Whether a priority pool's waits are exact: in a Jackson network, without TLS, for one
+    /// exponential service time, or under preemptive resume for one worker (M/G/1).
+    static func priorityExact(_ waits: PriorityWaits, _ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> Bool
+    {
+        let oneWorker = waits.preemptive && station.workers == 1
+        return exact && station.tls == nil && (oneWorker || (exponentialService(station) && !load.mixedDemand))
+    }
+
     /// A priority pool's second line: each level's mean wait by Cobham's formula, exact where
-    /// the station's FIFO wait is (M/M/c with one exponential service time in a Jackson network).
+    /// the station's FIFO wait is (M/M/c with one exponential service time in a Jackson network);
+    /// under preemptive resume, exact for one worker (M/G/1) or one exponential service time.
     static func priorityLine(
         _ waits: PriorityWaits, _ load: OfferedLoad, _ station: StationSpec, exact: Bool
     )
         -> String
     {
-        let sure = exact && exponentialService(station) && station.tls == nil && !load.mixedDemand
+        let sure = priorityExact(waits, load, station, exact: exact)
         let each = waits.levels.map { level in
             level.classes.joined(separator: ", ") + " " + (sure ? "" : "≈ ") + duration(level.meanWait)
         }
-        return "by priority, mean wait: " + each.joined(separator: "; ") + " (Cobham, non-preemptive)"
+        return "by priority, mean wait: " + each.joined(separator: "; ")
+            + (waits.preemptive
+                ? " (preemptive resume: the time without a worker, before service and while displaced)"
+                : " (Cobham, non-preemptive)")
     }
 
     /// A cluster's line: its nodes, what its pods request in all (an autoscaled pool's at its
@@ -460,6 +472,7 @@ struct ValidateCommand: ParsableCommand {
                             ])
                         }
                         pairs.append(("priority_waits", .array(each)))
+                        if waits.preemptive { pairs.append(("priority_preemptive", .bool(true))) }
                     }
                     if let nodes = l.databaseNodes {
                         let each: [JSONValue] = nodes.map { n in

@@ -175,7 +175,7 @@ extension ScenarioDecoder {
         guard let instances, let workers, let queue, let service, let balance, let order, let hashOptions else {
             return nil
         }
-        let (discipline, priorityClasses) = order
+        let (discipline, priorityClasses, preemption) = order
         if balance == .weightedRoundRobin && weights == nil { return nil }
         var dropExpired = false
         if let d = f["drop_expired"] {
@@ -220,6 +220,7 @@ extension ScenarioDecoder {
         station.consistentHash = hashOptions
         station.queueTimeout = queueTimeout
         station.priorityClasses = priorityClasses
+        station.preemption = preemption
         if let n = f["rate_limit"] {
             guard let limit = decodeRateLimit(n, f.path("rate_limit")) else { return nil }
             station.rateLimit = limit
@@ -255,15 +256,30 @@ extension ScenarioDecoder {
     /// `discipline:` (default fifo) and, for adaptive_lifo only, `lifo_above:` — a whole number
     /// of waiting requests, below `queue` when the queue is finite; default half the queue
     /// (rounded down), or 32 for an unlimited queue. `{priority: [classes]}` gives priority by
-    /// class (`decodePriorityClasses`): the classes come back beside the discipline (empty for
-    /// the others). `queue` is nil when it failed to decode.
-    mutating func decodeDiscipline(_ f: Fields, station: String, queue: Int??) -> (QueueDiscipline, [String])? {
+    /// class (`decodePriorityClasses`), with `preemptive: true` preemptive resume: the classes and
+    /// the preemption come back beside the discipline (empty and `.never` for the others).
+    /// `queue` is nil when it failed to decode.
+    mutating func decodeDiscipline(
+        _ f: Fields, station: String, queue: Int??
+    ) -> (QueueDiscipline, [String], Preemption)? {
         var name = "fifo"
         if let d = f["discipline"] {
             if case .mapping = d {
-                guard let g = reader.fields(d, f.path("discipline"), allowed: ["priority"], required: ["priority"]),
+                guard
+                    let g = reader.fields(
+                        d, f.path("discipline"), allowed: ["priority", "preemptive"], required: ["priority"]),
                     let list = g["priority"]
                 else { return nil }
+                var preemption = Preemption.never
+                if let p = g["preemptive"] {
+                    switch p.scalarText {
+                    case "true": preemption = .resume
+                    case "false": preemption = .never
+                    default:
+                        reader.fail(p, g.path("preemptive"), "expected true or false, found \(p.kindDescription)")
+                        return nil
+                    }
+                }
                 if let n = f["lifo_above"] {
                     reader.fail(
                         n, f.path("lifo_above"),
@@ -278,7 +294,9 @@ extension ScenarioDecoder {
                         "priority has no effect with queue: 0 (no request ever waits)")
                     return nil
                 }
-                return decodePriorityClasses(list, g.path("priority"), station: station).map { (.priority, $0) }
+                return decodePriorityClasses(list, g.path("priority"), station: station).map {
+                    (.priority, $0, preemption)
+                }
             }
             guard let s = reader.string(d, f.path("discipline")) else { return nil }
             if s == "priority" {
@@ -305,11 +323,11 @@ extension ScenarioDecoder {
                 )
                 return nil
             }
-            return (name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing, [])
+            return (name == "fifo" ? .fifo : name == "lifo" ? .lifo : .processorSharing, [], .never)
         default:
             guard let queue else { return nil }
             guard let n = f["lifo_above"] else {
-                return (.adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue)), [])
+                return (.adaptiveLifo(lifoAbove: QueueDiscipline.defaultLifoAbove(queue: queue)), [], .never)
             }
             if queue == 0 {
                 reader.fail(n, f.path("lifo_above"), "lifo_above has no effect with queue: 0 (no request ever waits)")
@@ -323,7 +341,7 @@ extension ScenarioDecoder {
                 )
                 return nil
             }
-            return (.adaptiveLifo(lifoAbove: above), [])
+            return (.adaptiveLifo(lifoAbove: above), [], .never)
         }
     }
 

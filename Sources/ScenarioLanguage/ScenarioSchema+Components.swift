@@ -234,7 +234,7 @@ extension SchemaBuilder {
                 (
                     "description",
                     .string(
-                        "Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; {priority: [checkout, browse]}, the waiting request of the most urgent class first (the classes listed most urgent first, those not listed after them), oldest first within a class, non-preemptive; processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted."
+                        "Which request an instance serves next (default fifo): fifo, oldest waiting first; lifo, newest waiting first; adaptive_lifo, oldest first while at most 'lifo_above' wait, newest first beyond; {priority: [checkout, browse]}, the waiting request of the most urgent class first (the classes listed most urgent first, those not listed after them), oldest first within a class, non-preemptive unless 'preemptive: true' (preemptive resume: an arriving request takes the worker of a less urgent one in its own service, which later resumes with the service it had left); processor_sharing, every admitted request in service at once, the 'workers' (cores) shared equally, at most workers + queue admitted."
                     )
                 ),
                 ("default", .string("fifo")),
@@ -254,7 +254,19 @@ extension SchemaBuilder {
                                             ("items", .object([("type", .string("string"))])),
                                             ("minItems", .number(1)),
                                         ])
-                                    )
+                                    ),
+                                    (
+                                        "preemptive",
+                                        .object([
+                                            (
+                                                "description",
+                                                .string(
+                                                    "Preemptive resume (default false): a more urgent request takes the worker of a less urgent one in its own service; the displaced request waits at the head of its level and resumes with the service it had left."
+                                                )
+                                            ),
+                                            ("type", .string("boolean")), ("default", .bool(false)),
+                                        ])
+                                    ),
                                 ])
                             ),
                             ("required", .array([.string("priority")])), ("additionalProperties", .bool(false)),

@@ -69,6 +69,7 @@ extension ModelSpec {
             let levels = priorityLevels(station: s)
             var levelRate = Array(repeating: 0.0, count: st.priorityClasses.count + 1)
             var levelHolding = levelRate
+            var levelSecond = levelRate  // rate × E[holding²], for preemptive resume
             for (k, c) in classes.enumerated() {
                 for (n, node) in c.calls.enumerated() where node.station == s {
                     rate += rates[k] * trees[k].visits[n]
@@ -80,6 +81,12 @@ extension ModelSpec {
                         levelHolding[Int(levels[k])] += rates[k] * trees[k].visits[n] * trees[k].hold[n]
                     }
                     let own = node.service ?? st.service
+                    if !levels.isEmpty {
+                        // The holding time's variance taken as its own service's (exact when
+                        // the visit holds its worker for its own service alone).
+                        let h = trees[k].hold[n]
+                        levelSecond[Int(levels[k])] += rates[k] * trees[k].visits[n] * (own.variance + h * h)
+                    }
                     ownDemands = ownDemands || node.service != nil
                     ownFirst += rates[k] * trees[k].visits[n] * own.mean
                     ownSecond += rates[k] * trees[k].visits[n] * (own.variance + own.mean * own.mean)
@@ -221,15 +228,33 @@ extension ModelSpec {
                     // The levels that some class reaching the station is in, in order.
                     let reaching = classes.indices.filter { k in classes[k].calls.contains { $0.station == s } }
                     let kept = levelHolding.indices.filter { l in reaching.contains { levels[$0] == l } }
-                    let waits = PriorityWaits(
-                        classes: kept.map { l in reaching.filter { levels[$0] == l }.map { classes[$0].name } },
-                        utilizations: kept.map { levelHolding[$0] * share / Double(workers) },
-                        fifoWait: fifo, utilization: u)
+                    let names = kept.map { l in reaching.filter { levels[$0] == l }.map { classes[$0].name } }
+                    let waits: PriorityWaits?
+                    if st.preemption == .resume {
+                        // Each instance fed its share, its own first-come-first-served queue for
+                        // the levels' aggregates (several workers).
+                        let variability = instanceSCV
+                        waits = PriorityWaits.preemptiveResume(
+                            classes: names, rates: kept.map { levelRate[$0] * share },
+                            meanServices: kept.map { levelRate[$0] > 0 ? levelHolding[$0] / levelRate[$0] : 0 },
+                            secondMoments: kept.map { levelRate[$0] > 0 ? levelSecond[$0] / levelRate[$0] : 0 },
+                            servers: workers,
+                            fifoWait: { rate, mean, scv in
+                                AllenCunneen.meanWait(
+                                    erlangC: ErlangC.meanWait(servers: workers, arrivalRate: rate, meanService: mean),
+                                    arrivalSCV: variability, serviceSCV: scv)
+                            })
+                    } else {
+                        waits = PriorityWaits(
+                            classes: names, utilizations: kept.map { levelHolding[$0] * share / Double(workers) },
+                            fifoWait: fifo, utilization: u)
+                    }
                     load.priorityWaits = waits
                     // Over all visits, the levels' waits weighted by their rates: FIFO's when every
                     // class has the same service time (the conservation law), not otherwise.
-                    load.meanWaitEstimate =
+                    load.meanWaitEstimate = waits.map { waits in
                         zip(kept, waits.levels).reduce(0) { $0 + levelRate[$1.0] * $1.1.meanWait } / rate
+                    }
                 }
             }
             // Instances loaded unequally: the pool's means, which the run measures, beside the

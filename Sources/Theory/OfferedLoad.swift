@@ -62,7 +62,7 @@ public struct OfferedLoad: Sendable, Equatable {
     public var mixedDemand = false
 
     /// Under `discipline: priority`, with a FIFO wait estimate: each priority level's mean wait
-    /// (`PriorityWaits`, Cobham); nil otherwise. `meanWaitEstimate` is then their mean over
+    /// (`PriorityWaits`: Cobham's, or preemptive resume's); nil otherwise. `meanWaitEstimate` is then their mean over
     /// all visits (weighted by the levels' rates).
     public var priorityWaits: PriorityWaits?
 

@@ -9,6 +9,9 @@
 /// with service times of their own included), and for M/M/c with one service rate the
 /// probability of waiting over cμ (Erlang C), the textbook multi-server form; otherwise it
 /// inherits the FIFO estimate's approximation (Allen–Cunneen).
+///
+/// Under preemptive resume (`PriorityWaits+Preemptive.swift`) the same levels carry the waits
+/// of that rule, and `preemptive` is true.
 public struct PriorityWaits: Sendable, Equatable {
     /// One level: the classes in it (the named classes one each, in order; the last level holds
     /// every class reaching the station that the list does not name), their share of the
@@ -19,6 +22,15 @@ public struct PriorityWaits: Sendable, Equatable {
         public var meanWait: Double
     }
     public var levels: [Level]
+    /// The waits are preemptive resume's (a request's wait counts every moment it spends
+    /// without a worker, before its service and while displaced); false: non-preemptive.
+    public var preemptive = false
+
+    /// Levels already worked out, most urgent first.
+    public init(levels: [Level], preemptive: Bool) {
+        self.levels = levels
+        self.preemptive = preemptive
+    }
 
     /// Levels from their classes and utilisations (most urgent first), over a station whose
     /// FIFO mean wait would be `fifoWait` at total utilisation `utilization` (< 1).

@@ -173,7 +173,7 @@ struct PriorityTests {
             ])
         #expect(
             lines("{priorty: [gold]}").contains {
-                $0.hasSuffix("unknown key 'priorty'; expected one of priority (did you mean 'priority'?)")
+                $0.hasSuffix("unknown key 'priorty'; expected one of priority, preemptive (did you mean 'priority'?)")
             })
         #expect(
             lines("{priority: [gold]}", queue: "queue: 0, ") == [

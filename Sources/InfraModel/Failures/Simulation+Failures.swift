@@ -269,11 +269,13 @@ extension Simulation {
         let s = Int(instances[Int(i)].station)
         let now = kernel.now
         blame.zone = zoneBlame(i)
+        if stations[s].preempts { forgetService(at: i) }
         while !instances[Int(i)].waiting.isEmpty {
             let r = instances[Int(i)].waiting.removeFirst()
             loads[Int(i)] &-= 1
             stations[s].accumulate(to: now)
             stations[s].queueLevel -= 1
+            if stations[s].preempts { forgetDisplaced(r) }
             fail(r, cause, into: &sink)
         }
         for k in 0..<requests.used {

@@ -16,20 +16,38 @@ extension Simulation {
         if instances[Int(i)].up && instances[Int(i)].busy < workers {
             startService(r, at: i, station: s)
         } else if instances[Int(i)].waiting.count < queueCapacity {
+            if stations[s].prioritised {
+                waitByPriority(r, at: i, station: s)
+                return
+            }
             stations[s].accumulate(to: kernel.now)
             stations[s].queueLevel += 1
             requests[r].instance = i
-            if stations[s].prioritised {
-                instances[Int(i)].waiting.insert(r, level: stations[s].classLevels[Int(requests[r].classIndex)])
-            } else {
-                instances[Int(i)].waiting.append(r)
-            }
+            instances[Int(i)].waiting.append(r)
             loads[Int(i)] &+= 1
             if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
+        } else if stations[s].preempts && instances[Int(i)].up && preempts(for: r, at: i, station: s) {
+            // A full line does not stop an urgent request from taking a less urgent one's worker.
+            return
         } else {
             stations[s].refused &+= 1
             fail(r, .queueFull, into: &sink)
         }
+    }
+
+    /// `admit` under priority, every worker busy and the line with room: r takes a less urgent
+    /// request's worker where the station preempts and one is in service (`preempts`), or
+    /// waits behind the requests of its level and more urgent ones. Out of line, so the
+    /// other disciplines' path stays as short.
+    @inline(never)
+    mutating func waitByPriority(_ r: Int32, at i: Int32, station s: Int) {
+        if stations[s].preempts && instances[Int(i)].up && preempts(for: r, at: i, station: s) { return }
+        stations[s].accumulate(to: kernel.now)
+        stations[s].queueLevel += 1
+        requests[r].instance = i
+        instances[Int(i)].waiting.insert(r, level: stations[s].classLevels[Int(requests[r].classIndex)])
+        loads[Int(i)] &+= 1
+        if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
     }
 
     mutating func startService(_ r: Int32, at i: Int32, station s: Int) {
@@ -55,6 +73,10 @@ extension Simulation {
         requests[r].instance = i
         requests[r].serviceStart = now
         requests[r].lineStamp = 0
+        if stations[s].preempts {
+            servePreemptible(r, at: i, station: s)
+            return
+        }
         var d = database ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
         // A degraded instance (gray failure, or a slower version) stretches every demand.
         if instances[Int(i)].slowdown != 1 {
@@ -131,6 +153,7 @@ extension Simulation {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
                 if requests[next].parent < 0 && requests[next].phase != .ended { counters.droppedAttempts &+= 1 }
                 if requests[next].phase != .ended { reportUnserved(at: s, of: requests[next], into: &sink) }
+                if stations[s].preempts { forgetDisplaced(next) }
                 fail(next, .timeout, into: &sink)
                 continue
             }

@@ -19,6 +19,9 @@ struct StationState {
     /// which orders the waiting lines. Empty under other disciplines, and `prioritised` false.
     let classLevels: [Int32]
     let prioritised: Bool
+    /// Under `.priority` with `Preemption.resume`: an urgent arrival may take a less urgent
+    /// request's worker (`Simulation+Preemption`).
+    let preempts: Bool
     /// Drop waiting attempts whose client has given up instead of serving them.
     let dropExpired: Bool
     /// Server-side queue timeout (nil: requests wait as long as it takes), and the stream its
@@ -120,6 +123,7 @@ struct StationState {
             "a priority station has a level per class, and only a priority station")
         self.classLevels = classLevels
         self.prioritised = spec.discipline == .priority
+        self.preempts = spec.discipline == .priority && spec.preemption == .resume
         self.dropExpired = spec.dropExpired
         self.queueTimeout = spec.queueTimeout
         self.timesOutWaiting = spec.queueTimeout != nil

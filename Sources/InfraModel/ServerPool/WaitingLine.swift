@@ -5,9 +5,9 @@
 /// Used in one of three ways, fixed by the station's discipline:
 /// - FIFO, LIFO, adaptive LIFO: a growable ring buffer (a deque) of waiting request indices,
 ///   appended at the tail; `next(_:)` takes the head (oldest) or the tail (newest).
-/// - Priority: the same ring, kept sorted by level (`insert(_:level:)`, behind every entry of
-///   the same or a more urgent level, so each level stays oldest first), with each entry's level
-///   in `tags`; `next(_:)` takes the head.
+/// - Priority: the same ring, kept sorted by level (`insert(_:level:first:)`, behind every
+///   entry of the same or a more urgent level, so each level stays oldest first, or a displaced
+///   request ahead of its own level), with each entry's level in `tags`; `next(_:)` takes the head.
 /// - Processor sharing: a binary min-heap of the requests in service, keyed by their finish tag
 ///   on the instance's virtual-time clock (ties by request index, so the order is
 ///   deterministic); see `Simulation+ProcessorSharing.swift`.
@@ -39,15 +39,16 @@ struct WaitingLine {
     }
 
     /// Priority mode: puts `x` behind every waiting request whose level is at most `level` and
-    /// ahead of the others (0 is the most urgent). O(entries it passes): an urgent request
-    /// arriving at a long line of less urgent ones moves them one place back.
-    mutating func insert(_ x: Int32, level: Int32) {
+    /// ahead of the others (0 is the most urgent); with `first`, ahead of its own level too
+    /// (a request displaced from its worker by preemption). O(entries it passes): an urgent
+    /// request arriving at a long line of less urgent ones moves them one place back.
+    mutating func insert(_ x: Int32, level: Int32, first: Bool = false) {
         if tags == nil { useTags() }
         if count == capacity { grow() }
         let mask = capacity &- 1
         let tag = Double(level)
         var k = count
-        while k > 0 && tags![(head &+ k &- 1) & mask] > tag {
+        while k > 0 && (tags![(head &+ k &- 1) & mask] > tag || (first && tags![(head &+ k &- 1) & mask] == tag)) {
             storage![(head &+ k) & mask] = storage![(head &+ k &- 1) & mask]
             tags![(head &+ k) & mask] = tags![(head &+ k &- 1) & mask]
             k &-= 1

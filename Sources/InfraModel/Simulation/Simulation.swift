@@ -75,6 +75,8 @@ public struct Simulation: ~Copyable {
     var inspections: Inspections
     /// Per-instance concurrency limits (`ConcurrencyLimit/`).
     var concurrency: ConcurrencyLimits
+    /// Preemptive priority's requests in service and displaced requests (`ServerPool/`).
+    var preemption: PreemptionTable
     /// Deploys of new versions (`Deploy/`).
     var deploys = Deploys()
     var counters: ModelCounters
@@ -166,6 +168,7 @@ public struct Simulation: ~Copyable {
         tls = TLSState(spec: spec, streams: streams)
         inspections = Inspections(spec: spec, streams: streams)
         concurrency = ConcurrencyLimits(spec: spec)
+        preemption = PreemptionTable(spec: spec)
         clients = ClientState(
             retryStream: streams.stream(path: "workload.client", purpose: .workload),
             patienceStream: streams.stream(path: "workload.client.patience", purpose: .workload),
@@ -286,6 +289,8 @@ public struct Simulation: ~Copyable {
             case .pool(.serviceEnd(let r, let i)):
                 let code = ServerPoolEvent.serviceEnd(request: r, instance: i).trajectoryCode
                 note(kind: code.kind, index: code.index)
+                // Out of `endService`, whose inlined records the test would push out of line.
+                if preemption.any { leftService(r) }
                 endService(of: r, into: &sink)
             default:
                 if let code = event.trajectoryCode { note(kind: code.kind, index: code.index) }

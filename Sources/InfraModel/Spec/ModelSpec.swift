@@ -165,6 +165,9 @@ public struct StationSpec: Sendable, Equatable {
     /// Under `.priority`: the classes (names in `ModelSpec.classes`) a free worker serves first,
     /// most urgent first; the classes not named come after them. Empty under other disciplines.
     public var priorityClasses: [String] = []
+    /// Under `.priority`: whether a more urgent request takes the worker of a less urgent one
+    /// in service (`.resume`), or waits for one to come free (`.never`, the default).
+    public var preemption: Preemption = .never
     /// A waiting attempt whose client has already given up is dropped when a worker would take
     /// it, instead of being served for nobody (`drop_expired: true`).
     public var dropExpired: Bool
