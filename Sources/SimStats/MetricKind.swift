@@ -126,6 +126,10 @@ public enum MetricKind: Sendable, Equatable {
     /// (Pools with a queue timeout) requests the timeout dropped from the station's lines /
     /// requests that entered the station, over the window: Erlang-A's abandonment probability.
     case queueTimedOut(station: Int)
+    /// (Pools with preemptive priority) displacements of a request from its worker by a more
+    /// urgent one / requests that entered the station, over the window: the mean number of
+    /// times a visit is displaced (a request may be displaced more than once).
+    case preemptions(station: Int)
     /// (Stations with finite workers and a bounded line) requests the station turned away with
     /// `queue_full` / requests that entered it, over the window: the blocking probability
     /// (Erlang B on M/M/c/c, P_K on M/M/c/K).
@@ -280,7 +284,7 @@ extension MetricKind {
         case .throughput, .arrivalRate, .databaseReads, .databaseWrites, .cacheLookupRate, .classThroughput,
             .classArrivalRate:
             .perSecond
-        case .classReached: .count
+        case .classReached, .preemptions: .count
         case .staleReadRate, .cacheHitRatio, .cacheBypassRate: .fraction
         case .inSystemMean, .busyMean, .queueMean, .instancesMean, .attemptsMean, .instancesUp, .failureCount: .count
         case .instancesPeak, .instancesServing, .scalingActions, .clusterNodeChanges: .count
@@ -297,7 +301,7 @@ extension MetricKind {
         switch self {
         case .mean, .quantile, .maximum, .errorRate, .beyondP99, .downtimeMonthly, .cost, .errorsAt, .errorsInZone:
             false
-        case .standardDeviation, .positiveShare, .queueTimedOut, .queueFull: false
+        case .standardDeviation, .positiveShare, .queueTimedOut, .queueFull, .preemptions: false
         case .stationThroughput, .stationArrivalRate: nil
         case .outageCount, .componentDowntimeMonthly, .replicationBacklog, .podPendingTime: false
         case .outageMeanTime, .serviceAvailable, .regionAvailable: true

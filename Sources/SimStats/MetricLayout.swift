@@ -132,6 +132,9 @@ public struct MetricLayout: Sendable, Equatable {
             addDistribution("in_system.\(s.name)", .present(station: i), mean: true)
             if s.workers != nil && s.queueCapacity != nil { add("queue.\(s.name).full.rate", .queueFull(station: i)) }
             if s.queueTimeout != nil { add("queue.\(s.name).timed_out.rate", .queueTimedOut(station: i)) }
+            if s.discipline == .priority && s.preemption == .resume {
+                add("queue.\(s.name).preemptions.mean", .preemptions(station: i))
+            }
             add("instances.\(s.name).mean", .instancesMean(station: i))
             if s.autoscale != nil {
                 add("instances.\(s.name).peak", .instancesPeak(station: i))

@@ -156,6 +156,7 @@ public struct ReplicationResult: Sendable {
                 histograms[h].sum / windowNs / Double(replicas)
             case .outageMeanTime, .componentDowntimeMonthly: .nan  // from other metrics, below
             case .queueTimedOut(let s): ratio(counted(s) { $0.timedOut }, counted(s) { $0.entered })
+            case .preemptions(let s): ratio(counted(s) { $0.preempted }, counted(s) { $0.entered })
             case .queueFull(let s): ratio(counted(s) { $0.refused }, counted(s) { $0.entered })
             case .stationArrivalRate(let s): perSecond(counted(s) { $0.entered })
             case .stationThroughput(let h): Double(histograms[h].count) / (windowNs * 1e-9)

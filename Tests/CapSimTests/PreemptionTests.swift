@@ -54,6 +54,9 @@ struct PreemptionTests {
         // A displaced request's wait counts its time displaced: over all requests the mean wait
         // is FIFO's (one service rate: the order does not change the work in the system).
         run.expectMatches("hop.server.wait.mean", 0.8 / 200)
+        // A gold arrival displaces the bronze request in service, if one is: by PASTA it finds
+        // one with probability ρ_bronze = 0.5.
+        run.expectMatches("queue.server.preemptions.mean", 300 * 0.5 / 800)
         expectConservation(run)
         let waits = try #require(run.scenario.model.offeredLoad()[0].priorityWaits)
         #expect(waits.preemptive)
@@ -156,6 +159,9 @@ struct PreemptionTests {
         preemptive.expectMatches("class.page.latency.mean", sPage + (lPage * s2Page / 2) / (1 - sigmaPage))
         preemptive.expectMatches(
             "class.report.latency.mean", sReport / (1 - sigmaPage) + w0 / ((1 - sigmaPage) * (1 - rho)))
+        // A page arriving while a report is in service displaces it (PASTA: probability ρ_report).
+        preemptive.expectMatches("queue.render.preemptions.mean", lPage * (lReport * sReport) / (lPage + lReport))
+        #expect(cobham.summary["queue.render.preemptions.mean"] == nil)
         for run in [fifo, cobham, preemptive] { expectConservation(run) }
     }
 

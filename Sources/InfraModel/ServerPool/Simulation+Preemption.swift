@@ -26,6 +26,7 @@ extension Simulation {
         guard victim >= 0 else { return false }
         let e = preemption.inService[Int(i)].remove(at: victim)
         kernel.cancel(e.event)
+        stations[s].preempted &+= 1
         let v = e.request
         preemption.displaced[v] = PreemptionTable.Displaced(
             serial: requests[v].serial, hop: requests[v].hop, served: now - requests[v].serviceStart,

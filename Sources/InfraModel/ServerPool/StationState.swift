@@ -32,6 +32,8 @@ struct StationState {
     let patienceStream: RandomStream
     /// Requests dropped from the lines by the queue timeout, so far.
     var timedOut: UInt64 = 0
+    /// Requests displaced from a worker by a more urgent one, so far (`Simulation+Preemption`).
+    var preempted: UInt64 = 0
     /// Processor sharing: the cores of an instance (the spec's `workers`; `Int32.max` for unlimited).
     let cores: Int32
     /// The service demand per visit, ready to draw from (its constants computed once).

@@ -79,6 +79,9 @@ public struct ModelCounters: Sendable {
     public var serviceOutages: UInt64 = 0
     public var serviceAvailableIntegral = 0.0
     public var timedOut: [UInt64] = []
+    /// Per station: requests displaced from a worker by a more urgent one (preemptive
+    /// priority), so far. Filled by `Simulation.snapshot`.
+    public var preempted: [UInt64] = []
     /// Per deploy (`ModelSpec.deploys`; empty without one): responses its new version gave and
     /// those that were errors, so far; and its outcome (1 rolled back, 0 promoted, −1 not
     /// decided yet).

@@ -302,6 +302,7 @@ extension Simulation {
         counters.entered.removeAll(keepingCapacity: true)
         counters.refused.removeAll(keepingCapacity: true)
         counters.timedOut.removeAll(keepingCapacity: true)
+        counters.preempted.removeAll(keepingCapacity: true)
         counters.outages.removeAll(keepingCapacity: true)
         outages.service.accumulate(to: now)
         counters.serviceOutages = outages.service.outageCount
@@ -320,6 +321,7 @@ extension Simulation {
             counters.entered.append(stations[s].entered)
             counters.refused.append(stations[s].refused)
             counters.timedOut.append(stations[s].timedOut)
+            counters.preempted.append(stations[s].preempted)
             counters.outages.append(stations[s].outageCount)
             stations[s].accumulateAvailability(to: now)
             counters.availableIntegral[s] = stations[s].availableIntegral
