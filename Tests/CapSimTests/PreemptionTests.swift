@@ -246,6 +246,9 @@ struct PreemptionTests {
                 "server: offered 800.00/s, utilisation 80.0 %, mean wait 4.000 ms over all classes (by priority below)\n"
                     + "    by priority, mean wait: gold 428.571 µs; bronze 6.143 ms (preemptive resume: the time without a worker, before service and while displaced)\n"
             ), "\(result.out)")
+        let json = capsim(["validate", "--format", "json", url.path])
+        #expect(json.status == 0)
+        #expect(json.out.contains("\"priority_preemptive\":true") || json.out.contains("\"priority_preemptive\": true"))
     }
 
     @Test("the rules: preemptive is true or false, inside the priority mapping")
