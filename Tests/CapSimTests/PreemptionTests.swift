@@ -14,29 +14,9 @@ import Theory
 /// still end exactly once.
 @Suite("Preemptive priority")
 struct PreemptionTests {
-    static func yaml(
-        rate: String, classes: [String], workers: Int, priority: String, extra: String = "",
-        service: String = "{exponential: {mean: 1ms}}"
-    ) -> String {
-        """
-        version: 1
-        name: preemptive
-        horizon: 100s
-        warmup: 10s
-        replications: 20
-        seed: 31
-        workload:
-          arrivals: {process: poisson, rate: \(rate)}
-          classes:
-        \(classes.map { "    - " + $0 }.joined(separator: "\n"))
-        components:
-          server:
-            kind: server_pool
-            workers: \(workers)
-            discipline: {priority: \(priority), preemptive: true}
-            service: \(service)
-        \(extra)
-        """
+    /// `PriorityTests.yaml`'s pool, made preemptive.
+    static func yaml(rate: String, classes: [String], workers: Int, priority: String) -> String {
+        PriorityTests.yaml(rate: rate, classes: classes, workers: workers, priority: priority + ", preemptive: true")
     }
 
     @Test("M/M/1, two classes: gold sees M/M/1 alone, bronze the preemptive-resume formula; waits over all are FIFO's")
@@ -253,43 +233,31 @@ struct PreemptionTests {
 
     @Test("the rules: preemptive is true or false, inside the priority mapping")
     func rules() throws {
-        func model(_ discipline: String) throws -> StationSpec {
-            try ScenarioLoader.parse(
-                yaml: """
-                    version: 1
-                    horizon: 10s
-                    workload:
-                      arrivals: {process: poisson, rate: 10/s}
-                      classes:
-                        - {name: gold, weight: 1, path: [web]}
-                        - {name: bronze, weight: 1, path: [web]}
-                    components:
-                      web: {kind: server_pool, workers: 2, discipline: \(discipline), service: {exponential: {mean: 1ms}}}
-                    """
-            ).model.stations[0]
+        func text(_ discipline: String) -> String {
+            """
+            version: 1
+            horizon: 10s
+            workload:
+              arrivals: {process: poisson, rate: 10/s}
+              classes:
+                - {name: gold, weight: 1, path: [web]}
+                - {name: bronze, weight: 1, path: [web]}
+            components:
+              web: {kind: server_pool, workers: 2, discipline: \(discipline), service: {exponential: {mean: 1ms}}}
+            """
         }
-        #expect(try model("{priority: [gold], preemptive: true}").preemption == .resume)
-        #expect(try model("{priority: [gold], preemptive: false}").preemption == .never)
-        #expect(try model("{priority: [gold]}").preemption == .never)
-        func lines(_ discipline: String) -> [String] {
-            problems(
-                """
-                version: 1
-                horizon: 10s
-                workload:
-                  arrivals: {process: poisson, rate: 10/s}
-                  classes:
-                    - {name: gold, weight: 1, path: [web]}
-                components:
-                  web: {kind: server_pool, workers: 2, discipline: \(discipline), service: {exponential: {mean: 1ms}}}
-                """)
+        func preemption(_ discipline: String) throws -> Preemption {
+            try ScenarioLoader.parse(yaml: text(discipline)).model.stations[0].preemption
         }
+        #expect(try preemption("{priority: [gold], preemptive: true}") == .resume)
+        #expect(try preemption("{priority: [gold], preemptive: false}") == .never)
+        #expect(try preemption("{priority: [gold]}") == .never)
         #expect(
-            lines("{priority: [gold], preemptive: maybe}") == [
-                "s.yaml:8:83: error: components.web.discipline.preemptive: expected true or false, found 'maybe'"
+            problems(text("{priority: [gold], preemptive: maybe}")) == [
+                "s.yaml:9:83: error: components.web.discipline.preemptive: expected true or false, found 'maybe'"
             ])
         #expect(
-            lines("{preemptive: true}").contains {
+            problems(text("{preemptive: true}")).contains {
                 $0.hasSuffix("components.web.discipline: missing required key 'priority'")
             })
     }
