@@ -77,12 +77,16 @@ extension Simulation {
             servePreemptible(r, at: i, station: s)
             return
         }
-        var d = database ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s)
-        // A degraded instance (gray failure, or a slower version) stretches every demand.
-        if instances[Int(i)].slowdown != 1 {
-            d = SimDuration(nanoseconds: Int64(saturatingRounded: Double(d.nanoseconds) * instances[Int(i)].slowdown))
-        }
+        let d = stretched(database ? databaseDemand(of: r, at: i, station: s) : demand(of: r, at: s), at: i)
         kernel.schedule(.pool(.serviceEnd(request: r, instance: i)), after: d)
+    }
+
+    /// Demand `d` as instance i takes it: a degraded instance (gray failure, or a slower
+    /// version) stretches every demand by its slowdown.
+    @inline(__always)
+    func stretched(_ d: SimDuration, at i: Int32) -> SimDuration {
+        instances[Int(i)].slowdown == 1
+            ? d : SimDuration(nanoseconds: Int64(saturatingRounded: Double(d.nanoseconds) * instances[Int(i)].slowdown))
     }
 
     /// Request r's service demand at station s: its own draw (seated at the request, hop and

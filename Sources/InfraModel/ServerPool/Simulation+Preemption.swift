@@ -47,7 +47,7 @@ extension Simulation {
     @inline(never)
     mutating func servePreemptible(_ r: Int32, at i: Int32, station s: Int) {
         let now = kernel.now
-        var d: SimDuration
+        let d: SimDuration
         let displaced = preemption.displaced.removeValue(forKey: r)
         let same = displaced.map { $0.serial == requests[r].serial && $0.hop == requests[r].hop }
         assert(same ?? true, "a displaced request's record outlived its wait")
@@ -55,11 +55,7 @@ extension Simulation {
             requests[r].serviceStart = now - displaced.served
             d = displaced.remaining
         } else {
-            d = demand(of: r, at: s)
-            if instances[Int(i)].slowdown != 1 {
-                d = SimDuration(
-                    nanoseconds: Int64(saturatingRounded: Double(d.nanoseconds) * instances[Int(i)].slowdown))
-            }
+            d = stretched(demand(of: r, at: s), at: i)
         }
         let event = kernel.schedule(.pool(.serviceEnd(request: r, instance: i)), after: d)
         preemption.inService[Int(i)].append(
