@@ -100,18 +100,30 @@ struct PriorityTests {
     @Test("the same requests in another order: FIFO and priority serve the same work (same busy time)")
     func sameWork() throws {
         let classes = ["{name: a, weight: 1, path: [server]}", "{name: b, weight: 1, path: [server]}"]
-        let prioritised = try Run(yaml: Self.yaml(rate: "700/s", classes: classes, workers: 2, priority: "[b]"))
-        let fifo = try Run(
-            yaml: Self.yaml(rate: "700/s", classes: classes, workers: 2, priority: "[b]")
-                .replacingOccurrences(of: "    discipline: {priority: [b]}\n", with: ""))
-        #expect(fifo.scenario.model.stations[0].discipline == .fifo)
-        // Each request keeps its own demand whatever the order (common random numbers).
+        try Self.expectSameWorkAsFIFO(
+            Self.yaml(rate: "700/s", classes: classes, workers: 2, priority: "[b]"),
+            discipline: "    discipline: {priority: [b]}\n")
+    }
+
+    /// Runs `text`, whose pool gives class b priority over class a, and the same scenario
+    /// without its `discipline` line (FIFO). Each request keeps its own demand whatever the
+    /// order (common random numbers), so the busy time must match replication by replication;
+    /// b overtakes a: b waits less than under FIFO, a more.
+    static func expectSameWorkAsFIFO(
+        _ text: String, discipline: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        let prioritised = try Run(yaml: text)
+        let fifo = try Run(yaml: text.replacingOccurrences(of: discipline, with: ""))
+        #expect(fifo.scenario.model.stations[0].discipline == .fifo, sourceLocation: sourceLocation)
         for (x, y) in zip(prioritised.values("utilization.server"), fifo.values("utilization.server")) {
-            #expect(abs(x - y) < 0.01)
+            #expect(abs(x - y) < 0.01, sourceLocation: sourceLocation)
         }
-        // b overtakes a: b waits less under priority than under FIFO, a more.
-        #expect(prioritised.summary["class.b.latency.mean"]!.value < fifo.summary["class.b.latency.mean"]!.value)
-        #expect(prioritised.summary["class.a.latency.mean"]!.value > fifo.summary["class.a.latency.mean"]!.value)
+        #expect(
+            prioritised.summary["class.b.latency.mean"]!.value < fifo.summary["class.b.latency.mean"]!.value,
+            sourceLocation: sourceLocation)
+        #expect(
+            prioritised.summary["class.a.latency.mean"]!.value > fifo.summary["class.a.latency.mean"]!.value,
+            sourceLocation: sourceLocation)
     }
 
     @Test("Scenarios/priority.yaml (shortened): FIFO, then checkout first, against Erlang C and Cobham")
