@@ -18,7 +18,8 @@ struct ValidateCommand: ParsableCommand {
             what was found), then, for a valid scenario, each component's offered load, \
             utilisation and an estimate of the mean wait for a worker: Erlang C (each instance \
             an M/M/c queue; exact, shown without ≈, in a Jackson network), corrected for the \
-            service time's variability by Allen–Cunneen (exact for M/G/1). Over several \
+            service time's variability by Allen–Cunneen (exact, Pollaczek–Khinchine, for \
+            M/G/1 fed Poisson arrivals). Over several \
             instances the balancing policy decides the model: random splits are independent \
             queues, round robin's more regular arrivals E_n/M/1 or Allen–Cunneen with c_a²/n, \
             least_outstanding one queue over all workers (a floor), power_of_two its mean \
@@ -100,10 +101,11 @@ struct ValidateCommand: ParsableCommand {
                 rows.append("  " + p.axes.map { "\($0.path)=\($0.text)" }.joined(separator: ", ") + ":")
                 indent = "    "
             }
-            let exact = p.model.isJacksonNetwork
+            let jackson = p.model.isJacksonNetwork
             if p.model.hasClosedWorkload { rows.append(indent + closedLine(p.model)) }
             let loads = p.model.offeredLoad()
             for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
+                let exact = jackson || p.model.isExactUnlimitedQueue(station: s)
                 rows.append(
                     indent
                         + line(
@@ -123,7 +125,8 @@ struct ValidateCommand: ParsableCommand {
 
     /// The line of one component; under time-varying load its offered load is the mean over the
     /// horizon, and its peak follows (flagged when the peak alone reaches capacity).
-    /// `exact`: the model is a Jackson network (`ModelSpec.isJacksonNetwork`); `exactQueue`:
+    /// `exact`: the model is a Jackson network (`ModelSpec.isJacksonNetwork`), or this station's
+    /// unlimited queue is exact on its own (`ModelSpec.isExactUnlimitedQueue`); `exactQueue`:
     /// M/M/c/K or M/M/c+G is exact at this station (`ModelSpec.isExactFiniteQueue`,
     /// `isExactImpatientQueue`).
     static func line(_ load: OfferedLoad, _ station: StationSpec, exact: Bool, exactQueue: Bool) -> String {
@@ -231,6 +234,10 @@ struct ValidateCommand: ParsableCommand {
         guard let estimate = load.meanWaitEstimate else {
             return s + ", mean wait ≈ \(duration(erlang)) if service were exponential (Erlang C, \(model))"
         }
+        if exact, c == 1, station.tls == nil {
+            return s
+                + ", mean wait \(duration(estimate)) (Pollaczek–Khinchine, M/G/1; Erlang C for \(model): \(duration(erlang)))"
+        }
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
     }
 
@@ -323,12 +330,12 @@ struct ValidateCommand: ParsableCommand {
         if case .exponential = station.service { true } else { false }
     }
 
-    /// Whether a priority pool's waits are exact: in a Jackson network, without TLS, for one
-    /// exponential service time, or under preemptive resume for one worker (M/G/1).
+    /// Whether a priority pool's waits are exact: where the station's own wait is (`exact`),
+    /// without TLS, for one exponential service time or for one worker (M/G/1: Cobham's
+    /// formula and preemptive resume's hold for any service distributions).
     static func priorityExact(_ waits: PriorityWaits, _ load: OfferedLoad, _ station: StationSpec, exact: Bool) -> Bool
     {
-        let oneWorker = waits.preemptive && station.workers == 1
-        return exact && station.tls == nil && (oneWorker || (exponentialService(station) && !load.mixedDemand))
+        exact && station.tls == nil && (station.workers == 1 || (exponentialService(station) && !load.mixedDemand))
     }
 
     /// A priority pool's second line: each level's mean wait by Cobham's formula, exact where

@@ -28,6 +28,22 @@ extension ModelSpec {
         }
     }
 
+    /// True when the mean wait `validate` gives for station s's unlimited queue is exact
+    /// without the whole design being a Jackson network: Poisson arrivals reach it untouched
+    /// (`arrivesAsPoisson`), no client retries (which add arrivals) or gives up on the classes,
+    /// no queue timeout, and either one exponential service time (Erlang C, M/M/c) or one
+    /// worker per instance — M/G/1, where Allen–Cunneen's correction with the demands' mixture
+    /// is Pollaczek–Khinchine's formula and the priority waits (Cobham's, and preemptive
+    /// resume's) hold for any service distributions.
+    public func isExactUnlimitedQueue(station s: Int) -> Bool {
+        let st = stations[s]
+        guard let workers = st.workers, st.queueCapacity == nil, st.queueTimeout == nil,
+            st.discipline != .processorSharing, classes.allSatisfy({ $0.client == nil }), arrivesAsPoisson(station: s)
+        else { return false }
+        let exponential = if case .exponential = st.service { !hasVisitServices(station: s) } else { false }
+        return workers == 1 || exponential
+    }
+
     /// True when M/M/c/K (`OfferedLoad.boundedQueue`) is exact at station s: Poisson arrivals
     /// reach it untouched (`reachesAsPoisson`), with no clients' retries or timeouts and no
     /// timeouts in its queue, and exponential service (any distribution of the same mean when it
@@ -44,16 +60,23 @@ extension ModelSpec {
     }
 
     /// True when Poisson arrivals reach station s's instances as Poisson streams and it serves
-    /// them as one plain queue per instance: no rate profile, no synchronous call chains; every
+    /// them as one plain queue per instance with one service distribution: `arrivesAsPoisson`,
+    /// and no demands of its own per visit.
+    func reachesAsPoisson(station s: Int) -> Bool {
+        arrivesAsPoisson(station: s) && !hasVisitServices(station: s)
+    }
+
+    /// True when Poisson arrivals reach station s's instances as Poisson streams and it serves
+    /// them as one queue per instance: no rate profile, no synchronous call chains; every
     /// other station has unlimited workers and nothing that thins or reshapes traffic (caches,
     /// rate limits, inspection), so its requests do not interact; s is split at random or has one
-    /// instance, is always up, has no TLS cost, no demands of its own per visit, no autoscaling,
-    /// concurrency limit or standby, and serves each request at most once (no repeated or
-    /// guarded calls anywhere).
-    func reachesAsPoisson(station s: Int) -> Bool {
+    /// instance, is always up, has no TLS cost, no autoscaling, concurrency limit or standby,
+    /// and serves each request at most once (no repeated or guarded calls anywhere). The
+    /// classes' visits may bring demands of their own (a mixture of service times).
+    func arrivesAsPoisson(station s: Int) -> Bool {
         let st = stations[s]
         guard !hasCallChains, profile == nil, poissonArrivals else { return false }
-        guard st.tls == nil, !hasVisitServices(station: s), !canGoDown(s),
+        guard st.tls == nil, !canGoDown(s),
             st.instances == 1 || st.balance == .random, st.autoscale == nil, st.concurrencyLimit == nil,
             st.standby == nil
         else { return false }

@@ -27,7 +27,7 @@ struct LanguageCLITests {
         #expect(
             capsim(["validate", scenarioPath("mg1-lognormal.yaml")]).out.hasSuffix(
                 """
-                  server: offered 700.00/s, utilisation 70.0 %, mean wait ≈ 3.792 ms (Allen–Cunneen; Erlang C for M/M/1: 2.333 ms)
+                  server: offered 700.00/s, utilisation 70.0 %, mean wait 3.792 ms (Pollaczek–Khinchine, M/G/1; Erlang C for M/M/1: 2.333 ms)
 
                 """))
         #expect(
