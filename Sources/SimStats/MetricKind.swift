@@ -6,11 +6,13 @@ public enum MetricKind: Sendable, Equatable {
     /// Exact mean of a histogram's values (seconds).
     case mean(histogram: Int)
     /// The q-quantile of a histogram. Across replications: the quantile of the pooled histogram,
-    /// with a half-width by sectioning (the spread of per-replication quantiles).
+    /// with a half-width by sectioning (the spread of per-replication quantiles, plus their
+    /// mean's gap to the pooled value: `Summary.sectioned`).
     case quantile(histogram: Int, q: Double)
     /// The largest value of a histogram. Across replications: the overall maximum, no interval.
     case maximum(histogram: Int)
     /// Sample standard deviation of a histogram's values (seconds), from its exact moments.
+    /// Across replications: the pooled histogram's, with a half-width by sectioning.
     case standardDeviation(histogram: Int)
     /// Share of a histogram's values above zero: for a wait, the probability of waiting at all.
     case positiveShare(histogram: Int)

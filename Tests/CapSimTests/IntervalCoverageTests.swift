@@ -17,14 +17,16 @@ import Testing
 struct IntervalCoverageTests {
     static let seeds = 300
 
-    static func run(seed: Int, rate: Double, workers: Int, horizon: String) throws -> Run {
+    static func run(
+        seed: Int, rate: Double, workers: Int, horizon: String, warmup: String = "1s", replications: Int = 5
+    ) throws -> Run {
         try Run(
             yaml: """
                 version: 1
                 name: coverage
                 horizon: \(horizon)
-                warmup: 1s
-                replications: 5
+                warmup: \(warmup)
+                replications: \(replications)
                 seed: \(seed)
                 workload:
                   arrivals: {process: poisson, rate: \(rate)/s}
@@ -91,5 +93,38 @@ struct IntervalCoverageTests {
             ("utilization.server", lambda / (Double(c) * mu)),
         ]
         try Self.expectCoverage(rate: lambda, workers: c, horizon: "6s", truth: truth)
+    }
+
+    /// M/M/1 at ρ = 0.8 (λ = 800/s, 1 ms each) in 16 short replications of 20 s after a 2 s
+    /// warm-up: 16,000 requests each, but the slow ones come in bursts (a long busy period holds
+    /// dozens of them), so a replication's 16 requests beyond the p999 are one or two bursts. A
+    /// percentile or standard deviation computed within such a replication is biased low, and
+    /// the spread of 16 of them alone made an interval around the pooled value that covered the
+    /// p999 in 230 of these 300 runs and the standard deviation in 275 (`Summary.sectioned` adds
+    /// the gap between the pooled value and the replications' mean).
+    ///
+    /// The sojourn is exponential with rate μ − λ: its p-quantile is −ln(1 − p)/(μ − λ), its
+    /// standard deviation 1/(μ − λ). The standard deviation and the p99 must cover 95 % of the
+    /// time (the band above). The p999 is held to at least 255 of 300 (85 %): its pooled value
+    /// rests on about 16 bursts in all, whose skew no interval from 16 replications undoes; 277
+    /// of 300 (92 %) were measured, and the warning about bursts names such runs.
+    @Test(
+        "M/M/1 at ρ = 0.8 in short replications: the p99 and the standard deviation cover 95 %, the p999 at least 85 %")
+    func shortReplications() throws {
+        let drain = 1000.0 - 800.0
+        let ids = ["latency.stddev", "latency.p99", "latency.p999"]
+        let truth = [1 / drain, log(100) / drain, log(1000) / drain]
+        var covered = [0, 0, 0]
+        for seed in 1...Self.seeds {
+            let r = try Self.run(seed: seed, rate: 800, workers: 1, horizon: "22s", warmup: "2s", replications: 16)
+            for (k, id) in ids.enumerated() {
+                let e = try #require(r.summary[id], "no \(id)")
+                let hw = try #require(e.halfWidth95, "\(id) has no interval")
+                if abs(e.value - truth[k]) <= hw { covered[k] += 1 }
+            }
+        }
+        #expect((271...299).contains(covered[0]), "latency.stddev covered in \(covered[0]) of \(Self.seeds) runs")
+        #expect((271...299).contains(covered[1]), "latency.p99 covered in \(covered[1]) of \(Self.seeds) runs")
+        #expect((255...299).contains(covered[2]), "latency.p999 covered in \(covered[2]) of \(Self.seeds) runs")
     }
 }

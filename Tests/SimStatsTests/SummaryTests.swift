@@ -29,6 +29,18 @@ struct SummaryTests {
         for r in results { pooled.merge(r.histograms[0]) }
         #expect(summary["latency.p99"]!.value == pooled.quantile(0.99))
         #expect(summary["latency.max"]!.halfWidth95 == nil)
+        // A percentile and a standard deviation: the pooled value, and the sections' t half-width
+        // plus the gap between the pooled value and the sections' mean.
+        for (id, value) in [("latency.p99", pooled.quantile(0.99)), ("latency.stddev", pooled.standardDeviation)] {
+            var sections = Tally()
+            for r in results { sections.add(r.values[layout.index(of: id)!]) }
+            let e = summary[id]!
+            #expect(e.value == value)
+            let tHalf = 2.570582 * sections.standardDeviation / 6.0.squareRoot()
+            let expected = tHalf + abs(value - sections.mean)
+            #expect(abs(e.halfWidth95! - expected) <= expected * 1e-6, "\(id)")
+            #expect(abs(value - sections.mean) > 0, "\(id): the pooled value differs from the sections' mean")
+        }
     }
 
     @Test("results do not depend on thread count or the order replications run in")
