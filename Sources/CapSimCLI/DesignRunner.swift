@@ -117,7 +117,7 @@ struct DesignRunner {
             (results, outcomes) = (batch(0..<plan.maximum), [])
         } else {
             (results, outcomes) = SLOGate(slos: design.slos, alpha: alpha).evaluate(
-                plan: plan, layout: layout, run: batch)
+                plan: plan, layout: layout, pool: pool, run: batch)
         }
         // Interrupted: the replications that finished, reported as partial; nothing at all
         // when none did. The SLO gate's looks were cut short, so it decides nothing.

@@ -1,3 +1,4 @@
+import InfraModel
 import ScenarioLanguage
 import SimStats
 
@@ -22,7 +23,8 @@ public enum Verdict: String, Sendable, Equatable, Comparable {
 public struct SLOOutcome: Sendable, Equatable {
     public var slo: SLOSpec
     public var verdict: Verdict
-    /// Mean of the per-replication values on the deciding prefix.
+    /// Mean of the per-replication values on the deciding prefix; for a percentile or a
+    /// standard deviation, the value of the prefix's pooled histogram (as the report prints it).
     public var estimate: Double
     /// Confidence interval at the level spent on the deciding look (`level`).
     public var lower: Double
@@ -43,7 +45,7 @@ public struct SLOOutcome: Sendable, Equatable {
 /// SLOs by Holm's step-down procedure, so the probability of any wrong verdict (PASS when the
 /// true value breaks the SLO, or FAIL when it keeps it) is at most α. The gate turns each decision into a
 /// verdict and its reason: a rejected hypothesis is PASS or FAIL by the side of the threshold the
-/// mean lies on; one whose interval lies inside its indifference zone, or that is undecided when
+/// estimate lies on; one whose interval lies inside its indifference zone, or that is undecided when
 /// the plan runs out, is INCONCLUSIVE. It then holds back an availability PASS that rests on too
 /// few failures.
 ///
@@ -60,8 +62,13 @@ public struct SLOGate: Sendable {
     /// Runs `plan`, asking `run` for the replications of each batch (a range of replication
     /// indices), and decides every SLO. Stops early once all SLOs are settled. Every SLO's
     /// metric must be in `layout` (the decoder checks it).
+    ///
+    /// A percentile's or a standard deviation's estimate at each look comes from the pooled
+    /// histograms of the replications so far: `pool`'s when the batches absorb their
+    /// replications' histograms into it in replication order (as `capsim run` and `check` do),
+    /// or else the results' own, merged here.
     public func evaluate(
-        plan: ReplicationPlan, layout: MetricLayout,
+        plan: ReplicationPlan, layout: MetricLayout, pool: Pool? = nil,
         run: (Range<Int>) -> [ReplicationResult]
     ) -> (results: [ReplicationResult], outcomes: [SLOOutcome]) {
         let hypotheses = slos.map { slo in
@@ -72,7 +79,31 @@ public struct SLOGate: Sendable {
             return SequentialTest.Hypothesis(
                 metric: metric, threshold: slo.bound.threshold, isMaximum: isMaximum, within: slo.within)
         }
-        let (results, tested) = SequentialTest(hypotheses: hypotheses, alpha: alpha).run(looks: plan.looks, run: run)
+        let kinds = hypotheses.map { layout.metrics[$0.metric].kind }
+        let pooled: ([ReplicationResult]) -> [Double?] = { results in
+            guard kinds.contains(where: \.isPooled) else { return [] }
+            let merged: (histograms: [LatencyHistogram], distributions: [LevelTimes])
+            if let pool {
+                let m = pool.merged
+                precondition(m.replications == results.count, "the pool holds exactly the replications so far")
+                merged = (m.histograms, m.distributions)
+            } else {
+                var histograms = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
+                var distributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
+                for r in results {
+                    precondition(
+                        r.histograms.count == histograms.count, "without a pool, results keep their histograms")
+                    for h in histograms.indices { histograms[h].merge(r.histograms[h]) }
+                    if r.distributions.count == distributions.count {
+                        for d in distributions.indices { distributions[d].merge(r.distributions[d]) }
+                    }
+                }
+                merged = (histograms, distributions)
+            }
+            return kinds.map { $0.pooledValue(histograms: merged.histograms, distributions: merged.distributions) }
+        }
+        let (results, tested) = SequentialTest(hypotheses: hypotheses, alpha: alpha).run(
+            looks: plan.looks, pooled: pooled, run: run)
         var final = zip(slos, tested).map { Self.outcome($0, $1) }
         // Availability needs failures to observe: a PASS on too few failure events proves
         // nothing (most replications of a rare-failure design see none, and [100 %, 100 %] is

@@ -2,7 +2,11 @@
 /// value of a metric equals its threshold", tested on replications taken in planned batches.
 ///
 /// At each look k (a replication count n_k of the plan), each open hypothesis gets a one-sample
-/// t test on the per-replication values of its metric over the prefix 0 ..< n_k. The error budget
+/// t test on the per-replication values of its metric over the prefix 0 ..< n_k. A metric
+/// estimated from the prefix's pooled data (a percentile, a standard deviation: `run`'s
+/// `pooled`) is tested by sectioning as `Summary.sectioned` prints it: centred on the pooled
+/// value, its distance to the threshold less the gap between the pooled value and the
+/// per-replication values' mean counts, so the gap widens the interval. The error budget
 /// α is spent across looks by the power-2 spending function, α_k = α·((n_k/N)² − (n_{k−1}/N)²),
 /// and within a look across hypotheses by Holm's step-down procedure (hypotheses rejected at
 /// earlier looks keep their place as rejected). A rejected hypothesis stays decided; so does one
@@ -33,7 +37,8 @@ public struct SequentialTest: Sendable {
 
     /// A one-sample t test of "the true mean equals the threshold" at one look.
     public struct Look: Sendable, Equatable {
-        /// Mean of the per-replication values (NaN when there is none).
+        /// Mean of the per-replication values, or the pooled value of a metric estimated from
+        /// pooled data (NaN when there is none).
         public var estimate: Double
         /// Confidence interval at level `confidence`; (−∞, ∞) with fewer than two values.
         public var lower: Double
@@ -44,7 +49,7 @@ public struct SequentialTest: Sendable {
         public var replications: Int
         /// Two-sided p-value (1 with fewer than two values).
         public var pValue: Double
-        /// Whether the mean lies on the side of the threshold the bound allows; nil with fewer
+        /// Whether the estimate lies on the side of the threshold the bound allows; nil with fewer
         /// than two values.
         public var keepsBound: Bool?
     }
@@ -89,9 +94,12 @@ public struct SequentialTest: Sendable {
     /// Looks at the replications after each batch of `looks` (increasing replication counts),
     /// asking `run` for the replications of each batch (a range of replication indices), and
     /// decides every hypothesis. Stops early once every hypothesis is decided. `looks` must not
-    /// be empty.
+    /// be empty. `pooled`, asked after each batch with the replications so far, gives each
+    /// hypothesis's estimate from their pooled data, or nil for one estimated as the mean of its
+    /// per-replication values.
     public func run(
-        looks: [Int], run: (Range<Int>) -> [ReplicationResult]
+        looks: [Int], pooled: ([ReplicationResult]) -> [Double?] = { _ in [] },
+        run: (Range<Int>) -> [ReplicationResult]
     ) -> (results: [ReplicationResult], outcomes: [Outcome]) {
         let levels = Self.spending(looks: looks, alpha: alpha)
         var results: [ReplicationResult] = []
@@ -99,7 +107,10 @@ public struct SequentialTest: Sendable {
         var latest: [Look] = []
         for (k, n) in looks.enumerated() {
             results += run(results.count..<n)
-            latest = hypotheses.map { Self.look($0, on: results, level: levels[k]) }
+            let centres = pooled(results)
+            latest = hypotheses.indices.map { i in
+                Self.look(hypotheses[i], on: results, pooled: i < centres.count ? centres[i] : nil, level: levels[k])
+            }
             // Holm within this look; hypotheses decided earlier count as already rejected.
             let decided = outcomes.compactMap { $0 }.count
             let open = hypotheses.indices.filter { outcomes[$0] == nil }.sorted {
@@ -131,28 +142,35 @@ public struct SequentialTest: Sendable {
         return (results, final)
     }
 
-    /// The t test of one hypothesis on the replications so far, at confidence level 1 − `level`.
-    static func look(_ h: Hypothesis, on results: [ReplicationResult], level: Double) -> Look {
+    /// The t test of one hypothesis on the replications so far, at confidence level 1 − `level`;
+    /// centred on `pooled` when the metric is estimated from pooled data (then the gap between
+    /// it and the per-replication mean is taken off the distance to the threshold and added to
+    /// the half-width).
+    static func look(_ h: Hypothesis, on results: [ReplicationResult], pooled: Double?, level: Double) -> Look {
         var tally = Tally()
         for r in results where !r.values[h.metric].isNaN { tally.add(r.values[h.metric]) }
         let n = Int(tally.count)
         let t0 = h.threshold
+        let pooled = pooled.flatMap { $0.isNaN ? nil : $0 }
         guard n >= 2 else {
             return Look(
-                estimate: tally.isEmpty ? .nan : tally.mean, lower: -.infinity, upper: .infinity,
+                estimate: pooled ?? (tally.isEmpty ? .nan : tally.mean), lower: -.infinity, upper: .infinity,
                 confidence: 1 - level, replications: n, pValue: 1, keepsBound: nil)
         }
+        let centre = pooled ?? tally.mean
+        let gap = pooled.map { abs($0 - tally.mean) } ?? 0
+        let distance = max(0, abs(centre - t0) - gap)
         let se = tally.standardDeviation / Double(n).squareRoot()
         let p: Double
         if se == 0 {
-            p = tally.mean == t0 ? 1 : 0
+            p = distance == 0 ? 1 : 0
         } else {
-            p = 2 * StudentT.upperTail(abs(tally.mean - t0) / se, degreesOfFreedom: n - 1)
+            p = 2 * StudentT.upperTail(distance / se, degreesOfFreedom: n - 1)
         }
-        let half = se == 0 ? 0 : StudentT.quantile(1 - level / 2, degreesOfFreedom: n - 1) * se
-        let keeps = h.isMaximum ? tally.mean <= t0 : tally.mean >= t0
+        let half = (se == 0 ? 0 : StudentT.quantile(1 - level / 2, degreesOfFreedom: n - 1) * se) + gap
+        let keeps = h.isMaximum ? centre <= t0 : centre >= t0
         return Look(
-            estimate: tally.mean, lower: tally.mean - half, upper: tally.mean + half,
+            estimate: centre, lower: centre - half, upper: centre + half,
             confidence: 1 - level, replications: n, pValue: p, keepsBound: keeps)
     }
 }

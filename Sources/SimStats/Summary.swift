@@ -84,27 +84,15 @@ public struct Summary: Sendable {
                 ? StudentT.critical95(degreesOfFreedom: Int(t.count) - 1) * t.standardDeviation
                     / Double(t.count).squareRoot()
                 : nil
-            switch m.kind {
-            case .quantile(let h, let q):
-                let value = pooled[h].quantile(q)
-                let beyond = Double(pooled[h].count) * (1 - q)
-                if pooled[h].count > 0 && layout.histograms[h] == "latency" {
-                    if beyond < 100 {
-                        warnings.append(
-                            "\(m.id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
-                    } else if let hw, abs(value - t.mean) > hw {
-                        let gap = abs(t.mean - value) / value * 100
-                        warnings.append(
-                            "\(m.id): the replications' own percentiles average \(gap.formatted2) % \(t.mean < value ? "below" : "above") the pooled one, more than their spread explains: its tail rests on a few bursts of slow requests; the interval is widened by the gap, and longer replications narrow it"
-                        )
-                    }
+            if let value = m.kind.pooledValue(histograms: pooled, distributions: pooledDistributions) {
+                if case .quantile(let h, let q) = m.kind {
+                    Self.warnAboutTail(
+                        id: m.id, histogram: pooled[h], name: layout.histograms[h], q: q, value: value, sections: t,
+                        halfWidth95: hw, into: &warnings)
                 }
                 return Self.sectioned(id: m.id, pooled: value, sections: t, halfWidth95: hw)
-            case .levelQuantile(let d, let q):
-                return Self.sectioned(
-                    id: m.id, pooled: pooledDistributions[d].quantile(q), sections: t, halfWidth95: hw)
-            case .standardDeviation(let h):
-                return Self.sectioned(id: m.id, pooled: pooled[h].standardDeviation, sections: t, halfWidth95: hw)
+            }
+            switch m.kind {
             case .outageMeanTime(let count, let share):
                 return Self.ratioOfSums(
                     id: m.id, results: results, numerator: { r in share.map { r.values[$0] } ?? 1 },
@@ -124,6 +112,25 @@ public struct Summary: Sendable {
         }
         if let w = layout.costWarning { warnings.append(w) }
         self.warnings = warnings
+    }
+
+    /// The warnings a latency percentile's tail earns: fewer than 100 samples beyond it, or
+    /// replications whose own percentiles disagree with the pooled one by more than their
+    /// half-width (the tail rests on a few bursts; `sectioned` explains the gap).
+    static func warnAboutTail(
+        id: String, histogram: LatencyHistogram, name: String, q: Double, value: Double, sections: Tally,
+        halfWidth95: Double?, into warnings: inout [String]
+    ) {
+        guard histogram.count > 0 && name == "latency" else { return }
+        let beyond = Double(histogram.count) * (1 - q)
+        if beyond < 100 {
+            warnings.append("\(id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
+        } else if let halfWidth95, abs(value - sections.mean) > halfWidth95 {
+            let gap = abs(sections.mean - value) / value * 100
+            warnings.append(
+                "\(id): the replications' own percentiles average \(gap.formatted2) % \(sections.mean < value ? "below" : "above") the pooled one, more than their spread explains: its tail rests on a few bursts of slow requests; the interval is widened by the gap, and longer replications narrow it"
+            )
+        }
     }
 
     /// An estimate from the pooled data of all replications (`pooled`) with its interval by

@@ -130,6 +130,35 @@ struct SLOGateTests {
         #expect(g.results.count < 80)
     }
 
+    /// M/M/1 at ρ = 0.8 in replications of 16,000 requests: its sojourn's p999 is
+    /// ln(1000)/(μ − λ) = 34.5 ms, so an SLO of 33 ms is broken and PASS is a wrong verdict.
+    /// A replication's own p999 rests on one or two bursts of slow requests and averages about
+    /// 8 % low (≈ 31.8 ms), so a gate testing the replications' mean passed it in 25 of 60
+    /// seeds; tested on the pooled value with the gap, as `run` prints it (`SequentialTest`),
+    /// wrong verdicts must stay within α's binomial bound: at most 6 of 40 (P ≈ 0.005 at α).
+    @Test("a percentile SLO is judged on the pooled value: a p999 biased low in short replications does not pass")
+    func pooledPercentile() throws {
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                version: 1
+                horizon: 22s
+                warmup: 2s
+                replications: {min: 5, max: 40, until: slo-decided}
+                workload: {arrivals: {process: poisson, rate: 800/s}}
+                components:
+                  server: {kind: server_pool, workers: 1, service: {exponential: {mean: 1ms}}}
+                slos:
+                  - {metric: latency.p999, max: 33ms}
+                """)
+        var passes = 0
+        for seed in 1...40 where gate(s, seed: UInt64(seed)).outcomes[0].verdict == .pass { passes += 1 }
+        #expect(passes <= 6, "PASS on a broken SLO in \(passes) of 40 seeds")
+        // The gate's estimate is the value `run` prints.
+        let run = gate(s, seed: 3)
+        let summary = Summary(layout: MetricLayout(spec: s.model), results: run.results)
+        #expect(run.outcomes[0].estimate == summary["latency.p999"]?.value)
+    }
+
     @Test("a latency SLO of a design where no request succeeds is INCONCLUSIVE, and says why")
     func nothingToMeasure() throws {
         let s = try ScenarioLoader.parse(

@@ -39,6 +39,31 @@ struct SequentialTestTests {
         #expect(PairedDifference(pairs: pairs.prefix(1) + pairs[2...2]) == nil)
     }
 
+    @Test("a pooled estimate is the centre; its gap to the mean widens the interval and shrinks the distance")
+    func pooledLook() {
+        let values = [8.0, 9, 10, 11, 12]  // mean 10, s = √2.5
+        let h = SequentialTest.Hypothesis(metric: 0, threshold: 15, isMaximum: true)
+        let se = 2.5.squareRoot() / 5.0.squareRoot()
+        let t = StudentT.quantile(0.975, degreesOfFreedom: 4)
+        let (_, outcomes) = SequentialTest(hypotheses: [h], alpha: 0.05).run(
+            looks: [5], pooled: { _ in [11] }, run: { Array(results(values)[$0]) })
+        let look = outcomes[0].look
+        #expect(look.estimate == 11)
+        #expect(abs(look.upper - (11 + t * se + 1)) < 1e-12 && abs(look.lower - (11 - t * se - 1)) < 1e-12)
+        // Distance to the threshold 15 − 11 = 4, less the gap 1.
+        #expect(abs(look.pValue - 2 * StudentT.upperTail(3 / se, degreesOfFreedom: 4)) < 1e-15)
+        #expect(look.keepsBound == true)
+        // Without a pooled estimate the same values test their mean, 5 from the threshold.
+        let plain = SequentialTest(hypotheses: [h], alpha: 0.05).run(looks: [5]) { Array(results(values)[$0]) }
+        #expect(plain.outcomes[0].look.estimate == 10)
+        #expect(abs(plain.outcomes[0].look.pValue - 2 * StudentT.upperTail(5 / se, degreesOfFreedom: 4)) < 1e-15)
+        // A gap wider than the distance leaves nothing to reject on.
+        let wide = SequentialTest(hypotheses: [h], alpha: 0.05).run(
+            looks: [5], pooled: { _ in [16] }, run: { Array(results(values)[$0]) })
+        #expect(wide.outcomes[0].look.pValue == 1)
+        #expect(wide.outcomes[0].look.keepsBound == false)
+    }
+
     @Test("a clear case is rejected at the first look; one at its threshold stays undecided")
     func decisions() {
         let values = (0..<20).map { 10 + Double($0 % 5) - 2 }  // mean 10, s ≈ 1.45
