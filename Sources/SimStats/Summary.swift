@@ -125,7 +125,7 @@ public struct Summary: Sendable {
         let beyond = Double(histogram.count) * (1 - q)
         if beyond < 100 {
             warnings.append("\(id): only \(Int(beyond)) samples lie beyond this quantile; its interval is rough")
-        } else if let halfWidth95, abs(value - sections.mean) > halfWidth95 {
+        } else if let halfWidth95, value > 0, abs(value - sections.mean) > halfWidth95 {
             let gap = abs(sections.mean - value) / value * 100
             warnings.append(
                 "\(id): the replications' own percentiles average \(gap.formatted2) % \(sections.mean < value ? "below" : "above") the pooled one, more than their spread explains: its tail rests on a few bursts of slow requests; the interval is widened by the gap, and longer replications narrow it"

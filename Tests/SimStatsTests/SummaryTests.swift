@@ -43,6 +43,32 @@ struct SummaryTests {
         }
     }
 
+    @Test("a latency percentile far from its replications' mean is warned about; a zero one is not")
+    func tailWarnings() {
+        var histogram = LatencyHistogram()
+        for k in 0..<1000 { histogram.record(.nanoseconds(Int64(k))) }
+        var sections = Tally()
+        for x in [0.9e-6, 1.1e-6] { sections.add(x) }  // mean 1 µs
+        var warnings: [String] = []
+        Summary.warnAboutTail(
+            id: "latency.p50", histogram: histogram, name: "latency", q: 0.5, value: 1.5e-6, sections: sections,
+            halfWidth95: 0.2e-6, into: &warnings)
+        #expect(
+            warnings == [
+                "latency.p50: the replications' own percentiles average 33.33 % below the pooled one, more than their spread explains: its tail rests on a few bursts of slow requests; the interval is widened by the gap, and longer replications narrow it"
+            ])
+        // Within the half-width, for another histogram, or at a pooled value of zero: nothing.
+        for (name, value, halfWidth) in [
+            ("latency", 1.1e-6, 0.2e-6), ("hop.web.wait", 1.5e-6, 0.2e-6), ("latency", 0, 0.2e-6),
+        ] {
+            warnings = []
+            Summary.warnAboutTail(
+                id: "latency.p50", histogram: histogram, name: name, q: 0.5, value: value, sections: sections,
+                halfWidth95: halfWidth, into: &warnings)
+            #expect(warnings.isEmpty, "\(name) \(value)")
+        }
+    }
+
     @Test("results do not depend on thread count or the order replications run in")
     func orderIndependence() {
         let layout = MetricLayout(spec: spec)
