@@ -1,4 +1,3 @@
-import InfraModel
 import ScenarioLanguage
 import SimStats
 
@@ -82,24 +81,7 @@ public struct SLOGate: Sendable {
         let kinds = hypotheses.map { layout.metrics[$0.metric].kind }
         let pooled: ([ReplicationResult]) -> [Double?] = { results in
             guard kinds.contains(where: \.isPooled) else { return [] }
-            let merged: (histograms: [LatencyHistogram], distributions: [LevelTimes])
-            if let pool {
-                let m = pool.merged
-                precondition(m.replications == results.count, "the pool holds exactly the replications so far")
-                merged = (m.histograms, m.distributions)
-            } else {
-                var histograms = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
-                var distributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
-                for r in results {
-                    precondition(
-                        r.histograms.count == histograms.count, "without a pool, results keep their histograms")
-                    for h in histograms.indices { histograms[h].merge(r.histograms[h]) }
-                    if r.distributions.count == distributions.count {
-                        for d in distributions.indices { distributions[d].merge(r.distributions[d]) }
-                    }
-                }
-                merged = (histograms, distributions)
-            }
+            let merged = Pool.pooled(results, layout: layout, pool: pool)
             return kinds.map { $0.pooledValue(histograms: merged.histograms, distributions: merged.distributions) }
         }
         let (results, tested) = SequentialTest(hypotheses: hypotheses, alpha: alpha).run(

@@ -55,23 +55,8 @@ public struct Summary: Sendable {
         self.replications = results.count
         self.events = results.reduce(0) { $0 + $1.outcome.events }
         self.arrivals = results.reduce(0) { $0 + $1.outcome.arrivals }
-        let pooled: [LatencyHistogram]
-        if let pool {
-            let merged = pool.merged
-            precondition(merged.replications == results.count, "the pool holds exactly these results")
-            pooled = merged.histograms
-            self.pooledDistributions = merged.distributions
-        } else {
-            var merged = Array(repeating: LatencyHistogram(), count: layout.histograms.count)
-            for r in results { for h in merged.indices { merged[h].merge(r.histograms[h]) } }
-            pooled = merged
-            var pooledDistributions = Array(repeating: LevelTimes(), count: layout.distributions.count)
-            for r in results where r.distributions.count == pooledDistributions.count {
-                for d in pooledDistributions.indices { pooledDistributions[d].merge(r.distributions[d]) }
-            }
-            self.pooledDistributions = pooledDistributions
-        }
-        let pooledDistributions = self.pooledDistributions
+        let (pooled, pooledDistributions) = Pool.pooled(results, layout: layout, pool: pool)
+        self.pooledDistributions = pooledDistributions
         // Histogram 0 is the end-to-end latency (`MetricLayout.init` adds it first).
         latencyQuantiles = pooled[0].quantiles(Self.latencyLevels)
         latencySamples = pooled[0].count
