@@ -19,7 +19,9 @@ struct ValidateCommand: ParsableCommand {
             utilisation and an estimate of the mean wait for a worker: Erlang C (each instance \
             an M/M/c queue; exact, shown without ≈, in a Jackson network), corrected for the \
             service time's variability by Allen–Cunneen (exact, Pollaczek–Khinchine, for \
-            M/G/1 fed Poisson arrivals). Over several \
+            M/G/1 fed Poisson arrivals); constant or gamma arrivals that reach an instance \
+            untouched, with exponential service, make it GI/M/c, solved exactly (Takács). \
+            Over several \
             instances the balancing policy decides the model: random splits are independent \
             queues, round robin's more regular arrivals E_n/M/1 or Allen–Cunneen with c_a²/n, \
             least_outstanding one queue over all workers (a floor), power_of_two its mean \
@@ -209,6 +211,9 @@ struct ValidateCommand: ParsableCommand {
             let sure = priorityExact(waits, load, station, exact: exact)
             return s + ", mean wait \(sure ? "" : "≈ ")\(duration(estimate)) over all classes (by priority below)"
         }
+        if let q = load.renewalQueue {
+            return s + ", " + renewalText(q, erlang: erlang)
+        }
         if load.split != .independent, let estimate = load.meanWaitEstimate {
             // The policy shapes the waits: its own model, and Erlang C's independent instances beside it.
             let how =
@@ -228,7 +233,9 @@ struct ValidateCommand: ParsableCommand {
             return s
                 + ", mean wait ≈ \(duration(estimate)) (\(how)\(scaled); Erlang C per instance, \(model): \(duration(erlang)))"
         }
-        if case .exponential = station.service, station.tls == nil, !load.mixedDemand {
+        // Erlang C's wait, unless arrivals other than Poisson scaled it (Allen–Cunneen, below).
+        let poisson = load.meanWaitEstimate.map { abs($0 - erlang) <= 1e-12 * erlang } ?? true
+        if case .exponential = station.service, station.tls == nil, !load.mixedDemand, poisson {
             return s + ", mean wait \(exact ? "" : "≈ ")\(duration(erlang)) (Erlang C, \(model))"
         }
         guard let estimate = load.meanWaitEstimate else {
@@ -239,6 +246,22 @@ struct ValidateCommand: ParsableCommand {
                 + ", mean wait \(duration(estimate)) (Pollaczek–Khinchine, M/G/1; Erlang C for \(model): \(duration(erlang)))"
         }
         return s + ", mean wait ≈ \(duration(estimate)) (Allen–Cunneen; Erlang C for \(model): \(duration(erlang)))"
+    }
+
+    /// GI/M/c's exact wait (`OfferedLoad.renewalQueue`) beside Erlang C's for Poisson
+    /// arrivals at the same rate: `mean wait 4.179 ms (D/M/1, Takács: waits with probability
+    /// 80.7 %; Erlang C for M/M/1: 9.000 ms)`. D/M/c names constant gaps reaching the instance
+    /// whole; otherwise GI/M/c with the gaps' squared coefficient of variation.
+    static func renewalText(_ q: RenewalQueue, erlang: Double) -> String {
+        let c = q.servers
+        let model: String
+        if case .constant = q.gaps.source, q.gaps.kept == 1, q.gaps.every == 1 {
+            model = "D/M/\(c)"
+        } else {
+            model = "GI/M/\(c), gaps' c_a² \(TableReport.fixed(q.gaps.scv, 3))"
+        }
+        return "mean wait \(duration(q.meanWait)) (\(model), Takács: waits with probability "
+            + "\(TableReport.fixed(q.waitProbability * 100, 1)) %; Erlang C for M/M/\(c): \(duration(erlang)))"
     }
 
     /// What the model of a bounded queue says (`OfferedLoad.boundedQueue`): the share of its
@@ -451,12 +474,14 @@ struct ValidateCommand: ParsableCommand {
                     // The model of the wait under the balancing policy (`BalanceSplit`).
                     let model =
                         switch l.split {
+                        case _ where l.renewalQueue != nil: "renewal_arrivals"
                         case .independent: "independent"
                         case .everyNth: l.erlangArrivals ? "erlang_arrivals" : "round_robin"
                         case .sharedQueue: "shared_queue"
                         case .choices: "power_of_two_mean_field"
                         }
                     pairs.append(("wait_model", .string(model)))
+                    if let q = l.renewalQueue { pairs.append(("wait_probability", .number(q.waitProbability))) }
                     if let q = l.impatience {
                         // M/M/c+G at the busiest instance (`OfferedLoad.impatience`).
                         pairs.append(("abandonment", .number(q.abandonment)))

@@ -224,6 +224,17 @@ extension ModelSpec {
                         ? AllenCunneen.meanWait(
                             erlangC: exponentialWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
                         : nil
+                // Constant or gamma arrivals reaching the station as a renewal process, one
+                // exponential service time: GI/M/c, exact (and any order of service that
+                // ignores the service times has its mean wait).
+                if levels.isEmpty, case .exponential = st.service, st.tls == nil, !ownDemands,
+                    abs(meanService - st.service.mean) <= 1e-12 * st.service.mean,
+                    let gaps = renewalGaps(station: s),
+                    let q = RenewalQueue(gaps: gaps, servers: workers, meanService: meanService)
+                {
+                    load.renewalQueue = q
+                    load.meanWaitEstimate = q.meanWait
+                }
                 if !levels.isEmpty, let fifo = load.meanWaitEstimate {
                     // The levels that some class reaching the station is in, in order.
                     let reaching = classes.indices.filter { k in classes[k].calls.contains { $0.station == s } }

@@ -77,6 +77,10 @@ public struct OfferedLoad: Sendable, Equatable {
     /// True when the wait estimate is E_n/M/1's (`BalanceSplit.erlangArrivalsWait`): one worker
     /// per instance, exponential service and Poisson arrivals under round robin.
     public var erlangArrivals = false
+    /// GI/M/c at each instance (`RenewalQueue`), exact, when constant or gamma arrivals reach
+    /// it as a renewal process (`ModelSpec.renewalGaps`) and its service is exponential, its
+    /// queue unlimited: `meanWaitEstimate` is its mean wait. Nil otherwise.
+    public var renewalQueue: RenewalQueue?
 
     /// For a station with workers and a bounded queue, per instance: the share turned away,
     /// the load carried and the wait, whatever the load, overloaded or not; nil otherwise (an

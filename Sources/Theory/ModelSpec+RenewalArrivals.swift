@@ -1,0 +1,72 @@
+import InfraModel
+
+extension ModelSpec {
+    /// The gaps between the arrivals each instance of station s receives, when they form a
+    /// renewal process that is not Poisson (constant or gamma arrivals): then an instance with
+    /// exponential service is a GI/M/c queue, solved exactly by `RenewalQueue`. Nil otherwise
+    /// (Poisson arrivals keep their own exact models: Erlang C, E_n/M/1).
+    ///
+    /// The arrivals stay a renewal process where they reach s untouched: no rate profile,
+    /// clients, failures, caches, rate limits or inspection (as `arrivesAsPoisson`); each class
+    /// visits s at most once, on a path; every station a class visits before s has unlimited
+    /// workers and delays it by a constant (a random delay reorders and reshapes the gaps,
+    /// which Poisson arrivals alone survive; the stations after s do not change its arrivals); the classes reaching s share one arrival process (a
+    /// superposition of renewal processes is not one), of which they take a share at random;
+    /// and the instances split it at random (a thinning) or by round robin (every n-th).
+    public func renewalGaps(station s: Int) -> RenewalGaps? {
+        let st = stations[s]
+        guard profile == nil, classes.allSatisfy({ $0.client == nil }), st.tls == nil,
+            !canGoDown(s), st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
+        else { return nil }
+        let plain = { (t: StationSpec) in
+            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
+        }
+        guard stations.allSatisfy(plain) else { return nil }
+        let visiting = classes.filter { c in c.calls.contains { $0.station == s } }
+        guard !visiting.isEmpty else { return nil }
+        for c in visiting {
+            // A path (a chain of calls, or a pipeline): its nodes in the order visited. Behind
+            // a synchronous call s's worker is held through its callees, which the caller's
+            // check of its holding time against its service rules out.
+            let path = c.calls.indices.allSatisfy { i in
+                c.calls[i].steps == (i + 1 < c.calls.count ? [.call(i + 1)] : [])
+            }
+            guard path, c.calls.allSatisfy({ !$0.isGuarded && $0.meanCalls == 1 }),
+                let at = c.calls.firstIndex(where: { $0.station == s }),
+                c.calls[(at + 1)...].allSatisfy({ $0.station != s }),
+                c.calls[..<at].allSatisfy({ node in
+                    guard stations[node.station].workers == nil, node.service == nil else { return false }
+                    if case .deterministic = stations[node.station].service { return true } else { return false }
+                })
+            else { return nil }
+        }
+        // One process feeds s: one class's own, or the workload's shared by weight.
+        let process: ArrivalProcess
+        var kept = 1.0
+        if visiting.allSatisfy({ $0.arrivals != nil }) {
+            guard visiting.count == 1, let own = visiting[0].arrivals else { return nil }
+            process = own
+        } else {
+            guard visiting.allSatisfy({ $0.arrivals == nil }), let shared = arrivals else { return nil }
+            process = shared
+            let total = classes.filter { $0.arrivals == nil }.reduce(0) { $0 + $1.weight }
+            let reaching = visiting.reduce(0) { $0 + $1.weight }
+            guard total > 0 else { return nil }
+            kept = min(1, reaching / total)
+        }
+        let source: RenewalGaps.Source
+        switch process {
+        case .constant(let r): source = .constant(rate: r)
+        case .gamma(let r, let cv): source = .gamma(rate: r, cv: cv)
+        case .poisson, .mmpp2, .trace, .closed: return nil
+        }
+        guard kept > 0 else { return nil }
+        switch BalanceSplit(st) {
+        case .independent where st.instances == 1: return RenewalGaps(source: source, kept: kept)
+        case .independent where st.balance == .random:
+            return RenewalGaps(source: source, kept: kept / Double(st.instances))
+        case .everyNth(let n): return RenewalGaps(source: source, kept: kept, every: n)
+        case .independent, .sharedQueue, .choices: return nil
+        }
+    }
+}
