@@ -23,7 +23,8 @@ struct ValidateCommand: ParsableCommand {
             untouched, with exponential service, make it GI/M/c, solved exactly (Takács). \
             Over several \
             instances the balancing policy decides the model: random splits are independent \
-            queues, round robin's more regular arrivals E_n/M/1 or Allen–Cunneen with c_a²/n, \
+            queues, round robin's more regular arrivals E_n/M/1, E_n/M/c (Takács) or \
+            Allen–Cunneen with c_a²/n, \
             least_outstanding one queue over all workers (a floor), power_of_two its mean \
             field. With a bounded \
             queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
@@ -251,12 +252,16 @@ struct ValidateCommand: ParsableCommand {
     /// GI/M/c's exact wait (`OfferedLoad.renewalQueue`) beside Erlang C's for Poisson
     /// arrivals at the same rate: `mean wait 4.179 ms (D/M/1, Takács: waits with probability
     /// 80.7 %; Erlang C for M/M/1: 9.000 ms)`. D/M/c names constant gaps reaching the instance
-    /// whole; otherwise GI/M/c with the gaps' squared coefficient of variation.
+    /// whole, E_n/M/c a Poisson stream's every n-th arrival; otherwise GI/M/c with the gaps'
+    /// squared coefficient of variation.
     static func renewalText(_ q: RenewalQueue, erlang: Double) -> String {
         let c = q.servers
         let model: String
         if case .constant = q.gaps.source, q.gaps.kept == 1, q.gaps.every == 1 {
             model = "D/M/\(c)"
+        } else if case .poisson = q.gaps.source {
+            // A random share of a Poisson stream is Poisson: every n-th of it, Erlang-n gaps.
+            model = "E\(q.gaps.every)/M/\(c): round robin gives each instance one arrival in \(q.gaps.every)"
         } else {
             model = "GI/M/\(c), gaps' c_a² \(TableReport.fixed(q.gaps.scv, 3))"
         }
@@ -474,7 +479,12 @@ struct ValidateCommand: ParsableCommand {
                     // The model of the wait under the balancing policy (`BalanceSplit`).
                     let model =
                         switch l.split {
-                        case _ where l.renewalQueue != nil: "renewal_arrivals"
+                        case _ where l.renewalQueue != nil:
+                            if case .poisson = l.renewalQueue?.gaps.source {
+                                "erlang_arrivals"
+                            } else {
+                                "renewal_arrivals"
+                            }
                         case .independent: "independent"
                         case .everyNth: l.erlangArrivals ? "erlang_arrivals" : "round_robin"
                         case .sharedQueue: "shared_queue"

@@ -2,9 +2,11 @@ import InfraModel
 
 extension ModelSpec {
     /// The gaps between the arrivals each instance of station s receives, when they form a
-    /// renewal process that is not Poisson (constant or gamma arrivals): then an instance with
-    /// exponential service is a GI/M/c queue, solved exactly by `RenewalQueue`. Nil otherwise
-    /// (Poisson arrivals keep their own exact models: Erlang C, E_n/M/1).
+    /// renewal process that is not Poisson (constant or gamma arrivals, or Poisson arrivals
+    /// taken every n-th by round robin over instances of several workers: Erlang-n gaps): then
+    /// an instance with exponential service is a GI/M/c queue, solved exactly by
+    /// `RenewalQueue`. Nil otherwise (Poisson arrivals keep their own models: Erlang C, and
+    /// E_n/M/1 for round robin over single workers, `BalanceSplit.erlangArrivalsWait`).
     ///
     /// The arrivals stay a renewal process where they reach s untouched: no rate profile,
     /// clients, failures, caches, rate limits or inspection (as `arrivesAsPoisson`); each class
@@ -54,14 +56,19 @@ extension ModelSpec {
             guard total > 0 else { return nil }
             kept = min(1, reaching / total)
         }
+        let split = BalanceSplit(st)
         let source: RenewalGaps.Source
         switch process {
         case .constant(let r): source = .constant(rate: r)
         case .gamma(let r, let cv): source = .gamma(rate: r, cv: cv)
-        case .poisson, .mmpp2, .trace, .closed: return nil
+        case .poisson(let r):
+            // Round robin over several workers: E_n/M/c (one worker keeps `erlangArrivalsWait`).
+            guard split.isRoundRobin, (st.workers ?? 1) > 1 else { return nil }
+            source = .poisson(rate: r)
+        case .mmpp2, .trace, .closed: return nil
         }
         guard kept > 0 else { return nil }
-        switch BalanceSplit(st) {
+        switch split {
         case .independent where st.instances == 1: return RenewalGaps(source: source, kept: kept)
         case .independent where st.balance == .random:
             return RenewalGaps(source: source, kept: kept / Double(st.instances))

@@ -36,6 +36,35 @@ import Theory
         expectConservation(run)
     }
 
+    @Test("Poisson arrivals by round robin over instances of two workers: E4/M/2, not Allen–Cunneen's estimate")
+    func erlangGaps() throws {
+        let run = try Run(
+            "mmc.yaml",
+            [
+                "horizon=60s", "warmup=5s", "replications=20", "workload.arrivals={process: poisson, rate: 7200/s}",
+                "components.pool.instances=4", "components.pool.workers=2", "components.pool.balance=round_robin",
+            ])
+        let q = try Self.theory(run)
+        #expect(q.gaps == RenewalGaps(source: .poisson(rate: 7_200), every: 4) && q.servers == 2)
+        #expect(abs(q.meanWait - 0.002_510) < 1e-6 && abs(q.waitProbability - 0.786_35) < 1e-5)
+        run.expectMatches("hop.pool.wait.mean", q.meanWait)
+        run.expectMatches("hop.pool.wait.probability", q.waitProbability)
+        let line = capsim([
+            "validate", scenarioPath("mmc.yaml"), "--set", "workload.arrivals={process: poisson, rate: 7200/s}",
+            "--set", "components.pool.instances=4", "--set", "components.pool.workers=2",
+            "--set", "components.pool.balance=round_robin",
+        ])
+        #expect(
+            line.out.contains(
+                "mean wait 2.510 ms (E4/M/2: round robin gives each instance one arrival in 4, Takács: waits with probability 78.6 %; Erlang C for M/M/2: 4.263 ms)"
+            ), "\(line.out)")
+        // One worker per instance keeps E_n/M/1 (`BalanceSplit.erlangArrivalsWait`), as before.
+        let one = try ScenarioLoader.load(
+            path: scenarioPath("mmc.yaml"),
+            overrides: ["components.pool.instances=8", "components.pool.workers=1"].map { try Override(parsing: $0) })
+        #expect(one.model.renewalGaps(station: 0) == nil && one.model.offeredLoad()[0].erlangArrivals)
+    }
+
     static let thinned = """
         version: 1
         horizon: 60s
@@ -96,8 +125,13 @@ import Theory
                     "components.other={kind: server_pool, service: {exponential: {mean: 1ms}}}",
                 ], yaml: own, station: 0)
                 == RenewalGaps(source: .constant(rate: 10)))
-        // Poisson keeps its own models (Erlang C, E_n/M/1).
-        #expect(try gaps(["workload.arrivals={process: poisson, rate: 6000/s}"]) == nil)
+        // Poisson keeps its own models (Erlang C, E_n/M/1) but for round robin over several
+        // workers (E_n/M/c).
+        #expect(
+            try gaps(["workload.arrivals={process: poisson, rate: 6000/s}"])
+                == RenewalGaps(source: .poisson(rate: 6_000), kept: 0.5, every: 2))
+        #expect(
+            try gaps(["workload.arrivals={process: poisson, rate: 6000/s}", "components.lb.policy=random"]) == nil)
         // Clients' retries add arrivals.
         #expect(try gaps(["workload.client={timeout: 1s, retries: {max: 2}}"]) == nil)
         // A station with finite workers in front (a tandem's later stations); the first
