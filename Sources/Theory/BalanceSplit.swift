@@ -1,9 +1,5 @@
 import InfraModel
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What a station's balancing policy makes of the arrivals each instance sees, for the
 /// estimates of `OfferedLoad`: the instances are not independent M/M/c queues under every
 /// policy, and the waits differ by an order of magnitude between them at high load.
@@ -41,21 +37,11 @@ public enum BalanceSplit: Sendable, Equatable {
     }
 
     /// Mean wait in E_k/M/1, in seconds: one worker fed every k-th arrival of a Poisson stream of
-    /// λ per second, exponential service of mean E[S]. By GI/M/1, σ/(μ(1 − σ)) where σ ∈ (0, 1)
-    /// solves σ = A*(μ(1 − σ)), A*(s) = (λ/(λ + s))^k the Laplace transform of the gaps. Requires
-    /// λE[S]/k < 1.
+    /// λ per second, exponential service of mean E[S]. GI/M/1 (`RenewalQueue`): σ/(μ(1 − σ))
+    /// where σ ∈ (0, 1) solves σ = A*(μ(1 − σ)), A*(s) = (λ/(λ + s))^k the Laplace transform of
+    /// the gaps. Requires λE[S]/k < 1 (infinite otherwise).
     public static func erlangArrivalsWait(k: Int, arrivalRate lambda: Double, meanService s: Double) -> Double {
-        let mu = 1 / s
-        // excess > 0 below the root and < 0 above it (σ = 1 is the trivial root).
-        func excess(_ sigma: Double) -> Double { pow(lambda / (lambda + mu * (1 - sigma)), Double(k)) - sigma }
-        var lo = 0.0
-        var hi = 1.0
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if mid == lo || mid == hi { break }
-            if excess(mid) > 0 { lo = mid } else { hi = mid }
-        }
-        let sigma = (lo + hi) / 2
-        return sigma / (mu * (1 - sigma))
+        RenewalQueue(gaps: RenewalGaps(source: .poisson(rate: lambda), every: k), servers: 1, meanService: s)?
+            .meanWait ?? .infinity
     }
 }

@@ -224,7 +224,7 @@ extension ModelSpec {
                         ? AllenCunneen.meanWait(
                             erlangC: exponentialWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
                         : nil
-                // Constant or gamma arrivals reaching the station as a renewal process, one
+                // Arrivals reaching the station as a renewal process other than Poisson, one
                 // exponential service time: GI/M/c, exact (and any order of service that
                 // ignores the service times has its mean wait).
                 if levels.isEmpty, case .exponential = st.service, st.tls == nil, !ownDemands,

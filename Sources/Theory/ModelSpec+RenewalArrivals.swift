@@ -12,9 +12,10 @@ extension ModelSpec {
     /// clients, failures, caches, rate limits or inspection (as `arrivesAsPoisson`); each class
     /// visits s at most once, on a path; every station a class visits before s has unlimited
     /// workers and delays it by a constant (a random delay reorders and reshapes the gaps,
-    /// which Poisson arrivals alone survive; the stations after s do not change its arrivals); the classes reaching s share one arrival process (a
-    /// superposition of renewal processes is not one), of which they take a share at random;
-    /// and the instances split it at random (a thinning) or by round robin (every n-th).
+    /// which Poisson arrivals alone survive; the stations after s do not change its
+    /// arrivals); the classes reaching s share one arrival process (a superposition of renewal
+    /// processes is not one), of which they take a share at random; and the instances split
+    /// it at random (a thinning) or by round robin (every n-th).
     public func renewalGaps(station s: Int) -> RenewalGaps? {
         let st = stations[s]
         guard profile == nil, classes.allSatisfy({ $0.client == nil }), st.tls == nil,

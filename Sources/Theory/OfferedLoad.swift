@@ -77,8 +77,9 @@ public struct OfferedLoad: Sendable, Equatable {
     /// True when the wait estimate is E_n/M/1's (`BalanceSplit.erlangArrivalsWait`): one worker
     /// per instance, exponential service and Poisson arrivals under round robin.
     public var erlangArrivals = false
-    /// GI/M/c at each instance (`RenewalQueue`), exact, when constant or gamma arrivals reach
-    /// it as a renewal process (`ModelSpec.renewalGaps`) and its service is exponential, its
+    /// GI/M/c at each instance (`RenewalQueue`), exact, when its arrivals form a renewal
+    /// process other than Poisson (`ModelSpec.renewalGaps`: constant or gamma arrivals, or a
+    /// Poisson stream's every n-th over several workers) and its service is exponential, its
     /// queue unlimited: `meanWaitEstimate` is its mean wait. Nil otherwise.
     public var renewalQueue: RenewalQueue?
 
