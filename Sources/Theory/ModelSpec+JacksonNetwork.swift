@@ -66,6 +66,19 @@ extension ModelSpec {
         arrivesAsPoisson(station: s) && !hasVisitServices(station: s)
     }
 
+    /// True when nothing at station s or elsewhere changes which requests reach it or when:
+    /// s has no TLS cost, is always up, has no autoscaling, concurrency limit or standby, and
+    /// no station has a cache, rate limit, inspection or database (they thin or reshape the
+    /// traffic). `arrivesAsPoisson` and `renewalGaps` build on it.
+    func keepsArrivals(station s: Int) -> Bool {
+        let st = stations[s]
+        guard st.tls == nil, !canGoDown(s), st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
+        else { return false }
+        return stations.allSatisfy { t in
+            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
+        }
+    }
+
     /// True when Poisson arrivals reach station s's instances as Poisson streams and it serves
     /// them as one queue per instance: no rate profile, no synchronous call chains; every
     /// other station has unlimited workers and nothing that thins or reshapes traffic (caches,
@@ -76,14 +89,7 @@ extension ModelSpec {
     func arrivesAsPoisson(station s: Int) -> Bool {
         let st = stations[s]
         guard !hasCallChains, profile == nil, poissonArrivals else { return false }
-        guard st.tls == nil, !canGoDown(s),
-            st.instances == 1 || st.balance == .random, st.autoscale == nil, st.concurrencyLimit == nil,
-            st.standby == nil
-        else { return false }
-        let plain = { (t: StationSpec) in
-            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
-        }
-        guard stations.allSatisfy(plain),
+        guard keepsArrivals(station: s), st.instances == 1 || st.balance == .random,
             stations.indices.allSatisfy({ $0 == s || stations[$0].workers == nil })
         else { return false }
         return classes.allSatisfy { c in

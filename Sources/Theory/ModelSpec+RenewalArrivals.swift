@@ -9,7 +9,7 @@ extension ModelSpec {
     /// E_n/M/1 for round robin over single workers, `BalanceSplit.erlangArrivalsWait`).
     ///
     /// The arrivals stay a renewal process where they reach s untouched: no rate profile,
-    /// clients, failures, caches, rate limits or inspection (as `arrivesAsPoisson`); each class
+    /// clients, or anything `keepsArrivals` rules out (as for `arrivesAsPoisson`); each class
     /// visits s at most once, on a path; every station a class visits before s has unlimited
     /// workers and delays it by a constant (a random delay reorders and reshapes the gaps,
     /// which Poisson arrivals alone survive; the stations after s do not change its
@@ -18,13 +18,7 @@ extension ModelSpec {
     /// it at random (a thinning) or by round robin (every n-th).
     public func renewalGaps(station s: Int) -> RenewalGaps? {
         let st = stations[s]
-        guard profile == nil, classes.allSatisfy({ $0.client == nil }), st.tls == nil,
-            !canGoDown(s), st.autoscale == nil, st.concurrencyLimit == nil, st.standby == nil
-        else { return nil }
-        let plain = { (t: StationSpec) in
-            t.cache == nil && t.rateLimit == nil && t.inspection == nil && t.database == nil
-        }
-        guard stations.allSatisfy(plain) else { return nil }
+        guard profile == nil, classes.allSatisfy({ $0.client == nil }), keepsArrivals(station: s) else { return nil }
         let visiting = classes.filter { c in c.calls.contains { $0.station == s } }
         guard !visiting.isEmpty else { return nil }
         for c in visiting {
