@@ -25,7 +25,12 @@ extension ModelSpec {
         var loads = offeredLoad(rates: rates, peaks: peaks, trees: trees, hits: hits, passes: passes)
         guard calleeWaits, hasCallChains else { return loads }
         for _ in 0..<50 {
-            let waits = loads.map { l in l.meanWaitEstimate.flatMap { $0.isFinite ? $0 : nil } ?? 0 }
+            let waits = loads.map { l in
+                (
+                    mean: l.meanWaitEstimate.flatMap { $0.isFinite ? $0 : nil } ?? 0,
+                    probability: l.waitProbabilityEstimate
+                )
+            }
             let next = callTrees(hits: hits, passes: passes, waits: waits)
             let settled = zip(next, trees).allSatisfy { a, b in
                 zip(a.hold, b.hold).allSatisfy { abs($0 - $1) <= 1e-12 * max(abs($0), abs($1)) }
@@ -289,15 +294,15 @@ extension ModelSpec {
 
     /// Per class and call-tree node: mean visits per request and the mean time a visit holds
     /// its worker (see the comment inside), given the caches' hit ratios, the rate limits'
-    /// pass ratios and the mean wait per visit at each station (`waits`, nil: none).
+    /// pass ratios and at each station the mean wait per visit and the probability of waiting
+    /// at all (`waits`, nil: none).
     func callTrees(
-        hits: [Double?], passes: [[Double]], waits: [Double]? = nil
+        hits: [Double?], passes: [[Double]], waits: [(mean: Double, probability: Double)]? = nil
     ) -> [(visits: [Double], hold: [Double])] {
         // Per class and call-tree node: mean visits per request, and the mean time a visit
         // holds its worker — its own service, plus in synchronous mode the calls it makes, each
-        // its callee's wait and holding time (a fan-out takes its slowest branch, a lower
-        // bound: the mean of the slowest exceeds the largest branch mean), and a call to another
-        // region its round trip.
+        // its callee's wait and holding time (a fan-out the mean of its slowest branch,
+        // `ForkJoin`), and a call to another region its round trip.
         // Below a cache, visits and held time count only its misses (`expectedHitRatios`), and
         // past a rate limit only what it lets through (`expectedPassRatios`).
         return classes.enumerated().map { k, c -> (visits: [Double], hold: [Double]) in
@@ -313,24 +318,78 @@ extension ModelSpec {
             if c.mode == .synchronous {
                 // A call to another region holds its caller for the round trip too.
                 let crossing = meanCrossings(c)
+                // E[hold²] per node: a fan-out's maximum needs its branches' laws, not only
+                // their means. A database visit's spread is taken as its service's (by cv).
+                var holdSecond = c.calls.indices.map { n in
+                    let law = c.calls[n].service ?? stations[c.calls[n].station].service
+                    let spread =
+                        stations[c.calls[n].station].database == nil
+                        ? law.variance : law.cv * law.cv * hold[n] * hold[n]
+                    return spread + hold[n] * hold[n]
+                }
                 for n in c.calls.indices.reversed() {
                     let miss =
                         (1 - (hits[c.calls[n].station] ?? 0)) * inspectionPassShare(c, station: c.calls[n].station)
+                    let own = hold[n]
+                    var steps = 0.0  // E[Q], Q the steps' time
+                    var stepsVariance = 0.0
                     for step in c.calls[n].steps {
                         // A call its rate limit turns away returns at once: only admitted calls hold.
                         let branch = { (m: Int) in
                             miss * c.calls[m].probability * c.calls[m].meanCalls * passes[k][c.calls[m].station]
-                                * (hold[m] + crossing[m] + (waits?[c.calls[m].station] ?? 0))
+                                * (hold[m] + crossing[m] + (waits?[c.calls[m].station].mean ?? 0))
+                        }
+                        let law = { (m: Int) -> BranchTime in
+                            self.branchTime(
+                                c.calls[m], hold: hold[m], holdSecond: holdSecond[m], crossing: crossing[m],
+                                pass: passes[k][c.calls[m].station], wait: waits?[c.calls[m].station])
                         }
                         switch step {
-                        case .call(let m): hold[n] += branch(m)
-                        case .parallel(let ms): hold[n] += ms.map(branch).max() ?? 0
+                        case .call(let m):
+                            hold[n] += branch(m)
+                            let one = law(m)
+                            steps += one.mean
+                            stepsVariance += one.variance
+                        case .parallel(let ms):
+                            let slowest = ForkJoin.maximum(ms.map(law))
+                            hold[n] += miss * slowest.mean
+                            steps += slowest.mean
+                            stepsVariance += Swift.max(0, slowest.second - slowest.mean * slowest.mean)
                         }
                     }
+                    // hold = S + B·Q, B a Bernoulli(miss) independent of S and Q.
+                    holdSecond[n] += 2 * own * miss * steps + miss * (stepsVariance + steps * steps)
                 }
             }
             return (meanVisits(c, hits: hits, passes: passes[k]), hold)
         }
+    }
+
+    /// The time a call to `node` keeps its caller waiting (``BranchTime``): made with its
+    /// probability, repeated its geometric number of times, each call let through with
+    /// probability `pass`, and then taking the callee's wait (`wait`: mean and probability of
+    /// waiting; nil: none), its holding time (mean `hold`, second moment `holdSecond`) and the
+    /// round trip `crossing`. A visit that makes no calls of its own keeps its service's law
+    /// (a TLS handshake's mean cost and the round trip added as constants); any other is a gamma
+    /// fitted to its two moments.
+    func branchTime(
+        _ node: CallNode, hold: Double, holdSecond: Double, crossing: Double, pass: Double,
+        wait: (mean: Double, probability: Double)?
+    ) -> BranchTime {
+        let st = stations[node.station]
+        let w = BranchTime.wait(mean: wait?.mean ?? 0, probability: wait?.probability ?? 1)
+        let waitMean = wait?.mean ?? 0
+        let mean = hold + crossing + waitMean
+        let variance = Swift.max(0, holdSecond - hold * hold) + Swift.max(0, w.second - waitMean * waitMean)
+        let body: BranchTime.Body =
+            node.steps.isEmpty && st.database == nil
+            ? .visit(
+                service: node.service ?? st.service, shift: crossing + (st.tls?.meanCost ?? 0),
+                waitProbability: w.probability, waitRate: w.rate)
+            : .fitted(mean: mean, scv: mean > 0 ? variance / (mean * mean) : 0)
+        return .repeated(
+            probability: node.probability, calls: node.meanCalls, pass: pass, mean: mean,
+            second: variance + mean * mean, body: body)
     }
 
     /// A bounded queue's figures under `split` (`OfferedLoad.boundedQueue`), and the split whose

@@ -100,6 +100,21 @@ public struct OfferedLoad: Sendable, Equatable {
     /// utilisation.
     public var carriedUtilization: Double? { impatience?.utilization ?? boundedQueue?.utilization ?? utilization }
 
+    /// The probability that a visit waits for a worker at all, over which a fan-out's branch
+    /// spreads `meanWaitEstimate` (`BranchTime.wait`): GI/M/c's (`renewalQueue`), the
+    /// impatient or bounded queue's, otherwise Erlang C at the busiest instance's load over its
+    /// workers (over every instance's workers when one queue serves them all). 1 at or beyond
+    /// capacity; 0 for unlimited workers.
+    public var waitProbabilityEstimate: Double {
+        if let p = renewalQueue?.waitProbability ?? impatience?.waitProbability ?? boundedQueue?.waitProbability {
+            return p
+        }
+        guard let c = workers else { return 0 }
+        guard let u = utilization, u < 1 else { return 1 }
+        let servers = if case .sharedQueue(let n) = split { c * n } else { c }
+        return ErlangC.probabilityOfWaiting(servers: servers, load: u * Double(servers))
+    }
+
     /// For a station whose waiting requests give up (`ModelSpec.patience(station:)`: a queue
     /// timeout, or its clients' patience with `drop_expired`), per instance: the M/M/c+G
     /// figures (Erlang-A for exponential patience, M/M/c+D for a fixed one) — the share that
