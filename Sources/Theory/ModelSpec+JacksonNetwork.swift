@@ -80,20 +80,28 @@ extension ModelSpec {
     }
 
     /// True when Poisson arrivals reach station s's instances as Poisson streams and it serves
-    /// them as one queue per instance: no rate profile, no synchronous call chains; every
-    /// other station has unlimited workers and nothing that thins or reshapes traffic (caches,
-    /// rate limits, inspection), so its requests do not interact; s is split at random or has one
-    /// instance, is always up, has no TLS cost, no autoscaling, concurrency limit or standby,
-    /// and serves each request at most once (no repeated or guarded calls anywhere). The
-    /// classes' visits may bring demands of their own (a mixture of service times).
+    /// them as one queue per instance: no rate profile, no synchronous call chains; nothing
+    /// thins or reshapes traffic (caches, rate limits, inspection); every station a class
+    /// visits before s has unlimited workers and is always up, with no concurrency limit, so its
+    /// requests do not interact there (each is delayed independently, and a Poisson stream
+    /// through such an M/G/∞ stage stays Poisson; the stations after s, in a pipeline, never
+    /// change its arrivals); s is split at random or has one instance, is always up, has no TLS
+    /// cost, no autoscaling, concurrency limit or standby, and serves each request at most once
+    /// (no repeated or guarded calls anywhere). The classes' visits may bring demands of their
+    /// own (a mixture of service times).
     func arrivesAsPoisson(station s: Int) -> Bool {
         let st = stations[s]
         guard !hasCallChains, profile == nil, poissonArrivals else { return false }
-        guard keepsArrivals(station: s), st.instances == 1 || st.balance == .random,
-            stations.indices.allSatisfy({ $0 == s || stations[$0].workers == nil })
-        else { return false }
+        guard keepsArrivals(station: s), st.instances == 1 || st.balance == .random else { return false }
         return classes.allSatisfy { c in
-            c.calls.allSatisfy { !$0.isGuarded && $0.meanCalls == 1 } && c.calls.filter { $0.station == s }.count <= 1
+            guard c.calls.allSatisfy({ !$0.isGuarded && $0.meanCalls == 1 }),
+                c.calls.filter({ $0.station == s }).count <= 1
+            else { return false }
+            guard let at = c.calls.firstIndex(where: { $0.station == s }) else { return true }
+            return c.calls[..<at].allSatisfy { node in
+                let t = stations[node.station]
+                return t.workers == nil && !canGoDown(node.station) && t.concurrencyLimit == nil
+            }
         }
     }
 }

@@ -41,6 +41,29 @@ import Theory
         #expect(try !exact("tandem.yaml", ["components.app.service={lognormal: {mean: 0.8ms, cv: 2}}"], station: 1))
     }
 
+    @Test("in a pipeline only the stations before decide: none after, unlimited and always-up ones before")
+    func pipelineOrder() throws {
+        let lognormalApp = "components.app.service={lognormal: {mean: 0.8ms, cv: 2}}"
+        // The first station's arrivals are the workload's, whatever follows it (no Jackson
+        // network once app is lognormal).
+        #expect(try exact("tandem.yaml", [lognormalApp], station: 0))
+        #expect(try !exact("tandem.yaml", [lognormalApp], station: 2))
+        // Behind a stage of unlimited workers each request is delayed on its own: an M/G/∞
+        // stage passes a Poisson stream on as Poisson, so app is M/G/1 whatever store is.
+        #expect(try exact("tandem.yaml", [lognormalApp, "components.edge.workers=unlimited"], station: 1))
+        // Unless that stage can fail (requests lost while it is down) or limits its concurrency.
+        #expect(
+            try !exact(
+                "tandem.yaml",
+                [lognormalApp, "components.edge.workers=unlimited", "components.edge.failures={mtbf: 1h, mttr: 1m}"],
+                station: 1))
+        #expect(
+            try !exact(
+                "tandem.yaml",
+                [lognormalApp, "components.edge.workers=unlimited", "components.edge.concurrency_limit=50"],
+                station: 1))
+    }
+
     @Test("validate's line: Pollaczek–Khinchine without ≈ where exact, Allen–Cunneen's ≈ elsewhere")
     func text() {
         let exact = capsim(["validate", scenarioPath("md1.yaml")])
