@@ -12,22 +12,27 @@ extension ValidateCommand {
     /// squared coefficient of variation.
     static func renewalText(_ q: RenewalQueue, erlang: Double) -> String {
         let c = q.servers
-        let model: String
-        if case .constant = q.gaps.source, q.gaps.kept == 1, q.gaps.every == 1 {
-            model = "D/M/\(c)"
-        } else if case .poisson = q.gaps.source {
-            // A random share of a Poisson stream is Poisson: every n-th of it, Erlang-n gaps.
-            model = "E\(q.gaps.every)/M/\(c): round robin gives each instance one arrival in \(q.gaps.every)"
-        } else {
-            model = "GI/M/\(c), gaps' c_a² \(TableReport.fixed(q.gaps.scv, 3))"
-        }
-        return "mean wait \(duration(q.meanWait)) (\(model), Takács: waits with probability "
+        return "mean wait \(duration(q.meanWait)) (\(renewalModel(q.gaps, "\(c)")), Takács: waits with probability "
             + "\(TableReport.fixed(q.waitProbability * 100, 1)) %; Erlang C for M/M/\(c): \(duration(erlang)))"
+    }
+
+    /// Kendall's name of a queue fed `gaps` with exponential service and `servers` (the "c" or
+    /// "c/K" part): D/M/… for constant gaps reaching the instance whole, E_n/M/… for a
+    /// Poisson stream's every n-th arrival, otherwise GI/M/… with the gaps' squared
+    /// coefficient of variation.
+    static func renewalModel(_ gaps: RenewalGaps, _ servers: String) -> String {
+        if case .constant = gaps.source, gaps.kept == 1, gaps.every == 1 { return "D/M/\(servers)" }
+        if case .poisson = gaps.source {
+            // A random share of a Poisson stream is Poisson: every n-th of it, Erlang-n gaps.
+            return "E\(gaps.every)/M/\(servers): round robin gives each instance one arrival in \(gaps.every)"
+        }
+        return "GI/M/\(servers), gaps' c_a² \(TableReport.fixed(gaps.scv, 3))"
     }
 
     /// What the model of a bounded queue says (`OfferedLoad.boundedQueue`): the share of its
     /// arrivals turned away, the utilisation it then carries and the mean wait of what it
-    /// admits — marked ≈ unless exact (`ModelSpec.isExactFiniteQueue`). With no waiting room
+    /// admits — marked ≈ unless exact (`ModelSpec.isExactFiniteQueue`, or GI/M/c/K for arrivals
+    /// that are a renewal process other than Poisson, `OfferedLoad.finiteRenewalQueue`). With no waiting room
     /// and independent instances it is Erlang's loss system, M/G/c/c, whose figures hold for
     /// any service distribution.
     static func boundedQueueText(
@@ -35,13 +40,18 @@ extension ValidateCommand {
     )
         -> String
     {
-        let about = exact ? "" : "≈ "
+        let about = exact || load.finiteRenewalQueue != nil ? "" : "≈ "
         let c = station.workers ?? 0
         let room = station.queueCapacity ?? 0
         let share = q.blocking < 0.00005 ? "< 0.01" : about + TableReport.fixed(q.blocking * 100, 2)
         let turned = "turns away \(share) % (queue_full)"
         let carried = "utilisation \(about)\(TableReport.fixed(q.utilization * 100, 1)) % carried"
         let busiest = load.unequalShare != nil ? " at the busiest instance" : ""
+        if let f = load.finiteRenewalQueue {
+            // GI/M/c/K: exact for these arrivals (`OfferedLoad.finiteRenewalQueue`).
+            let wait = room == 0 ? "no waiting" : "mean wait \(duration(f.meanWait))"
+            return "\(renewalModel(f.gaps, "\(c)/\(c + room)")): \(turned), \(carried), \(wait)"
+        }
         if station.discipline == .processorSharing {
             // Insensitive: the chain of M/M/c/K whatever the service distribution.
             let place = load.split == .independent ? "" : " (under the balancing policy's model)"

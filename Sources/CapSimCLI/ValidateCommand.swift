@@ -29,7 +29,7 @@ struct ValidateCommand: ParsableCommand {
             field. With a bounded \
             queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
             the utilisation it carries and the wait of what it admits (Erlang B with no \
-            waiting room). Where waiting requests give up (a queue timeout, or drop_expired \
+            waiting room; GI/M/c/K, exact, for the renewal arrivals above). Where waiting requests give up (a queue timeout, or drop_expired \
             under the clients' timeouts) each instance is M/M/c+G: Erlang-A for exponential \
             patience, M/M/c+D for a fixed one — the share that gives up, the utilisation \
             carried and the wait. A component at or above 100 % is flagged UNSTABLE (its queue \
@@ -344,8 +344,8 @@ struct ValidateCommand: ParsableCommand {
                     // The model of the wait under the balancing policy (`BalanceSplit`).
                     let model =
                         switch l.split {
-                        case _ where l.renewalQueue != nil:
-                            if case .poisson = l.renewalQueue?.gaps.source {
+                        case _ where l.renewalQueue != nil || l.finiteRenewalQueue != nil:
+                            if case .poisson = (l.renewalQueue?.gaps ?? l.finiteRenewalQueue?.gaps)?.source {
                                 "erlang_arrivals"
                             } else {
                                 "renewal_arrivals"
@@ -365,7 +365,8 @@ struct ValidateCommand: ParsableCommand {
                         pairs.append(("wait_probability", .number(q.waitProbability)))
                         if !l.clientsPatience { pairs.append(("mean_in_system", .number(q.meanInSystem))) }
                     } else if let q = l.boundedQueue {
-                        // M/M/c/K at the busiest instance (`OfferedLoad.boundedQueue`).
+                        // M/M/c/K (GI/M/c/K for renewal arrivals) at the busiest instance
+                        // (`OfferedLoad.boundedQueue`).
                         pairs.append(("blocking", .number(q.blocking)))
                         pairs.append(("carried_utilization", .number(q.utilization)))
                         pairs.append(("wait_probability", .number(q.waitProbability)))

@@ -187,6 +187,18 @@ extension ModelSpec {
                         ? AllenCunneen.meanWait(
                             erlangC: queue.meanWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
                         : nil
+                // Arrivals reaching the station as a renewal process other than Poisson, one
+                // exponential service time: GI/M/c/K, exact at any load.
+                if levels.isEmpty, case .exponential = st.service, st.tls == nil, !ownDemands,
+                    abs(meanService - st.service.mean) <= 1e-12 * st.service.mean,
+                    let gaps = renewalGaps(station: s),
+                    let q = FiniteRenewalQueue(
+                        gaps: gaps, servers: workers, capacity: workers + room, meanService: meanService)
+                {
+                    load.finiteRenewalQueue = q
+                    load.boundedQueue = q.figures
+                    load.meanWaitEstimate = q.meanWait
+                }
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
                 load.erlangCMeanWait = wait

@@ -5,8 +5,10 @@ extension ModelSpec {
     /// renewal process that is not Poisson (constant or gamma arrivals, or Poisson arrivals
     /// taken every n-th by round robin over instances of several workers: Erlang-n gaps): then
     /// an instance with exponential service is a GI/M/c queue, solved exactly by
-    /// `RenewalQueue`. Nil otherwise (Poisson arrivals keep their own models: Erlang C, and
-    /// E_n/M/1 for round robin over single workers, `BalanceSplit.erlangArrivalsWait`).
+    /// `RenewalQueue`, or with a bounded queue GI/M/c/K (`FiniteRenewalQueue`, which also takes
+    /// Poisson arrivals under round robin over single workers). Nil otherwise (Poisson arrivals
+    /// keep their own models: Erlang C and M/M/c/K, and E_n/M/1 for round robin over single
+    /// workers with an unlimited queue, `BalanceSplit.erlangArrivalsWait`).
     ///
     /// The arrivals stay a renewal process where they reach s untouched: no rate profile,
     /// clients, or anything `keepsArrivals` rules out (as for `arrivesAsPoisson`); each class
@@ -57,8 +59,9 @@ extension ModelSpec {
         case .constant(let r): source = .constant(rate: r)
         case .gamma(let r, let cv): source = .gamma(rate: r, cv: cv)
         case .poisson(let r):
-            // Round robin over several workers: E_n/M/c (one worker keeps `erlangArrivalsWait`).
-            guard split.isRoundRobin, (st.workers ?? 1) > 1 else { return nil }
+            // Round robin: E_n/M/c/K, or E_n/M/c over several workers (one worker and an
+            // unlimited queue keep `erlangArrivalsWait`).
+            guard split.isRoundRobin, (st.workers ?? 1) > 1 || st.queueCapacity != nil else { return nil }
             source = .poisson(rate: r)
         case .mmpp2, .trace, .closed: return nil
         }

@@ -82,6 +82,10 @@ public struct OfferedLoad: Sendable, Equatable {
     /// Poisson stream's every n-th over several workers) and its service is exponential, its
     /// queue unlimited: `meanWaitEstimate` is its mean wait. Nil otherwise.
     public var renewalQueue: RenewalQueue?
+    /// GI/M/c/K at each instance (`FiniteRenewalQueue`), exact, where `renewalQueue`'s
+    /// conditions hold but the queue is bounded: `boundedQueue` holds its figures and
+    /// `meanWaitEstimate` its mean wait. Nil otherwise.
+    public var finiteRenewalQueue: FiniteRenewalQueue?
 
     /// For a station with workers and a bounded queue, per instance: the share turned away,
     /// the load carried and the wait, whatever the load, overloaded or not; nil otherwise (an
