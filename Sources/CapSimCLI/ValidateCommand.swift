@@ -37,7 +37,8 @@ struct ValidateCommand: ParsableCommand {
             OVERLOADED (the excess is turned away or leaves unserved): a warning, not an error. \
             A closed workload (process: closed: users who think between requests) is solved by \
             mean value analysis: each population's throughput and response time, then each \
-            component at that throughput with MVA's mean wait.
+            component at that throughput with MVA's mean wait; a synchronous chain, whose \
+            callers hold their workers through their calls, by flow-equivalent servers.
 
             Exit codes: 0 valid, 64 usage error, 65 invalid scenario, 66 file missing or \
             unreadable. With --format json the report goes to standard output in every case.
@@ -176,7 +177,8 @@ struct ValidateCommand: ParsableCommand {
             s += " (" + each.joined(separator: ", ") + ")"
         }
         if let w = load.closedWait {
-            return s + ", mean wait \(w.exact ? "" : "≈ ")\(duration(w.meanWait)) (MVA, closed workload)"
+            let model = w.method == .synchronousChain ? "synchronous chain" : "MVA"
+            return s + ", mean wait \(w.exact ? "" : "≈ ")\(duration(w.meanWait)) (\(model), closed workload)"
         }
         if let q = load.impatience { return s + ", " + impatienceText(q, load, station, exact: exactQueue) }
         if load.unstable { return s + "  — UNSTABLE: offered load exceeds capacity" }

@@ -16,11 +16,23 @@ public struct ClosedWorkloadFigures: Sendable, Equatable {
         public var responseTime: Double
     }
 
+    /// How the figures were found.
+    public enum Method: String, Sendable, Equatable {
+        /// Mean value analysis over the stations, each on its own.
+        case mva
+        /// A synchronous chain whose callers hold their workers through their calls, by
+        /// flow-equivalent servers (`SynchronousChain`): exact where no caller runs out of
+        /// workers, an estimate otherwise.
+        case synchronousChain = "synchronous_chain"
+    }
+
     public var populations: [Population]
     /// True when the figures are exact: one population, nothing else arriving, and a
     /// product-form network (exponential FCFS stations, random or single-instance balancing,
-    /// a pipeline or a single station, nothing that thins or reshapes traffic).
+    /// a pipeline or a single station, nothing that thins or reshapes traffic), or a
+    /// synchronous chain whose callers never run out of workers (`SynchronousChain.exact`).
     public var exact: Bool
+    public var method: Method = .mva
 }
 
 extension ModelSpec {
@@ -65,6 +77,19 @@ extension ModelSpec {
     public func closedWorkload() -> (equivalent: ModelSpec, figures: ClosedWorkloadFigures, stationWaits: [Double?])? {
         let pops = closedPopulations
         guard !pops.isEmpty else { return nil }
+        if let (chain, order) = synchronousChain() {
+            // A synchronous chain: its own exact figures (workers held through the calls).
+            var waits = [Double?](repeating: nil, count: stations.count)
+            for (i, s) in order.enumerated() { waits[s] = chain.meanWait(i) }
+            let p = pops[0]
+            let figures = ClosedWorkloadFigures(
+                populations: [
+                    .init(
+                        name: p.name, users: p.population.users, think: p.population.think.mean,
+                        throughput: chain.throughput, responseTime: chain.responseTime)
+                ], exact: chain.exact, method: .synchronousChain)
+            return (withClosedRates([chain.throughput]), figures, waits)
+        }
         var x = pops.map { _ in 1.0 }
         var last: (ClosedNetwork.Solution, [[(station: Int, visits: Double, parts: [Int])]])?
         for _ in 0..<50 {
@@ -195,18 +220,25 @@ extension ModelSpec {
         var loads = equivalent.offeredLoad()
         for s in loads.indices {
             guard let w = waits[s] else { continue }
-            loads[s].closedWait = ClosedWait(meanWait: w, exact: figures.exact)
+            loads[s].closedWait = ClosedWait(meanWait: w, exact: figures.exact, method: figures.method)
             loads[s].erlangCMeanWait = w
             loads[s].meanWaitEstimate = w
             if loads[s].unequalShare != nil { loads[s].poolMeanWait = w }
+        }
+        // A synchronous chain's busy workers are its own: the open equivalent would hold each
+        // caller through its callees' open-model waits.
+        if let (chain, order) = synchronousChain() {
+            for (i, s) in order.enumerated() { loads[s].utilization = chain.utilization(i) }
         }
         return loads
     }
 }
 
-/// MVA's mean wait per visit at a station that closed requests reach.
+/// MVA's (or a synchronous chain's) mean wait per visit at a station that closed requests
+/// reach.
 public struct ClosedWait: Sendable, Equatable {
     /// Seconds per visit.
     public var meanWait: Double
     public var exact: Bool
+    public var method: ClosedWorkloadFigures.Method = .mva
 }
