@@ -1,4 +1,3 @@
-import CGSL
 import SimRandom
 
 #if canImport(Glibc)
@@ -127,9 +126,9 @@ public enum ForkJoin {
     static func cumulative(_ body: BranchTime.Body, at points: [Double]) -> [Double] {
         switch body {
         case .fitted(let mean, let scv):
-            GSL.initialize()  // a `gsl_cdf_*` domain error must not abort the process
-            if scv < 1e-12 { return points.map { $0 >= mean ? 1 : 0 } }
-            return points.map { $0 <= 0 ? 0 : gsl_cdf_gamma_P($0, 1 / scv, mean * scv) }
+            let law: Distribution =
+                scv < 1e-12 ? .deterministic(value: mean) : .gamma(mean: mean, cv: scv.squareRoot())
+            return law.cumulativeProbabilities(at: points)
         case .visit(let service, let shift, let p, let rate):
             // u = t − shift: the service and the wait's part.
             let first = points.firstIndex { $0 - shift > 0 } ?? points.count

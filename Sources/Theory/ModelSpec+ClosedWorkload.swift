@@ -33,6 +33,10 @@ public struct ClosedWorkloadFigures: Sendable, Equatable {
     /// synchronous chain whose callers never run out of workers (`SynchronousChain.exact`).
     public var exact: Bool
     public var method: Method = .mva
+    /// Per station, the share of its workers busy where the method gives it (a synchronous
+    /// chain's stations, whose callers hold their workers through their calls); empty for MVA,
+    /// whose stations take the open equivalent's.
+    public var utilizations: [Double?] = []
 }
 
 extension ModelSpec {
@@ -80,14 +84,18 @@ extension ModelSpec {
         if let (chain, order) = synchronousChain() {
             // A synchronous chain: its own exact figures (workers held through the calls).
             var waits = [Double?](repeating: nil, count: stations.count)
-            for (i, s) in order.enumerated() { waits[s] = chain.meanWait(i) }
+            var utilizations = waits
+            for (i, s) in order.enumerated() {
+                waits[s] = chain.meanWait(i)
+                utilizations[s] = chain.utilization(i)
+            }
             let p = pops[0]
             let figures = ClosedWorkloadFigures(
                 populations: [
                     .init(
                         name: p.name, users: p.population.users, think: p.population.think.mean,
                         throughput: chain.throughput, responseTime: chain.responseTime)
-                ], exact: chain.exact, method: .synchronousChain)
+                ], exact: chain.exact, method: .synchronousChain, utilizations: utilizations)
             return (withClosedRates([chain.throughput]), figures, waits)
         }
         var x = pops.map { _ in 1.0 }
@@ -227,9 +235,7 @@ extension ModelSpec {
         }
         // A synchronous chain's busy workers are its own: the open equivalent would hold each
         // caller through its callees' open-model waits.
-        if let (chain, order) = synchronousChain() {
-            for (i, s) in order.enumerated() { loads[s].utilization = chain.utilization(i) }
-        }
+        for (s, u) in figures.utilizations.enumerated() where u != nil { loads[s].utilization = u }
         return loads
     }
 }

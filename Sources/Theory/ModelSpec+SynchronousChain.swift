@@ -33,7 +33,9 @@ extension ModelSpec {
                 st.cache == nil, st.rateLimit == nil, st.inspection == nil, st.tls == nil, st.concurrencyLimit == nil,
                 st.autoscale == nil, st.standby == nil, !canGoDown(s)
             else { return nil }
-            if st.workers != nil, case .exponential = st.service {} else if st.workers != nil { return nil }
+            if st.workers != nil {
+                guard case .exponential = st.service else { return nil }
+            }
             stages.append(.init(workers: st.workers, meanService: st.service.mean))
         }
         guard
