@@ -29,7 +29,10 @@ struct ValidateCommand: ParsableCommand {
             field. With a bounded \
             queue each instance is an M/M/c/K queue, at any load: the share it turns away, \
             the utilisation it carries and the wait of what it admits (Erlang B with no \
-            waiting room; GI/M/c/K, exact, for the renewal arrivals above). Where waiting requests give up (a queue timeout, or drop_expired \
+            waiting room; GI/M/c/K, exact, for the renewal arrivals above). Where the wait's \
+            whole law is exact (M/M/c, GI/M/c, M/M/c/K with exponential service, first come \
+            first served) the line ends with its p99 and the JSON adds wait_quantiles. \
+            Where waiting requests give up (a queue timeout, or drop_expired \
             under the clients' timeouts) each instance is M/M/c+G: Erlang-A for exponential \
             patience, M/M/c+D for a fixed one — the share that gives up, the utilisation \
             carried and the wait. A component at or above 100 % is flagged UNSTABLE (its queue \
@@ -108,6 +111,7 @@ struct ValidateCommand: ParsableCommand {
             let jackson = p.model.isJacksonNetwork
             if p.model.hasClosedWorkload { rows.append(indent + closedLine(p.model)) }
             let loads = p.model.offeredLoad()
+            let laws = p.model.exactWaitLaws(loads)
             for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
                 let exact = jackson || p.model.isExactUnlimitedQueue(station: s)
                 rows.append(
@@ -115,7 +119,8 @@ struct ValidateCommand: ParsableCommand {
                         + line(
                             load, station, exact: exact,
                             exactQueue: p.model.isExactFiniteQueue(station: s)
-                                || p.model.isExactImpatientQueue(station: s)))
+                                || p.model.isExactImpatientQueue(station: s))
+                        + (laws[s].map { ", wait p99 \(duration($0.quantile(0.99)))" } ?? ""))
                 if let waits = load.priorityWaits {
                     rows.append(indent + "  " + priorityLine(waits, load, station, exact: exact))
                 }
@@ -325,11 +330,17 @@ struct ValidateCommand: ParsableCommand {
 
     static func duration(_ seconds: Double) -> String { TableReport.format(seconds, .seconds) }
 
+    /// The levels of the JSON's `wait_quantiles`, named as the run's `hop.<c>.wait.*` metrics.
+    static let waitQuantileLevels: [(name: String, level: Double)] = [
+        ("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99), ("p999", 0.999),
+    ]
+
     /// The JSON report: `{file, ok, name, hash, diagnostics, stations}` (and `points` for a sweep).
     static func json(file: String, scenario s: Scenario?, diagnostics: [Diagnostic]) -> JSONValue {
         func stations(_ m: ModelSpec) -> JSONValue {
-            .array(
-                m.offeredLoad().map { l in
+            let loads = m.offeredLoad()
+            return .array(
+                zip(loads, m.exactWaitLaws(loads)).map { l, law in
                     var pairs: [(key: String, value: JSONValue)] = [
                         ("name", .string(l.name)),
                         ("arrival_rate", .number(l.arrivalRate)),
@@ -359,6 +370,15 @@ struct ValidateCommand: ParsableCommand {
                         }
                     pairs.append(("wait_model", .string(model)))
                     if let q = l.renewalQueue { pairs.append(("wait_probability", .number(q.waitProbability))) }
+                    if let law {
+                        // The wait's exact law at each instance (`ModelSpec.exactWaitLaws`).
+                        pairs.append(
+                            (
+                                "wait_quantiles",
+                                .object(
+                                    waitQuantileLevels.map { (key: $0.name, value: .number(law.quantile($0.level))) })
+                            ))
+                    }
                     if let q = l.impatience {
                         // M/M/c+G at the busiest instance (`OfferedLoad.impatience`).
                         pairs.append(("abandonment", .number(q.abandonment)))

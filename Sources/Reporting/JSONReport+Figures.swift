@@ -8,27 +8,31 @@ import Theory
 /// a CDF, and the per-window time series. Added keys only (schema version 1 unchanged): a reader
 /// of the earlier report finds every key it knew, with the same meaning.
 extension JSONReport {
-    /// `[{"name", "utilization_theory", "wait_mean_theory"}]`, one per component in the
+    /// `[{"name", "utilization_theory", "wait_mean_theory", "wait_p99_theory"}]`, one per component in the
     /// scenario's order: the utilisation carried (offered load over capacity, less what a
     /// bounded queue turns away by M/M/c/K and what gives up waiting by M/M/c+G) and the mean
     /// wait (Erlang C, or M/M/c/K for a bounded queue, with the Allen–Cunneen correction, or
     /// M/M/c+G's) — over the instances, each fed its own share, when they are loaded unequally
     /// (`OfferedLoad.poolUtilizationTheory`) — as the terminal table's "(theory)"
-    /// columns (`TableReport.componentTable`, `OfferedLoad.poolWaitTheory`);
+    /// columns (`TableReport.componentTable`, `OfferedLoad.poolWaitTheory`), and the wait's p99
+    /// where its law is exact (`ModelSpec.exactWaitLaws`: M/M/c, GI/M/c, M/M/c/K);
     /// null where capsim has no estimate (a database: its estimate is its busiest instance's,
     /// not the pool's mean the run reports; an autoscaled pool: its estimate is at its largest
     /// fleet, while the run decides the fleet).
     static func components(_ r: RunReport) -> JSONValue {
         let loads = r.scenario.model.offeredLoad()
+        let laws = r.scenario.model.exactWaitLaws(loads)
         return .array(
             r.scenario.model.stations.map { station in
-                let load =
+                let k =
                     station.database == nil && station.autoscale == nil
-                    ? loads.first { $0.name == station.name } : nil
+                    ? loads.firstIndex { $0.name == station.name } : nil
+                let load = k.map { loads[$0] }
                 return .object([
                     ("name", .string(station.name)),
                     ("utilization_theory", .number(load?.poolUtilizationTheory)),
                     ("wait_mean_theory", .number(load?.poolWaitTheory)),
+                    ("wait_p99_theory", .number(k.flatMap { laws[$0] }?.quantile(0.99))),
                 ])
             })
     }

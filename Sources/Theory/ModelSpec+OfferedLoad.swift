@@ -135,6 +135,13 @@ extension ModelSpec {
             let serviceSCV = (serviceVariance + (st.tls?.costVariance ?? 0)) / (meanService * meanService)
             let split = BalanceSplit(st)
             load.split = split
+            // First come first served, one exponential service time per visit, held for the
+            // visit's own service alone (no calls below it), without TLS: what the wait's law
+            // (`OfferedLoad.waitLaw`) needs. (Other orders keep the mean wait, not its law.)
+            let plainExponential =
+                if case .exponential = st.service, st.discipline == .fifo {
+                    st.tls == nil && !ownDemands && abs(meanService - st.service.mean) <= 1e-12 * st.service.mean
+                } else { false }
             // The gaps between arrivals at one instance: round robin's are sums of n of the
             // source's, n times more regular.
             let instanceSCV = if case .everyNth(let n) = split { arrivalSCV / Double(n) } else { arrivalSCV }
@@ -187,6 +194,12 @@ extension ModelSpec {
                         ? AllenCunneen.meanWait(
                             erlangC: queue.meanWait, arrivalSCV: instanceSCV, serviceSCV: serviceSCV)
                         : nil
+                if case .independent = model, load.unequalShare == nil, levels.isEmpty, plainExponential,
+                    let q = FiniteQueue(
+                        servers: workers, waitingRoom: room, arrivalRate: rate * share, meanService: meanService)
+                {
+                    load.waitLaw = WaitLaw(q)
+                }
                 // Arrivals reaching the station as a renewal process other than Poisson, one
                 // exponential service time: GI/M/c/K, exact at any load.
                 if levels.isEmpty, case .exponential = st.service, st.tls == nil, !ownDemands,
@@ -198,10 +211,14 @@ extension ModelSpec {
                     load.finiteRenewalQueue = q
                     load.boundedQueue = q.figures
                     load.meanWaitEstimate = q.meanWait
+                    load.waitLaw = nil
                 }
             } else if st.queueCapacity == nil, u < 1, rate > 0, meanService.isFinite, meanService > 0 {
                 let wait = ErlangC.meanWait(servers: workers, arrivalRate: rate * share, meanService: meanService)
                 load.erlangCMeanWait = wait
+                if case .independent = split, load.unequalShare == nil, levels.isEmpty, plainExponential {
+                    load.waitLaw = WaitLaw(servers: workers, arrivalRate: rate * share, meanService: meanService)
+                }
                 // The wait under exponential service, by the policy's model; then scaled for
                 // variability.
                 var exponentialWait = wait
@@ -251,6 +268,7 @@ extension ModelSpec {
                 {
                     load.renewalQueue = q
                     load.meanWaitEstimate = q.meanWait
+                    load.waitLaw = load.unequalShare == nil && st.discipline == .fifo ? WaitLaw(q) : nil
                 }
                 if !levels.isEmpty, let fifo = load.meanWaitEstimate {
                     // The levels that some class reaching the station is in, in order.

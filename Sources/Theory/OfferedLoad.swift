@@ -82,6 +82,12 @@ public struct OfferedLoad: Sendable, Equatable {
     /// Poisson stream's every n-th over several workers) and its service is exponential, its
     /// queue unlimited: `meanWaitEstimate` is its mean wait. Nil otherwise.
     public var renewalQueue: RenewalQueue?
+    /// The law of a visit's wait at each instance where queueing theory gives it in full
+    /// (`WaitLaw`): M/M/c by Erlang C, GI/M/c (`renewalQueue`), or an admitted request's under
+    /// M/M/c/K — each instance fed an equal share under a random split, with one exponential
+    /// service time, first come first served. Its inputs only: whether the arrivals reaching the
+    /// station make it exact is the model's question (`ModelSpec.exactWaitLaws`). Nil otherwise.
+    public var waitLaw: WaitLaw?
     /// GI/M/c/K at each instance (`FiniteRenewalQueue`), exact, where `renewalQueue`'s
     /// conditions hold but the queue is bounded: `boundedQueue` holds its figures and
     /// `meanWaitEstimate` its mean wait. Nil otherwise.

@@ -136,9 +136,9 @@ struct CLITests {
         #expect(
             r.out == """
                 \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
-                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
-                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
-                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
+                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1), wait p99 10.236 ms
+                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1), wait p99 5.956 ms
+                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1), wait p99 2.429 ms
 
                 """)
         // A database's busiest node: the replica takes every read, 1800/s × 4 ms on 12 workers;

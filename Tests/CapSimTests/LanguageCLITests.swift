@@ -19,9 +19,9 @@ struct LanguageCLITests {
         #expect(
             tandem.out == """
                 \(scenarioPath("tandem.yaml")): ok — tandem, 3 component(s), 10 replications, seed 42
-                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1)
-                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1)
-                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1)
+                  edge: offered 600.00/s, utilisation 60.0 %, mean wait 1.500 ms (Erlang C, M/M/1), wait p99 10.236 ms
+                  app: offered 600.00/s, utilisation 48.0 %, mean wait 738.462 µs (Erlang C, M/M/1), wait p99 5.956 ms
+                  store: offered 600.00/s, utilisation 30.0 %, mean wait 214.286 µs (Erlang C, M/M/1), wait p99 2.429 ms
 
                 """)
         #expect(
@@ -33,7 +33,7 @@ struct LanguageCLITests {
         #expect(
             capsim(["validate", scenarioPath("mmc-10-workers.yaml")]).out == """
                 \(scenarioPath("mmc-10-workers.yaml")): ok — mm10, 1 component(s), 10 replications, seed 42
-                  pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
+                  pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10), wait p99 1.155 ms
 
                 """)
         #expect(
@@ -42,7 +42,7 @@ struct LanguageCLITests {
             ))
         #expect(
             capsim(["validate", scenarioPath("mmck.yaml")]).out.hasSuffix(
-                "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full); M/M/2/5: turns away 26.39 % (queue_full), utilisation 88.3 % carried, mean wait 800.738 µs\n"
+                "  pool: offered 2400.00/s, utilisation 120.0 %  — OVERLOADED: at least 16.7 % of its requests will be turned away (queue_full); M/M/2/5: turns away 26.39 % (queue_full), utilisation 88.3 % carried, mean wait 800.738 µs, wait p99 3.553 ms\n"
             ))
         // Lognormal service with a waiting room behind least_outstanding: one M/M/c/K queue over
         // all four instances with the service's mean, marked ≈. Its holding time includes the
@@ -55,7 +55,7 @@ struct LanguageCLITests {
         let policies = capsim(["validate", scenarioPath("lb-policies.yaml")]).out
         for line in [
             "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 4.781 ms (E8/M/1: round robin gives each instance one arrival in 8; Erlang C per instance, M/M/1: 9.000 ms)",
-            "web: offered 7200.00/s, utilisation 90.0 %, mean wait 9.000 ms (Erlang C, M/M/1)",
+            "web: offered 7200.00/s, utilisation 90.0 %, mean wait 9.000 ms (Erlang C, M/M/1), wait p99 44.998 ms",
             "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 876.916 µs (one queue over all instances, M/M/8: a floor for joining the shortest queue; Erlang C per instance, M/M/1: 9.000 ms)",
             "web: offered 7200.00/s, utilisation 90.0 %, mean wait ≈ 1.614 ms (power of 2 choices, mean field; Erlang C per instance, M/M/1: 9.000 ms)",
         ] {
@@ -78,9 +78,9 @@ struct LanguageCLITests {
             sweep.out.hasSuffix(
                 """
                   components.pool.workers=8:
-                    pool: offered 7200.00/s, utilisation 90.0 %, mean wait 876.916 µs (Erlang C, M/M/8)
+                    pool: offered 7200.00/s, utilisation 90.0 %, mean wait 876.916 µs (Erlang C, M/M/8), wait p99 5.313 ms
                   components.pool.workers=10:
-                    pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10)
+                    pool: offered 7200.00/s, utilisation 72.0 %, mean wait 90.573 µs (Erlang C, M/M/10), wait p99 1.155 ms
 
                 """))
     }
@@ -117,7 +117,14 @@ struct LanguageCLITests {
                       "overloaded": false,
                       "erlang_c_mean_wait": 0.0008769162376828213,
                       "mean_wait_estimate": 0.0008769162376828213,
-                      "wait_model": "independent"
+                      "wait_model": "independent",
+                      "wait_quantiles": {
+                        "p50": 0.000423324785025763,
+                        "p90": 0.0024351221755683893,
+                        "p95": 0.0033015561512683197,
+                        "p99": 0.005313353541810946,
+                        "p999": 0.008191584908053504
+                      }
                     }
                   ]
                 }

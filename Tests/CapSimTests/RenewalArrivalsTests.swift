@@ -156,7 +156,7 @@ import Theory
         let line = capsim(["validate", scenarioPath("gm4-bursty.yaml")])
         #expect(
             line.out.hasSuffix(
-                "  pool: offered 3200.00/s, utilisation 80.0 %, mean wait 2.336 ms (GI/M/4, gaps' c_a² 4.000, Takács: waits with probability 78.2 %; Erlang C for M/M/4: 745.541 µs)\n"
+                "  pool: offered 3200.00/s, utilisation 80.0 %, mean wait 2.336 ms (GI/M/4, gaps' c_a² 4.000, Takács: waits with probability 78.2 %; Erlang C for M/M/4: 745.541 µs), wait p99 13.028 ms\n"
             ), "\(line.out)")
         let json = capsim(["validate", scenarioPath("gm4-bursty.yaml"), "--format", "json"])
         #expect(
