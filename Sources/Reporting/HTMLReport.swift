@@ -257,7 +257,8 @@ public enum HTMLReport {
         let costTitle = d.currency.map { "cost/month (\($0))" } ?? "cost/month"
         let (header, rows) = TableReport.componentCells(
             names: names, value: value, utilizationTheory: { theory[$0]?.utilizationTheory },
-            waitTheory: { theory[$0]?.waitMeanTheory }, costTitle: costTitle)
+            waitTheory: { theory[$0]?.waitMeanTheory }, waitP99Theory: { theory[$0]?.waitP99Theory },
+            costTitle: costTitle)
         return table(header, rows)
     }
 }

@@ -64,6 +64,9 @@ public struct ReportDesign: Sendable {
         public var name: String
         public var utilizationTheory: Double?
         public var waitMeanTheory: Double?
+        /// The wait's p99 where its law is exact (`wait_p99_theory`); nil elsewhere, and in a
+        /// report written before capsim printed it.
+        public var waitP99Theory: Double?
     }
 
     public struct SLO: Sendable, Equatable {
@@ -189,7 +192,8 @@ public struct ReportDesign: Sendable {
             Component(
                 name: try Self.string(c, "components[].name"),
                 utilizationTheory: c["utilization_theory"].flatMap(Self.finite),
-                waitMeanTheory: c["wait_mean_theory"].flatMap(Self.finite))
+                waitMeanTheory: c["wait_mean_theory"].flatMap(Self.finite),
+                waitP99Theory: c["wait_p99_theory"].flatMap(Self.finite))
         }
 
         let quantiles = try Self.member(json, "latency_quantiles")

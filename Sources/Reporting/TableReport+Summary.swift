@@ -65,13 +65,17 @@ extension TableReport {
     /// A row per component: instances, utilisation (simulated, then from the spec alone the
     /// offered load over capacity, less what a bounded queue turns away by M/M/c/K), mean wait
     /// (simulated, then Erlang C — M/M/c/K for a bounded queue — with the Allen–Cunneen
-    /// correction where it applies), p99 of the wait, of the component's own time and of the
+    /// correction where it applies), p99 of the wait (simulated, then from the wait's law where
+    /// it is exact: `ModelSpec.exactWaitLaws`), of the component's own time and of the
     /// time including what it calls, the share of requests it failed, and its monthly cost.
     /// Point estimates (their intervals: `--all`, CSV, JSON); a column no component has is left
     /// out; each time column has one unit, so values compare at a glance.
     static func componentTable(_ r: RunReport) -> String {
         let s = r.summary
-        let theory = Dictionary(r.scenario.model.offeredLoad().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let loads = r.scenario.model.offeredLoad()
+        let theory = Dictionary(loads.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let laws = Dictionary(
+            zip(loads, r.scenario.model.exactWaitLaws(loads)).map { ($0.name, $1) }, uniquingKeysWith: { a, _ in a })
         func value(_ id: String) -> Double? { s[id].map(\.value).flatMap { $0.isNaN ? nil : $0 } }
         let stations = r.scenario.model.stations
         let names = stations.map(\.name)
@@ -88,7 +92,9 @@ extension TableReport {
         let costTitle = if case .money(let c)? = currency { "cost/month (\(c))" } else { "cost/month" }
         let (header, rows) = componentCells(
             names: names, value: value, utilizationTheory: { estimate($0)?.poolUtilizationTheory },
-            waitTheory: { estimate($0)?.poolWaitTheory }, costTitle: costTitle)
+            waitTheory: { estimate($0)?.poolWaitTheory },
+            waitP99Theory: { name in estimate(name).flatMap { _ in laws[name] ?? nil }?.quantile(0.99) },
+            costTitle: costTitle)
         return align([header] + rows)
     }
 
@@ -96,10 +102,10 @@ extension TableReport {
     /// (each with its own source of values): the header ("component", then the columns some
     /// component has), and a row per component of `names`. `value` gives a metric's point
     /// estimate by id (nil where there is none); the theory functions give a component's
-    /// analytic utilisation and mean wait.
+    /// analytic utilisation, mean wait and, where the wait's law is exact, its p99.
     static func componentCells(
         names: [String], value: @escaping (String) -> Double?, utilizationTheory: @escaping (String) -> Double?,
-        waitTheory: @escaping (String) -> Double?, costTitle: String
+        waitTheory: @escaping (String) -> Double?, waitP99Theory: @escaping (String) -> Double?, costTitle: String
     ) -> (header: [String], rows: [[String]]) {
         // Columns of one group share a unit (a simulated value and its theory beside it).
         typealias Column = (title: String, unit: MetricUnit, group: Int, cell: (String) -> Double?)
@@ -110,6 +116,7 @@ extension TableReport {
             ("wait mean", .seconds, 2, { value("hop.\($0).wait.mean") }),
             ("(theory)", .seconds, 2, waitTheory),
             ("wait p99", .seconds, 3, { value("hop.\($0).wait.p99") }),
+            ("(theory)", .seconds, 3, waitP99Theory),
             ("self p99", .seconds, 4, { value("hop.\($0).self.p99") }),
             ("inclusive p99", .seconds, 5, { value("hop.\($0).inclusive.p99") }),
             ("errors caused", .fraction, 6, { value("errors.at.\($0).rate") }),

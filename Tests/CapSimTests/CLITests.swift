@@ -40,7 +40,8 @@ struct CLITests {
         #expect(lines.contains { $0.hasPrefix("latency.p99 ") && $0.contains(" ± ") }, "\(r.out)")
         // The component row: M/M/1 at ρ = 0.9, theory beside the simulated value.
         #expect(
-            lines.contains("component instances utilisation (theory) wait mean (theory) wait p99 self p99"), "\(r.out)")
+            lines.contains("component instances utilisation (theory) wait mean (theory) wait p99 (theory) self p99"),
+            "\(r.out)")
         #expect(lines.contains { $0.hasPrefix("server 1.00 ") && $0.contains(" 90.00 % ") }, "\(r.out)")
         #expect(!r.out.contains("utilization.server"))
         let all = capsim(["run", scenarioPath("mm1.yaml"), "--all"] + short)

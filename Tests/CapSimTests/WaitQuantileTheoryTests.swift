@@ -71,6 +71,30 @@ import Theory
         #expect(try laws("closed-users.yaml", []).allSatisfy { $0 == nil })
     }
 
+    @Test("the run's component table and its HTML report put the wait's p99 by theory beside the measured one")
+    func table() throws {
+        let dir = temporaryDirectory()
+        let html = dir.appendingPathComponent("mm1.html").path
+        let r = capsim([
+            "run", scenarioPath("mm1.yaml"), "--set", "horizon=40s", "--set", "replications=2", "--html", html,
+        ])
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(
+            lines.contains("component instances utilisation (theory) wait mean (theory) wait p99 (theory) self p99"),
+            "\(r.out)")
+        let row = try #require(lines.first { $0.hasPrefix("server ") })
+        #expect(row.contains(" 9.000 ms ") && row.contains(" 44.998 ms "), "\(row)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("44.998 ms"))
+        // M/G/1: no law, so no column for it.
+        let lognormal = capsim([
+            "run", scenarioPath("mg1-lognormal.yaml"), "--set", "horizon=40s", "--set", "replications=2",
+        ])
+        #expect(
+            lognormal.out.contains("wait p99") && !lognormal.out.contains("wait p99   (theory)"), "\(lognormal.out)")
+    }
+
     @Test("validate prints the exact wait's p99 and its JSON the quantiles; the run's JSON has wait_p99_theory")
     func output() throws {
         let text = capsim(["validate", scenarioPath("mm1.yaml")])
