@@ -114,13 +114,15 @@ struct ValidateCommand: ParsableCommand {
             let laws = p.model.exactWaitLaws(loads)
             for (s, (load, station)) in zip(loads, p.model.stations).enumerated() {
                 let exact = jackson || p.model.isExactUnlimitedQueue(station: s)
+                // The wait's p99 where its law is exact and some requests wait at all.
+                let p99 = laws[s].flatMap { $0.phaseWeights.isEmpty ? nil : $0.quantile(0.99) }
                 rows.append(
                     indent
                         + line(
                             load, station, exact: exact,
                             exactQueue: p.model.isExactFiniteQueue(station: s)
                                 || p.model.isExactImpatientQueue(station: s))
-                        + (laws[s].map { ", wait p99 \(duration($0.quantile(0.99)))" } ?? ""))
+                        + (p99.map { ", wait p99 \(duration($0))" } ?? ""))
                 if let waits = load.priorityWaits {
                     rows.append(indent + "  " + priorityLine(waits, load, station, exact: exact))
                 }

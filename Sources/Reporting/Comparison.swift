@@ -13,7 +13,8 @@ public struct MetricDifference: Sendable, Equatable {
 
     public var metric: String
     public var unit: MetricUnit
-    /// Means over the paired replications.
+    /// Means over the paired replications; for a percentile or a standard deviation, the
+    /// pooled values the runs print.
     public var baseline: Double
     public var value: Double
     /// value − baseline, and the half-width of its 95 % interval from the paired differences
@@ -43,7 +44,17 @@ public enum Comparison {
             if case .maximum = m.kind { continue }
             guard let j = layout.index(of: m.id) else { continue }
             let pairs = zip(base.results, design.results).lazy.map { (baseline: $0.values[i], design: $1.values[j]) }
-            guard let d = PairedDifference(pairs: pairs) else { continue }
+            // A percentile or a standard deviation: the pooled values each run prints, and
+            // their difference, with a sectioned interval (`PairedDifference`); a pair of
+            // prefixes (fewer replications in one run) has no pooled values to compare.
+            let pooled = m.kind.isPooled && base.results.count == design.results.count
+            guard
+                let d = pooled
+                    ? PairedDifference(
+                        pairs: pairs, pooledBaseline: base.summary.estimates[i].value,
+                        pooledDesign: design.summary.estimates[j].value)
+                    : PairedDifference(pairs: pairs)
+            else { continue }
             let judgement: MetricDifference.Judgement
             if abs(d.difference) <= d.halfWidth95 {
                 judgement = .same

@@ -2,7 +2,7 @@
 /// replication under common random numbers: replication r of both saw the same arrivals and
 /// demands, so the per-replication differences cancel most of the noise the two share.
 public struct PairedDifference: Sendable, Equatable {
-    /// Means over the pairs, in the metric's unit.
+    /// Means over the pairs, in the metric's unit (for a pooled metric, the pooled values).
     public var baselineMean: Double
     public var mean: Double
     /// mean − baselineMean (the mean of the per-pair differences), and the half-width of its
@@ -38,6 +38,28 @@ public struct PairedDifference: Sendable, Equatable {
         self.init(
             baselineMean: a.mean, mean: b.mean, difference: d.mean, halfWidth95: paired,
             unpairedHalfWidth95: unpaired, count: n)
+    }
+
+    /// The difference of a metric estimated from pooled data (a percentile, a standard
+    /// deviation: `MetricKind.isPooled`): `pooledBaseline` and `pooledDesign` are the values
+    /// the two runs print, and the difference is theirs. The interval is by sectioning, as
+    /// `Summary` gives each value's: the paired Student-t half-width of the per-replication
+    /// differences (`pairs`, the replications' own values), plus the gap between the pooled
+    /// difference and the mean of those differences. A percentile computed within one short
+    /// replication is biased; under common random numbers the two designs' biases largely
+    /// cancel in each difference, and the gap covers what is left (Welch's half-width gets the
+    /// same gap). Nil with fewer than two pairs, or a pooled value that is NaN.
+    public init?(pairs: some Sequence<(baseline: Double, design: Double)>, pooledBaseline: Double, pooledDesign: Double)
+    {
+        guard !pooledBaseline.isNaN, !pooledDesign.isNaN, let sections = PairedDifference(pairs: pairs) else {
+            return nil
+        }
+        let difference = pooledDesign - pooledBaseline
+        let gap = abs(difference - sections.difference)
+        self.init(
+            baselineMean: pooledBaseline, mean: pooledDesign, difference: difference,
+            halfWidth95: sections.halfWidth95 + gap, unpairedHalfWidth95: sections.unpairedHalfWidth95 + gap,
+            count: sections.count)
     }
 
     public init(

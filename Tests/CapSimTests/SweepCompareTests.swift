@@ -102,7 +102,10 @@ struct SweepCompareTests {
         ])
         #expect(r.status == 0)
         #expect(r.out.hasPrefix("baseline: web-slo-gate (components.web.instances=4)\n"))
-        #expect(r.out.contains("SLO winners\n  latency.p99 <= 150ms: web-slo-gate (components.web.instances=5)\n"))
+        // The mean's difference is clear in 4 replications of 20 s; the p99's (pooled values,
+        // a sectioned interval: about −0.5 ± 0.9 ms) is not, so no design wins it.
+        #expect(r.out.contains("SLO winners\n  latency.p99 <= 150ms: no design is significantly best\n"), "\(r.out)")
+        #expect(r.out.contains("\n  latency.mean <= 40ms: web-slo-gate (components.web.instances=5)\n"), "\(r.out)")
         #expect(capsim(["compare", scenarioPath("mm1.yaml")]).status == 64)
     }
 }
