@@ -57,11 +57,11 @@ public struct WaitLaw: Sendable, Equatable {
 
     /// M/M/c/K's wait of an admitted request at one instance (`FiniteQueue`'s chain): c workers
     /// and `q.waitingRoom` places, Poisson arrivals, exponential service. Nil without a load or
-    /// beyond 10⁶ places (a million phases per survival).
+    /// beyond `maximumPlaces`.
     public init?(_ q: FiniteQueue) {
         let c = Double(q.servers)
         let m = q.waitingRoom
-        guard q.meanService > 0, q.arrivalRate > 0, m <= 1_000_000 else { return nil }
+        guard q.meanService > 0, q.arrivalRate > 0, m <= Self.maximumPlaces else { return nil }
         let rho = q.offeredLoad / c
         guard rho.isFinite, rho > 0 else { return nil }
         // ρʲ over Σ_{i<m} ρⁱ, formed from the larger end so that no power overflows.
@@ -72,6 +72,11 @@ public struct WaitLaw: Sendable, Equatable {
         for j in w.indices { w[j] *= q.waitProbability / total }
         self.init(phaseWeights: w, rate: c / q.meanService)
     }
+
+    /// The most waiting places a law is built for: a survival costs one pass over the places,
+    /// and a quantile about 45 of them, so `validate`'s five quantiles of a queue this long take
+    /// tens of milliseconds.
+    public static let maximumPlaces = 10_000
 
     /// P(W > 0): the share of visits that wait at all.
     public var waitProbability: Double { tailSums.first ?? 0 }

@@ -64,6 +64,10 @@ import Theory
         let p99 = law.quantile(0.99)
         #expect(p99.isFinite && p99 > 10.15 && p99 < 10.3, "\(p99)")
         #expect(Self.close(law.mean, q.meanWait, 1e-9))
+        // Beyond the places a law is built for, none (validate stays quick).
+        let longer = try #require(
+            FiniteQueue(servers: 1, waitingRoom: WaitLaw.maximumPlaces + 1, arrivalRate: 3_000, meanService: 0.001))
+        #expect(WaitLaw(longer) == nil)
         // Non-increasing up to rounding: the survival sums 10⁴ Poisson terms whose logarithms
         // reach 10⁴·log x, so it carries a relative error of about 10⁻¹¹ where it is near 1.
         var last = 1.0
