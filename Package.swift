@@ -71,11 +71,29 @@ let package = Package(
         .testTarget(
             name: "ScenarioLanguageTests",
             dependencies: ["ScenarioLanguage", "Theory", "SimRandom", "InfraModel", "SimKernel"]),
+        // What the two scenario-running test targets share (running a scenario or the command line
+        // in-process, the honest comparison with theory). Two targets, not one, so that the build
+        // compiles them side by side: one module of 14 k test lines was the last quarter of a
+        // clean build, on one core.
+        .target(
+            name: "CapSimTestSupport",
+            dependencies: ["CapSimCLI", "ScenarioLanguage", "SimStats", "InfraModel"],
+            path: "Tests/CapSimTestSupport"),
+        // Each kind of component (caches, databases, clusters, deploys, regions, balancers,
+        // disciplines...) run through scenarios: exact trajectories and theory.
+        .testTarget(
+            name: "ComponentTests",
+            dependencies: [
+                "CapSimTestSupport", "CapSimCLI", "ScenarioLanguage", "SimStats", "Theory", "InfraModel",
+                "SimRandom", "SimKernel",
+            ]),
+        // The command line, outputs and reports, interval coverage, whole-design theory,
+        // instruction budgets, the golden outputs and the fuzz corpus.
         .testTarget(
             name: "CapSimTests",
             dependencies: [
-                "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory", "InfraModel", "SimRandom",
-                "SimKernel", "CGSL",
+                "CapSimTestSupport", "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory",
+                "InfraModel", "SimRandom", "SimKernel", "CGSL",
             ], exclude: ["Golden", "FuzzCorpus"]),
     ]
 )

@@ -1,4 +1,5 @@
 import CGSL
+import CapSimTestSupport
 import Foundation
 import InfraModel
 import ScenarioLanguage

@@ -1,32 +1,7 @@
 import CapSimCLI
+import CapSimTestSupport
 import Foundation
-import Synchronization
 import Testing
-
-/// Runs the CLI in-process and captures what it prints.
-final class Captured: Sendable {
-    let out = Mutex(""), err = Mutex("")
-    var console: Console {
-        Console(
-            out: { s in self.out.withLock { $0 += s } }, err: { s in self.err.withLock { $0 += s } }, isTerminal: false)
-    }
-    var stdout: String { out.withLock { $0 } }
-    var stderr: String { err.withLock { $0 } }
-}
-
-func capsim(_ args: [String]) -> (status: Int32, out: String, err: String) {
-    let c = Captured()
-    let status = CapSimCommand.main(arguments: args, console: c.console)
-    return (status, c.stdout, c.stderr)
-}
-
-func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-test-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-let short = ["--set", "horizon=20s", "--set", "warmup=2s", "--replications", "3"]
 
 @Suite("Command line")
 struct CLITests {

@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Testing
 
 /// The summary CSV over designs with different components: the header is the union of their

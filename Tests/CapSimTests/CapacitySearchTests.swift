@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Testing
 
 @testable import Reporting

@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Foundation
 import InfraModel
 import ScenarioLanguage
@@ -131,8 +132,9 @@ struct ClosedWorkloadTests {
         func factor(_ d: Double, _ m: Int?, _ n: Int) -> Double {
             (1...max(n, 1)).reduce(1.0) { f, j in j > n ? f : f * d / Double(m.map { min(j, $0) } ?? j) }
         }
-        var g = (0...users).map { n in
-            pow(think, Double(n)) / (1...max(n, 1)).reduce(1.0) { $1 > n ? $0 : $0 * Double($1) }
+        var g: [Double] = (0...users).map { (n: Int) -> Double in
+            let factorial: Double = (1...max(n, 1)).reduce(1.0) { $1 > n ? $0 : $0 * Double($1) }
+            return pow(think, Double(n)) / factorial
         }
         for s in stations {
             let f = (0...users).map { factor(s.demand, s.servers, $0) }

@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// The budgets leave room for compiler versions to shift code a little, and fail on a real
 /// regression. Needs valgrind and strip (binutils); skipped without them, except under CI
 /// (`CI` set, as `.ci/run` does), where they are installed and a missing one is a failure.
-@Suite("Instruction budgets", .serialized)
+@Suite("Instruction budgets")
 struct InstructionBudgetTests {
     /// The capsim binary without debug information (valgrind 3.19 cannot read the DWARF of a
     /// Swift 6 release build), made once.

@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Foundation
 import ScenarioLanguage
 import SimStats

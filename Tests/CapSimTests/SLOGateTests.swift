@@ -1,3 +1,4 @@
+import CapSimTestSupport
 import Foundation
 import InfraModel
 import ScenarioLanguage
@@ -42,7 +43,8 @@ struct SLOGateTests {
         #expect(ReplicationPlan(minimum: 10, maximum: 50, untilDecided: true).looks == [10, 20, 40, 50])
         #expect(ReplicationPlan(fixed: 20).looks == [20])
         let levels = SequentialTest.spending(looks: plan.looks, alpha: 0.05)
-        #expect(abs(levels.reduce(0, +) - 0.05) < 1e-15)
+        let spent: Double = levels.reduce(0, +)
+        #expect(abs(spent - 0.05) < 1e-15)
         #expect(levels.allSatisfy { $0 > 0 })
         #expect(abs(levels[0] - 0.05 / 256) < 1e-15)
     }

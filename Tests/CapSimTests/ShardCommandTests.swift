@@ -1,4 +1,5 @@
 import CapSimCLI
+import CapSimTestSupport
 import Foundation
 import Testing
 
