@@ -11,6 +11,14 @@ let optimise: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 ]
 
+/// The scenario test targets' own code is compiled without optimisation even in release builds:
+/// their tests drive the optimised library through scenarios and the command line, so their
+/// bodies cost little at run time, while optimising them was the largest part of the build's
+/// last minutes. The other test targets stay optimised: their property tests loop in test code.
+let unoptimisedTestCode: [SwiftSetting] = [
+    .unsafeFlags(["-Onone"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "capsim",
     platforms: [.macOS(.v14)],
@@ -86,7 +94,7 @@ let package = Package(
             dependencies: [
                 "CapSimTestSupport", "CapSimCLI", "ScenarioLanguage", "SimStats", "Theory", "InfraModel",
                 "SimRandom", "SimKernel",
-            ]),
+            ], swiftSettings: unoptimisedTestCode),
         // The command line, outputs and reports, interval coverage, whole-design theory,
         // instruction budgets, the golden outputs and the fuzz corpus.
         .testTarget(
@@ -94,6 +102,6 @@ let package = Package(
             dependencies: [
                 "CapSimTestSupport", "CapSimCLI", "Reporting", "ScenarioLanguage", "SimStats", "Theory",
                 "InfraModel", "SimRandom", "SimKernel", "CGSL",
-            ], exclude: ["Golden", "FuzzCorpus"]),
+            ], exclude: ["Golden", "FuzzCorpus"], swiftSettings: unoptimisedTestCode),
     ]
 )
