@@ -56,16 +56,21 @@ public struct WaitLaw: Sendable, Equatable {
     }
 
     /// M/M/c/K's wait of an admitted request at one instance (`FiniteQueue`'s chain): c workers
-    /// and `q.waitingRoom` places, Poisson arrivals, exponential service. Nil without a load or
-    /// beyond `maximumPlaces`.
+    /// and `q.waitingRoom` places, Poisson arrivals, exponential service. Below capacity the
+    /// weights fall as ρʲ, so the places where ρʲ is under 10⁻¹⁸ carry less than 10⁻¹⁸ of the
+    /// law's mass and are left out: a line far longer than it ever gets (`queue: 100000` at
+    /// ρ = 0.9 keeps 394 places) has its law too. Nil without a load, or when more than
+    /// `maximumPlaces` places remain.
     public init?(_ q: FiniteQueue) {
         let c = Double(q.servers)
-        let m = q.waitingRoom
-        guard q.meanService > 0, q.arrivalRate > 0, m <= Self.maximumPlaces else { return nil }
+        guard q.meanService > 0, q.arrivalRate > 0 else { return nil }
         let rho = q.offeredLoad / c
         guard rho.isFinite, rho > 0 else { return nil }
-        // ρʲ over Σ_{i<m} ρⁱ, formed from the larger end so that no power overflows.
         let logRho = log(rho)
+        let negligible = rho < 1 ? (log(Self.negligibleWeight) / logRho).rounded(.up) : .infinity
+        let m = Double(q.waitingRoom) <= negligible ? q.waitingRoom : Int(negligible)
+        guard m <= Self.maximumPlaces else { return nil }
+        // ρʲ over Σ_{i<m} ρⁱ, formed from the larger end so that no power overflows.
         let top = rho <= 1 ? 0 : Double(m - 1) * logRho
         var w = (0..<m).map { exp(Double($0) * logRho - top) }
         let total = w.reduce(0, +)
@@ -77,6 +82,10 @@ public struct WaitLaw: Sendable, Equatable {
     /// and a quantile about 45 of them, so `validate`'s five quantiles of a queue this long take
     /// tens of milliseconds.
     public static let maximumPlaces = 10_000
+
+    /// A place whose weight is below this share of the first place's is left out of an M/M/c/K
+    /// law: far below a double's resolution of the weights' sum (about 10⁻¹⁶ of it).
+    static let negligibleWeight = 1e-18
 
     /// P(W > 0): the share of visits that wait at all.
     public var waitProbability: Double { tailSums.first ?? 0 }

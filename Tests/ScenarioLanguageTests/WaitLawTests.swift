@@ -78,6 +78,25 @@ import Theory
         }
     }
 
+    @Test("a line far longer than it gets below capacity keeps its law: M/M/1 with 100,000 places is M/M/1's")
+    func unusedPlaces() throws {
+        let q = try #require(FiniteQueue(servers: 1, waitingRoom: 100_000, arrivalRate: 900, meanService: 0.001))
+        let law = try #require(WaitLaw(q))
+        // ρ = 0.9: ρʲ falls under 10⁻¹⁸ from j = 394 on.
+        #expect(law.phaseWeights.count == 394)
+        let mm1 = try #require(WaitLaw(servers: 1, arrivalRate: 900, meanService: 0.001))
+        #expect(Self.close(law.waitProbability, mm1.waitProbability, 1e-12))
+        #expect(Self.close(law.mean, q.meanWait, 1e-12) && Self.close(law.mean, mm1.mean, 1e-12))
+        for p in [0.5, 0.9, 0.99, 0.999] { #expect(Self.close(law.quantile(p), mm1.quantile(p), 1e-9), "p \(p)") }
+        // Near capacity the weights fall too slowly: 0.9999ʲ reaches 10⁻¹⁸ after 414,000 places.
+        let slow = try #require(
+            FiniteQueue(servers: 1, waitingRoom: 100_000, arrivalRate: 999.9, meanService: 0.001))
+        #expect(WaitLaw(slow) == nil)
+        // Beyond capacity, and at it, every place counts.
+        let over = try #require(FiniteQueue(servers: 1, waitingRoom: 20_000, arrivalRate: 1_100, meanService: 0.001))
+        #expect(WaitLaw(over) == nil)
+    }
+
     @Test("GI/M/c: its law is the renewal queue's exponential tail")
     func renewal() throws {
         let q = try #require(
