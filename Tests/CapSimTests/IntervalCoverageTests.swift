@@ -61,6 +61,62 @@ struct IntervalCoverageTests {
         }
     }
 
+    /// What one seed's M/M/1 runs give the coverage tests: the baseline's (1 ms services)
+    /// estimates, and the paired differences `capsim compare` prints between it and the same
+    /// run at 0.8 ms (`pairedPercentiles`).
+    struct SeedOutcome: Sendable {
+        /// Per metric id: the baseline's pooled value and its half-width.
+        var estimates: [String: (value: Double, halfWidth: Double)] = [:]
+        /// Per metric id: the paired difference (0.8 ms − 1 ms) and its half-width.
+        var differences: [String: (value: Double, halfWidth: Double)] = [:]
+    }
+
+    /// Each seed's outcome at λ = `rate` on one worker: the M/M/1 runs `mm1` (λ = 500/s) and
+    /// `shortReplications` (λ = 800/s) check are the baselines of `pairedPercentiles`, so each
+    /// is run once per seed (the suite's heaviest runs) and the tests read the same outcomes.
+    static func outcomes(rate: Double, warmup: String, horizon: String, replications: Int) throws -> [SeedOutcome] {
+        let estimated = [
+            "latency.mean", "latency.p90", "latency.p99", "latency.p999", "latency.stddev",
+            "hop.server.wait.probability", "utilization.server", "in_system.mean", "throughput",
+        ]
+        let paired = ["latency.p90", "latency.p99", "latency.stddev"]
+        return try (1...seeds).map { seed in
+            func report(_ service: String) throws -> RunReport {
+                let r = try run(
+                    seed: seed, rate: rate, workers: 1, horizon: horizon, warmup: warmup,
+                    replications: replications, service: service)
+                return RunReport(scenario: r.scenario, summary: r.summary, results: r.results)
+            }
+            let base = try report("1ms")
+            var outcome = SeedOutcome()
+            for id in estimated {
+                let e = try #require(base.summary[id], "no \(id)")
+                outcome.estimates[id] = (e.value, try #require(e.halfWidth95, "\(id) has no interval"))
+            }
+            let differences = Comparison.differences(try report("0.8ms"), against: base)
+            for id in paired {
+                let d = try #require(differences.first { $0.metric == id }, "no \(id)")
+                outcome.differences[id] = (d.difference, d.halfWidth95)
+            }
+            return outcome
+        }
+    }
+
+    /// λ = 500/s, 5 replications of 20 s after 1 s: computed once, by the first test to ask.
+    static let atHalfLoad = Result { try outcomes(rate: 500, warmup: "1s", horizon: "21s", replications: 5) }
+    /// λ = 800/s, 16 replications of 20 s after 2 s: computed once, by the first test to ask.
+    static let inShortReplications = Result {
+        try outcomes(rate: 800, warmup: "2s", horizon: "22s", replications: 16)
+    }
+
+    /// How many of `outcomes` cover `truth` with the baseline's interval of `id`.
+    static func covering(_ outcomes: [SeedOutcome], _ id: String, _ truth: Double) throws -> Int {
+        try outcomes.count {
+            let e = try #require($0.estimates[id], "no \(id)")
+            return abs(e.value - truth) <= e.halfWidth
+        }
+    }
+
     @Test("M/M/1 at ρ = 0.5: mean and p90 latency, P(wait), utilisation, L and throughput cover 95 % of the time")
     func mm1() throws {
         let lambda = 500.0
@@ -74,7 +130,13 @@ struct IntervalCoverageTests {
             ("in_system.mean", rho / (1 - rho)),
             ("throughput", lambda),
         ]
-        try Self.expectCoverage(rate: lambda, workers: 1, horizon: "21s", truth: truth)
+        let outcomes = try Self.atHalfLoad.get()
+        for t in truth {
+            let covered = try Self.covering(outcomes, t.id, t.value)
+            #expect(
+                (271...299).contains(covered),
+                "\(t.id): the interval covered \(t.value) in \(covered) of \(Self.seeds) runs (band 271 … 299)")
+        }
     }
 
     /// M/M/4 at ρ = 0.7 (λ = 2,800/s, 1 ms each): the wait's mean C/(cμ − λ), its p90 and p99
@@ -117,15 +179,8 @@ struct IntervalCoverageTests {
         let drain = 1000.0 - 800.0
         let ids = ["latency.stddev", "latency.p99", "latency.p999"]
         let truth = [1 / drain, log(100) / drain, log(1000) / drain]
-        var covered = [0, 0, 0]
-        for seed in 1...Self.seeds {
-            let r = try Self.run(seed: seed, rate: 800, workers: 1, horizon: "22s", warmup: "2s", replications: 16)
-            for (k, id) in ids.enumerated() {
-                let e = try #require(r.summary[id], "no \(id)")
-                let hw = try #require(e.halfWidth95, "\(id) has no interval")
-                if abs(e.value - truth[k]) <= hw { covered[k] += 1 }
-            }
-        }
+        let outcomes = try Self.inShortReplications.get()
+        let covered = try ids.indices.map { try Self.covering(outcomes, ids[$0], truth[$0]) }
         #expect((271...299).contains(covered[0]), "latency.stddev covered in \(covered[0]) of \(Self.seeds) runs")
         #expect((271...299).contains(covered[1]), "latency.p99 covered in \(covered[1]) of \(Self.seeds) runs")
         #expect((255...299).contains(covered[2]), "latency.p999 covered in \(covered[2]) of \(Self.seeds) runs")
@@ -144,28 +199,19 @@ struct IntervalCoverageTests {
     /// covered in 282, 281 and 273.
     @Test("compare: the paired difference of two designs' p90, p99 and standard deviation covers 95 % of the time")
     func pairedPercentiles() throws {
-        for (rate, warmup, horizon, replications) in [(500.0, "1s", "21s", 5), (800.0, "2s", "22s", 16)] {
+        for (rate, pass) in [(500.0, Self.atHalfLoad), (800.0, Self.inShortReplications)] {
+            let outcomes = try pass.get()
             let ids = ["latency.p90", "latency.p99", "latency.stddev"]
             let scale = 1 / (1250 - rate) - 1 / (1000 - rate)
             let truth = [log(10) * scale, log(100) * scale, scale]
-            var covered = [0, 0, 0]
-            for seed in 1...Self.seeds {
-                func report(_ service: String) throws -> RunReport {
-                    let r = try Self.run(
-                        seed: seed, rate: rate, workers: 1, horizon: horizon, warmup: warmup,
-                        replications: replications, service: service)
-                    return RunReport(scenario: r.scenario, summary: r.summary, results: r.results)
-                }
-                let differences = Comparison.differences(try report("0.8ms"), against: try report("1ms"))
-                for (k, id) in ids.enumerated() {
-                    let d = try #require(differences.first { $0.metric == id }, "no \(id)")
-                    if abs(d.difference - truth[k]) <= d.halfWidth95 { covered[k] += 1 }
-                }
-            }
             for (k, id) in ids.enumerated() {
+                let covered = try outcomes.count {
+                    let d = try #require($0.differences[id])
+                    return abs(d.value - truth[k]) <= d.halfWidth
+                }
                 #expect(
-                    (271...299).contains(covered[k]),
-                    "λ = \(rate): \(id)'s difference covered \(truth[k]) in \(covered[k]) of \(Self.seeds) runs")
+                    (271...299).contains(covered),
+                    "λ = \(rate): \(id)'s difference covered \(truth[k]) in \(covered) of \(Self.seeds) runs")
             }
         }
     }
