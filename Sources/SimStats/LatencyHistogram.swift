@@ -56,15 +56,16 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() {}
 
-    /// The histogram held in a full-layout buffer (the collector's), keeping only the window
-    /// between its smallest and largest values: buckets outside it are zero and never read.
-    init(header: Header, buckets: UnsafePointer<UInt64>) {
+    /// The histogram held in a full-layout buffer (the collector's `BucketCounts`), keeping only
+    /// the window between its smallest and largest values: buckets outside it are zero and
+    /// never read.
+    init(header: Header, buckets: borrowing BucketCounts, histogram h: Int) {
         self.header = header
         guard header.count > 0 else { return }
         let lo = Self.bucket(header.minimum)
         let hi = Self.bucket(header.maximum)
         offset = lo
-        counts = Array(UnsafeBufferPointer(start: buckets + lo, count: hi - lo + 1))
+        counts = buckets.counts(histogram: h, buckets: lo...hi)
     }
 
     /// Widens the window to cover buckets `lo … hi`.
@@ -101,18 +102,24 @@ public struct LatencyHistogram: Sendable, Equatable {
         return (UInt64(subBuckets + offset) << shift, 1 << shift)
     }
 
-    /// Records one value into a header and its bucket counts (shared by `record(_:)` and the
-    /// collector's flat buffers, so both record identically).
+    /// Records one value into a header and its bucket counts.
     @inline(__always)
     static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
+        counts[record(d, into: &header)] &+= 1
+    }
+
+    /// Records one value into a header and returns the bucket whose count the caller adds 1 to
+    /// (shared by `record(_:)` and the collector's flat buffers, so both record identically).
+    @inline(__always)
+    static func record(_ d: SimDuration, into header: inout Header) -> Int {
         let v = UInt64(Swift.max(d.nanoseconds, 0))
         let x = Double(v)
         header.sum += x
         header.sumOfSquares += x * x
-        counts[bucket(v)] &+= 1
         header.count &+= 1
         if v < header.minimum { header.minimum = v }
         if v > header.maximum { header.maximum = v }
+        return bucket(v)
     }
 
     public mutating func record(_ d: SimDuration) {

@@ -11,16 +11,15 @@ import SimKernel
 public struct ReplicationCollector: RecordSink, ~Copyable {
     public let layout: MetricLayout
     let headers: UnsafeMutablePointer<LatencyHistogram.Header>
-    /// The histograms' bucket counts, `LatencyHistogram.bucketCount` per histogram, in
-    /// `countPages`: only the pages of buckets actually recorded into are ever touched (a
-    /// replication's latencies span a small part of the layout).
-    let counts: UnsafeMutablePointer<UInt64>
-    let countPages: ZeroPages
+    /// The histograms' bucket counts: only the pages of buckets actually recorded into are ever
+    /// touched (a replication's latencies span a small part of the layout).
+    let counts: BucketCounts
     /// Slow-request breakdown: for each bucket of the end-to-end latency histogram and each
     /// station, the total time (ns) successful requests of that latency spent at the station.
     /// In zero pages like `counts`: only the rows of latencies that occur are ever touched.
-    let tail: UnsafeMutablePointer<UInt64>?
-    let tailPages: ZeroPages?
+    let tail: TailSums
+    /// Whether `tail` is kept (`MetricLayout.tracksHops`, with stations).
+    let tracksTail: Bool
     /// Measured requests (arrived at or after warm-up) of the legitimate classes that ended, by
     /// outcome: the headline figures' counts (an attack class's requests are in `classCounts` only).
     public private(set) var ended: UInt64 = 0
@@ -53,18 +52,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         let n = layout.histograms.count
         headers = .allocate(capacity: n)
         headers.initialize(repeating: LatencyHistogram.Header(), count: n)
-        let buckets = max(1, n) * LatencyHistogram.bucketCount
-        countPages = ZeroPages(bytes: buckets * MemoryLayout<UInt64>.stride)
-        counts = countPages.bound(to: UInt64.self, capacity: buckets)
-        let cells = LatencyHistogram.bucketCount * layout.stationCount
-        if layout.tracksHops && cells > 0 {
-            let pages = ZeroPages(bytes: cells * MemoryLayout<UInt64>.stride)
-            tailPages = pages
-            tail = pages.bound(to: UInt64.self, capacity: cells)
-        } else {
-            tailPages = nil
-            tail = nil
-        }
+        counts = BucketCounts(histograms: n)
+        tracksTail = layout.tracksHops && layout.stationCount > 0
+        // Without the breakdown, a table of one column that is never touched.
+        tail = TailSums(stations: tracksTail ? layout.stationCount : 1)
         let classes = layout.attackClasses.count
         if let base = layout.classBase, classes > 1 {
             classLatencyBase = base
@@ -88,8 +79,6 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
 
     deinit {
         headers.deallocate()
-        countPages.release()
-        tailPages?.release()
         classCounts?.deallocate()
         visits?.deallocate()
     }
@@ -114,13 +103,13 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// The histograms recorded so far, in layout order.
     public var histograms: [LatencyHistogram] {
         (0..<layout.histograms.count).map { h in
-            LatencyHistogram(header: headers[h], buckets: counts + h * LatencyHistogram.bucketCount)
+            LatencyHistogram(header: headers[h], buckets: counts, histogram: h)
         }
     }
 
     @inline(__always)
     func record(_ h: Int, _ d: SimDuration) {
-        LatencyHistogram.record(d, into: &headers[h], counts: counts + h &* LatencyHistogram.bucketCount)
+        counts.add(histogram: h, bucket: LatencyHistogram.record(d, into: &headers[h]))
     }
 
     // `requestEnded` and `hopEnded` are always inlined into the model's code specialised for this
@@ -150,10 +139,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             let latency = r.latency
             record(0, latency)
             if let objective = layout.latencyObjective, latency.nanoseconds <= objective { good &+= 1 }
-            if let tail, let hops = r.hopTimes {
-                let row = tail + LatencyHistogram.bucket(UInt64(max(latency.nanoseconds, 0))) &* layout.stationCount
+            if tracksTail, let hops = r.hopTimes {
+                let row = LatencyHistogram.bucket(UInt64(max(latency.nanoseconds, 0)))
                 for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {
-                    row[station] &+= UInt64(max(hops[position], 0))
+                    tail.add(row: row, station: station, UInt64(max(hops[position], 0)))
                 }
             }
         case .error(let cause):
@@ -186,21 +175,21 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// q-quantile (those in its bucket and above); NaN when nothing was recorded.
     public func beyondQuantile(_ q: Double) -> [Double] {
         let h = headers[0]
-        guard let tail, h.count > 0 else { return Array(repeating: .nan, count: layout.stationCount) }
+        guard tracksTail, h.count > 0 else { return Array(repeating: .nan, count: layout.stationCount) }
         let lo = LatencyHistogram.bucket(h.minimum)
         let hi = LatencyHistogram.bucket(h.maximum)
         let rank = max(1, UInt64((q * Double(h.count)).rounded(.up)))
         var cumulative: UInt64 = 0
         var threshold = lo
-        while threshold < hi, cumulative + counts[threshold] < rank {
-            cumulative += counts[threshold]
+        while threshold < hi, cumulative + counts.count(histogram: 0, bucket: threshold) < rank {
+            cumulative += counts.count(histogram: 0, bucket: threshold)
             threshold += 1
         }
         var sums = Array(repeating: 0.0, count: layout.stationCount)
         var n: UInt64 = 0
-        for b in threshold...hi where counts[b] > 0 {
-            n += counts[b]
-            for s in 0..<layout.stationCount { sums[s] += Double(tail[b * layout.stationCount + s]) }
+        for b in threshold...hi where counts.count(histogram: 0, bucket: b) > 0 {
+            n += counts.count(histogram: 0, bucket: b)
+            for s in 0..<layout.stationCount { sums[s] += Double(tail.sum(row: b, station: s)) }
         }
         return sums.map { $0 / Double(n) / 1e9 }
     }
