@@ -56,16 +56,15 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() {}
 
-    /// The histogram held in a full-layout buffer (the collector's `BucketCounts`), keeping only
-    /// the window between its smallest and largest values: buckets outside it are zero and
-    /// never read.
-    init(header: Header, buckets: borrowing BucketCounts, histogram h: Int) {
+    /// The histogram a collector kept in a full-layout table: `header`, and the counts of
+    /// buckets `window` (`window(lo..<hi)` gives buckets lo ..< hi), of which only those between
+    /// the smallest and largest values are read: the others are zero.
+    init(header: Header, window: (Range<Int>) -> [UInt64]) {
         self.header = header
         guard header.count > 0 else { return }
         let lo = Self.bucket(header.minimum)
-        let hi = Self.bucket(header.maximum)
         offset = lo
-        counts = buckets.counts(histogram: h, buckets: lo...hi)
+        counts = window(lo..<Self.bucket(header.maximum) + 1)
     }
 
     /// Widens the window to cover buckets `lo … hi`.

@@ -11,13 +11,15 @@ import SimKernel
 public struct ReplicationCollector: RecordSink, ~Copyable {
     public let layout: MetricLayout
     let headers: UnsafeMutablePointer<LatencyHistogram.Header>
-    /// The histograms' bucket counts: only the pages of buckets actually recorded into are ever
-    /// touched (a replication's latencies span a small part of the layout).
-    let counts: BucketCounts
-    /// Slow-request breakdown: for each bucket of the end-to-end latency histogram and each
-    /// station, the total time (ns) successful requests of that latency spent at the station.
-    /// In zero pages like `counts`: only the rows of latencies that occur are ever touched.
-    let tail: TailSums
+    /// The histograms' bucket counts, `LatencyHistogram.bucketCount` per histogram: only the
+    /// pages of buckets actually recorded into are ever touched (a replication's latencies span
+    /// a small part of the layout).
+    let counts: SplitSums<UInt8>
+    /// Slow-request breakdown: for each bucket of the end-to-end latency histogram (a row of
+    /// `layout.stationCount` cells) and each station, the total time (ns) successful requests of
+    /// that latency spent at the station. Zero pages like `counts`: only the rows of latencies
+    /// that occur are ever touched.
+    let tail: SplitSums<UInt32>
     /// Whether `tail` is kept (`MetricLayout.tracksHops`, with stations).
     let tracksTail: Bool
     /// Measured requests (arrived at or after warm-up) of the legitimate classes that ended, by
@@ -52,10 +54,10 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         let n = layout.histograms.count
         headers = .allocate(capacity: n)
         headers.initialize(repeating: LatencyHistogram.Header(), count: n)
-        counts = BucketCounts(histograms: n)
+        counts = SplitSums(cells: max(1, n) * LatencyHistogram.bucketCount)
         tracksTail = layout.tracksHops && layout.stationCount > 0
-        // Without the breakdown, a table of one column that is never touched.
-        tail = TailSums(stations: tracksTail ? layout.stationCount : 1)
+        // Without the breakdown, one cell that is never touched.
+        tail = SplitSums(cells: tracksTail ? LatencyHistogram.bucketCount * layout.stationCount : 1)
         let classes = layout.attackClasses.count
         if let base = layout.classBase, classes > 1 {
             classLatencyBase = base
@@ -103,13 +105,14 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
     /// The histograms recorded so far, in layout order.
     public var histograms: [LatencyHistogram] {
         (0..<layout.histograms.count).map { h in
-            LatencyHistogram(header: headers[h], buckets: counts, histogram: h)
+            let first = h * LatencyHistogram.bucketCount
+            return LatencyHistogram(header: headers[h]) { counts.values(first + $0.lowerBound..<first + $0.upperBound) }
         }
     }
 
     @inline(__always)
     func record(_ h: Int, _ d: SimDuration) {
-        counts.add(histogram: h, bucket: LatencyHistogram.record(d, into: &headers[h]))
+        counts.add(h &* LatencyHistogram.bucketCount &+ LatencyHistogram.record(d, into: &headers[h]), 1)
     }
 
     // `requestEnded` and `hopEnded` are always inlined into the model's code specialised for this
@@ -140,9 +143,9 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
             record(0, latency)
             if let objective = layout.latencyObjective, latency.nanoseconds <= objective { good &+= 1 }
             if tracksTail, let hops = r.hopTimes {
-                let row = LatencyHistogram.bucket(UInt64(max(latency.nanoseconds, 0)))
+                let row = LatencyHistogram.bucket(UInt64(max(latency.nanoseconds, 0))) &* layout.stationCount
                 for (position, station) in layout.classPaths[Int(r.classIndex)].enumerated() {
-                    tail.add(row: row, station: station, UInt64(max(hops[position], 0)))
+                    tail.add(row &+ station, UInt64(max(hops[position], 0)))
                 }
             }
         case .error(let cause):
@@ -181,15 +184,15 @@ public struct ReplicationCollector: RecordSink, ~Copyable {
         let rank = max(1, UInt64((q * Double(h.count)).rounded(.up)))
         var cumulative: UInt64 = 0
         var threshold = lo
-        while threshold < hi, cumulative + counts.count(histogram: 0, bucket: threshold) < rank {
-            cumulative += counts.count(histogram: 0, bucket: threshold)
+        while threshold < hi, cumulative + counts.value(threshold) < rank {
+            cumulative += counts.value(threshold)
             threshold += 1
         }
         var sums = Array(repeating: 0.0, count: layout.stationCount)
         var n: UInt64 = 0
-        for b in threshold...hi where counts.count(histogram: 0, bucket: b) > 0 {
-            n += counts.count(histogram: 0, bucket: b)
-            for s in 0..<layout.stationCount { sums[s] += Double(tail.sum(row: b, station: s)) }
+        for b in threshold...hi where counts.value(b) > 0 {
+            n += counts.value(b)
+            for s in 0..<layout.stationCount { sums[s] += Double(tail.value(b * layout.stationCount + s)) }
         }
         return sums.map { $0 / Double(n) / 1e9 }
     }
