@@ -10,7 +10,7 @@ extension Experiment {
     ) -> RequestTrace {
         var spec = spec
         spec.progress = nil
-        var simulation = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
+        var simulation = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: replication)
         var tracer = RequestTracer(replication: replication, sample: sample, limit: limit)
         let outcome = simulation.run(into: &tracer)
         return tracer.finish(outcome)

@@ -28,11 +28,23 @@ public struct Experiment: Sendable {
         self.jobs = max(1, jobs)
     }
 
-    /// Runs one replication.
+    /// Runs one replication: a model without features (`ModelSpec.mayUseFeatures`,
+    /// `Simulation.usesFeatures`) in the handlers built for such models (`CoreModel`), where
+    /// every output is the same and the tests for features are gone.
     public static func runReplication(
         _ spec: ModelSpec, layout: MetricLayout, seed: UInt64, replication: Int
     ) -> ReplicationResult {
-        var simulation = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
+        if !spec.mayUseFeatures {
+            var core = Simulation<CoreModel>(spec: spec, streams: StreamStore(seed: seed), replication: replication)
+            if !core.usesFeatures { return run(&core, spec, layout: layout, replication: replication) }
+        }
+        var full = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: replication)
+        return run(&full, spec, layout: layout, replication: replication)
+    }
+
+    static func run<Shape: ModelShape>(
+        _ simulation: inout Simulation<Shape>, _ spec: ModelSpec, layout: MetricLayout, replication: Int
+    ) -> ReplicationResult {
         if spec.windowLengths.isEmpty {
             var collector = ReplicationCollector(layout: layout)
             let outcome = simulation.run(into: &collector)

@@ -83,7 +83,7 @@ public struct StratifiedAvailability: Sendable {
         failureSpec.availability = nil
         failureSpec.timeSeriesWindow = nil
         failureSpec.window = RunWindow(warmup: .zero, horizon: SimTime.zero + failureHorizon, drain: .zero)
-        var simulation = Simulation(spec: failureSpec, streams: StreamStore(seed: seed), replication: 0)
+        var simulation = Simulation<FullModel>(spec: failureSpec, streams: StreamStore(seed: seed), replication: 0)
         simulation.trackOccupancy(batches: batches)
         var sink = ReplicationCollector(layout: MetricLayout(spec: failureSpec))
         let outcome = simulation.run(into: &sink)

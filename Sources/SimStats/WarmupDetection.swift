@@ -89,7 +89,7 @@ public enum WarmupDetection {
         pilotSpec.window.warmup = .zero
         var probes: [Probe] = []
         for r in 0..<pilots {
-            var sim = Simulation(spec: pilotSpec, streams: StreamStore(seed: seed), replication: r)
+            var sim = Simulation<FullModel>(spec: pilotSpec, streams: StreamStore(seed: seed), replication: r)
             var probe = Probe(attack: spec.classes.map(\.attack))
             _ = sim.run(into: &probe)
             probes.append(probe)

@@ -48,7 +48,7 @@ func arrivalScenario(_ workload: String, horizon: String, replications: Int = 1)
 /// Arrivals per window in each replication (rows: replications; columns: windows).
 func windowCounts(_ s: Scenario, width: Double, windows: Int, replications: Int) -> [[Double]] {
     (0..<replications).map { rep in
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: rep)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: rep)
         var counter = ArrivalCounter(width: width, windows: windows)
         _ = sim.run(into: &counter)
         return counter.counts
@@ -221,7 +221,7 @@ struct ArrivalTheoryTests {
 @Suite("Trace replay and shipped time-varying scenarios")
 struct TraceReplayTests {
     func arrivalTimes(_ s: Scenario, replication: Int = 0) -> [Int64] {
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: replication)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: replication)
         var counter = ArrivalCounter(width: 1, windows: 0, keepTimes: true)
         _ = sim.run(into: &counter)
         return counter.times!.sorted()

@@ -15,9 +15,9 @@ struct ClusterAutoscaleTests {
         seconds.map { SimTime(nanoseconds: Int64(($0 * 1e9).rounded())) }
     }
 
-    static func run(_ yaml: String, replication: Int = 0) throws -> Simulation {
+    static func run(_ yaml: String, replication: Int = 0) throws -> Simulation<FullModel> {
         let s = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: replication)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: replication)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))

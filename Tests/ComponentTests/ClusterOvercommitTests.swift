@@ -85,7 +85,7 @@ struct ClusterOvercommitTests {
         let yaml = Self.overcommitted.replacingOccurrences(
             of: "overcommit: 2", with: "overcommit: 2\n    node_outages: [{at: 10s, node: 0, for: 10s}]")
         let s = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
         var sink = RecordingSink()
         _ = sim.run(into: &sink)
         #expect((0..<3).map { sim.podNode(station: 0, pod: $0) } == [1, 0, 1])

@@ -34,7 +34,7 @@ struct ClusterTests {
     /// The nodes of every pod of `station` (nil: pending) in replication 0, after set-up.
     static func placement(_ s: Scenario, station: String) throws -> [Int?] {
         let k = try #require(s.model.stations.firstIndex { $0.name == station })
-        let sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
+        let sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
         return (0..<s.model.stations[k].instances).map { sim.podNode(station: k, pod: $0) }
     }
 
@@ -176,7 +176,7 @@ struct ClusterTests {
     @Test("a node failure loses exactly the in-flight work of its pods at that instant (trajectory)")
     func nodeFailureTrajectory() throws {
         let s = try ScenarioLoader.parse(yaml: Self.trajectory)
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         // Round robin sends pod 0 the arrivals at 10 ms, 30 ms, 50 ms, …; each stays 35 ms, so at
@@ -201,7 +201,7 @@ struct ClusterTests {
     func rescheduling() throws {
         let yaml = Self.trajectory.replacingOccurrences(of: "nodes: 2", with: "nodes: 3\n    pod_startup: 2s")
         let s = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(sim.podKills.map(\.inFlight) == [2])
@@ -236,7 +236,7 @@ struct ClusterTests {
         let s = try ScenarioLoader.parse(yaml: yaml)
         var kills = 0
         for rep in 0..<4 {
-            var sim = Simulation(spec: s.model, streams: StreamStore(seed: s.seed), replication: rep)
+            var sim = Simulation<FullModel>(spec: s.model, streams: StreamStore(seed: s.seed), replication: rep)
             var sink = RecordingSink()
             let outcome = sim.run(into: &sink)
             let held = sim.podKills.reduce(0) { $0 + $1.inFlight }

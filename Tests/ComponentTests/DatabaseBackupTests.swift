@@ -52,7 +52,7 @@ struct DatabaseBackupTests {
 
     func run(_ yaml: String) throws -> (RecordingSink, RunOutcome) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))

@@ -60,7 +60,7 @@ struct DatabaseFailoverTests {
 
     func run(_ yaml: String) throws -> (FailoverRecorder, RunOutcome, Scenario) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
         var sink = FailoverRecorder()
         let outcome = sim.run(into: &sink)
         return (sink, outcome, scenario)

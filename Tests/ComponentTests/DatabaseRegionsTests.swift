@@ -54,7 +54,7 @@ struct DatabaseRegionsTests {
 
     func run(_ yaml: String) throws -> (FailoverRecorder, RunOutcome) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
         var sink = FailoverRecorder()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))

@@ -31,14 +31,15 @@ struct InstanceLoadTests {
             let args = try smokeShortening(f)
             let overrides = try stride(from: 1, to: args.count, by: 2).map { try Override(parsing: args[$0]) }
             let scenario = try ScenarioLoader.load(path: scenarioPath(f), overrides: overrides)
-            var whole = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+            var whole = Simulation<FullModel>(
+                spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
             var sink = DiscardingSink()
             let outcome = whole.run(into: &sink)
             #expect(whole.loadsDisagree() == nil, "\(f) after the run: \(whole.loadsDisagree() ?? "")")
             // The same replication stopped at a third of its events: requests in service and waiting.
             var model = scenario.model
             model.maxEvents = max(1, outcome.events / 3)
-            var part = Simulation(spec: model, streams: StreamStore(seed: scenario.seed), replication: 0)
+            var part = Simulation<FullModel>(spec: model, streams: StreamStore(seed: scenario.seed), replication: 0)
             _ = part.run(into: &sink)
             #expect(part.loadsDisagree() == nil, "\(f) mid-run: \(part.loadsDisagree() ?? "")")
             if (0..<part.instanceCount).contains(where: { part.instances[$0].waiting.count > 0 }) {

@@ -174,7 +174,7 @@ struct PreemptionTests {
             """
         let scenario = try ScenarioLoader.parse(yaml: text)
         for replication in 0..<3 {
-            var sim = Simulation(
+            var sim = Simulation<FullModel>(
                 spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: replication)
             var sink = RecordingSink()
             let outcome = sim.run(into: &sink)
@@ -189,7 +189,8 @@ struct PreemptionTests {
             // is its busy workers less those holding a worker through a call.
             var model = scenario.model
             model.maxEvents = max(1, outcome.events / 3)
-            var part = Simulation(spec: model, streams: StreamStore(seed: scenario.seed), replication: replication)
+            var part = Simulation<FullModel>(
+                spec: model, streams: StreamStore(seed: scenario.seed), replication: replication)
             _ = part.run(into: &sink)
             #expect(part.loadsDisagree() == nil, "\(part.loadsDisagree() ?? "")")
             for i in 0..<part.instanceCount {

@@ -78,7 +78,7 @@ struct RegionStandbyClusterTests {
     /// One replication's records, the scaling log of the standby pool and the node log.
     func run(_ yaml: String) throws -> (FailoverRecorder, [ScalingLogEntry], [NodeLogEntry]) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
         var sink = FailoverRecorder()
         let outcome = sim.run(into: &sink)
         #expect(outcome.arrivals == outcome.successes + outcome.errors.reduce(0, +))

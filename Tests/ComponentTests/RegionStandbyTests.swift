@@ -52,7 +52,7 @@ struct RegionStandbyTests {
     /// One replication's records, outcome and scaling log.
     func run(_ yaml: String) throws -> (FailoverRecorder, RunOutcome, [ScalingLogEntry]) {
         let scenario = try ScenarioLoader.parse(yaml: yaml)
-        var sim = Simulation(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: scenario.model, streams: StreamStore(seed: scenario.seed), replication: 0)
         var sink = FailoverRecorder()
         let outcome = sim.run(into: &sink)
         return (sink, outcome, sim.scalingLog)

@@ -28,7 +28,7 @@ struct AutoscaleTests {
     static func run(
         _ spec: ModelSpec, seed: UInt64 = 1
     ) -> (log: [ScalingLogEntry], sink: RecordingSink, outcome: RunOutcome) {
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         var healthy: Int32 = 0

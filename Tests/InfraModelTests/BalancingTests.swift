@@ -6,7 +6,8 @@ import Testing
 
 /// A simulation of one station with `instances` instances (nothing run yet), for calling
 /// `chooseInstance` directly and setting the instances' loads by hand.
-func pool(_ instances: Int, _ balance: BalancePolicy, weights: [Int]? = nil, seed: UInt64 = 1) -> Simulation {
+func pool(_ instances: Int, _ balance: BalancePolicy, weights: [Int]? = nil, seed: UInt64 = 1) -> Simulation<FullModel>
+{
     let spec = ModelSpec(
         stations: [
             StationSpec(
@@ -16,11 +17,11 @@ func pool(_ instances: Int, _ balance: BalancePolicy, weights: [Int]? = nil, see
         classes: [RequestClass(name: "default", path: [0])],
         arrivals: .poisson(rate: 1000),
         window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
-    return Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+    return Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
 }
 
 /// The instance `balance` picks for a request with serial `serial` (offset in the pool).
-func pick(_ sim: inout Simulation, serial: UInt64 = 0) -> Int {
+func pick(_ sim: inout Simulation<FullModel>, serial: UInt64 = 0) -> Int {
     let r = sim.requests.insert(Request(arrival: .zero, serial: serial, classIndex: 0))
     let i = sim.chooseInstance(for: r, at: 0)
     sim.requests.remove(r)

@@ -27,7 +27,7 @@ struct CallTreeTests {
 
     @Test("a fan-out waits for its slowest branch, then the next call; a rejected branch fails the request at once")
     func fanOutExact() {
-        var sim = Simulation(spec: fanOutSpec(), streams: StreamStore(seed: 1), replication: 0)
+        var sim = Simulation<FullModel>(spec: fanOutSpec(), streams: StreamStore(seed: 1), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         // Request k arrives at k ms and fans out at k + 0.5 ms. a is held 5 ms by request 1
@@ -64,7 +64,7 @@ struct CallTreeTests {
             mutating func windowOpened(_ c: ModelCounters) {}
             mutating func windowClosed(_ c: ModelCounters) {}
         }
-        var sim = Simulation(spec: fanOutSpec(aQueue: nil), streams: StreamStore(seed: 1), replication: 0)
+        var sim = Simulation<FullModel>(spec: fanOutSpec(aQueue: nil), streams: StreamStore(seed: 1), replication: 0)
         var sink = Sink()
         _ = sim.run(into: &sink)
         // The first request meets no queue: 0.5 ms at front, 5 at a, 1 at b, 1 at c.
@@ -96,7 +96,7 @@ struct CallTreeTests {
             mutating func windowOpened(_ c: ModelCounters) {}
             mutating func windowClosed(_ c: ModelCounters) {}
         }
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
         var sink = Sink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.successes == outcome.arrivals)
@@ -160,7 +160,7 @@ struct CallTreeTests {
             stations: stations, classes: [RequestClass(name: "t", calls: calls, client: client)],
             arrivals: .poisson(rate: 400),
             window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 3_000_000_000), drain: .seconds(5)))
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         expectInvariants(spec, sink, outcome, queues: true)

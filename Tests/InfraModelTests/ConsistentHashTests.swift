@@ -10,7 +10,7 @@ import Theory
 func hashPool(
     _ instances: Int, name: String = "s", vnodes: Int = 100, loadFactor: Double? = 1.25,
     keys: KeyDistribution = .uniform(count: 1_000_000), seed: UInt64 = 1
-) -> Simulation {
+) -> Simulation<FullModel> {
     var station = StationSpec(
         name: name, instances: instances, workers: 100, service: .deterministic(value: 0.001),
         balance: .consistentHash)
@@ -20,11 +20,11 @@ func hashPool(
     let spec = ModelSpec(
         stations: [station], classes: [cls], arrivals: .poisson(rate: 1000),
         window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
-    return Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+    return Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
 }
 
 /// The instance (offset) the pool's balancer picks for a request with data key `key`.
-func pick(_ sim: inout Simulation, key: UInt64, serial: UInt64 = 0) -> Int {
+func pick(_ sim: inout Simulation<FullModel>, key: UInt64, serial: UInt64 = 0) -> Int {
     var q = Request(arrival: .zero, serial: serial, classIndex: 0)
     q.dataKey = key
     let r = sim.requests.insert(q)
@@ -34,7 +34,7 @@ func pick(_ sim: inout Simulation, key: UInt64, serial: UInt64 = 0) -> Int {
 }
 
 /// Requests in flight at instance i of a one-station simulation.
-func load(_ sim: borrowing Simulation, _ i: Int) -> Int { sim.inFlight(Int32(i)) }
+func load(_ sim: borrowing Simulation<FullModel>, _ i: Int) -> Int { sim.inFlight(Int32(i)) }
 
 @Suite("Consistent hashing: the ring")
 struct HashRingTests {
@@ -151,7 +151,7 @@ struct HashRingTests {
             window: RunWindow(warmup: .zero, horizon: ms(10), drain: .zero))
         let shares = spec.consistentHashShares(station: 0)!
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: 4), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: 4), replication: 0)
         let draws = 100_000
         var counts = Array(repeating: 0, count: 6)
         for serial in 0..<UInt64(draws) {
@@ -346,11 +346,11 @@ struct RequestKeyTests {
         let spec = ModelSpec(
             stations: [web, a, b], classes: [retrying, fanning, plain], arrivals: .poisson(rate: 1000),
             window: RunWindow(warmup: .zero, horizon: ms(100), drain: .seconds(1)))
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: 8), replication: 2)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: 8), replication: 2)
         var other = spec
         other.stations[0].instances = 5
         other.stations[0].balance = .consistentHash
-        let sim2 = Simulation(spec: other, streams: StreamStore(seed: 8), replication: 2)
+        let sim2 = Simulation<FullModel>(spec: other, streams: StreamStore(seed: 8), replication: 2)
         #expect(sim.arrivals.keys.classes[2] == nil)
         for serial in UInt64(0)..<200 {
             #expect(sim.dataKey(serial: serial, classIndex: 2) == 0)

@@ -31,7 +31,7 @@ struct FailureInvariantTests {
                 at: SimTime(nanoseconds: 1_500_000_000),
                 action: .outage([InstanceRef(station: 0, instance: 0)], duration: .milliseconds(500), mode: .crash)),
         ]
-        var sim = Simulation(spec: events, streams: StreamStore(seed: 1), replication: 0)
+        var sim = Simulation<FullModel>(spec: events, streams: StreamStore(seed: 1), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         #expect(outcome.errors[Int(ErrorCause.instanceFailed.rawValue)] >= 1)
@@ -53,7 +53,7 @@ struct FailureInvariantTests {
             classes: [RequestClass(name: "r", path: [0])],
             arrivals: nil,
             window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 100_000_000_000), drain: .zero))
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: 3), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: 3), replication: 0)
         sim.trackOccupancy(batches: 7)
         var sink = RecordingSink()
         _ = sim.run(into: &sink)
@@ -140,7 +140,7 @@ struct FailureInvariantTests {
                 action: .maintenance([InstanceRef(station: 1, instance: 1)], duration: .milliseconds(300), drain: .zero)
             ),
         ]
-        var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: 0)
+        var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: 0)
         var sink = RecordingSink()
         let outcome = sim.run(into: &sink)
         expectInvariants(spec, sink, outcome, queues: true)

@@ -31,7 +31,7 @@ struct InstanceLayoutTests {
             stations: [StationSpec(name: "web", instances: 3, workers: 1, service: .exponential(mean: 0.001))],
             classes: [RequestClass(name: "r", path: [0])], arrivals: nil,
             window: RunWindow(warmup: .zero, horizon: SimTime(nanoseconds: 1_000_000), drain: .zero))
-        let sim = Simulation(spec: spec, streams: StreamStore(seed: 1), replication: 0)
+        let sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: 1), replication: 0)
         #expect(Int(bitPattern: UnsafeRawPointer(sim.instances)) % 64 == 0)
     }
 }

@@ -56,7 +56,7 @@ func tinySpec(queue: Int?, drain: SimDuration = .seconds(1), instances: Int = 1)
 }
 
 func run(_ spec: ModelSpec, seed: UInt64 = 1, replication: Int = 0) -> (RecordingSink, RunOutcome) {
-    var sim = Simulation(spec: spec, streams: StreamStore(seed: seed), replication: replication)
+    var sim = Simulation<FullModel>(spec: spec, streams: StreamStore(seed: seed), replication: replication)
     var sink = RecordingSink()
     let outcome = sim.run(into: &sink)
     return (sink, outcome)

@@ -61,7 +61,7 @@ extension Simulation {
     /// ring owns (ignoring bounded load). Keys are ranks (1 the most popular), the largest key
     /// space of the classes that visit the cache bounding the scan.
     mutating func setUpCaches() {
-        guard caches.any else { return }
+        guard Shape.hasFeatures && caches.any else { return }
         counters.cacheLookups = Array(repeating: 0, count: stationCount)
         counters.cacheHits = Array(repeating: 0, count: stationCount)
         counters.cacheBypassed = Array(repeating: 0, count: stationCount)

@@ -66,7 +66,7 @@ extension Simulation {
         }
         let leaf = calls.node(q.classIndex, q.hop).pointee.stepCount == 0
         // A cache hit returns at once: its calls (the backend) are made only on a miss.
-        let hit = caches.any && cacheLookup(r, station: s, fillNow: leaf)
+        let hit = Shape.hasFeatures && caches.any && cacheLookup(r, station: s, fillNow: leaf)
         if !leaf && !hit {
             requests.frame(r, q.depth).pointee = CallFrame(
                 instance: q.instance, hopArrival: q.hopArrival, serviceStart: q.serviceStart,
@@ -189,7 +189,7 @@ extension Simulation {
             at: s, of: q, on: f.instance, arrived: f.hopArrival, started: f.serviceStart, served: f.serviceEnd,
             into: &sink)
         release(f.instance, station: s, into: &sink)
-        if caches.any { cacheFill(r, instance: f.instance, station: s) }
+        if Shape.hasFeatures && caches.any { cacheFill(r, instance: f.instance, station: s) }
         requests[r].hop = f.node
         requests[r].rep = f.rep
         requests[r].key = f.key

@@ -41,12 +41,12 @@ extension Simulation {
         attempt.stamp = stamp
         attempt.attempt = clients[k].attempts
         // The client's key: the same serial, so the same draw.
-        if arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }
+        if Shape.hasFeatures && arrivals.keys.any { attempt.dataKey = dataKey(serial: attempt.serial, classIndex: c) }
         clients[k].attempts += 1
         counters.attemptsStarted &+= 1
         let r = requests.insert(attempt)
         if routes.synchronous[Int(c)] { beginTree(r) }
-        if dns.any && dns.routed[Int(c)] { resolveRegion(r) }
+        if Shape.hasFeatures && dns.any && dns.routed[Int(c)] { resolveRegion(r) }
         clients[k].current = r
         startTimer(clients.timeoutQueue[Int(c)], index: r, stamp: stamp)
         if clients.patient[Int(c)], let patience = spec.classes[Int(c)].client?.patience {

@@ -92,7 +92,7 @@ extension Simulation {
     /// failures, scheduled node outages and scheduled zone outages are scheduled; nodes in a zone
     /// that is out at time 0 go down with it.
     mutating func startCluster<Sink: RecordSink & ~Copyable>(into sink: inout Sink) {
-        guard clusterState.any else { return }
+        guard Shape.hasFeatures && clusterState.any else { return }
         for i in clusterState.phase.indices where clusterState.phase[i] == .pending {
             let s = Int(instances[i].station)
             if instances[i].up {

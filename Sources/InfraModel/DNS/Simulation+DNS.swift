@@ -29,7 +29,7 @@ extension Simulation {
 
     /// Region g's outage begins (`down`) or ends at `now`, for what DNS's checks learn of it.
     mutating func dnsNotes(region g: Int, down: Bool, longAgo: Bool = false) {
-        guard dns.any else { return }
+        guard Shape.hasFeatures && dns.any else { return }
         let now = kernel.now.nanoseconds
         if down {
             // An outage that ended before now − detect − ttl can no longer change an answer.

@@ -172,7 +172,7 @@ extension Simulation {
 
     /// `chooseDatabaseNode`'s answer while the database has no primary taking requests (a
     /// failover or switchover in progress): the request ends with `failover`.
-    static let failingOver: Int32 = -2
+    static var failingOver: Int32 { -2 }
 
     /// The node a request goes to: the primary for a write; for a read, the database's read
     /// balancer among its read nodes in the rotation (with nodes in several regions, the

@@ -169,14 +169,15 @@ extension Simulation {
             preconditionFailure("only a zone with failures fails")
         }
         for i in outages.zones.members[Int(z)] { setDown(i, DownReason.zone, mode: mode, into: &sink) }
-        if clusterState.any { clusterZoneChanged(Int(z), up: false, into: &sink) }  // its nodes go down
+        // A cluster's nodes in the zone go down with it.
+        if Shape.hasFeatures && clusterState.any { clusterZoneChanged(Int(z), up: false, into: &sink) }
         kernel.schedule(.failures(.zoneRepair(zone: z)), after: nextZonePeriod(Int(z), failure: false))
     }
 
     mutating func zoneRepaired<Sink: RecordSink & ~Copyable>(_ z: Int32, into sink: inout Sink) {
         outages.zones.up[Int(z)] = true
         for i in outages.zones.members[Int(z)] { setUp(i, DownReason.zone, into: &sink) }
-        if clusterState.any { clusterZoneChanged(Int(z), up: true, into: &sink) }
+        if Shape.hasFeatures && clusterState.any { clusterZoneChanged(Int(z), up: true, into: &sink) }
         kernel.schedule(.failures(.zoneFailure(zone: z)), after: nextZonePeriod(Int(z), failure: true))
     }
 }

@@ -202,7 +202,7 @@ extension Simulation {
             instances[Int(i)].hung = false
             evict(i, into: &sink)
         }
-        if caches.any { cacheRestarted(i) }  // a cache restarts cold
+        if Shape.hasFeatures && caches.any { cacheRestarted(i) }  // a cache restarts cold
         let now = kernel.now
         stations[s].accumulate(to: now)
         stations[s].accumulateAvailability(to: now)

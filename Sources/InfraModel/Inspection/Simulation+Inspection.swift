@@ -51,7 +51,7 @@ extension Simulation {
 
     /// Per-station counters of the stages, when there are any.
     mutating func setUpInspections() {
-        guard inspections.any else { return }
+        guard Shape.hasFeatures && inspections.any else { return }
         counters.blocked = Array(repeating: 0, count: stationCount)
         counters.uninspected = Array(repeating: 0, count: stationCount)
     }

@@ -109,7 +109,7 @@ extension Simulation {
             let form = stations[s].service.form
             own = SimDuration(seconds: Sampler.sample(form, stream) ?? stations[s].service.sample(stream))
         }
-        return tls.any ? own + tlsCost(of: r, at: s) : own
+        return Shape.hasFeatures && tls.any ? own + tlsCost(of: r, at: s) : own
     }
 
     /// The index in `calls.services` of request r's own service at station s — its call-tree

@@ -30,7 +30,7 @@ extension Simulation {
             }
             cls = routes.sharedClasses[k]
         }
-        if clients.any && clients.hasPolicy[Int(cls)] {
+        if Shape.hasFeatures && clients.any && clients.hasPolicy[Int(cls)] {
             startClient(serial: serial, classIndex: cls, into: &sink)
             return
         }
@@ -38,9 +38,9 @@ extension Simulation {
         counters.changeInSystem(by: 1, at: now, tally: &inSystemLevels)
         counters.arrivals &+= 1
         let r = requests.insert(Request(arrival: now, serial: serial, classIndex: cls))
-        if arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
+        if Shape.hasFeatures && arrivals.keys.any { requests[r].dataKey = dataKey(serial: serial, classIndex: cls) }
         if routes.synchronous[Int(cls)] { beginTree(r) }
-        if dns.any && dns.routed[Int(cls)] { resolveRegion(r) }
+        if Shape.hasFeatures && dns.any && dns.routed[Int(cls)] { resolveRegion(r) }
         enterStation(r, into: &sink)
     }
 
@@ -76,8 +76,8 @@ extension Simulation {
         _ r: Int32, crossed: Bool = false, connected: Bool = false, into sink: inout Sink
     ) {
         let s = station(of: r)
-        if regions.any && !crossed && !connected && startsCrossing(r, station: s) { return }
-        if tls.anyRoundTrips && !connected && startsHandshake(r, station: s) { return }
+        if Shape.hasFeatures && regions.any && !crossed && !connected && startsCrossing(r, station: s) { return }
+        if Shape.hasFeatures && tls.anyRoundTrips && !connected && startsHandshake(r, station: s) { return }
         let now = kernel.now
         requests[r].hopArrival = now
         let st = stations + s
@@ -86,31 +86,31 @@ extension Simulation {
             enterDatabase(r, station: s, into: &sink)
             return
         }
-        if limits.any && !passesFleetLimit(r, station: s) {
+        if Shape.hasFeatures && limits.any && !passesFleetLimit(r, station: s) {
             fail(r, .rateLimited, into: &sink)
             return
         }
         let i = chooseInstance(for: r, at: s)
         guard i >= 0 else {
-            if caches.any && cacheBypass(r, station: s, into: &sink) { return }
-            if inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
+            if Shape.hasFeatures && caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            if Shape.hasFeatures && inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
             fail(r, .noHealthyInstance, into: &sink)
             return
         }
         // A dead instance the balancer has not noticed: a crashed one refuses the request; a
         // hung one takes it into its queue, where it stays until the restart fails it.
         if !instances[Int(i)].up && !instances[Int(i)].hung {
-            if caches.any && cacheBypass(r, station: s, into: &sink) { return }
-            if inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
+            if Shape.hasFeatures && caches.any && cacheBypass(r, station: s, into: &sink) { return }
+            if Shape.hasFeatures && inspections.any && inspectionFailsOpen(r, station: s, into: &sink) { return }
             blame.zone = zoneBlame(i)
             fail(r, instances[Int(i)].downReasons & DownReason.failover != 0 ? .failover : .instanceFailed, into: &sink)
             return
         }
-        if limits.any && !passesInstanceLimit(r, instance: i, station: s) {
+        if Shape.hasFeatures && limits.any && !passesInstanceLimit(r, instance: i, station: s) {
             fail(r, .rateLimited, into: &sink)
             return
         }
-        if concurrency.any && !underConcurrencyLimit(instance: i, station: s) {
+        if Shape.hasFeatures && concurrency.any && !underConcurrencyLimit(instance: i, station: s) {
             fail(r, .rateLimited, into: &sink)
             return
         }
@@ -122,8 +122,8 @@ extension Simulation {
     /// `writeAcknowledged`); then the request goes on (`serviceDone`).
     mutating func endService<Sink: RecordSink & ~Copyable>(of r: Int32, into sink: inout Sink) {
         guard answers(r, into: &sink) else { return }
-        if inspections.any && blockedAtInspection(r, into: &sink) { return }
-        if deploys.any && failedByVersion(r, into: &sink) { return }
+        if Shape.hasFeatures && inspections.any && blockedAtInspection(r, into: &sink) { return }
+        if Shape.hasFeatures && deploys.any && failedByVersion(r, into: &sink) { return }
         if hasDatabases && stations[Int(instances[Int(requests[r].instance)].station)].database >= 0
             && databaseServiceEnded(r, into: &sink)
         {
@@ -172,7 +172,7 @@ extension Simulation {
         reportHop(
             at: s, of: q, on: q.instance, arrived: q.hopArrival, started: q.serviceStart, served: now, into: &sink)
         // A cache hit ends the request at the cache (a pipeline fills a miss at once).
-        let hit = caches.any && pipelineCacheHit(r, station: s)
+        let hit = Shape.hasFeatures && caches.any && pipelineCacheHit(r, station: s)
         release(q.instance, station: s, into: &sink)
         if last || hit {
             finish(r, .success, into: &sink)
@@ -213,7 +213,7 @@ extension Simulation {
         at s: Int, of q: Request, on instance: Int32, arrived: SimTime, started: SimTime, served: SimTime,
         into sink: inout Sink
     ) {
-        if concurrency.any { concurrencySample(instance: instance, station: s, arrived: arrived) }
+        if Shape.hasFeatures && concurrency.any { concurrencySample(instance: instance, station: s, arrived: arrived) }
         let now = kernel.now
         sink.hopEnded(
             HopRecord(
@@ -289,7 +289,7 @@ extension Simulation {
                 measured: arrival >= spec.window.warmup, attempts: attempts, hopTimes: hopTimes,
                 blame: success ? -1 : blame.station, blameZone: success ? -1 : blame.zone))
         counters.changeInSystem(by: -1, at: now, tally: &inSystemLevels)
-        if users.any { userRequestEnded(serial: serial) }
+        if Shape.hasFeatures && users.any { userRequestEnded(serial: serial) }
     }
 
     /// The counters brought up to now.
@@ -331,10 +331,10 @@ extension Simulation {
         counters.events = kernel.delivered
         if hasDatabases { counters.databases = databaseCounters }
         if !autoscaling.scalers.isEmpty { autoscaleSnapshot(now) }
-        if deploys.any { deploySnapshot(now) }
-        if clusterState.any { clusterSnapshot(now) }
+        if Shape.hasFeatures && deploys.any { deploySnapshot(now) }
+        if Shape.hasFeatures && clusterState.any { clusterSnapshot(now) }
         if !spec.regions.isEmpty { regionSnapshot(now) }
-        if dns.any { dnsSnapshot() }
+        if Shape.hasFeatures && dns.any { dnsSnapshot() }
         standbySnapshot()
         return counters
     }

@@ -10,7 +10,7 @@ import SimRandom
 /// keyed: service demands and instance choices are drawn from streams seated at (replication,
 /// request serial + hop), so a request's demand at a hop does not depend on how many instances
 /// or workers a design has (common random numbers).
-public struct Simulation: ~Copyable {
+public struct Simulation<Shape: ModelShape>: ~Copyable {
     // Hot state lives in buffers allocated once here and freed in `deinit`: the hot path reads
     // and writes them without copy-on-write uniqueness checks. `~Copyable` makes that safe:
     // a simulation cannot be copied, so nothing else can free or alias these buffers.
@@ -93,8 +93,16 @@ public struct Simulation: ~Copyable {
     var instanceCount: Int {
         stationCount == 0 ? 0 : Int(stations[stationCount - 1].firstInstance + stations[stationCount - 1].instanceCount)
     }
-    /// Some station is a database.
-    var hasDatabases: Bool { !databases.isEmpty }
+    /// Some station is a database (a feature: see `ModelShape`).
+    var hasDatabases: Bool { Shape.hasFeatures && !databases.isEmpty }
+    /// Whether the model uses a feature (see `ModelShape`): a `Simulation<CoreModel>` must not
+    /// run one. Exact, from the built state; `ModelSpec.mayUseFeatures` is the estimate made
+    /// before building.
+    public var usesFeatures: Bool {
+        !databases.isEmpty || caches.any || clients.any || users.any || arrivals.keys.any || dns.any || regions.any
+            || tls.any || tls.anyRoundTrips || inspections.any || limits.any || concurrency.any || deploys.any
+            || clusterState.any || preemption.any
+    }
     /// The log of scaling changes (empty without autoscaling).
     public var scalingLog: [ScalingLogEntry] { autoscaling.log }
     /// When set (before `run`), the time spent with each combination of instances up per
@@ -239,6 +247,7 @@ public struct Simulation: ~Copyable {
 
     /// Runs the replication to its end, sending every record to `sink`.
     public mutating func run<Sink: RecordSink & ~Copyable>(into sink: inout Sink) -> RunOutcome {
+        precondition(Shape.hasFeatures || !usesFeatures, "a Simulation<CoreModel> cannot run a model with features")
         let window = spec.window
         kernel.schedule(.window(.open), at: window.warmup)
         kernel.schedule(.window(.close), at: window.horizon)
@@ -290,7 +299,7 @@ public struct Simulation: ~Copyable {
                 let code = ServerPoolEvent.serviceEnd(request: r, instance: i).trajectoryCode
                 note(kind: code.kind, index: code.index)
                 // Out of `endService`, whose inlined records the test would push out of line.
-                if preemption.any { leftService(r) }
+                if Shape.hasFeatures && preemption.any { leftService(r) }
                 endService(of: r, into: &sink)
             default:
                 if let code = event.trajectoryCode { note(kind: code.kind, index: code.index) }
@@ -346,7 +355,7 @@ public struct Simulation: ~Copyable {
     }
 
     /// Events between two looks at `ModelSpec.stopRequest`: about a millisecond of work.
-    static let stopCheckInterval: UInt64 = 1 << 16
+    static var stopCheckInterval: UInt64 { 1 << 16 }
 
     /// Mixes one event into the trajectory fingerprint (FNV-1a style over 64-bit words).
     @inline(__always)

@@ -4,7 +4,7 @@ import SimKernel
 extension Simulation {
     /// Every user starts thinking at time 0 (a first think time from its distribution).
     mutating func startUsers() {
-        guard users.any else { return }
+        guard Shape.hasFeatures && users.any else { return }
         for u in 0..<Int32(users.userCount) { think(u) }
     }
 
