@@ -15,6 +15,9 @@ struct ArrivalSource {
     let kind: Kind
     /// Poisson, constant and gamma: the (base) rate per second.
     let rate: Double
+    /// 1 / `rate` (seconds), a Poisson gap's mean: divided once here rather than on every
+    /// arrival (the same double either way).
+    let meanGap: Double
     /// Its own stream (`workload` or `workload.classes.<name>`, purpose arrivals), drawn in
     /// sequence: gaps, thinning acceptances, MMPP state sojourns and trace spreading all come
     /// from it, in the order the source needs them.
@@ -78,5 +81,6 @@ struct ArrivalSource {
         case .closed:
             preconditionFailure("a closed workload has users, not an arrival source (Arrivals.init skips it)")
         }
+        meanGap = 1 / rate
     }
 }

@@ -34,7 +34,7 @@ extension Arrivals {
     mutating func nextPoisson(from i: Int, now: SimTime, horizon: SimTime) -> SimTime? {
         sources[i].count &+= 1
         let at =
-            now + SimDuration(seconds: Distribution.exponential(mean: 1 / sources[i].rate).sample(sources[i].stream))
+            now + SimDuration(seconds: Distribution.exponential(mean: sources[i].meanGap).sample(sources[i].stream))
         return at < horizon ? at : nil
     }
 

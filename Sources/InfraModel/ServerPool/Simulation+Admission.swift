@@ -26,7 +26,9 @@ extension Simulation {
             instances[Int(i)].waiting.append(r)
             loads[Int(i)] &+= 1
             if stations[s].timesOutWaiting { startQueueTimer(r, station: s) }
-        } else if stations[s].preempts && instances[Int(i)].up && preempts(for: r, at: i, station: s) {
+        } else if Shape.hasFeatures && stations[s].preempts && instances[Int(i)].up
+            && preempts(for: r, at: i, station: s)
+        {
             // A full line does not stop an urgent request from taking a less urgent one's worker.
             return
         } else {
@@ -41,7 +43,9 @@ extension Simulation {
     /// other disciplines' path stays as short.
     @inline(never)
     mutating func waitByPriority(_ r: Int32, at i: Int32, station s: Int) {
-        if stations[s].preempts && instances[Int(i)].up && preempts(for: r, at: i, station: s) { return }
+        if Shape.hasFeatures && stations[s].preempts && instances[Int(i)].up && preempts(for: r, at: i, station: s) {
+            return
+        }
         stations[s].accumulate(to: kernel.now)
         stations[s].queueLevel += 1
         requests[r].instance = i
@@ -73,7 +77,7 @@ extension Simulation {
         requests[r].instance = i
         requests[r].serviceStart = now
         requests[r].lineStamp = 0
-        if stations[s].preempts {
+        if Shape.hasFeatures && stations[s].preempts {
             servePreemptible(r, at: i, station: s)
             return
         }
@@ -157,7 +161,7 @@ extension Simulation {
                 // Nobody waits for this attempt any more: drop it (releasing what it holds upstream).
                 if requests[next].parent < 0 && requests[next].phase != .ended { counters.droppedAttempts &+= 1 }
                 if requests[next].phase != .ended { reportUnserved(at: s, of: requests[next], into: &sink) }
-                if stations[s].preempts { forgetDisplaced(next) }
+                if Shape.hasFeatures && stations[s].preempts { forgetDisplaced(next) }
                 fail(next, .timeout, into: &sink)
                 continue
             }

@@ -11,8 +11,9 @@
 ///
 /// Why: on M/M/1, M/M/8 and the tandem the tests cost about 60 instructions an event and 9–10 %
 /// of the CPU time (Benchmarks/README.md, section 6). Every handler tests the feature the same
-/// way, `Shape.hasFeatures && caches.any`, so the core copy is the full one with those branches
-/// removed: the same code, not a second implementation.
+/// way, `Shape.hasFeatures && caches.any` (or a station's flag of one, `Shape.hasFeatures &&
+/// stations[s].preempts`), so the core copy is the full one with those branches removed: the
+/// same code, not a second implementation.
 public protocol ModelShape {
     /// Whether the model may use a feature; false lets the compiler drop every feature's code.
     static var hasFeatures: Bool { get }

@@ -177,7 +177,7 @@ extension Simulation {
         if last || hit {
             finish(r, .success, into: &sink)
         } else {
-            if regions.regionalDatabases && stations[s].database >= 0 {
+            if hasDatabases && regions.regionalDatabases && stations[s].database >= 0 {
                 let g = regionOfDatabaseNode(q.instance)
                 if g >= 0 { requests[r].databaseNodeRegion = g }
             }
