@@ -101,12 +101,6 @@ public struct LatencyHistogram: Sendable, Equatable {
         return (UInt64(subBuckets + offset) << shift, 1 << shift)
     }
 
-    /// Records one value into a header and its bucket counts.
-    @inline(__always)
-    static func record(_ d: SimDuration, into header: inout Header, counts: UnsafeMutablePointer<UInt64>) {
-        counts[record(d, into: &header)] &+= 1
-    }
-
     /// Records one value into a header and returns the bucket whose count the caller adds 1 to
     /// (shared by `record(_:)` and the collector's flat buffers, so both record identically).
     @inline(__always)
@@ -122,11 +116,11 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     public mutating func record(_ d: SimDuration) {
-        let b = Self.bucket(UInt64(Swift.max(d.nanoseconds, 0)))
+        let b = Self.record(d, into: &header)
         cover(b, b)
-        let base = offset
-        // cover(b, b) leaves `counts` non-empty, so its base address is never nil (hot path: no guard).
-        counts.withUnsafeMutableBufferPointer { Self.record(d, into: &header, counts: $0.baseAddress! - base) }
+        let i = b - offset
+        // Unchecked in release builds (hot path); `cover(b, b)` puts bucket b in the window.
+        counts.withUnsafeMutableBufferPointer { $0[i] &+= 1 }
     }
 
     /// The q-quantiles (each 0 < q < 1, ascending) in seconds, in one pass: for each, the middle

@@ -9,7 +9,7 @@
 /// clusters and preemptive priority. A core model is stations, balancers, their queues and
 /// disciplines, failures, health checks, zones, scheduled events and autoscaling.
 ///
-/// Why: on M/M/1, M/M/8 and the tandem the tests cost about 60 instructions an event and 9–10 %
+/// Why: on M/M/1, M/M/8 and the tandem the tests cost about 60 instructions an event and 6–11 %
 /// of the CPU time (Benchmarks/README.md, section 6). Every handler tests the feature the same
 /// way, `Shape.hasFeatures && caches.any` (or a station's flag of one, `Shape.hasFeatures &&
 /// stations[s].preempts`), so the core copy is the full one with those branches removed: the
