@@ -23,21 +23,21 @@ extension Distribution {
     public func lengthBiasedSample(_ stream: RandomStream) -> Double {
         switch self {
         case .exponential(let mean):
-            return gsl_ran_gamma(stream.rng, 2, mean)
+            return GammaSampler(shape: 2, scale: mean).sample(stream)
         case .deterministic(let value):
             return value
         case .uniform(let a, let b):
             return (a * a + stream.uniform() * (b * b - a * a)).squareRoot()
         case .gamma(let mean, let cv):
             let c2 = cv * cv
-            return gsl_ran_gamma(stream.rng, 1 / c2 + 1, mean * c2)
+            return GammaSampler(shape: 1 / c2 + 1, scale: mean * c2).sample(stream)
         case .erlang(let k, let mean):
-            return gsl_ran_gamma(stream.rng, Double(k) + 1, mean / Double(k))
+            return GammaSampler(shape: Double(k) + 1, scale: mean / Double(k)).sample(stream)
         case .lognormal(let mean, let cv):
             let s2 = log1p(cv * cv)
             return gsl_ran_lognormal(stream.rng, log(mean) - s2 / 2 + s2, s2.squareRoot())
         case .weibull(let shape, let scale):
-            return pow(gsl_ran_gamma(stream.rng, 1 + 1 / shape, pow(scale, shape)), 1 / shape)
+            return pow(GammaSampler(shape: 1 + 1 / shape, scale: pow(scale, shape)).sample(stream), 1 / shape)
         default:
             preconditionFailure("no exact length-biased draw for \(self)")
         }

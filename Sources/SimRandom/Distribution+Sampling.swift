@@ -7,10 +7,11 @@ extension Distribution {
     /// (``RandomStream/standardExponential()``, inline through `exponentialSample(_:_:)`);
     /// uniform → `gsl_ran_flat`; normal → μ + `gsl_ran_gaussian_tail(r, −μ, σ)` (a draw ≥ 0 by
     /// rejection with acceptance probability Φ(μ/σ) ≥ ½); lognormal → `gsl_ran_lognormal(r, ζ, σ)`
-    /// with σ² = ln(1 + cv²), ζ = ln(mean) − σ²/2; gamma → `gsl_ran_gamma(r, 1/cv², mean·cv²)`;
-    /// weibull → `gsl_ran_weibull(r, scale, shape)`; pareto → `gsl_ran_pareto(r, shape, scale)`;
-    /// erlang → `gsl_ran_gamma(r, k, mean/k)`; hyperexponential → a branch chosen by one
-    /// ``RandomStream/uniform()`` then the exponential above; empirical →
+    /// with σ² = ln(1 + cv²), ζ = ln(mean) − σ²/2; gamma → `gsl_ran_gamma(r, 1/cv², mean·cv²)`
+    /// (as ``GammaSampler``, bit for bit); weibull → `gsl_ran_weibull(r, scale, shape)`; pareto →
+    /// `gsl_ran_pareto(r, shape, scale)`; erlang → `gsl_ran_gamma(r, k, mean/k)` (likewise);
+    /// hyperexponential → a branch chosen by one ``RandomStream/uniform()`` then the exponential
+    /// above; empirical →
     /// `samples[stream.index(below: count)]`. Deterministic draws nothing.
     ///
     /// - Precondition: ``validate()`` returns nil (not re-checked here: this is the hot path).
@@ -41,13 +42,13 @@ extension Distribution {
             return Self.lognormalSample(zeta: p.zeta, sigma: p.sigma, stream)
         case .gamma(let mean, let cv):
             let p = Self.gammaParameters(mean: mean, cv: cv)
-            return gsl_ran_gamma(stream.rng, p.shape, p.scale)
+            return GammaSampler(shape: p.shape, scale: p.scale).sample(stream)
         case .weibull(let shape, let scale):
             return gsl_ran_weibull(stream.rng, scale, shape)
         case .pareto(let shape, let scale):
             return gsl_ran_pareto(stream.rng, shape, scale)
         case .erlang(let k, let mean):
-            return gsl_ran_gamma(stream.rng, Double(k), mean / Double(k))
+            return GammaSampler(shape: Double(k), scale: mean / Double(k)).sample(stream)
         case .hyperexponential(let probabilities, let means):
             return Self.exponentialSample(means[Distribution.branch(probabilities, stream.uniform())], stream)
         case .empirical(let samples):

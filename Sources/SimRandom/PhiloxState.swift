@@ -90,6 +90,14 @@ internal enum PhiloxState {
         return s[bufferWord &+ Int(truncatingIfNeeded: used)]
     }
 
+    /// Gives back the word the last `nextWord` returned: the next `nextWord` returns it again.
+    /// Valid right after a `nextWord`, which leaves that word in the buffer and `used` ≥ 1.
+    @inlinable @inline(__always)
+    static func unreadWord(_ s: UnsafeMutablePointer<UInt32>) {
+        assert(s[usedWord] >= 1 && s[usedWord] <= 4, "no word to give back")
+        s[usedWord] &-= 1
+    }
+
     /// A double in [0, 1) with 53 random bits: the top 27 bits of one word and the top 26 bits of
     /// the next (what `gsl_rng_uniform` returns). The largest value is 1 − 2⁻⁵³.
     @inlinable @inline(__always)

@@ -4,8 +4,8 @@ import CGSL
 /// once when the model is set up instead of at every draw.
 ///
 /// `Distribution.sample(_:)` derives a lognormal's ζ and σ from its mean and cv (a `log1p`, a
-/// `log` and a square root, ≈ 150 instructions) and a gamma's shape and scale (a division) on
-/// every draw; a station's service is drawn once per visit, so the model keeps a `Sampler` for
+/// `log` and a square root, ≈ 150 instructions) and a gamma's shape and scale (a division, then
+/// Marsaglia and Tsang's constants: a square root and a division) on every draw; a station's service is drawn once per visit, so the model keeps a `Sampler` for
 /// it. Draws are the same as `distribution.sample(stream)`, bit for bit: both take the constants
 /// from the same functions (`Distribution.lognormalParameters`, `gammaParameters`), and
 /// `SamplerTests` compare the two draw for draw.
@@ -19,8 +19,8 @@ public struct Sampler: Sendable {
     public enum Form: Sendable {
         case exponential(mean: Double)
         case lognormal(zeta: Double, sigma: Double)
-        /// `gsl_ran_gamma(r, shape, scale)`: a gamma's or an Erlang's.
-        case gamma(shape: Double, scale: Double)
+        /// A gamma's or an Erlang's (`gsl_ran_gamma(r, shape, scale)`, bit for bit).
+        case gamma(GammaSampler)
         /// Anything else: drawn through `Distribution.sample(_:)`.
         case other
     }
@@ -35,9 +35,9 @@ public struct Sampler: Sendable {
             form = .lognormal(zeta: p.zeta, sigma: p.sigma)
         case .gamma(let mean, let cv):
             let p = Distribution.gammaParameters(mean: mean, cv: cv)
-            form = .gamma(shape: p.shape, scale: p.scale)
+            form = .gamma(GammaSampler(shape: p.shape, scale: p.scale))
         case .erlang(let k, let mean):
-            form = .gamma(shape: Double(k), scale: mean / Double(k))
+            form = .gamma(GammaSampler(shape: Double(k), scale: mean / Double(k)))
         default:
             form = .other
         }
@@ -62,7 +62,7 @@ public struct Sampler: Sendable {
         switch form {
         case .exponential(let mean): Distribution.exponentialSample(mean, stream)
         case .lognormal(let zeta, let sigma): lognormal(zeta: zeta, sigma: sigma, stream)
-        case .gamma(let shape, let scale): gamma(shape: shape, scale: scale, stream)
+        case .gamma(let sampler): gamma(sampler, stream)
         case .other: nil
         }
     }
@@ -73,7 +73,7 @@ public struct Sampler: Sendable {
     }
 
     @inlinable @inline(never)
-    static func gamma(shape: Double, scale: Double, _ stream: RandomStream) -> Double {
-        gsl_ran_gamma(stream.rng, shape, scale)
+    static func gamma(_ sampler: GammaSampler, _ stream: RandomStream) -> Double {
+        sampler.sample(stream)
     }
 }
