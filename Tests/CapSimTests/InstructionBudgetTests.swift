@@ -158,8 +158,9 @@ struct InstructionBudgetTests {
 
     /// The busier path: four components in synchronous calls, clients with timeouts and retries,
     /// a database with a read replica, keyed requests (`Scenarios/three-tier.yaml`). Measured
-    /// 1,577 (Swift 6.3.1, 2026-12-06, timer queues in rings of their own and the summary's
-    /// block walk; 1,662 before); 1,650 on 2026-12-05 (1,696 before `Sampler` kept the lognormal's and gamma's
+    /// 1,572 (Swift 6.3.1, 2026-12-07, gamma draws inline; 1,587 before). 1,577 on 2026-12-06
+    /// (timer queues in rings of their own and the summary's block walk; 1,662 before); 1,650 on
+    /// 2026-12-05 (1,696 before `Sampler` kept the lognormal's and gamma's
     /// constants, and exponential draws took `log`; 1,903 before the second round, which also stopped copying
     /// each class's client policy per arrival; 2,027 before the first). About 5 % headroom.
     @Test("three-tier's events: under 1,660 instructions each, statistics included")

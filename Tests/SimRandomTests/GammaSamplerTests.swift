@@ -69,6 +69,26 @@ struct GammaSamplerTests {
         #expect(tail > 60)
     }
 
+    /// What a GSL whose ziggurat differs gets (`GaussianZiggurat` zeroes every bound when its
+    /// self-check fails): no word takes the fast path, each goes back, and GSL draws.
+    @Test("with every bound 0, each draw is GSL's own, word for word")
+    func fallback() {
+        let (a, b, ours, theirs) = Self.twinStreams(seed: 5)
+        defer { withExtendedLifetime((a, b)) {} }
+        let zero = UnsafeMutablePointer<GaussianZiggurat.Layer>.allocate(capacity: 128)
+        defer { zero.deallocate() }
+        zero.initialize(repeating: GaussianZiggurat.Layer(width: 0, bound: 0), count: 128)
+        for entity in 0..<50 as Range<UInt64> {
+            ours.seat(replication: 0, entity: entity)
+            theirs.seat(replication: 0, entity: entity)
+            for _ in 0..<100 {
+                let x = ours.standardGaussian(UnsafePointer(zero))
+                let y = gsl_ran_gaussian_ziggurat(theirs.rng, 1.0)
+                #expect(x.bitPattern == y.bitPattern && ours.counter == theirs.counter)
+            }
+        }
+    }
+
     @Test(
         "gamma draws equal gsl_ran_gamma's, word for word",
         arguments: [
