@@ -18,10 +18,12 @@ import Darwin
 ///
 /// Why not `gsl_ran_gamma`: through GSL every word is an indirect call into capsim's generator,
 /// the normal a call into the library, and d and c a square root and a division per draw — about
-/// 180 instructions a draw where this takes about 50, on the hot path of every gamma or Erlang
-/// service time. Four numbers and a pointer, no references: a model's sampler holds one in its
-/// constants. Sendable although it holds a pointer: the layers it points to are written once,
-/// before any sampler exists, and never changed or freed.
+/// 180 instructions a draw where this takes about 110 (callgrind, `three-tier.yaml`), on the hot
+/// path of every gamma or Erlang service time.
+///
+/// Four numbers and a pointer, no references: a model's sampler holds one in its constants.
+/// Sendable although it holds a pointer: the layers it points to are written once, before any
+/// sampler exists, and never changed or freed.
 public struct GammaSampler: @unchecked Sendable {
     /// The scale b (`gsl_ran_gamma`'s b).
     public let scale: Double

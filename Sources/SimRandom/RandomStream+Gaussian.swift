@@ -3,8 +3,8 @@ import CGSL
 extension RandomStream {
     /// A standard normal draw (mean 0, variance 1) equal to `gsl_ran_gaussian_ziggurat(rng, 1)`
     /// bit for bit, consuming the same words: GSL's fast path (one word, ≈ 99 % of draws) runs
-    /// inline from the linked GSL's own columns (`GaussianZiggurat.shared.layers`); any other draw gives its
-    /// word back and is GSL's from the start.
+    /// inline from the linked GSL's own columns (`GaussianZiggurat.shared.layers`); any other
+    /// draw gives its word back and is GSL's from the start.
     ///
     /// It is the Gaussian inside ``GammaSampler``, which needs a draw per gamma variate; through
     /// GSL each costs an indirect call per word and a call into the library.

@@ -5,10 +5,11 @@ import CGSL
 ///
 /// `Distribution.sample(_:)` derives a lognormal's ζ and σ from its mean and cv (a `log1p`, a
 /// `log` and a square root, ≈ 150 instructions) and a gamma's shape and scale (a division, then
-/// Marsaglia and Tsang's constants: a square root and a division) on every draw; a station's service is drawn once per visit, so the model keeps a `Sampler` for
-/// it. Draws are the same as `distribution.sample(stream)`, bit for bit: both take the constants
-/// from the same functions (`Distribution.lognormalParameters`, `gammaParameters`), and
-/// `SamplerTests` compare the two draw for draw.
+/// Marsaglia and Tsang's constants: a square root and a division) on every draw; a station's
+/// service is drawn once per visit, so the model keeps a `Sampler` for it. Draws are the same as
+/// `distribution.sample(stream)`, bit for bit: both take the constants from the same functions
+/// (`Distribution.lognormalParameters`, `gammaParameters`), and `SamplerTests` compare the two
+/// draw for draw.
 public struct Sampler: Sendable {
     /// The distribution drawn from.
     public let distribution: Distribution
