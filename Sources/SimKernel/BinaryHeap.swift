@@ -11,7 +11,10 @@
 /// the latter checks for overlapping ranges on every move (≈ 10 % of the queue's instructions).
 /// Binary, not 4-ary: a 4-ary heap with the same moves executed ≈ 3–10 % fewer instructions
 /// for 64 to 10⁵ pending events, but ran 15–25 % slower in CPU time (the four-way comparisons
-/// branch unpredictably); see Benchmarks/README.md.
+/// branch unpredictably); see Benchmarks/README.md. Its pop is the textbook sift-down, not the
+/// bottom-up one (hole to a leaf, then the last entry up): that executed more instructions with
+/// the few events a queueing model has pending, and ran slower on four of the five models of
+/// `Benchmarks/ab.sh` (by up to 18 %; Benchmarks/README.md).
 ///
 /// Siblings share a cache line: the buffer is 64-byte aligned and the root sits one entry before
 /// a line boundary, so for an entry stride S that divides 32 the children 2i + 1 and 2i + 2
