@@ -15,8 +15,8 @@ after="${AFTER:-$root/.build/release/capsim}"
 repeats="${REPEATS:-3}"
 if [[ "${QUICK:-0}" == 1 ]]; then scale=10; else scale=1; fi
 
-# model | scenario | horizon (s): ≈ 10 M kernel events each for the queues, ≈ 2.4 M for three-tier
-# and ≈ 3.5 M for three-tier with failures, health checks and autoscaling.
+# model | scenario | horizon (s): ≈ 10 M kernel events each for the queues, ≈ 6.7 M for the tandem,
+# ≈ 2.0 M each for three-tier and for three-tier with failures, health checks and autoscaling.
 runs=(
   "mm1|Scenarios/mm1.yaml|$((5556 / scale))"
   "mm8|Scenarios/mmc.yaml|$((695 / scale))"

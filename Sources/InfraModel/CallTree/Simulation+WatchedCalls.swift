@@ -22,12 +22,19 @@ extension Simulation {
 
     /// The timeout of watched call r expired: its caller gives up on it and retries or fails.
     mutating func callTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
+        guard watchedCallIsWaitedFor(r, stamp: stamp) else { return }
         let q = requests[r]
-        guard q.isLive, q.stamp == stamp, q.audience == .caller, q.phase != .ended else { return }
-        let p = q.parent
-        guard p >= 0, requests[p].isLive, requests[p].stamp == q.parentStamp else { return }
         requests[r].abandon()
         callFailed(q, .timeout, into: &sink)
+    }
+
+    /// Whether strand r is still the watched call started under `stamp`, its caller still
+    /// waiting for it.
+    func watchedCallIsWaitedFor(_ r: Int32, stamp: UInt32) -> Bool {
+        let q = requests[r]
+        guard q.isLive, q.stamp == stamp, q.audience == .caller, q.phase != .ended else { return false }
+        let p = q.parent
+        return p >= 0 && requests[p].isLive && requests[p].stamp == q.parentStamp
     }
 
     /// Watched call `q` (a strand that has just failed, or been given up on) is over for its

@@ -114,7 +114,12 @@ extension Simulation {
         kernel.schedule(.client(.retry(client: k, stamp: clients[k].stamp)), after: SimDuration(nanoseconds: wait))
     }
 
-    /// The head(s) of timer queue q expired: attempt timeouts or deadlines, skipping stale ones.
+    /// The head(s) of timer queue q expired: attempt timeouts, deadlines or watched calls'
+    /// timeouts, skipping stale ones. Then the stale timers now at the head go without an event:
+    /// a timer's attempt, client or call, once ended, never comes back under the timer's stamp
+    /// (a reused slot has a new one), so its expiry would do nothing. The queue re-arms for the
+    /// first timer still live; with timeouts far longer than the requests, one event then serves
+    /// a whole run of timers instead of one each.
     mutating func timersExpired<Sink: RecordSink & ~Copyable>(_ q: Int32, into sink: inout Sink) {
         let now = kernel.now
         let kind = clients.timers.kinds[Int(q)]
@@ -123,7 +128,7 @@ extension Simulation {
                 callTimedOut(e.index, stamp: e.stamp, into: &sink)
             } else if kind == .deadline {
                 let k = e.index
-                guard clients[k].live, clients[k].stamp == e.stamp else { continue }
+                guard deadlineIsLive(client: k, stamp: e.stamp) else { continue }
                 let r = clients[k].current
                 if r >= 0 {
                     requests[r].abandon()
@@ -134,17 +139,42 @@ extension Simulation {
                 attemptTimedOut(e.index, stamp: e.stamp, into: &sink)
             }
         }
+        while let e = clients.timers[Int(q)].first, !timerIsLive(e, kind: kind) {
+            clients.timers[Int(q)].removeFirst()
+        }
         if let t = clients.timers[Int(q)].rearm() {
             kernel.schedule(.client(.timers(queue: q)), at: SimTime(nanoseconds: t))
         }
     }
 
+    /// Whether timer e of a queue of `kind` would act if it expired now: the test its handler
+    /// makes first. False stays false (see `timersExpired`).
+    func timerIsLive(_ e: TimerQueue.Entry, kind: TimerKind) -> Bool {
+        switch kind {
+        case .attempt: attemptIsWaitedFor(e.index, stamp: e.stamp)
+        case .deadline: deadlineIsLive(client: e.index, stamp: e.stamp)
+        case .call: watchedCallIsWaitedFor(e.index, stamp: e.stamp)
+        }
+    }
+
+    /// Whether client k is still the one whose deadline was started under `stamp`.
+    @inline(__always)
+    func deadlineIsLive(client k: Int32, stamp: UInt32) -> Bool {
+        clients[k].live && clients[k].stamp == stamp
+    }
+
+    /// Whether request r is still the root attempt started under `stamp`, its client still
+    /// waiting for it.
+    @inline(__always)
+    func attemptIsWaitedFor(_ r: Int32, stamp: UInt32) -> Bool {
+        requests[r].isLive && requests[r].stamp == stamp && requests[r].audience == .caller && requests[r].parent < 0
+            && requests[r].phase != .ended
+    }
+
     /// The client of attempt r gives up on it (if r is still that attempt and still waited
     /// for): the attempt is orphaned — it keeps whatever it holds — and the client retries or fails.
     mutating func attemptTimedOut<Sink: RecordSink & ~Copyable>(_ r: Int32, stamp: UInt32, into sink: inout Sink) {
-        guard requests[r].isLive, requests[r].stamp == stamp, requests[r].audience == .caller, requests[r].parent < 0,
-            requests[r].phase != .ended
-        else { return }
+        guard attemptIsWaitedFor(r, stamp: stamp) else { return }
         let k = requests[r].client
         requests[r].abandon()
         clients[k].current = -1

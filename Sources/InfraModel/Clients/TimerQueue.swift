@@ -4,8 +4,8 @@ import SimKernel
 /// event heap: since every timer in the queue lasts the same time and is started at the current
 /// time, they expire in the order they were started, so a FIFO holds them and only its head
 /// needs a kernel event. Most timers never fire (the attempt answers first): they are not
-/// removed, but recognised as stale by their stamp when they reach the head — cancellation costs
-/// nothing.
+/// removed when their attempt ends — cancellation costs nothing — but recognised as stale by
+/// their stamp, and dropped without an event when the queue re-arms (`Simulation.timersExpired`).
 ///
 /// The FIFO is a ring in a buffer of its own (a power of two of entries), doubled when full and
 /// never shrunk: once it has reached the run's peak of pending timers, starting and expiring
@@ -62,6 +62,16 @@ struct TimerQueue {
         head = (head &+ 1) & mask
         count &-= 1
         return entry
+    }
+
+    /// The head, expired or not.
+    var first: Entry? { count > 0 ? ring[head] : nil }
+
+    /// Removes the head (a stale timer, dropped before its expiry). Precondition: not empty.
+    mutating func removeFirst() {
+        precondition(count > 0, "removeFirst from an empty timer queue")
+        head = (head &+ 1) & mask
+        count &-= 1
     }
 
     /// After the queue's event fired and expired entries were popped: whether a new event is
