@@ -57,17 +57,16 @@ struct TimerQueue {
 
     /// Removes and returns the head if it has expired by `now`.
     mutating func popExpired(now: SimTime) -> Entry? {
-        guard count > 0, ring[head].expiry <= now.nanoseconds else { return nil }
-        let entry = ring[head]
-        head = (head &+ 1) & mask
-        count &-= 1
+        guard let entry = first, entry.expiry <= now.nanoseconds else { return nil }
+        removeFirst()
         return entry
     }
 
     /// The head, expired or not.
     var first: Entry? { count > 0 ? ring[head] : nil }
 
-    /// Removes the head (a stale timer, dropped before its expiry). Precondition: not empty.
+    /// Removes the head (expired, or a stale timer dropped before its expiry). Precondition: not
+    /// empty.
     mutating func removeFirst() {
         precondition(count > 0, "removeFirst from an empty timer queue")
         head = (head &+ 1) & mask
